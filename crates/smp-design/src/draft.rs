@@ -1,0 +1,92 @@
+//! The design file as written on disk (format v1): plain serde types with optional fields.
+//! A draft is untrusted; [`crate::Design::from_draft`] checks it.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{RegionKind, Shade};
+use crate::units::{Mm, PerCm2, PointMm};
+
+/// The `format` value of every design file.
+pub const FORMAT: &str = "smp-design";
+/// The newest design format version this build reads and writes.
+pub const VERSION: u32 = 1;
+
+/// A design file before validation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DesignDraft {
+    /// Always `smp-design`.
+    pub format: String,
+    /// Format version, 1.
+    pub version: u32,
+    /// Display name.
+    pub name: String,
+    /// Seed of every random choice.
+    #[serde(default)]
+    pub seed: u64,
+    /// Regions; later ones win where regions of the same kind overlap.
+    pub regions: Vec<RegionDraft>,
+    /// Optional designed hairline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hairline: Option<HairlineDraft>,
+    /// Session plan; three sessions (30/70/100 %) when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sessions: Option<SessionsDraft>,
+    /// Follicular-unit clustering; off when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clusters: Option<ClustersDraft>,
+    /// Named points, e.g. `glabella`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub landmarks: BTreeMap<String, PointMm>,
+}
+
+/// A region before validation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionDraft {
+    /// Unique name.
+    pub name: String,
+    /// Region kind.
+    pub kind: RegionKind,
+    /// Closed polygon, millimetres.
+    pub polygon: Vec<PointMm>,
+    /// Impressions per cm² (not used by `exclude`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub density_per_cm2: Option<PerCm2>,
+    /// Fresh dot diameter, mm (not used by `exclude`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dot_diameter_mm: Option<Mm>,
+    /// Relative darkness 0..1 (not used by `exclude`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shade: Option<Shade>,
+}
+
+/// A hairline before validation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HairlineDraft {
+    /// Open curve, left temple to right temple, millimetres.
+    pub points: Vec<PointMm>,
+    /// Transition width, mm.
+    pub feather_mm: Mm,
+    /// 0..1.
+    pub irregularity: f64,
+}
+
+/// Sessions before validation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessionsDraft {
+    /// Cumulative fraction of dots after each session.
+    pub cumulative: Vec<f64>,
+}
+
+/// Clustering before validation.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClustersDraft {
+    /// Group impressions into follicular units of 1–4.
+    pub enabled: bool,
+}

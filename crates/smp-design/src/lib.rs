@@ -1,0 +1,21 @@
+//! SMP Studio design format v1: the validated [`Design`] every later stage reads, its
+//! on-disk [`DesignDraft`], field-path errors, templates and lint.
+//!
+//! Coordinates are millimetres on the scalp surface laid flat: x to the client's right,
+//! y towards the back of the head.
+
+pub mod clinical;
+pub mod draft;
+pub mod error;
+pub mod geometry;
+pub mod lint;
+pub mod model;
+mod parse;
+pub mod template;
+pub mod units;
+
+pub use draft::DesignDraft;
+pub use error::{DesignError, FaultClass, FieldError};
+pub use model::{Clusters, Design, Hairline, Region, RegionKind, Sessions, Shade};
+pub use template::Pattern;
+pub use units::{Cm2, Mm, PerCm2, PointMm};

@@ -1,0 +1,243 @@
+//! Starter designs for the common hair-loss patterns on a canonical adult head.
+//!
+//! The canonical head in design millimetres: glabella at the origin, the designed
+//! hairline's mid-frontal point 80 mm behind it (Garg & Garg 2017), the vertex around
+//! y = 200 and the crown whorl around y = 240, the occiput around y = 320.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use crate::clinical::*;
+use crate::draft::*;
+use crate::model::{Design, RegionKind, Shade};
+use crate::units::{Mm, PerCm2, PointMm};
+
+/// A hair-loss (or scar) pattern, named as everywhere in SMP Studio.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Pattern {
+    /// Hamilton–Norwood stage 1..=7 (1 = no loss).
+    Norwood(u8),
+    /// Ludwig grade 1..=3 (diffuse female thinning).
+    Ludwig(u8),
+    /// A linear strip scar from FUT harvesting.
+    FutScar,
+    /// Dot scars over the donor area from FUE harvesting.
+    FueScars,
+}
+
+impl Pattern {
+    /// Every pattern that has a design template (Norwood 1 has no loss to design for).
+    pub fn templates() -> Vec<Pattern> {
+        let mut v: Vec<Pattern> = (2..=7).map(Pattern::Norwood).collect();
+        v.extend((1..=3).map(Pattern::Ludwig));
+        v.extend([Pattern::FutScar, Pattern::FueScars]);
+        v
+    }
+
+    /// The pattern's template design.
+    pub fn template(self) -> Result<Design, String> {
+        let regions = match self {
+            Pattern::Norwood(1) => {
+                return Err("norwood-1 has no hair loss to design for; pick norwood-2 or later".into());
+            }
+            Pattern::Norwood(n) => norwood_regions(n),
+            Pattern::Ludwig(n) => ludwig_regions(n),
+            Pattern::FutScar => fut_regions(),
+            Pattern::FueScars => fue_regions(),
+        };
+        let draft = DesignDraft {
+            format: FORMAT.into(),
+            version: VERSION,
+            name: format!("{self} template"),
+            seed: 42,
+            regions,
+            hairline: Some(HairlineDraft {
+                points: hairline_curve(),
+                feather_mm: Mm(DEFAULT_FEATHER_MM),
+                irregularity: 0.5,
+            }),
+            sessions: Some(SessionsDraft {
+                cumulative: DEFAULT_CUMULATIVE.to_vec(),
+            }),
+            clusters: None,
+            landmarks: BTreeMap::from([("glabella".to_string(), PointMm::new(0.0, 0.0))]),
+        };
+        Design::from_draft(draft).map_err(|e| format!("template {self} is invalid: {e}"))
+    }
+}
+
+impl fmt::Display for Pattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Pattern::Norwood(n) => write!(f, "norwood-{n}"),
+            Pattern::Ludwig(n) => write!(f, "ludwig-{n}"),
+            Pattern::FutScar => f.write_str("fut-scar"),
+            Pattern::FueScars => f.write_str("fue-scars"),
+        }
+    }
+}
+
+impl FromStr for Pattern {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let bad = || format!("unknown pattern {s:?}; use norwood-1 … norwood-7, ludwig-1 … ludwig-3, fut-scar or fue-scars");
+        if let Some(n) = s.strip_prefix("norwood-") {
+            let n: u8 = n.parse().map_err(|_| bad())?;
+            return (1..=7).contains(&n).then_some(Pattern::Norwood(n)).ok_or_else(bad);
+        }
+        if let Some(n) = s.strip_prefix("ludwig-") {
+            let n: u8 = n.parse().map_err(|_| bad())?;
+            return (1..=3).contains(&n).then_some(Pattern::Ludwig(n)).ok_or_else(bad);
+        }
+        match s {
+            "fut-scar" => Ok(Pattern::FutScar),
+            "fue-scars" => Ok(Pattern::FueScars),
+            _ => Err(bad()),
+        }
+    }
+}
+
+/// Round to 0.1 mm so template files stay readable and identical across platforms.
+fn p(x: f64, y: f64) -> PointMm {
+    PointMm::new((x * 10.0).round() / 10.0, (y * 10.0).round() / 10.0)
+}
+
+/// Half of the designed hairline, midline to the right temple, as (x, y) control points:
+/// a gentle frontal curve, the fronto-temporal angle, then back along the temple.
+const HAIRLINE_HALF: [(f64, f64); 8] = [
+    (0.0, 80.0),
+    (12.0, 80.6),
+    (24.0, 82.4),
+    (34.0, 85.6),
+    (42.0, 90.0),
+    (48.0, 96.5),
+    (54.0, 106.0),
+    (60.0, 118.0),
+];
+
+fn hairline_curve() -> Vec<PointMm> {
+    let left = HAIRLINE_HALF.iter().rev().map(|&(x, y)| p(-x, y));
+    let right = HAIRLINE_HALF.iter().skip(1).map(|&(x, y)| p(x, y));
+    left.chain(right).collect()
+}
+
+/// The hairline moved by `dy` (negative: towards the forehead), left to right.
+fn hairline_shifted(dy: f64) -> Vec<PointMm> {
+    hairline_curve().into_iter().map(|q| p(q.x, q.y + dy)).collect()
+}
+
+/// Points on an elliptical arc around `(cx, cy)` from angle `a0` to `a1` (degrees,
+/// 0 = +x, 90 = +y, towards the back), `n` steps inclusive.
+fn arc(cx: f64, cy: f64, rx: f64, ry: f64, a0: f64, a1: f64, n: usize) -> Vec<PointMm> {
+    (0..=n)
+        .map(|i| {
+            let a = (a0 + (a1 - a0) * i as f64 / n as f64).to_radians();
+            p(cx + rx * a.cos(), cy + ry * a.sin())
+        })
+        .collect()
+}
+
+fn region(name: &str, kind: RegionKind, polygon: Vec<PointMm>, density: f64, dot: f64, shade: f64) -> RegionDraft {
+    let dots = kind != RegionKind::Exclude;
+    RegionDraft {
+        name: name.into(),
+        kind,
+        polygon,
+        density_per_cm2: dots.then_some(PerCm2(density)),
+        dot_diameter_mm: dots.then_some(Mm(dot)),
+        shade: dots.then_some(Shade(shade)),
+    }
+}
+
+/// The frontal area from 4 mm in front of the hairline (so the hairline, not the polygon,
+/// shapes the soft front edge) to a straight back edge at `back_y`, out to the temples.
+fn frontal(back_y: f64, half_width: f64) -> Vec<PointMm> {
+    let mut poly = hairline_shifted(-4.0);
+    let right = *poly.last().expect("hairline has points");
+    let left = poly[0];
+    poly.push(p(half_width.max(right.x), back_y.max(right.y + 4.0)));
+    poly.push(p(-half_width.max(-left.x), back_y.max(left.y + 4.0)));
+    poly
+}
+
+fn crown(cy: f64, rx: f64, ry: f64) -> Vec<PointMm> {
+    arc(0.0, cy, rx, ry, 0.0, 360.0, 40).into_iter().take(40).collect()
+}
+
+fn norwood_regions(n: u8) -> Vec<RegionDraft> {
+    use RegionKind::*;
+    let d = DEFAULT_DENSITY_PER_CM2;
+    let dot = DEFAULT_DOT_DIAMETER_MM;
+    match n {
+        2 => vec![region("hairline", Treat, frontal(112.0, 60.0), d, dot, 0.8)],
+        3 => vec![region("front", Treat, frontal(130.0, 62.0), d, dot, 0.8)],
+        4 => vec![
+            region("front", Treat, frontal(140.0, 62.0), d, dot, 0.8),
+            region("mid", Blend, vec![p(-35.0, 140.0), p(35.0, 140.0), p(35.0, 205.0), p(-35.0, 205.0)], 60.0, 0.2, 0.7),
+            region("crown", Treat, crown(240.0, 42.0, 36.0), d, dot, 0.8),
+        ],
+        5 => vec![
+            region("front", Treat, frontal(165.0, 64.0), d, dot, 0.8),
+            region("mid", Blend, vec![p(-25.0, 165.0), p(25.0, 165.0), p(25.0, 200.0), p(-25.0, 200.0)], 60.0, 0.2, 0.7),
+            region("crown", Treat, crown(242.0, 52.0, 46.0), d, dot, 0.8),
+        ],
+        6 => {
+            let mut crown = vec![p(-66.0, 205.0), p(66.0, 205.0)];
+            crown.extend(arc(0.0, 205.0, 66.0, 80.0, 10.0, 170.0, 16));
+            vec![
+                region("top", Treat, frontal(205.0, 66.0), d, dot, 0.8),
+                region("crown", Treat, crown, 75.0, dot, 0.8),
+            ]
+        }
+        _ => {
+            // Norwood 7: the whole top, the crown, and the horseshoe fringe blended so the
+            // shaved look is even from ear to ear.
+            let mut crown = vec![p(-70.0, 205.0), p(70.0, 205.0)];
+            crown.extend(arc(0.0, 205.0, 70.0, 95.0, 10.0, 170.0, 16));
+            let mut fringe = vec![p(70.0, 205.0), p(66.0, 140.0), p(60.0, 118.0), p(95.0, 112.0), p(112.0, 150.0)];
+            fringe.extend(arc(0.0, 205.0, 115.0, 140.0, 25.0, 155.0, 20));
+            fringe.extend([p(-112.0, 150.0), p(-95.0, 112.0), p(-60.0, 118.0), p(-66.0, 140.0), p(-70.0, 205.0)]);
+            fringe.extend(arc(0.0, 205.0, 70.0, 95.0, 170.0, 10.0, 16).into_iter().skip(0));
+            vec![
+                region("top", Treat, frontal(205.0, 70.0), d, dot, 0.8),
+                region("crown", Treat, crown, 75.0, dot, 0.8),
+                region("fringe", Blend, fringe, 70.0, 0.2, 0.75),
+            ]
+        }
+    }
+}
+
+fn ludwig_regions(n: u8) -> Vec<RegionDraft> {
+    let (rx, y0, y1) = match n {
+        1 => (18.0, 100.0, 200.0),
+        2 => (38.0, 95.0, 230.0),
+        _ => (58.0, 92.0, 260.0),
+    };
+    let cy = (y0 + y1) / 2.0;
+    let poly = arc(0.0, cy, rx, (y1 - y0) / 2.0, 0.0, 360.0, 40).into_iter().take(40).collect();
+    vec![region("part", RegionKind::Blend, poly, 60.0, 0.2, 0.65)]
+}
+
+/// Band around a horizontal occipital curve through (±half, y_side) and (0, y_mid).
+fn occipital_band(half: f64, y_mid: f64, y_side: f64, width: f64) -> Vec<PointMm> {
+    let n = 24;
+    let centre = |i: usize| {
+        let t = -1.0 + 2.0 * i as f64 / n as f64;
+        (half * t, y_mid + (y_side - y_mid) * t * t)
+    };
+    let mut poly: Vec<PointMm> = (0..=n).map(|i| centre(i)).map(|(x, y)| p(x, y - width / 2.0)).collect();
+    poly.extend((0..=n).rev().map(|i| centre(i)).map(|(x, y)| p(x, y + width / 2.0)));
+    poly
+}
+
+fn fut_regions() -> Vec<RegionDraft> {
+    vec![
+        region("donor", RegionKind::Blend, occipital_band(125.0, 322.0, 300.0, 40.0), 60.0, 0.2, 0.7),
+        region("strip-scar", RegionKind::Scar, occipital_band(115.0, 322.0, 300.0, 8.0), 70.0, 0.2, 0.75),
+    ]
+}
+
+fn fue_regions() -> Vec<RegionDraft> {
+    vec![region("donor", RegionKind::Scar, occipital_band(110.0, 315.0, 290.0, 60.0), 60.0, 0.2, 0.7)]
+}
