@@ -4,6 +4,7 @@
 //! Coordinates are millimetres on the scalp surface laid flat: x to the client's right,
 //! y towards the back of the head.
 
+pub mod area;
 pub mod clinical;
 pub mod draft;
 pub mod error;

@@ -4,3 +4,15 @@
 
 pub mod rng;
 pub mod noise;
+pub mod clinical;
+pub mod field;
+pub mod hairline;
+pub mod spatial;
+pub mod sampler;
+pub mod impressions;
+pub mod units;
+
+pub use impressions::{Impression, Impressions, Selection, generate};
+pub mod stats;
+pub mod slots;
+pub mod layering;

@@ -1,0 +1,200 @@
+//! The density field of a design: at every point, which region it belongs to and how
+//! many impressions per mm² it asks for (region density × hairline multiplier). A
+//! raster makes lookups O(1); cells that an edge touches fall back to exact tests, so
+//! containment is exact.
+
+use smp_design::area::{effective_areas, precedence_order};
+use smp_design::geometry::{bounds, contains, row_crossings};
+use smp_design::{Cm2, Design, PointMm};
+
+use crate::hairline::HairlineRamp;
+
+const NO_REGION: u16 = u16::MAX;
+/// Raster cell size, mm: fine against dot spacing (~1 mm) and the feather (≥ 5 mm).
+pub const CELL_MM: f64 = 0.5;
+
+/// What the field says at a point.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FieldSample {
+    /// Index into `design.regions()`.
+    pub region: usize,
+    /// Impressions per mm² asked for here (after the hairline).
+    pub per_mm2: f64,
+    /// Hairline multiplier (1 outside the transition zone).
+    pub ramp: f64,
+}
+
+/// The rasterised density field of one design.
+#[derive(Debug, Clone)]
+pub struct DensityField<'d> {
+    design: &'d Design,
+    origin: PointMm,
+    w: usize,
+    h: usize,
+    region: Vec<u16>,
+    ramp: Vec<f32>,
+    edge: Vec<bool>,
+    order: Vec<usize>,
+    hairline: Option<HairlineRamp>,
+    areas: Vec<Cm2>,
+    expected: Vec<f64>,
+}
+
+impl<'d> DensityField<'d> {
+    /// Rasterise a design.
+    pub fn new(design: &'d Design) -> Self {
+        let regions = design.regions();
+        let dotted: Vec<PointMm> = regions.iter().filter(|r| r.has_dots()).flat_map(|r| r.polygon.iter().copied()).collect();
+        let (lo, hi) = bounds(&dotted);
+        let origin = PointMm::new(lo.x - CELL_MM, lo.y - CELL_MM);
+        let w = ((hi.x - origin.x) / CELL_MM).ceil() as usize + 2;
+        let h = ((hi.y - origin.y) / CELL_MM).ceil() as usize + 2;
+        let order = precedence_order(design);
+        let mut region = vec![NO_REGION; w * h];
+        let mut xs = Vec::new();
+        // Paint from the lowest precedence up so the winner is painted last.
+        for &i in order.iter().rev() {
+            let id = if regions[i].has_dots() { i as u16 } else { NO_REGION };
+            for cy in 0..h {
+                let y = origin.y + (cy as f64 + 0.5) * CELL_MM;
+                row_crossings(&regions[i].polygon, y, &mut xs);
+                for pair in xs.chunks_exact(2) {
+                    let c0 = ((pair[0] - origin.x) / CELL_MM - 0.5).ceil().max(0.0) as usize;
+                    let c1 = ((pair[1] - origin.x) / CELL_MM - 0.5).floor().min((w - 1) as f64);
+                    if c1 < 0.0 {
+                        continue;
+                    }
+                    for cx in c0..=(c1 as usize) {
+                        region[cy * w + cx] = id;
+                    }
+                }
+            }
+        }
+        let mut edge = vec![false; w * h];
+        for r in regions {
+            let n = r.polygon.len();
+            for k in 0..n {
+                let (a, b) = (r.polygon[k], r.polygon[(k + 1) % n]);
+                let steps = (a.dist(b) / (CELL_MM * 0.5)).ceil() as usize + 1;
+                for s in 0..=steps {
+                    let t = s as f64 / steps as f64;
+                    let cx = ((a.x + t * (b.x - a.x) - origin.x) / CELL_MM).floor() as isize;
+                    let cy = ((a.y + t * (b.y - a.y) - origin.y) / CELL_MM).floor() as isize;
+                    for dy in -1..=1 {
+                        for dx in -1..=1 {
+                            let (x, y) = (cx + dx, cy + dy);
+                            if x >= 0 && y >= 0 && (x as usize) < w && (y as usize) < h {
+                                edge[y as usize * w + x as usize] = true;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let hairline = design.hairline().map(|hl| HairlineRamp::new(hl, design.seed()));
+        let mut ramp = vec![1.0f32; w * h];
+        if let Some(hr) = &hairline {
+            for cy in 0..h {
+                for cx in 0..w {
+                    if region[cy * w + cx] != NO_REGION || edge[cy * w + cx] {
+                        let c = PointMm::new(origin.x + (cx as f64 + 0.5) * CELL_MM, origin.y + (cy as f64 + 0.5) * CELL_MM);
+                        ramp[cy * w + cx] = hr.multiplier(c) as f32;
+                    }
+                }
+            }
+        }
+        // Expected counts: the exact effective area times density times the region's mean
+        // hairline multiplier over its cells.
+        let areas = effective_areas(design);
+        let mut ramp_sum = vec![0.0f64; regions.len()];
+        let mut cells = vec![0u64; regions.len()];
+        for (c, &id) in region.iter().enumerate() {
+            if id != NO_REGION {
+                ramp_sum[id as usize] += f64::from(ramp[c]);
+                cells[id as usize] += 1;
+            }
+        }
+        let expected = regions
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let mean_ramp = if cells[i] > 0 { ramp_sum[i] / cells[i] as f64 } else { 0.0 };
+                r.density.count_over(areas[i]) * mean_ramp
+            })
+            .collect();
+        DensityField {
+            design,
+            origin,
+            w,
+            h,
+            region,
+            ramp,
+            edge,
+            order,
+            hairline,
+            areas,
+            expected,
+        }
+    }
+
+    /// The design this field was built from.
+    pub fn design(&self) -> &'d Design {
+        self.design
+    }
+
+    /// Bounding box of the field, mm.
+    pub fn bounds(&self) -> (PointMm, PointMm) {
+        (
+            self.origin,
+            PointMm::new(self.origin.x + self.w as f64 * CELL_MM, self.origin.y + self.h as f64 * CELL_MM),
+        )
+    }
+
+    /// The region (with dots) that owns `p` by the exact polygons and precedence.
+    pub fn classify(&self, p: PointMm) -> Option<usize> {
+        let regions = self.design.regions();
+        let i = *self.order.iter().find(|&&i| contains(&regions[i].polygon, p))?;
+        regions[i].has_dots().then_some(i)
+    }
+
+    /// The field at `p`, or `None` where no dots go (outside, excluded, forehead).
+    pub fn sample(&self, p: PointMm) -> Option<FieldSample> {
+        let cx = ((p.x - self.origin.x) / CELL_MM).floor();
+        let cy = ((p.y - self.origin.y) / CELL_MM).floor();
+        if cx < 0.0 || cy < 0.0 || cx >= self.w as f64 || cy >= self.h as f64 {
+            return None;
+        }
+        let c = cy as usize * self.w + cx as usize;
+        let region = if self.edge[c] { self.classify(p)? } else { usize::from(self.region[c]).min(usize::MAX) };
+        if region == usize::from(NO_REGION) {
+            return None;
+        }
+        let ramp = if self.edge[c] {
+            self.hairline.as_ref().map_or(1.0, |h| h.multiplier(p))
+        } else {
+            f64::from(self.ramp[c])
+        };
+        let per_mm2 = self.design.regions()[region].density.per_mm2() * ramp;
+        (per_mm2 > 0.0).then_some(FieldSample { region, per_mm2, ramp })
+    }
+
+    /// Exact hairline multiplier at `p` (1 without a hairline).
+    pub fn ramp_at(&self, p: PointMm) -> f64 {
+        self.hairline.as_ref().map_or(1.0, |h| h.multiplier(p))
+    }
+
+    /// Effective area per region (polygon minus what higher-precedence regions take).
+    pub fn areas(&self) -> &[Cm2] {
+        &self.areas
+    }
+
+    /// Expected impressions per region: the integral of the density field over it.
+    pub fn expected_counts(&self) -> &[f64] {
+        &self.expected
+    }
+
+    /// Highest density anywhere in the field, per mm².
+    pub fn max_per_mm2(&self) -> f64 {
+        self.design.regions().iter().map(|r| r.density.per_mm2()).fold(0.0, f64::max)
+    }
+}

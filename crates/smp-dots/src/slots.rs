@@ -1,0 +1,111 @@
+//! The sampler's grid: cells smaller than the Poisson-disk radius hold at most one dot,
+//! stored inline, so a disk test reads a few contiguous cells and nothing else.
+
+use smp_design::PointMm;
+
+const EMPTY: u32 = u32::MAX;
+
+/// One-dot-per-cell grid with the dots' coordinates stored in the cells.
+#[derive(Debug, Clone)]
+pub struct SlotGrid {
+    origin: PointMm,
+    inv_cell: f64,
+    cell: f64,
+    w: usize,
+    h: usize,
+    xy: Vec<[f64; 2]>,
+    id: Vec<u32>,
+}
+
+impl SlotGrid {
+    /// A grid over `lo..hi` whose cells fit under a disk of radius `r_min` (at most one
+    /// dot per cell as long as no two dots are closer than `r_min`).
+    pub fn new(lo: PointMm, hi: PointMm, r_min: f64) -> Self {
+        let cell = r_min / std::f64::consts::SQRT_2 * 0.999;
+        let w = ((hi.x - lo.x) / cell).ceil() as usize + 1;
+        let h = ((hi.y - lo.y) / cell).ceil() as usize + 1;
+        SlotGrid {
+            origin: lo,
+            inv_cell: 1.0 / cell,
+            cell,
+            w,
+            h,
+            xy: vec![[f64::NAN; 2]; w * h],
+            id: vec![EMPTY; w * h],
+        }
+    }
+
+    fn cell_of(&self, x: f64, y: f64) -> (isize, isize) {
+        (((x - self.origin.x) * self.inv_cell).floor() as isize, ((y - self.origin.y) * self.inv_cell).floor() as isize)
+    }
+
+    /// Put dot `id` at `p`; the cell must be free.
+    pub fn insert(&mut self, p: PointMm, id: u32) {
+        let (cx, cy) = self.cell_of(p.x, p.y);
+        let c = cy as usize * self.w + cx as usize;
+        debug_assert_eq!(self.id[c], EMPTY, "two dots in one cell");
+        self.xy[c] = [p.x, p.y];
+        self.id[c] = id;
+    }
+
+    /// Take the dot at `p` out.
+    pub fn remove(&mut self, p: PointMm) {
+        let (cx, cy) = self.cell_of(p.x, p.y);
+        let c = cy as usize * self.w + cx as usize;
+        self.xy[c] = [f64::NAN; 2];
+        self.id[c] = EMPTY;
+    }
+
+    /// Smallest squared distance from `p` to a dot other than one exactly at `p`,
+    /// looking no further than `r` (returns `r²` when none is closer).
+    pub fn nearest2(&self, p: PointMm, r: f64) -> f64 {
+        let (x0, y0) = self.cell_of(p.x - r, p.y - r);
+        let (x1, y1) = self.cell_of(p.x + r, p.y + r);
+        let (x0, y0) = (x0.max(0) as usize, y0.max(0) as usize);
+        let (x1, y1) = ((x1.max(-1) as usize).min(self.w - 1), (y1.max(-1) as usize).min(self.h - 1));
+        let mut best = r * r;
+        for cy in y0..=y1 {
+            let row = &self.xy[cy * self.w + x0..=cy * self.w + x1];
+            for q in row {
+                let (dx, dy) = (q[0] - p.x, q[1] - p.y);
+                let d2 = dx * dx + dy * dy;
+                // NaN (empty) compares false; the dot itself is at distance 0.
+                if d2 < best && d2 > 0.0 {
+                    best = d2;
+                }
+            }
+        }
+        best
+    }
+
+    /// Whether any dot lies strictly within `r` of `p`.
+    pub fn occupied(&self, p: PointMm, r: f64) -> bool {
+        let (cx, cy) = self.cell_of(p.x, p.y);
+        if cx < 0 || cy < 0 || cx as usize >= self.w || cy as usize >= self.h {
+            return true;
+        }
+        if self.id[cy as usize * self.w + cx as usize] != EMPTY {
+            return true;
+        }
+        let r2 = r * r;
+        let (x0, y0) = self.cell_of(p.x - r, p.y - r);
+        let (x1, y1) = self.cell_of(p.x + r, p.y + r);
+        let (x0, y0) = (x0.max(0) as usize, y0.max(0) as usize);
+        let (x1, y1) = ((x1 as usize).min(self.w - 1), (y1 as usize).min(self.h - 1));
+        for cy in y0..=y1 {
+            let row = &self.xy[cy * self.w + x0..=cy * self.w + x1];
+            for q in row {
+                let (dx, dy) = (q[0] - p.x, q[1] - p.y);
+                if dx * dx + dy * dy < r2 {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    /// Cell size, mm.
+    pub fn cell_mm(&self) -> f64 {
+        self.cell
+    }
+}
