@@ -1,1 +1,44 @@
-fn main(){}
+//! `smp`, the SMP Studio command line: designs, impressions and needle paths.
+
+mod cmd;
+mod error;
+mod output;
+
+use clap::{Parser, Subcommand};
+
+/// SMP Studio: design, preview and plan scalp micropigmentation.
+#[derive(Debug, Parser)]
+#[command(
+    name = "smp",
+    version,
+    about,
+    after_help = "Examples:\n  smp design template --pattern norwood-5 -o client.json\n  smp design check client.json\n  smp impressions client.json --stats\n  smp impressions client.json --session 1 -o session1.svg\n  smp path client.json --session 1 -o session1.gcode"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Design files: starter templates and clinical checks.
+    #[command(subcommand)]
+    Design(cmd::design::DesignCmd),
+    /// The impressions of a design (CSV, JSON, SVG stencil) or their figures.
+    Impressions(cmd::impressions::ImpressionsArgs),
+    /// A short working order of a session's impressions (G-code or CSV).
+    Path(cmd::path::PathArgs),
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Design(c) => cmd::design::run(c),
+        Command::Impressions(a) => cmd::impressions::run(a),
+        Command::Path(a) => cmd::path::run(a),
+    };
+    if let Err(e) = result {
+        eprintln!("error: {e}");
+        std::process::exit(e.exit_code());
+    }
+}

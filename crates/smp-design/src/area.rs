@@ -80,16 +80,21 @@ pub fn effective_areas(design: &Design) -> Vec<Cm2> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Shade;
     use crate::draft::*;
     use crate::model::RegionKind;
     use crate::units::{Mm, PerCm2, PointMm};
-    use crate::Shade;
 
     fn rect(name: &str, kind: RegionKind, x0: f64, y0: f64, x1: f64, y1: f64) -> RegionDraft {
         RegionDraft {
             name: name.into(),
             kind,
-            polygon: vec![PointMm::new(x0, y0), PointMm::new(x1, y0), PointMm::new(x1, y1), PointMm::new(x0, y1)],
+            polygon: vec![
+                PointMm::new(x0, y0),
+                PointMm::new(x1, y0),
+                PointMm::new(x1, y1),
+                PointMm::new(x0, y1),
+            ],
             density_per_cm2: Some(PerCm2(80.0)),
             dot_diameter_mm: Some(Mm(0.25)),
             shade: Some(Shade(0.8)),

@@ -64,9 +64,7 @@ fn on_segment(a: PointMm, b: PointMm, p: PointMm) -> bool {
 pub fn segments_intersect(a: PointMm, b: PointMm, c: PointMm, d: PointMm) -> bool {
     let (d1, d2) = (cross(c, d, a), cross(c, d, b));
     let (d3, d4) = (cross(a, b, c), cross(a, b, d));
-    if ((d1 > 0.0 && d2 < 0.0) || (d1 < 0.0 && d2 > 0.0))
-        && ((d3 > 0.0 && d4 < 0.0) || (d3 < 0.0 && d4 > 0.0))
-    {
+    if ((d1 > 0.0 && d2 < 0.0) || (d1 < 0.0 && d2 > 0.0)) && ((d3 > 0.0 && d4 < 0.0) || (d3 < 0.0 && d4 > 0.0)) {
         return true;
     }
     (d1 == 0.0 && on_segment(c, d, a))
@@ -162,6 +160,22 @@ pub fn polyline_length_mm(line: &[PointMm]) -> f64 {
     line.windows(2).map(|w| w[0].dist(w[1])).sum()
 }
 
+/// X coordinates where the horizontal line at `y` crosses the polygon's edges, sorted;
+/// consecutive pairs bound the inside (even-odd), matching [`contains`].
+pub fn row_crossings(poly: &[PointMm], y: f64, out: &mut Vec<f64>) {
+    out.clear();
+    let n = poly.len();
+    let mut j = n - 1;
+    for i in 0..n {
+        let (a, b) = (poly[i], poly[j]);
+        if (a.y > y) != (b.y > y) {
+            out.push(a.x + (y - a.y) * (b.x - a.x) / (b.y - a.y));
+        }
+        j = i;
+    }
+    out.sort_by(f64::total_cmp);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -206,20 +220,4 @@ mod tests {
         // Beyond the end the extended line still decides the side.
         assert!(project_on_polyline(&line, PointMm::new(20.0, 1.0)).side > 0.0);
     }
-}
-
-/// X coordinates where the horizontal line at `y` crosses the polygon's edges, sorted;
-/// consecutive pairs bound the inside (even-odd), matching [`contains`].
-pub fn row_crossings(poly: &[PointMm], y: f64, out: &mut Vec<f64>) {
-    out.clear();
-    let n = poly.len();
-    let mut j = n - 1;
-    for i in 0..n {
-        let (a, b) = (poly[i], poly[j]);
-        if (a.y > y) != (b.y > y) {
-            out.push(a.x + (y - a.y) * (b.x - a.x) / (b.y - a.y));
-        }
-        j = i;
-    }
-    out.sort_by(f64::total_cmp);
 }

@@ -2,8 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::units::{Cm2, Mm, PerCm2, PointMm};
 use crate::geometry;
+use crate::units::{Cm2, Mm, PerCm2, PointMm};
 
 /// What a region asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]

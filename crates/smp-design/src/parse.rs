@@ -61,7 +61,11 @@ impl Design {
             );
         }
         if d.name.trim().is_empty() {
-            v.invalid("name", "the name is empty".into(), "give the design a name, e.g. the client's initials and date");
+            v.invalid(
+                "name",
+                "the name is empty".into(),
+                "give the design a name, e.g. the client's initials and date",
+            );
         }
         let regions = check_regions(&mut v, &d.regions);
         let hairline = d.hairline.as_ref().and_then(|h| check_hairline(&mut v, h));
@@ -162,7 +166,10 @@ fn check_format_and_version(value: &serde_json::Value) -> Result<(), DesignError
         _ => Err(DesignError::one(
             FaultClass::Syntax,
             "version",
-            format!("version must be the integer {VERSION}, found {}", obj.get("version").map_or("nothing".into(), |v| v.to_string())),
+            format!(
+                "version must be the integer {VERSION}, found {}",
+                obj.get("version").map_or("nothing".into(), |v| v.to_string())
+            ),
             "set \"version\": 1",
         )),
     }
@@ -200,7 +207,8 @@ impl Checker {
         }
         true
     }
-    fn range(&mut self, path: &str, value: f64, lo: f64, lo_incl: bool, hi: f64, what: &str, hint: &str) -> bool {
+    /// `bounds` is (low, low inclusive, high inclusive).
+    fn range(&mut self, path: &str, value: f64, (lo, lo_incl, hi): (f64, bool, f64), what: &str, hint: &str) -> bool {
         let ok_lo = if lo_incl { value >= lo } else { value > lo };
         if !(value.is_finite() && ok_lo && value <= hi) {
             let open = if lo_incl { "" } else { "above " };
@@ -213,7 +221,11 @@ impl Checker {
 
 fn check_polygon(v: &mut Checker, path: &str, poly: &[PointMm]) -> bool {
     if poly.len() < 3 {
-        v.invalid(path, format!("a polygon needs at least 3 points, found {}", poly.len()), "draw the region with 3 or more corners");
+        v.invalid(
+            path,
+            format!("a polygon needs at least 3 points, found {}", poly.len()),
+            "draw the region with 3 or more corners",
+        );
         return false;
     }
     let mut ok = true;
@@ -226,20 +238,32 @@ fn check_polygon(v: &mut Checker, path: &str, poly: &[PointMm]) -> bool {
     for i in 0..poly.len() {
         let j = (i + 1) % poly.len();
         if poly[i] == poly[j] {
-            v.invalid(&format!("{path}[{j}]"), format!("point {j} repeats point {i}"), "remove the duplicate point");
+            v.invalid(
+                &format!("{path}[{j}]"),
+                format!("point {j} repeats point {i}"),
+                "remove the duplicate point",
+            );
             return false;
         }
     }
     if let Some((i, j)) = geometry::self_intersection(poly) {
         v.invalid(
             path,
-            format!("the polygon crosses itself (edge {i}–{} meets edge {j}–{})", i + 1, (j + 1) % poly.len()),
+            format!(
+                "the polygon crosses itself (edge {i}–{} meets edge {j}–{})",
+                i + 1,
+                (j + 1) % poly.len()
+            ),
             "redraw the outline so that it does not cross itself, or split it into two regions",
         );
         return false;
     }
     if geometry::area_mm2(poly) < 1.0 {
-        v.invalid(path, "the polygon has no area (under 1 mm²)".into(), "draw a region at least a few millimetres across");
+        v.invalid(
+            path,
+            "the polygon has no area (under 1 mm²)".into(),
+            "draw a region at least a few millimetres across",
+        );
         return false;
     }
     true
@@ -247,43 +271,67 @@ fn check_polygon(v: &mut Checker, path: &str, poly: &[PointMm]) -> bool {
 
 fn check_regions(v: &mut Checker, drafts: &[RegionDraft]) -> Vec<Region> {
     if !drafts.iter().any(|r| r.kind != RegionKind::Exclude) {
-        v.invalid("regions", "the design has no treat, blend or scar region".into(), "add at least one region that receives dots");
+        v.invalid(
+            "regions",
+            "the design has no treat, blend or scar region".into(),
+            "add at least one region that receives dots",
+        );
     }
     let mut names = BTreeSet::new();
     let mut out = Vec::with_capacity(drafts.len());
     for (i, r) in drafts.iter().enumerate() {
         let p = format!("regions[{i}]");
         if r.name.trim().is_empty() {
-            v.invalid(&format!("{p}.name"), "the region has no name".into(), "name every region, e.g. \"crown\"");
+            v.invalid(
+                &format!("{p}.name"),
+                "the region has no name".into(),
+                "name every region, e.g. \"crown\"",
+            );
         } else if !names.insert(r.name.as_str()) {
-            v.invalid(&format!("{p}.name"), format!("the name {:?} is used twice", r.name), "give each region its own name");
+            v.invalid(
+                &format!("{p}.name"),
+                format!("the name {:?} is used twice", r.name),
+                "give each region its own name",
+            );
         }
         check_polygon(v, &format!("{p}.polygon"), &r.polygon);
         let (density, diameter, shade) = if r.kind == RegionKind::Exclude {
             (PerCm2(0.0), Mm(0.0), Shade(0.0))
         } else {
-            let density = required(v, &format!("{p}.density_per_cm2"), r.density_per_cm2.map(|d| d.0), "density_per_cm2");
-            let diameter = required(v, &format!("{p}.dot_diameter_mm"), r.dot_diameter_mm.map(|d| d.0), "dot_diameter_mm");
+            let density = required(
+                v,
+                &format!("{p}.density_per_cm2"),
+                r.density_per_cm2.map(|d| d.0),
+                "density_per_cm2",
+            );
+            let diameter = required(
+                v,
+                &format!("{p}.dot_diameter_mm"),
+                r.dot_diameter_mm.map(|d| d.0),
+                "dot_diameter_mm",
+            );
             let shade = required(v, &format!("{p}.shade"), r.shade.map(|s| s.0), "shade");
             v.range(
                 &format!("{p}.density_per_cm2"),
                 density,
-                0.0,
-                false,
-                MAX_DENSITY_PER_CM2,
+                (0.0, false, MAX_DENSITY_PER_CM2),
                 "density",
                 "use impressions per cm², typically 60–100 (not per mm², not per inch²)",
             );
             v.range(
                 &format!("{p}.dot_diameter_mm"),
                 diameter,
-                0.0,
-                false,
-                MAX_DOT_DIAMETER_MM,
+                (0.0, false, MAX_DOT_DIAMETER_MM),
                 "dot diameter",
                 "give the needle diameter in millimetres, typically 0.20–0.30",
             );
-            v.range(&format!("{p}.shade"), shade, 0.0, true, 1.0, "shade", "use a relative darkness between 0 (skin) and 1 (darkest)");
+            v.range(
+                &format!("{p}.shade"),
+                shade,
+                (0.0, true, 1.0),
+                "shade",
+                "use a relative darkness between 0 (skin) and 1 (darkest)",
+            );
             (PerCm2(density), Mm(diameter), Shade(shade))
         };
         out.push(Region {
@@ -300,7 +348,11 @@ fn check_regions(v: &mut Checker, drafts: &[RegionDraft]) -> Vec<Region> {
 
 fn required(v: &mut Checker, path: &str, value: Option<f64>, field: &str) -> f64 {
     value.unwrap_or_else(|| {
-        v.invalid(path, format!("{field} is missing"), "treat, blend and scar regions need density_per_cm2, dot_diameter_mm and shade");
+        v.invalid(
+            path,
+            format!("{field} is missing"),
+            "treat, blend and scar regions need density_per_cm2, dot_diameter_mm and shade",
+        );
         f64::NAN
     })
 }
@@ -308,22 +360,46 @@ fn required(v: &mut Checker, path: &str, value: Option<f64>, field: &str) -> f64
 fn check_hairline(v: &mut Checker, h: &HairlineDraft) -> Option<Hairline> {
     let mut ok = true;
     if h.points.len() < 2 {
-        v.invalid("hairline.points", format!("a hairline needs at least 2 points, found {}", h.points.len()), "draw the hairline from the left temple to the right temple");
+        v.invalid(
+            "hairline.points",
+            format!("a hairline needs at least 2 points, found {}", h.points.len()),
+            "draw the hairline from the left temple to the right temple",
+        );
         ok = false;
     }
     for (i, p) in h.points.iter().enumerate() {
         ok &= v.point(&format!("hairline.points[{i}]"), *p);
     }
     if ok && let Some((i, j)) = geometry::polyline_self_intersection(&h.points) {
-        v.invalid("hairline.points", format!("the hairline crosses itself (segment {i} meets segment {j})"), "redraw the hairline as a single curve from temple to temple");
+        v.invalid(
+            "hairline.points",
+            format!("the hairline crosses itself (segment {i} meets segment {j})"),
+            "redraw the hairline as a single curve from temple to temple",
+        );
         ok = false;
     }
     if ok && geometry::polyline_length_mm(&h.points) < 1.0 {
-        v.invalid("hairline.points", "the hairline has no length".into(), "draw the hairline from the left temple to the right temple");
+        v.invalid(
+            "hairline.points",
+            "the hairline has no length".into(),
+            "draw the hairline from the left temple to the right temple",
+        );
         ok = false;
     }
-    ok &= v.range("hairline.feather_mm", h.feather_mm.0, 0.0, true, MAX_FEATHER_MM, "feather", "give the transition width in millimetres, typically 5–10");
-    ok &= v.range("hairline.irregularity", h.irregularity, 0.0, true, 1.0, "irregularity", "use 0 (smooth) to 1 (strongly irregular); 0.4–0.7 looks natural");
+    ok &= v.range(
+        "hairline.feather_mm",
+        h.feather_mm.0,
+        (0.0, true, MAX_FEATHER_MM),
+        "feather",
+        "give the transition width in millimetres, typically 5–10",
+    );
+    ok &= v.range(
+        "hairline.irregularity",
+        h.irregularity,
+        (0.0, true, 1.0),
+        "irregularity",
+        "use 0 (smooth) to 1 (strongly irregular); 0.4–0.7 looks natural",
+    );
     ok.then(|| {
         let mut points = h.points.clone();
         if points[0].x > points[points.len() - 1].x {
@@ -346,16 +422,28 @@ fn check_sessions(v: &mut Checker, s: Option<&SessionsDraft>) -> Sessions {
     let c = &s.cumulative;
     let hint = "list the cumulative share of dots after each session, rising to 1, e.g. [0.3, 0.7, 1.0]";
     if c.is_empty() || c.len() > MAX_SESSIONS {
-        v.invalid("sessions.cumulative", format!("{} sessions listed, expected 1 to {MAX_SESSIONS}", c.len()), hint);
+        v.invalid(
+            "sessions.cumulative",
+            format!("{} sessions listed, expected 1 to {MAX_SESSIONS}", c.len()),
+            hint,
+        );
     } else {
         for (i, &f) in c.iter().enumerate() {
             let prev = if i == 0 { 0.0 } else { c[i - 1] };
             if !(f.is_finite() && f > prev && f <= 1.0) {
-                v.invalid(&format!("sessions.cumulative[{i}]"), format!("{f} must be above {prev} and at most 1"), hint);
+                v.invalid(
+                    &format!("sessions.cumulative[{i}]"),
+                    format!("{f} must be above {prev} and at most 1"),
+                    hint,
+                );
             }
         }
         if c.last().is_some_and(|&l| l != 1.0) {
-            v.invalid(&format!("sessions.cumulative[{}]", c.len() - 1), "the last session must reach 1.0 (all dots)".into(), hint);
+            v.invalid(
+                &format!("sessions.cumulative[{}]", c.len() - 1),
+                "the last session must reach 1.0 (all dots)".into(),
+                hint,
+            );
         }
     }
     Sessions { cumulative: c.clone() }

@@ -174,12 +174,26 @@ fn norwood_regions(n: u8) -> Vec<RegionDraft> {
         3 => vec![region("front", Treat, frontal(130.0, 62.0), d, dot, 0.8)],
         4 => vec![
             region("front", Treat, frontal(140.0, 62.0), d, dot, 0.8),
-            region("mid", Blend, vec![p(-35.0, 140.0), p(35.0, 140.0), p(35.0, 205.0), p(-35.0, 205.0)], 60.0, 0.2, 0.7),
+            region(
+                "mid",
+                Blend,
+                vec![p(-35.0, 140.0), p(35.0, 140.0), p(35.0, 205.0), p(-35.0, 205.0)],
+                60.0,
+                0.2,
+                0.7,
+            ),
             region("crown", Treat, crown(240.0, 42.0, 36.0), d, dot, 0.8),
         ],
         5 => vec![
             region("front", Treat, frontal(165.0, 64.0), d, dot, 0.8),
-            region("mid", Blend, vec![p(-25.0, 165.0), p(25.0, 165.0), p(25.0, 200.0), p(-25.0, 200.0)], 60.0, 0.2, 0.7),
+            region(
+                "mid",
+                Blend,
+                vec![p(-25.0, 165.0), p(25.0, 165.0), p(25.0, 200.0), p(-25.0, 200.0)],
+                60.0,
+                0.2,
+                0.7,
+            ),
             region("crown", Treat, crown(242.0, 52.0, 46.0), d, dot, 0.8),
         ],
         6 => {
@@ -198,7 +212,7 @@ fn norwood_regions(n: u8) -> Vec<RegionDraft> {
             let mut fringe = vec![p(70.0, 205.0), p(66.0, 140.0), p(60.0, 118.0), p(95.0, 112.0), p(112.0, 150.0)];
             fringe.extend(arc(0.0, 205.0, 115.0, 140.0, 25.0, 155.0, 20));
             fringe.extend([p(-112.0, 150.0), p(-95.0, 112.0), p(-60.0, 118.0), p(-66.0, 140.0), p(-70.0, 205.0)]);
-            fringe.extend(arc(0.0, 205.0, 70.0, 95.0, 170.0, 10.0, 16).into_iter().skip(0));
+            fringe.extend(arc(0.0, 205.0, 70.0, 95.0, 170.0, 10.0, 16));
             vec![
                 region("top", Treat, frontal(205.0, 70.0), d, dot, 0.8),
                 region("crown", Treat, crown, 75.0, dot, 0.8),
@@ -226,18 +240,39 @@ fn occipital_band(half: f64, y_mid: f64, y_side: f64, width: f64) -> Vec<PointMm
         let t = -1.0 + 2.0 * i as f64 / n as f64;
         (half * t, y_mid + (y_side - y_mid) * t * t)
     };
-    let mut poly: Vec<PointMm> = (0..=n).map(|i| centre(i)).map(|(x, y)| p(x, y - width / 2.0)).collect();
-    poly.extend((0..=n).rev().map(|i| centre(i)).map(|(x, y)| p(x, y + width / 2.0)));
+    let mut poly: Vec<PointMm> = (0..=n).map(centre).map(|(x, y)| p(x, y - width / 2.0)).collect();
+    poly.extend((0..=n).rev().map(centre).map(|(x, y)| p(x, y + width / 2.0)));
     poly
 }
 
 fn fut_regions() -> Vec<RegionDraft> {
     vec![
-        region("donor", RegionKind::Blend, occipital_band(125.0, 322.0, 300.0, 40.0), 60.0, 0.2, 0.7),
-        region("strip-scar", RegionKind::Scar, occipital_band(115.0, 322.0, 300.0, 8.0), 70.0, 0.2, 0.75),
+        region(
+            "donor",
+            RegionKind::Blend,
+            occipital_band(125.0, 322.0, 300.0, 40.0),
+            60.0,
+            0.2,
+            0.7,
+        ),
+        region(
+            "strip-scar",
+            RegionKind::Scar,
+            occipital_band(115.0, 322.0, 300.0, 8.0),
+            70.0,
+            0.2,
+            0.75,
+        ),
     ]
 }
 
 fn fue_regions() -> Vec<RegionDraft> {
-    vec![region("donor", RegionKind::Scar, occipital_band(110.0, 315.0, 290.0, 60.0), 60.0, 0.2, 0.7)]
+    vec![region(
+        "donor",
+        RegionKind::Scar,
+        occipital_band(110.0, 315.0, 290.0, 60.0),
+        60.0,
+        0.2,
+        0.7,
+    )]
 }

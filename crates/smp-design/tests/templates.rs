@@ -21,8 +21,7 @@ fn templates_match_golden_files() {
         if update {
             std::fs::write(&path, &json).unwrap();
         }
-        let expected = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("{}: {e} (run with UPDATE_GOLDEN=1 once)", path.display()));
+        let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e} (run with UPDATE_GOLDEN=1 once)", path.display()));
         assert_eq!(json, expected, "{pattern} template changed; review and UPDATE_GOLDEN=1");
         // The reference file itself parses back to the same design.
         assert_eq!(Design::parse(&expected).unwrap(), pattern.template().unwrap());
@@ -36,7 +35,10 @@ fn templates_are_clinically_sane() {
         let warnings = lint::lint(&d);
         assert!(warnings.is_empty(), "{pattern}: {warnings:?}");
         let h = lint::hairline_height_mm(&d).expect("hairline above glabella");
-        assert!((HAIRLINE_MIN_ABOVE_GLABELLA_MM..=HAIRLINE_MAX_ABOVE_GLABELLA_MM).contains(&h), "{pattern}: {h}");
+        assert!(
+            (HAIRLINE_MIN_ABOVE_GLABELLA_MM..=HAIRLINE_MAX_ABOVE_GLABELLA_MM).contains(&h),
+            "{pattern}: {h}"
+        );
         let area: f64 = d.regions().iter().filter(|r| r.has_dots()).map(|r| r.polygon_area().0).sum();
         let expected = match pattern {
             Pattern::Norwood(2) => 10.0..60.0,
@@ -49,14 +51,25 @@ fn templates_are_clinically_sane() {
         };
         assert!(expected.contains(&area), "{pattern}: {area} cm² not in {expected:?}");
         if matches!(pattern, Pattern::Ludwig(_)) {
-            assert!(d.regions().iter().all(|r| r.kind == RegionKind::Blend), "ludwig is diffuse thinning");
+            assert!(
+                d.regions().iter().all(|r| r.kind == RegionKind::Blend),
+                "ludwig is diffuse thinning"
+            );
         }
     }
 }
 
 #[test]
 fn norwood_areas_grow_with_stage() {
-    let area = |n| -> f64 { Pattern::Norwood(n).template().unwrap().regions().iter().map(|r| r.polygon_area().0).sum() };
+    let area = |n| -> f64 {
+        Pattern::Norwood(n)
+            .template()
+            .unwrap()
+            .regions()
+            .iter()
+            .map(|r| r.polygon_area().0)
+            .sum()
+    };
     for n in 2..7 {
         assert!(area(n) < area(n + 1), "norwood-{n} vs {}", n + 1);
     }

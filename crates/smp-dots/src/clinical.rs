@@ -23,9 +23,9 @@ pub const HAIRLINE_FRONT_SHADE_FACTOR: f64 = 0.85;
 /// Poisson-disk radius as a multiple of `1/sqrt(n)`. Dart throwing to saturation packs
 /// ≈ 0.65–0.70 disks per r², so this slightly overshoots the target count, and the
 /// excess is then removed where dots are most crowded. It gives ρ = 0.9306 · C.
-pub const RADIUS_COEFF: f64 = 0.765;
+pub const RADIUS_COEFF: f64 = 0.775;
 /// Candidate darts around each active dot before it retires (Bridson 2007 uses 30).
-pub const BRIDSON_TRIES: u32 = 15;
+pub const BRIDSON_TRIES: u32 = 8;
 /// A filled-in dot must have at least this share of its radius free around it, so
 /// filling never pulls ρ below the sampler's own spacing by more than 5 %.
 pub const MIN_FILL_CLEARANCE: f64 = 0.985;
@@ -38,6 +38,9 @@ pub const MAX_RADIUS_MM: f64 = 6.0;
 pub const SHRINK_STEP: f64 = 0.985;
 /// … down to this share of [`RADIUS_COEFF`] (ρ ≥ 0.93 · 0.80 · 0.94 ≈ 0.70 at worst).
 pub const MIN_SHRINK: f64 = 0.985;
-/// Poisson-disk radius coefficient of session prefixes chosen from the final dots: small
-/// enough that a greedy pass nearly reaches each prefix's share (ρ ≥ 0.93 · 0.72 = 0.67).
+/// Poisson-disk radius coefficient of session prefixes chosen from the final dots
+/// (ρ = 0.93 · 0.72 = 0.67 for the dots chosen at full radius).
 pub const LAYER_RADIUS_COEFF: f64 = 0.72;
+/// Radius factors of the successive greedy rounds that choose a prefix; the last (0)
+/// takes any dot, so every region reaches its exact share.
+pub const LAYER_RADIUS_STEPS: [f64; 7] = [1.0, 0.93, 0.86, 0.8, 0.72, 0.6, 0.0];

@@ -140,7 +140,9 @@ mod tests {
         // At a fixed depth behind the curve, irregularity 1 varies the density along it
         // far more than the smooth ramp does.
         let spread = |r: &HairlineRamp| {
-            let v: Vec<f64> = (-20..=20).map(|x| r.multiplier(PointMm::new(x as f64, 83.5 + 0.0042 * (x * x) as f64))).collect();
+            let v: Vec<f64> = (-20..=20)
+                .map(|x| r.multiplier(PointMm::new(x as f64, 83.5 + 0.0042 * (x * x) as f64)))
+                .collect();
             let (lo, hi) = v.iter().fold((1.0f64, 0.0f64), |(a, b), &m| (a.min(m), b.max(m)));
             hi - lo
         };

@@ -120,7 +120,9 @@ pub fn generate_in(field: &DensityField) -> Impressions {
         let mut prev = 0i64;
         for (k, &c) in cumulative.iter().enumerate() {
             let target = (e * c).round() as i64;
-            let members: Vec<usize> = (0..units.points.len()).filter(|&i| units.region[i] as usize == r && units.pass[i] as usize == k).collect();
+            let members: Vec<usize> = (0..units.points.len())
+                .filter(|&i| units.region[i] as usize == r && units.pass[i] as usize == k)
+                .collect();
             let sizes = unit_sizes(members.len(), (target - prev).max(0) as usize, &mut rng);
             for (&i, s) in members.iter().zip(sizes) {
                 size_of[i] = s;
@@ -132,19 +134,34 @@ pub fn generate_in(field: &DensityField) -> Impressions {
         let (diameter_mm, shade) = style(i);
         let gap = diameter_mm + UNIT_GAP_MM;
         let region = units.region[i] as usize;
-        // A unit at a region's edge is turned until all its dots are inside; the rare one
-        // that cannot be keeps the dots that are.
-        let mut offsets = Vec::new();
-        for attempt in 0..8 {
+        // A unit at a region's edge is turned until all its dots are inside; failing that
+        // it is moved inward by its own radius, away from the dots that fell outside.
+        let inside = |c: PointMm, o: &PointMm| field.classify(PointMm::new(c.x + o.x, c.y + o.y)) == Some(region);
+        let mut centre = *c;
+        let mut offsets = unit_offsets(size_of[i], gap, rng.unit_vector());
+        'fit: for attempt in 0..16 {
+            if offsets.iter().all(|o| inside(centre, o)) {
+                break 'fit;
+            }
+            if attempt >= 8 {
+                let out: Vec<&PointMm> = offsets.iter().filter(|o| !inside(centre, o)).collect();
+                let (sx, sy) = out.iter().fold((0.0, 0.0), |(x, y), o| (x + o.x, y + o.y));
+                let len = (sx * sx + sy * sy).sqrt();
+                let reach = offsets.iter().map(|o| o.dist(PointMm::new(0.0, 0.0))).fold(0.0, f64::max);
+                if len > 0.0
+                    && inside(
+                        PointMm::new(c.x - sx / len * reach, c.y - sy / len * reach),
+                        &PointMm::new(0.0, 0.0),
+                    )
+                {
+                    centre = PointMm::new(c.x - sx / len * reach, c.y - sy / len * reach);
+                }
+            }
             offsets = unit_offsets(size_of[i], gap, rng.unit_vector());
-            let inside = |o: &PointMm| field.classify(PointMm::new(c.x + o.x, c.y + o.y)) == Some(region);
-            if offsets.iter().all(inside) {
-                break;
-            }
-            if attempt == 7 {
-                offsets.retain(inside);
-            }
         }
+        // The rare unit that still does not fit keeps the dots that are inside.
+        offsets.retain(|o| inside(centre, o));
+        let c = &centre;
         for o in offsets {
             dots.push(Impression {
                 x_mm: c.x + o.x,

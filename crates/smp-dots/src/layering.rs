@@ -3,11 +3,7 @@
 //! cumulative density, so an early session already looks even; each region gets exactly
 //! its share.
 
-use std::collections::BinaryHeap;
-
-use smp_design::PointMm;
-
-use crate::clinical::LAYER_RADIUS_COEFF;
+use crate::clinical::{LAYER_RADIUS_COEFF, LAYER_RADIUS_STEPS};
 use crate::field::DensityField;
 use crate::rng::Rng;
 use crate::sampler::Sampled;
@@ -34,42 +30,22 @@ pub fn assign_sessions(field: &DensityField, s: &mut Sampled, per_item: f64, cum
         let target: Vec<i64> = total.iter().map(|&t| (t as f64 * frac).round() as i64).collect();
         let mut order: Vec<usize> = (0..n).filter(|&i| !selected[i]).collect();
         rng.shuffle(&mut order);
-        // Greedy Poisson-disk subset at this prefix's radius.
+        // Greedy Poisson-disk subsets at this prefix's radius, then at smaller ones, until
+        // every region holds exactly its share.
         let mut added = Vec::new();
-        for &i in &order {
-            let r = s.region[i] as usize;
-            if count[r] < target[r] && !grid.occupied(s.points[i], radius(i, frac)) {
-                grid.insert(s.points[i], i as u32);
-                selected[i] = true;
-                count[r] += 1;
-                added.push(i);
+        for &factor in &LAYER_RADIUS_STEPS {
+            for &i in &order {
+                let r = s.region[i] as usize;
+                if !selected[i] && count[r] < target[r] && (factor == 0.0 || !grid.occupied(s.points[i], factor * radius(i, frac))) {
+                    grid.insert(s.points[i], i as u32);
+                    selected[i] = true;
+                    count[r] += 1;
+                    added.push(i);
+                }
             }
-        }
-        // Regions still short take their dots farthest from the chosen ones first.
-        let mut heap = BinaryHeap::new();
-        let clearance = |grid: &SlotGrid, i: usize| {
-            let r = radius(i, frac);
-            (grid.nearest2(s.points[i], 2.0 * r).sqrt() / r).to_bits()
-        };
-        for &i in &order {
-            if !selected[i] && count[s.region[i] as usize] < target[s.region[i] as usize] {
-                heap.push((clearance(&grid, i), i));
+            if count.iter().zip(&target).all(|(c, t)| c >= t) {
+                break;
             }
-        }
-        while let Some((c, i)) = heap.pop() {
-            let r = s.region[i] as usize;
-            if count[r] >= target[r] {
-                continue;
-            }
-            let now = clearance(&grid, i);
-            if now < c {
-                heap.push((now, i));
-                continue;
-            }
-            grid.insert(s.points[i], i as u32);
-            selected[i] = true;
-            count[r] += 1;
-            added.push(i);
         }
         for i in added {
             s.pass[i] = k as u8;
@@ -78,8 +54,7 @@ pub fn assign_sessions(field: &DensityField, s: &mut Sampled, per_item: f64, cum
     // Session order in the output: by pass, stable within a pass.
     let mut idx: Vec<usize> = (0..n).collect();
     idx.sort_by_key(|&i| s.pass[i]);
-    let take = |v: &[PointMm]| idx.iter().map(|&i| v[i]).collect::<Vec<_>>();
-    s.points = take(&s.points);
+    s.points = idx.iter().map(|&i| s.points[i]).collect();
     s.region = idx.iter().map(|&i| s.region[i]).collect();
     s.pass = idx.iter().map(|&i| s.pass[i]).collect();
     s.ramp = idx.iter().map(|&i| s.ramp[i]).collect();

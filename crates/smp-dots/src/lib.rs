@@ -2,17 +2,19 @@
 //! session — density field, blue-noise sampler, layering, follicular units, statistics,
 //! needle path and exports.
 
-pub mod rng;
-pub mod noise;
 pub mod clinical;
 pub mod field;
 pub mod hairline;
-pub mod spatial;
-pub mod sampler;
 pub mod impressions;
+pub mod noise;
+pub mod rng;
+pub mod sampler;
+pub mod spatial;
 pub mod units;
 
 pub use impressions::{Impression, Impressions, Selection, generate};
-pub mod stats;
-pub mod slots;
+pub mod export;
 pub mod layering;
+pub mod path;
+pub mod slots;
+pub mod stats;

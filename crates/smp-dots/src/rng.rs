@@ -66,9 +66,24 @@ mod tests {
 
     #[test]
     fn streams_are_reproducible_and_distinct() {
-        let a: Vec<f64> = (0..4).map({ let mut r = Rng::new(7, 1); move |_| r.f64() }).collect();
-        let b: Vec<f64> = (0..4).map({ let mut r = Rng::new(7, 1); move |_| r.f64() }).collect();
-        let c: Vec<f64> = (0..4).map({ let mut r = Rng::new(7, 2); move |_| r.f64() }).collect();
+        let a: Vec<f64> = (0..4)
+            .map({
+                let mut r = Rng::new(7, 1);
+                move |_| r.f64()
+            })
+            .collect();
+        let b: Vec<f64> = (0..4)
+            .map({
+                let mut r = Rng::new(7, 1);
+                move |_| r.f64()
+            })
+            .collect();
+        let c: Vec<f64> = (0..4)
+            .map({
+                let mut r = Rng::new(7, 2);
+                move |_| r.f64()
+            })
+            .collect();
         assert_eq!(a, b);
         assert_ne!(a, c);
         assert!(a.iter().all(|v| (0.0..1.0).contains(v)));

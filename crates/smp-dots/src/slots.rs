@@ -36,7 +36,12 @@ impl SlotGrid {
     }
 
     fn cell_of(&self, x: f64, y: f64) -> (isize, isize) {
-        (((x - self.origin.x) * self.inv_cell).floor() as isize, ((y - self.origin.y) * self.inv_cell).floor() as isize)
+        // Truncation, corrected below zero: floor without a libm call on baseline x86-64.
+        let floor = |v: f64| if v >= 0.0 { v as isize } else { v as isize - 1 };
+        (
+            floor((x - self.origin.x) * self.inv_cell),
+            floor((y - self.origin.y) * self.inv_cell),
+        )
     }
 
     /// Put dot `id` at `p`; the cell must be free.
@@ -78,6 +83,27 @@ impl SlotGrid {
         best
     }
 
+    /// Mean distance from `p` to its three nearest dots (other than one exactly at `p`),
+    /// looking no further than `r` (missing neighbours count as `r`).
+    pub fn mean_nearest3(&self, p: PointMm, r: f64) -> f64 {
+        let (x0, y0) = self.cell_of(p.x - r, p.y - r);
+        let (x1, y1) = self.cell_of(p.x + r, p.y + r);
+        let (x0, y0) = (x0.max(0) as usize, y0.max(0) as usize);
+        let (x1, y1) = ((x1.max(-1) as usize).min(self.w - 1), (y1.max(-1) as usize).min(self.h - 1));
+        let mut best = [r * r; 3];
+        for cy in y0..=y1 {
+            for q in &self.xy[cy * self.w + x0..=cy * self.w + x1] {
+                let (dx, dy) = (q[0] - p.x, q[1] - p.y);
+                let d2 = dx * dx + dy * dy;
+                if d2 < best[2] && d2 > 0.0 {
+                    best[2] = d2;
+                    best.sort_by(f64::total_cmp);
+                }
+            }
+        }
+        best.iter().map(|d| d.sqrt()).sum::<f64>() / 3.0
+    }
+
     /// Whether any dot lies strictly within `r` of `p`.
     pub fn occupied(&self, p: PointMm, r: f64) -> bool {
         let (cx, cy) = self.cell_of(p.x, p.y);
@@ -107,5 +133,23 @@ impl SlotGrid {
     /// Cell size, mm.
     pub fn cell_mm(&self) -> f64 {
         self.cell
+    }
+
+    /// Number of cells.
+    pub fn cells(&self) -> usize {
+        self.w * self.h
+    }
+
+    /// Whether cell `c` holds no dot.
+    pub fn is_free(&self, c: usize) -> bool {
+        self.id[c] == EMPTY
+    }
+
+    /// Lower-left corner of cell `c`.
+    pub fn cell_origin(&self, c: usize) -> PointMm {
+        PointMm::new(
+            self.origin.x + (c % self.w) as f64 * self.cell,
+            self.origin.y + (c / self.w) as f64 * self.cell,
+        )
     }
 }

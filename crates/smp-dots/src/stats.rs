@@ -19,7 +19,11 @@ pub fn min_spacing_mm(points: &[PointMm]) -> Option<f64> {
     let cell = (span * span / points.len() as f64 * 2.0).sqrt().max(1e-6);
     let grid = PointGrid::from_points(points, cell);
     let far = 2.0 * span + 1.0;
-    Some((0..points.len() as u32).map(|i| grid.nearest_dist(points[i as usize], far, i)).fold(f64::INFINITY, f64::min))
+    Some(
+        (0..points.len() as u32)
+            .map(|i| grid.nearest_dist(points[i as usize], far, i))
+            .fold(f64::INFINITY, f64::min),
+    )
 }
 
 /// Normalised minimum spacing ρ = d_min / d_hex at density `n`.
@@ -47,10 +51,12 @@ pub fn largest_empty_circle_mm(points: &[PointMm], lo: PointMm, hi: PointMm, ste
             }
             // Shrink to the region: the rim must stay inside.
             let mut rr = r;
-            while rr > best && !(0..32).all(|k| {
-                let a = k as f64 / 32.0 * std::f64::consts::TAU;
-                inside(PointMm::new(c.x + rr * a.cos(), c.y + rr * a.sin()))
-            }) {
+            while rr > best
+                && !(0..32).all(|k| {
+                    let a = k as f64 / 32.0 * std::f64::consts::TAU;
+                    inside(PointMm::new(c.x + rr * a.cos(), c.y + rr * a.sin()))
+                })
+            {
                 rr -= step_mm;
             }
             best = best.max(rr);
@@ -122,7 +128,10 @@ pub fn stats(field: &DensityField, imp: &Impressions) -> Stats {
             target_density_per_cm2: reg.density.0,
             expected_count: field.expected_counts()[r],
             count,
-            rho: reg.has_dots().then(|| rho(&uniform, PerCm2(reg.density.0 / imp.per_unit))).flatten(),
+            rho: reg
+                .has_dots()
+                .then(|| rho(&uniform, PerCm2(reg.density.0 / imp.per_unit)))
+                .flatten(),
         });
     }
     let total = imp.dots.len();

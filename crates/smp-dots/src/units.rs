@@ -38,7 +38,11 @@ pub fn unit_sizes(units: usize, impressions: usize, rng: &mut Rng) -> Vec<u8> {
         count[to] += 1;
         sum += if up { 1 } else { -1 };
     }
-    let mut sizes: Vec<u8> = count.iter().enumerate().flat_map(|(i, &c)| std::iter::repeat_n(i as u8 + 1, c as usize)).collect();
+    let mut sizes: Vec<u8> = count
+        .iter()
+        .enumerate()
+        .flat_map(|(i, &c)| std::iter::repeat_n(i as u8 + 1, c as usize))
+        .collect();
     rng.shuffle(&mut sizes);
     sizes
 }

@@ -1,0 +1,37 @@
+//! One module per subcommand.
+
+pub mod design;
+pub mod impressions;
+pub mod path;
+
+use smp_dots::Selection;
+
+use crate::error::CliError;
+
+/// `--session N` / `--upto N` as a selection, checked against the design's sessions.
+pub fn selection(session: Option<u8>, upto: Option<u8>, sessions: usize) -> Result<Selection, CliError> {
+    let check = |n: u8, flag: &str| {
+        if n == 0 || usize::from(n) > sessions {
+            Err(CliError::BadInput(format!(
+                "{flag} {n} is out of range: the design has sessions 1 to {sessions}"
+            )))
+        } else {
+            Ok(n)
+        }
+    };
+    match (session, upto) {
+        (Some(_), Some(_)) => Err(CliError::BadInput("give --session or --upto, not both".into())),
+        (Some(n), None) => Ok(Selection::Session(check(n, "--session")?)),
+        (None, Some(n)) => Ok(Selection::Upto(check(n, "--upto")?)),
+        (None, None) => Ok(Selection::All),
+    }
+}
+
+/// A short label of a selection for messages.
+pub fn selection_label(sel: Selection) -> String {
+    match sel {
+        Selection::All => "all sessions".into(),
+        Selection::Session(n) => format!("session {n}"),
+        Selection::Upto(n) => format!("sessions 1–{n}"),
+    }
+}

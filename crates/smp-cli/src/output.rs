@@ -1,0 +1,48 @@
+//! Writing results: to stdout, or to a file replaced atomically (written beside it, then
+//! renamed) so an interrupted run never leaves a half-written file.
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::error::CliError;
+
+/// Write `bytes` to `path`, or to stdout when `path` is `None` or `-`.
+pub fn write_out(path: Option<&Path>, bytes: &[u8]) -> Result<(), CliError> {
+    match path {
+        None => write_stdout(bytes),
+        Some(p) if p.as_os_str() == "-" => write_stdout(bytes),
+        Some(p) => write_atomic(p, bytes),
+    }
+}
+
+fn write_stdout(bytes: &[u8]) -> Result<(), CliError> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)
+        .and_then(|_| out.flush())
+        .map_err(|e| CliError::Other(format!("cannot write to stdout: {e}")))
+}
+
+/// Replace `path` with `bytes` atomically.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .ok_or_else(|| CliError::BadInput(format!("{} is not a file name", path.display())))?;
+    let tmp = dir.join(format!(".{}.tmp-{}", name.to_string_lossy(), std::process::id()));
+    let result = std::fs::write(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, path));
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(CliError::Other(format!(
+            "cannot write {}: {e} (check the folder exists and is writable)",
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
+/// A progress line on stderr, so stdout stays clean for data.
+pub fn progress(quiet: bool, msg: &str) {
+    if !quiet {
+        eprintln!("{msg}");
+    }
+}

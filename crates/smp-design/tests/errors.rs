@@ -1,0 +1,192 @@
+//! Every rejection rule of the design format: each names the field path and a fix.
+
+use smp_design::{Design, FaultClass, Pattern};
+
+fn base() -> serde_json::Value {
+    serde_json::from_str(&Pattern::Norwood(4).template().unwrap().to_json()).unwrap()
+}
+
+/// Parse a modified template; return (class, path, message, hint) of the first problem.
+fn reject(edit: impl FnOnce(&mut serde_json::Value)) -> (FaultClass, String, String, String) {
+    let mut v = base();
+    edit(&mut v);
+    let e = Design::parse(&v.to_string()).expect_err("must be rejected");
+    let f = &e.errors[0];
+    assert!(!f.hint.is_empty());
+    (f.class, f.path.clone(), f.message.clone(), f.hint.clone())
+}
+
+#[test]
+fn the_base_design_is_valid() {
+    Design::parse(&base().to_string()).unwrap();
+}
+
+#[test]
+fn unknown_format_and_newer_version_are_unsupported() {
+    let (c, p, m, _) = reject(|v| v["format"] = "svg".into());
+    assert_eq!((c, p.as_str()), (FaultClass::Unsupported, "format"));
+    assert!(m.contains("unknown format"));
+    let (c, p, m, h) = reject(|v| v["version"] = 2.into());
+    assert_eq!((c, p.as_str()), (FaultClass::Unsupported, "version"));
+    assert!(m.contains("version 2") && h.contains("update"));
+    let (c, p, _, _) = reject(|v| v["version"] = 0.into());
+    assert_eq!((c, p.as_str()), (FaultClass::Syntax, "version"));
+    let (c, p, _, _) = reject(|v| v["version"] = "1".into());
+    assert_eq!((c, p.as_str()), (FaultClass::Syntax, "version"));
+}
+
+#[test]
+fn syntax_and_type_errors_name_the_place() {
+    let e = Design::parse("{\"format\":\"smp-design\",").unwrap_err();
+    assert_eq!(e.class(), FaultClass::Syntax);
+    assert!(e.to_string().contains("line 1"), "{e}");
+    let e = Design::parse("[1,2]").unwrap_err();
+    assert!(e.to_string().contains("not a JSON object"));
+    let (c, p, m, _) = reject(|v| v["regions"][1]["density_per_cm2"] = "eighty".into());
+    assert_eq!((c, p.as_str()), (FaultClass::Syntax, "regions[1].density_per_cm2"));
+    assert!(m.contains("invalid type"), "{m}");
+    let (_, p, m, _) = reject(|v| v["regions"][0]["densty_per_cm2"] = 80.into());
+    assert_eq!(p, "regions[0].densty_per_cm2");
+    assert!(m.contains("unknown field `densty_per_cm2`"), "{m}");
+    let (_, p, _, _) = reject(|v| v["regions"][0]["polygon"][2] = serde_json::json!([1.0]));
+    assert_eq!(p, "regions[0].polygon[2]");
+    let (_, p, m, _) = reject(|v| {
+        v.as_object_mut().unwrap().remove("regions");
+    });
+    assert_eq!(p, "$");
+    assert!(m.contains("missing field `regions`"), "{m}");
+}
+
+/// A field path, an edit that breaks it, and a word the hint must contain.
+type Case = (&'static str, Box<dyn FnOnce(&mut serde_json::Value)>, &'static str);
+
+#[test]
+fn absurd_values_are_rejected_with_their_path() {
+    let cases: Vec<Case> = vec![
+        (
+            "regions[0].density_per_cm2",
+            Box::new(|v| v["regions"][0]["density_per_cm2"] = (-5).into()),
+            "per cm²",
+        ),
+        (
+            "regions[0].density_per_cm2",
+            Box::new(|v| v["regions"][0]["density_per_cm2"] = 250.into()),
+            "per cm²",
+        ),
+        (
+            "regions[0].density_per_cm2",
+            Box::new(|v| v["regions"][0]["density_per_cm2"] = 0.into()),
+            "per cm²",
+        ),
+        (
+            "regions[2].dot_diameter_mm",
+            Box::new(|v| v["regions"][2]["dot_diameter_mm"] = 0.into()),
+            "millimetres",
+        ),
+        (
+            "regions[2].dot_diameter_mm",
+            Box::new(|v| v["regions"][2]["dot_diameter_mm"] = 2.5.into()),
+            "millimetres",
+        ),
+        ("regions[1].shade", Box::new(|v| v["regions"][1]["shade"] = 1.2.into()), "between 0"),
+        (
+            "regions[1].shade",
+            Box::new(|v| v["regions"][1]["shade"] = (-0.1).into()),
+            "between 0",
+        ),
+        (
+            "hairline.feather_mm",
+            Box::new(|v| v["hairline"]["feather_mm"] = (-1).into()),
+            "millimetres",
+        ),
+        (
+            "hairline.irregularity",
+            Box::new(|v| v["hairline"]["irregularity"] = 3.into()),
+            "0 (smooth)",
+        ),
+        (
+            "sessions.cumulative[1]",
+            Box::new(|v| v["sessions"]["cumulative"] = serde_json::json!([0.5, 0.4, 1.0])),
+            "rising to 1",
+        ),
+        (
+            "sessions.cumulative[1]",
+            Box::new(|v| v["sessions"]["cumulative"] = serde_json::json!([0.5, 0.9])),
+            "rising to 1",
+        ),
+        (
+            "sessions.cumulative",
+            Box::new(|v| v["sessions"]["cumulative"] = serde_json::json!([])),
+            "rising to 1",
+        ),
+        (
+            "regions[0].polygon[1]",
+            Box::new(|v| v["regions"][0]["polygon"][1] = serde_json::json!([1e6, 0])),
+            "millimetres",
+        ),
+        ("name", Box::new(|v| v["name"] = " ".into()), "name"),
+        (
+            "regions[1].name",
+            Box::new(|v| v["regions"][1]["name"] = "front".into()),
+            "own name",
+        ),
+        (
+            "regions[1].shade",
+            Box::new(|v| {
+                v["regions"][1].as_object_mut().unwrap().remove("shade");
+            }),
+            "need density_per_cm2",
+        ),
+    ];
+    for (path, edit, hint_part) in cases {
+        let (c, p, m, h) = reject(edit);
+        assert_eq!(c, FaultClass::Invalid, "{path}: {m}");
+        assert_eq!(p, path, "{m}");
+        assert!(h.contains(hint_part), "{path}: hint {h:?} lacks {hint_part:?}");
+    }
+}
+
+#[test]
+fn self_intersecting_shapes_are_rejected() {
+    let (c, p, m, h) = reject(|v| v["regions"][1]["polygon"] = serde_json::json!([[0, 0], [10, 10], [10, 0], [0, 10]]));
+    assert_eq!((c, p.as_str()), (FaultClass::Invalid, "regions[1].polygon"));
+    assert!(m.contains("crosses itself") && h.contains("redraw"));
+    let (_, p, m, _) = reject(|v| v["hairline"]["points"] = serde_json::json!([[-50, 100], [50, 80], [0, 120], [0, 60]]));
+    assert_eq!(p, "hairline.points");
+    assert!(m.contains("crosses itself"));
+    let (_, p, _, _) = reject(|v| v["regions"][1]["polygon"] = serde_json::json!([[0, 0], [10, 0], [10, 0], [0, 10]]));
+    assert_eq!(p, "regions[1].polygon[2]");
+    let (_, p, m, _) = reject(|v| v["regions"][1]["polygon"] = serde_json::json!([[0, 0], [10, 0]]));
+    assert_eq!(p, "regions[1].polygon");
+    assert!(m.contains("at least 3"));
+}
+
+#[test]
+fn all_problems_are_reported_at_once() {
+    let mut v = base();
+    v["regions"][0]["density_per_cm2"] = 900.into();
+    v["regions"][1]["shade"] = 7.into();
+    let e = Design::parse(&v.to_string()).unwrap_err();
+    assert_eq!(e.errors.len(), 2);
+    assert!(e.to_string().starts_with("2 problems"));
+}
+
+#[test]
+fn a_design_with_only_holes_is_rejected() {
+    let mut v = base();
+    for r in v["regions"].as_array_mut().unwrap() {
+        r["kind"] = "exclude".into();
+    }
+    let e = Design::parse(&v.to_string()).unwrap_err();
+    assert_eq!(e.errors[0].path, "regions");
+}
+
+#[test]
+fn reversed_hairline_is_normalised_left_to_right() {
+    let mut v = base();
+    v["hairline"]["points"].as_array_mut().unwrap().reverse();
+    let d = Design::parse(&v.to_string()).unwrap();
+    let pts = &d.hairline().unwrap().points;
+    assert!(pts[0].x < pts[pts.len() - 1].x);
+    assert_eq!(d, Design::parse(&base().to_string()).unwrap());
+}

@@ -1,0 +1,135 @@
+//! Property tests of the dot engine: counts, containment, spacing, empty circles,
+//! layering and determinism, over random designs.
+
+mod common;
+
+use common::*;
+use proptest::prelude::*;
+use smp_design::geometry::{area_mm2, contains};
+use smp_design::{Design, PerCm2, PointMm, RegionKind};
+use smp_dots::field::DensityField;
+use smp_dots::stats::{largest_empty_circle_mm, rho};
+use smp_dots::{Selection, generate};
+
+/// A random design: one or two adjacent regions of different densities, an optional
+/// hole, random sessions, optional clustering.
+fn arb_design() -> impl Strategy<Value = Design> {
+    (
+        any::<u64>(),
+        20.0f64..45.0,
+        15.0f64..35.0,
+        40.0f64..150.0,
+        prop::option::of(40.0f64..150.0),
+        any::<bool>(),
+        any::<bool>(),
+        prop::sample::select(vec![vec![1.0], vec![0.3, 0.7, 1.0], vec![0.5, 1.0], vec![0.2, 0.4, 0.7, 1.0]]),
+        any::<bool>(),
+    )
+        .prop_map(|(seed, w, h, d1, d2, hole, round, cumulative, clusters)| {
+            let first = if round {
+                ellipse(w / 2.0, h / 2.0, w / 2.0, h / 2.0, 36)
+            } else {
+                rect(0.0, 0.0, w, h)
+            };
+            let mut regions = vec![region("a", RegionKind::Treat, first, d1)];
+            if let Some(d2) = d2 {
+                regions.push(region("b", RegionKind::Scar, rect(w, 0.0, w + 20.0, h), d2));
+            }
+            if hole {
+                regions.push(region("mole", RegionKind::Exclude, ellipse(w / 2.0, h / 2.0, 3.0, 2.5, 12), 0.0));
+            }
+            design(seed, regions, cumulative, clusters, None)
+        })
+}
+
+/// Area of region `i` as the test computes it: its polygon minus holes inside it.
+fn test_area_cm2(d: &Design, i: usize) -> f64 {
+    let r = &d.regions()[i];
+    let holes: f64 = d
+        .regions()
+        .iter()
+        .filter(|h| h.kind == RegionKind::Exclude && h.polygon.iter().all(|&p| contains(&r.polygon, p)))
+        .map(|h| area_mm2(&h.polygon))
+        .sum();
+    (area_mm2(&r.polygon) - holes) / 100.0
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn counts_match_the_density_integral(d in arb_design()) {
+        let imp = generate(&d);
+        for (i, r) in d.regions().iter().enumerate().filter(|(_, r)| r.has_dots()) {
+            let want = test_area_cm2(&d, i) * r.density.0;
+            let got = imp.dots.iter().filter(|x| x.region as usize == i).count() as f64;
+            prop_assert!((got - want).abs() <= (0.03 * want).max(2.0), "{}: {got} vs {want}", r.name);
+        }
+    }
+
+    #[test]
+    fn dots_stay_in_their_region_and_out_of_holes(d in arb_design()) {
+        let imp = generate(&d);
+        let holes: Vec<_> = d.regions().iter().filter(|r| r.kind == RegionKind::Exclude).collect();
+        for x in &imp.dots {
+            let p = x.pos();
+            prop_assert!(contains(&d.regions()[x.region as usize].polygon, p), "{p:?} outside {}", x.region);
+            prop_assert!(!holes.iter().any(|h| contains(&h.polygon, p)), "{p:?} in a hole");
+        }
+    }
+
+    #[test]
+    fn spacing_is_blue_noise(d in arb_design()) {
+        let imp = generate(&d);
+        for (i, r) in d.regions().iter().enumerate().filter(|(_, r)| r.has_dots()) {
+            let pts: Vec<PointMm> = (0..imp.units.points.len()).filter(|&k| imp.units.region[k] as usize == i).map(|k| imp.units.points[k]).collect();
+            let n = PerCm2(r.density.0 / imp.per_unit);
+            let rho = rho(&pts, n).unwrap();
+            prop_assert!(rho >= 0.70, "{}: rho {rho}", r.name);
+        }
+    }
+
+    #[test]
+    fn no_empty_circle_wider_than_two_hex_spacings(d in arb_design()) {
+        let field = DensityField::new(&d);
+        let imp = generate(&d);
+        for (i, r) in d.regions().iter().enumerate().filter(|(_, r)| r.has_dots()) {
+            let pts: Vec<PointMm> = (0..imp.units.points.len()).filter(|&k| imp.units.region[k] as usize == i).map(|k| imp.units.points[k]).collect();
+            let d_hex = PerCm2(r.density.0 / imp.per_unit).hex_spacing().0;
+            let (lo, hi) = smp_design::geometry::bounds(&r.polygon);
+            let radius = largest_empty_circle_mm(&pts, lo, hi, d_hex / 8.0, |p| field.classify(p) == Some(i));
+            prop_assert!(2.0 * radius <= 2.0 * d_hex, "{}: empty circle {:.3} mm across, limit {:.3}", r.name, 2.0 * radius, 2.0 * d_hex);
+        }
+    }
+
+    #[test]
+    fn sessions_layer_evenly(d in arb_design()) {
+        let imp = generate(&d);
+        let total = imp.dots.len() as f64;
+        for (k, &c) in d.sessions().cumulative.iter().enumerate() {
+            let upto = imp.select(Selection::Upto(k as u8 + 1)).count() as f64;
+            prop_assert!((upto / total - c).abs() <= 0.03, "session {}: {} vs {c}", k + 1, upto / total);
+            for (i, r) in d.regions().iter().enumerate().filter(|(_, r)| r.has_dots()) {
+                let pts: Vec<PointMm> = (0..imp.units.points.len())
+                    .filter(|&j| imp.units.region[j] as usize == i && usize::from(imp.units.pass[j]) <= k)
+                    .map(|j| imp.units.points[j])
+                    .collect();
+                if pts.len() >= 20 {
+                    let rho = rho(&pts, PerCm2(r.density.0 * c / imp.per_unit)).unwrap();
+                    prop_assert!(rho >= 0.6, "{} sessions 1..={}: rho {rho}", r.name, k + 1);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn same_seed_same_dots(d in arb_design()) {
+        let a = generate(&d);
+        let b = generate(&d);
+        prop_assert_eq!(&a.dots, &b.dots);
+        let mut other = d.to_draft();
+        other.seed = other.seed.wrapping_add(1);
+        let c = generate(&Design::from_draft(other).unwrap());
+        prop_assert_ne!(&a.dots, &c.dots);
+    }
+}
