@@ -41,6 +41,18 @@ pub const MIN_SHRINK: f64 = 0.985;
 /// Poisson-disk radius coefficient of session prefixes chosen from the final dots
 /// (ρ = 0.93 · 0.72 = 0.67 for the dots chosen at full radius).
 pub const LAYER_RADIUS_COEFF: f64 = 0.72;
-/// Radius factors of the successive greedy rounds that choose a prefix; the last (0)
-/// takes any dot, so every region reaches its exact share.
-pub const LAYER_RADIUS_STEPS: [f64; 7] = [1.0, 0.93, 0.86, 0.8, 0.72, 0.6, 0.0];
+/// Radius factors (sessions so far, this session alone) of the successive greedy rounds
+/// that choose a session's dots. The session's own spacing gives way first, the spacing
+/// of the sessions so far only below ρ = 0.6 · … when nothing else is left; the last
+/// round takes any dot, so every region reaches its exact share.
+pub const LAYER_RADIUS_STEPS: [(f64, f64); 9] = [
+    (1.0, 1.0),
+    (0.95, 0.85),
+    (0.92, 0.7),
+    (0.9, 0.5),
+    (0.9, 0.0),
+    (0.86, 0.0),
+    (0.8, 0.0),
+    (0.7, 0.0),
+    (0.0, 0.0),
+];

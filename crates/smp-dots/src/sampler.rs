@@ -23,8 +23,12 @@ use crate::slots::SlotGrid;
 const SWEEP_CELL_MM: f64 = 1.5;
 /// Darts per sweep cell.
 const SWEEP_DARTS: u32 = 2;
-/// Darts per free grid cell when completing the set.
-const COMPLETE_DARTS: u32 = 4;
+/// Darts per free grid cell when completing the set …
+const COMPLETE_DARTS: u32 = 3;
+/// … in this many rounds.
+const COMPLETE_ROUNDS: u32 = 2;
+/// Dots within this many radii of a removed dot are spared by the trim.
+const TRIM_SPARE_RADII: f64 = 2.0;
 /// Fewest stripes; more only make the pieces smaller than a core's share.
 const MIN_STRIPES: usize = 8;
 
@@ -219,7 +223,9 @@ impl<'f, 'd> State<'f, 'd> {
         count_regions(self.field, self.dots.iter().zip(&self.alive).filter(|(_, a)| **a).map(|(d, _)| d))
     }
 
-    /// Remove dots from the most crowded places of regions over their target.
+    /// Remove dots from the most crowded places of regions over their target. The
+    /// neighbours of a removed dot are spared while others remain, so removals never
+    /// pile up into one hole.
     fn trim(&mut self, excess: &mut [i64]) {
         let mut heap = BinaryHeap::new();
         for i in 0..self.dots.len() {
@@ -228,20 +234,40 @@ impl<'f, 'd> State<'f, 'd> {
                 heap.push(Reverse((key(c), i as u32)));
             }
         }
-        while let Some(Reverse((k, i))) = heap.pop() {
-            let iu = i as usize;
-            let r = self.dots[iu].region as usize;
-            if excess[r] == 0 {
-                continue;
+        let mut spared = vec![false; self.dots.len()];
+        let mut deferred = Vec::new();
+        let mut near = Vec::new();
+        for relaxed in [false, true] {
+            if relaxed {
+                heap.extend(deferred.drain(..));
             }
-            let now = key(self.crowding(self.dots[iu].p).unwrap_or(0.0));
-            if now > k {
-                heap.push(Reverse((now, i)));
-                continue;
+            while let Some(Reverse((k, i))) = heap.pop() {
+                let iu = i as usize;
+                let r = self.dots[iu].region as usize;
+                if excess[r] == 0 || !self.alive[iu] {
+                    continue;
+                }
+                let now = key(self.crowding(self.dots[iu].p).unwrap_or(0.0));
+                if now > k {
+                    heap.push(Reverse((now, i)));
+                    continue;
+                }
+                if spared[iu] && !relaxed {
+                    deferred.push(Reverse((now, i)));
+                    continue;
+                }
+                let p = self.dots[iu].p;
+                self.grid.remove(p);
+                self.alive[iu] = false;
+                excess[r] -= 1;
+                if let Some(s) = self.field.sample(p) {
+                    let (radius, _) = self.radius(&s);
+                    self.grid.ids_within(p, TRIM_SPARE_RADII * radius, &mut near);
+                    for &j in &near {
+                        spared[j as usize] = true;
+                    }
+                }
             }
-            self.grid.remove(self.dots[iu].p);
-            self.alive[iu] = false;
-            excess[r] -= 1;
         }
     }
 
@@ -332,7 +358,9 @@ fn round(field: &DensityField, per_item: f64, shrink: f64, r_min: f64, dots: &mu
                 let existing = st.dots.len();
                 let mut rng = Rng::new(seed, 1000 + round * 64 + i as u64);
                 st.sweep(&mut rng);
-                st.complete(&mut rng);
+                for _ in 0..COMPLETE_ROUNDS {
+                    st.complete(&mut rng);
+                }
                 st.dots.split_off(existing)
             })
             .collect();
