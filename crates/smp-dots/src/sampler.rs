@@ -23,12 +23,15 @@ use crate::slots::SlotGrid;
 const SWEEP_CELL_MM: f64 = 1.5;
 /// Darts per sweep cell.
 const SWEEP_DARTS: u32 = 2;
-/// Darts per free grid cell when completing the set …
+/// Random darts per free grid cell when completing the set.
 const COMPLETE_DARTS: u32 = 3;
-/// … in this many rounds.
-const COMPLETE_ROUNDS: u32 = 2;
 /// Dots within this many radii of a removed dot are spared by the trim.
 const TRIM_SPARE_RADII: f64 = 2.0;
+/// A removal that leaves its spot farther than this many radii from every dot is
+/// undone (the empty circle would approach the 2 · d_hex limit).
+const HOLE_LIMIT_RADII: f64 = 1.2;
+/// Rounds of trimming and undoing.
+const TRIM_ROUNDS: usize = 4;
 /// Fewest stripes; more only make the pieces smaller than a core's share.
 const MIN_STRIPES: usize = 8;
 
@@ -181,23 +184,36 @@ impl<'f, 'd> State<'f, 'd> {
         }
     }
 
-    /// Darts into every free grid cell, so that the dots become (nearly) maximal: no gap
-    /// is left where a dot would fit at full spacing. Gaps are what make empty circles
-    /// and short counts.
+    /// Darts into every free grid cell, then a test at the four quarter-cell centres of
+    /// every cell still free. The lattice is finer than the smallest pocket that could
+    /// hold an empty circle wider than 2 · d_hex, so none survives; the random darts come
+    /// first so the lattice only fills the last pockets and leaves no pattern.
     fn complete(&mut self, rng: &mut Rng) {
         let size = self.grid.cell_mm();
-        for c in 0..self.grid.cells() {
-            if !self.grid.is_free(c) {
-                continue;
-            }
-            let o = self.grid.cell_origin(c);
-            if o.x + size <= self.x0 || o.x >= self.x1 {
-                continue;
-            }
-            for _ in 0..COMPLETE_DARTS {
-                let q = PointMm::new(o.x + rng.f64() * size, o.y + rng.f64() * size);
-                if self.try_dart(q, rng).is_some() {
-                    break;
+        for lattice in [false, true] {
+            for c in 0..self.grid.cells() {
+                if !self.grid.is_free(c) {
+                    continue;
+                }
+                let o = self.grid.cell_origin(c);
+                if o.x + size <= self.x0 || o.x >= self.x1 {
+                    continue;
+                }
+                if lattice {
+                    for (fx, fy) in [(0.25, 0.25), (0.75, 0.25), (0.25, 0.75), (0.75, 0.75)] {
+                        if self.try_dart(PointMm::new(o.x + fx * size, o.y + fy * size), rng).is_some() {
+                            break;
+                        }
+                    }
+                } else {
+                    for _ in 0..COMPLETE_DARTS {
+                        if self
+                            .try_dart(PointMm::new(o.x + rng.f64() * size, o.y + rng.f64() * size), rng)
+                            .is_some()
+                        {
+                            break;
+                        }
+                    }
                 }
             }
         }
@@ -225,11 +241,36 @@ impl<'f, 'd> State<'f, 'd> {
 
     /// Remove dots from the most crowded places of regions over their target. The
     /// neighbours of a removed dot are spared while others remain, so removals never
-    /// pile up into one hole.
+    /// pile up into one hole; a removal that still left a hole is undone and another
+    /// dot goes instead.
     fn trim(&mut self, excess: &mut [i64]) {
+        let mut protected = vec![false; self.dots.len()];
+        for _ in 0..TRIM_ROUNDS {
+            let removed = self.trim_once(excess, &protected);
+            let mut undone = false;
+            for i in removed {
+                let p = self.dots[i].p;
+                let Some(s) = self.field.sample(p) else { continue };
+                let (r, _) = self.radius(&s);
+                if self.grid.nearest2(p, 2.0 * r) > (HOLE_LIMIT_RADII * r).powi(2) {
+                    self.grid.insert(p, i as u32);
+                    self.alive[i] = true;
+                    protected[i] = true;
+                    excess[self.dots[i].region as usize] += 1;
+                    undone = true;
+                }
+            }
+            if !undone {
+                break;
+            }
+        }
+    }
+
+    /// One round of [`Self::trim`]; returns the removed dots.
+    fn trim_once(&mut self, excess: &mut [i64], protected: &[bool]) -> Vec<usize> {
         let mut heap = BinaryHeap::new();
         for i in 0..self.dots.len() {
-            if self.alive[i] && excess[self.dots[i].region as usize] > 0 {
+            if self.alive[i] && !protected[i] && excess[self.dots[i].region as usize] > 0 {
                 let c = self.crowding(self.dots[i].p).unwrap_or(0.0);
                 heap.push(Reverse((key(c), i as u32)));
             }
@@ -237,6 +278,7 @@ impl<'f, 'd> State<'f, 'd> {
         let mut spared = vec![false; self.dots.len()];
         let mut deferred = Vec::new();
         let mut near = Vec::new();
+        let mut removed = Vec::new();
         for relaxed in [false, true] {
             if relaxed {
                 heap.extend(deferred.drain(..));
@@ -260,6 +302,7 @@ impl<'f, 'd> State<'f, 'd> {
                 self.grid.remove(p);
                 self.alive[iu] = false;
                 excess[r] -= 1;
+                removed.push(iu);
                 if let Some(s) = self.field.sample(p) {
                     let (radius, _) = self.radius(&s);
                     self.grid.ids_within(p, TRIM_SPARE_RADII * radius, &mut near);
@@ -269,6 +312,7 @@ impl<'f, 'd> State<'f, 'd> {
                 }
             }
         }
+        removed
     }
 
     /// Add dots in the widest gaps of a region under its target, never closer than
@@ -358,9 +402,7 @@ fn round(field: &DensityField, per_item: f64, shrink: f64, r_min: f64, dots: &mu
                 let existing = st.dots.len();
                 let mut rng = Rng::new(seed, 1000 + round * 64 + i as u64);
                 st.sweep(&mut rng);
-                for _ in 0..COMPLETE_ROUNDS {
-                    st.complete(&mut rng);
-                }
+                st.complete(&mut rng);
                 st.dots.split_off(existing)
             })
             .collect();

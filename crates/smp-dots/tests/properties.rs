@@ -5,6 +5,7 @@ mod common;
 
 use common::*;
 use proptest::prelude::*;
+use proptest::test_runner::RngSeed;
 use smp_design::geometry::{area_mm2, contains};
 use smp_design::{Design, PerCm2, PointMm, RegionKind};
 use smp_dots::field::DensityField;
@@ -55,7 +56,8 @@ fn test_area_cm2(d: &Design, i: usize) -> f64 {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+    // A fixed seed keeps CI reproducible; PROPTEST_RNG_SEED or PROPTEST_CASES explore more.
+    #![proptest_config(ProptestConfig { cases: 24, rng_seed: RngSeed::Fixed(20261127), ..ProptestConfig::default() })]
 
     #[test]
     fn counts_match_the_density_integral(d in arb_design()) {
