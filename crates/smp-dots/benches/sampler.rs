@@ -12,7 +12,7 @@ use smp_dots::field::DensityField;
 /// Norwood 7 full head (top, crown, fringe) with densities raised to ~50 000 impressions.
 pub fn full_head_50k() -> Design {
     let mut draft = Pattern::Norwood(7).template().unwrap().to_draft();
-    for (r, d) in draft.regions.iter_mut().zip([110.0, 104.0, 104.0]) {
+    for (r, d) in draft.regions.iter_mut().zip([113.0, 107.0, 107.0]) {
         r.density_per_cm2 = Some(PerCm2(d));
     }
     Design::from_draft(draft).unwrap()

@@ -33,8 +33,10 @@ pub struct HairlineRamp {
     clump_noise: ValueNoise,
 }
 
-fn smoothstep(t: f64) -> f64 {
-    t * t * (3.0 - 2.0 * t)
+/// Ease-out ramp: rises at once from 0 (so sparse single dots lead the line, as in a
+/// natural hairline) and levels off smoothly into full density.
+fn ease_out(t: f64) -> f64 {
+    t * (2.0 - t)
 }
 
 impl HairlineRamp {
@@ -92,7 +94,7 @@ impl HairlineRamp {
             * 4.0
             * u
             * (1.0 - u);
-        let ramp = smoothstep((u + warp).clamp(0.0, 1.0));
+        let ramp = ease_out((u + warp).clamp(0.0, 1.0));
         // Clusters and gaps, strongest at the front of the zone, gone at its back.
         let clump = 1.0 + irr * CLUMP_STRENGTH * self.clump_noise.at2(p.x / CLUMP_SCALE_MM, p.y / CLUMP_SCALE_MM) * (1.0 - ramp);
         (ramp * clump).clamp(0.0, 1.0)
@@ -132,7 +134,8 @@ mod tests {
             assert!(m >= last, "{m} after {last}");
             last = m;
         }
-        assert!((r.multiplier(PointMm::new(0.0, 84.0)) - 0.5).abs() < 0.01);
+        assert!((r.multiplier(PointMm::new(0.0, 84.0)) - 0.75).abs() < 0.01);
+        assert!((r.multiplier(PointMm::new(0.0, 81.0)) - 0.234).abs() < 0.01);
     }
 
     #[test]

@@ -18,10 +18,14 @@ pub fn assign_sessions(field: &DensityField, s: &mut Sampled, per_item: f64, cum
         total[r as usize] += 1;
     }
     let (lo, hi) = field.bounds();
-    let radius = |i: usize, frac: f64| -> f64 {
-        let d = field.design().regions()[s.region[i] as usize].density.per_mm2() * f64::from(s.ramp[i]).max(1e-6);
-        LAYER_RADIUS_COEFF / (d * frac / per_item).sqrt()
-    };
+    // Radius of each dot at full density; a share `frac` of it scales by 1/√frac.
+    let full: Vec<f64> = (0..n)
+        .map(|i| {
+            let d = field.design().regions()[s.region[i] as usize].density.per_mm2() * f64::from(s.ramp[i]).max(1e-6);
+            LAYER_RADIUS_COEFF / (d / per_item).sqrt()
+        })
+        .collect();
+    let radius = |i: usize, frac: f64| -> f64 { full[i] / frac.sqrt() };
     let mut ch = Chooser {
         points: &s.points,
         region: &s.region,
@@ -113,9 +117,10 @@ impl Chooser<'_> {
         }
         let mut added = Vec::new();
         for &(f_all, f_own) in &LAYER_RADIUS_STEPS {
+            order.retain(|&i| !self.selected[i] && self.count[self.region[i] as usize] < target[self.region[i] as usize]);
             for &i in &order {
                 let r = self.region[i] as usize;
-                if self.selected[i] || self.count[r] >= target[r] {
+                if self.count[r] >= target[r] {
                     continue;
                 }
                 let p = self.points[i];

@@ -24,7 +24,11 @@ const SWEEP_CELL_MM: f64 = 1.5;
 /// Darts per sweep cell.
 const SWEEP_DARTS: u32 = 2;
 /// Random darts per free grid cell when completing the set.
-const COMPLETE_DARTS: u32 = 3;
+const COMPLETE_DARTS: u32 = 2;
+/// Quarter-cell centres tested in the last completion round.
+const QUARTERS: [(f64, f64); 4] = [(0.25, 0.25), (0.75, 0.25), (0.25, 0.75), (0.75, 0.75)];
+/// Neighbours are gathered for radii up to this multiple of the radius at a cell's centre.
+const COMPLETE_REACH: f64 = 1.1;
 /// Dots within this many radii of a removed dot are spared by the trim.
 const TRIM_SPARE_RADII: f64 = 2.0;
 /// A removal that leaves its spot farther than this many radii from every dot is
@@ -187,9 +191,12 @@ impl<'f, 'd> State<'f, 'd> {
     /// Darts into every free grid cell, then a test at the four quarter-cell centres of
     /// every cell still free. The lattice is finer than the smallest pocket that could
     /// hold an empty circle wider than 2 · d_hex, so none survives; the random darts come
-    /// first so the lattice only fills the last pockets and leaves no pattern.
+    /// first so the lattice only fills the last pockets and leaves no pattern. Each cell
+    /// gathers its neighbours once, so a dart tests a handful of dots, not the grid.
     fn complete(&mut self, rng: &mut Rng) {
         let size = self.grid.cell_mm();
+        let half_diag = size * std::f64::consts::FRAC_1_SQRT_2;
+        let mut near = Vec::new();
         for lattice in [false, true] {
             for c in 0..self.grid.cells() {
                 if !self.grid.is_free(c) {
@@ -199,24 +206,51 @@ impl<'f, 'd> State<'f, 'd> {
                 if o.x + size <= self.x0 || o.x >= self.x1 {
                     continue;
                 }
-                if lattice {
-                    for (fx, fy) in [(0.25, 0.25), (0.75, 0.25), (0.25, 0.75), (0.75, 0.75)] {
-                        if self.try_dart(PointMm::new(o.x + fx * size, o.y + fy * size), rng).is_some() {
-                            break;
-                        }
-                    }
-                } else {
-                    for _ in 0..COMPLETE_DARTS {
-                        if self
-                            .try_dart(PointMm::new(o.x + rng.f64() * size, o.y + rng.f64() * size), rng)
-                            .is_some()
-                        {
-                            break;
-                        }
+                let centre = PointMm::new(o.x + size / 2.0, o.y + size / 2.0);
+                // Dots that could block a dart anywhere in the cell, for radii up to
+                // `reach`; a dart that needs more (the cell straddles a density change)
+                // falls back to the full test.
+                let reach = match self.field.sample(centre) {
+                    Some(s) => self.radius(&s).0 * COMPLETE_REACH,
+                    None => 0.0,
+                };
+                self.grid.points_within(centre, reach + half_diag, &mut near);
+                let tries: &[(f64, f64)] = if lattice { &QUARTERS } else { &[] };
+                for k in 0..if lattice { tries.len() } else { COMPLETE_DARTS as usize } {
+                    let (fx, fy) = if lattice { tries[k] } else { (rng.f64(), rng.f64()) };
+                    let q = PointMm::new(o.x + fx * size, o.y + fy * size);
+                    if self.try_dart_near(q, &near, reach, rng).is_some() {
+                        break;
                     }
                 }
             }
         }
+    }
+
+    /// [`Self::try_dart`] against a precomputed neighbour list valid for radii up to
+    /// `reach`.
+    fn try_dart_near(&mut self, q: PointMm, near: &[PointMm], reach: f64, rng: &mut Rng) -> Option<u32> {
+        if !(q.x >= self.x0 && q.x < self.x1) {
+            return None;
+        }
+        let s = self.field.sample(q)?;
+        let (r, keep) = self.radius(&s);
+        if keep < 1.0 && rng.f64() >= keep {
+            return None;
+        }
+        let blocked = if r <= reach {
+            near.iter().any(|p| p.dist2(q) < r * r)
+        } else {
+            self.grid.occupied(q, r)
+        };
+        if blocked {
+            return None;
+        }
+        Some(self.add(Dot {
+            p: q,
+            region: s.region as u16,
+            ramp: s.ramp as f32,
+        }))
     }
 
     /// Free space around `p` as a share of the full-size radius.

@@ -104,6 +104,23 @@ impl SlotGrid {
         best.iter().map(|d| d.sqrt()).sum::<f64>() / 3.0
     }
 
+    /// Positions of the dots strictly within `r` of `p`.
+    pub fn points_within(&self, p: PointMm, r: f64, out: &mut Vec<PointMm>) {
+        out.clear();
+        let (x0, y0) = self.cell_of(p.x - r, p.y - r);
+        let (x1, y1) = self.cell_of(p.x + r, p.y + r);
+        let (x0, y0) = (x0.max(0) as usize, y0.max(0) as usize);
+        let (x1, y1) = ((x1.max(-1) as usize).min(self.w - 1), (y1.max(-1) as usize).min(self.h - 1));
+        for cy in y0..=y1 {
+            for q in &self.xy[cy * self.w + x0..=cy * self.w + x1] {
+                let (dx, dy) = (q[0] - p.x, q[1] - p.y);
+                if dx * dx + dy * dy < r * r {
+                    out.push(PointMm::new(q[0], q[1]));
+                }
+            }
+        }
+    }
+
     /// Ids of the dots strictly within `r` of `p`.
     pub fn ids_within(&self, p: PointMm, r: f64, out: &mut Vec<u32>) {
         out.clear();
