@@ -24,7 +24,7 @@ const SWEEP_CELL_MM: f64 = 1.5;
 /// Darts per sweep cell.
 const SWEEP_DARTS: u32 = 2;
 /// Random darts per free grid cell when completing the set.
-const COMPLETE_DARTS: u32 = 2;
+const COMPLETE_DARTS: usize = 2;
 /// Quarter-cell centres tested in the last completion round.
 const QUARTERS: [(f64, f64); 4] = [(0.25, 0.25), (0.75, 0.25), (0.25, 0.75), (0.75, 0.75)];
 /// Neighbours are gathered for radii up to this multiple of the radius at a cell's centre.
@@ -215,9 +215,16 @@ impl<'f, 'd> State<'f, 'd> {
                     None => 0.0,
                 };
                 self.grid.points_within(centre, reach + half_diag, &mut near);
-                let tries: &[(f64, f64)] = if lattice { &QUARTERS } else { &[] };
-                for k in 0..if lattice { tries.len() } else { COMPLETE_DARTS as usize } {
-                    let (fx, fy) = if lattice { tries[k] } else { (rng.f64(), rng.f64()) };
+                let mut darts = QUARTERS;
+                let k = if lattice {
+                    QUARTERS.len()
+                } else {
+                    for d in darts.iter_mut().take(COMPLETE_DARTS) {
+                        *d = (rng.f64(), rng.f64());
+                    }
+                    COMPLETE_DARTS
+                };
+                for &(fx, fy) in &darts[..k] {
                     let q = PointMm::new(o.x + fx * size, o.y + fy * size);
                     if self.try_dart_near(q, &near, reach, rng).is_some() {
                         break;
