@@ -63,6 +63,21 @@ pub struct RegionDraft {
     pub shade: Option<Shade>,
 }
 
+impl RegionDraft {
+    /// A region; `exclude` regions drop the dot fields, which they do not use.
+    pub fn new(name: &str, kind: RegionKind, polygon: Vec<PointMm>, density: PerCm2, dot_diameter: Mm, shade: Shade) -> Self {
+        let dots = kind != RegionKind::Exclude;
+        RegionDraft {
+            name: name.into(),
+            kind,
+            polygon,
+            density_per_cm2: dots.then_some(density),
+            dot_diameter_mm: dots.then_some(dot_diameter),
+            shade: dots.then_some(shade),
+        }
+    }
+}
+
 /// A hairline before validation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -139,15 +139,7 @@ fn arc(cx: f64, cy: f64, rx: f64, ry: f64, a0: f64, a1: f64, n: usize) -> Vec<Po
 }
 
 fn region(name: &str, kind: RegionKind, polygon: Vec<PointMm>, density: f64, dot: f64, shade: f64) -> RegionDraft {
-    let dots = kind != RegionKind::Exclude;
-    RegionDraft {
-        name: name.into(),
-        kind,
-        polygon,
-        density_per_cm2: dots.then_some(PerCm2(density)),
-        dot_diameter_mm: dots.then_some(Mm(dot)),
-        shade: dots.then_some(Shade(shade)),
-    }
+    RegionDraft::new(name, kind, polygon, PerCm2(density), Mm(dot), Shade(shade))
 }
 
 /// The frontal area from 4 mm in front of the hairline (so the hairline, not the polygon,
@@ -165,6 +157,19 @@ fn crown(cy: f64, rx: f64, ry: f64) -> Vec<PointMm> {
     arc(0.0, cy, rx, ry, 0.0, 360.0, 40).into_iter().take(40).collect()
 }
 
+/// Frontal area to `back_y`, a blended bridge of half-width `mid_w` back to `mid_y`, and
+/// a crown ellipse.
+fn front_mid_crown((back_y, half_width): (f64, f64), (mid_w, mid_y): (f64, f64), (cy, rx, ry): (f64, f64, f64)) -> Vec<RegionDraft> {
+    use RegionKind::*;
+    let (d, dot) = (DEFAULT_DENSITY_PER_CM2, DEFAULT_DOT_DIAMETER_MM);
+    let mid = vec![p(-mid_w, back_y), p(mid_w, back_y), p(mid_w, mid_y), p(-mid_w, mid_y)];
+    vec![
+        region("front", Treat, frontal(back_y, half_width), d, dot, 0.8),
+        region("mid", Blend, mid, 60.0, 0.2, 0.7),
+        region("crown", Treat, crown(cy, rx, ry), d, dot, 0.8),
+    ]
+}
+
 fn norwood_regions(n: u8) -> Vec<RegionDraft> {
     use RegionKind::*;
     let d = DEFAULT_DENSITY_PER_CM2;
@@ -172,30 +177,9 @@ fn norwood_regions(n: u8) -> Vec<RegionDraft> {
     match n {
         2 => vec![region("hairline", Treat, frontal(112.0, 60.0), d, dot, 0.8)],
         3 => vec![region("front", Treat, frontal(130.0, 62.0), d, dot, 0.8)],
-        4 => vec![
-            region("front", Treat, frontal(140.0, 62.0), d, dot, 0.8),
-            region(
-                "mid",
-                Blend,
-                vec![p(-35.0, 140.0), p(35.0, 140.0), p(35.0, 205.0), p(-35.0, 205.0)],
-                60.0,
-                0.2,
-                0.7,
-            ),
-            region("crown", Treat, crown(240.0, 42.0, 36.0), d, dot, 0.8),
-        ],
-        5 => vec![
-            region("front", Treat, frontal(165.0, 64.0), d, dot, 0.8),
-            region(
-                "mid",
-                Blend,
-                vec![p(-25.0, 165.0), p(25.0, 165.0), p(25.0, 200.0), p(-25.0, 200.0)],
-                60.0,
-                0.2,
-                0.7,
-            ),
-            region("crown", Treat, crown(242.0, 52.0, 46.0), d, dot, 0.8),
-        ],
+        // Norwood 4 and 5: front and crown, with a thinning bridge between them blended.
+        4 => front_mid_crown((140.0, 62.0), (35.0, 205.0), (240.0, 42.0, 36.0)),
+        5 => front_mid_crown((165.0, 64.0), (25.0, 200.0), (242.0, 52.0, 46.0)),
         6 => {
             let mut crown = vec![p(-66.0, 205.0), p(66.0, 205.0)];
             crown.extend(arc(0.0, 205.0, 66.0, 80.0, 10.0, 170.0, 16));

@@ -120,22 +120,7 @@ impl<'f, 'd> State<'f, 'd> {
     }
 
     fn try_dart(&mut self, q: PointMm, rng: &mut Rng) -> Option<u32> {
-        if !(q.x >= self.x0 && q.x < self.x1) {
-            return None;
-        }
-        let s = self.field.sample(q)?;
-        let (r, keep) = self.radius(&s);
-        if keep < 1.0 && rng.f64() >= keep {
-            return None;
-        }
-        if self.grid.occupied(q, r) {
-            return None;
-        }
-        Some(self.add(Dot {
-            p: q,
-            region: s.region as u16,
-            ramp: s.ramp as f32,
-        }))
+        self.try_dart_near(q, &[], 0.0, rng)
     }
 
     /// Bridson's active-list growth from the given dots.
@@ -234,8 +219,9 @@ impl<'f, 'd> State<'f, 'd> {
         }
     }
 
-    /// [`Self::try_dart`] against a precomputed neighbour list valid for radii up to
-    /// `reach`.
+    /// A dart at `q`: kept when it lands in the field and no dot is within its radius.
+    /// Dots are looked up in `near` when it lists every dot within `reach` (and the
+    /// radius is no larger), else in the grid.
     fn try_dart_near(&mut self, q: PointMm, near: &[PointMm], reach: f64, rng: &mut Rng) -> Option<u32> {
         if !(q.x >= self.x0 && q.x < self.x1) {
             return None;

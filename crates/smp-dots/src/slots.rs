@@ -44,6 +44,15 @@ impl SlotGrid {
         )
     }
 
+    /// Cells `(x0, y0, x1, y1)`, inclusive and clamped to the grid, that a disk of radius
+    /// `r` around `p` can touch.
+    fn cell_range(&self, p: PointMm, r: f64) -> (usize, usize, usize, usize) {
+        let (x0, y0) = self.cell_of(p.x - r, p.y - r);
+        let (x1, y1) = self.cell_of(p.x + r, p.y + r);
+        let clamp = |v: isize, n: usize| (v.max(0) as usize).min(n - 1);
+        (clamp(x0, self.w), clamp(y0, self.h), clamp(x1, self.w), clamp(y1, self.h))
+    }
+
     /// Put dot `id` at `p`; the cell must be free.
     pub fn insert(&mut self, p: PointMm, id: u32) {
         let (cx, cy) = self.cell_of(p.x, p.y);
@@ -64,10 +73,7 @@ impl SlotGrid {
     /// Smallest squared distance from `p` to a dot other than one exactly at `p`,
     /// looking no further than `r` (returns `r²` when none is closer).
     pub fn nearest2(&self, p: PointMm, r: f64) -> f64 {
-        let (x0, y0) = self.cell_of(p.x - r, p.y - r);
-        let (x1, y1) = self.cell_of(p.x + r, p.y + r);
-        let (x0, y0) = (x0.max(0) as usize, y0.max(0) as usize);
-        let (x1, y1) = ((x1.max(-1) as usize).min(self.w - 1), (y1.max(-1) as usize).min(self.h - 1));
+        let (x0, y0, x1, y1) = self.cell_range(p, r);
         let mut best = r * r;
         for cy in y0..=y1 {
             let row = &self.xy[cy * self.w + x0..=cy * self.w + x1];
@@ -86,10 +92,7 @@ impl SlotGrid {
     /// Mean distance from `p` to its three nearest dots (other than one exactly at `p`),
     /// looking no further than `r` (missing neighbours count as `r`).
     pub fn mean_nearest3(&self, p: PointMm, r: f64) -> f64 {
-        let (x0, y0) = self.cell_of(p.x - r, p.y - r);
-        let (x1, y1) = self.cell_of(p.x + r, p.y + r);
-        let (x0, y0) = (x0.max(0) as usize, y0.max(0) as usize);
-        let (x1, y1) = ((x1.max(-1) as usize).min(self.w - 1), (y1.max(-1) as usize).min(self.h - 1));
+        let (x0, y0, x1, y1) = self.cell_range(p, r);
         let mut best = [r * r; 3];
         for cy in y0..=y1 {
             for q in &self.xy[cy * self.w + x0..=cy * self.w + x1] {
@@ -107,10 +110,7 @@ impl SlotGrid {
     /// Positions of the dots strictly within `r` of `p`.
     pub fn points_within(&self, p: PointMm, r: f64, out: &mut Vec<PointMm>) {
         out.clear();
-        let (x0, y0) = self.cell_of(p.x - r, p.y - r);
-        let (x1, y1) = self.cell_of(p.x + r, p.y + r);
-        let (x0, y0) = (x0.max(0) as usize, y0.max(0) as usize);
-        let (x1, y1) = ((x1.max(-1) as usize).min(self.w - 1), (y1.max(-1) as usize).min(self.h - 1));
+        let (x0, y0, x1, y1) = self.cell_range(p, r);
         for cy in y0..=y1 {
             for q in &self.xy[cy * self.w + x0..=cy * self.w + x1] {
                 let (dx, dy) = (q[0] - p.x, q[1] - p.y);
@@ -124,10 +124,7 @@ impl SlotGrid {
     /// Ids of the dots strictly within `r` of `p`.
     pub fn ids_within(&self, p: PointMm, r: f64, out: &mut Vec<u32>) {
         out.clear();
-        let (x0, y0) = self.cell_of(p.x - r, p.y - r);
-        let (x1, y1) = self.cell_of(p.x + r, p.y + r);
-        let (x0, y0) = (x0.max(0) as usize, y0.max(0) as usize);
-        let (x1, y1) = ((x1.max(-1) as usize).min(self.w - 1), (y1.max(-1) as usize).min(self.h - 1));
+        let (x0, y0, x1, y1) = self.cell_range(p, r);
         for cy in y0..=y1 {
             for c in cy * self.w + x0..=cy * self.w + x1 {
                 let q = self.xy[c];
@@ -149,10 +146,7 @@ impl SlotGrid {
             return true;
         }
         let r2 = r * r;
-        let (x0, y0) = self.cell_of(p.x - r, p.y - r);
-        let (x1, y1) = self.cell_of(p.x + r, p.y + r);
-        let (x0, y0) = (x0.max(0) as usize, y0.max(0) as usize);
-        let (x1, y1) = ((x1 as usize).min(self.w - 1), (y1 as usize).min(self.h - 1));
+        let (x0, y0, x1, y1) = self.cell_range(p, r);
         for cy in y0..=y1 {
             let row = &self.xy[cy * self.w + x0..=cy * self.w + x1];
             for q in row {

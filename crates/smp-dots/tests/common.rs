@@ -6,15 +6,7 @@ use smp_design::{Design, Mm, PerCm2, PointMm, RegionKind, Shade};
 
 /// A region draft with dots.
 pub fn region(name: &str, kind: RegionKind, polygon: Vec<PointMm>, density: f64) -> RegionDraft {
-    let dots = kind != RegionKind::Exclude;
-    RegionDraft {
-        name: name.into(),
-        kind,
-        polygon,
-        density_per_cm2: dots.then_some(PerCm2(density)),
-        dot_diameter_mm: dots.then_some(Mm(0.25)),
-        shade: dots.then_some(Shade(0.8)),
-    }
+    RegionDraft::new(name, kind, polygon, PerCm2(density), Mm(0.25), Shade(0.8))
 }
 
 /// An axis-aligned rectangle.
