@@ -117,6 +117,7 @@ mod tests {
             sessions: None,
             clusters: None,
             landmarks: Default::default(),
+            views: Vec::new(),
         };
         let d = Design::from_draft(draft).unwrap();
         let a = effective_areas(&d);

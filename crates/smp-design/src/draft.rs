@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{RegionKind, Shade};
 use crate::units::{Mm, PerCm2, PointMm};
+use crate::view::View;
 
 /// The `format` value of every design file.
 pub const FORMAT: &str = "smp-design";
@@ -40,6 +41,9 @@ pub struct DesignDraft {
     /// Named points, e.g. `glabella`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub landmarks: BTreeMap<String, PointMm>,
+    /// Photo views: how the design maps onto each consultation photo.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub views: Vec<View>,
 }
 
 /// A region before validation.

@@ -14,9 +14,11 @@ pub mod model;
 mod parse;
 pub mod template;
 pub mod units;
+pub mod view;
 
 pub use draft::DesignDraft;
 pub use error::{DesignError, FaultClass, FieldError};
 pub use model::{Clusters, Design, Hairline, Region, RegionKind, Sessions, Shade};
 pub use template::Pattern;
 pub use units::{Cm2, Mm, PerCm2, PointMm};
+pub use view::{HeadEllipse, Mask, MaskEdit, MaskKind, MmToPx, View};

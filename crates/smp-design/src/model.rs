@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use crate::geometry;
 use crate::units::{Cm2, Mm, PerCm2, PointMm};
+use crate::view::View;
 
 /// What a region asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
@@ -125,6 +126,7 @@ pub struct Design {
     pub(crate) sessions: Sessions,
     pub(crate) clusters: Clusters,
     pub(crate) landmarks: BTreeMap<String, PointMm>,
+    pub(crate) views: Vec<View>,
 }
 
 impl Design {
@@ -155,6 +157,14 @@ impl Design {
     /// Named landmarks (e.g. `glabella`).
     pub fn landmarks(&self) -> &BTreeMap<String, PointMm> {
         &self.landmarks
+    }
+    /// Photo views.
+    pub fn views(&self) -> &[View] {
+        &self.views
+    }
+    /// The view called `name`.
+    pub fn view(&self, name: &str) -> Option<&View> {
+        self.views.iter().find(|v| v.name == name)
     }
     /// The glabella landmark, if set.
     pub fn glabella(&self) -> Option<PointMm> {

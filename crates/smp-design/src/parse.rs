@@ -73,6 +73,7 @@ impl Design {
         for (name, p) in &d.landmarks {
             v.point(&format!("landmarks.{name}"), *p);
         }
+        check_views(&mut v, &d.views);
         if !v.errors.is_empty() {
             return Err(DesignError { errors: v.errors });
         }
@@ -86,6 +87,7 @@ impl Design {
                 enabled: d.clusters.is_some_and(|c| c.enabled),
             },
             landmarks: d.landmarks,
+            views: d.views,
         })
     }
 
@@ -121,6 +123,7 @@ impl Design {
             }),
             clusters: self.clusters.enabled.then_some(ClustersDraft { enabled: true }),
             landmarks: self.landmarks.clone(),
+            views: self.views.clone(),
         }
     }
 
@@ -447,4 +450,53 @@ fn check_sessions(v: &mut Checker, s: Option<&SessionsDraft>) -> Sessions {
         }
     }
     Sessions { cumulative: c.clone() }
+}
+
+fn check_views(v: &mut Checker, views: &[crate::view::View]) {
+    let mut names = BTreeSet::new();
+    for (i, view) in views.iter().enumerate() {
+        let p = format!("views[{i}]");
+        if view.name.trim().is_empty() || !names.insert(view.name.as_str()) {
+            v.invalid(
+                &format!("{p}.name"),
+                format!("view name {:?} is empty or used twice", view.name),
+                "name each photo view once: top, front, left, right, back or crown",
+            );
+        }
+        if view.file.trim().is_empty() {
+            v.invalid(
+                &format!("{p}.file"),
+                "the view has no photo file".into(),
+                "give the photo's path relative to the design file",
+            );
+        }
+        let m = &view.mm_to_px;
+        if !m.0.iter().all(|c| c.is_finite()) || m.det().abs() < 1e-9 {
+            v.invalid(
+                &format!("{p}.mm_to_px"),
+                "the mm-to-pixel map is degenerate or not finite".into(),
+                "calibrate the view again (smp calibrate) with two points a known distance apart",
+            );
+        }
+        if let Some(h) = &view.head
+            && !(h.radii_px.iter().all(|r| r.is_finite() && *r > 0.0) && h.center_px.iter().all(|c| c.is_finite()))
+        {
+            v.invalid(
+                &format!("{p}.head"),
+                "the head outline needs a finite centre and positive radii".into(),
+                "outline the head again, or remove \"head\"",
+            );
+        }
+        if let Some(mask) = &view.mask {
+            for (j, e) in mask.edits.iter().enumerate() {
+                if e.polygon_px.len() < 3 || !e.polygon_px.iter().flatten().all(|c| c.is_finite()) {
+                    v.invalid(
+                        &format!("{p}.mask.edits[{j}].polygon_px"),
+                        "a mask edit needs at least 3 finite points".into(),
+                        "paint the correction again",
+                    );
+                }
+            }
+        }
+    }
 }

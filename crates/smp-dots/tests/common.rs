@@ -41,6 +41,7 @@ pub fn design(seed: u64, regions: Vec<RegionDraft>, cumulative: Vec<f64>, cluste
         sessions: Some(SessionsDraft { cumulative }),
         clusters: clusters.then_some(ClustersDraft { enabled: true }),
         landmarks: Default::default(),
+        views: Vec::new(),
     })
     .expect("test design is valid")
 }

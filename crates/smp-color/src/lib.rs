@@ -1,0 +1,1 @@
+//! SMP Studio colour science.

@@ -1,0 +1,6 @@
+//! SMP Studio preview: decode the client's photo with explicit limits, place the design
+//! on it through a calibrated view, and render fresh, healed and aged SMP by a physical
+//! model of pigment in skin; plus synthetic heads for demos, tests and benchmarks.
+
+pub mod view;
+pub mod synth;

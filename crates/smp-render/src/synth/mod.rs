@@ -1,0 +1,1 @@
+//! Synthetic heads (being written).
