@@ -1,1 +1,9 @@
-//! SMP Studio colour science.
+//! SMP Studio colour science: sRGB, linear light, CIELAB, and the optics of pigment in
+//! skin (diffusion profile, turbid backscatter, Beer–Lambert absorption) used by the
+//! preview and, later, by pigment matching.
+
+pub mod constants;
+pub mod optics;
+pub mod srgb;
+
+pub use optics::{Pigment, SkinOptics};

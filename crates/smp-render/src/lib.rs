@@ -2,5 +2,10 @@
 //! on it through a calibrated view, and render fresh, healed and aged SMP by a physical
 //! model of pigment in skin; plus synthetic heads for demos, tests and benchmarks.
 
-pub mod view;
+pub mod mask;
+pub mod photo;
+pub mod preview;
+pub mod render;
+pub mod state;
 pub mod synth;
+pub mod view;

@@ -92,7 +92,9 @@ pub enum CalibrationError {
     #[error("distance {0} mm is not a positive length; give the real distance between the points in mm")]
     BadDistance(f64),
     /// The scale is implausible for a scalp photo.
-    #[error("{0:.3} pixels per mm is implausible for a scalp photo (expected 0.5–200); check the points and that the distance is in mm, not cm or inches")]
+    #[error(
+        "{0:.3} pixels per mm is implausible for a scalp photo (expected 0.5–200); check the points and that the distance is in mm, not cm or inches"
+    )]
     Implausible(f64),
 }
 
@@ -133,12 +135,31 @@ mod tests {
         assert!((m.px_per_mm() - 4.0).abs() < 1e-9);
         let (x, y) = m.apply(PointMm::new(10.0, 90.0));
         assert!((x - 640.0).abs() < 1e-9 && (y - 240.0).abs() < 1e-9);
-        let side = calibrate(&Calibration { rotation_deg: preset_rotation_deg("left"), ..c.clone() }).unwrap();
+        let side = calibrate(&Calibration {
+            rotation_deg: preset_rotation_deg("left"),
+            ..c.clone()
+        })
+        .unwrap();
         let (x, y) = side.apply(PointMm::new(-10.0, 90.0));
         assert!((x - 640.0).abs() < 1e-9 && (y - 240.0).abs() < 1e-9, "{x},{y}");
-        assert_eq!(calibrate(&Calibration { p2_px: c.p1_px, ..c.clone() }), Err(CalibrationError::SamePoint));
-        assert!(matches!(calibrate(&Calibration { distance_mm: 0.0, ..c.clone() }), Err(CalibrationError::BadDistance(_))));
-        assert!(matches!(calibrate(&Calibration { distance_mm: 0.0245, ..c }), Err(CalibrationError::Implausible(_))));
+        assert_eq!(
+            calibrate(&Calibration {
+                p2_px: c.p1_px,
+                ..c.clone()
+            }),
+            Err(CalibrationError::SamePoint)
+        );
+        assert!(matches!(
+            calibrate(&Calibration {
+                distance_mm: 0.0,
+                ..c.clone()
+            }),
+            Err(CalibrationError::BadDistance(_))
+        ));
+        assert!(matches!(
+            calibrate(&Calibration { distance_mm: 0.0245, ..c }),
+            Err(CalibrationError::Implausible(_))
+        ));
     }
 
     #[test]

@@ -1,0 +1,53 @@
+//! Constants of the skin-and-pigment optics, each with its source (see
+//! `shared/domain.md`) or, where no study gives a number, marked as a model parameter
+//! with the observation it reproduces.
+
+/// Variances of the six Gaussians of the skin's diffusion profile, mm² (d'Eon & Luebke,
+/// GPU Gems 3 ch. 14, 2007).
+pub const PROFILE_VARIANCE_MM2: [f64; 6] = [0.0064, 0.0484, 0.187, 0.567, 1.99, 7.41];
+
+/// Weights of those Gaussians per channel, R, G, B (d'Eon & Luebke 2007): red travels
+/// several times further in skin than blue.
+pub const PROFILE_WEIGHTS: [[f64; 6]; 3] = [
+    [0.233, 0.100, 0.118, 0.113, 0.358, 0.078],
+    [0.455, 0.336, 0.198, 0.007, 0.004, 0.000],
+    [0.649, 0.344, 0.000, 0.007, 0.000, 0.000],
+];
+
+/// Share of light per channel (R, G, B) scattered back by the ~0.1 mm of turbid skin
+/// above the pigment before reaching it, so the pigment cannot absorb it. Model
+/// parameter: more for short wavelengths (domain.md: "scatters short wavelengths back",
+/// why healed carbon reads blue-grey); sized so that over a healed carbon dot on light
+/// skin b* is over 1 unit below the same pigment mixed into the skin with no optics
+/// (checked in smp-render's tests).
+pub const TURBID_BACKSCATTER: [f64; 3] = [0.04, 0.10, 0.30];
+
+/// Reflectance (linear RGB) of an undiluted carbon-black layer; its absorption per unit
+/// concentration is `-ln` of it. Model parameter from the measured sRGB of carbon-black
+/// ink swatches (~RGB 20/20/22).
+pub const CARBON_MASSTONE_LINEAR: [f64; 3] = [0.007, 0.007, 0.008];
+
+/// Healed dot diameter, mm (domain.md: fresh ~0.25 mm, healed ~0.10–0.15 mm).
+pub const HEALED_DOT_MM: f64 = 0.12;
+/// Fresh dots look larger than the needle for the first days (swelling; domain.md).
+pub const FRESH_SWELLING: f64 = 1.15;
+/// Fresh dots are darker: surface ink and a fresh wound on top of the deposited dose
+/// (domain.md: "dots look larger and darker when fresh"). Concentration multiple.
+pub const FRESH_DARKNESS: f64 = 1.6;
+/// Pigment deposited per impression at shade 1, as concentration in the healed dot.
+pub const HEALED_CONCENTRATION: f64 = 0.3;
+/// Redness around fresh dots: peak strength and radius (σ, mm) of the halo; redness and
+/// swelling settle within about a week (domain.md).
+pub const FRESH_HALO_STRENGTH: f64 = 0.5;
+/// See [`FRESH_HALO_STRENGTH`].
+pub const FRESH_HALO_SIGMA_MM: f64 = 0.35;
+/// Linear-RGB tint of full redness (multiplied in): more red, less green and blue.
+pub const REDNESS_TINT: [f64; 3] = [1.10, 0.86, 0.88];
+/// Fading time constant, years: pigment left after N years is exp(-N/τ). Model parameter
+/// sized so that after 4 years about 70 % remains — the visible fading that makes
+/// touch-ups due every 3–5 years (domain.md).
+pub const FADE_TAU_YEARS: f64 = 11.0;
+/// Growth of a dot's area per year by slow migration of pigment, mm² (model parameter:
+/// "fade and spread" over years, domain.md); the pigment is conserved, so spread dots
+/// are also lighter.
+pub const SPREAD_MM2_PER_YEAR: f64 = 0.0015;

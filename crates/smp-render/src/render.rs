@@ -1,0 +1,479 @@
+//! The renderer: pigment dots on a photo by the optics model of `smp-color`.
+//!
+//! Light passes the pigment twice: on the way in, where what the pigment removes is then
+//! spread by diffusion in the skin (the profile), and on the way out, right above the
+//! dot, sharp (d'Eon & Luebke's pre- and post-scatter texturing). So a pixel shows
+//! `skin · (s + (1 - s) · τ(x) · (1 - (P ⊛ D)(x)))` per channel, with `τ` the pigment's
+//! transmittance at the pixel, `D = 1 - τ`, `P` the profile and `s` the turbid
+//! backscatter (see `smp_color::optics`).
+//!
+//! The diffusion profile's six Gaussians are evaluated where they are cheap and still
+//! exact enough: the two narrowest per dot at full resolution, the middle two on a grid
+//! of ~0.25 mm cells and the widest two on ~1 mm cells, each grid splatted with the
+//! dots' absorbed light and blurred, then sampled back bilinearly. Weights under 1 % are
+//! folded into the nearest kept Gaussian of the same channel. Pixels farther than
+//! [`influence_radius_mm`] from every dot are left exactly as they were.
+//! [`render_reference`] evaluates the same model by direct convolution at full
+//! resolution, for tests.
+
+use image::RgbImage;
+use rayon::prelude::*;
+use smp_color::SkinOptics;
+use smp_color::constants::{FRESH_HALO_SIGMA_MM, REDNESS_TINT};
+use smp_color::srgb::{EncodeLut, decode_lut};
+
+/// One dot as the renderer sees it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RenderDot {
+    /// Pixel column of the centre.
+    pub x: f64,
+    /// Pixel row of the centre.
+    pub y: f64,
+    /// Pigment disk diameter, pixels.
+    pub diameter_px: f64,
+    /// Compression along `radial` (1 when facing the camera).
+    pub foreshorten: f64,
+    /// Unit vector of the compression.
+    pub radial: (f64, f64),
+    /// Share of light the pigment layer absorbs, per channel (Beer–Lambert).
+    pub absorbed: [f64; 3],
+    /// Redness halo strength (fresh dots).
+    pub halo: f64,
+}
+
+/// Which Gaussians go where: per channel, weights at full resolution (components 0, 1),
+/// on the fine grid (2, 3) and on the coarse grid (4, 5).
+#[derive(Debug, Clone)]
+struct Split {
+    sigma_mm: [f64; 6],
+    w: [[f64; 6]; 3],
+}
+
+/// Below this a Gaussian's weight is folded into its nearest kept neighbour.
+const FOLD_BELOW: f64 = 0.01;
+
+impl Split {
+    fn new(o: &SkinOptics) -> Self {
+        let mut w = o.weights;
+        for ch in &mut w {
+            for i in 0..6 {
+                if ch[i] > 0.0 && ch[i] < FOLD_BELOW {
+                    let target = (0..6)
+                        .filter(|&j| j != i && ch[j] >= FOLD_BELOW)
+                        .min_by_key(|&j| j.abs_diff(i))
+                        .expect("a kept Gaussian");
+                    ch[target] += ch[i];
+                    ch[i] = 0.0;
+                }
+            }
+        }
+        Split { sigma_mm: o.sigma_mm, w }
+    }
+}
+
+/// Distance from a dot beyond which the render leaves pixels unchanged, mm: three
+/// standard deviations of the widest Gaussian plus one coarse cell of interpolation,
+/// plus the halo's reach and the dot itself.
+pub fn influence_radius_mm(o: &SkinOptics, max_dot_mm: f64) -> f64 {
+    let widest = o.sigma_mm.iter().copied().fold(0.0, f64::max);
+    (3.0 * widest + 1.5 * COARSE_CELL_MM).max(3.0 * FRESH_HALO_SIGMA_MM + 1.5 * FINE_CELL_MM) + max_dot_mm
+}
+
+/// Fine grid cell, mm.
+const FINE_CELL_MM: f64 = 0.25;
+/// Coarse grid cell, mm.
+const COARSE_CELL_MM: f64 = 1.0;
+/// Rows per band of the full-resolution pass.
+const BAND_ROWS: usize = 64;
+
+/// A low-resolution grid of `f`×`f`-pixel cells holding three channels.
+struct Grid {
+    f: usize,
+    w: usize,
+    h: usize,
+    ch: [Vec<f32>; 3],
+}
+
+impl Grid {
+    fn new(img_w: u32, img_h: u32, f: usize) -> Self {
+        let (w, h) = ((img_w as usize).div_ceil(f) + 1, (img_h as usize).div_ceil(f) + 1);
+        Grid {
+            f,
+            w,
+            h,
+            ch: std::array::from_fn(|_| vec![0.0; w * h]),
+        }
+    }
+
+    /// Add `mass` (pixel² of fully absorbed light) at a pixel position, spread bilinearly.
+    fn splat(&mut self, x: f64, y: f64, mass: [f64; 3]) {
+        let f = self.f as f64;
+        let (u, v) = (x / f - 0.5, y / f - 0.5);
+        let (u0, v0) = (u.floor(), v.floor());
+        let (fu, fv) = (u - u0, v - v0);
+        let norm = 1.0 / (f * f);
+        for (du, dv, wt) in [
+            (0, 0, (1.0 - fu) * (1.0 - fv)),
+            (1, 0, fu * (1.0 - fv)),
+            (0, 1, (1.0 - fu) * fv),
+            (1, 1, fu * fv),
+        ] {
+            let (cu, cv) = (u0 as isize + du, v0 as isize + dv);
+            if cu >= 0 && cv >= 0 && (cu as usize) < self.w && (cv as usize) < self.h {
+                let c = cv as usize * self.w + cu as usize;
+                for k in 0..3 {
+                    self.ch[k][c] += (mass[k] * wt * norm) as f32;
+                }
+            }
+        }
+    }
+
+    /// Bilinear sample of channel `k` at a pixel position.
+    fn sample(&self, k: usize, x: f64, y: f64) -> f32 {
+        let f = self.f as f64;
+        let (u, v) = (x / f - 0.5, y / f - 0.5);
+        let (u0, v0) = (u.floor(), v.floor());
+        let (fu, fv) = ((u - u0) as f32, (v - v0) as f32);
+        let at = |cu: isize, cv: isize| -> f32 {
+            if cu >= 0 && cv >= 0 && (cu as usize) < self.w && (cv as usize) < self.h {
+                self.ch[k][cv as usize * self.w + cu as usize]
+            } else {
+                0.0
+            }
+        };
+        let (cu, cv) = (u0 as isize, v0 as isize);
+        let top = at(cu, cv) * (1.0 - fu) + at(cu + 1, cv) * fu;
+        let bottom = at(cu, cv + 1) * (1.0 - fu) + at(cu + 1, cv + 1) * fu;
+        top * (1.0 - fv) + bottom * fv
+    }
+}
+
+/// Normalised Gaussian taps for `sigma` (in samples), truncated at 3σ.
+fn taps(sigma: f64) -> Vec<f32> {
+    let r = (3.0 * sigma).ceil().max(1.0) as isize;
+    let mut t: Vec<f64> = (-r..=r).map(|i| (-(i * i) as f64 / (2.0 * sigma * sigma)).exp()).collect();
+    let s: f64 = t.iter().sum();
+    t.iter_mut().for_each(|v| *v /= s);
+    t.into_iter().map(|v| v as f32).collect()
+}
+
+/// Separable Gaussian blur of a `w`×`h` plane.
+fn blur(plane: &[f32], w: usize, h: usize, sigma: f64) -> Vec<f32> {
+    let t = taps(sigma);
+    let r = (t.len() / 2) as isize;
+    let mut tmp = vec![0.0f32; w * h];
+    tmp.par_chunks_mut(w).enumerate().for_each(|(y, row)| {
+        let src = &plane[y * w..(y + 1) * w];
+        for (x, out) in row.iter_mut().enumerate() {
+            let mut acc = 0.0;
+            for (k, &tk) in t.iter().enumerate() {
+                let sx = x as isize + k as isize - r;
+                if sx >= 0 && (sx as usize) < w {
+                    acc += tk * src[sx as usize];
+                }
+            }
+            *out = acc;
+        }
+    });
+    let mut out = vec![0.0f32; w * h];
+    out.par_chunks_mut(w).enumerate().for_each(|(y, row)| {
+        for (k, &tk) in t.iter().enumerate() {
+            let sy = y as isize + k as isize - r;
+            if sy >= 0 && (sy as usize) < h {
+                let src = &tmp[sy as usize * w..(sy as usize + 1) * w];
+                for (o, &s) in row.iter_mut().zip(src) {
+                    *o += tk * s;
+                }
+            }
+        }
+    });
+    out
+}
+
+/// Sum over Gaussians `comps` of weight × blur, per channel, of a grid.
+fn blurred(grid: &Grid, split: &Split, comps: [usize; 2], px_per_mm: f64) -> Grid {
+    let mut out = Grid {
+        f: grid.f,
+        w: grid.w,
+        h: grid.h,
+        ch: std::array::from_fn(|_| vec![0.0; grid.w * grid.h]),
+    };
+    for (k, plane) in grid.ch.iter().enumerate() {
+        for &i in &comps {
+            let wt = split.w[k][i] as f32;
+            if wt == 0.0 || plane.iter().all(|&v| v == 0.0) {
+                continue;
+            }
+            let b = blur(plane, grid.w, grid.h, split.sigma_mm[i] * px_per_mm / grid.f as f64);
+            for (o, v) in out.ch[k].iter_mut().zip(b) {
+                *o += wt * v;
+            }
+        }
+    }
+    out
+}
+
+/// A dot's absorbed area, pixels², per channel.
+fn mass(d: &RenderDot) -> [f64; 3] {
+    let r = d.diameter_px / 2.0;
+    let area = std::f64::consts::PI * r * r * d.foreshorten;
+    d.absorbed.map(|a| a * area)
+}
+
+/// Supersampling per pixel side for the sharp disk.
+const DISK_SS: usize = 4;
+
+/// Share of pixel `(x, y)` the dot's (foreshortened) disk covers, by supersampling.
+fn coverage(d: &RenderDot, x: isize, y: isize) -> f64 {
+    let r = d.diameter_px / 2.0;
+    let (ux, uy) = d.radial;
+    let f = d.foreshorten.max(1e-6);
+    let mut hits = 0;
+    for sy in 0..DISK_SS {
+        for sx in 0..DISK_SS {
+            let px = x as f64 + (sx as f64 + 0.5) / DISK_SS as f64 - d.x;
+            let py = y as f64 + (sy as f64 + 0.5) / DISK_SS as f64 - d.y;
+            let (a, b) = (px * ux + py * uy, -px * uy + py * ux);
+            if (a / f).powi(2) + b * b <= r * r {
+                hits += 1;
+            }
+        }
+    }
+    hits as f64 / (DISK_SS * DISK_SS) as f64
+}
+
+/// Multiply the dot's sharp transmittance into `tau` (rows `y0..y0+rows`).
+fn stamp_sharp(tau: &mut [[f32; 3]], w: usize, y0: usize, rows: usize, d: &RenderDot) {
+    let reach = (d.diameter_px / 2.0).ceil() as isize + 1;
+    let (cx, cy) = (d.x.floor() as isize, d.y.floor() as isize);
+    for y in (cy - reach).max(y0 as isize)..=(cy + reach).min((y0 + rows) as isize - 1) {
+        for x in (cx - reach).max(0)..=(cx + reach).min(w as isize - 1) {
+            let c = coverage(d, x, y);
+            if c > 0.0 {
+                let t = &mut tau[(y as usize - y0) * w + x as usize];
+                for k in 0..3 {
+                    t[k] *= (1.0 - c * d.absorbed[k]) as f32;
+                }
+            }
+        }
+    }
+}
+
+/// Add one dot's narrow Gaussians to a band buffer covering rows `y0..y0+rows`.
+fn stamp(buf: &mut [[f32; 3]], w: usize, y0: usize, rows: usize, d: &RenderDot, split: &Split, px_per_mm: f64) {
+    let m = mass(d);
+    let r = d.diameter_px / 2.0;
+    for i in 0..2 {
+        let s2 = (split.sigma_mm[i] * px_per_mm).powi(2);
+        let wts: [f64; 3] = std::array::from_fn(|k| split.w[k][i] * m[k]);
+        if wts.iter().all(|&v| v == 0.0) {
+            continue;
+        }
+        // Disk ⊛ Gaussian as a Gaussian of matched variance (a disk of radius r has r²/4
+        // per axis), compressed along the radial direction when foreshortened.
+        let (sr2, st2) = (s2 + (r * d.foreshorten).powi(2) / 4.0, s2 + r * r / 4.0);
+        let reach = (3.0 * sr2.max(st2).sqrt()).ceil() as isize + 1;
+        let (cx, cy) = (d.x - 0.5, d.y - 0.5);
+        let x0 = ((cx.floor() as isize) - reach).max(0);
+        let x1 = ((cx.floor() as isize) + reach + 1).min(w as isize - 1);
+        let ya = ((cy.floor() as isize) - reach).max(y0 as isize);
+        let yb = ((cy.floor() as isize) + reach + 1).min((y0 + rows) as isize - 1);
+        if x0 > x1 || ya > yb {
+            continue;
+        }
+        if d.foreshorten > 0.97 {
+            let s = ((sr2 + st2) / 2.0).sqrt();
+            let gx: Vec<f64> = (x0..=x1).map(|x| (-(x as f64 - cx).powi(2) / (2.0 * s * s)).exp()).collect();
+            let gy: Vec<f64> = (ya..=yb).map(|y| (-(y as f64 - cy).powi(2) / (2.0 * s * s)).exp()).collect();
+            // Normalise over the full (untruncated by the band) support so mass is kept.
+            let nx: f64 = gx.iter().sum();
+            let ny: f64 = (cy.floor() as isize - reach..=cy.floor() as isize + reach + 1)
+                .map(|y| (-(y as f64 - cy).powi(2) / (2.0 * s * s)).exp())
+                .sum();
+            let norm = 1.0 / (nx * ny);
+            for (j, y) in (ya..=yb).enumerate() {
+                let row = &mut buf[(y as usize - y0) * w..];
+                for (i2, x) in (x0..=x1).enumerate() {
+                    let g = gx[i2] * gy[j] * norm;
+                    let px = &mut row[x as usize];
+                    for k in 0..3 {
+                        px[k] += (wts[k] * g) as f32;
+                    }
+                }
+            }
+        } else {
+            let (ux, uy) = d.radial;
+            let norm = 1.0 / (2.0 * std::f64::consts::PI * (sr2 * st2).sqrt());
+            for y in ya..=yb {
+                let row = &mut buf[(y as usize - y0) * w..];
+                for x in x0..=x1 {
+                    let (dx, dy) = (x as f64 - cx, y as f64 - cy);
+                    let (a, b) = (dx * ux + dy * uy, -dx * uy + dy * ux);
+                    let g = (-(a * a / (2.0 * sr2) + b * b / (2.0 * st2))).exp() * norm;
+                    let px = &mut row[x as usize];
+                    for k in 0..3 {
+                        px[k] += (wts[k] * g) as f32;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Render dots onto a photo (sRGB in, sRGB out) with the pyramid evaluation.
+pub fn render(photo: &RgbImage, dots: &[RenderDot], px_per_mm: f64, optics: &SkinOptics) -> RgbImage {
+    let (w, h) = (photo.width() as usize, photo.height() as usize);
+    let split = Split::new(optics);
+    let fine_f = ((FINE_CELL_MM * px_per_mm).round() as usize).max(1);
+    let coarse_f = ((COARSE_CELL_MM * px_per_mm).round() as usize).max(1);
+    let mut fine = Grid::new(photo.width(), photo.height(), fine_f);
+    let mut coarse = Grid::new(photo.width(), photo.height(), coarse_f);
+    let mut halo = Grid::new(photo.width(), photo.height(), fine_f);
+    let mut any_halo = false;
+    for d in dots {
+        let m = mass(d);
+        fine.splat(d.x, d.y, m);
+        coarse.splat(d.x, d.y, m);
+        if d.halo > 0.0 {
+            // Peak-normalised bump: mass = strength × 2πσ².
+            let s = FRESH_HALO_SIGMA_MM * px_per_mm;
+            let hm = d.halo * 2.0 * std::f64::consts::PI * s * s;
+            halo.splat(d.x, d.y, [hm, 0.0, 0.0]);
+            any_halo = true;
+        }
+    }
+    let fine = blurred(&fine, &split, [2, 3], px_per_mm);
+    let coarse = blurred(&coarse, &split, [4, 5], px_per_mm);
+    let halo = if any_halo {
+        let b = blur(&halo.ch[0], halo.w, halo.h, FRESH_HALO_SIGMA_MM * px_per_mm / halo.f as f64);
+        Some(Grid {
+            f: halo.f,
+            w: halo.w,
+            h: halo.h,
+            ch: [b, Vec::new(), Vec::new()],
+        })
+    } else {
+        None
+    };
+    // Dots by row so each band finds its dots quickly.
+    let mut by_y: Vec<&RenderDot> = dots.iter().collect();
+    by_y.sort_by(|a, b| a.y.total_cmp(&b.y));
+    let ys: Vec<f64> = by_y.iter().map(|d| d.y).collect();
+    let max_reach = dots
+        .iter()
+        .map(|d| 3.0 * ((split.sigma_mm[1] * px_per_mm).powi(2) + (d.diameter_px / 2.0).powi(2) / 4.0).sqrt() + 2.0)
+        .fold(0.0, f64::max);
+    let dec = decode_lut();
+    let enc = EncodeLut::new();
+    // The share of light that reaches the pigment.
+    let backscatter = optics.backscatter.map(|s| (1.0 - s) as f32);
+    let tint = REDNESS_TINT.map(|t| (t - 1.0) as f32);
+    let mut out = photo.clone();
+    out.par_chunks_mut(3 * w * BAND_ROWS).enumerate().for_each(|(band, pixels)| {
+        let y0 = band * BAND_ROWS;
+        let rows = pixels.len() / (3 * w);
+        let mut buf = vec![[0.0f32; 3]; w * rows];
+        let mut tau = vec![[1.0f32; 3]; w * rows];
+        let lo = ys.partition_point(|&y| y < y0 as f64 - max_reach);
+        let hi = ys.partition_point(|&y| y < (y0 + rows) as f64 + max_reach);
+        for d in &by_y[lo..hi] {
+            stamp(&mut buf, w, y0, rows, d, &split, px_per_mm);
+            stamp_sharp(&mut tau, w, y0, rows, d);
+        }
+        for r in 0..rows {
+            let y = (y0 + r) as f64 + 0.5;
+            for x in 0..w {
+                let xf = x as f64 + 0.5;
+                let n = buf[r * w + x];
+                let mut b = [0.0f32; 3];
+                for k in 0..3 {
+                    b[k] = n[k] + fine.sample(k, xf, y) + coarse.sample(k, xf, y);
+                }
+                let e = halo.as_ref().map_or(0.0, |g| g.sample(0, xf, y).min(1.0));
+                let t = tau[r * w + x];
+                if b == [0.0; 3] && e == 0.0 && t == [1.0; 3] {
+                    continue;
+                }
+                let p = &mut pixels[(r * w + x) * 3..(r * w + x) * 3 + 3];
+                for k in 0..3 {
+                    let skin = dec[p[k] as usize] * (1.0 + e * tint[k]);
+                    let through = backscatter[k] * t[k] * (1.0 - b[k].min(1.0));
+                    p[k] = enc.encode(skin * (1.0 - backscatter[k] + through));
+                }
+            }
+        }
+    });
+    let _ = h;
+    out
+}
+
+/// The same model by direct convolution with all six Gaussians at full resolution (each
+/// dot rasterised as a supersampled disk). Slow; for checking [`render`] on small images.
+pub fn render_reference(photo: &RgbImage, dots: &[RenderDot], px_per_mm: f64, optics: &SkinOptics) -> RgbImage {
+    let (w, h) = (photo.width() as usize, photo.height() as usize);
+    // Absorbed share per pixel per channel.
+    let mut d_img: [Vec<f32>; 3] = std::array::from_fn(|_| vec![0.0; w * h]);
+    let mut halo_img = vec![0.0f32; w * h];
+    const SS: usize = 4;
+    for d in dots {
+        let r = d.diameter_px / 2.0;
+        let reach = r.ceil() as isize + 1;
+        let (ux, uy) = d.radial;
+        for y in (d.y.floor() as isize - reach).max(0)..=(d.y.floor() as isize + reach).min(h as isize - 1) {
+            for x in (d.x.floor() as isize - reach).max(0)..=(d.x.floor() as isize + reach).min(w as isize - 1) {
+                let mut cover = 0.0;
+                for sy in 0..SS {
+                    for sx in 0..SS {
+                        let (px, py) = (
+                            x as f64 + (sx as f64 + 0.5) / SS as f64 - d.x,
+                            y as f64 + (sy as f64 + 0.5) / SS as f64 - d.y,
+                        );
+                        let (a, b) = (px * ux + py * uy, -px * uy + py * ux);
+                        if (a / d.foreshorten.max(1e-6)).powi(2) + b * b <= r * r {
+                            cover += 1.0 / (SS * SS) as f64;
+                        }
+                    }
+                }
+                for k in 0..3 {
+                    d_img[k][y as usize * w + x as usize] += (cover * d.absorbed[k]) as f32;
+                }
+            }
+        }
+        if d.halo > 0.0 {
+            let s = FRESH_HALO_SIGMA_MM * px_per_mm;
+            let reach = (3.0 * s).ceil() as isize + 1;
+            for y in (d.y.floor() as isize - reach).max(0)..=(d.y.floor() as isize + reach).min(h as isize - 1) {
+                for x in (d.x.floor() as isize - reach).max(0)..=(d.x.floor() as isize + reach).min(w as isize - 1) {
+                    let (dx, dy) = (x as f64 + 0.5 - d.x, y as f64 + 0.5 - d.y);
+                    halo_img[y as usize * w + x as usize] += (d.halo * (-(dx * dx + dy * dy) / (2.0 * s * s)).exp()) as f32;
+                }
+            }
+        }
+    }
+    let mut b_img: [Vec<f32>; 3] = std::array::from_fn(|_| vec![0.0; w * h]);
+    for k in 0..3 {
+        for i in 0..6 {
+            let wt = optics.weights[k][i] as f32;
+            if wt == 0.0 {
+                continue;
+            }
+            let b = blur(&d_img[k], w, h, optics.sigma_mm[i] * px_per_mm);
+            for (o, v) in b_img[k].iter_mut().zip(b) {
+                *o += wt * v;
+            }
+        }
+    }
+    let dec = decode_lut();
+    let enc = EncodeLut::new();
+    let mut out = photo.clone();
+    for (i, p) in out.pixels_mut().enumerate() {
+        let e = halo_img[i].min(1.0);
+        for k in 0..3 {
+            let skin = dec[p[k] as usize] * (1.0 + e * (REDNESS_TINT[k] - 1.0) as f32);
+            let s = optics.backscatter[k] as f32;
+            let tau = (1.0 - d_img[k][i]).max(0.0);
+            p[k] = enc.encode(skin * (s + (1.0 - s) * tau * (1.0 - b_img[k][i].min(1.0))));
+        }
+    }
+    out
+}
