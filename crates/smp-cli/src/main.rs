@@ -28,6 +28,10 @@ enum Command {
     Impressions(cmd::impressions::ImpressionsArgs),
     /// A short working order of a session's impressions (G-code or CSV).
     Path(cmd::path::PathArgs),
+    /// The design on the client's photo: fresh, healed or aged.
+    Preview(cmd::preview::PreviewArgs),
+    /// Map a photo view onto the design from two points a known distance apart.
+    Calibrate(cmd::calibrate::CalibrateArgs),
 }
 
 fn main() {
@@ -36,6 +40,8 @@ fn main() {
         Command::Design(c) => cmd::design::run(c),
         Command::Impressions(a) => cmd::impressions::run(a),
         Command::Path(a) => cmd::path::run(a),
+        Command::Preview(a) => cmd::preview::run(a),
+        Command::Calibrate(a) => cmd::calibrate::run(a),
     };
     if let Err(e) = result {
         eprintln!("error: {e}");

@@ -48,6 +48,7 @@ impl EncodeLut {
         )
     }
     /// Encode one linear component.
+    #[inline]
     pub fn encode(&self, l: f32) -> u8 {
         let i = (l.clamp(0.0, 1.0) * ENCODE_STEPS as f32 + 0.5) as usize;
         self.0[i.min(ENCODE_STEPS)]

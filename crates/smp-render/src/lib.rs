@@ -2,6 +2,7 @@
 //! on it through a calibrated view, and render fresh, healed and aged SMP by a physical
 //! model of pigment in skin; plus synthetic heads for demos, tests and benchmarks.
 
+pub mod label;
 pub mod mask;
 pub mod photo;
 pub mod preview;

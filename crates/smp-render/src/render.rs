@@ -79,10 +79,10 @@ pub fn influence_radius_mm(o: &SkinOptics, max_dot_mm: f64) -> f64 {
     (3.0 * widest + 1.5 * COARSE_CELL_MM).max(3.0 * FRESH_HALO_SIGMA_MM + 1.5 * FINE_CELL_MM) + max_dot_mm
 }
 
-/// Fine grid cell, mm.
-const FINE_CELL_MM: f64 = 0.25;
-/// Coarse grid cell, mm.
-const COARSE_CELL_MM: f64 = 1.0;
+/// Largest coarse grid cell, mm (for the influence radius).
+const COARSE_CELL_MM: f64 = 1.41 / 0.9;
+/// Largest fine grid cell, mm.
+const FINE_CELL_MM: f64 = 0.432 / 0.9;
 /// Rows per band of the full-resolution pass.
 const BAND_ROWS: usize = 64;
 
@@ -96,7 +96,8 @@ struct Grid {
 
 impl Grid {
     fn new(img_w: u32, img_h: u32, f: usize) -> Self {
-        let (w, h) = ((img_w as usize).div_ceil(f) + 1, (img_h as usize).div_ceil(f) + 1);
+        // One zero cell of padding on every side, so interpolation never leaves the grid.
+        let (w, h) = ((img_w as usize).div_ceil(f) + 3, (img_h as usize).div_ceil(f) + 3);
         Grid {
             f,
             w,
@@ -108,7 +109,7 @@ impl Grid {
     /// Add `mass` (pixel² of fully absorbed light) at a pixel position, spread bilinearly.
     fn splat(&mut self, x: f64, y: f64, mass: [f64; 3]) {
         let f = self.f as f64;
-        let (u, v) = (x / f - 0.5, y / f - 0.5);
+        let (u, v) = (x / f + 0.5, y / f + 0.5);
         let (u0, v0) = (u.floor(), v.floor());
         let (fu, fv) = (u - u0, v - v0);
         let norm = 1.0 / (f * f);
@@ -128,23 +129,29 @@ impl Grid {
         }
     }
 
-    /// Bilinear sample of channel `k` at a pixel position.
-    fn sample(&self, k: usize, x: f64, y: f64) -> f32 {
+    /// Interpolation positions of every pixel column or row along an axis of `n` cells:
+    /// (first cell, second cell, weight of the second), so sampling needs no division.
+    fn axis(&self, pixels: usize, cells: usize) -> Vec<(usize, usize, f32)> {
         let f = self.f as f64;
-        let (u, v) = (x / f - 0.5, y / f - 0.5);
-        let (u0, v0) = (u.floor(), v.floor());
-        let (fu, fv) = ((u - u0) as f32, (v - v0) as f32);
-        let at = |cu: isize, cv: isize| -> f32 {
-            if cu >= 0 && cv >= 0 && (cu as usize) < self.w && (cv as usize) < self.h {
-                self.ch[k][cv as usize * self.w + cu as usize]
-            } else {
-                0.0
-            }
-        };
-        let (cu, cv) = (u0 as isize, v0 as isize);
-        let top = at(cu, cv) * (1.0 - fu) + at(cu + 1, cv) * fu;
-        let bottom = at(cu, cv + 1) * (1.0 - fu) + at(cu + 1, cv + 1) * fu;
-        top * (1.0 - fv) + bottom * fv
+        (0..pixels)
+            .map(|i| {
+                let u = (i as f64 + 0.5) / f + 0.5;
+                let u0 = u.floor();
+                ((u0 as usize).min(cells - 2), (u0 as usize + 1).min(cells - 1), (u - u0) as f32)
+            })
+            .collect()
+    }
+
+    /// Channel `k` interpolated between two grid rows, into `out`.
+    fn lerp_row(&self, k: usize, (y0, y1, fy): (usize, usize, f32), out: &mut [f32]) {
+        let c = &self.ch[k];
+        for ((o, a), b) in out
+            .iter_mut()
+            .zip(&c[y0 * self.w..(y0 + 1) * self.w])
+            .zip(&c[y1 * self.w..(y1 + 1) * self.w])
+        {
+            *o = a * (1.0 - fy) + b * fy;
+        }
     }
 }
 
@@ -157,60 +164,86 @@ fn taps(sigma: f64) -> Vec<f32> {
     t.into_iter().map(|v| v as f32).collect()
 }
 
-/// Separable Gaussian blur of a `w`×`h` plane.
-fn blur(plane: &[f32], w: usize, h: usize, sigma: f64) -> Vec<f32> {
+/// Add `weight` × the separable Gaussian blur of a `w`×`h` plane to `acc`; `tmp` is
+/// scratch space reused between calls (fresh buffers would cost page faults).
+fn blur_add(plane: &[f32], w: usize, h: usize, sigma: f64, weight: f32, tmp: &mut Vec<f32>, acc: &mut [f32]) {
     let t = taps(sigma);
     let r = (t.len() / 2) as isize;
-    let mut tmp = vec![0.0f32; w * h];
+    tmp.resize(w * h, 0.0);
+    let ru = r as usize;
     tmp.par_chunks_mut(w).enumerate().for_each(|(y, row)| {
         let src = &plane[y * w..(y + 1) * w];
         for (x, out) in row.iter_mut().enumerate() {
-            let mut acc = 0.0;
-            for (k, &tk) in t.iter().enumerate() {
-                let sx = x as isize + k as isize - r;
-                if sx >= 0 && (sx as usize) < w {
-                    acc += tk * src[sx as usize];
+            *out = if x >= ru && x + ru < w {
+                // Interior: no bounds to check.
+                src[x - ru..=x + ru].iter().zip(&t).map(|(s, k)| s * k).sum()
+            } else {
+                let mut sum = 0.0;
+                for (k, &tk) in t.iter().enumerate() {
+                    let sx = x as isize + k as isize - r;
+                    if sx >= 0 && (sx as usize) < w {
+                        sum += tk * src[sx as usize];
+                    }
                 }
-            }
-            *out = acc;
+                sum
+            };
         }
     });
-    let mut out = vec![0.0f32; w * h];
-    out.par_chunks_mut(w).enumerate().for_each(|(y, row)| {
+    let tmp = &*tmp;
+    acc.par_chunks_mut(w).enumerate().for_each(|(y, row)| {
         for (k, &tk) in t.iter().enumerate() {
             let sy = y as isize + k as isize - r;
             if sy >= 0 && (sy as usize) < h {
-                let src = &tmp[sy as usize * w..(sy as usize + 1) * w];
-                for (o, &s) in row.iter_mut().zip(src) {
-                    *o += tk * s;
+                let wt = weight * tk;
+                for (o, &s) in row.iter_mut().zip(&tmp[sy as usize * w..(sy as usize + 1) * w]) {
+                    *o += wt * s;
                 }
             }
         }
     });
+}
+
+/// Separable Gaussian blur of a `w`×`h` plane.
+fn blur(plane: &[f32], w: usize, h: usize, sigma: f64) -> Vec<f32> {
+    let mut out = vec![0.0; w * h];
+    blur_add(plane, w, h, sigma, 1.0, &mut Vec::new(), &mut out);
     out
 }
 
 /// Sum over Gaussians `comps` of weight × blur, per channel, of a grid.
-fn blurred(grid: &Grid, split: &Split, comps: [usize; 2], px_per_mm: f64) -> Grid {
+fn blurred(grid: &Grid, split: &Split, comps: [usize; 2], px_per_mm: f64, tmp: &mut Vec<f32>) -> Grid {
     let mut out = Grid {
         f: grid.f,
         w: grid.w,
         h: grid.h,
-        ch: std::array::from_fn(|_| vec![0.0; grid.w * grid.h]),
+        ch: std::array::from_fn(|_| Vec::new()),
     };
     for (k, plane) in grid.ch.iter().enumerate() {
+        out.ch[k] = vec![0.0; grid.w * grid.h];
         for &i in &comps {
             let wt = split.w[k][i] as f32;
-            if wt == 0.0 || plane.iter().all(|&v| v == 0.0) {
+            if wt == 0.0 {
                 continue;
             }
-            let b = blur(plane, grid.w, grid.h, split.sigma_mm[i] * px_per_mm / grid.f as f64);
-            for (o, v) in out.ch[k].iter_mut().zip(b) {
-                *o += wt * v;
-            }
+            blur_add(
+                plane,
+                grid.w,
+                grid.h,
+                cell_sigma(split.sigma_mm[i] * px_per_mm, grid.f),
+                wt,
+                tmp,
+                &mut out.ch[k],
+            );
         }
     }
     out
+}
+
+/// The blur, in cells, that with the bilinear splat and the bilinear read-back (a tent of
+/// variance f²/6 each per axis) adds up to a Gaussian of `sigma_px`.
+fn cell_sigma(sigma_px: f64, f: usize) -> f64 {
+    let f = f as f64;
+    (sigma_px * sigma_px - f * f / 3.0).max(0.09 * f * f).sqrt() / f
 }
 
 /// A dot's absorbed area, pixels², per channel.
@@ -244,10 +277,18 @@ fn coverage(d: &RenderDot, x: isize, y: isize) -> f64 {
 
 /// Multiply the dot's sharp transmittance into `tau` (rows `y0..y0+rows`).
 fn stamp_sharp(tau: &mut [[f32; 3]], w: usize, y0: usize, rows: usize, d: &RenderDot) {
-    let reach = (d.diameter_px / 2.0).ceil() as isize + 1;
-    let (cx, cy) = (d.x.floor() as isize, d.y.floor() as isize);
-    for y in (cy - reach).max(y0 as isize)..=(cy + reach).min((y0 + rows) as isize - 1) {
-        for x in (cx - reach).max(0)..=(cx + reach).min(w as isize - 1) {
+    // Only the pixels the disk's bounding box touches.
+    let r = d.diameter_px / 2.0;
+    let (xa, xb) = (
+        (d.x - r).floor().max(0.0) as isize,
+        ((d.x + r).floor() as isize).min(w as isize - 1),
+    );
+    let (ya, yb) = (
+        (d.y - r).floor().max(y0 as f64) as isize,
+        ((d.y + r).floor() as isize).min((y0 + rows) as isize - 1),
+    );
+    for y in ya..=yb {
+        for x in xa..=xb {
             let c = coverage(d, x, y);
             if c > 0.0 {
                 let t = &mut tau[(y as usize - y0) * w + x as usize];
@@ -260,7 +301,15 @@ fn stamp_sharp(tau: &mut [[f32; 3]], w: usize, y0: usize, rows: usize, d: &Rende
 }
 
 /// Add one dot's narrow Gaussians to a band buffer covering rows `y0..y0+rows`.
-fn stamp(buf: &mut [[f32; 3]], w: usize, y0: usize, rows: usize, d: &RenderDot, split: &Split, px_per_mm: f64) {
+/// Per-thread scratch of [`stamp`], so dots allocate nothing.
+#[derive(Default)]
+struct StampScratch {
+    gy: Vec<f64>,
+    wx: Vec<[f32; 3]>,
+}
+
+/// `(w, y0, rows)`: the band's width and its rows `y0..y0+rows`.
+fn stamp(buf: &mut [[f32; 3]], (w, y0, rows): (usize, usize, usize), d: &RenderDot, split: &Split, px_per_mm: f64, sc: &mut StampScratch) {
     let m = mass(d);
     let r = d.diameter_px / 2.0;
     for i in 0..2 {
@@ -283,21 +332,27 @@ fn stamp(buf: &mut [[f32; 3]], w: usize, y0: usize, rows: usize, d: &RenderDot, 
         }
         if d.foreshorten > 0.97 {
             let s = ((sr2 + st2) / 2.0).sqrt();
-            let gx: Vec<f64> = (x0..=x1).map(|x| (-(x as f64 - cx).powi(2) / (2.0 * s * s)).exp()).collect();
-            let gy: Vec<f64> = (ya..=yb).map(|y| (-(y as f64 - cy).powi(2) / (2.0 * s * s)).exp()).collect();
-            // Normalise over the full (untruncated by the band) support so mass is kept.
-            let nx: f64 = gx.iter().sum();
-            let ny: f64 = (cy.floor() as isize - reach..=cy.floor() as isize + reach + 1)
-                .map(|y| (-(y as f64 - cy).powi(2) / (2.0 * s * s)).exp())
-                .sum();
-            let norm = 1.0 / (nx * ny);
-            for (j, y) in (ya..=yb).enumerate() {
-                let row = &mut buf[(y as usize - y0) * w..];
-                for (i2, x) in (x0..=x1).enumerate() {
-                    let g = gx[i2] * gy[j] * norm;
-                    let px = &mut row[x as usize];
+            let inv = -1.0 / (2.0 * s * s);
+            // Rows over the whole support (not just this band), so the mass is the same
+            // whichever bands the dot straddles.
+            let ys = cy.floor() as isize - reach;
+            sc.gy.clear();
+            sc.gy
+                .extend((ys..=cy.floor() as isize + reach + 1).map(|y| ((y as f64 - cy).powi(2) * inv).exp()));
+            sc.wx.clear();
+            let mut sum_x = 0.0;
+            for x in x0..=x1 {
+                let g = ((x as f64 - cx).powi(2) * inv).exp();
+                sum_x += g;
+                sc.wx.push(wts.map(|wk| (wk * g) as f32));
+            }
+            let norm = (1.0 / (sum_x * sc.gy.iter().sum::<f64>())) as f32;
+            for y in ya..=yb {
+                let gyv = sc.gy[(y - ys) as usize] as f32 * norm;
+                let row = &mut buf[(y as usize - y0) * w + x0 as usize..(y as usize - y0) * w + x1 as usize + 1];
+                for (px, wxk) in row.iter_mut().zip(&sc.wx) {
                     for k in 0..3 {
-                        px[k] += (wts[k] * g) as f32;
+                        px[k] += wxk[k] * gyv;
                     }
                 }
             }
@@ -324,12 +379,19 @@ fn stamp(buf: &mut [[f32; 3]], w: usize, y0: usize, rows: usize, d: &RenderDot, 
 pub fn render(photo: &RgbImage, dots: &[RenderDot], px_per_mm: f64, optics: &SkinOptics) -> RgbImage {
     let (w, h) = (photo.width() as usize, photo.height() as usize);
     let split = Split::new(optics);
-    let fine_f = ((FINE_CELL_MM * px_per_mm).round() as usize).max(1);
-    let coarse_f = ((COARSE_CELL_MM * px_per_mm).round() as usize).max(1);
+    // Cells as large as the grid's narrowest Gaussian allows (σ ≥ 0.9 cells), so the tent
+    // of splat and read-back can still be taken out of the blur.
+    let fine_f = ((split.sigma_mm[2] * px_per_mm / 0.9) as usize).max(1);
+    let coarse_f = ((split.sigma_mm[4] * px_per_mm / 0.9) as usize).max(1);
     let mut fine = Grid::new(photo.width(), photo.height(), fine_f);
     let mut coarse = Grid::new(photo.width(), photo.height(), coarse_f);
-    let mut halo = Grid::new(photo.width(), photo.height(), fine_f);
-    let mut any_halo = false;
+    let any_halo = dots.iter().any(|d| d.halo > 0.0);
+    let halo_f = ((FRESH_HALO_SIGMA_MM * px_per_mm / 0.9) as usize).max(1);
+    let mut halo = Grid::new(
+        if any_halo { photo.width() } else { 1 },
+        if any_halo { photo.height() } else { 1 },
+        halo_f,
+    );
     for d in dots {
         let m = mass(d);
         fine.splat(d.x, d.y, m);
@@ -339,13 +401,22 @@ pub fn render(photo: &RgbImage, dots: &[RenderDot], px_per_mm: f64, optics: &Ski
             let s = FRESH_HALO_SIGMA_MM * px_per_mm;
             let hm = d.halo * 2.0 * std::f64::consts::PI * s * s;
             halo.splat(d.x, d.y, [hm, 0.0, 0.0]);
-            any_halo = true;
         }
     }
-    let fine = blurred(&fine, &split, [2, 3], px_per_mm);
-    let coarse = blurred(&coarse, &split, [4, 5], px_per_mm);
+    let mut tmp = Vec::new();
+    let fine = blurred(&fine, &split, [2, 3], px_per_mm, &mut tmp);
+    let coarse = blurred(&coarse, &split, [4, 5], px_per_mm, &mut tmp);
     let halo = if any_halo {
-        let b = blur(&halo.ch[0], halo.w, halo.h, FRESH_HALO_SIGMA_MM * px_per_mm / halo.f as f64);
+        let mut b = vec![0.0; halo.w * halo.h];
+        blur_add(
+            &halo.ch[0],
+            halo.w,
+            halo.h,
+            cell_sigma(FRESH_HALO_SIGMA_MM * px_per_mm, halo.f),
+            1.0,
+            &mut tmp,
+            &mut b,
+        );
         Some(Grid {
             f: halo.f,
             w: halo.w,
@@ -368,42 +439,81 @@ pub fn render(photo: &RgbImage, dots: &[RenderDot], px_per_mm: f64, optics: &Ski
     // The share of light that reaches the pigment.
     let backscatter = optics.backscatter.map(|s| (1.0 - s) as f32);
     let tint = REDNESS_TINT.map(|t| (t - 1.0) as f32);
+    // Channels a grid holds anything for (blue diffuses too little to reach them).
+    let fine_used: [bool; 3] = std::array::from_fn(|k| split.w[k][2] + split.w[k][3] > 0.0);
+    let coarse_used: [bool; 3] = std::array::from_fn(|k| split.w[k][4] + split.w[k][5] > 0.0);
+    let (fine_cols, fine_rows) = (fine.axis(w, fine.w), fine.axis(h, fine.h));
+    let (coarse_cols, coarse_rows) = (coarse.axis(w, coarse.w), coarse.axis(h, coarse.h));
+    let (halo_cols, halo_rows) = halo.as_ref().map_or((Vec::new(), Vec::new()), |g| (g.axis(w, g.w), g.axis(h, g.h)));
     let mut out = photo.clone();
-    out.par_chunks_mut(3 * w * BAND_ROWS).enumerate().for_each(|(band, pixels)| {
-        let y0 = band * BAND_ROWS;
-        let rows = pixels.len() / (3 * w);
-        let mut buf = vec![[0.0f32; 3]; w * rows];
-        let mut tau = vec![[1.0f32; 3]; w * rows];
-        let lo = ys.partition_point(|&y| y < y0 as f64 - max_reach);
-        let hi = ys.partition_point(|&y| y < (y0 + rows) as f64 + max_reach);
-        for d in &by_y[lo..hi] {
-            stamp(&mut buf, w, y0, rows, d, &split, px_per_mm);
-            stamp_sharp(&mut tau, w, y0, rows, d);
-        }
-        for r in 0..rows {
-            let y = (y0 + r) as f64 + 0.5;
-            for x in 0..w {
-                let xf = x as f64 + 0.5;
-                let n = buf[r * w + x];
-                let mut b = [0.0f32; 3];
+    let bands: Vec<(usize, &mut [u8])> = out.chunks_mut(3 * w * BAND_ROWS).enumerate().collect();
+    bands.into_par_iter().for_each_init(
+        || {
+            (
+                vec![[0.0f32; 3]; w * BAND_ROWS],
+                vec![[1.0f32; 3]; w * BAND_ROWS],
+                StampScratch::default(),
+            )
+        },
+        |(buf, tau, sc), (band, pixels)| {
+            let y0 = band * BAND_ROWS;
+            let rows = pixels.len() / (3 * w);
+            buf.iter_mut().for_each(|v| *v = [0.0; 3]);
+            tau.iter_mut().for_each(|v| *v = [1.0; 3]);
+            let lo = ys.partition_point(|&y| y < y0 as f64 - max_reach);
+            let hi = ys.partition_point(|&y| y < (y0 + rows) as f64 + max_reach);
+            for d in &by_y[lo..hi] {
+                stamp(buf, (w, y0, rows), d, &split, px_per_mm, sc);
+                stamp_sharp(tau, w, y0, rows, d);
+            }
+            let mut fine_row: [Vec<f32>; 3] = std::array::from_fn(|_| vec![0.0; fine.w]);
+            let mut coarse_row: [Vec<f32>; 3] = std::array::from_fn(|_| vec![0.0; coarse.w]);
+            let mut halo_row = vec![0.0f32; halo.as_ref().map_or(0, |g| g.w)];
+            for r in 0..rows {
+                // Interpolate the grids vertically once per row; per pixel only horizontally.
                 for k in 0..3 {
-                    b[k] = n[k] + fine.sample(k, xf, y) + coarse.sample(k, xf, y);
+                    if fine_used[k] {
+                        fine.lerp_row(k, fine_rows[y0 + r], &mut fine_row[k]);
+                    }
+                    if coarse_used[k] {
+                        coarse.lerp_row(k, coarse_rows[y0 + r], &mut coarse_row[k]);
+                    }
                 }
-                let e = halo.as_ref().map_or(0.0, |g| g.sample(0, xf, y).min(1.0));
-                let t = tau[r * w + x];
-                if b == [0.0; 3] && e == 0.0 && t == [1.0; 3] {
-                    continue;
+                if let Some(g) = &halo {
+                    g.lerp_row(0, halo_rows[y0 + r], &mut halo_row);
                 }
-                let p = &mut pixels[(r * w + x) * 3..(r * w + x) * 3 + 3];
-                for k in 0..3 {
-                    let skin = dec[p[k] as usize] * (1.0 + e * tint[k]);
-                    let through = backscatter[k] * t[k] * (1.0 - b[k].min(1.0));
-                    p[k] = enc.encode(skin * (1.0 - backscatter[k] + through));
+                for x in 0..w {
+                    let n = buf[r * w + x];
+                    let ((f0, f1, ff), (c0, c1, cf)) = (fine_cols[x], coarse_cols[x]);
+                    let mut b = n;
+                    for k in 0..3 {
+                        if fine_used[k] {
+                            b[k] += fine_row[k][f0] * (1.0 - ff) + fine_row[k][f1] * ff;
+                        }
+                        if coarse_used[k] {
+                            b[k] += coarse_row[k][c0] * (1.0 - cf) + coarse_row[k][c1] * cf;
+                        }
+                    }
+                    let e = if halo.is_some() {
+                        let (h0, h1, hf) = halo_cols[x];
+                        (halo_row[h0] * (1.0 - hf) + halo_row[h1] * hf).min(1.0)
+                    } else {
+                        0.0
+                    };
+                    let t = tau[r * w + x];
+                    if b == [0.0; 3] && e == 0.0 && t == [1.0; 3] {
+                        continue;
+                    }
+                    let p = &mut pixels[(r * w + x) * 3..(r * w + x) * 3 + 3];
+                    for k in 0..3 {
+                        let skin = dec[p[k] as usize] * (1.0 + e * tint[k]);
+                        let through = backscatter[k] * t[k] * (1.0 - b[k].min(1.0));
+                        p[k] = enc.encode(skin * (1.0 - backscatter[k] + through));
+                    }
                 }
             }
-        }
-    });
-    let _ = h;
+        },
+    );
     out
 }
 

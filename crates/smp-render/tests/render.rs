@@ -57,7 +57,8 @@ fn pyramid_matches_the_full_model() {
         let fast = render(&photo, &dots, PX_PER_MM, &SkinOptics::default());
         let full = render_reference(&photo, &dots, PX_PER_MM, &SkinOptics::default());
         let (max, mean) = max_and_mean_diff(&fast, &full);
-        assert!(max <= 12 && mean <= 0.6, "{state}: max {max}, mean {mean}");
+        eprintln!("{state}: pyramid vs full model: max {max}, mean {mean:.3} levels");
+        assert!(max <= 3 && mean <= 0.1, "{state}: max {max}, mean {mean}");
     }
 }
 

@@ -1,8 +1,10 @@
 //! One module per subcommand.
 
+pub mod calibrate;
 pub mod design;
 pub mod impressions;
 pub mod path;
+pub mod preview;
 
 use smp_dots::Selection;
 

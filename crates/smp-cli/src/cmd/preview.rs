@@ -1,0 +1,142 @@
+//! `smp preview`: the design on the client's photo, fresh, healed or aged.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use smp_design::{Design, View};
+use smp_dots::impressions;
+use smp_render::label::side_by_side;
+use smp_render::photo::{PhotoError, PhotoLimits, load_photo};
+use smp_render::preview::preview;
+use smp_render::state::PreviewState;
+
+use crate::cmd::{selection, selection_label};
+use crate::error::CliError;
+use crate::output::{progress, write_atomic};
+
+/// Arguments of `smp preview`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  smp preview client.json --view top --state healed -o healed.png\n  smp preview client.json --photo top.jpg --state fresh --session 1 -o s1-fresh.png\n  smp preview client.json --view top --state aged:5 --side-by-side -o aged5.jpg\n\nThe view (from `smp calibrate` or `smp synth`) maps the design onto the photo;\n--photo replaces the view's photo file (the design's only view is used without --view)."
+)]
+pub struct PreviewArgs {
+    /// The design file.
+    design: PathBuf,
+    /// The photo; defaults to the view's file.
+    #[arg(long)]
+    photo: Option<PathBuf>,
+    /// The calibrated view of the design to use (needed when it has several).
+    #[arg(long)]
+    view: Option<String>,
+    /// fresh, healed, or aged:N (N years, 1–30).
+    #[arg(long, default_value = "healed")]
+    state: String,
+    /// Only this session.
+    #[arg(long)]
+    session: Option<u8>,
+    /// Sessions 1 to N.
+    #[arg(long)]
+    upto: Option<u8>,
+    /// Before | after, labelled.
+    #[arg(long)]
+    side_by_side: bool,
+    /// Output image (.png or .jpg).
+    #[arg(short, long)]
+    output: PathBuf,
+    /// No progress messages.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+/// Map photo errors to exit codes: I/O is 1, everything about the file's content is 2.
+pub fn photo_error(e: PhotoError) -> CliError {
+    match e {
+        PhotoError::Io { .. } => CliError::Other(e.to_string()),
+        _ => CliError::BadInput(e.to_string()),
+    }
+}
+
+/// The view to use: the named one, or the only one.
+pub fn pick_view<'d>(design: &'d Design, name: Option<&str>) -> Result<&'d View, CliError> {
+    let names = || design.views().iter().map(|v| v.name.as_str()).collect::<Vec<_>>().join(", ");
+    match name {
+        Some(n) => design.view(n).ok_or_else(|| {
+            CliError::BadInput(format!(
+                "the design has no view {n:?} (it has: {}); calibrate it with `smp calibrate`",
+                if design.views().is_empty() { "none".into() } else { names() }
+            ))
+        }),
+        None => match design.views() {
+            [only] => Ok(only),
+            [] => Err(CliError::BadInput(
+                "the design has no calibrated photo view; run `smp calibrate` (or make a head with `smp synth`) first".into(),
+            )),
+            _ => Err(CliError::BadInput(format!(
+                "the design has several views ({}); choose one with --view",
+                names()
+            ))),
+        },
+    }
+}
+
+/// The view's photo path, relative to the design file.
+pub fn view_photo_path(design_path: &Path, view: &View) -> PathBuf {
+    design_path.parent().unwrap_or(Path::new(".")).join(&view.file)
+}
+
+/// Run `smp preview`.
+pub fn run(a: PreviewArgs) -> Result<(), CliError> {
+    let design = Design::load(&a.design)?;
+    let state: PreviewState = a.state.parse().map_err(CliError::BadInput)?;
+    let sel = selection(a.session, a.upto, design.sessions().count())?;
+    let view = pick_view(&design, a.view.as_deref())?;
+    let photo_path = a.photo.clone().unwrap_or_else(|| view_photo_path(&a.design, view));
+    progress(a.quiet, &format!("decoding {}…", photo_path.display()));
+    let photo = load_photo(&photo_path, PhotoLimits::default()).map_err(photo_error)?;
+    progress(
+        a.quiet,
+        &format!(
+            "{}×{} photo, {:.1} px/mm; sampling impressions…",
+            photo.width(),
+            photo.height(),
+            view.mm_to_px.px_per_mm()
+        ),
+    );
+    let imp = impressions::generate(&design);
+    progress(
+        a.quiet,
+        &format!("rendering {} of {} ({state})…", selection_label(sel), design.name()),
+    );
+    let t = std::time::Instant::now();
+    let after = preview(&photo, &design, view, &imp, state, sel);
+    progress(a.quiet, &format!("rendered in {:.0} ms", t.elapsed().as_secs_f64() * 1e3));
+    let label = match sel {
+        smp_dots::Selection::All => format!("AFTER - {}", state.to_string().to_uppercase()),
+        s => format!(
+            "AFTER - {} - {}",
+            state.to_string().to_uppercase(),
+            selection_label(s).to_uppercase()
+        ),
+    };
+    let out = if a.side_by_side {
+        side_by_side(&photo, &after, "BEFORE", &label)
+    } else {
+        after
+    };
+    write_image(&a.output, &out)?;
+    progress(a.quiet, &format!("wrote {}", a.output.display()));
+    Ok(())
+}
+
+/// Encode an image by the output's extension and write it atomically.
+pub fn write_image(path: &Path, img: &image::RgbImage) -> Result<(), CliError> {
+    let format = match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        Some("png") => image::ImageFormat::Png,
+        Some("jpg" | "jpeg") => image::ImageFormat::Jpeg,
+        _ => return Err(CliError::BadInput(format!("{}: use a .png or .jpg file name", path.display()))),
+    };
+    let mut buf = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut buf, format)
+        .map_err(|e| CliError::Other(format!("cannot encode {}: {e}", path.display())))?;
+    write_atomic(path, buf.get_ref())
+}
