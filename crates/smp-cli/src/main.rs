@@ -32,6 +32,10 @@ enum Command {
     Preview(cmd::preview::PreviewArgs),
     /// Map a photo view onto the design from two points a known distance apart.
     Calibrate(cmd::calibrate::CalibrateArgs),
+    /// Sample the skin/hair mask of a view, so blend regions get dots only on scalp.
+    Mask(cmd::mask::MaskArgs),
+    /// A synthetic head photo with a matching calibrated starter design.
+    Synth(cmd::synth::SynthArgs),
 }
 
 fn main() {
@@ -42,6 +46,8 @@ fn main() {
         Command::Path(a) => cmd::path::run(a),
         Command::Preview(a) => cmd::preview::run(a),
         Command::Calibrate(a) => cmd::calibrate::run(a),
+        Command::Mask(a) => cmd::mask::run(a),
+        Command::Synth(a) => cmd::synth::run(a),
     };
     if let Err(e) = result {
         eprintln!("error: {e}");

@@ -28,14 +28,14 @@ pub const TURBID_BACKSCATTER: [f64; 3] = [0.04, 0.10, 0.30];
 pub const CARBON_MASSTONE_LINEAR: [f64; 3] = [0.007, 0.007, 0.008];
 
 /// Healed dot diameter, mm (domain.md: fresh ~0.25 mm, healed ~0.10–0.15 mm).
-pub const HEALED_DOT_MM: f64 = 0.12;
+pub const HEALED_DOT_MM: f64 = 0.14;
 /// Fresh dots look larger than the needle for the first days (swelling; domain.md).
 pub const FRESH_SWELLING: f64 = 1.15;
 /// Fresh dots are darker: surface ink and a fresh wound on top of the deposited dose
 /// (domain.md: "dots look larger and darker when fresh"). Concentration multiple.
 pub const FRESH_DARKNESS: f64 = 1.6;
 /// Pigment deposited per impression at shade 1, as concentration in the healed dot.
-pub const HEALED_CONCENTRATION: f64 = 0.3;
+pub const HEALED_CONCENTRATION: f64 = 0.5;
 /// Redness around fresh dots: peak strength and radius (σ, mm) of the halo; redness and
 /// swelling settle within about a week (domain.md).
 pub const FRESH_HALO_STRENGTH: f64 = 0.5;
@@ -50,4 +50,4 @@ pub const FADE_TAU_YEARS: f64 = 11.0;
 /// Growth of a dot's area per year by slow migration of pigment, mm² (model parameter:
 /// "fade and spread" over years, domain.md); the pigment is conserved, so spread dots
 /// are also lighter.
-pub const SPREAD_MM2_PER_YEAR: f64 = 0.0015;
+pub const SPREAD_MM2_PER_YEAR: f64 = 0.0008;

@@ -426,6 +426,8 @@ pub fn render(photo: &RgbImage, dots: &[RenderDot], px_per_mm: f64, optics: &Ski
     } else {
         None
     };
+    let max_dot_mm = dots.iter().map(|d| d.diameter_px).fold(0.0, f64::max) / px_per_mm;
+    let influence_px = influence_radius_mm(optics, max_dot_mm) * px_per_mm;
     // Dots by row so each band finds its dots quickly.
     let mut by_y: Vec<&RenderDot> = dots.iter().collect();
     by_y.sort_by(|a, b| a.y.total_cmp(&b.y));
@@ -466,6 +468,19 @@ pub fn render(photo: &RgbImage, dots: &[RenderDot], px_per_mm: f64, optics: &Ski
                 stamp(buf, (w, y0, rows), d, &split, px_per_mm, sc);
                 stamp_sharp(tau, w, y0, rows, d);
             }
+            // Only the columns some dot can reach: the rest of the band stays as it was.
+            let far_lo = ys.partition_point(|&y| y < y0 as f64 - influence_px);
+            let far_hi = ys.partition_point(|&y| y < (y0 + rows) as f64 + influence_px);
+            if far_lo == far_hi {
+                return;
+            }
+            let (xmin, xmax) = by_y[far_lo..far_hi]
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), d| (a.min(d.x), b.max(d.x)));
+            let (xa, xb) = (
+                ((xmin - influence_px).floor().max(0.0)) as usize,
+                ((xmax + influence_px).ceil().max(0.0) as usize).min(w),
+            );
             let mut fine_row: [Vec<f32>; 3] = std::array::from_fn(|_| vec![0.0; fine.w]);
             let mut coarse_row: [Vec<f32>; 3] = std::array::from_fn(|_| vec![0.0; coarse.w]);
             let mut halo_row = vec![0.0f32; halo.as_ref().map_or(0, |g| g.w)];
@@ -482,7 +497,7 @@ pub fn render(photo: &RgbImage, dots: &[RenderDot], px_per_mm: f64, optics: &Ski
                 if let Some(g) = &halo {
                     g.lerp_row(0, halo_rows[y0 + r], &mut halo_row);
                 }
-                for x in 0..w {
+                for x in xa..xb {
                     let n = buf[r * w + x];
                     let ((f0, f1, ff), (c0, c1, cf)) = (fine_cols[x], coarse_cols[x]);
                     let mut b = n;

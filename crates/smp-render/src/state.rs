@@ -58,7 +58,7 @@ impl PreviewState {
     /// The look of an impression made with a `needle_mm` dot at relative darkness `dose`
     /// (shade, or pigment dilution factor).
     pub fn look(self, needle_mm: f64, dose: f64) -> DotLook {
-        // Healed size scales with the needle: ~0.12 mm from the common 0.25 mm needle.
+        // Healed size scales with the needle: ~0.14 mm from the common 0.25 mm needle.
         let healed_d = HEALED_DOT_MM * needle_mm / 0.25;
         let healed_c = HEALED_CONCENTRATION * dose;
         match self {

@@ -125,3 +125,27 @@ fn wrong_formats_are_unsupported_with_a_way_out() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn an_exif_rotated_photo_previews_like_the_pre_rotated_one() {
+    use smp_color::SkinOptics;
+    use smp_render::render::{RenderDot, render};
+    let skin = RgbImage::from_fn(60, 40, |x, y| Rgb([200 + (x % 7) as u8, 170 + (y % 5) as u8, 150]));
+    let jpeg = encode(&skin, ImageFormat::Jpeg);
+    let from_exif = decode_photo(&with_exif_orientation(&jpeg, 6), PhotoLimits::default()).unwrap();
+    let pre_rotated = image::imageops::rotate90(&decode_photo(&jpeg, PhotoLimits::default()).unwrap());
+    let dots: Vec<RenderDot> = (0..6)
+        .map(|i| RenderDot {
+            x: 8.0 + 4.0 * i as f64,
+            y: 20.0 + 3.0 * i as f64,
+            diameter_px: 2.0,
+            foreshorten: 1.0,
+            radial: (1.0, 0.0),
+            absorbed: [0.8; 3],
+            halo: 0.0,
+        })
+        .collect();
+    let a = render(&from_exif, &dots, 8.0, &SkinOptics::default());
+    let b = render(&pre_rotated, &dots, 8.0, &SkinOptics::default());
+    assert_eq!(a, b);
+}

@@ -3,8 +3,10 @@
 pub mod calibrate;
 pub mod design;
 pub mod impressions;
+pub mod mask;
 pub mod path;
 pub mod preview;
+pub mod synth;
 
 use smp_dots::Selection;
 

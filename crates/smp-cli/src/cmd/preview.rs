@@ -17,7 +17,7 @@ use crate::output::{progress, write_atomic};
 /// Arguments of `smp preview`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  smp preview client.json --view top --state healed -o healed.png\n  smp preview client.json --photo top.jpg --state fresh --session 1 -o s1-fresh.png\n  smp preview client.json --view top --state aged:5 --side-by-side -o aged5.jpg\n\nThe view (from `smp calibrate` or `smp synth`) maps the design onto the photo;\n--photo replaces the view's photo file (the design's only view is used without --view)."
+    after_help = "Examples:\n  smp preview client.json --view top --state healed -o healed.png\n  smp preview client.json --photo top.jpg --state fresh --session 1 -o s1-fresh.png\n  smp preview client.json --view top --state aged:5 --side-by-side -o aged5.jpg\n  smp preview client.json --state healed --crop 400,300,600,400 -o hairline-closeup.png\n\nThe view (from `smp calibrate` or `smp synth`) maps the design onto the photo;\n--photo replaces the view's photo file (the design's only view is used without --view)."
 )]
 pub struct PreviewArgs {
     /// The design file.
@@ -40,6 +40,10 @@ pub struct PreviewArgs {
     /// Before | after, labelled.
     #[arg(long)]
     side_by_side: bool,
+    /// Only this part of the picture, "X,Y,W,H" in photo pixels (e.g. a close-up of the
+    /// hairline).
+    #[arg(long)]
+    crop: Option<String>,
     /// Output image (.png or .jpg).
     #[arg(short, long)]
     output: PathBuf,
@@ -117,6 +121,29 @@ pub fn run(a: PreviewArgs) -> Result<(), CliError> {
             state.to_string().to_uppercase(),
             selection_label(s).to_uppercase()
         ),
+    };
+    let (photo, after) = match &a.crop {
+        Some(c) => {
+            let v = crate::cmd::calibrate::numbers(c, 4, "--crop")?;
+            let fits = v.iter().all(|&n| n >= 0.0)
+                && v[2] >= 1.0
+                && v[3] >= 1.0
+                && v[0] + v[2] <= f64::from(photo.width())
+                && v[1] + v[3] <= f64::from(photo.height());
+            if !fits {
+                return Err(CliError::BadInput(format!(
+                    "--crop {c} is not inside the {}×{} photo",
+                    photo.width(),
+                    photo.height()
+                )));
+            }
+            let (x, y, w, h) = (v[0] as u32, v[1] as u32, v[2] as u32, v[3] as u32);
+            (
+                image::imageops::crop_imm(&photo, x, y, w, h).to_image(),
+                image::imageops::crop_imm(&after, x, y, w, h).to_image(),
+            )
+        }
+        None => (photo, after),
     };
     let out = if a.side_by_side {
         side_by_side(&photo, &after, "BEFORE", &label)

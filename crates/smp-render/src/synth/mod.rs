@@ -1,1 +1,270 @@
-//! Synthetic heads (being written).
+//! Synthetic heads for demos, tests and benchmarks: a photo-like picture of a shaved
+//! head (top, front, side or back) with stubble drawn follicle by follicle, the
+//! hair-loss pattern's bald and thinning areas, optional FUT/FUE scars, and the
+//! pattern's design with one view calibrated to the picture, so the true answer of every
+//! measurement is known.
+//!
+//! The scalp is modelled in design millimetres (x to the client's right, y towards the
+//! back, glabella at the origin) and wrapped onto the head exactly as
+//! [`crate::view::project`] does, so design points land on the pixels that show them.
+
+mod body;
+mod camera;
+mod color;
+mod ear;
+mod face;
+mod geom;
+mod light;
+mod marks;
+mod noise;
+mod paint;
+mod rng;
+mod scalp;
+mod skin;
+mod splat;
+mod stubble;
+mod surface;
+#[cfg(test)]
+mod tests;
+
+use std::fmt;
+use std::str::FromStr;
+
+use smp_design::{Design, Pattern, RegionKind, View};
+
+use self::geom::Poly;
+use self::scalp::{Loss, THINNING};
+
+/// Which photo of the head.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SynthView {
+    /// From above, forehead towards the top of the image.
+    Top,
+    /// Facing the client.
+    Front,
+    /// The client's left side; the face points to the image's left edge.
+    Left,
+    /// The client's right side; the face points to the image's right edge.
+    Right,
+    /// From behind.
+    Back,
+}
+
+impl SynthView {
+    /// Every view.
+    pub const ALL: [SynthView; 5] = [Self::Top, Self::Front, Self::Left, Self::Right, Self::Back];
+
+    /// The view's name in designs: `top`, `front`, `left`, `right` or `back`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Top => "top",
+            Self::Front => "front",
+            Self::Left => "left",
+            Self::Right => "right",
+            Self::Back => "back",
+        }
+    }
+}
+
+impl fmt::Display for SynthView {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for SynthView {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Self::ALL
+            .into_iter()
+            .find(|v| v.as_str() == s)
+            .ok_or_else(|| format!("unknown view {s:?}; use top, front, left, right or back"))
+    }
+}
+
+/// Scar to add.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scar {
+    /// A linear strip scar across the occiput from FUT harvesting: pale, slightly shiny,
+    /// 2–4 mm wide along y ≈ 300–322, |x| < 112, without stubble.
+    Fut,
+    /// Healed FUE punches: pale round dots 0.8–1 mm across, in place of 20 % of the
+    /// follicular units of the occipital donor band.
+    Fue,
+}
+
+impl Scar {
+    /// The scar's name: `fut` or `fue`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scar::Fut => "fut",
+            Scar::Fue => "fue",
+        }
+    }
+}
+
+impl fmt::Display for Scar {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Scar {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "fut" => Ok(Scar::Fut),
+            "fue" => Ok(Scar::Fue),
+            _ => Err(format!("unknown scar {s:?}; use fut or fue")),
+        }
+    }
+}
+
+/// What to draw.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SynthParams {
+    /// Hair-loss pattern: its template's `treat` regions are bald, its `blend` regions
+    /// thinning (45 % of the natural density); norwood-1 has a full head of stubble.
+    pub pattern: Pattern,
+    /// Which photo.
+    pub view: SynthView,
+    /// Fitzpatrick skin type, 1..=6.
+    pub skin_type: u8,
+    /// Hair level, 1 (black) ..= 10 (lightest blonde).
+    pub hair_level: u8,
+    /// Scar to add; `fut-scar` and `fue-scars` patterns imply theirs when `None`.
+    pub scar: Option<Scar>,
+    /// Seed of every random choice: the same parameters give the same image bytes.
+    pub seed: u64,
+    /// Image width in pixels, 200..=8000 (height is 1.25 × width).
+    pub width_px: u32,
+}
+
+/// A synthetic photo with its true figures.
+#[derive(Debug, Clone)]
+pub struct SynthHead {
+    /// The photo (sRGB).
+    pub image: image::RgbImage,
+    /// The pattern's template with one view named after the photo, calibrated to it.
+    pub design: Design,
+    /// Scale of the photo at the head's centre, pixels per mm.
+    pub px_per_mm: f64,
+    /// True density of stubble HAIRS (individual tips, not follicular units) per cm² of
+    /// fully haired scalp: the hairs of every unit whose lattice cell lies where the
+    /// scalp carries its full natural density, divided by those cells' surface area
+    /// (design mm², i.e. on the skin, before foreshortening). Hairline ramps, thinning
+    /// areas, scars and the FUE donor band are left out. Units average ~2.2 hairs, at
+    /// 70–90 units/cm² chosen by the seed.
+    pub stubble_density_per_cm2: f64,
+    /// True mean diameter of the stubble tips drawn, mm.
+    pub stubble_diameter_mm: f64,
+    /// Scalp skin colour (sRGB): what a bald patch facing the camera shows before
+    /// texture.
+    pub skin_rgb: [u8; 3],
+    /// Colour of a stubble tip as drawn in the skin (sRGB).
+    pub hair_rgb: [u8; 3],
+}
+
+fn check(params: &SynthParams) -> Result<(), String> {
+    if !(1..=6).contains(&params.skin_type) {
+        return Err(format!("skin_type {} is outside 1..=6 (Fitzpatrick types I–VI)", params.skin_type));
+    }
+    if !(1..=10).contains(&params.hair_level) {
+        return Err(format!(
+            "hair_level {} is outside 1..=10 (1 black … 10 lightest blonde)",
+            params.hair_level
+        ));
+    }
+    if !(200..=8000).contains(&params.width_px) {
+        return Err(format!("width_px {} is outside 200..=8000 pixels", params.width_px));
+    }
+    match params.pattern {
+        Pattern::Norwood(n) if !(1..=7).contains(&n) => Err(format!("pattern norwood-{n} is outside norwood-1 … norwood-7")),
+        Pattern::Ludwig(n) if !(1..=3).contains(&n) => Err(format!("pattern ludwig-{n} is outside ludwig-1 … ludwig-3")),
+        _ => Ok(()),
+    }
+}
+
+/// Draw a synthetic head. `photo_file` names the image in the design's view.
+///
+/// Errors: a parameter out of range (the message names it and its valid range), or an
+/// empty `photo_file`.
+pub fn synth(params: &SynthParams, photo_file: &str) -> Result<SynthHead, String> {
+    check(params)?;
+    let cam = camera::Camera::new(params.view, params.width_px);
+    // Norwood 1 has no loss to design for (no template): the design carries Norwood 2's
+    // regions, while the picture shows the full head of stubble.
+    let template = match params.pattern {
+        Pattern::Norwood(1) => Pattern::Norwood(2),
+        p => p,
+    }
+    .template()?;
+    let mut draft = template.to_draft();
+    draft.views.push(View {
+        name: params.view.as_str().to_string(),
+        file: photo_file.to_string(),
+        mm_to_px: cam.map,
+        head: Some(cam.head),
+        mask: None,
+    });
+    let design = Design::from_draft(draft).map_err(|e| format!("synthetic view is invalid: {e}"))?;
+
+    let losses: Vec<Loss> = match params.pattern {
+        Pattern::Norwood(n) if n >= 2 => losses(&design),
+        Pattern::Ludwig(_) => losses(&design),
+        _ => Vec::new(),
+    };
+    let scar = params.scar.or(match params.pattern {
+        Pattern::FutScar => Some(Scar::Fut),
+        Pattern::FueScars => Some(Scar::Fue),
+        _ => None,
+    });
+    let hairline: Vec<geom::P2> = match design.hairline() {
+        Some(h) => h.points.iter().map(|p| (p.x, p.y)).collect(),
+        None => vec![(-60.0, 118.0), (0.0, 80.0), (60.0, 118.0)],
+    };
+    let field = scalp::Scalp::new(&hairline, &losses, scar, params.seed);
+    let hairs = stubble::grow(&field, params.seed);
+    let palette = color::Palette::new(params.skin_type, params.hair_level);
+    let layers = body::layers(&cam, params.view, &palette, params.seed);
+    let splats = marks::splats(&cam, &hairs, &palette);
+    let scene = paint::Scene {
+        cam: &cam,
+        layers: &layers,
+        scalp: &field,
+        palette: &palette,
+        texture: skin::Texture::new(params.seed, cam.ppm),
+        tint_noise: noise::Noise::new(params.seed, rng::purpose::SKIN + 400),
+        seed: params.seed,
+    };
+    let image = paint::paint(&scene, &splats);
+    Ok(SynthHead {
+        image,
+        design,
+        px_per_mm: cam.ppm,
+        stubble_density_per_cm2: hairs.hairs_per_cm2,
+        stubble_diameter_mm: hairs.mean_diameter_mm,
+        skin_rgb: color::to_srgb8(palette.skin),
+        hair_rgb: color::to_srgb8(palette.tip),
+    })
+}
+
+/// The template's bald (`treat`) and thinning (`blend`) areas.
+fn losses(design: &Design) -> Vec<Loss> {
+    design
+        .regions()
+        .iter()
+        .filter_map(|r| {
+            let keep = match r.kind {
+                RegionKind::Treat => 0.0,
+                RegionKind::Blend => THINNING,
+                _ => return None,
+            };
+            Some(Loss {
+                // Rounded corners: hair loss has no straight-edged corners.
+                poly: Poly::new(geom::chaikin_closed(&r.polygon.iter().map(|p| (p.x, p.y)).collect::<Vec<_>>(), 3)),
+                keep,
+            })
+        })
+        .collect()
+}

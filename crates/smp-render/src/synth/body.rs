@@ -1,0 +1,341 @@
+//! The body in each photo as layers, back to front: shirt, neck, ears, nose tip, and
+//! the head itself (cranium ellipsoid merged with the face or neck where they show),
+//! laid out in image mm around the head ellipse and baked for painting.
+
+use smp_design::PointMm;
+
+use super::SynthView;
+use super::camera::Camera;
+use super::color::{Palette, Rgb, srgb_to_linear};
+use super::ear;
+use super::face::Face;
+use super::geom::{Frame, P2, Poly, chaikin_closed};
+use super::surface::{Prim, Relief, Surface};
+
+/// Where a layer sits relative to the scalp.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Role {
+    /// Behind the head.
+    Back,
+    /// The head: the scalp with its stubble.
+    Head,
+    /// In front of the head (an ear in a side view, a collar from behind).
+    Front,
+}
+
+/// What a layer is made of.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Material {
+    /// Skin, tinted relative to the scalp, with a specular strength.
+    Skin { tint: Rgb, spec: f64 },
+    /// Fabric of this colour.
+    Cloth(Rgb),
+}
+
+/// Colour marks of a layer.
+#[derive(Debug, Clone)]
+pub(crate) enum Marks {
+    /// Plain.
+    None,
+    /// Facial features.
+    Face(Box<Face>),
+    /// An ear seen from the side, in this frame.
+    Ear(Frame),
+}
+
+/// One body part.
+#[derive(Debug, Clone)]
+pub(crate) struct Layer {
+    /// Shape, baked.
+    pub relief: Relief,
+    /// Material.
+    pub material: Material,
+    /// Place in the stack.
+    pub role: Role,
+    /// Edge softness, mm (0: one pixel); out-of-focus parts are softer.
+    pub blur: f64,
+    /// Colour marks.
+    pub marks: Marks,
+}
+
+const SKIN: Material = Material::Skin {
+    tint: [1.0, 1.0, 1.0],
+    spec: 0.14,
+};
+const NECK: Material = Material::Skin {
+    tint: [0.97, 0.95, 0.95],
+    spec: 0.05,
+};
+const EAR: Material = Material::Skin {
+    tint: [1.03, 0.94, 0.93],
+    spec: 0.06,
+};
+/// Inflation of a head outline (blur, height), mm.
+const HEAD_INFLATE: [P2; 4] = [(3.0, 8.0), (12.0, 20.0), (35.0, 40.0), (80.0, 70.0)];
+/// Inflation of a neck.
+const NECK_INFLATE: [P2; 3] = [(3.0, 6.0), (12.0, 20.0), (30.0, 30.0)];
+/// Inflation of a shirt.
+const CLOTH_INFLATE: [P2; 2] = [(6.0, 12.0), (25.0, 30.0)];
+
+fn cloth() -> Material {
+    cloth_dim(1.0)
+}
+
+fn cloth_dim(k: f64) -> Material {
+    Material::Cloth([52.0, 56.0, 66.0].map(|c: f64| k * srgb_to_linear(c / 255.0)))
+}
+
+fn outline(pts: &[P2], mirror: f64) -> Prim {
+    Prim::Outline(Poly::new(
+        chaikin_closed(pts, 2).into_iter().map(|(u, v)| (mirror * u, v)).collect(),
+    ))
+}
+
+/// Builds the layers of one photo.
+struct Stack<'a> {
+    cam: &'a Camera,
+    out: Vec<Layer>,
+}
+
+impl Stack<'_> {
+    fn push(&mut self, surface: Surface, material: Material, role: Role, blur: f64, marks: Marks) {
+        let (w, h) = (f64::from(self.cam.width), f64::from(self.cam.height));
+        let clip = (self.cam.img_mm(0.0, 0.0), self.cam.img_mm(w, h));
+        // Out-of-focus parts need no fine grid.
+        let step = (0.8 / self.cam.ppm).max(0.5).max(0.4 * blur);
+        self.out.push(Layer {
+            relief: surface.bake(clip, step),
+            material,
+            role,
+            blur,
+            marks,
+        });
+    }
+
+    fn ear(&mut self, frame: Frame, role: Role, detailed: bool) {
+        let marks = if detailed { Marks::Ear(frame) } else { Marks::None };
+        self.push(ear::surface(&frame), EAR, role, 0.0, marks);
+    }
+}
+
+/// The layers of `view`, back to front.
+pub(crate) fn layers(cam: &Camera, view: SynthView, palette: &Palette, seed: u64) -> Vec<Layer> {
+    let (a, b) = cam.radii;
+    let mut st = Stack { cam, out: Vec::new() };
+    match view {
+        SynthView::Top => {
+            // Shoulders ~25 cm below the vertex: smaller by perspective, out of focus,
+            // a little darker.
+            let shoulders = [
+                (-128.0, 200.0),
+                (-124.0, 95.0),
+                (-112.0, 42.0),
+                (-90.0, 10.0),
+                (-50.0, -2.0),
+                (0.0, 2.0),
+                (50.0, -2.0),
+                (90.0, 10.0),
+                (112.0, 42.0),
+                (124.0, 95.0),
+                (128.0, 200.0),
+                (140.0, 300.0),
+                (-140.0, 300.0),
+            ];
+            st.push(
+                Surface::new(vec![outline(&shoulders, 1.0)], &CLOTH_INFLATE),
+                cloth_dim(0.75),
+                Role::Back,
+                12.0,
+                Marks::None,
+            );
+            for s in [-1.0, 1.0] {
+                let frame = Frame {
+                    o: (s * (a + 7.0), -22.0),
+                    ex: (0.0, 1.1),
+                    ey: (-s * 0.17, 0.0),
+                };
+                st.ear(frame, Role::Back, false);
+            }
+            let head = Prim::Ellipsoid {
+                c: (0.0, 0.0),
+                r: (a, b),
+                depth: 88.0,
+            };
+            st.push(Surface::new(vec![head], &HEAD_INFLATE), SKIN, Role::Head, 0.0, Marks::None);
+        }
+        SynthView::Front => {
+            let vg = cam.project_mm(PointMm::new(0.0, 0.0)).map_or(47.0, |p| p.1);
+            let neck = [
+                (-52.0, 95.0),
+                (52.0, 95.0),
+                (54.0, 175.0),
+                (72.0, 215.0),
+                (-72.0, 215.0),
+                (-54.0, 175.0),
+            ];
+            st.push(
+                Surface::new(vec![outline(&neck, 1.0)], &NECK_INFLATE),
+                NECK,
+                Role::Back,
+                0.0,
+                Marks::None,
+            );
+            let shirt = [
+                (-240.0, 216.0),
+                (-130.0, 201.0),
+                (-72.0, 192.0),
+                (-35.0, 202.0),
+                (0.0, 207.0),
+                (35.0, 202.0),
+                (72.0, 192.0),
+                (130.0, 201.0),
+                (240.0, 216.0),
+                (240.0, 360.0),
+                (-240.0, 360.0),
+            ];
+            st.push(
+                Surface::new(vec![outline(&shirt, 1.0)], &CLOTH_INFLATE),
+                cloth(),
+                Role::Back,
+                1.0,
+                Marks::None,
+            );
+            for s in [-1.0, 1.0] {
+                let frame = Frame {
+                    o: (s * (a - 10.0), vg - 6.0),
+                    ex: (s * 0.7, 0.0),
+                    ey: (s * 0.1, 0.95),
+                };
+                st.ear(frame, Role::Back, false);
+            }
+            let (face_outline, bumps, face) = Face::front(vg, palette, seed);
+            let head = Prim::Ellipsoid {
+                c: (0.0, 0.0),
+                r: (a, b),
+                depth: 0.0,
+            };
+            let surface = Surface::new(vec![head, Prim::Outline(face_outline)], &HEAD_INFLATE).with_bumps(bumps);
+            st.push(surface, SKIN, Role::Head, 0.0, Marks::Face(Box::new(face)));
+        }
+        SynthView::Left | SynthView::Right => {
+            let m = cam.mirror;
+            let neck = [
+                (-50.0, 100.0),
+                (-46.0, 130.0),
+                (-50.0, 170.0),
+                (-62.0, 205.0),
+                (-80.0, 240.0),
+                (100.0, 240.0),
+                (80.0, 200.0),
+                (66.0, 150.0),
+                (60.0, 110.0),
+                (55.0, 70.0),
+                (0.0, 55.0),
+            ];
+            st.push(
+                Surface::new(vec![outline(&neck, m)], &NECK_INFLATE),
+                NECK,
+                Role::Back,
+                0.0,
+                Marks::None,
+            );
+            let shirt = [
+                (-160.0, 214.0),
+                (-85.0, 196.0),
+                (-50.0, 192.0),
+                (0.0, 184.0),
+                (50.0, 178.0),
+                (100.0, 186.0),
+                (180.0, 208.0),
+                (180.0, 360.0),
+                (-160.0, 360.0),
+            ];
+            st.push(
+                Surface::new(vec![outline(&shirt, m)], &CLOTH_INFLATE),
+                cloth(),
+                Role::Back,
+                1.0,
+                Marks::None,
+            );
+            let (face_outline, bumps, face) = Face::side(m, palette, seed);
+            let head = Prim::Ellipsoid {
+                c: (0.0, 0.0),
+                r: (a, b),
+                depth: 0.0,
+            };
+            let surface = Surface::new(vec![head, Prim::Outline(face_outline)], &HEAD_INFLATE).with_bumps(bumps);
+            st.push(surface, SKIN, Role::Head, 0.0, Marks::Face(Box::new(face)));
+            st.ear(side_ear_frame(cam, view), Role::Front, true);
+        }
+        SynthView::Back => {
+            for s in [-1.0, 1.0] {
+                let frame = Frame {
+                    o: (s * (a - 9.0), -20.0),
+                    ex: (s * 0.55, 0.0),
+                    ey: (s * 0.06, 0.92),
+                };
+                st.ear(frame, Role::Back, false);
+            }
+            let head = Prim::Ellipsoid {
+                c: (0.0, 0.0),
+                r: (a, b),
+                depth: 0.0,
+            };
+            let neck = [
+                (-52.0, 30.0),
+                (52.0, 30.0),
+                (56.0, 120.0),
+                (62.0, 150.0),
+                (98.0, 195.0),
+                (-98.0, 195.0),
+                (-62.0, 150.0),
+                (-56.0, 120.0),
+            ];
+            st.push(
+                Surface::new(vec![head, outline(&neck, 1.0)], &HEAD_INFLATE),
+                SKIN,
+                Role::Head,
+                0.0,
+                Marks::None,
+            );
+            let shirt = [
+                (-230.0, 178.0),
+                (-120.0, 154.0),
+                (-64.0, 144.0),
+                (0.0, 152.0),
+                (64.0, 144.0),
+                (120.0, 154.0),
+                (230.0, 178.0),
+                (230.0, 360.0),
+                (-230.0, 360.0),
+            ];
+            st.push(
+                Surface::new(vec![outline(&shirt, 1.0)], &CLOTH_INFLATE),
+                cloth(),
+                Role::Front,
+                1.0,
+                Marks::None,
+            );
+        }
+    }
+    st.out
+}
+
+/// The ear frame in a side view from the design: the auricle's local (x, y) sits at
+/// design (∓(132 + y), 189 + x), tilted back 0.2 mm per mm, wrapped like the scalp.
+fn side_ear_frame(cam: &Camera, view: SynthView) -> Frame {
+    let side = if view == SynthView::Left { -1.0 } else { 1.0 };
+    let at = |lx: f64, ly: f64| {
+        let p = PointMm::new(side * (132.0 + ly), 189.0 + lx + 0.2 * (31.0 - ly));
+        cam.project_mm(p).unwrap_or((0.0, 0.0))
+    };
+    let o = at(16.0, 31.0);
+    let (x0, x1, y0, y1) = (at(8.0, 31.0), at(24.0, 31.0), at(16.0, 23.0), at(16.0, 39.0));
+    let ex = ((x1.0 - x0.0) / 16.0, (x1.1 - x0.1) / 16.0);
+    let ey = ((y1.0 - y0.0) / 16.0, (y1.1 - y0.1) / 16.0);
+    Frame {
+        o: (o.0 - 16.0 * ex.0 - 31.0 * ey.0, o.1 - 16.0 * ex.1 - 31.0 * ey.1),
+        ex,
+        ey,
+    }
+}

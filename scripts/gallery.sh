@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Regenerates docs/gallery/: synthetic heads and their fresh / healed / aged:5 previews.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release -q
+smp=target/release/smp
+out=docs/gallery
+tmp=$(mktemp -d)
+mkdir -p "$out"
+head() { # name pattern view skin hair scar-args...
+  local name=$1 pattern=$2 view=$3 skin=$4 hair=$5; shift 5
+  $smp synth --pattern "$pattern" --view "$view" --skin "$skin" --hair-level "$hair" --seed 7 --width 520 -q "$@" \
+    -o "$tmp/$name.png" --design "$tmp/$name.json"
+  cp "$tmp/$name.png" "$out/$name-before.png"
+  for state in fresh healed aged:5; do
+    $smp preview "$tmp/$name.json" --state "$state" -q -o "$out/$name-${state/:/}.png"
+  done
+}
+head nw5-top norwood-5 top 2 2
+head nw3-front norwood-3 front 3 1
+head fut-back fut-scar back 4 3 --scar fut
+# A close-up at full resolution: the same spot fresh, healed and aged 5 years.
+$smp synth --pattern norwood-4 --view top --skin 2 --hair-level 2 --seed 3 --width 2400 -q -o "$tmp/big.png" --design "$tmp/big.json"
+for state in fresh healed aged:5; do
+  $smp preview "$tmp/big.json" --state "$state" --crop 1000,700,400,300 -q -o "$out/closeup-${state/:/}.png"
+done
+echo "gallery written to $out"
