@@ -84,7 +84,7 @@ const COARSE_CELL_MM: f64 = 1.41 / 0.9;
 /// Largest fine grid cell, mm.
 const FINE_CELL_MM: f64 = 0.432 / 0.9;
 /// Rows per band of the full-resolution pass.
-const BAND_ROWS: usize = 64;
+const BAND_ROWS: usize = 32;
 
 /// A low-resolution grid of `f`×`f`-pixel cells holding three channels.
 struct Grid {
@@ -219,6 +219,9 @@ fn blurred(grid: &Grid, split: &Split, comps: [usize; 2], px_per_mm: f64, tmp: &
         ch: std::array::from_fn(|_| Vec::new()),
     };
     for (k, plane) in grid.ch.iter().enumerate() {
+        if comps.iter().all(|&i| split.w[k][i] == 0.0) {
+            continue; // this channel diffuses too little to reach this grid
+        }
         out.ch[k] = vec![0.0; grid.w * grid.h];
         for &i in &comps {
             let wt = split.w[k][i] as f32;
@@ -301,9 +304,22 @@ fn stamp_sharp(tau: &mut [[f32; 3]], w: usize, y0: usize, rows: usize, d: &Rende
 }
 
 /// Add one dot's narrow Gaussians to a band buffer covering rows `y0..y0+rows`.
+/// `exp(inv · (i - c)²)` for `n` consecutive integers from `start`, by the recurrence
+/// g(i+1) = g(i)·r(i), r(i+1) = r(i)·q: three exponentials instead of `n`.
+fn gaussian_run(start: isize, n: usize, c: f64, inv: f64, out: &mut Vec<f64>) {
+    let d = start as f64 - c;
+    let (mut g, mut r, q) = ((inv * d * d).exp(), (inv * (2.0 * d + 1.0)).exp(), (2.0 * inv).exp());
+    for _ in 0..n {
+        out.push(g);
+        g *= r;
+        r *= q;
+    }
+}
+
 /// Per-thread scratch of [`stamp`], so dots allocate nothing.
 #[derive(Default)]
 struct StampScratch {
+    gx: Vec<f64>,
     gy: Vec<f64>,
     wx: Vec<[f32; 3]>,
 }
@@ -321,7 +337,7 @@ fn stamp(buf: &mut [[f32; 3]], (w, y0, rows): (usize, usize, usize), d: &RenderD
         // Disk ⊛ Gaussian as a Gaussian of matched variance (a disk of radius r has r²/4
         // per axis), compressed along the radial direction when foreshortened.
         let (sr2, st2) = (s2 + (r * d.foreshorten).powi(2) / 4.0, s2 + r * r / 4.0);
-        let reach = (3.0 * sr2.max(st2).sqrt()).ceil() as isize + 1;
+        let reach = (3.0 * sr2.max(st2).sqrt()).ceil() as isize;
         let (cx, cy) = (d.x - 0.5, d.y - 0.5);
         let x0 = ((cx.floor() as isize) - reach).max(0);
         let x1 = ((cx.floor() as isize) + reach + 1).min(w as isize - 1);
