@@ -353,15 +353,12 @@ fn stamp(buf: &mut [[f32; 3]], (w, y0, rows): (usize, usize, usize), d: &RenderD
             // whichever bands the dot straddles.
             let ys = cy.floor() as isize - reach;
             sc.gy.clear();
-            sc.gy
-                .extend((ys..=cy.floor() as isize + reach + 1).map(|y| ((y as f64 - cy).powi(2) * inv).exp()));
+            gaussian_run(ys, (2 * reach + 2) as usize, cy, inv, &mut sc.gy);
+            sc.gx.clear();
+            gaussian_run(x0, (x1 - x0 + 1) as usize, cx, inv, &mut sc.gx);
+            let sum_x: f64 = sc.gx.iter().sum();
             sc.wx.clear();
-            let mut sum_x = 0.0;
-            for x in x0..=x1 {
-                let g = ((x as f64 - cx).powi(2) * inv).exp();
-                sum_x += g;
-                sc.wx.push(wts.map(|wk| (wk * g) as f32));
-            }
+            sc.wx.extend(sc.gx.iter().map(|&g| wts.map(|wk| (wk * g) as f32)));
             let norm = (1.0 / (sum_x * sc.gy.iter().sum::<f64>())) as f32;
             for y in ya..=yb {
                 let gyv = sc.gy[(y - ys) as usize] as f32 * norm;
