@@ -9,7 +9,7 @@ tmp=$(mktemp -d)
 mkdir -p "$out"
 head() { # name pattern view skin hair scar-args...
   local name=$1 pattern=$2 view=$3 skin=$4 hair=$5; shift 5
-  $smp synth --pattern "$pattern" --view "$view" --skin "$skin" --hair-level "$hair" --seed 7 --width 520 -q "$@" \
+  $smp synth --pattern "$pattern" --view "$view" --skin "$skin" --hair-level "$hair" --seed 7 --width 360 -q "$@" \
     -o "$tmp/$name.png" --design "$tmp/$name.json"
   cp "$tmp/$name.png" "$out/$name-before.png"
   for state in fresh healed aged:5; do
@@ -22,6 +22,6 @@ head fut-back fut-scar back 4 3 --scar fut
 # A close-up at full resolution: the same spot fresh, healed and aged 5 years.
 $smp synth --pattern norwood-4 --view top --skin 2 --hair-level 2 --seed 3 --width 2400 -q -o "$tmp/big.png" --design "$tmp/big.json"
 for state in fresh healed aged:5; do
-  $smp preview "$tmp/big.json" --state "$state" --crop 1000,700,400,300 -q -o "$out/closeup-${state/:/}.png"
+  $smp preview "$tmp/big.json" --state "$state" --crop 1050,760,300,220 -q -o "$out/closeup-${state/:/}.png"
 done
 echo "gallery written to $out"

@@ -51,3 +51,10 @@ pub const FADE_TAU_YEARS: f64 = 11.0;
 /// "fade and spread" over years, domain.md); the pigment is conserved, so spread dots
 /// are also lighter.
 pub const SPREAD_MM2_PER_YEAR: f64 = 0.0008;
+/// Healed pigment also lies dispersed around the visible dot, over most of the needle's
+/// footprint, at a fraction of the core's concentration (pigment held by dermal cells
+/// around the puncture). Model parameters, sized so that a healed full-density treatment
+/// shades the scalp about as shaved stubble does — what SMP imitates (domain.md).
+pub const HEALED_SKIRT_DIAMETER_OF_NEEDLE: f64 = 0.9;
+/// See [`HEALED_SKIRT_DIAMETER_OF_NEEDLE`]: the skirt's concentration as a share of the core's.
+pub const HEALED_SKIRT_CONCENTRATION_SHARE: f64 = 0.3;

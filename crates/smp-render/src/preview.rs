@@ -7,8 +7,8 @@ use smp_dots::{Impressions, Selection};
 
 use crate::mask::ScalpMask;
 use crate::render::{RenderDot, render};
-use crate::state::PreviewState;
-use crate::view::project;
+use crate::state::{DotLook, PreviewState};
+use crate::view::{Projected, project};
 
 /// The dots of a selection as the renderer sees them in a view and state. Dots hidden
 /// behind the head or outside the photo are left out, and so are `blend` dots where the
@@ -26,27 +26,51 @@ pub fn render_dots(
     let pigment = Pigment::carbon();
     let (w, h) = (f64::from(photo.width()), f64::from(photo.height()));
     imp.select(sel)
-        .filter_map(|d| {
-            let p = project(view, d.pos())?;
-            if p.x < 0.0 || p.y < 0.0 || p.x >= w || p.y >= h {
-                return None;
+        .flat_map(|d| {
+            let Some(p) = project(view, d.pos()) else { return Vec::new() };
+            let outside = p.x < 0.0 || p.y < 0.0 || p.x >= w || p.y >= h;
+            let hidden_by_hair = design.regions()[d.region as usize].kind == RegionKind::Blend
+                && mask.as_ref().is_some_and(|m| !m.is_scalp(photo, p.x, p.y));
+            if outside || hidden_by_hair {
+                return Vec::new();
             }
-            if design.regions()[d.region as usize].kind == RegionKind::Blend && mask.as_ref().is_some_and(|m| !m.is_scalp(photo, p.x, p.y))
-            {
-                return None;
-            }
-            let look = state.look(d.diameter_mm, d.shade);
-            Some(RenderDot {
-                x: p.x,
-                y: p.y,
-                diameter_px: look.diameter_mm * px_per_mm,
-                foreshorten: p.foreshorten,
-                radial: p.radial,
-                absorbed: pigment.absorbed(look.concentration),
-                halo: look.halo,
-            })
+            disks(&state.look(d.diameter_mm, d.shade), &p, px_per_mm, &pigment)
         })
         .collect()
+}
+
+/// The pigment disks of one impression as it looks (`look`) where it lands (`p`): the
+/// visible dot, and for healed and aged dots the dispersed pigment around it. The core
+/// carries only what it adds to the skirt, so that where both lie the pigment layer
+/// transmits and removes exactly what their summed concentration does.
+pub fn disks(look: &DotLook, p: &Projected, px_per_mm: f64, pigment: &Pigment) -> Vec<RenderDot> {
+    let disk = |diameter_mm: f64, absorbed: [f64; 3], diffused: [f64; 3], halo: f64| RenderDot {
+        x: p.x,
+        y: p.y,
+        diameter_px: diameter_mm * px_per_mm,
+        foreshorten: p.foreshorten,
+        radial: p.radial,
+        absorbed,
+        diffused,
+        halo,
+    };
+    match look.skirt {
+        None => {
+            let a = pigment.absorbed(look.concentration);
+            vec![disk(look.diameter_mm, a, a, look.halo)]
+        }
+        Some((skirt_mm, skirt_c)) => {
+            let a_skirt = pigment.absorbed(skirt_c);
+            let a_both = pigment.absorbed(look.concentration + skirt_c);
+            // Transmittances multiply: τ_core = τ_both / τ_skirt; removed shares add.
+            let core_absorbed: [f64; 3] = std::array::from_fn(|k| 1.0 - (1.0 - a_both[k]) / (1.0 - a_skirt[k]).max(1e-12));
+            let core_diffused: [f64; 3] = std::array::from_fn(|k| a_both[k] - a_skirt[k]);
+            vec![
+                disk(skirt_mm, a_skirt, a_skirt, look.halo),
+                disk(look.diameter_mm, core_absorbed, core_diffused, 0.0),
+            ]
+        }
+    }
 }
 
 /// The preview of a selection in a state on the view's photo.

@@ -35,8 +35,11 @@ pub struct RenderDot {
     pub foreshorten: f64,
     /// Unit vector of the compression.
     pub radial: (f64, f64),
-    /// Share of light the pigment layer absorbs, per channel (Beer–Lambert).
+    /// Share of light the pigment layer absorbs on the way out, per channel
+    /// (Beer–Lambert); transmittances of overlapping disks multiply.
     pub absorbed: [f64; 3],
+    /// Share removed on the way in, which diffusion then spreads; overlapping disks add.
+    pub diffused: [f64; 3],
     /// Redness halo strength (fresh dots).
     pub halo: f64,
 }
@@ -253,7 +256,7 @@ fn cell_sigma(sigma_px: f64, f: usize) -> f64 {
 fn mass(d: &RenderDot) -> [f64; 3] {
     let r = d.diameter_px / 2.0;
     let area = std::f64::consts::PI * r * r * d.foreshorten;
-    d.absorbed.map(|a| a * area)
+    d.diffused.map(|a| a * area)
 }
 
 /// Supersampling per pixel side for the sharp disk.
@@ -551,6 +554,7 @@ pub fn render_reference(photo: &RgbImage, dots: &[RenderDot], px_per_mm: f64, op
     let (w, h) = (photo.width() as usize, photo.height() as usize);
     // Absorbed share per pixel per channel.
     let mut d_img: [Vec<f32>; 3] = std::array::from_fn(|_| vec![0.0; w * h]);
+    let mut tau_img: [Vec<f32>; 3] = std::array::from_fn(|_| vec![1.0; w * h]);
     let mut halo_img = vec![0.0f32; w * h];
     const SS: usize = 4;
     for d in dots {
@@ -573,7 +577,8 @@ pub fn render_reference(photo: &RgbImage, dots: &[RenderDot], px_per_mm: f64, op
                     }
                 }
                 for k in 0..3 {
-                    d_img[k][y as usize * w + x as usize] += (cover * d.absorbed[k]) as f32;
+                    d_img[k][y as usize * w + x as usize] += (cover * d.diffused[k]) as f32;
+                    tau_img[k][y as usize * w + x as usize] *= (1.0 - cover * d.absorbed[k]) as f32;
                 }
             }
         }
@@ -609,7 +614,7 @@ pub fn render_reference(photo: &RgbImage, dots: &[RenderDot], px_per_mm: f64, op
         for k in 0..3 {
             let skin = dec[p[k] as usize] * (1.0 + e * (REDNESS_TINT[k] - 1.0) as f32);
             let s = optics.backscatter[k] as f32;
-            let tau = (1.0 - d_img[k][i]).max(0.0);
+            let tau = tau_img[k][i];
             p[k] = enc.encode(skin * (s + (1.0 - s) * tau * (1.0 - b_img[k][i].min(1.0))));
         }
     }

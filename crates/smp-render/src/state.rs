@@ -52,6 +52,8 @@ pub struct DotLook {
     pub concentration: f64,
     /// Strength of the redness halo (0 when healed).
     pub halo: f64,
+    /// Pigment dispersed around a healed dot: diameter, mm, and concentration.
+    pub skirt: Option<(f64, f64)>,
 }
 
 impl PreviewState {
@@ -66,22 +68,33 @@ impl PreviewState {
                 diameter_mm: needle_mm * FRESH_SWELLING,
                 concentration: healed_c * FRESH_DARKNESS,
                 halo: FRESH_HALO_STRENGTH,
+                skirt: None,
             },
             PreviewState::Healed => DotLook {
                 diameter_mm: healed_d,
                 concentration: healed_c,
                 halo: 0.0,
+                skirt: Some((
+                    needle_mm * HEALED_SKIRT_DIAMETER_OF_NEEDLE,
+                    healed_c * HEALED_SKIRT_CONCENTRATION_SHARE,
+                )),
             },
             PreviewState::Aged(years) => {
                 let n = f64::from(years);
                 let area = std::f64::consts::PI * healed_d * healed_d / 4.0 + n * SPREAD_MM2_PER_YEAR;
                 let d = (4.0 * area / std::f64::consts::PI).sqrt();
                 // Pigment fades, and what is left spreads over the larger area.
-                let c = healed_c * (-n / FADE_TAU_YEARS).exp() * (healed_d * healed_d) / (d * d);
+                let fade = (-n / FADE_TAU_YEARS).exp();
+                let c = healed_c * fade * (healed_d * healed_d) / (d * d);
+                // The dispersed pigment fades and spreads the same way.
+                let skirt_d0 = needle_mm * HEALED_SKIRT_DIAMETER_OF_NEEDLE;
+                let skirt_d = (skirt_d0 * skirt_d0 + 4.0 * n * SPREAD_MM2_PER_YEAR / std::f64::consts::PI).sqrt();
+                let skirt_c = healed_c * HEALED_SKIRT_CONCENTRATION_SHARE * fade * (skirt_d0 * skirt_d0) / (skirt_d * skirt_d);
                 DotLook {
                     diameter_mm: d,
                     concentration: c,
                     halo: 0.0,
+                    skirt: Some((skirt_d, skirt_c)),
                 }
             }
         }

@@ -142,6 +142,7 @@ fn an_exif_rotated_photo_previews_like_the_pre_rotated_one() {
             foreshorten: 1.0,
             radial: (1.0, 0.0),
             absorbed: [0.8; 3],
+            diffused: [0.8; 3],
             halo: 0.0,
         })
         .collect();

@@ -3,8 +3,10 @@
 use image::{Rgb, RgbImage};
 use smp_color::srgb::{linear_to_lab, rgb8_to_linear};
 use smp_color::{Pigment, SkinOptics, optics::mixed_without_optics};
+use smp_render::preview::disks;
 use smp_render::render::{RenderDot, influence_radius_mm, render, render_reference};
 use smp_render::state::PreviewState;
+use smp_render::view::Projected;
 
 const PX_PER_MM: f64 = 12.0;
 const SKIN: [u8; 3] = [224, 186, 160];
@@ -19,22 +21,20 @@ fn skin_photo(w: u32, h: u32) -> RgbImage {
     })
 }
 
-fn dot(x: f64, y: f64, state: PreviewState) -> RenderDot {
-    let look = state.look(0.25, 0.85);
-    RenderDot {
+/// The disks of one impression (0.25 mm needle, shade 0.85) at a pixel, facing the camera.
+fn dot(x: f64, y: f64, state: PreviewState) -> Vec<RenderDot> {
+    let at = Projected {
         x,
         y,
-        diameter_px: look.diameter_mm * PX_PER_MM,
         foreshorten: 1.0,
         radial: (1.0, 0.0),
-        absorbed: Pigment::carbon().absorbed(look.concentration),
-        halo: look.halo,
-    }
+    };
+    disks(&state.look(0.25, 0.85), &at, PX_PER_MM, &Pigment::carbon())
 }
 
 fn grid_of_dots(state: PreviewState) -> Vec<RenderDot> {
     (0..6)
-        .flat_map(|i| (0..4).map(move |j| dot(40.5 + 13.3 * i as f64, 40.2 + 12.7 * j as f64, state)))
+        .flat_map(|i| (0..4).flat_map(move |j| dot(40.5 + 13.3 * i as f64, 40.2 + 12.7 * j as f64, state)))
         .collect()
 }
 
@@ -66,7 +66,9 @@ fn pyramid_matches_the_full_model() {
 fn pixels_beyond_the_influence_radius_are_unchanged() {
     let photo = skin_photo(400, 140);
     // Dots only in the left part.
-    let dots: Vec<RenderDot> = (0..5).map(|i| dot(30.0 + 10.0 * i as f64, 70.0, PreviewState::Fresh)).collect();
+    let dots: Vec<RenderDot> = (0..5)
+        .flat_map(|i| dot(30.0 + 10.0 * i as f64, 70.0, PreviewState::Fresh))
+        .collect();
     let out = render(&photo, &dots, PX_PER_MM, &SkinOptics::default());
     let reach = influence_radius_mm(&SkinOptics::default(), 0.3) * PX_PER_MM;
     let mut checked = 0;
@@ -92,7 +94,8 @@ fn pixels_beyond_the_influence_radius_are_unchanged() {
 fn darkness_and_size(state: PreviewState) -> (f64, f64) {
     let photo = RgbImage::from_pixel(81, 81, Rgb(SKIN));
     let d = dot(40.5, 40.5, state);
-    let out = render(&photo, &[d], PX_PER_MM, &SkinOptics::default());
+    let out = render(&photo, &d, PX_PER_MM, &SkinOptics::default());
+    let d = d[0];
     let lum = |p: [u8; 3]| {
         let l = rgb8_to_linear(p);
         0.2126 * l[0] + 0.7152 * l[1] + 0.0722 * l[2]
@@ -119,7 +122,7 @@ fn healed_is_lighter_and_smaller_than_fresh_and_aged_lighter_than_healed() {
     // The dot's own size: the core (darkest pixels) of a fresh dot is wider too.
     let core = |state: PreviewState| {
         let photo = RgbImage::from_pixel(41, 41, Rgb(SKIN));
-        let out = render(&photo, &[dot(20.5, 20.5, state)], PX_PER_MM, &SkinOptics::default());
+        let out = render(&photo, &dot(20.5, 20.5, state), PX_PER_MM, &SkinOptics::default());
         out.pixels().filter(|p| p[1] < SKIN[1] - 40).count()
     };
     assert!(core(PreviewState::Healed) < core(PreviewState::Fresh));
@@ -140,6 +143,7 @@ fn healed_carbon_is_bluer_than_the_same_pigment_mixed_into_skin() {
         foreshorten: 1.0,
         radial: (1.0, 0.0),
         absorbed: Pigment::carbon().absorbed(look.concentration),
+        diffused: Pigment::carbon().absorbed(look.concentration),
         halo: 0.0,
     };
     let photo = RgbImage::from_pixel(121, 121, Rgb(SKIN));

@@ -62,7 +62,8 @@ pub(crate) fn grow(scalp: &Scalp, seed: u64) -> Stubble {
     // Natural scalps: 60–100 follicular units/cm² (domain.md); a typical head here.
     let units_per_cm2 = head.range(70.0, 90.0);
     let cell = (100.0 / units_per_cm2).sqrt();
-    let mean_d = head.range(0.13, 0.17);
+    // Scalp hair shafts are ~60–100 µm thick; a freshly shaved tip shows about that.
+    let mean_d = head.range(0.08, 0.11);
     let angle = head.range(0.0, std::f64::consts::FRAC_PI_2);
     let (c, s) = (angle.cos(), angle.sin());
     let to_design = |a: f64, b: f64| PointMm::new(a * c - b * s, a * s + b * c);

@@ -232,7 +232,7 @@ fn the_true_density_is_the_count_per_area() {
         "{}",
         h.stubble_density_per_cm2
     );
-    assert!((0.12..=0.18).contains(&h.stubble_diameter_mm), "{}", h.stubble_diameter_mm);
+    assert!((0.07..=0.12).contains(&h.stubble_diameter_mm), "{}", h.stubble_diameter_mm);
     // Recount the tips in discs well inside the haired sides.
     let field = scalp::Scalp::new(
         &h.design.hairline().unwrap().points.iter().map(|q| (q.x, q.y)).collect::<Vec<_>>(),
