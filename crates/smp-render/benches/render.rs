@@ -73,7 +73,7 @@ fn bench(c: &mut Criterion) {
         .sum::<f64>()
         .sqrt();
     eprintln!(
-        "render bench: {} of {} impressions on a {w}×{h} photo at 10.5 px/mm; interactive 1600×1200 with {}; blur σ = {:.2} mm = {:.1} px",
+        "render bench: {} pigment disks from {} impressions on a {w}×{h} photo at 10.5 px/mm; interactive 1600×1200 with {}; blur σ = {:.2} mm = {:.1} px",
         dots.len(),
         imp.dots.len(),
         small_dots.len(),
