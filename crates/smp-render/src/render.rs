@@ -319,6 +319,9 @@ fn gaussian_run(start: isize, n: usize, c: f64, inv: f64, out: &mut Vec<f64>) {
     }
 }
 
+/// Below this variance (px²) a dot's Gaussian is stamped as a bilinear splat.
+const SUBPIXEL_VAR: f64 = 0.16;
+
 /// Per-thread scratch of [`stamp`], so dots allocate nothing.
 #[derive(Default)]
 struct StampScratch {
@@ -347,6 +350,22 @@ fn stamp(buf: &mut [[f32; 3]], (w, y0, rows): (usize, usize, usize), d: &RenderD
         let ya = ((cy.floor() as isize) - reach).max(y0 as isize);
         let yb = ((cy.floor() as isize) + reach + 1).min((y0 + rows) as isize - 1);
         if x0 > x1 || ya > yb {
+            continue;
+        }
+        if sr2.max(st2) < SUBPIXEL_VAR {
+            // Narrower than a pixel: the pixel-area integral is the bilinear share of the
+            // four nearest pixel centres (what the Gaussian's samples would sum to).
+            let (fx, fy) = (cx - cx.floor(), cy - cy.floor());
+            let (bx, by) = (cx.floor() as isize, cy.floor() as isize);
+            for (dx, dy, wt) in [(0, 0, (1.0 - fx) * (1.0 - fy)), (1, 0, fx * (1.0 - fy)), (0, 1, (1.0 - fx) * fy), (1, 1, fx * fy)] {
+                let (x, y) = (bx + dx, by + dy);
+                if x >= 0 && (x as usize) < w && y >= y0 as isize && y < (y0 + rows) as isize {
+                    let px = &mut buf[(y as usize - y0) * w + x as usize];
+                    for k in 0..3 {
+                        px[k] += (wts[k] * wt) as f32;
+                    }
+                }
+            }
             continue;
         }
         if d.foreshorten > 0.97 {
