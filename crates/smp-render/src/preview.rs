@@ -6,7 +6,7 @@ use smp_design::{Design, RegionKind, View};
 use smp_dots::{Impressions, Selection};
 
 use crate::mask::ScalpMask;
-use crate::render::{RenderDot, render};
+use crate::render::{InnerDisk, RenderDot, render};
 use crate::state::{DotLook, PreviewState};
 use crate::view::{Projected, project};
 
@@ -26,49 +26,45 @@ pub fn render_dots(
     let pigment = Pigment::carbon();
     let (w, h) = (f64::from(photo.width()), f64::from(photo.height()));
     imp.select(sel)
-        .flat_map(|d| {
-            let Some(p) = project(view, d.pos()) else { return Vec::new() };
+        .filter_map(|d| {
+            let p = project(view, d.pos())?;
             let outside = p.x < 0.0 || p.y < 0.0 || p.x >= w || p.y >= h;
             let hidden_by_hair = design.regions()[d.region as usize].kind == RegionKind::Blend
                 && mask.as_ref().is_some_and(|m| !m.is_scalp(photo, p.x, p.y));
-            if outside || hidden_by_hair {
-                return Vec::new();
-            }
-            disks(&state.look(d.diameter_mm, d.shade), &p, px_per_mm, &pigment)
+            (!outside && !hidden_by_hair).then(|| render_dot(&state.look(d.diameter_mm, d.shade), &p, px_per_mm, &pigment))
         })
         .collect()
 }
 
-/// The pigment disks of one impression as it looks (`look`) where it lands (`p`): the
-/// visible dot, and for healed and aged dots the dispersed pigment around it. The core
-/// carries only what it adds to the skirt, so that where both lie the pigment layer
-/// transmits and removes exactly what their summed concentration does.
-pub fn disks(look: &DotLook, p: &Projected, px_per_mm: f64, pigment: &Pigment) -> Vec<RenderDot> {
-    let disk = |diameter_mm: f64, absorbed: [f64; 3], diffused: [f64; 3], halo: f64| RenderDot {
+/// One impression as the renderer sees it, as it looks (`look`) where it lands (`p`): the
+/// visible dot, and for healed and aged dots the dispersed pigment around it, with the
+/// dot as its core. The core carries only what it adds to the skirt, so that where both
+/// lie the pigment layer transmits and removes exactly what their summed concentration
+/// does.
+pub fn render_dot(look: &DotLook, p: &Projected, px_per_mm: f64, pigment: &Pigment) -> RenderDot {
+    let disk = |diameter_mm: f64, absorbed: [f64; 3], inner: Option<InnerDisk>| RenderDot {
         x: p.x,
         y: p.y,
         diameter_px: diameter_mm * px_per_mm,
         foreshorten: p.foreshorten,
         radial: p.radial,
         absorbed,
-        diffused,
-        halo,
+        diffused: absorbed,
+        halo: look.halo,
+        inner,
     };
     match look.skirt {
-        None => {
-            let a = pigment.absorbed(look.concentration);
-            vec![disk(look.diameter_mm, a, a, look.halo)]
-        }
+        None => disk(look.diameter_mm, pigment.absorbed(look.concentration), None),
         Some((skirt_mm, skirt_c)) => {
             let a_skirt = pigment.absorbed(skirt_c);
             let a_both = pigment.absorbed(look.concentration + skirt_c);
             // Transmittances multiply: τ_core = τ_both / τ_skirt; removed shares add.
-            let core_absorbed: [f64; 3] = std::array::from_fn(|k| 1.0 - (1.0 - a_both[k]) / (1.0 - a_skirt[k]).max(1e-12));
-            let core_diffused: [f64; 3] = std::array::from_fn(|k| a_both[k] - a_skirt[k]);
-            vec![
-                disk(skirt_mm, a_skirt, a_skirt, look.halo),
-                disk(look.diameter_mm, core_absorbed, core_diffused, 0.0),
-            ]
+            let core = InnerDisk {
+                diameter_px: look.diameter_mm * px_per_mm,
+                absorbed: std::array::from_fn(|k| 1.0 - (1.0 - a_both[k]) / (1.0 - a_skirt[k]).max(1e-12)),
+                diffused: std::array::from_fn(|k| a_both[k] - a_skirt[k]),
+            };
+            disk(skirt_mm, a_skirt, Some(core))
         }
     }
 }

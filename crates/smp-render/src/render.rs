@@ -42,6 +42,20 @@ pub struct RenderDot {
     pub diffused: [f64; 3],
     /// Redness halo strength (fresh dots).
     pub halo: f64,
+    /// A concentric inner disk of more pigment (a healed dot's core inside its skirt).
+    pub inner: Option<InnerDisk>,
+}
+
+/// The core of a dot, concentric with it and smaller, carrying what it adds to the dot's
+/// own pigment.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct InnerDisk {
+    /// Diameter, pixels.
+    pub diameter_px: f64,
+    /// As [`RenderDot::absorbed`], on top of the outer disk's.
+    pub absorbed: [f64; 3],
+    /// As [`RenderDot::diffused`], on top of the outer disk's.
+    pub diffused: [f64; 3],
 }
 
 /// Which Gaussians go where: per channel, weights at full resolution (components 0, 1),
@@ -252,19 +266,36 @@ fn cell_sigma(sigma_px: f64, f: usize) -> f64 {
     (sigma_px * sigma_px - f * f / 3.0).max(0.09 * f * f).sqrt() / f
 }
 
-/// A dot's absorbed area, pixels², per channel.
+/// Area of a (foreshortened) disk, pixels².
+fn disk_area(diameter_px: f64, foreshorten: f64) -> f64 {
+    std::f64::consts::PI * diameter_px * diameter_px / 4.0 * foreshorten
+}
+
+/// A dot's absorbed area, pixels², per channel (with its core).
 fn mass(d: &RenderDot) -> [f64; 3] {
-    let r = d.diameter_px / 2.0;
-    let area = std::f64::consts::PI * r * r * d.foreshorten;
-    d.diffused.map(|a| a * area)
+    let outer = disk_area(d.diameter_px, d.foreshorten);
+    let inner = d.inner.map_or(0.0, |i| disk_area(i.diameter_px, d.foreshorten));
+    std::array::from_fn(|k| d.diffused[k] * outer + d.inner.map_or(0.0, |i| i.diffused[k]) * inner)
+}
+
+/// Mean squared radius of a dot's absorbed light (core and skirt weighted by mass), px².
+fn mean_r2(d: &RenderDot) -> f64 {
+    let r2 = (d.diameter_px / 2.0).powi(2);
+    let Some(i) = d.inner else { return r2 };
+    let (mo, mi) = (d.diffused[1] * r2, i.diffused[1] * (i.diameter_px / 2.0).powi(2));
+    if mo + mi <= 0.0 {
+        r2
+    } else {
+        (mo * r2 + mi * (i.diameter_px / 2.0).powi(2)) / (mo + mi)
+    }
 }
 
 /// Supersampling per pixel side for the sharp disk.
 const DISK_SS: usize = 4;
 
-/// Share of pixel `(x, y)` the dot's (foreshortened) disk covers, by supersampling.
-fn coverage(d: &RenderDot, x: isize, y: isize) -> f64 {
-    let r = d.diameter_px / 2.0;
+/// Share of pixel `(x, y)` a (foreshortened) disk of radius `r` around the dot covers,
+/// by supersampling.
+fn coverage(d: &RenderDot, r: f64, x: isize, y: isize) -> f64 {
     let (ux, uy) = d.radial;
     let f = d.foreshorten.max(1e-6);
     let mut hits = 0;
@@ -295,18 +326,19 @@ fn stamp_sharp(tau: &mut [[f32; 3]], w: usize, y0: usize, rows: usize, d: &Rende
     );
     for y in ya..=yb {
         for x in xa..=xb {
-            let c = coverage(d, x, y);
+            let c = coverage(d, r, x, y);
             if c > 0.0 {
+                let ci = d.inner.map_or(0.0, |i| coverage(d, i.diameter_px / 2.0, x, y));
                 let t = &mut tau[(y as usize - y0) * w + x as usize];
                 for k in 0..3 {
-                    t[k] *= (1.0 - c * d.absorbed[k]) as f32;
+                    let core = d.inner.map_or(1.0, |i| 1.0 - ci * i.absorbed[k]);
+                    t[k] *= ((1.0 - c * d.absorbed[k]) * core) as f32;
                 }
             }
         }
     }
 }
 
-/// Add one dot's narrow Gaussians to a band buffer covering rows `y0..y0+rows`.
 /// `exp(inv · (i - c)²)` for `n` consecutive integers from `start`, by the recurrence
 /// g(i+1) = g(i)·r(i), r(i+1) = r(i)·q: three exponentials instead of `n`.
 fn gaussian_run(start: isize, n: usize, c: f64, inv: f64, out: &mut Vec<f64>) {
@@ -330,10 +362,11 @@ struct StampScratch {
     wx: Vec<[f32; 3]>,
 }
 
-/// `(w, y0, rows)`: the band's width and its rows `y0..y0+rows`.
+/// Add one dot's narrow Gaussians to a band buffer; `(w, y0, rows)` is the band's width
+/// and its rows `y0..y0+rows`.
 fn stamp(buf: &mut [[f32; 3]], (w, y0, rows): (usize, usize, usize), d: &RenderDot, split: &Split, px_per_mm: f64, sc: &mut StampScratch) {
     let m = mass(d);
-    let r = d.diameter_px / 2.0;
+    let r2 = mean_r2(d);
     for i in 0..2 {
         let s2 = (split.sigma_mm[i] * px_per_mm).powi(2);
         let wts: [f64; 3] = std::array::from_fn(|k| split.w[k][i] * m[k]);
@@ -342,7 +375,7 @@ fn stamp(buf: &mut [[f32; 3]], (w, y0, rows): (usize, usize, usize), d: &RenderD
         }
         // Disk ⊛ Gaussian as a Gaussian of matched variance (a disk of radius r has r²/4
         // per axis), compressed along the radial direction when foreshortened.
-        let (sr2, st2) = (s2 + (r * d.foreshorten).powi(2) / 4.0, s2 + r * r / 4.0);
+        let (sr2, st2) = (s2 + r2 * d.foreshorten.powi(2) / 4.0, s2 + r2 / 4.0);
         let reach = (3.0 * sr2.max(st2).sqrt()).ceil() as isize;
         let (cx, cy) = (d.x - 0.5, d.y - 0.5);
         let x0 = ((cx.floor() as isize) - reach).max(0);
@@ -357,7 +390,12 @@ fn stamp(buf: &mut [[f32; 3]], (w, y0, rows): (usize, usize, usize), d: &RenderD
             // four nearest pixel centres (what the Gaussian's samples would sum to).
             let (fx, fy) = (cx - cx.floor(), cy - cy.floor());
             let (bx, by) = (cx.floor() as isize, cy.floor() as isize);
-            for (dx, dy, wt) in [(0, 0, (1.0 - fx) * (1.0 - fy)), (1, 0, fx * (1.0 - fy)), (0, 1, (1.0 - fx) * fy), (1, 1, fx * fy)] {
+            for (dx, dy, wt) in [
+                (0, 0, (1.0 - fx) * (1.0 - fy)),
+                (1, 0, fx * (1.0 - fy)),
+                (0, 1, (1.0 - fx) * fy),
+                (1, 1, fx * fy),
+            ] {
                 let (x, y) = (bx + dx, by + dy);
                 if x >= 0 && (x as usize) < w && y >= y0 as isize && y < (y0 + rows) as isize {
                     let px = &mut buf[(y as usize - y0) * w + x as usize];
@@ -595,9 +633,11 @@ pub fn render_reference(photo: &RgbImage, dots: &[RenderDot], px_per_mm: f64, op
                         }
                     }
                 }
+                let inner_cover = d.inner.map_or(0.0, |i| coverage(d, i.diameter_px / 2.0, x, y));
                 for k in 0..3 {
-                    d_img[k][y as usize * w + x as usize] += (cover * d.diffused[k]) as f32;
-                    tau_img[k][y as usize * w + x as usize] *= (1.0 - cover * d.absorbed[k]) as f32;
+                    let (ia, id) = d.inner.map_or((0.0, 0.0), |i| (i.absorbed[k], i.diffused[k]));
+                    d_img[k][y as usize * w + x as usize] += (cover * d.diffused[k] + inner_cover * id) as f32;
+                    tau_img[k][y as usize * w + x as usize] *= ((1.0 - cover * d.absorbed[k]) * (1.0 - inner_cover * ia)) as f32;
                 }
             }
         }

@@ -144,6 +144,7 @@ fn an_exif_rotated_photo_previews_like_the_pre_rotated_one() {
             absorbed: [0.8; 3],
             diffused: [0.8; 3],
             halo: 0.0,
+            inner: None,
         })
         .collect();
     let a = render(&from_exif, &dots, 8.0, &SkinOptics::default());

@@ -3,7 +3,7 @@
 use image::{Rgb, RgbImage};
 use smp_color::srgb::{linear_to_lab, rgb8_to_linear};
 use smp_color::{Pigment, SkinOptics, optics::mixed_without_optics};
-use smp_render::preview::disks;
+use smp_render::preview::render_dot;
 use smp_render::render::{RenderDot, influence_radius_mm, render, render_reference};
 use smp_render::state::PreviewState;
 use smp_render::view::Projected;
@@ -29,7 +29,7 @@ fn dot(x: f64, y: f64, state: PreviewState) -> Vec<RenderDot> {
         foreshorten: 1.0,
         radial: (1.0, 0.0),
     };
-    disks(&state.look(0.25, 0.85), &at, PX_PER_MM, &Pigment::carbon())
+    vec![render_dot(&state.look(0.25, 0.85), &at, PX_PER_MM, &Pigment::carbon())]
 }
 
 fn grid_of_dots(state: PreviewState) -> Vec<RenderDot> {
@@ -145,6 +145,7 @@ fn healed_carbon_is_bluer_than_the_same_pigment_mixed_into_skin() {
         absorbed: Pigment::carbon().absorbed(look.concentration),
         diffused: Pigment::carbon().absorbed(look.concentration),
         halo: 0.0,
+        inner: None,
     };
     let photo = RgbImage::from_pixel(121, 121, Rgb(SKIN));
     let out = render(&photo, &[d], px, &SkinOptics::default());
