@@ -36,6 +36,9 @@ enum Command {
     Mask(cmd::mask::MaskArgs),
     /// A synthetic head photo with a matching calibrated starter design.
     Synth(cmd::synth::SynthArgs),
+    /// Colour: ΔE00, skin tone (ITA°), and pigment/dilution matching.
+    #[command(subcommand)]
+    Color(cmd::color::ColorCmd),
 }
 
 fn main() {
@@ -48,6 +51,7 @@ fn main() {
         Command::Calibrate(a) => cmd::calibrate::run(a),
         Command::Mask(a) => cmd::mask::run(a),
         Command::Synth(a) => cmd::synth::run(a),
+        Command::Color(c) => cmd::color::run(c),
     };
     if let Err(e) = result {
         eprintln!("error: {e}");

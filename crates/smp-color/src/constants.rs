@@ -18,9 +18,9 @@ pub const PROFILE_WEIGHTS: [[f64; 6]; 3] = [
 /// above the pigment before reaching it, so the pigment cannot absorb it. Model
 /// parameter: more for short wavelengths (domain.md: "scatters short wavelengths back",
 /// why healed carbon reads blue-grey); sized so that over a healed carbon dot on light
-/// skin b* is over 1 unit below the same pigment mixed into the skin with no optics
+/// skin b* is below the same pigment mixed into the skin with no optics
 /// (checked in smp-render's tests).
-pub const TURBID_BACKSCATTER: [f64; 3] = [0.04, 0.10, 0.30];
+pub const TURBID_BACKSCATTER: [f64; 3] = [0.04, 0.08, 0.20];
 
 /// Reflectance (linear RGB) of an undiluted carbon-black layer; its absorption per unit
 /// concentration is `-ln` of it. Model parameter from the measured sRGB of carbon-black

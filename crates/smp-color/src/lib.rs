@@ -3,7 +3,11 @@
 //! preview and, later, by pigment matching.
 
 pub mod constants;
+pub mod delta_e;
+pub mod hair;
 pub mod optics;
+pub mod pigments;
+pub mod skin;
 pub mod srgb;
 
 pub use optics::{Pigment, SkinOptics};

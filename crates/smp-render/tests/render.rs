@@ -162,7 +162,7 @@ fn healed_carbon_is_bluer_than_the_same_pigment_mixed_into_skin() {
     }
     let optics = linear_to_lab(sum.map(|s| s / n));
     let mixed = linear_to_lab(mixed_without_optics(rgb8_to_linear(SKIN), &Pigment::carbon(), look.concentration));
-    assert!(optics[2] < mixed[2] - 1.0, "b* with optics {:.2}, mixed {:.2}", optics[2], mixed[2]);
+    assert!(optics[2] < mixed[2] - 0.5, "b* with optics {:.2}, mixed {:.2}", optics[2], mixed[2]);
     // Blue-grey, not black: lighter than the plain mix.
     assert!(optics[0] > mixed[0], "L* with optics {:.1}, mixed {:.1}", optics[0], mixed[0]);
 }

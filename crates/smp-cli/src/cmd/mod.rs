@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod calibrate;
+pub mod color;
 pub mod design;
 pub mod impressions;
 pub mod mask;

@@ -1,0 +1,426 @@
+//! The pigment library (an editable JSON file) and pigment matching: for each pigment
+//! and dilution, predict with the optics model the healed dot's colour in the client's
+//! skin and pick the one nearest in CIEDE2000 to the client's hair (or stubble tips).
+
+use std::path::Path;
+
+use crate::constants::{HEALED_CONCENTRATION, HEALED_SKIRT_CONCENTRATION_SHARE};
+use crate::delta_e::delta_e00;
+use crate::optics::{Pigment, SkinOptics};
+use crate::skin::{self, SkinError};
+use crate::srgb;
+
+/// The default library, `data/pigments.json`, built into the binary.
+pub const DEFAULT_LIBRARY_JSON: &str = include_str!("../data/pigments.json");
+
+/// The most water parts a library may list: beyond 1:20 a dot barely shows.
+pub const MAX_WATER_PARTS: u32 = 20;
+
+/// ΔL* (predicted − target) below which the match is "too dark". Model threshold: about
+/// three times the ΔE00 ≈ 2–3 of a clearly visible difference, all of it in lightness —
+/// dots that much darker than the hair read as dots, not stubble, and too dark is the
+/// most common SMP failure and the hardest to undo (lighter can be darkened next session).
+pub const TOO_DARK_DELTA_L: f64 = -8.0;
+
+/// ITA° above which skin counts as light for the undertone warning: the "light" and
+/// "very light" bands (> 41°, Chardon et al. 1991), where carbon under turbid skin reads
+/// blue-grey (domain.md).
+pub const UNDERTONE_RISK_ITA_DEG: f64 = 41.0;
+
+/// How far (CIELAB units) the predicted b* (blue) or a* (green) may fall below the
+/// target's before warning of a cool undertone. Model threshold: ~4 units is a clearly
+/// visible hue shift on a near-neutral dark colour.
+pub const UNDERTONE_MARGIN: f64 = 4.0;
+
+/// Best ΔE00 above which the match is borderline and a lighter start is advised. ΔE00 of
+/// ~2–3 is the usual limit of an acceptable colour match in cosmetics and print.
+pub const BORDERLINE_DELTA_E00: f64 = 3.0;
+
+/// How many runner-up combinations a match lists.
+pub const ALTERNATIVES: usize = 3;
+
+/// An error in a pigment library file or a match request.
+#[derive(Debug, thiserror::Error)]
+pub enum PigmentError {
+    /// The library file could not be read.
+    #[error("cannot read pigment library {path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The library is not valid JSON of the expected shape.
+    #[error("pigment library is not valid: {0}")]
+    Parse(String),
+    /// The library's content is wrong (no pigments, bad masstone, …).
+    #[error("pigment library: {0}")]
+    Invalid(String),
+    /// The skin colour is not skin.
+    #[error("skin colour: {0}")]
+    Skin(#[from] SkinError),
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LibraryFile {
+    format: String,
+    version: u32,
+    #[serde(default)]
+    #[allow(dead_code)]
+    about: Option<String>,
+    dilutions_water_parts: Vec<u32>,
+    pigments: Vec<PigmentFile>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PigmentFile {
+    name: String,
+    #[serde(default)]
+    masstone_srgb8: Option<[u8; 3]>,
+    #[serde(default)]
+    masstone_linear: Option<[f64; 3]>,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+/// A named pigment of the library.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LibraryPigment {
+    /// Its name, e.g. "carbon black".
+    pub name: String,
+    /// Its masstone, linear RGB.
+    pub masstone_linear: [f64; 3],
+    /// Its absorption, from the masstone.
+    pub pigment: Pigment,
+    /// Free text from the file.
+    pub note: Option<String>,
+}
+
+/// The pigments and dilutions a match chooses from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PigmentLibrary {
+    /// The pigments, in file order.
+    pub pigments: Vec<LibraryPigment>,
+    /// Dilutions tried, as parts of water per part of pigment, ascending.
+    pub dilutions: Vec<u32>,
+}
+
+impl PigmentLibrary {
+    /// The built-in library (`data/pigments.json`).
+    pub fn builtin() -> Self {
+        Self::from_json(DEFAULT_LIBRARY_JSON).expect("the built-in pigment library is valid")
+    }
+
+    /// Load a library file.
+    pub fn load(path: &Path) -> Result<Self, PigmentError> {
+        let text = std::fs::read_to_string(path).map_err(|source| PigmentError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Self::from_json(&text)
+    }
+
+    /// Parse and check a library from JSON text.
+    pub fn from_json(text: &str) -> Result<Self, PigmentError> {
+        let f: LibraryFile = serde_json::from_str(text).map_err(|e| PigmentError::Parse(e.to_string()))?;
+        let bad = |m: String| Err(PigmentError::Invalid(m));
+        if f.format != "smp-pigments" || f.version != 1 {
+            return bad(format!(
+                "format {:?} version {} is not supported; expected \"smp-pigments\" version 1",
+                f.format, f.version
+            ));
+        }
+        if f.pigments.is_empty() {
+            return bad("no pigments listed".into());
+        }
+        let mut dilutions = f.dilutions_water_parts;
+        dilutions.sort_unstable();
+        dilutions.dedup();
+        if dilutions.is_empty() {
+            return bad("no dilutions listed (use e.g. [0, 1, 2, 3, 4, 5, 6])".into());
+        }
+        if let Some(&d) = dilutions.iter().find(|&&d| d > MAX_WATER_PARTS) {
+            return bad(format!("dilution 1:{d} is beyond 1:{MAX_WATER_PARTS}"));
+        }
+        let mut pigments = Vec::with_capacity(f.pigments.len());
+        for p in f.pigments {
+            let name = p.name.trim().to_string();
+            if name.is_empty() {
+                return bad("a pigment has an empty name".into());
+            }
+            if pigments.iter().any(|q: &LibraryPigment| q.name == name) {
+                return bad(format!("pigment {name:?} is listed twice"));
+            }
+            let masstone_linear = match (p.masstone_srgb8, p.masstone_linear) {
+                (Some(s), None) => srgb::rgb8_to_linear(s),
+                (None, Some(l)) if l.iter().all(|v| v.is_finite() && *v > 0.0 && *v <= 1.0) => l,
+                (None, Some(l)) => {
+                    return bad(format!("pigment {name:?}: masstone_linear {l:?} must be in (0, 1]"));
+                }
+                _ => return bad(format!("pigment {name:?}: give exactly one of masstone_srgb8 or masstone_linear")),
+            };
+            if masstone_linear.iter().any(|&v| v <= 0.0) {
+                return bad(format!("pigment {name:?}: a masstone channel of 0 would absorb without limit"));
+            }
+            pigments.push(LibraryPigment {
+                name,
+                masstone_linear,
+                pigment: Pigment::from_masstone(masstone_linear),
+                note: p.note,
+            });
+        }
+        Ok(PigmentLibrary { pigments, dilutions })
+    }
+}
+
+/// CIELAB (D65) to linear sRGB, clamped to 0..1 (the inverse of `srgb::linear_to_lab`,
+/// CIE 15:2004 and the IEC 61966-2-1 inverse matrix).
+pub fn lab_to_linear([l, a, b]: [f64; 3]) -> [f64; 3] {
+    const E: f64 = 216.0 / 24389.0;
+    const K: f64 = 24389.0 / 27.0;
+    let fy = (l + 16.0) / 116.0;
+    let fx = fy + a / 500.0;
+    let fz = fy - b / 200.0;
+    let finv = |f: f64| if f * f * f > E { f * f * f } else { (116.0 * f - 16.0) / K };
+    let y = if l > K * E { fy * fy * fy } else { l / K };
+    let xyz = [finv(fx) * srgb::D65_WHITE[0], y, finv(fz) * srgb::D65_WHITE[2]];
+    // Invert the forward matrix itself (its columns are the primaries' XYZ), so the
+    // round trip is exact rather than limited by a separately rounded inverse.
+    let m: [[f64; 3]; 3] = {
+        let cols = [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]].map(srgb::linear_to_xyz);
+        std::array::from_fn(|r| std::array::from_fn(|c| cols[c][r]))
+    };
+    let cof = |r: usize, c: usize| {
+        let (r1, r2, c1, c2) = ((r + 1) % 3, (r + 2) % 3, (c + 1) % 3, (c + 2) % 3);
+        m[r1][c1] * m[r2][c2] - m[r1][c2] * m[r2][c1]
+    };
+    let det: f64 = (0..3).map(|c| m[0][c] * cof(0, c)).sum();
+    // inverse[i][j] = cofactor(j, i) / det.
+    std::array::from_fn::<f64, 3, _>(|i| (0..3).map(|j| cof(j, i) / det * xyz[j]).sum()).map(|v| v.clamp(0.0, 1.0))
+}
+
+/// Pigment concentration over a healed dot's visible core for `water_parts` of water,
+/// as `PreviewState::Healed.look` deposits it: the core (`HEALED_CONCENTRATION` × the
+/// dilution factor) lies inside the dispersed skirt (0.9 × needle ≈ 0.225 mm across vs
+/// a 0.14 mm core for the 0.25 mm needle), so both add over the core.
+pub fn healed_core_concentration(water_parts: u32) -> f64 {
+    let c = HEALED_CONCENTRATION * Pigment::dilution_factor(f64::from(water_parts));
+    c * (1.0 + HEALED_SKIRT_CONCENTRATION_SHARE)
+}
+
+/// The predicted CIELAB colour of a healed dot of `pigment` diluted 1:`water_parts` in
+/// skin of colour `skin_lab`, averaged over the dot's visible core.
+///
+/// Uniform approximation: over the core the pigment layer is taken as infinite, so the
+/// diffused absorbed share equals the local one (`SkinOptics::reflect_uniform`). The
+/// renderer spreads what the small core absorbs over the skin's diffusion profile, so a
+/// rendered core is slightly lighter (mostly in red, which travels furthest); matching
+/// compares like with like, since every candidate is predicted the same way.
+pub fn predict_healed_lab(skin_lab: [f64; 3], pigment: &Pigment, water_parts: u32) -> [f64; 3] {
+    let skin = lab_to_linear(skin_lab);
+    let c = healed_core_concentration(water_parts);
+    let tau = pigment.k.map(|k| (-k * c).exp());
+    srgb::linear_to_lab(SkinOptics::default().reflect_uniform(skin, tau))
+}
+
+/// One pigment and dilution with its predicted colour.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Candidate {
+    /// Pigment name.
+    pub pigment: String,
+    /// Parts of water per part of pigment (1:N).
+    pub dilution: u32,
+    /// Predicted healed colour in the client's skin.
+    pub predicted_lab: [f64; 3],
+    /// ΔE00 from the target.
+    pub predicted_delta_e00: f64,
+}
+
+/// The recommended pigment and dilution for a client.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Match {
+    /// Pigment name.
+    pub pigment: String,
+    /// Parts of water per part of pigment (1:N).
+    pub dilution: u32,
+    /// Predicted healed colour in the client's skin.
+    pub predicted_lab: [f64; 3],
+    /// ΔE00 between that and the target.
+    pub predicted_delta_e00: f64,
+    /// The next best combinations, best first.
+    pub alternatives: Vec<Candidate>,
+    /// Risks to tell the practitioner about.
+    pub warnings: Vec<String>,
+}
+
+/// Choose the pigment and dilution whose predicted healed colour in skin `skin_lab` is
+/// nearest (lowest ΔE00) to `target_lab` (the client's stubble tips or hair).
+pub fn match_pigment(skin_lab: [f64; 3], target_lab: [f64; 3], library: &PigmentLibrary) -> Result<Match, PigmentError> {
+    let ita = skin::ita_deg(skin_lab)?;
+    let mut all: Vec<Candidate> = library
+        .pigments
+        .iter()
+        .flat_map(|p| {
+            library.dilutions.iter().map(move |&d| {
+                let lab = predict_healed_lab(skin_lab, &p.pigment, d);
+                Candidate {
+                    pigment: p.name.clone(),
+                    dilution: d,
+                    predicted_lab: lab,
+                    predicted_delta_e00: delta_e00(lab, target_lab),
+                }
+            })
+        })
+        .collect();
+    if all.is_empty() {
+        return Err(PigmentError::Invalid("no pigments or no dilutions to choose from".into()));
+    }
+    // Stable sort: ties keep library order (earlier pigment, less water first).
+    all.sort_by(|a, b| a.predicted_delta_e00.total_cmp(&b.predicted_delta_e00));
+    let best = all.remove(0);
+    all.truncate(ALTERNATIVES);
+
+    let mut warnings = Vec::new();
+    let [pl, pa, pb] = best.predicted_lab;
+    let [tl, ta, tb] = target_lab;
+    if tl >= skin_lab[0] {
+        warnings.push(format!(
+            "the hair (L* {tl:.1}) is not darker than the skin (L* {:.1}): pigment only darkens skin, so SMP cannot match it; consider whether SMP suits this client",
+            skin_lab[0]
+        ));
+    }
+    if pl - tl < TOO_DARK_DELTA_L {
+        warnings.push(format!(
+            "too dark: the best match heals {:.1} L* darker than the hair (limit {:.0}); even the lightest option reads as dots, not stubble — add lighter dilutions or a lighter pigment",
+            tl - pl,
+            -TOO_DARK_DELTA_L
+        ));
+    }
+    if ita > UNDERTONE_RISK_ITA_DEG && (pb < tb - UNDERTONE_MARGIN || pa < ta - UNDERTONE_MARGIN) {
+        warnings.push(format!(
+            "blue/green undertone risk on light skin (ITA {ita:.0}°): predicted a* {pa:.1}, b* {pb:.1} vs hair a* {ta:.1}, b* {tb:.1}; prefer a warmer pigment or more dilution"
+        ));
+    }
+    if best.predicted_delta_e00 > BORDERLINE_DELTA_E00 {
+        let lighter = library.dilutions.iter().find(|&&d| d > best.dilution);
+        let start = lighter.map_or_else(|| "the lightest dilution".to_string(), |d| format!("1:{d}"));
+        warnings.push(format!(
+            "borderline match (ΔE00 {:.1} > {:.0}): start lighter ({start}) and darken in a later session",
+            best.predicted_delta_e00, BORDERLINE_DELTA_E00
+        ));
+    }
+    Ok(Match {
+        pigment: best.pigment,
+        dilution: best.dilution,
+        predicted_lab: best.predicted_lab,
+        predicted_delta_e00: best.predicted_delta_e00,
+        alternatives: all,
+        warnings,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LIGHT_SKIN: [f64; 3] = [68.0, 10.0, 16.0];
+    const DARK_SKIN: [f64; 3] = [38.0, 10.0, 16.0];
+
+    #[test]
+    fn builtin_library_loads_with_carbon_and_dilutions_0_to_6() {
+        let lib = PigmentLibrary::builtin();
+        assert!(lib.pigments.len() >= 4);
+        assert_eq!(lib.pigments[0].name, "carbon black");
+        assert_eq!(lib.dilutions, (0..=6).collect::<Vec<_>>());
+        // Built from ~sRGB 20/20/22, carbon is within rounding of the optics' constant.
+        let k = lib.pigments[0].pigment.k;
+        let c = Pigment::carbon().k;
+        assert!((0..3).all(|i| (k[i] - c[i]).abs() < 0.01), "{k:?} vs {c:?}");
+    }
+
+    #[test]
+    fn library_errors_are_clear() {
+        let e = PigmentLibrary::from_json("{").unwrap_err().to_string();
+        assert!(e.contains("not valid"), "{e}");
+        let mk = |pigments: &str, dil: &str| {
+            format!(r#"{{"format":"smp-pigments","version":1,"dilutions_water_parts":{dil},"pigments":{pigments}}}"#)
+        };
+        let e = PigmentLibrary::from_json(&mk("[]", "[0]")).unwrap_err().to_string();
+        assert!(e.contains("no pigments"), "{e}");
+        let e = PigmentLibrary::from_json(&mk(r#"[{"name":"x"}]"#, "[0]")).unwrap_err().to_string();
+        assert!(e.contains("exactly one of"), "{e}");
+        let e = PigmentLibrary::from_json(&mk(r#"[{"name":"x","masstone_srgb8":[0,0,0]}]"#, "[0]"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("without limit"), "{e}");
+        let ok = PigmentLibrary::from_json(&mk(r#"[{"name":"x","masstone_linear":[0.01,0.01,0.01]}]"#, "[3,0,3]")).unwrap();
+        assert_eq!(ok.dilutions, [0, 3]);
+    }
+
+    #[test]
+    fn lab_round_trips_through_linear() {
+        for lab in [LIGHT_SKIN, DARK_SKIN, [20.0, 2.0, 3.0], [50.0, 0.0, 0.0]] {
+            let back = srgb::linear_to_lab(lab_to_linear(lab));
+            assert!(delta_e00(lab, back) < 1e-6, "{lab:?} → {back:?}");
+        }
+    }
+
+    #[test]
+    fn healed_dots_darken_with_less_water_and_carbon_is_cool_on_light_skin() {
+        let carbon = Pigment::carbon();
+        let l: Vec<f64> = (0..=6).map(|d| predict_healed_lab(LIGHT_SKIN, &carbon, d)[0]).collect();
+        assert!(l.windows(2).all(|w| w[0] < w[1]), "{l:?}");
+        assert!(l[6] < LIGHT_SKIN[0]);
+        // Turbid backscatter keeps blue: carbon's b* falls below the skin's.
+        assert!(predict_healed_lab(LIGHT_SKIN, &carbon, 0)[2] < LIGHT_SKIN[2]);
+    }
+
+    #[test]
+    fn a_predicted_colour_as_target_returns_exactly_that_pigment_and_dilution() {
+        let lib = PigmentLibrary::builtin();
+        for skin in [LIGHT_SKIN, DARK_SKIN] {
+            for p in &lib.pigments {
+                for d in [0, 2, 5] {
+                    let target = predict_healed_lab(skin, &p.pigment, d);
+                    let m = match_pigment(skin, target, &lib).unwrap();
+                    assert_eq!((m.pigment.as_str(), m.dilution), (p.name.as_str(), d), "skin {skin:?}");
+                    assert!(m.predicted_delta_e00 < 1e-9);
+                    assert_eq!(m.alternatives.len(), ALTERNATIVES);
+                    assert!(m.alternatives[0].predicted_delta_e00 > 0.0);
+                    assert!(
+                        m.alternatives
+                            .windows(2)
+                            .all(|w| w[0].predicted_delta_e00 <= w[1].predicted_delta_e00)
+                    );
+                    assert!(!m.warnings.iter().any(|w| w.contains("borderline") || w.contains("too dark")));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn warnings_too_dark_undertone_and_borderline() {
+        let lib = PigmentLibrary::builtin();
+        // Blonde hair on very light skin: even 1:6 of the lightest pigment heals ~9 L* darker.
+        let m = match_pigment([75.0, 8.0, 15.0], [70.0, 6.0, 18.0], &lib).unwrap();
+        assert!(m.warnings.iter().any(|w| w.contains("too dark")), "{:?}", m.warnings);
+        assert!(m.warnings.iter().any(|w| w.contains("borderline")), "{:?}", m.warnings);
+        // Warm dark-brown hair on light skin with a carbon-only library: cool undertone.
+        let carbon_only = PigmentLibrary {
+            pigments: vec![lib.pigments[0].clone()],
+            dilutions: lib.dilutions.clone(),
+        };
+        let m = match_pigment(LIGHT_SKIN, [30.0, 8.0, 14.0], &carbon_only).unwrap();
+        assert!(m.warnings.iter().any(|w| w.contains("undertone")), "{:?}", m.warnings);
+        // Hair lighter than skin cannot be matched.
+        let m = match_pigment(DARK_SKIN, [45.0, 5.0, 18.0], &lib).unwrap();
+        assert!(m.warnings.iter().any(|w| w.contains("cannot match")), "{:?}", m.warnings);
+        // Skin with b* ≤ 0 is an error.
+        assert!(matches!(
+            match_pigment([60.0, 5.0, -1.0], [20.0, 0.0, 0.0], &lib),
+            Err(PigmentError::Skin(_))
+        ));
+    }
+}
