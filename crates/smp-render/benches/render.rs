@@ -5,6 +5,11 @@
 #![allow(missing_docs)] // criterion_group! generates an undocumented public function
 
 use std::hint::black_box;
+
+/// The allocator the `smp` binary uses (see smp-cli's main.rs), so the figures are the
+/// app's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::io::Cursor;
 
 use criterion::{Criterion, criterion_group, criterion_main};
