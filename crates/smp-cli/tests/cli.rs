@@ -1,21 +1,11 @@
 //! The `smp` binary end to end: templates, checks, exports, paths and error handling.
 
+mod common;
+
+use common::{smp, stderr, tmp};
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn smp(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_smp")).args(args).output().expect("smp runs")
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("smp-cli-test-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use std::process::Output;
 
 fn write_template(dir: &Path, pattern: &str) -> PathBuf {
     let p = dir.join(format!("{pattern}.json"));

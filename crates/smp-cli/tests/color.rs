@@ -1,20 +1,16 @@
 //! `smp color` end to end: ΔE00, skin tone, pigment matching, and bad colours (exit 2).
 
-use std::process::{Command, Output};
+mod common;
+
+use common::{smp, stderr};
+
+use std::process::Output;
 
 use smp_color::pigments::{PigmentLibrary, predict_healed_lab};
-
-fn smp(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_smp")).args(args).output().expect("smp runs")
-}
 
 fn json(o: &Output) -> serde_json::Value {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     serde_json::from_slice(&o.stdout).expect("json output")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 fn lab_arg(l: [f64; 3]) -> String {

@@ -1,23 +1,13 @@
 //! `smp calibrate` and `smp preview` end to end on a generated photo.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
+
+use common::{smp, stderr, tmp};
+
+use std::path::Path;
+use std::process::Output;
 
 use image::{Rgb, RgbImage};
-
-fn smp(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_smp")).args(args).output().expect("smp runs")
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("smp-preview-test-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 /// A design from a template and a plain skin-coloured 600×450 photo beside it.
 fn setup(dir: &Path) -> (String, String) {
