@@ -18,7 +18,7 @@ use clap::{Parser, Subcommand};
     name = "smp",
     version,
     about,
-    after_help = "Examples:\n  smp design template --pattern norwood-5 -o client.json\n  smp design check client.json\n  smp impressions client.json --stats\n  smp impressions client.json --session 1 -o session1.svg\n  smp path client.json --session 1 -o session1.gcode\n  smp synth --pattern norwood-5 --view top --seed 7 -o head.png --design head.json\n  smp preview head.json --state healed --side-by-side -o head-healed.png\n  smp calibrate client.json --view top --photo top.jpg --p1 100,200 --p2 580,200 --distance-mm 50 --ref-px 2010,640 --ref-mm 0,80\n  smp color match --skin 66,9,15 --hair 22,4,5 --json"
+    after_help = "Examples:\n  smp design template --pattern norwood-5 -o client.json\n  smp design check client.json\n  smp impressions client.json --stats\n  smp impressions client.json --session 1 -o session1.svg\n  smp path client.json --session 1 -o session1.gcode\n  smp synth --pattern norwood-5 --view top --seed 7 -o head.png --design head.json\n  smp preview head.json --state healed --side-by-side -o head-healed.png\n  smp calibrate client.json --view top --photo top.jpg --p1 100,200 --p2 580,200 --distance-mm 50 --ref-px 2010,640 --ref-mm 0,80\n  smp color match --skin 66,9,15 --hair 22,4,5 --json\n  smp stubble --photo closeup.jpg --px-per-mm 30 --json"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -42,6 +42,8 @@ enum Command {
     Mask(cmd::mask::MaskArgs),
     /// A synthetic head photo with a matching calibrated starter design.
     Synth(cmd::synth::SynthArgs),
+    /// Count the client's stubble tips in a close-up: density per cm², size, colour.
+    Stubble(cmd::stubble::StubbleArgs),
     /// Colour: ΔE00, skin tone (ITA°), and pigment/dilution matching.
     #[command(subcommand)]
     Color(cmd::color::ColorCmd),
@@ -57,6 +59,7 @@ fn main() {
         Command::Calibrate(a) => cmd::calibrate::run(a),
         Command::Mask(a) => cmd::mask::run(a),
         Command::Synth(a) => cmd::synth::run(a),
+        Command::Stubble(a) => cmd::stubble::run(a),
         Command::Color(c) => cmd::color::run(c),
     };
     if let Err(e) = result {

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::constants::{HEALED_CONCENTRATION, HEALED_SKIRT_CONCENTRATION_SHARE};
+use crate::constants::{HEALED_CONCENTRATION, HEALED_DOT_MM, HEALED_SKIRT_CONCENTRATION_SHARE, HEALED_SKIRT_DIAMETER_OF_NEEDLE};
 use crate::delta_e::delta_e00;
 use crate::optics::{Pigment, SkinOptics};
 use crate::skin::{self, SkinError};
@@ -225,6 +225,35 @@ pub fn predict_healed_lab(skin_lab: [f64; 3], pigment: &Pigment, water_parts: u3
     srgb::linear_to_lab(SkinOptics::default().reflect_uniform(skin, tau))
 }
 
+/// The predicted CIELAB colour of a whole healed area: skin `skin_lab` with dots of
+/// `pigment` diluted 1:`water_parts`, made with a `needle_mm` needle at `density_per_cm2`
+/// impressions per cm², as seen from far enough that the dots blend into one tone.
+///
+/// Approximation: each healed dot is its visible core (`HEALED_DOT_MM` scaled by the
+/// needle, core + skirt concentration) inside its dispersed skirt (0.9 × needle, the
+/// skirt's concentration), as `PreviewState::Healed` draws it. The area's mean
+/// transmittance is τ̄ = 1 − f_core·(1 − τ_core) − (f_skirt − f_core)·(1 − τ_skirt), with
+/// f the share of the area the cores and skirts cover (density × disk area, capped at 1,
+/// overlaps ignored), and the area is then lit with `SkinOptics::reflect_uniform(skin,
+/// τ̄)`: light enters through the mean transmittance and what the dots absorb is spread
+/// evenly over the area. That is exact where the light spreads much wider than the dot
+/// spacing (red, ~1 mm); where it spreads less (blue), the area's true mean of τ² exceeds
+/// τ̄², so the prediction is slightly too dark in blue. Dot overlaps are ignored, which is
+/// fair at SMP coverage (cores cover ~1–2 % of the area at 60–120 per cm²).
+pub fn predict_area_lab(skin_lab: [f64; 3], pigment: &Pigment, water_parts: u32, density_per_cm2: f64, needle_mm: f64) -> [f64; 3] {
+    let skin = lab_to_linear(skin_lab);
+    let share = |d_mm: f64| (density_per_cm2.max(0.0) * std::f64::consts::PI * d_mm * d_mm / 4.0 / 100.0).min(1.0);
+    let f_core = share(HEALED_DOT_MM * needle_mm / 0.25);
+    let f_skirt = share(needle_mm * HEALED_SKIRT_DIAMETER_OF_NEEDLE).max(f_core);
+    let c_skirt = HEALED_CONCENTRATION * Pigment::dilution_factor(f64::from(water_parts)) * HEALED_SKIRT_CONCENTRATION_SHARE;
+    let c_core = healed_core_concentration(water_parts);
+    let tau: [f64; 3] = std::array::from_fn(|i| {
+        let (t_core, t_skirt) = ((-pigment.k[i] * c_core).exp(), (-pigment.k[i] * c_skirt).exp());
+        1.0 - f_core * (1.0 - t_core) - (f_skirt - f_core) * (1.0 - t_skirt)
+    });
+    srgb::linear_to_lab(SkinOptics::default().reflect_uniform(skin, tau))
+}
+
 /// One pigment and dilution with its predicted colour.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Candidate {
@@ -422,5 +451,22 @@ mod tests {
             match_pigment([60.0, 5.0, -1.0], [20.0, 0.0, 0.0], &lib),
             Err(PigmentError::Skin(_))
         ));
+    }
+
+    #[test]
+    fn area_colour_darkens_with_density_and_reaches_the_dot_colour_at_full_cover() {
+        let carbon = Pigment::carbon();
+        let bare = predict_area_lab(LIGHT_SKIN, &carbon, 2, 0.0, 0.25);
+        assert!(delta_e00(bare, LIGHT_SKIN) < 1e-6, "{bare:?}");
+        let l: Vec<f64> = [20.0, 60.0, 100.0, 150.0]
+            .iter()
+            .map(|&n| predict_area_lab(LIGHT_SKIN, &carbon, 2, n, 0.25)[0])
+            .collect();
+        assert!(l.windows(2).all(|w| w[1] < w[0]) && l[0] < LIGHT_SKIN[0], "{l:?}");
+        // Dots covering everything give the dot core's own colour.
+        let full = predict_area_lab(LIGHT_SKIN, &carbon, 2, 1e6, 0.25);
+        assert!(delta_e00(full, predict_healed_lab(LIGHT_SKIN, &carbon, 2)) < 1e-6);
+        // More water, lighter area.
+        assert!(predict_area_lab(LIGHT_SKIN, &carbon, 5, 90.0, 0.25)[0] > predict_area_lab(LIGHT_SKIN, &carbon, 0, 90.0, 0.25)[0]);
     }
 }

@@ -98,6 +98,7 @@ mod tests {
             density_per_cm2: Some(PerCm2(80.0)),
             dot_diameter_mm: Some(Mm(0.25)),
             shade: Some(Shade(0.8)),
+            pigment: None,
         }
     }
 

@@ -65,6 +65,20 @@ pub struct RegionDraft {
     /// Relative darkness 0..1 (not used by `exclude`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shade: Option<Shade>,
+    /// The chosen pigment and dilution (not used by `exclude`); `shade` with carbon
+    /// black when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pigment: Option<PigmentDraft>,
+}
+
+/// A region's pigment before validation: a pigment library name and its dilution.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PigmentDraft {
+    /// Name in the pigment library, e.g. `carbon black`.
+    pub name: String,
+    /// Parts of water per part of pigment (1:N), 0..=6.
+    pub dilution: u32,
 }
 
 impl RegionDraft {
@@ -78,6 +92,7 @@ impl RegionDraft {
             density_per_cm2: dots.then_some(density),
             dot_diameter_mm: dots.then_some(dot_diameter),
             shade: dots.then_some(shade),
+            pigment: None,
         }
     }
 }

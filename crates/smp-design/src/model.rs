@@ -67,6 +67,21 @@ pub struct Region {
     pub dot_diameter: Mm,
     /// Relative darkness.
     pub shade: Shade,
+    /// The chosen pigment and dilution; `None` uses carbon black at `shade`.
+    pub pigment: Option<RegionPigment>,
+}
+
+/// Most parts of water a region's dilution may have (1:6), the usual SMP range.
+pub const MAX_DILUTION_WATER_PARTS: u32 = 6;
+
+/// A region's validated pigment: a library name (checked against the library where one
+/// is known, e.g. by the preview) and a dilution 1:`dilution`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegionPigment {
+    /// Name in the pigment library, non-empty and trimmed.
+    pub name: String,
+    /// Parts of water per part of pigment, 0..=[`MAX_DILUTION_WATER_PARTS`].
+    pub dilution: u32,
 }
 
 impl Region {

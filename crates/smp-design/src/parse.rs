@@ -110,6 +110,10 @@ impl Design {
                         density_per_cm2: dots.then_some(r.density),
                         dot_diameter_mm: dots.then_some(r.dot_diameter),
                         shade: dots.then_some(r.shade),
+                        pigment: r.pigment.as_ref().filter(|_| dots).map(|p| PigmentDraft {
+                            name: p.name.clone(),
+                            dilution: p.dilution,
+                        }),
                     }
                 })
                 .collect(),
@@ -337,6 +341,11 @@ fn check_regions(v: &mut Checker, drafts: &[RegionDraft]) -> Vec<Region> {
             );
             (PerCm2(density), Mm(diameter), Shade(shade))
         };
+        // Exclude regions get no dots, so a pigment there is ignored like their shade.
+        let pigment = match &r.pigment {
+            Some(pd) if r.kind != RegionKind::Exclude => check_pigment(v, &format!("{p}.pigment"), pd),
+            _ => None,
+        };
         out.push(Region {
             name: r.name.clone(),
             kind: r.kind,
@@ -344,9 +353,35 @@ fn check_regions(v: &mut Checker, drafts: &[RegionDraft]) -> Vec<Region> {
             density,
             dot_diameter: diameter,
             shade,
+            pigment,
         });
     }
     out
+}
+
+fn check_pigment(v: &mut Checker, path: &str, pd: &PigmentDraft) -> Option<RegionPigment> {
+    let name = pd.name.trim();
+    let mut ok = true;
+    if name.is_empty() {
+        v.invalid(
+            &format!("{path}.name"),
+            "the pigment has no name".into(),
+            "name a pigment of the library, e.g. \"carbon black\" (smp color match lists them)",
+        );
+        ok = false;
+    }
+    if pd.dilution > MAX_DILUTION_WATER_PARTS {
+        v.invalid(
+            &format!("{path}.dilution"),
+            format!("dilution {} is outside 0..={MAX_DILUTION_WATER_PARTS}", pd.dilution),
+            "give the parts of water per part of pigment (1:N), a whole number from 0 to 6",
+        );
+        ok = false;
+    }
+    ok.then(|| RegionPigment {
+        name: name.to_string(),
+        dilution: pd.dilution,
+    })
 }
 
 fn required(v: &mut Checker, path: &str, value: Option<f64>, field: &str) -> f64 {

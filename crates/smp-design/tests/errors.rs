@@ -190,3 +190,32 @@ fn reversed_hairline_is_normalised_left_to_right() {
     assert!(pts[0].x < pts[pts.len() - 1].x);
     assert_eq!(d, Design::parse(&base().to_string()).unwrap());
 }
+
+#[test]
+fn region_pigment_is_optional_checked_and_round_trips() {
+    // Absent: the template writes no pigment field.
+    assert!(!base().to_string().contains("pigment"));
+    let mut v = base();
+    v["regions"][0]["pigment"] = serde_json::json!({"name": " dark brown ", "dilution": 2});
+    let d = Design::parse(&v.to_string()).unwrap();
+    let p = d.regions()[0].pigment.as_ref().unwrap();
+    assert_eq!((p.name.as_str(), p.dilution), ("dark brown", 2));
+    assert!(d.regions()[1].pigment.is_none());
+    // Round trip through the draft and JSON.
+    let again = Design::parse(&d.to_json()).unwrap();
+    assert_eq!(again, d);
+    assert!(d.to_json().contains("\"dilution\": 2"));
+
+    let (c, p, m, h) = reject(|v| v["regions"][0]["pigment"] = serde_json::json!({"name": "carbon black", "dilution": 7}));
+    assert_eq!((c, p.as_str()), (FaultClass::Invalid, "regions[0].pigment.dilution"));
+    assert!(m.contains("0..=6") && h.contains("water"), "{m} {h}");
+    let (c, p, _, h) = reject(|v| v["regions"][0]["pigment"] = serde_json::json!({"name": "  ", "dilution": 1}));
+    assert_eq!((c, p.as_str()), (FaultClass::Invalid, "regions[0].pigment.name"));
+    assert!(h.contains("carbon black"), "{h}");
+    let (c, p, _, _) = reject(|v| v["regions"][0]["pigment"] = serde_json::json!({"name": "carbon black", "dilution": 2.5}));
+    assert_eq!((c, p.as_str()), (FaultClass::Syntax, "regions[0].pigment.dilution"));
+    let (c, p, _, _) = reject(|v| v["regions"][0]["pigment"] = serde_json::json!({"name": "carbon black", "dilution": -1}));
+    assert_eq!((c, p.as_str()), (FaultClass::Syntax, "regions[0].pigment.dilution"));
+    let (c, p, _, _) = reject(|v| v["regions"][0]["pigment"] = serde_json::json!({"name": "carbon black"}));
+    assert_eq!((c, p.as_str()), (FaultClass::Syntax, "regions[0].pigment"));
+}

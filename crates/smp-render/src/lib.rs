@@ -8,5 +8,6 @@ pub mod photo;
 pub mod preview;
 pub mod render;
 pub mod state;
+pub mod stubble;
 pub mod synth;
 pub mod view;

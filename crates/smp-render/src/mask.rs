@@ -85,6 +85,113 @@ pub fn sample_mask(photo: &RgbImage, points: impl Iterator<Item = (f64, f64)>) -
     })
 }
 
+/// Fewest pixels a colour is sampled from: below this a median is noise.
+pub const MIN_SAMPLE_PIXELS: usize = 20;
+
+/// Below this ΔE00 between the lightest third and the darkest tenth, an unmasked area is
+/// uniform: it holds only skin or only hair, not both.
+pub const UNIFORM_DELTA_E00: f64 = 5.0;
+
+/// A uniform unmasked area darker than this L* is taken as all hair, else as all skin.
+/// Heuristic: shaved dark hair in photos reads L* ≈ 15–28, the darkest scalp skin above.
+pub const UNIFORM_HAIR_MAX_L: f64 = 28.0;
+
+/// An 8-bit channel at or above this is clipped (specular sheen): left out of samples.
+const CLIPPED_8BIT: u8 = 250;
+
+/// Skin and hair colours sampled from a photo area (see [`sample_skin_hair`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SkinHairSample {
+    /// Median CIELAB of the skin pixels; `None` when the area shows no skin.
+    pub skin_lab: Option<[f64; 3]>,
+    /// Median CIELAB of the hair pixels (stubble tips); `None` when it shows no hair.
+    pub hair_lab: Option<[f64; 3]>,
+    /// Pixels counted as skin.
+    pub skin_pixels: usize,
+    /// Pixels counted as hair.
+    pub hair_pixels: usize,
+    /// CIELAB of the mean linear colour over the points marked haired (skin and stubble
+    /// together, as the eye averages a shaved haired area); `None` without such points.
+    pub haired_area_lab: Option<[f64; 3]>,
+}
+
+fn median_lab(v: &[[f64; 3]]) -> [f64; 3] {
+    std::array::from_fn(|k| {
+        let mut c: Vec<f64> = v.iter().map(|p| p[k]).collect();
+        c.sort_by(f64::total_cmp);
+        c[c.len() / 2]
+    })
+}
+
+/// Sample the skin and hair colours of `photo` at `points` (pixel positions, each flagged
+/// when it lies in a haired area, e.g. a `blend` region). With a `mask`, its scalp pixels
+/// give the skin (median) and its hair pixels the hair (median). Without one, the skin is
+/// the median of the lightest third and the hair the median of the darkest tenth; when
+/// those barely differ (< [`UNIFORM_DELTA_E00`]) the area is uniform and is all hair or
+/// all skin by its lightness. Clipped pixels are left out. `None` when fewer than
+/// [`MIN_SAMPLE_PIXELS`] points fall inside the photo.
+pub fn sample_skin_hair(photo: &RgbImage, points: impl Iterator<Item = (f64, f64, bool)>, mask: Option<&Mask>) -> Option<SkinHairSample> {
+    let (w, h) = (f64::from(photo.width()), f64::from(photo.height()));
+    let scalp = mask.map(ScalpMask::new);
+    let mut skin = Vec::new();
+    let mut hair = Vec::new();
+    let mut all = Vec::new();
+    let mut haired_sum = [0.0; 3];
+    let mut haired_n = 0usize;
+    for (x, y, haired) in points {
+        if !(x >= 0.0 && y >= 0.0 && x < w && y < h) {
+            continue;
+        }
+        let p = photo.get_pixel(x as u32, y as u32).0;
+        let linear = rgb8_to_linear(p);
+        if haired {
+            (0..3).for_each(|c| haired_sum[c] += linear[c]);
+            haired_n += 1;
+        }
+        if p.iter().any(|&c| c >= CLIPPED_8BIT) {
+            continue;
+        }
+        let l = linear_to_lab(linear);
+        match &scalp {
+            Some(m) if m.is_scalp(photo, x, y) => skin.push(l),
+            Some(_) => hair.push(l),
+            None => all.push(l),
+        }
+    }
+    if scalp.is_none() {
+        if all.len() < MIN_SAMPLE_PIXELS {
+            return None;
+        }
+        all.sort_by(|a, b| a[0].total_cmp(&b[0]));
+        let n = all.len();
+        let dark = all[..(n / 10).max(1)].to_vec();
+        let light = all[n - (n / 3).max(1)..].to_vec();
+        let (hair_lab, skin_lab) = (median_lab(&dark), median_lab(&light));
+        if smp_color::delta_e::delta_e00(hair_lab, skin_lab) < UNIFORM_DELTA_E00 {
+            if median_lab(&all)[0] < UNIFORM_HAIR_MAX_L {
+                hair = all;
+            } else {
+                skin = all;
+            }
+        } else {
+            hair = dark;
+            skin = light;
+        }
+    } else if skin.len() + hair.len() < MIN_SAMPLE_PIXELS {
+        return None;
+    }
+    // A class present in under 1 % of the pixels (at least 3) is stray misclassification.
+    let total = skin.len() + hair.len();
+    let enough = |v: &[[f64; 3]]| (v.len() >= 3 && v.len() * 100 >= total).then(|| median_lab(v));
+    Some(SkinHairSample {
+        skin_lab: enough(&skin),
+        hair_lab: enough(&hair),
+        skin_pixels: skin.len(),
+        hair_pixels: hair.len(),
+        haired_area_lab: (haired_n > 0).then(|| linear_to_lab(haired_sum.map(|s| s / haired_n as f64))),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,5 +212,42 @@ mod tests {
             polygon_px: vec![[4.0, 4.0], [8.0, 4.0], [8.0, 8.0], [4.0, 8.0]],
         });
         assert!(!ScalpMask::new(&m2).is_scalp(&img, 5.5, 5.5));
+    }
+
+    #[test]
+    fn samples_skin_and_hair_with_and_without_a_mask() {
+        const SKIN: [u8; 3] = [210, 170, 150];
+        const HAIR: [u8; 3] = [40, 35, 30];
+        // Every fifth pixel is hair.
+        let img = RgbImage::from_fn(20, 20, |x, y| image::Rgb(if (x + y) % 5 == 0 { HAIR } else { SKIN }));
+        let pts = || (0..400).map(|i| ((i % 20) as f64 + 0.5, (i / 20) as f64 + 0.5, i < 200));
+        let lab8 = |p: [u8; 3]| lab(p);
+        let s = sample_skin_hair(&img, pts(), None).unwrap();
+        assert_eq!((s.skin_lab, s.hair_lab), (Some(lab8(SKIN)), Some(lab8(HAIR))));
+        // The haired area is the linear mean: darker than skin, lighter than hair.
+        let a = s.haired_area_lab.unwrap();
+        assert!(a[0] < lab8(SKIN)[0] && a[0] > lab8(HAIR)[0]);
+        let m = Mask {
+            hair_rgb: HAIR,
+            skin_rgb: SKIN,
+            edits: Vec::new(),
+        };
+        let s = sample_skin_hair(&img, pts(), Some(&m)).unwrap();
+        assert_eq!((s.skin_pixels, s.hair_pixels), (320, 80));
+        assert_eq!((s.skin_lab, s.hair_lab), (Some(lab8(SKIN)), Some(lab8(HAIR))));
+
+        // All skin, masked or not: no hair. All hair: no skin.
+        let skin_only = RgbImage::from_pixel(20, 20, image::Rgb(SKIN));
+        for mask in [None, Some(&m)] {
+            let s = sample_skin_hair(&skin_only, pts(), mask).unwrap();
+            assert!(s.hair_lab.is_none() && s.skin_lab.is_some(), "{s:?}");
+        }
+        let hair_only = RgbImage::from_pixel(20, 20, image::Rgb(HAIR));
+        for mask in [None, Some(&m)] {
+            let s = sample_skin_hair(&hair_only, pts(), mask).unwrap();
+            assert!(s.skin_lab.is_none() && s.hair_lab.is_some(), "{s:?}");
+        }
+        // Outside the photo: nothing to sample.
+        assert!(sample_skin_hair(&img, (0..400).map(|i| (100.0 + i as f64, 5.0, false)), None).is_none());
     }
 }

@@ -1,8 +1,9 @@
 //! From a design, its impressions and a photo view to the preview picture.
 
 use image::RgbImage;
+use smp_color::pigments::PigmentLibrary;
 use smp_color::{Pigment, SkinOptics};
-use smp_design::{Design, RegionKind, View};
+use smp_design::{Design, Region, RegionKind, View};
 use smp_dots::{Impressions, Selection};
 
 use crate::mask::ScalpMask;
@@ -10,9 +11,83 @@ use crate::render::{InnerDisk, RenderDot, render};
 use crate::state::{DotLook, PreviewState};
 use crate::view::{Projected, project};
 
-/// The dots of a selection as the renderer sees them in a view and state. Dots hidden
-/// behind the head or outside the photo are left out, and so are `blend` dots where the
-/// view's mask says hair covers the scalp.
+/// A region's pigment names one the library does not have.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("region {region:?}: pigment {pigment:?} is not in the pigment library (it has: {})", .library.join(", "))]
+pub struct UnknownPigment {
+    /// The region.
+    pub region: String,
+    /// The name it gives.
+    pub pigment: String,
+    /// The library's names, in its order.
+    pub library: Vec<String>,
+}
+
+/// How a region's dots are inked: which pigment, and, when the design chose one, its
+/// dilution (water parts); without one, carbon black at the dots' shade.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Ink {
+    /// The pigment's absorption.
+    pub pigment: Pigment,
+    /// Water parts of the chosen dilution; `None` for carbon × shade.
+    pub dilution: Option<u32>,
+}
+
+impl Ink {
+    /// The dose (concentration multiple) of a dot of `region` whose own shade is
+    /// `dot_shade`. With a chosen pigment the dose is its dilution factor, scaled by the
+    /// dot's shade relative to the region's so that the hairline's lighter leading dots
+    /// stay lighter.
+    pub fn dose(&self, region: &Region, dot_shade: f64) -> f64 {
+        match self.dilution {
+            None => dot_shade,
+            Some(w) => {
+                let relative = if region.shade.0 > 0.0 {
+                    (dot_shade / region.shade.0).min(1.0)
+                } else {
+                    1.0
+                };
+                Pigment::dilution_factor(f64::from(w)) * relative
+            }
+        }
+    }
+}
+
+/// Each region's ink from `library`, in region order; an error names the first region
+/// whose pigment the library lacks (and lists the library's names).
+pub fn region_inks(design: &Design, library: &PigmentLibrary) -> Result<Vec<Ink>, UnknownPigment> {
+    design
+        .regions()
+        .iter()
+        .map(|r| match &r.pigment {
+            None => Ok(Ink {
+                pigment: Pigment::carbon(),
+                dilution: None,
+            }),
+            Some(p) => library
+                .pigments
+                .iter()
+                .find(|l| l.name == p.name)
+                .map(|l| Ink {
+                    pigment: l.pigment,
+                    dilution: Some(p.dilution),
+                })
+                .ok_or_else(|| UnknownPigment {
+                    region: r.name.clone(),
+                    pigment: p.name.clone(),
+                    library: library.pigments.iter().map(|l| l.name.clone()).collect(),
+                }),
+        })
+        .collect()
+}
+
+/// The dots of a selection as the renderer sees them in a view and state, inked from the
+/// built-in pigment library. Dots hidden behind the head or outside the photo are left
+/// out, and so are `blend` dots where the view's mask says hair covers the scalp.
+///
+/// A region whose pigment the built-in library lacks falls back to carbon × shade; check
+/// names first with [`region_inks`] (as `smp preview` does) or use
+/// [`render_dots_with_library`].
 pub fn render_dots(
     photo: &RgbImage,
     design: &Design,
@@ -21,17 +96,63 @@ pub fn render_dots(
     state: PreviewState,
     sel: Selection,
 ) -> Vec<RenderDot> {
+    let library = PigmentLibrary::builtin();
+    let inks: Vec<Ink> = design
+        .regions()
+        .iter()
+        .map(|r| {
+            let one = |p: Option<&smp_design::RegionPigment>| {
+                let l = p.and_then(|p| library.pigments.iter().find(|l| l.name == p.name))?;
+                Some(Ink {
+                    pigment: l.pigment,
+                    dilution: p.map(|p| p.dilution),
+                })
+            };
+            one(r.pigment.as_ref()).unwrap_or(Ink {
+                pigment: Pigment::carbon(),
+                dilution: None,
+            })
+        })
+        .collect();
+    inked_dots(photo, design, view, imp, state, sel, &inks)
+}
+
+/// [`render_dots`] with the regions' pigments looked up in `library`; an unknown name is
+/// an error.
+pub fn render_dots_with_library(
+    photo: &RgbImage,
+    design: &Design,
+    view: &View,
+    imp: &Impressions,
+    state: PreviewState,
+    sel: Selection,
+    library: &PigmentLibrary,
+) -> Result<Vec<RenderDot>, UnknownPigment> {
+    let inks = region_inks(design, library)?;
+    Ok(inked_dots(photo, design, view, imp, state, sel, &inks))
+}
+
+fn inked_dots(
+    photo: &RgbImage,
+    design: &Design,
+    view: &View,
+    imp: &Impressions,
+    state: PreviewState,
+    sel: Selection,
+    inks: &[Ink],
+) -> Vec<RenderDot> {
     let px_per_mm = view.mm_to_px.px_per_mm();
     let mask = view.mask.as_ref().map(ScalpMask::new);
-    let pigment = Pigment::carbon();
     let (w, h) = (f64::from(photo.width()), f64::from(photo.height()));
     imp.select(sel)
         .filter_map(|d| {
             let p = project(view, d.pos())?;
             let outside = p.x < 0.0 || p.y < 0.0 || p.x >= w || p.y >= h;
-            let hidden_by_hair = design.regions()[d.region as usize].kind == RegionKind::Blend
-                && mask.as_ref().is_some_and(|m| !m.is_scalp(photo, p.x, p.y));
-            (!outside && !hidden_by_hair).then(|| render_dot(&state.look(d.diameter_mm, d.shade), &p, px_per_mm, &pigment))
+            let region = &design.regions()[d.region as usize];
+            let hidden_by_hair = region.kind == RegionKind::Blend && mask.as_ref().is_some_and(|m| !m.is_scalp(photo, p.x, p.y));
+            let ink = &inks[d.region as usize];
+            (!outside && !hidden_by_hair)
+                .then(|| render_dot(&state.look(d.diameter_mm, ink.dose(region, d.shade)), &p, px_per_mm, &ink.pigment))
         })
         .collect()
 }
@@ -69,8 +190,24 @@ pub fn render_dot(look: &DotLook, p: &Projected, px_per_mm: f64, pigment: &Pigme
     }
 }
 
-/// The preview of a selection in a state on the view's photo.
+/// The preview of a selection in a state on the view's photo (pigments from the built-in
+/// library, see [`render_dots`]).
 pub fn preview(photo: &RgbImage, design: &Design, view: &View, imp: &Impressions, state: PreviewState, sel: Selection) -> RgbImage {
     let dots = render_dots(photo, design, view, imp, state, sel);
     render(photo, &dots, view.mm_to_px.px_per_mm(), &SkinOptics::default())
+}
+
+/// [`preview`] with the regions' pigments looked up in `library`; an unknown name is an
+/// error.
+pub fn preview_with_library(
+    photo: &RgbImage,
+    design: &Design,
+    view: &View,
+    imp: &Impressions,
+    state: PreviewState,
+    sel: Selection,
+    library: &PigmentLibrary,
+) -> Result<RgbImage, UnknownPigment> {
+    let dots = render_dots_with_library(photo, design, view, imp, state, sel, library)?;
+    Ok(render(photo, &dots, view.mm_to_px.px_per_mm(), &SkinOptics::default()))
 }

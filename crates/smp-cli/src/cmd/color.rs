@@ -1,15 +1,17 @@
 //! `smp color`: colour difference, skin tone, and pigment matching.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 use smp_color::delta_e::delta_e00;
 use smp_color::hair::estimate_level;
-use smp_color::pigments::{PigmentError, PigmentLibrary, match_pigment};
+use smp_color::pigments::{PigmentError, PigmentLibrary, match_pigment, predict_area_lab};
 use smp_color::skin;
+use smp_design::draft::PigmentDraft;
+use smp_design::{Design, PointMm, RegionKind};
 
 use crate::error::CliError;
-use crate::output::write_out;
+use crate::output::{write_atomic, write_out};
 
 /// Colour commands.
 #[derive(Debug, Subcommand)]
@@ -27,7 +29,7 @@ pub enum ColorCmd {
     Skin(SkinArgs),
     /// Recommend a pigment and dilution for the client's skin and hair, with predicted ΔE00.
     #[command(
-        after_help = "Examples:\n  smp color match --skin \"66,9,15\" --hair \"22,4,5\"\n  smp color match --skin \"38,10,16\" --hair \"18,1,1\" --json\n  smp color match --skin \"66,9,15\" --hair \"30,6,9\" --pigments my-pigments.json\n\nThe pigment library is JSON (format \"smp-pigments\", see the built-in one in\ncrates/smp-color/data/pigments.json); dilution 1:N is 1 part pigment to N parts water."
+        after_help = "Examples:\n  smp color match --skin \"66,9,15\" --hair \"22,4,5\"\n  smp color match --skin \"38,10,16\" --hair \"18,1,1\" --json\n  smp color match --skin \"66,9,15\" --hair \"30,6,9\" --pigments my-pigments.json\n  smp color match client.json --view top\n  smp color match client.json --view top --write --json\n\nThe pigment library is JSON (format \"smp-pigments\", see the built-in one in\ncrates/smp-color/data/pigments.json); dilution 1:N is 1 part pigment to N parts water.\n\nWith a design, skin and hair are sampled from the view's photo over the treat and blend\nregions: with the view's mask (smp mask) scalp pixels give the skin and hair pixels the\nhair; without one, the lightest third gives the skin and the darkest tenth the hair.\n--skin or --hair replace a sampled colour. The output adds the whole-area effect at the\ndesign's density next to the haired (blend) area's colour; --write stores the\nrecommended pigment and dilution in every treat and blend region."
     )]
     Match(MatchArgs),
     /// Robust CIELAB colour of a photo region (median; highlights and shadows excluded).
@@ -79,17 +81,27 @@ pub struct SkinArgs {
 /// Arguments of `smp color match`.
 #[derive(Debug, Args)]
 pub struct MatchArgs {
-    /// The client's skin (scalp) colour, "L,a,b".
+    /// A design file: sample skin and hair from its view's photo (relative to the design).
+    design: Option<PathBuf>,
+    /// The design's view to sample (needed when it has several).
+    #[arg(long, requires = "design")]
+    view: Option<String>,
+    /// Store the recommended pigment and dilution in every treat and blend region of the
+    /// design (the file is replaced atomically, never on error).
+    #[arg(long, requires = "design")]
+    write: bool,
+    /// The client's skin (scalp) colour, "L,a,b" (sampled from the photo with a design).
     #[arg(long, allow_hyphen_values = true)]
-    skin: String,
-    /// The client's hair (or stubble-tip) colour to match, "L,a,b".
+    skin: Option<String>,
+    /// The client's hair (or stubble-tip) colour to match, "L,a,b" (sampled with a design).
     #[arg(long, allow_hyphen_values = true)]
-    hair: String,
+    hair: Option<String>,
     /// A pigment library file (default: the built-in library).
     #[arg(long)]
     pigments: Option<PathBuf>,
     /// Machine-readable output:
-    /// {"pigment","dilution","predicted_delta_e00","alternatives":[…],"warnings":[…]}.
+    /// {"pigment","dilution","predicted_delta_e00","alternatives":[…],"warnings":[…]}, with
+    /// a design also "skin_lab", "hair_lab" and "area_effect".
     #[arg(long)]
     json: bool,
 }
@@ -168,12 +180,168 @@ fn roman(n: u8) -> &'static str {
     ["?", "I", "II", "III", "IV", "V", "VI"].get(usize::from(n)).copied().unwrap_or("?")
 }
 
+/// What `smp color match D --view V` sampled and predicts for the whole area.
+struct DesignContext {
+    /// The design file.
+    path: PathBuf,
+    /// The design.
+    design: Design,
+    /// The view's name.
+    view: String,
+    /// Area-weighted density of the treat and blend regions, per cm².
+    density_per_cm2: f64,
+    /// Area-weighted needle diameter of those regions, mm.
+    needle_mm: f64,
+    /// Mean colour of the haired (blend) area sampled, if any.
+    hair_area_lab: Option<[f64; 3]>,
+    /// Reasons to distrust the sampled colours.
+    warnings: Vec<String>,
+}
+
+/// Below this scale a stubble tip (~0.1 mm, domain.md) is smaller than a pixel, so its
+/// pixels mix with skin and the sampled hair reads too light.
+const MIN_TIP_PX_PER_MM: f64 = 10.0;
+
+/// Sample points of the treat and blend regions, finest at about one per photo pixel and
+/// at most this many, so huge designs on huge photos stay quick.
+const MAX_SAMPLE_POINTS: f64 = 400_000.0;
+
+/// Sample skin and hair from the design's view photo; colours given on the command line
+/// replace the sampled ones (and excuse their absence).
+fn sample_design(
+    path: &Path,
+    view_name: Option<&str>,
+    skin_arg: Option<[f64; 3]>,
+    hair_arg: Option<[f64; 3]>,
+) -> Result<([f64; 3], [f64; 3], DesignContext), CliError> {
+    use smp_design::geometry::{bounds, contains};
+    use smp_render::mask::sample_skin_hair;
+    use smp_render::photo::{PhotoLimits, load_photo};
+    use smp_render::view::project;
+
+    let design = Design::load(path)?;
+    let view = crate::cmd::preview::pick_view(&design, view_name)?;
+    let photo_path = crate::cmd::preview::view_photo_path(path, view);
+    let photo = load_photo(&photo_path, PhotoLimits::default()).map_err(crate::cmd::preview::photo_error)?;
+    let dotted: Vec<_> = design
+        .regions()
+        .iter()
+        .filter(|r| matches!(r.kind, RegionKind::Treat | RegionKind::Blend))
+        .collect();
+    if dotted.is_empty() {
+        return Err(CliError::BadInput(format!(
+            "{}: the design has no treat or blend region to sample",
+            path.display()
+        )));
+    }
+    let holes: Vec<_> = design.regions().iter().filter(|r| r.kind == RegionKind::Exclude).collect();
+    let area_mm2: f64 = dotted.iter().map(|r| r.polygon_area().0 * 100.0).sum();
+    let step = (1.0 / view.mm_to_px.px_per_mm()).max((area_mm2 / MAX_SAMPLE_POINTS).sqrt());
+    // One sample per photo pixel; haired when any blend region covers it.
+    let mut pixels: std::collections::BTreeMap<(u32, u32), bool> = std::collections::BTreeMap::new();
+    for r in &dotted {
+        let (lo, hi) = bounds(&r.polygon);
+        let (nx, ny) = (((hi.x - lo.x) / step) as usize, ((hi.y - lo.y) / step) as usize);
+        for j in 0..=ny {
+            for i in 0..=nx {
+                let p = PointMm::new(lo.x + (i as f64 + 0.5) * step, lo.y + (j as f64 + 0.5) * step);
+                if !contains(&r.polygon, p) || holes.iter().any(|h| contains(&h.polygon, p)) {
+                    continue;
+                }
+                if let Some(q) = project(view, p)
+                    && q.x >= 0.0
+                    && q.y >= 0.0
+                {
+                    let e = pixels.entry((q.x as u32, q.y as u32)).or_insert(false);
+                    *e |= r.kind == RegionKind::Blend;
+                }
+            }
+        }
+    }
+    let sample = sample_skin_hair(
+        &photo,
+        pixels.iter().map(|(&(x, y), &haired)| (f64::from(x) + 0.5, f64::from(y) + 0.5, haired)),
+        view.mask.as_ref(),
+    )
+    .ok_or_else(|| {
+        CliError::BadInput(format!(
+            "the design's treat and blend regions fall outside the photo of view {:?} ({}×{} pixels): nothing to sample; check the view's calibration (smp calibrate)",
+            view.name,
+            photo.width(),
+            photo.height()
+        ))
+    })?;
+    let skin = match (skin_arg, sample.skin_lab) {
+        (Some(s), _) | (None, Some(s)) => s,
+        (None, None) => {
+            return Err(CliError::BadInput(format!(
+                "view {:?}: the region is all hair: cannot sample skin; mark scalp in the mask edits or give --skin",
+                view.name
+            )));
+        }
+    };
+    let hair = match (hair_arg, sample.hair_lab) {
+        (Some(h), _) | (None, Some(h)) => h,
+        (None, None) => {
+            return Err(CliError::BadInput(format!(
+                "view {:?}: the sampled area is all skin: no hair to match; mark hair in the mask edits (smp mask) or give --hair",
+                view.name
+            )));
+        }
+    };
+    let density_per_cm2 = dotted.iter().map(|r| r.density.0 * r.polygon_area().0).sum::<f64>() / (area_mm2 / 100.0);
+    let needle_mm = dotted.iter().map(|r| r.dot_diameter.0 * r.polygon_area().0).sum::<f64>() / (area_mm2 / 100.0);
+    let mut warnings = Vec::new();
+    if hair_arg.is_none() {
+        let ppm = view.mm_to_px.px_per_mm();
+        if ppm < MIN_TIP_PX_PER_MM {
+            warnings.push(format!(
+                "the photo has {ppm:.1} px/mm: stubble tips (~0.1 mm) are smaller than a pixel, so the sampled hair mixes with skin and reads too light; use a closer photo or give --hair"
+            ));
+        }
+        if view.mask.is_none() {
+            warnings.push(
+                "hair sampled as the darkest tenth of the treat and blend regions: where stubble covers less than that (bald or thinning scalp) it reads lighter than the tips; mark hair in a mask (smp mask) or give --hair (e.g. from smp color analyze on a close-up)".into(),
+            );
+        }
+    }
+    let view = view.name.clone();
+    Ok((
+        skin,
+        hair,
+        DesignContext {
+            path: path.to_path_buf(),
+            design,
+            view,
+            density_per_cm2,
+            needle_mm,
+            hair_area_lab: sample.haired_area_lab,
+            warnings,
+        },
+    ))
+}
+
 fn run_match(a: MatchArgs) -> Result<(), CliError> {
-    let skin_lab = parse_lab("--skin", &a.skin)?;
-    let hair_lab = parse_lab("--hair", &a.hair)?;
+    let skin_arg = a.skin.as_deref().map(|s| parse_lab("--skin", s)).transpose()?;
+    let hair_arg = a.hair.as_deref().map(|s| parse_lab("--hair", s)).transpose()?;
+    let (skin_lab, hair_lab, ctx) = match &a.design {
+        Some(d) => {
+            let (s, h, c) = sample_design(d, a.view.as_deref(), skin_arg, hair_arg)?;
+            (s, h, Some(c))
+        }
+        None => match (skin_arg, hair_arg) {
+            (Some(s), Some(h)) => (s, h, None),
+            _ => {
+                return Err(CliError::BadInput(
+                    "give --skin and --hair, or a design to sample them from: smp color match D --view NAME".into(),
+                ));
+            }
+        },
+    };
+    let skin_desc = || a.skin.clone().unwrap_or_else(|| format!("{skin_lab:.1?} (sampled)"));
     let lib_err = |e: PigmentError| match e {
         PigmentError::Io { .. } => CliError::Other(e.to_string()),
-        PigmentError::Skin(_) => CliError::BadInput(format!("--skin {:?}: {e}", a.skin)),
+        PigmentError::Skin(_) => CliError::BadInput(format!("skin {}: {e}", skin_desc())),
         _ => CliError::BadInput(match &a.pigments {
             Some(p) => format!("{}: {e}", p.display()),
             None => e.to_string(),
@@ -183,9 +351,48 @@ fn run_match(a: MatchArgs) -> Result<(), CliError> {
         Some(p) => PigmentLibrary::load(p).map_err(lib_err)?,
         None => PigmentLibrary::builtin(),
     };
-    let m = match_pigment(skin_lab, hair_lab, &library).map_err(lib_err)?;
-    let tone = skin::classify(skin_lab).map_err(|e| CliError::BadInput(format!("--skin {:?}: {e}", a.skin)))?;
+    let mut m = match_pigment(skin_lab, hair_lab, &library).map_err(lib_err)?;
+    if let Some(c) = &ctx {
+        m.warnings.extend(c.warnings.iter().cloned());
+    }
+    let tone = skin::classify(skin_lab).map_err(|e| CliError::BadInput(format!("skin {}: {e}", skin_desc())))?;
     let level = estimate_level(hair_lab);
+
+    // The whole-area effect of the recommendation at the design's density.
+    let area = ctx.as_ref().map(|c| {
+        let pigment = &library
+            .pigments
+            .iter()
+            .find(|p| p.name == m.pigment)
+            .expect("the match comes from the library")
+            .pigment;
+        (c, predict_area_lab(skin_lab, pigment, m.dilution, c.density_per_cm2, c.needle_mm))
+    });
+
+    if a.write {
+        let c = ctx.as_ref().expect("--write requires a design");
+        let mut draft = c.design.to_draft();
+        for r in draft
+            .regions
+            .iter_mut()
+            .filter(|r| matches!(r.kind, RegionKind::Treat | RegionKind::Blend))
+        {
+            r.pigment = Some(PigmentDraft {
+                name: m.pigment.clone(),
+                dilution: m.dilution,
+            });
+        }
+        let updated = Design::from_draft(draft).map_err(|e| {
+            CliError::BadInput(format!(
+                "{}: cannot store {} {} in the design (unchanged): {e}",
+                c.path.display(),
+                m.pigment,
+                dilution_label(m.dilution)
+            ))
+        })?;
+        write_atomic(&c.path, updated.to_json().as_bytes())?;
+    }
+
     let text = if a.json {
         let alternatives: Vec<_> = m
             .alternatives
@@ -199,7 +406,7 @@ fn run_match(a: MatchArgs) -> Result<(), CliError> {
                 })
             })
             .collect();
-        json_line(&serde_json::json!({
+        let mut v = serde_json::json!({
             "pigment": m.pigment,
             "dilution": dilution_label(m.dilution),
             "predicted_lab": m.predicted_lab,
@@ -208,17 +415,41 @@ fn run_match(a: MatchArgs) -> Result<(), CliError> {
             "warnings": m.warnings,
             "skin": { "ita_deg": tone.ita_deg, "category": tone.category.as_str(), "fitzpatrick": tone.fitzpatrick },
             "hair_level": level.level,
-        }))
+        });
+        if let Some((c, area_lab)) = &area {
+            v["skin_lab"] = serde_json::json!(skin_lab);
+            v["hair_lab"] = serde_json::json!(hair_lab);
+            v["view"] = serde_json::json!(c.view);
+            v["area_effect"] = serde_json::json!({
+                "design_density_per_cm2": c.density_per_cm2,
+                "predicted_area_lab": area_lab,
+                "hair_area_lab": c.hair_area_lab,
+                "delta_e00": c.hair_area_lab.map(|h| delta_e00(*area_lab, h)),
+            });
+            v["written"] = serde_json::json!(a.write);
+        }
+        json_line(&v)
     } else {
         let lab = |l: [f64; 3]| format!("L* {:.1}, a* {:.1}, b* {:.1}", l[0], l[1], l[2]);
-        let mut out = format!(
+        let mut out = String::new();
+        if let Some((c, _)) = &area {
+            out.push_str(&format!(
+                "view {:?}: skin {}{}; hair {}{}\n",
+                c.view,
+                lab(skin_lab),
+                if a.skin.is_some() { " (given)" } else { " (sampled)" },
+                lab(hair_lab),
+                if a.hair.is_some() { " (given)" } else { " (sampled)" }
+            ));
+        }
+        out.push_str(&format!(
             "skin: ITA {:.0}° ({}, Fitzpatrick {} estimate); hair: level {} ({}, estimate)\n",
             tone.ita_deg,
             tone.category,
             roman(tone.fitzpatrick),
             level.level,
             level.name
-        );
+        ));
         out.push_str(&format!(
             "recommended: {} {} — healed {} (ΔE00 {:.2} from the hair)\n",
             m.pigment,
@@ -235,8 +466,27 @@ fn run_match(a: MatchArgs) -> Result<(), CliError> {
                 c.predicted_delta_e00
             ));
         }
+        if let Some((c, area_lab)) = &area {
+            out.push_str(&format!("whole area at {:.0}/cm²: {}", c.density_per_cm2, lab(*area_lab)));
+            match c.hair_area_lab {
+                Some(h) => out.push_str(&format!(
+                    "; the client's haired (blend) area: {} (ΔE00 {:.2})\n",
+                    lab(h),
+                    delta_e00(*area_lab, h)
+                )),
+                None => out.push_str("; no blend region in the photo to compare with the haired area\n"),
+            }
+        }
         for w in &m.warnings {
             out.push_str(&format!("warning: {w}\n"));
+        }
+        if let (true, Some((c, _))) = (a.write, &area) {
+            out.push_str(&format!(
+                "stored {} {} in the treat and blend regions of {}\n",
+                m.pigment,
+                dilution_label(m.dilution),
+                c.path.display()
+            ));
         }
         out
     };

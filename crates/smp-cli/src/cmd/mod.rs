@@ -7,6 +7,7 @@ pub mod impressions;
 pub mod mask;
 pub mod path;
 pub mod preview;
+pub mod stubble;
 pub mod synth;
 
 use smp_dots::Selection;

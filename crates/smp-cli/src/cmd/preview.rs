@@ -3,11 +3,12 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
+use smp_color::pigments::PigmentLibrary;
 use smp_design::{Design, View};
 use smp_dots::impressions;
 use smp_render::label::side_by_side;
 use smp_render::photo::{PhotoError, PhotoLimits, load_photo};
-use smp_render::preview::preview;
+use smp_render::preview::preview_with_library;
 use smp_render::state::PreviewState;
 
 use crate::cmd::{selection, selection_label};
@@ -94,6 +95,9 @@ pub fn run(a: PreviewArgs) -> Result<(), CliError> {
     let state: PreviewState = a.state.parse().map_err(CliError::BadInput)?;
     let sel = selection(a.session, a.upto, design.sessions().count())?;
     let view = pick_view(&design, a.view.as_deref())?;
+    // Refuse unknown region pigments before the slow photo decode.
+    let library = PigmentLibrary::builtin();
+    smp_render::preview::region_inks(&design, &library).map_err(|e| CliError::BadInput(format!("{}: {e}", a.design.display())))?;
     let photo_path = a.photo.clone().unwrap_or_else(|| view_photo_path(&a.design, view));
     progress(a.quiet, &format!("decoding {}…", photo_path.display()));
     let photo = load_photo(&photo_path, PhotoLimits::default()).map_err(photo_error)?;
@@ -112,7 +116,10 @@ pub fn run(a: PreviewArgs) -> Result<(), CliError> {
         &format!("rendering {} of {} ({state})…", selection_label(sel), design.name()),
     );
     let t = std::time::Instant::now();
-    let after = preview(&photo, &design, view, &imp, state, sel);
+    // Region pigments name the built-in library; an unknown name is refused, not
+    // silently drawn in carbon.
+    let after = preview_with_library(&photo, &design, view, &imp, state, sel, &library)
+        .map_err(|e| CliError::BadInput(format!("{}: {e}", a.design.display())))?;
     progress(a.quiet, &format!("rendered in {:.0} ms", t.elapsed().as_secs_f64() * 1e3));
     let label = match sel {
         smp_dots::Selection::All => format!("AFTER - {}", state.to_string().to_uppercase()),

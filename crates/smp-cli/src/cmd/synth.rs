@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use smp_design::Pattern;
-use smp_render::synth::{Scar, SynthParams, SynthView, synth};
+use smp_render::synth::{Scar, SynthParams, SynthView, synth, synth_closeup};
 
 use crate::cmd::preview::write_image;
 use crate::error::CliError;
@@ -13,7 +13,7 @@ use crate::output::{progress, write_atomic};
 /// Arguments of `smp synth`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  smp synth --pattern norwood-5 --view top --skin 2 --hair-level 2 --seed 7 -o head.png --design head.json\n  smp synth --pattern norwood-1 --view back --skin 5 --hair-level 1 --scar fut -o fut.png --design fut.json\n  smp preview head.json --state healed --side-by-side -o head-healed.png\n\nThe head is drawn at a stated scale with natural stubble, the pattern's bald area and\nscars; the design is the pattern's template with a calibrated view of the image."
+    after_help = "Examples:\n  smp synth --pattern norwood-5 --view top --skin 2 --hair-level 2 --seed 7 -o head.png --design head.json\n  smp synth --pattern norwood-1 --view back --skin 5 --hair-level 1 --scar fut -o fut.png --design fut.json\n  smp preview head.json --state healed --side-by-side -o head-healed.png\n  smp synth --pattern norwood-1 --skin 3 --hair-level 2 --seed 4 --closeup 30 --width 600 -o stubble.png --json\n  smp stubble --photo stubble.png --px-per-mm 30 --json\n\nThe head is drawn at a stated scale with natural stubble, the pattern's bald area and\nscars; the design is the pattern's template with a calibrated view of the image.\nWith --closeup N the image is instead a flat, square close-up (width × width pixels at\nN px/mm) of the same head's fully haired scalp, and --json gives the true number and\ndensity of the stubble tips in it (for testing `smp stubble`)."
 )]
 pub struct SynthArgs {
     /// norwood-1 … norwood-7, ludwig-1 … ludwig-3.
@@ -40,6 +40,10 @@ pub struct SynthArgs {
     /// Output image (.png or .jpg).
     #[arg(short, long)]
     output: PathBuf,
+    /// Draw a close-up of haired scalp at this many px/mm instead of the head
+    /// (width × width pixels; 20–40 resolves the tips).
+    #[arg(long, value_name = "PX_PER_MM")]
+    closeup: Option<f64>,
     /// Write the matching calibrated starter design here.
     #[arg(long)]
     design: Option<PathBuf>,
@@ -65,6 +69,9 @@ pub fn run(a: SynthArgs) -> Result<(), CliError> {
         seed: a.seed,
         width_px: a.width,
     };
+    if let Some(ppm) = a.closeup {
+        return closeup(&a, &params, ppm);
+    }
     progress(a.quiet, &format!("drawing a {pattern} head, {} view…", a.view));
     // The design refers to the image by its path relative to the design file.
     let photo_file = match (&a.design, a.output.file_name()) {
@@ -99,6 +106,48 @@ pub fn run(a: SynthArgs) -> Result<(), CliError> {
             head.image.height(),
             head.px_per_mm,
             a.design.as_ref().map_or(String::new(), |d| format!(" and {}", d.display()))
+        ),
+    );
+    Ok(())
+}
+
+/// `smp synth --closeup`: a close-up of haired scalp with its true tip count.
+fn closeup(a: &SynthArgs, params: &SynthParams, ppm: f64) -> Result<(), CliError> {
+    if a.design.is_some() {
+        return Err(CliError::BadInput(
+            "--design goes with a head photo, not with --closeup (a close-up has no design view)".into(),
+        ));
+    }
+    progress(
+        a.quiet,
+        &format!("drawing a {0}×{0} px close-up of haired scalp at {ppm} px/mm…", a.width),
+    );
+    let c = synth_closeup(params, ppm, (a.width, a.width)).map_err(CliError::BadInput)?;
+    write_image(&a.output, &c.image)?;
+    if a.json {
+        println!(
+            "{}",
+            serde_json::json!({
+                "width_px": c.image.width(),
+                "height_px": c.image.height(),
+                "px_per_mm": c.px_per_mm,
+                "stubble_tips": c.tips,
+                "area_cm2": c.area_cm2,
+                "stubble_density_per_cm2": c.density_per_cm2,
+                "stubble_diameter_mm": c.mean_diameter_mm,
+                "skin_rgb": c.skin_rgb,
+                "hair_rgb": c.hair_rgb,
+            })
+        );
+    }
+    progress(
+        a.quiet,
+        &format!(
+            "wrote {} ({} tips in {:.2} cm², {:.1} per cm²)",
+            a.output.display(),
+            c.tips,
+            c.area_cm2,
+            c.density_per_cm2
         ),
     );
     Ok(())

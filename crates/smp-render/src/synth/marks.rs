@@ -7,7 +7,7 @@ use smp_design::PointMm;
 use super::camera::Camera;
 use super::color::{Palette, Rgb, mix};
 use super::splat::{Mark, Splat};
-use super::stubble::Stubble;
+use super::stubble::{Hair, Stubble};
 
 /// Length of the shaft seen under the skin behind a stubble tip, mm.
 const SHAFT_MM: f64 = 0.7;
@@ -77,6 +77,43 @@ pub(crate) fn splats(cam: &Camera, stubble: &Stubble, palette: &Palette) -> Vec<
                 opacity,
             });
         }
+    }
+    out
+}
+
+/// The marks of stubble `hairs` in a flat close-up facing the camera: design mm
+/// `origin` at pixel (0, 0), `ppm` pixels per mm, x and y along the image axes. Same
+/// tips and shafts as [`splats`], without foreshortening.
+pub(crate) fn flat_splats(hairs: &[Hair], origin: PointMm, ppm: f64, palette: &Palette) -> Vec<Splat> {
+    let px = |p: PointMm| ((p.x - origin.x) * ppm, (p.y - origin.y) * ppm);
+    let mut out = Vec::with_capacity(hairs.len() * 2);
+    for hair in hairs {
+        let tip = px(hair.p);
+        let n = hair.dir.0.hypot(hair.dir.1).max(1e-9);
+        let end = px(PointMm::new(
+            hair.p.x - hair.dir.0 / n * SHAFT_MM,
+            hair.p.y - hair.dir.1 / n * SHAFT_MM,
+        ));
+        out.push(Splat {
+            mark: Mark::Streak {
+                p0: tip,
+                p1: end,
+                hw: SHAFT_HALF_WIDTH_MM * ppm,
+            },
+            colour: f32s(palette.tail),
+            opacity: (0.5 * hair.tone) as f32,
+        });
+        let r = 0.5 * hair.d * ppm;
+        out.push(Splat {
+            mark: Mark::Dot {
+                c: tip,
+                radial: (1.0, 0.0),
+                a: r,
+                b: r,
+            },
+            colour: f32s(palette.tip),
+            opacity: hair.tone as f32,
+        });
     }
     out
 }

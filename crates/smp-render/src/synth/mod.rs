@@ -10,6 +10,7 @@
 
 mod body;
 mod camera;
+mod closeup;
 mod color;
 mod ear;
 mod face;
@@ -31,6 +32,8 @@ use std::fmt;
 use std::str::FromStr;
 
 use smp_design::{Design, Pattern, RegionKind, View};
+
+pub use self::closeup::{Closeup, synth_bare_closeup, synth_closeup};
 
 use self::geom::Poly;
 use self::scalp::{Loss, THINNING};

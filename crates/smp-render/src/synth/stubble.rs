@@ -56,17 +56,80 @@ pub(crate) struct Stubble {
     pub mean_diameter_mm: f64,
 }
 
+/// The follicular-unit lattice of one head, chosen by the seed.
+pub(crate) struct Lattice {
+    /// Lattice cell side, mm (one unit per cell).
+    pub cell: f64,
+    /// Mean tip diameter, mm.
+    pub mean_d: f64,
+    cos: f64,
+    sin: f64,
+}
+
+impl Lattice {
+    /// The lattice of the head drawn from `seed`.
+    pub(crate) fn new(seed: u64) -> Self {
+        let mut head = SplitMix::new(hash(seed, purpose::LAYOUT, 0, 0));
+        // Natural scalps: 60–100 follicular units/cm² (domain.md); a typical head here.
+        let units_per_cm2 = head.range(70.0, 90.0);
+        let cell = (100.0 / units_per_cm2).sqrt();
+        // Scalp hair shafts are ~60–100 µm thick; a freshly shaved tip shows about that.
+        let mean_d = head.range(0.08, 0.11);
+        let angle = head.range(0.0, std::f64::consts::FRAC_PI_2);
+        Lattice {
+            cell,
+            mean_d,
+            cos: angle.cos(),
+            sin: angle.sin(),
+        }
+    }
+
+    /// Design mm of lattice coordinates `(a, b)` (mm along the rotated axes).
+    pub(crate) fn to_design(&self, a: f64, b: f64) -> PointMm {
+        PointMm::new(a * self.cos - b * self.sin, a * self.sin + b * self.cos)
+    }
+
+    /// Lattice coordinates of a design point.
+    fn lattice_coords(&self, p: PointMm) -> (f64, f64) {
+        (p.x * self.cos + p.y * self.sin, -p.x * self.sin + p.y * self.cos)
+    }
+}
+
+/// The stubble hairs of fully haired scalp whose units lie in the design-mm box
+/// `lo..hi`: exactly the hairs [`grow`] puts there on a fully haired head of the same
+/// seed (same lattice, same per-cell random stream), for close-up photos.
+pub(crate) fn grow_full(seed: u64, lo: PointMm, hi: PointMm) -> Vec<Hair> {
+    let lattice = Lattice::new(seed);
+    let cell = lattice.cell;
+    let corners = [(lo.x, lo.y), (hi.x, lo.y), (lo.x, hi.y), (hi.x, hi.y)].map(|(x, y)| lattice.lattice_coords(PointMm::new(x, y)));
+    let (a0, a1) = corners
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |m, p| (m.0.min(p.0), m.1.max(p.0)));
+    let (b0, b1) = corners
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |m, p| (m.0.min(p.1), m.1.max(p.1)));
+    let mut hairs = Vec::new();
+    for j in (b0 / cell).floor() as i64 - 1..=(b1 / cell).ceil() as i64 {
+        for i in (a0 / cell).floor() as i64 - 1..=(a1 / cell).ceil() as i64 {
+            let mut r = SplitMix::new(hash(seed, purpose::UNITS, i, j));
+            let pos = lattice.to_design((i as f64 + r.f64()) * cell, (j as f64 + r.f64()) * cell);
+            // `grow` draws its keep/drop number here; full density always keeps the unit.
+            let _ = r.f64();
+            if pos.x < lo.x || pos.x > hi.x || pos.y < lo.y || pos.y > hi.y {
+                continue;
+            }
+            let n = r.pick(&UNIT_SIZES) + 1;
+            place_unit(pos, n, lattice.mean_d, &mut r, &mut hairs);
+        }
+    }
+    hairs
+}
+
 /// Grow the stubble of `scalp` from `seed`.
 pub(crate) fn grow(scalp: &Scalp, seed: u64) -> Stubble {
-    let mut head = SplitMix::new(hash(seed, purpose::LAYOUT, 0, 0));
-    // Natural scalps: 60–100 follicular units/cm² (domain.md); a typical head here.
-    let units_per_cm2 = head.range(70.0, 90.0);
-    let cell = (100.0 / units_per_cm2).sqrt();
-    // Scalp hair shafts are ~60–100 µm thick; a freshly shaved tip shows about that.
-    let mean_d = head.range(0.08, 0.11);
-    let angle = head.range(0.0, std::f64::consts::FRAC_PI_2);
-    let (c, s) = (angle.cos(), angle.sin());
-    let to_design = |a: f64, b: f64| PointMm::new(a * c - b * s, a * s + b * c);
+    let lattice = Lattice::new(seed);
+    let (cell, mean_d, c, s) = (lattice.cell, lattice.mean_d, lattice.cos, lattice.sin);
+    let to_design = |a: f64, b: f64| lattice.to_design(a, b);
     let ((x0, y0), (x1, y1)) = scalp.bounds();
     // Lattice index range covering the field's box in the rotated frame.
     let corners = [(x0, y0), (x1, y0), (x0, y1), (x1, y1)].map(|(x, y)| (x * c + y * s, -x * s + y * c));

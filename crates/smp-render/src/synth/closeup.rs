@@ -1,0 +1,179 @@
+//! Close-up photos of haired scalp: a flat patch facing the camera at a stated scale,
+//! with the head's own stubble (the same lattice, units, tips and shafts under the
+//! skin as [`super::synth`] draws for the same seed), skin texture, the hair's grey
+//! cast, a gentle light gradient and sensor noise. The true number of tips in the
+//! image is counted, so its density is exact: what stubble detection is tested on.
+
+use rayon::prelude::*;
+use smp_design::PointMm;
+
+use super::color::{Palette, encode, mix, mul, to_srgb8};
+use super::marks::flat_splats;
+use super::noise::Noise;
+use super::rng::{hash, purpose, unit};
+use super::skin::Texture;
+use super::splat::Band;
+use super::stubble::grow_full;
+use super::{SynthParams, check};
+
+/// Design point (mm) at the close-up's centre: mid-scalp, fully haired on every pattern's
+/// natural head, 45 mm in front of the crown whorl.
+const CENTRE: (f64, f64) = (20.0, 195.0);
+/// Shafts reach this far (mm) behind their tips: units this far outside still show.
+const MARGIN_MM: f64 = 1.0;
+
+/// A synthetic close-up of haired scalp with its true figures.
+#[derive(Debug, Clone)]
+pub struct Closeup {
+    /// The photo (sRGB).
+    pub image: image::RgbImage,
+    /// Scale, pixels per mm (the same everywhere: the patch is flat and square-on).
+    pub px_per_mm: f64,
+    /// True number of stubble tips whose centre lies inside the image.
+    pub tips: usize,
+    /// Area the image shows, cm².
+    pub area_cm2: f64,
+    /// True density of this image: `tips / area_cm2`, hairs per cm².
+    pub density_per_cm2: f64,
+    /// True mean diameter of those tips, mm.
+    pub mean_diameter_mm: f64,
+    /// Scalp skin colour before texture (sRGB).
+    pub skin_rgb: [u8; 3],
+    /// Colour of a stubble tip as drawn in the skin (sRGB).
+    pub hair_rgb: [u8; 3],
+}
+
+/// Draw a close-up of fully haired scalp, `size_px` (width, height) at `px_per_mm`.
+/// `params.pattern`, `view`, `scar` and `width_px` play no part (the patch is haired
+/// scalp of the natural head); `skin_type`, `hair_level` and `seed` do.
+///
+/// Errors: a parameter out of range (the message names it and its valid range).
+pub fn synth_closeup(params: &SynthParams, px_per_mm: f64, size_px: (u32, u32)) -> Result<Closeup, String> {
+    closeup(params, px_per_mm, size_px, true)
+}
+
+/// The same patch as [`synth_closeup`] with no stubble at all (bare skin: texture,
+/// pores, light and noise only), for checking that bare skin counts no tips.
+///
+/// Errors: as [`synth_closeup`].
+pub fn synth_bare_closeup(params: &SynthParams, px_per_mm: f64, size_px: (u32, u32)) -> Result<Closeup, String> {
+    closeup(params, px_per_mm, size_px, false)
+}
+
+fn closeup(params: &SynthParams, px_per_mm: f64, size_px: (u32, u32), stubble: bool) -> Result<Closeup, String> {
+    check(params)?;
+    if !(px_per_mm.is_finite() && (5.0..=200.0).contains(&px_per_mm)) {
+        return Err(format!("close-up scale {px_per_mm} px/mm is outside 5..=200"));
+    }
+    let (w, h) = size_px;
+    if !(16..=8000).contains(&w) || !(16..=8000).contains(&h) {
+        return Err(format!("close-up size {w}×{h} px is outside 16..=8000 per side"));
+    }
+    let (wmm, hmm) = (f64::from(w) / px_per_mm, f64::from(h) / px_per_mm);
+    let origin = PointMm::new(CENTRE.0 - wmm / 2.0, CENTRE.1 - hmm / 2.0);
+    let mut hairs = grow_full(
+        params.seed,
+        PointMm::new(origin.x - MARGIN_MM, origin.y - MARGIN_MM),
+        PointMm::new(origin.x + wmm + MARGIN_MM, origin.y + hmm + MARGIN_MM),
+    );
+    if !stubble {
+        hairs.clear();
+    }
+    let inside: Vec<f64> = hairs
+        .iter()
+        .filter(|hr| {
+            let (x, y) = ((hr.p.x - origin.x) * px_per_mm, (hr.p.y - origin.y) * px_per_mm);
+            x >= 0.0 && y >= 0.0 && x < f64::from(w) && y < f64::from(h)
+        })
+        .map(|hr| hr.d)
+        .collect();
+    let palette = Palette::new(params.skin_type, params.hair_level);
+    let splats = flat_splats(&hairs, origin, px_per_mm, &palette);
+    let texture = Texture::new(params.seed, px_per_mm);
+    let tint = Noise::new(params.seed, purpose::SKIN + 400);
+    let (wu, hu) = (w as usize, h as usize);
+
+    let mut albedo = vec![[0.0f32; 3]; wu * hu];
+    albedo.par_chunks_mut(wu).enumerate().for_each(|(y, row)| {
+        for (x, a) in row.iter_mut().enumerate() {
+            // Image mm measured from the patch's design origin, so the texture and the
+            // hair cast are those of that spot of the head.
+            let (u, v) = (origin.x + (x as f64 + 0.5) / px_per_mm, origin.y + (y as f64 + 0.5) / px_per_mm);
+            let alb = mul(palette.skin, texture.at(u, v, 0.0));
+            // Fully haired scalp: the grey cast of the hair under the skin at full strength.
+            let k = if stubble {
+                (1.0 + 0.15 * tint.fbm(u, v, 6.0, 2)).clamp(0.0, 1.0)
+            } else {
+                0.0
+            };
+            *a = mix(alb, mul(alb, palette.shadow), k).map(|c| c as f32);
+        }
+    });
+    let mut band = Band {
+        y0: 0,
+        width: wu,
+        albedo: &mut albedo,
+    };
+    for s in &splats {
+        band.draw(s);
+    }
+    let mut buf = vec![0u8; wu * hu * 3];
+    buf.par_chunks_mut(wu * 3).enumerate().for_each(|(y, row)| {
+        for x in 0..wu {
+            // A soft light falling off by ~12 % across the patch (key light from the
+            // upper left, as in the head photos).
+            let (fx, fy) = (x as f64 / wu as f64, y as f64 / hu as f64);
+            let light = (1.04 - 0.07 * fx - 0.05 * fy) as f32;
+            let a = albedo[y * wu + x];
+            let hsh = hash(params.seed, purpose::SENSOR, x as i64, y as i64);
+            for c in 0..3 {
+                // Sensor noise, triangular, about ±1.5 levels (as the head photos).
+                let r = hsh.rotate_left(21 * c as u32);
+                let dither = (unit(r) + unit(r.rotate_left(11)) - 1.0) as f32 * 1.5;
+                row[3 * x + c] = encode(a[c] * light, dither);
+            }
+        }
+    });
+    let image = image::RgbImage::from_raw(w, h, buf).expect("buffer matches the image size");
+    let area_cm2 = wmm * hmm / 100.0;
+    let mean_diameter_mm = if inside.is_empty() {
+        0.0
+    } else {
+        inside.iter().sum::<f64>() / inside.len() as f64
+    };
+    Ok(Closeup {
+        image,
+        px_per_mm,
+        tips: inside.len(),
+        area_cm2,
+        density_per_cm2: inside.len() as f64 / area_cm2,
+        mean_diameter_mm,
+        skin_rgb: to_srgb8(palette.skin),
+        hair_rgb: to_srgb8(palette.tip),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::scalp::Scalp;
+    use super::super::stubble::grow;
+    use super::*;
+
+    /// The close-up shows the head's own stubble: the hairs `grow` puts on a fully
+    /// haired head of the same seed, one for one.
+    #[test]
+    fn closeup_hairs_are_the_heads_hairs() {
+        let seed = 11;
+        let hairline = [(-60.0, 118.0), (0.0, 80.0), (60.0, 118.0)];
+        let head = grow(&Scalp::new(&hairline, &[], None, seed), seed);
+        let (lo, hi) = (PointMm::new(10.0, 185.0), PointMm::new(30.0, 205.0));
+        let inside = |p: PointMm| p.x > lo.x + 1.0 && p.x < hi.x - 1.0 && p.y > lo.y + 1.0 && p.y < hi.y - 1.0;
+        let key = |h: &super::super::stubble::Hair| (h.p.x.to_bits(), h.p.y.to_bits(), h.d.to_bits());
+        let mut a: Vec<_> = head.hairs.iter().filter(|h| inside(h.p)).map(key).collect();
+        let mut b: Vec<_> = grow_full(seed, lo, hi).iter().filter(|h| inside(h.p)).map(key).collect();
+        a.sort_unstable();
+        b.sort_unstable();
+        assert!(a.len() > 500, "{}", a.len());
+        assert_eq!(a, b);
+    }
+}
