@@ -169,3 +169,55 @@ fn analyze_takes_a_robust_median_and_rejects_regions_outside_the_photo() {
     }
     assert!(stderr(&smp(&["color", "analyze", "--photo", ps, "--region", "50,10,20,10"])).contains("outside the photo"));
 }
+
+#[test]
+fn white_balance_from_a_grey_card_removes_a_cast() {
+    use image::{Rgb, RgbImage};
+    use smp_color::srgb::{linear_to_lab, linear_to_rgb8, rgb8_to_linear};
+    // A skin patch and a grey card photographed under warm light: linear R ×1.35, B ×0.7.
+    let skin = rgb8_to_linear([205, 170, 150]);
+    let grey = rgb8_to_linear([150, 150, 150]);
+    let cast = [1.35, 1.0, 0.7];
+    let under = |c: [f64; 3]| linear_to_rgb8(std::array::from_fn(|k| c[k] * cast[k]));
+    let mut img = RgbImage::from_pixel(120, 60, Rgb(under(skin)));
+    for y in 10..50 {
+        for x in 70..110 {
+            img.put_pixel(x, y, Rgb(under(grey)));
+        }
+    }
+    let dir = common::tmp("white");
+    let photo = dir.join("cast.png");
+    img.save(&photo).unwrap();
+    let lab_of = |extra: &[&str]| {
+        let mut args = vec![
+            "color",
+            "analyze",
+            "--photo",
+            photo.to_str().unwrap(),
+            "--region",
+            "10,10,40,40",
+            "--json",
+        ];
+        args.extend_from_slice(extra);
+        let v = json(&smp(&args));
+        [0, 1, 2].map(|i| v["lab"][i].as_f64().unwrap())
+    };
+    let truth = linear_to_lab(skin);
+    let raw = lab_of(&[]);
+    let balanced = lab_of(&["--white", "70,10,40,40"]);
+    let d = |a: [f64; 3], b: [f64; 3]| smp_color::delta_e::delta_e00(a, b);
+    assert!(d(raw, truth) > 8.0, "the cast is visible: ΔE00 {}", d(raw, truth));
+    assert!(d(balanced, truth) < 1.5, "balanced ΔE00 {}", d(balanced, truth));
+    let o = smp(&[
+        "color",
+        "analyze",
+        "--photo",
+        photo.to_str().unwrap(),
+        "--region",
+        "10,10,40,40",
+        "--white",
+        "100,10,40,40",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--white") && stderr(&o).contains("outside"), "{}", stderr(&o));
+}

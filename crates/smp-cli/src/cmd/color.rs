@@ -34,7 +34,7 @@ pub enum ColorCmd {
     Match(MatchArgs),
     /// Robust CIELAB colour of a photo region (median; highlights and shadows excluded).
     #[command(
-        after_help = "Examples:\n  smp color analyze --photo scalp.jpg --region 400,300,120,80\n  smp color analyze --photo scalp.jpg --region 400,300,120,80 --json\n\nThe region is x,y,width,height in pixels of the upright photo. Photos have no white\nreference here: colours are as the camera recorded them (assumed sRGB, D65)."
+        after_help = "Examples:\n  smp color analyze --photo scalp.jpg --region 400,300,120,80\n  smp color analyze --photo scalp.jpg --region 400,300,120,80 --json\n  smp color analyze --photo scalp.jpg --region 400,300,120,80 --white 60,60,40,40\n\nThe region is x,y,width,height in pixels of the upright photo. Without --white colours\nare as the camera recorded them (assumed sRGB, D65); with a white or grey card marked\nby --white the photo is first balanced so the card is neutral."
     )]
     Analyze(AnalyzeArgs),
 }
@@ -48,7 +48,11 @@ pub struct AnalyzeArgs {
     /// Region "x,y,w,h" in pixels.
     #[arg(long)]
     region: String,
-    /// Machine-readable output: {"lab","pixels_used","pixels_excluded","warnings"}.
+    /// A white or grey reference card in the photo, "x,y,w,h": the photo is balanced so
+    /// the card is neutral before the region is measured.
+    #[arg(long)]
+    white: Option<String>,
+    /// Machine-readable output: {"lab","pixels_used","pixels_excluded","white_gains","warnings"}.
     #[arg(long)]
     json: bool,
 }
@@ -508,6 +512,22 @@ const TOO_DARK_L: f64 = 12.0;
 /// neutral under neutral light; 1.6 leaves room for skin-dominated framing).
 const CAST_RATIO: f64 = 1.6;
 
+/// Parse "x,y,w,h" (whole pixels, non-empty).
+fn parse_rect(s: &str) -> Result<[u32; 4], String> {
+    let nums: Vec<&str> = s.split(',').map(str::trim).collect();
+    if nums.len() != 4 {
+        return Err(format!("found {} number(s), need 4", nums.len()));
+    }
+    let mut r = [0u32; 4];
+    for (i, n) in nums.iter().enumerate() {
+        r[i] = n.parse().map_err(|_| format!("{n:?} is not a whole number of pixels"))?;
+    }
+    if r[2] == 0 || r[3] == 0 {
+        return Err("width and height must be at least 1".into());
+    }
+    Ok(r)
+}
+
 fn run_analyze(a: AnalyzeArgs) -> Result<(), CliError> {
     use smp_color::srgb::{linear_to_lab, rgb8_to_linear};
     use smp_render::photo::{PhotoLimits, load_photo};
@@ -518,25 +538,54 @@ fn run_analyze(a: AnalyzeArgs) -> Result<(), CliError> {
             a.region
         ))
     };
-    let nums: Vec<&str> = a.region.split(',').map(str::trim).collect();
-    if nums.len() != 4 {
-        return Err(bad_region(format!("found {} number(s), need 4", nums.len())));
-    }
-    let mut r = [0u32; 4];
-    for (i, n) in nums.iter().enumerate() {
-        r[i] = n
-            .parse()
-            .map_err(|_| bad_region(format!("{n:?} is not a whole number of pixels")))?;
-    }
-    let [x, y, w, h] = r;
-    if w == 0 || h == 0 {
-        return Err(bad_region("width and height must be at least 1".into()));
-    }
+    let [x, y, w, h] = parse_rect(&a.region).map_err(bad_region)?;
     let photo = load_photo(&a.photo, PhotoLimits::default()).map_err(crate::cmd::preview::photo_error)?;
     let (pw, ph) = photo.dimensions();
     if u64::from(x) + u64::from(w) > u64::from(pw) || u64::from(y) + u64::from(h) > u64::from(ph) {
         return Err(bad_region(format!("it is outside the photo, which is {pw}×{ph} pixels")));
     }
+    // White balance: per-channel gains that make the reference card neutral at its own
+    // luminance, so exposure is kept and only the cast is removed.
+    let gains = match &a.white {
+        None => [1.0; 3],
+        Some(spec) => {
+            let bad_white = |why: String| {
+                CliError::BadInput(format!(
+                    "--white {spec:?}: {why}; mark a white or grey card as \"x,y,w,h\" in pixels"
+                ))
+            };
+            let [wx, wy, ww, wh] = parse_rect(spec).map_err(bad_white)?;
+            if u64::from(wx) + u64::from(ww) > u64::from(pw) || u64::from(wy) + u64::from(wh) > u64::from(ph) {
+                return Err(bad_white(format!("it is outside the photo, which is {pw}×{ph} pixels")));
+            }
+            let mut sum = [0.0f64; 3];
+            let mut n = 0.0;
+            for yy in wy..wy + wh {
+                for xx in wx..wx + ww {
+                    let p = photo.get_pixel(xx, yy).0;
+                    if p.iter().all(|&c| c < CLIPPED_8BIT) {
+                        let l = rgb8_to_linear(p);
+                        for c in 0..3 {
+                            sum[c] += l[c];
+                        }
+                        n += 1.0;
+                    }
+                }
+            }
+            if n == 0.0 || sum.iter().any(|&s| s <= 0.0) {
+                return Err(bad_white(
+                    "the card is blown out or black in every pixel; expose for the card or mark another patch".into(),
+                ));
+            }
+            let m = sum.map(|s| s / n);
+            let y_ref = 0.2126 * m[0] + 0.7152 * m[1] + 0.0722 * m[2];
+            m.map(|c| y_ref / c)
+        }
+    };
+    let balance = |p: [u8; 3]| {
+        let l = rgb8_to_linear(p);
+        std::array::from_fn::<f64, 3, _>(|c| (l[c] * gains[c]).min(1.0))
+    };
 
     let mut labs = Vec::with_capacity((w * h) as usize);
     let mut clipped = 0usize;
@@ -546,7 +595,7 @@ fn run_analyze(a: AnalyzeArgs) -> Result<(), CliError> {
             if p.iter().any(|&c| c >= CLIPPED_8BIT) {
                 clipped += 1;
             } else {
-                labs.push(linear_to_lab(rgb8_to_linear(p)));
+                labs.push(linear_to_lab(balance(p)));
             }
         }
     }
@@ -583,7 +632,7 @@ fn run_analyze(a: AnalyzeArgs) -> Result<(), CliError> {
     }
     let mut mean = [0.0f64; 3];
     for p in photo.pixels() {
-        let l = rgb8_to_linear(p.0);
+        let l = balance(p.0);
         for c in 0..3 {
             mean[c] += l[c];
         }
@@ -601,6 +650,7 @@ fn run_analyze(a: AnalyzeArgs) -> Result<(), CliError> {
             "lab": lab,
             "pixels_used": kept.len(),
             "pixels_excluded": total - kept.len(),
+            "white_gains": gains,
             "warnings": warnings,
         }))
     } else {
