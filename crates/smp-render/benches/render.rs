@@ -15,6 +15,7 @@ use std::io::Cursor;
 use criterion::{Criterion, criterion_group, criterion_main};
 use image::{ImageFormat, Rgb, RgbImage};
 use smp_color::SkinOptics;
+use smp_color::pigments::PigmentLibrary;
 use smp_design::{Design, MmToPx, Pattern, PerCm2, PointMm, View};
 use smp_dots::Selection;
 use smp_render::photo::{PhotoLimits, decode_photo};
@@ -67,10 +68,11 @@ fn bench(c: &mut Criterion) {
     big.write_to(&mut jpeg, ImageFormat::Jpeg).unwrap();
     let jpeg = jpeg.into_inner();
     let big_view = view(10.5, w, h);
-    let dots = render_dots(&big, &design, &big_view, &imp, PreviewState::Healed, Selection::All);
+    let library = PigmentLibrary::builtin();
+    let dots = render_dots(&big, &design, &big_view, &imp, PreviewState::Healed, Selection::All, &library).unwrap();
     let small = image::imageops::resize(&big, 1600, 1200, image::imageops::FilterType::Triangle);
     let small_view = view(10.5 * 1600.0 / 4000.0, 1600, 1200);
-    let small_dots = render_dots(&small, &design, &small_view, &imp, PreviewState::Healed, Selection::All);
+    let small_dots = render_dots(&small, &design, &small_view, &imp, PreviewState::Healed, Selection::All, &library).unwrap();
     let optics = SkinOptics::default();
     // The red channel's RMS diffusion radius as one Gaussian: Σ w·v.
     let sigma_mm = (0..6)

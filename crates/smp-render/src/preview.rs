@@ -81,45 +81,11 @@ pub fn region_inks(design: &Design, library: &PigmentLibrary) -> Result<Vec<Ink>
         .collect()
 }
 
-/// The dots of a selection as the renderer sees them in a view and state, inked from the
-/// built-in pigment library. Dots hidden behind the head or outside the photo are left
-/// out, and so are `blend` dots where the view's mask says hair covers the scalp.
-///
-/// A region whose pigment the built-in library lacks falls back to carbon × shade; check
-/// names first with [`region_inks`] (as `smp preview` does) or use
-/// [`render_dots_with_library`].
+/// The dots of a selection as the renderer sees them in a view and state, each region
+/// inked with its pigment from `library` (carbon × shade without one). Dots hidden behind
+/// the head or outside the photo are left out, and so are `blend` dots where the view's
+/// mask says hair covers the scalp. A pigment the library lacks is an error.
 pub fn render_dots(
-    photo: &RgbImage,
-    design: &Design,
-    view: &View,
-    imp: &Impressions,
-    state: PreviewState,
-    sel: Selection,
-) -> Vec<RenderDot> {
-    let library = PigmentLibrary::builtin();
-    let inks: Vec<Ink> = design
-        .regions()
-        .iter()
-        .map(|r| {
-            let one = |p: Option<&smp_design::RegionPigment>| {
-                let l = p.and_then(|p| library.pigments.iter().find(|l| l.name == p.name))?;
-                Some(Ink {
-                    pigment: l.pigment,
-                    dilution: p.map(|p| p.dilution),
-                })
-            };
-            one(r.pigment.as_ref()).unwrap_or(Ink {
-                pigment: Pigment::carbon(),
-                dilution: None,
-            })
-        })
-        .collect();
-    inked_dots(photo, design, view, imp, state, sel, &inks)
-}
-
-/// [`render_dots`] with the regions' pigments looked up in `library`; an unknown name is
-/// an error.
-pub fn render_dots_with_library(
     photo: &RgbImage,
     design: &Design,
     view: &View,
@@ -190,16 +156,8 @@ pub fn render_dot(look: &DotLook, p: &Projected, px_per_mm: f64, pigment: &Pigme
     }
 }
 
-/// The preview of a selection in a state on the view's photo (pigments from the built-in
-/// library, see [`render_dots`]).
-pub fn preview(photo: &RgbImage, design: &Design, view: &View, imp: &Impressions, state: PreviewState, sel: Selection) -> RgbImage {
-    let dots = render_dots(photo, design, view, imp, state, sel);
-    render(photo, &dots, view.mm_to_px.px_per_mm(), &SkinOptics::default())
-}
-
-/// [`preview`] with the regions' pigments looked up in `library`; an unknown name is an
-/// error.
-pub fn preview_with_library(
+/// The preview of a selection in a state on the view's photo, pigments from `library`.
+pub fn preview(
     photo: &RgbImage,
     design: &Design,
     view: &View,
@@ -208,6 +166,6 @@ pub fn preview_with_library(
     sel: Selection,
     library: &PigmentLibrary,
 ) -> Result<RgbImage, UnknownPigment> {
-    let dots = render_dots_with_library(photo, design, view, imp, state, sel, library)?;
+    let dots = render_dots(photo, design, view, imp, state, sel, library)?;
     Ok(render(photo, &dots, view.mm_to_px.px_per_mm(), &SkinOptics::default()))
 }

@@ -6,7 +6,7 @@ use smp_color::srgb::{linear_to_lab, rgb8_to_linear};
 use smp_design::draft::{DesignDraft, PigmentDraft, RegionDraft};
 use smp_design::{Design, Mm, MmToPx, PerCm2, PointMm, RegionKind, Shade, View};
 use smp_dots::{Selection, impressions};
-use smp_render::preview::{preview, preview_with_library, region_inks};
+use smp_render::preview::{preview, region_inks};
 use smp_render::state::PreviewState;
 
 const PX_PER_MM: f64 = 10.0;
@@ -50,7 +50,16 @@ fn healed_area_lab(pigment: Option<(&str, u32)>) -> [f64; 3] {
     let photo = RgbImage::from_pixel(300, 300, Rgb([224, 186, 160]));
     let d = design(pigment);
     let imp = impressions::generate(&d);
-    let out = preview(&photo, &d, &d.views()[0], &imp, PreviewState::Healed, Selection::All);
+    let out = preview(
+        &photo,
+        &d,
+        &d.views()[0],
+        &imp,
+        PreviewState::Healed,
+        Selection::All,
+        &PigmentLibrary::builtin(),
+    )
+    .unwrap();
     let mut sum = [0.0; 3];
     let mut n = 0.0;
     for y in 70..230 {
@@ -109,5 +118,5 @@ fn unknown_pigment_names_list_the_library() {
     );
     let photo = RgbImage::from_pixel(300, 300, Rgb([224, 186, 160]));
     let imp = impressions::generate(&d);
-    assert!(preview_with_library(&photo, &d, &d.views()[0], &imp, PreviewState::Healed, Selection::All, &lib).is_err());
+    assert!(preview(&photo, &d, &d.views()[0], &imp, PreviewState::Healed, Selection::All, &lib).is_err());
 }

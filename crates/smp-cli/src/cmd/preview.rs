@@ -8,7 +8,7 @@ use smp_design::{Design, View};
 use smp_dots::impressions;
 use smp_render::label::side_by_side;
 use smp_render::photo::{PhotoError, PhotoLimits, load_photo};
-use smp_render::preview::preview_with_library;
+use smp_render::preview::preview;
 use smp_render::state::PreviewState;
 
 use crate::cmd::{selection, selection_label};
@@ -118,7 +118,7 @@ pub fn run(a: PreviewArgs) -> Result<(), CliError> {
     let t = std::time::Instant::now();
     // Region pigments name the built-in library; an unknown name is refused, not
     // silently drawn in carbon.
-    let after = preview_with_library(&photo, &design, view, &imp, state, sel, &library)
+    let after = preview(&photo, &design, view, &imp, state, sel, &library)
         .map_err(|e| CliError::BadInput(format!("{}: {e}", a.design.display())))?;
     progress(a.quiet, &format!("rendered in {:.0} ms", t.elapsed().as_secs_f64() * 1e3));
     let label = match sel {
