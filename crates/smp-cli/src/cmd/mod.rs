@@ -6,7 +6,9 @@ pub mod design;
 pub mod impressions;
 pub mod mask;
 pub mod path;
+pub mod plan;
 pub mod preview;
+pub mod removal;
 pub mod stubble;
 pub mod synth;
 
