@@ -1,0 +1,66 @@
+//! Photo (and report) files under the data directory, named by their SHA-256, so the
+//! same upload is stored once and a record can never point at changed content.
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::error::{StoreError, StoreResult};
+
+/// A content-addressed file store rooted at a directory.
+#[derive(Debug, Clone)]
+pub struct FileStore {
+    root: PathBuf,
+}
+
+/// SHA-256 of `bytes`, lower-case hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+impl FileStore {
+    /// A store under `root` (created on first write).
+    pub fn new(root: impl Into<PathBuf>) -> FileStore {
+        FileStore { root: root.into() }
+    }
+
+    /// The root directory.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    fn path_of(&self, hash: &str) -> StoreResult<PathBuf> {
+        if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(StoreError::BadInput(format!("'{hash}' is not a SHA-256 content hash")));
+        }
+        Ok(self.root.join(&hash[..2]).join(hash))
+    }
+
+    /// Stores `bytes` and returns their hash; writing is atomic (temp file + rename).
+    pub fn put(&self, bytes: &[u8]) -> StoreResult<String> {
+        let hash = sha256_hex(bytes);
+        let path = self.path_of(&hash)?;
+        if path.exists() {
+            return Ok(hash);
+        }
+        let io = |source, p: &Path| StoreError::Io {
+            path: p.display().to_string(),
+            source,
+        };
+        let dir = path.parent().expect("hash path has a parent");
+        std::fs::create_dir_all(dir).map_err(|e| io(e, dir))?;
+        let tmp = dir.join(format!(".{hash}.{}.tmp", std::process::id()));
+        std::fs::write(&tmp, bytes).map_err(|e| io(e, &tmp))?;
+        std::fs::rename(&tmp, &path).map_err(|e| io(e, &path))?;
+        Ok(hash)
+    }
+
+    /// The bytes stored under `hash`.
+    pub fn get(&self, hash: &str) -> StoreResult<Vec<u8>> {
+        let path = self.path_of(hash)?;
+        std::fs::read(&path).map_err(|source| StoreError::Io {
+            path: path.display().to_string(),
+            source,
+        })
+    }
+}

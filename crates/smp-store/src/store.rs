@@ -1,0 +1,97 @@
+//! The storage trait: every method on clinic data takes the clinic first, so a query
+//! can't forget its tenant.
+
+use async_trait::async_trait;
+
+use crate::error::StoreResult;
+use crate::model::*;
+
+/// Storage of clinics, users, sessions, clients, photos and designs.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// `sqlite` or `postgres`.
+    fn backend(&self) -> &'static str;
+
+    /// Creates a clinic.
+    async fn create_clinic(&self, name: &str) -> StoreResult<Clinic>;
+    /// A clinic by name.
+    async fn clinic_by_name(&self, name: &str) -> StoreResult<Option<Clinic>>;
+    /// A clinic by id.
+    async fn clinic(&self, id: ClinicId) -> StoreResult<Clinic>;
+    /// How many clinics exist (0 on a new database).
+    async fn clinic_count(&self) -> StoreResult<i64>;
+
+    /// Creates a user (e-mail lower-cased, unique over all clinics).
+    async fn create_user(&self, clinic: ClinicId, email: &str, role: Role, password_hash: &str) -> StoreResult<User>;
+    /// A user by login e-mail, any clinic (login only).
+    async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>>;
+    /// A user of this clinic.
+    async fn user(&self, clinic: ClinicId, id: i64) -> StoreResult<User>;
+    /// The clinic's users.
+    async fn list_users(&self, clinic: ClinicId) -> StoreResult<Vec<User>>;
+    /// Sets a user's password hash and whether it must be changed at next login.
+    async fn set_password(&self, clinic: ClinicId, user: i64, password_hash: &str, must_change: bool) -> StoreResult<()>;
+    /// Turns the TOTP second factor on (Some secret) or off.
+    async fn set_totp(&self, clinic: ClinicId, user: i64, secret: Option<&str>) -> StoreResult<()>;
+
+    /// Records a login session.
+    async fn create_session(&self, session: &AuthSession) -> StoreResult<()>;
+    /// A live (unexpired) session by token hash.
+    async fn session(&self, token_hash: &str, now: i64) -> StoreResult<Option<AuthSession>>;
+    /// Marks the second factor of a session as done.
+    async fn complete_second_factor(&self, token_hash: &str) -> StoreResult<()>;
+    /// Ends a session (logout).
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
+    /// Ends all of a user's sessions (password change or reset).
+    async fn delete_user_sessions(&self, clinic: ClinicId, user: i64) -> StoreResult<()>;
+
+    /// Creates a client.
+    async fn create_client(&self, clinic: ClinicId, fields: &ClientFields) -> StoreResult<Client>;
+    /// A client of this clinic.
+    async fn client(&self, clinic: ClinicId, id: i64) -> StoreResult<Client>;
+    /// Clients whose name, e-mail or phone contains `search` (case-insensitive), by name.
+    async fn list_clients(&self, clinic: ClinicId, search: &str) -> StoreResult<Vec<Client>>;
+    /// Replaces a client's contact details.
+    async fn update_client(&self, clinic: ClinicId, id: i64, fields: &ClientFields) -> StoreResult<Client>;
+
+    /// Records an uploaded photo of a client of this clinic.
+    async fn add_photo(&self, clinic: ClinicId, photo: &NewPhoto) -> StoreResult<Photo>;
+    /// A photo of this clinic.
+    async fn photo(&self, clinic: ClinicId, id: i64) -> StoreResult<Photo>;
+    /// A client's photos by view, then date.
+    async fn list_photos(&self, clinic: ClinicId, client: i64) -> StoreResult<Vec<Photo>>;
+
+    /// Creates a design with its version 1.
+    async fn create_design(
+        &self,
+        clinic: ClinicId,
+        client: i64,
+        name: &str,
+        photo: Option<i64>,
+        json: &str,
+        user: i64,
+    ) -> StoreResult<(DesignRecord, DesignVersion)>;
+    /// A design of this clinic.
+    async fn design(&self, clinic: ClinicId, id: i64) -> StoreResult<DesignRecord>;
+    /// A client's designs.
+    async fn list_designs(&self, clinic: ClinicId, client: i64) -> StoreResult<Vec<DesignRecord>>;
+    /// One version of a design.
+    async fn design_version(&self, clinic: ClinicId, design: i64, version: i64) -> StoreResult<DesignVersion>;
+    /// All versions of a design, oldest first.
+    async fn list_versions(&self, clinic: ClinicId, design: i64) -> StoreResult<Vec<DesignVersion>>;
+    /// Saves `json` as the version after `base_version`; a [`crate::StoreError::Conflict`]
+    /// when someone saved after `base_version` (nothing is overwritten).
+    async fn save_version(
+        &self,
+        clinic: ClinicId,
+        design: i64,
+        base_version: i64,
+        json: &str,
+        note: &str,
+        user: i64,
+    ) -> StoreResult<DesignVersion>;
+
+    /// A consistent copy of the database in `path` (SQLite `VACUUM INTO`); PostgreSQL
+    /// says to use `pg_dump`.
+    async fn backup_to(&self, path: &std::path::Path) -> StoreResult<()>;
+}

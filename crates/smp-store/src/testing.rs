@@ -1,0 +1,73 @@
+//! The databases a test suite runs against: SQLite always, PostgreSQL when
+//! `SMP_TEST_POSTGRES_URL` names a server (a fresh database per call). With `CI=true`
+//! a missing PostgreSQL is a failure, never a skip.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::Store;
+
+/// A fresh database for one test.
+pub struct TestDb {
+    /// `sqlite` or `postgres`.
+    pub backend: &'static str,
+    /// Its URL (`sqlite:…` or `postgres://…`).
+    pub url: String,
+    /// A scratch directory (the SQLite file, photos).
+    pub dir: PathBuf,
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// A new empty scratch directory under the system temp dir.
+pub fn scratch_dir(tag: &str) -> PathBuf {
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    let dir = std::env::temp_dir().join(format!("smp-{tag}-{}-{n}-{}", std::process::id(), nanos % 1_000_000_000));
+    std::fs::create_dir_all(&dir).expect("create scratch dir");
+    dir
+}
+
+/// Fresh databases for every backend this machine can run.
+pub async fn test_databases(tag: &str) -> Vec<TestDb> {
+    let dir = scratch_dir(tag);
+    let mut dbs = vec![TestDb {
+        backend: "sqlite",
+        url: format!("sqlite:{}", dir.join("smp.db").display()),
+        dir,
+    }];
+    match std::env::var("SMP_TEST_POSTGRES_URL") {
+        Ok(base) if !base.is_empty() => {
+            let url = crate::postgres::fresh_database(&base, "smp_test")
+                .await
+                .unwrap_or_else(|e| panic!("SMP_TEST_POSTGRES_URL={base}: cannot create a test database: {e}"));
+            dbs.push(TestDb {
+                backend: "postgres",
+                url,
+                dir: scratch_dir(tag),
+            });
+        }
+        _ if std::env::var("CI").as_deref() == Ok("true") => {
+            panic!("CI=true but SMP_TEST_POSTGRES_URL is not set: .ci/run must start PostgreSQL (scripts/start-postgres.sh)")
+        }
+        _ => {
+            eprintln!("\n*** SKIPPING PostgreSQL for {tag}: SMP_TEST_POSTGRES_URL is not set (eval \"$(scripts/start-postgres.sh)\") ***\n")
+        }
+    }
+    dbs
+}
+
+/// Opens a test database.
+pub async fn open(db: &TestDb) -> Arc<dyn Store> {
+    crate::open_url(&db.url)
+        .await
+        .unwrap_or_else(|e| panic!("{}: open {}: {e}", db.backend, db.url))
+}

@@ -1,0 +1,238 @@
+//! One story against every backend (SQLite, and PostgreSQL when available): clinics,
+//! users, sessions, clients, photos, design versions with conflicts, tenant isolation.
+
+use smp_store::testing::{open, test_databases};
+use smp_store::*;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn store_story_on_every_backend() {
+    for db in test_databases("store-story").await {
+        let store = open(&db).await;
+        let b = db.backend;
+        assert_eq!(store.backend(), b);
+        assert_eq!(store.clinic_count().await.unwrap(), 0, "{b}");
+
+        let a = store.create_clinic("Alpha SMP").await.unwrap();
+        let z = store.create_clinic("Zeta Scalp").await.unwrap();
+        assert!(
+            matches!(store.create_clinic("Alpha SMP").await, Err(StoreError::Duplicate { .. })),
+            "{b}"
+        );
+        assert_eq!(store.clinic_by_name("Alpha SMP").await.unwrap().unwrap().id, a.id);
+
+        let owner = store.create_user(a.id, "Owner@Alpha.test", Role::Owner, "hash1").await.unwrap();
+        assert_eq!(owner.email, "owner@alpha.test");
+        let err = store.create_user(z.id, "owner@alpha.test", Role::Owner, "h").await.unwrap_err();
+        assert!(err.to_string().contains("already taken"), "{b}: {err}");
+        let zuser = store.create_user(z.id, "p@zeta.test", Role::Practitioner, "h").await.unwrap();
+        assert_eq!(store.user_by_email("OWNER@alpha.test").await.unwrap().unwrap().id, owner.id);
+        store.set_password(a.id, owner.id, "hash2", true).await.unwrap();
+        let u = store.user(a.id, owner.id).await.unwrap();
+        assert_eq!((u.password_hash.as_str(), u.must_change_password), ("hash2", true));
+        // Another clinic's user is "not found", and can't be changed through clinic A.
+        assert!(matches!(store.user(a.id, zuser.id).await, Err(StoreError::NotFound(_))), "{b}");
+        assert!(store.set_password(a.id, zuser.id, "x", false).await.is_err(), "{b}");
+
+        let s = AuthSession {
+            token_hash: "t1".into(),
+            user_id: owner.id,
+            clinic_id: a.id,
+            csrf_token: "c".into(),
+            second_factor_pending: true,
+            created_at: 100,
+            expires_at: 200,
+        };
+        store.create_session(&s).await.unwrap();
+        assert!(store.session("t1", 150).await.unwrap().unwrap().second_factor_pending);
+        store.complete_second_factor("t1").await.unwrap();
+        assert!(!store.session("t1", 150).await.unwrap().unwrap().second_factor_pending);
+        assert!(
+            store.session("t1", 250).await.unwrap().is_none(),
+            "{b}: expired session must not load"
+        );
+        store.delete_user_sessions(a.id, owner.id).await.unwrap();
+        assert!(store.session("t1", 150).await.unwrap().is_none());
+
+        let c1 = store
+            .create_client(
+                a.id,
+                &ClientFields {
+                    name: "Dan Smith".into(),
+                    email: "dan@x.test".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        store
+            .create_client(
+                a.id,
+                &ClientFields {
+                    name: "amy Jones".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let zc = store
+            .create_client(
+                z.id,
+                &ClientFields {
+                    name: "Dan Other".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert!(
+            store.create_client(a.id, &ClientFields::default()).await.is_err(),
+            "{b}: empty name"
+        );
+        let names: Vec<_> = store
+            .list_clients(a.id, "")
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|c| c.fields.name)
+            .collect();
+        assert_eq!(names, ["amy Jones", "Dan Smith"], "{b}");
+        assert_eq!(store.list_clients(a.id, "DAN").await.unwrap().len(), 1, "{b}: search is per clinic");
+        assert_eq!(
+            store.list_clients(a.id, "%").await.unwrap().len(),
+            2,
+            "{b}: wildcards are literal-free"
+        );
+        assert!(matches!(store.client(a.id, zc.id).await, Err(StoreError::NotFound(_))), "{b}");
+        let edited = ClientFields {
+            name: "Dan Smith".into(),
+            phone: "0123".into(),
+            ..Default::default()
+        };
+        assert_eq!(store.update_client(a.id, c1.id, &edited).await.unwrap().fields.phone, "0123");
+        assert!(store.update_client(z.id, c1.id, &edited).await.is_err(), "{b}: cross-clinic update");
+
+        let photo = NewPhoto {
+            client_id: c1.id,
+            view: "top".into(),
+            taken_on: "2026-11-01".into(),
+            sha256: "ab".repeat(32),
+            media_type: "image/png".into(),
+            width_px: 640,
+            height_px: 480,
+        };
+        let p = store.add_photo(a.id, &photo).await.unwrap();
+        assert!(
+            store.add_photo(z.id, &photo).await.is_err(),
+            "{b}: photo for another clinic's client"
+        );
+        assert!(
+            store
+                .add_photo(
+                    a.id,
+                    &NewPhoto {
+                        view: "side".into(),
+                        ..photo.clone()
+                    }
+                )
+                .await
+                .is_err()
+        );
+        assert_eq!(store.list_photos(a.id, c1.id).await.unwrap().len(), 1);
+        assert!(store.photo(z.id, p.id).await.is_err(), "{b}");
+
+        let (d, v1) = store
+            .create_design(a.id, c1.id, "First", Some(p.id), "{\"v\":1}", owner.id)
+            .await
+            .unwrap();
+        assert_eq!((d.latest_version, v1.version), (1, 1));
+        assert!(store.create_design(z.id, c1.id, "x", None, "{}", zuser.id).await.is_err(), "{b}");
+        let v2 = store
+            .save_version(a.id, d.id, 1, "{\"v\":2}", "lower hairline", owner.id)
+            .await
+            .unwrap();
+        assert_eq!(v2.version, 2);
+        // A second tab that also started from version 1: conflict, nothing overwritten.
+        let stale = store
+            .save_version(a.id, d.id, 1, "{\"v\":\"stale\"}", "", owner.id)
+            .await
+            .unwrap_err();
+        assert!(matches!(stale, StoreError::Conflict { latest_version: 2, .. }), "{b}: {stale}");
+        assert_eq!(store.design_version(a.id, d.id, 2).await.unwrap().json, "{\"v\":2}");
+        assert_eq!(store.list_versions(a.id, d.id).await.unwrap().len(), 2);
+        assert!(
+            store.save_version(z.id, d.id, 2, "{}", "", zuser.id).await.is_err(),
+            "{b}: cross-clinic save"
+        );
+        assert!(store.design(z.id, d.id).await.is_err());
+        assert!(store.list_versions(z.id, d.id).await.unwrap().is_empty(), "{b}");
+        assert_eq!(store.list_designs(a.id, c1.id).await.unwrap().len(), 1);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_saves_from_one_base_never_fork() {
+    for db in test_databases("store-race").await {
+        let store = open(&db).await;
+        let c = store.create_clinic("Race").await.unwrap();
+        let u = store.create_user(c.id, "r@race.test", Role::Owner, "h").await.unwrap();
+        let client = store
+            .create_client(
+                c.id,
+                &ClientFields {
+                    name: "R".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let (d, _) = store.create_design(c.id, client.id, "D", None, "{}", u.id).await.unwrap();
+        let tasks: Vec<_> = (0..8)
+            .map(|i| {
+                let store = store.clone();
+                tokio::spawn(async move { store.save_version(c.id, d.id, 1, &format!("{{\"tab\":{i}}}"), "", u.id).await })
+            })
+            .collect();
+        let mut ok = 0;
+        for t in tasks {
+            match t.await.unwrap() {
+                Ok(v) => {
+                    assert_eq!(v.version, 2);
+                    ok += 1
+                }
+                Err(StoreError::Conflict { .. }) => {}
+                Err(e) => panic!("{}: unexpected {e}", db.backend),
+            }
+        }
+        assert_eq!(ok, 1, "{}: exactly one of the racing saves wins", db.backend);
+        assert_eq!(store.list_versions(c.id, d.id).await.unwrap().len(), 2);
+    }
+}
+
+#[tokio::test]
+async fn migrations_are_idempotent_and_sqlite_backs_up() {
+    let dir = smp_store::testing::scratch_dir("store-backup");
+    let path = dir.join("smp.db");
+    let store = open_sqlite(&path).await.unwrap();
+    store.create_clinic("Keep").await.unwrap();
+    drop(store);
+    let store = open_sqlite(&path).await.unwrap();
+    assert_eq!(store.clinic_count().await.unwrap(), 1, "reopening must not re-run migrations");
+    let backup = dir.join("copy.db");
+    store.backup_to(&backup).await.unwrap();
+    assert!(store.backup_to(&backup).await.is_err(), "never overwrite an existing backup");
+    let copy = open_sqlite(&backup).await.unwrap();
+    assert!(copy.clinic_by_name("Keep").await.unwrap().is_some());
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn file_store_is_content_addressed() {
+    let dir = smp_store::testing::scratch_dir("files");
+    let files = FileStore::new(&dir);
+    let h = files.put(b"photo bytes").unwrap();
+    assert_eq!(h, smp_store::files::sha256_hex(b"photo bytes"));
+    assert_eq!(files.put(b"photo bytes").unwrap(), h);
+    assert_eq!(files.get(&h).unwrap(), b"photo bytes");
+    assert!(files.get("../../etc/passwd").is_err(), "hash names only");
+    let _ = std::fs::remove_dir_all(dir);
+}
