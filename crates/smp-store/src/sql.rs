@@ -365,6 +365,12 @@ macro_rules! sql_store {
                 one(rows.iter().map(photo_row).collect::<StoreResult<Vec<_>>>()?, "photo")
             }
 
+            async fn photo_by_hash(&self, clinic: ClinicId, sha256: &str) -> StoreResult<Option<Photo>> {
+                let sql = format!("SELECT {PHOTO_COLS} FROM photos WHERE clinic_id = $1 AND sha256 = $2 ORDER BY id LIMIT 1");
+                let row = sqlx::query(&sql).bind(clinic.0).bind(sha256).fetch_optional(&self.pool).await?;
+                row.as_ref().map(photo_row).transpose()
+            }
+
             async fn list_photos(&self, clinic: ClinicId, client: i64) -> StoreResult<Vec<Photo>> {
                 let sql = format!(
                     "SELECT {PHOTO_COLS} FROM photos WHERE clinic_id = $1 AND client_id = $2 ORDER BY view, taken_on, id"

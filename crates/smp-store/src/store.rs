@@ -58,6 +58,8 @@ pub trait Store: Send + Sync + 'static {
     async fn add_photo(&self, clinic: ClinicId, photo: &NewPhoto) -> StoreResult<Photo>;
     /// A photo of this clinic.
     async fn photo(&self, clinic: ClinicId, id: i64) -> StoreResult<Photo>;
+    /// This clinic's photo with this content hash, if it has one.
+    async fn photo_by_hash(&self, clinic: ClinicId, sha256: &str) -> StoreResult<Option<Photo>>;
     /// A client's photos by view, then date.
     async fn list_photos(&self, clinic: ClinicId, client: i64) -> StoreResult<Vec<Photo>>;
 

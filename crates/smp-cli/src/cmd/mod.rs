@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod backup;
 pub mod calibrate;
 pub mod color;
 pub mod design;
@@ -9,8 +10,11 @@ pub mod path;
 pub mod plan;
 pub mod preview;
 pub mod removal;
+pub mod serve;
+pub mod server;
 pub mod stubble;
 pub mod synth;
+pub mod user;
 
 use smp_dots::Selection;
 

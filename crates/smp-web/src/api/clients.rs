@@ -1,0 +1,58 @@
+//! Clients API.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+use smp_store::{Client, ClientFields};
+
+use crate::auth::{CurrentUser, Permission};
+use crate::error::AppResult;
+use crate::state::AppState;
+
+/// `?q=`
+#[derive(Deserialize)]
+pub struct Search {
+    #[serde(default)]
+    q: String,
+}
+
+/// A client as the caller's role may see it (front desk: no notes).
+fn visible(me: &CurrentUser, mut c: Client) -> Client {
+    if !me.can(Permission::ReadMedical) {
+        c.fields.notes.clear();
+    }
+    c
+}
+
+/// GET /api/v1/clients
+pub async fn list(State(state): State<AppState>, me: CurrentUser, Query(s): Query<Search>) -> AppResult<Json<Vec<Client>>> {
+    me.require(Permission::ReadContacts)?;
+    let list = state.store.list_clients(me.clinic_id(), &s.q).await?;
+    Ok(Json(list.into_iter().map(|c| visible(&me, c)).collect()))
+}
+
+/// POST /api/v1/clients
+pub async fn create(State(state): State<AppState>, me: CurrentUser, Json(mut f): Json<ClientFields>) -> AppResult<(StatusCode, Json<Client>)> {
+    me.require(Permission::EditContacts)?;
+    if !me.can(Permission::EditMedical) {
+        f.notes.clear();
+    }
+    let c = state.store.create_client(me.clinic_id(), &f).await?;
+    Ok((StatusCode::CREATED, Json(visible(&me, c))))
+}
+
+/// GET /api/v1/clients/{id}
+pub async fn get(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Json<Client>> {
+    me.require(Permission::ReadContacts)?;
+    Ok(Json(visible(&me, state.store.client(me.clinic_id(), id).await?)))
+}
+
+/// PUT /api/v1/clients/{id}
+pub async fn update(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Json(mut f): Json<ClientFields>) -> AppResult<Json<Client>> {
+    me.require(Permission::EditContacts)?;
+    if !me.can(Permission::EditMedical) {
+        f.notes = state.store.client(me.clinic_id(), id).await?.fields.notes;
+    }
+    Ok(Json(visible(&me, state.store.update_client(me.clinic_id(), id, &f).await?)))
+}

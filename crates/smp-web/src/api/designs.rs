@@ -1,0 +1,215 @@
+//! Designs API: versions (immutable, conflict on stale saves), live dots, calibration,
+//! previews and the plan.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use smp_design::{Design, Pattern};
+use smp_plan::clinical::{DEFAULT_RATE_PER_MIN, DEFAULT_SPACING_DAY};
+use smp_plan::{Plan, PlanOptions, PriceList, Quote, RateRange};
+use smp_render::state::PreviewState;
+use smp_store::{DesignRecord, DesignVersion};
+
+use crate::api::photos::decoded;
+use crate::auth::{CurrentUser, Permission};
+use crate::engine::{self, CalibrateRequest, DotsJson};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+fn internal(e: impl std::fmt::Display) -> AppError {
+    AppError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
+}
+
+/// Runs CPU work on the blocking pool.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> AppResult<T> + Send + 'static) -> AppResult<T> {
+    tokio::task::spawn_blocking(f).await.map_err(internal)?
+}
+
+/// A stored version of a design of the caller's clinic, parsed.
+pub async fn load_design(state: &AppState, me: &CurrentUser, id: i64, version: i64) -> AppResult<(Design, DesignVersion)> {
+    let v = state.store.design_version(me.clinic_id(), id, version).await?;
+    let design = Design::parse(&v.json).map_err(|e| internal(format!("stored design {id} v{version} no longer parses: {e}")))?;
+    Ok((design, v))
+}
+
+/// The plan and quote of a design (UK price list, default rate and spacing).
+pub async fn plan_of(design: Design) -> AppResult<(Plan, Quote)> {
+    blocking(move || {
+        let opts = PlanOptions { rate: RateRange::around(DEFAULT_RATE_PER_MIN).map_err(internal)?, spacing_days: DEFAULT_SPACING_DAY, start: None };
+        let imp = smp_dots::generate(&design);
+        let plan = Plan::new(&design, &imp, &opts).map_err(|e| AppError::field("design", e.to_string()))?;
+        let quote = PriceList::uk_default().quote(&plan);
+        Ok((plan, quote))
+    })
+    .await
+}
+
+/// A preview PNG of `design` in view `view_name`, its photo checked to be the clinic's.
+pub async fn render_preview(state: &AppState, me: &CurrentUser, design: Design, view_name: &str, state_name: &str, upto: u8, max_width_px: u32) -> AppResult<Vec<u8>> {
+    let preview_state: PreviewState = state_name.parse().map_err(|e: String| AppError::field("state", e))?;
+    let sel = engine::selection(&design, upto)?;
+    let view = engine::view(&design, view_name)?.clone();
+    let hash = engine::view_hash(&view)?.to_string();
+    // A hash alone is no key: the photo must be one of this clinic's.
+    if state.store.photo_by_hash(me.clinic_id(), &hash).await?.is_none() {
+        return Err(AppError::not_found("photo"));
+    }
+    let photo = decoded(state, &hash).await?;
+    let max_w = max_width_px.clamp(200, 4000);
+    blocking(move || {
+        let (small, fitted) = engine::fit(&photo, &view, max_w);
+        let imp = smp_dots::generate(&design);
+        engine::preview_png(&small, &design, &fitted, &imp, preview_state, sel)
+    })
+    .await
+}
+
+/// GET /api/v1/clients/{id}/designs
+pub async fn list(State(state): State<AppState>, me: CurrentUser, Path(client): Path<i64>) -> AppResult<Json<Vec<DesignRecord>>> {
+    me.require(Permission::ReadMedical)?;
+    state.store.client(me.clinic_id(), client).await?;
+    Ok(Json(state.store.list_designs(me.clinic_id(), client).await?))
+}
+
+/// Body of `POST /api/v1/clients/{id}/designs`: a template pattern or a whole design.
+#[derive(Deserialize)]
+pub struct NewDesign {
+    name: String,
+    #[serde(default)]
+    photo_id: Option<i64>,
+    #[serde(default)]
+    pattern: Option<String>,
+    #[serde(default)]
+    design: Option<serde_json::Value>,
+}
+
+/// A version with its design as JSON.
+#[derive(Serialize)]
+pub struct VersionJson {
+    design_id: i64,
+    version: i64,
+    note: String,
+    created_by: i64,
+    created_at: i64,
+    design: serde_json::Value,
+}
+
+impl VersionJson {
+    fn of(v: DesignVersion) -> AppResult<VersionJson> {
+        let design = serde_json::from_str(&v.json).map_err(internal)?;
+        Ok(VersionJson { design_id: v.design_id, version: v.version, note: v.note, created_by: v.created_by, created_at: v.created_at, design })
+    }
+}
+
+/// POST /api/v1/clients/{id}/designs
+pub async fn create(State(state): State<AppState>, me: CurrentUser, Path(client): Path<i64>, Json(b): Json<NewDesign>) -> AppResult<(StatusCode, Json<VersionJson>)> {
+    me.require(Permission::EditMedical)?;
+    let design = match (&b.pattern, &b.design) {
+        (Some(p), None) => p.parse::<Pattern>().and_then(|p| p.template()).map_err(|e| AppError::field("pattern", e))?,
+        (None, Some(d)) => engine::parse_design(d)?,
+        _ => return Err(AppError::field("pattern", "give either a template pattern (e.g. \"norwood-5\") or a whole design")),
+    };
+    let (_, v) = state.store.create_design(me.clinic_id(), client, &b.name, b.photo_id, &design.to_json(), me.user.id).await?;
+    Ok((StatusCode::CREATED, Json(VersionJson::of(v)?)))
+}
+
+/// GET /api/v1/designs/{id}
+pub async fn get(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Json<DesignRecord>> {
+    me.require(Permission::ReadMedical)?;
+    Ok(Json(state.store.design(me.clinic_id(), id).await?))
+}
+
+/// GET /api/v1/designs/{id}/versions
+pub async fn versions(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Json<Vec<VersionJson>>> {
+    me.require(Permission::ReadMedical)?;
+    state.store.design(me.clinic_id(), id).await?;
+    let list = state.store.list_versions(me.clinic_id(), id).await?;
+    Ok(Json(list.into_iter().map(VersionJson::of).collect::<AppResult<_>>()?))
+}
+
+/// GET /api/v1/designs/{id}/versions/{v}
+pub async fn version(State(state): State<AppState>, me: CurrentUser, Path((id, v)): Path<(i64, i64)>) -> AppResult<Json<VersionJson>> {
+    me.require(Permission::ReadMedical)?;
+    Ok(Json(VersionJson::of(state.store.design_version(me.clinic_id(), id, v).await?)?))
+}
+
+/// Body of a save.
+#[derive(Deserialize)]
+pub struct SaveBody {
+    base_version: i64,
+    design: serde_json::Value,
+    #[serde(default)]
+    note: String,
+}
+
+/// POST /api/v1/designs/{id}/versions: 201, or 409 when someone saved after `base_version`.
+pub async fn save(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Json(b): Json<SaveBody>) -> AppResult<(StatusCode, Json<VersionJson>)> {
+    me.require(Permission::EditMedical)?;
+    let design = engine::parse_design(&b.design)?;
+    if b.note.len() > 500 {
+        return Err(AppError::field("note", "the note is over 500 characters; shorten it"));
+    }
+    let v = state.store.save_version(me.clinic_id(), id, b.base_version, &design.to_json(), b.note.trim(), me.user.id).await?;
+    Ok((StatusCode::CREATED, Json(VersionJson::of(v)?)))
+}
+
+/// Body of `POST /api/v1/dots`.
+#[derive(Deserialize)]
+pub struct DotsBody {
+    design: serde_json::Value,
+    view: String,
+    #[serde(default)]
+    upto: u8,
+}
+
+/// POST /api/v1/dots: the (unsaved) design's dots in a view's pixels, and its lint.
+pub async fn dots(me: CurrentUser, Json(b): Json<DotsBody>) -> AppResult<Json<DotsJson>> {
+    me.require(Permission::ReadMedical)?;
+    Ok(Json(blocking(move || engine::dots(&engine::parse_design(&b.design)?, &b.view, b.upto)).await?))
+}
+
+/// POST /api/v1/calibrate: the design with the view calibrated on a photo.
+pub async fn calibrate(State(state): State<AppState>, me: CurrentUser, Json(req): Json<CalibrateRequest>) -> AppResult<Json<serde_json::Value>> {
+    me.require(Permission::EditMedical)?;
+    let photo = state.store.photo(me.clinic_id(), req.photo_id).await?;
+    let design = blocking(move || engine::calibrated(&req, &photo.sha256)).await?;
+    Ok(Json(serde_json::json!({ "design": engine::design_value(&design) })))
+}
+
+/// Body of `POST /api/v1/preview`.
+#[derive(Deserialize)]
+pub struct PreviewBody {
+    design: serde_json::Value,
+    view: String,
+    state: String,
+    #[serde(default)]
+    upto: u8,
+    #[serde(default = "default_width")]
+    max_width_px: u32,
+}
+
+fn default_width() -> u32 {
+    1400
+}
+
+/// POST /api/v1/preview: a PNG of the (unsaved) design on the view's photo.
+pub async fn preview(State(state): State<AppState>, me: CurrentUser, Json(b): Json<PreviewBody>) -> AppResult<Response> {
+    me.require(Permission::ReadMedical)?;
+    let design = engine::parse_design(&b.design)?;
+    let png = render_preview(&state, &me, design, &b.view, &b.state, b.upto, b.max_width_px).await?;
+    Ok(([(header::CONTENT_TYPE, "image/png")], png).into_response())
+}
+
+/// GET /api/v1/designs/{id}/plan: `smp plan --json` of the latest version.
+pub async fn plan(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Json<serde_json::Value>> {
+    me.require(Permission::ReadMedical)?;
+    let record = state.store.design(me.clinic_id(), id).await?;
+    let (design, _) = load_design(&state, &me, id, record.latest_version).await?;
+    let (plan, quote) = plan_of(design).await?;
+    let mut v = serde_json::to_value(&plan).map_err(internal)?;
+    v["cost"] = serde_json::to_value(&quote).map_err(internal)?;
+    v["version"] = record.latest_version.into();
+    Ok(Json(v))
+}

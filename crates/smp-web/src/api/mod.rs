@@ -1,0 +1,57 @@
+//! The JSON API under `/api/v1`: everything the pages do. Errors are
+//! `{"error": message, "field": name?, "status": code}`.
+
+pub mod clients;
+pub mod designs;
+pub mod openapi;
+pub mod photos;
+
+use axum::Json;
+use axum::Router;
+use axum::routing::{get, post};
+use serde_json::json;
+
+use crate::auth::{CurrentUser, allows, permission::Permission};
+use crate::state::AppState;
+
+/// GET /api/v1/me: the user, clinic, role permissions and the CSRF token to send as
+/// `X-CSRF-Token` on every POST/PUT.
+pub async fn me(me: CurrentUser) -> Json<serde_json::Value> {
+    let perms: Vec<&str> = Permission::ALL
+        .iter()
+        .filter(|p| allows(me.user.role, **p))
+        .map(|p| match p {
+            Permission::ReadContacts => "read-contacts",
+            Permission::EditContacts => "edit-contacts",
+            Permission::ReadMedical => "read-medical",
+            Permission::EditMedical => "edit-medical",
+            Permission::ManageClinic => "manage-clinic",
+        })
+        .collect();
+    Json(json!({
+        "user": me.user,
+        "clinic": me.clinic,
+        "permissions": perms,
+        "csrf_token": me.session.csrf_token,
+    }))
+}
+
+/// The `/api/v1` routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/me", get(me))
+        .route("/openapi.json", get(openapi::document))
+        .route("/clients", get(clients::list).post(clients::create))
+        .route("/clients/{id}", get(clients::get).put(clients::update))
+        .route("/clients/{id}/photos", get(photos::list).post(photos::upload))
+        .route("/clients/{id}/designs", get(designs::list).post(designs::create))
+        .route("/photos/{id}", get(photos::get))
+        .route("/photos/{id}/image", get(photos::image))
+        .route("/designs/{id}", get(designs::get))
+        .route("/designs/{id}/versions", get(designs::versions).post(designs::save))
+        .route("/designs/{id}/versions/{v}", get(designs::version))
+        .route("/designs/{id}/plan", get(designs::plan))
+        .route("/dots", post(designs::dots))
+        .route("/calibrate", post(designs::calibrate))
+        .route("/preview", post(designs::preview))
+}

@@ -1,0 +1,116 @@
+//! Photo upload (limits and EXIF orientation as in the preview stage, stored by content
+//! hash), listing and download.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use image::RgbImage;
+use smp_render::photo::{PhotoLimits, decode_photo};
+use smp_store::{NewPhoto, Photo};
+
+use crate::auth::{CurrentUser, Permission};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+fn media_type(bytes: &[u8]) -> Option<&'static str> {
+    match bytes {
+        [0xFF, 0xD8, 0xFF, ..] => Some("image/jpeg"),
+        [0x89, b'P', b'N', b'G', ..] => Some("image/png"),
+        [b'R', b'I', b'F', b'F', _, _, _, _, b'W', b'E', b'B', b'P', ..] => Some("image/webp"),
+        _ => None,
+    }
+}
+
+/// Reads the multipart upload (`view`, `taken_on`, `file`), checks and stores it.
+pub async fn store_upload(state: &AppState, me: &CurrentUser, client: i64, mut mp: Multipart) -> AppResult<Photo> {
+    me.require(Permission::EditMedical)?;
+    state.store.client(me.clinic_id(), client).await?;
+    let (mut view, mut taken_on, mut bytes) = (String::from("top"), crate::pages::today(), None);
+    let bad = |e: axum::extract::multipart::MultipartError| {
+        AppError::new(e.status(), format!("the upload was cut off or malformed ({}); try again", e.body_text()))
+    };
+    while let Some(field) = mp.next_field().await.map_err(bad)? {
+        match field.name().unwrap_or("") {
+            "view" => view = field.text().await.map_err(bad)?.trim().to_string(),
+            "taken_on" => taken_on = field.text().await.map_err(bad)?.trim().to_string(),
+            "file" => bytes = Some(field.bytes().await.map_err(bad)?),
+            _ => {}
+        }
+    }
+    let bytes = bytes.filter(|b| !b.is_empty()).ok_or_else(|| AppError::field("file", "no photo file in the upload; choose a JPEG, PNG or WebP"))?;
+    smp_plan::CivilDate::parse(&taken_on).map_err(|e| AppError::field("taken_on", e.to_string()))?;
+    let kind = media_type(&bytes).ok_or_else(|| {
+        AppError::field("file", "the file is not a JPEG, PNG or WebP photo (HEIC: export as JPEG on the phone or with `heif-convert`)")
+    })?;
+    let data = bytes.clone();
+    let img: RgbImage = tokio::task::spawn_blocking(move || decode_photo(&data, PhotoLimits::default()))
+        .await
+        .map_err(|e| AppError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?
+        .map_err(|e| AppError::field("file", e.to_string()))?;
+    let hash = state.files.put(&bytes)?;
+    let photo = NewPhoto {
+        client_id: client,
+        view,
+        taken_on,
+        sha256: hash.clone(),
+        media_type: kind.into(),
+        width_px: i64::from(img.width()),
+        height_px: i64::from(img.height()),
+    };
+    let stored = state.store.add_photo(me.clinic_id(), &photo).await?;
+    state.cache_photo(&hash, Arc::new(img));
+    Ok(stored)
+}
+
+/// POST /api/v1/clients/{id}/photos (multipart)
+pub async fn upload(State(state): State<AppState>, me: CurrentUser, Path(client): Path<i64>, mp: Multipart) -> AppResult<(StatusCode, Json<Photo>)> {
+    Ok((StatusCode::CREATED, Json(store_upload(&state, &me, client, mp).await?)))
+}
+
+/// GET /api/v1/clients/{id}/photos
+pub async fn list(State(state): State<AppState>, me: CurrentUser, Path(client): Path<i64>) -> AppResult<Json<Vec<Photo>>> {
+    me.require(Permission::ReadMedical)?;
+    state.store.client(me.clinic_id(), client).await?;
+    Ok(Json(state.store.list_photos(me.clinic_id(), client).await?))
+}
+
+/// GET /api/v1/photos/{id}
+pub async fn get(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Json<Photo>> {
+    me.require(Permission::ReadMedical)?;
+    Ok(Json(state.store.photo(me.clinic_id(), id).await?))
+}
+
+/// GET /photos/{id}/image and /api/v1/photos/{id}/image: the stored file.
+pub async fn image(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Response> {
+    me.require(Permission::ReadMedical)?;
+    let photo = state.store.photo(me.clinic_id(), id).await?;
+    let files = state.files.clone();
+    let hash = photo.sha256.clone();
+    let bytes = tokio::task::spawn_blocking(move || files.get(&hash))
+        .await
+        .map_err(|e| AppError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))??;
+    // The browser must apply EXIF orientation like the server does (CSS default
+    // `image-orientation: from-image`), so pixel coordinates agree.
+    Ok(([(header::CONTENT_TYPE, photo.media_type), (header::CACHE_CONTROL, "private, max-age=86400".into())], bytes).into_response())
+}
+
+/// The decoded photo with this content hash (cached).
+pub async fn decoded(state: &AppState, hash: &str) -> AppResult<Arc<RgbImage>> {
+    if let Some(img) = state.cached_photo(hash) {
+        return Ok(img);
+    }
+    let files = state.files.clone();
+    let h = hash.to_string();
+    let img = tokio::task::spawn_blocking(move || -> AppResult<RgbImage> {
+        let bytes = files.get(&h)?;
+        decode_photo(&bytes, PhotoLimits::default()).map_err(|e| AppError::field("photo", e.to_string()))
+    })
+    .await
+    .map_err(|e| AppError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))??;
+    let img = Arc::new(img);
+    state.cache_photo(hash, img.clone());
+    Ok(img)
+}

@@ -1,0 +1,191 @@
+//! The libraries' work for the web: parse a design sent by the editor, its dots in a
+//! view's pixels, calibration, previews and the plan. CPU-bound; handlers run these on
+//! the blocking pool.
+
+use std::sync::Arc;
+
+use image::RgbImage;
+use serde::Serialize;
+use smp_color::pigments::PigmentLibrary;
+use smp_design::{Design, DesignDraft, MmToPx, PointMm, View};
+use smp_dots::{Impressions, Selection};
+use smp_render::state::PreviewState;
+use smp_render::view::{Calibration, calibrate, preset_rotation_deg, project};
+
+use crate::error::{AppError, AppResult};
+
+/// Prefix of a view's `file` in app-stored designs: the photo's content hash.
+pub const HASH_PREFIX: &str = "sha256:";
+
+/// A design from the editor's JSON (field-path errors as 422).
+pub fn parse_design(value: &serde_json::Value) -> AppResult<Design> {
+    Ok(Design::parse(&value.to_string())?)
+}
+
+/// The design as the JSON object the editor edits.
+pub fn design_value(design: &Design) -> serde_json::Value {
+    serde_json::from_str(&design.to_json()).expect("a design serialises to JSON")
+}
+
+/// `upto` from the editor: 0 = all sessions, N = sessions 1..=N.
+pub fn selection(design: &Design, upto: u8) -> AppResult<Selection> {
+    let n = design.sessions().cumulative.len();
+    match upto {
+        0 => Ok(Selection::All),
+        u if usize::from(u) <= n => Ok(Selection::Upto(u)),
+        u => Err(AppError::field("upto", format!("upto {u} is out of range: the design has sessions 1 to {n}"))),
+    }
+}
+
+/// A lint warning for the editor.
+#[derive(Debug, Serialize)]
+pub struct LintJson {
+    /// Stable code.
+    pub code: &'static str,
+    /// Field path.
+    pub path: String,
+    /// What looks wrong and what to do.
+    pub message: String,
+}
+
+/// The answer of `POST /api/v1/dots`.
+#[derive(Debug, Serialize)]
+pub struct DotsJson {
+    /// Impressions selected.
+    pub count: usize,
+    /// Impressions of the whole design.
+    pub total: usize,
+    /// Selected impressions per session.
+    pub per_session: Vec<usize>,
+    /// Photo pixel positions, flat `[x0, y0, x1, y1, …]` (0.1 px), in the view.
+    pub px: Vec<f32>,
+    /// Drawn diameter of each dot, px (foreshortening included).
+    pub d_px: Vec<f32>,
+    /// Lint warnings of the design.
+    pub lint: Vec<LintJson>,
+}
+
+/// The view called `name` (422 naming the views there are).
+pub fn view<'a>(design: &'a Design, name: &str) -> AppResult<&'a View> {
+    design.view(name).ok_or_else(|| {
+        let names: Vec<_> = design.views().iter().map(|v| v.name.as_str()).collect();
+        AppError::field(
+            "view",
+            format!("the design has no view '{name}' (it has: {}); calibrate the photo first", if names.is_empty() { "none".into() } else { names.join(", ") }),
+        )
+    })
+}
+
+/// Dots of a design in a view's pixels.
+pub fn dots(design: &Design, view_name: &str, upto: u8) -> AppResult<DotsJson> {
+    let sel = selection(design, upto)?;
+    let v = view(design, view_name)?;
+    let imp = smp_dots::generate(design);
+    let ppm = v.mm_to_px.px_per_mm();
+    let (mut px, mut d_px) = (Vec::new(), Vec::new());
+    let mut per_session = vec![0; design.sessions().cumulative.len()];
+    for i in imp.select(sel) {
+        per_session[usize::from(i.session) - 1] += 1;
+        if let Some(p) = project(v, i.pos()) {
+            px.push((p.x * 10.0).round() as f32 / 10.0);
+            px.push((p.y * 10.0).round() as f32 / 10.0);
+            d_px.push((i.diameter_mm * ppm * p.foreshorten.sqrt() * 100.0).round() as f32 / 100.0);
+        }
+    }
+    let lint = smp_design::lint::lint(design)
+        .into_iter()
+        .map(|w| LintJson { code: w.code, path: w.path, message: format!("{} {}", w.message, w.hint) })
+        .collect();
+    Ok(DotsJson { count: per_session.iter().sum(), total: imp.dots.len(), per_session, px, d_px, lint })
+}
+
+/// The calibration the editor's three clicks make.
+#[derive(Debug, serde::Deserialize)]
+pub struct CalibrateRequest {
+    /// The design being edited.
+    pub design: serde_json::Value,
+    /// View name (`top`, `front`, …).
+    pub view: String,
+    /// The photo.
+    pub photo_id: i64,
+    /// First end of the known distance, px.
+    pub p1_px: [f64; 2],
+    /// Second end, px.
+    pub p2_px: [f64; 2],
+    /// Distance between them, mm.
+    pub distance_mm: f64,
+    /// Where the glabella (or `ref_mm`) is in the photo, px.
+    pub ref_px: [f64; 2],
+    /// The design point at `ref_px`, mm; the design's glabella landmark by default.
+    #[serde(default)]
+    pub ref_mm: Option<[f64; 2]>,
+}
+
+/// The design with the calibrated view of photo `sha256` put in (replacing one of the
+/// same name).
+pub fn calibrated(req: &CalibrateRequest, sha256: &str) -> AppResult<Design> {
+    let design = parse_design(&req.design)?;
+    let ref_mm = match (req.ref_mm, design.glabella()) {
+        (Some([x, y]), _) => PointMm::new(x, y),
+        (None, Some(g)) => g,
+        (None, None) => PointMm::new(0.0, 0.0),
+    };
+    let map: MmToPx = calibrate(&Calibration {
+        p1_px: (req.p1_px[0], req.p1_px[1]),
+        p2_px: (req.p2_px[0], req.p2_px[1]),
+        distance_mm: req.distance_mm,
+        ref_px: (req.ref_px[0], req.ref_px[1]),
+        ref_mm,
+        rotation_deg: preset_rotation_deg(&req.view),
+    })
+    .map_err(|e| AppError::field("distance_mm", e.to_string()))?;
+    let mut draft: DesignDraft = design.to_draft();
+    draft.views.retain(|v| v.name != req.view);
+    draft.views.push(View { name: req.view.clone(), file: format!("{HASH_PREFIX}{sha256}"), mm_to_px: map, head: None, mask: None });
+    Ok(Design::from_draft(draft)?)
+}
+
+/// The content hash a view's photo is stored under.
+pub fn view_hash(v: &View) -> AppResult<&str> {
+    v.file.strip_prefix(HASH_PREFIX).ok_or_else(|| {
+        AppError::field("view.file", format!("view '{}' points at file '{}', not at an uploaded photo; calibrate it in the editor", v.name, v.file))
+    })
+}
+
+/// `photo` shrunk to at most `max_width_px` wide, with the view scaled to match.
+pub fn fit(photo: &Arc<RgbImage>, v: &View, max_width_px: u32) -> (Arc<RgbImage>, View) {
+    if photo.width() <= max_width_px {
+        return (photo.clone(), v.clone());
+    }
+    let k = f64::from(max_width_px) / f64::from(photo.width());
+    let h = ((f64::from(photo.height()) * k).round() as u32).max(1);
+    let small = image::imageops::resize(photo.as_ref(), max_width_px, h, image::imageops::FilterType::Triangle);
+    let mut view = v.clone();
+    view.mm_to_px = MmToPx(v.mm_to_px.0.map(|x| x * k));
+    if let Some(head) = &mut view.head {
+        head.center_px = head.center_px.map(|x| x * k);
+        head.radii_px = head.radii_px.map(|x| x * k);
+    }
+    if let Some(mask) = &mut view.mask {
+        for e in &mut mask.edits {
+            for p in &mut e.polygon_px {
+                *p = p.map(|x| x * k);
+            }
+        }
+    }
+    (Arc::new(small), view)
+}
+
+/// The preview PNG of a design on a (fitted) photo.
+pub fn preview_png(photo: &RgbImage, design: &Design, v: &View, imp: &Impressions, state: PreviewState, sel: Selection) -> AppResult<Vec<u8>> {
+    let img = smp_render::preview::preview(photo, design, v, imp, state, sel, &PigmentLibrary::builtin())
+        .map_err(|e| AppError::field("regions.pigment", e.to_string()))?;
+    let mut out = Vec::new();
+    let enc = image::codecs::png::PngEncoder::new_with_quality(
+        &mut out,
+        image::codecs::png::CompressionType::Fast,
+        image::codecs::png::FilterType::Sub,
+    );
+    img.write_with_encoder(enc).map_err(|e| AppError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    Ok(out)
+}

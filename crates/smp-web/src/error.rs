@@ -1,0 +1,102 @@
+//! One error type for pages and API: a status, a message that says what to fix, and
+//! the field it is about. API routes answer JSON; pages answer a small HTML page.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use serde::Serialize;
+use smp_store::StoreError;
+
+/// An error answered to the browser or API client.
+#[derive(Debug)]
+pub struct AppError {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// What went wrong and how to fix it.
+    pub message: String,
+    /// The input field it is about, when one is.
+    pub field: Option<String>,
+    /// Answer as HTML (pages) instead of JSON (API).
+    pub html: bool,
+}
+
+/// The JSON body of an API error.
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<&'a str>,
+    status: u16,
+}
+
+impl AppError {
+    /// An error with a status and message.
+    pub fn new(status: StatusCode, message: impl Into<String>) -> AppError {
+        AppError { status, message: message.into(), field: None, html: false }
+    }
+    /// 400/422 about one input field.
+    pub fn field(field: &str, message: impl Into<String>) -> AppError {
+        AppError { status: StatusCode::UNPROCESSABLE_ENTITY, message: message.into(), field: Some(field.into()), html: false }
+    }
+    /// 404 (also what another clinic's record gives, so ids reveal nothing).
+    pub fn not_found(what: &str) -> AppError {
+        AppError::new(StatusCode::NOT_FOUND, format!("{what} not found"))
+    }
+    /// 403 for a role without the permission.
+    pub fn forbidden(what: &str) -> AppError {
+        AppError::new(StatusCode::FORBIDDEN, format!("your role may not {what}; ask the clinic owner"))
+    }
+    /// The same error, answered as an HTML page.
+    pub fn as_html(mut self) -> AppError {
+        self.html = true;
+        self
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> AppError {
+        let status = match &e {
+            StoreError::NotFound(_) => StatusCode::NOT_FOUND,
+            StoreError::Duplicate { .. } => StatusCode::CONFLICT,
+            StoreError::Conflict { .. } => StatusCode::CONFLICT,
+            StoreError::BadInput(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            StoreError::Unsupported(_) => StatusCode::NOT_IMPLEMENTED,
+            StoreError::Database(_) | StoreError::Io { .. } => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        let field = match &e {
+            StoreError::Duplicate { field, .. } => Some(field.to_string()),
+            StoreError::Conflict { .. } => Some("base_version".into()),
+            _ => None,
+        };
+        if status == StatusCode::INTERNAL_SERVER_ERROR {
+            eprintln!("store error: {e}");
+        }
+        AppError { status, message: e.to_string(), field, html: false }
+    }
+}
+
+impl From<smp_design::DesignError> for AppError {
+    fn from(e: smp_design::DesignError) -> AppError {
+        let field = e.errors.first().map(|f| f.path.clone());
+        AppError { status: StatusCode::UNPROCESSABLE_ENTITY, message: e.to_string(), field, html: false }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if self.html {
+            let body = format!(
+                "<!doctype html><html lang=en><head><meta charset=utf-8><meta name=viewport content='width=device-width'><title>{status}</title><link rel=stylesheet href=/static/app.css></head><body><main class=narrow><h1>{status}</h1><p class=error>{msg}</p><p><a href=/clients>Back to clients</a></p></main></body></html>",
+                status = self.status,
+                msg = crate::pages::escape(&self.message)
+            );
+            (self.status, Html(body)).into_response()
+        } else {
+            let body = ErrorBody { error: &self.message, field: self.field.as_deref(), status: self.status.as_u16() };
+            (self.status, Json(body)).into_response()
+        }
+    }
+}
+
+/// Result of a handler.
+pub type AppResult<T> = Result<T, AppError>;

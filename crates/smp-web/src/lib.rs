@@ -1,0 +1,67 @@
+//! SMP Studio's clinic web app: server-rendered pages, the JSON API under `/api/v1`,
+//! login with roles, and every query scoped to the user's clinic.
+
+pub mod api;
+pub mod auth;
+pub mod demo;
+pub mod engine;
+pub mod error;
+pub mod pages;
+pub mod state;
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::{get, post};
+
+pub use state::{AppConfig, AppState};
+
+/// Static files served from the binary (no CDN, no build step).
+async fn static_file(axum::extract::Path(name): axum::extract::Path<String>) -> axum::response::Response {
+    let (body, kind) = match name.as_str() {
+        "app.css" => (include_str!("../static/app.css"), "text/css; charset=utf-8"),
+        "editor.js" => (include_str!("../static/editor.js"), "text/javascript; charset=utf-8"),
+        _ => return error::AppError::not_found("file").into_response(),
+    };
+    ([(header::CONTENT_TYPE, kind), (header::CACHE_CONTROL, "no-cache")], body).into_response()
+}
+
+/// The whole app.
+pub fn router(state: AppState) -> Router {
+    let upload_limit = state.config.max_upload_bytes + (1 << 20);
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/clients") }))
+        .route("/login", get(pages::login::show).post(pages::login::submit))
+        .route("/login/totp", post(pages::login::submit_totp))
+        .route("/logout", post(pages::login::logout))
+        .route("/account", get(pages::account::show))
+        .route("/account/password", post(pages::account::change_password))
+        .route("/account/totp", post(pages::account::set_totp))
+        .route("/users", get(pages::users::list).post(pages::users::add))
+        .route("/users/{id}/reset", post(pages::users::reset))
+        .route("/clients", get(pages::clients::list).post(pages::clients::create))
+        .route("/clients/{id}", get(pages::clients::show).post(pages::clients::update))
+        .route("/clients/{id}/photos", post(pages::clients::upload))
+        .route("/clients/{id}/designs", post(pages::designs::create))
+        .route("/photos/{id}/image", get(api::photos::image))
+        .route("/designs/{id}/edit", get(pages::designs::editor))
+        .route("/designs/{id}/versions", get(pages::designs::versions))
+        .route("/designs/{id}/versions/{v}/preview.png", get(pages::designs::version_preview))
+        .route("/designs/{id}/restore", post(pages::designs::restore))
+        .route("/designs/{id}/compare", get(pages::designs::compare))
+        .route("/designs/{id}/plan", get(pages::designs::plan))
+        .route("/static/{name}", get(static_file))
+        .route("/healthz", get(|| async { "ok" }))
+        .nest("/api/v1", api::routes())
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::csrf::guard))
+        .layer(DefaultBodyLimit::max(upload_limit))
+        .with_state(state)
+}
+
+/// Serves the app on a bound listener until the process ends.
+pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>()).await
+}

@@ -1,0 +1,127 @@
+//! Clients list with search, a client's page (details, photos by view and date,
+//! designs), and the forms behind them.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use smp_design::Pattern;
+use smp_store::{Client, ClientFields, DesignRecord, PHOTO_VIEWS, Photo};
+
+use crate::api::photos::store_upload;
+use crate::auth::{CurrentUser, Permission};
+use crate::error::AppResult;
+use crate::pages::{Nav, today};
+use crate::state::AppState;
+
+/// The clients list.
+#[derive(Template, WebTemplate)]
+#[template(path = "clients.html")]
+pub struct ClientsPage {
+    nav: Nav,
+    q: String,
+    clients: Vec<Client>,
+}
+
+/// `?q=` search.
+#[derive(Deserialize)]
+pub struct Search {
+    #[serde(default)]
+    q: String,
+}
+
+/// GET /clients
+pub async fn list(State(state): State<AppState>, me: CurrentUser, Query(s): Query<Search>) -> AppResult<ClientsPage> {
+    me.require(Permission::ReadContacts).map_err(|e| e.as_html())?;
+    let clients = state.store.list_clients(me.clinic_id(), &s.q).await.map_err(|e| crate::error::AppError::from(e).as_html())?;
+    Ok(ClientsPage { nav: Nav::of(&me), q: s.q, clients })
+}
+
+/// The contact form (with CSRF field, checked by the guard).
+#[derive(Deserialize)]
+pub struct ClientForm {
+    name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    phone: String,
+    notes: Option<String>,
+}
+
+/// POST /clients
+pub async fn create(State(state): State<AppState>, me: CurrentUser, Form(f): Form<ClientForm>) -> AppResult<Redirect> {
+    me.require(Permission::EditContacts).map_err(|e| e.as_html())?;
+    let fields = ClientFields { name: f.name, email: f.email, phone: f.phone, notes: String::new() };
+    let c = state.store.create_client(me.clinic_id(), &fields).await.map_err(|e| crate::error::AppError::from(e).as_html())?;
+    Ok(Redirect::to(&format!("/clients/{}", c.id)))
+}
+
+/// POST /clients/{id}
+pub async fn update(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Form(f): Form<ClientForm>) -> AppResult<Redirect> {
+    me.require(Permission::EditContacts).map_err(|e| e.as_html())?;
+    let html = |e: smp_store::StoreError| crate::error::AppError::from(e).as_html();
+    let old = state.store.client(me.clinic_id(), id).await.map_err(html)?;
+    // Front desk never sees notes, so its form can't carry them: keep the stored ones.
+    let notes = match f.notes {
+        Some(n) if me.can(Permission::EditMedical) => n,
+        _ => old.fields.notes,
+    };
+    let fields = ClientFields { name: f.name, email: f.email, phone: f.phone, notes };
+    state.store.update_client(me.clinic_id(), id, &fields).await.map_err(html)?;
+    Ok(Redirect::to(&format!("/clients/{id}")))
+}
+
+/// A client's page.
+#[derive(Template, WebTemplate)]
+#[template(path = "client.html")]
+pub struct ClientPage {
+    nav: Nav,
+    client: Client,
+    medical: bool,
+    can_edit: bool,
+    photo_views: Vec<(&'static str, Vec<Photo>)>,
+    views: [&'static str; 6],
+    today: String,
+    designs: Vec<DesignRecord>,
+    patterns: Vec<String>,
+    photo_options: Vec<(i64, String)>,
+}
+
+/// GET /clients/{id}
+pub async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<ClientPage> {
+    me.require(Permission::ReadContacts).map_err(|e| e.as_html())?;
+    let html = |e: smp_store::StoreError| crate::error::AppError::from(e).as_html();
+    let clinic = me.clinic_id();
+    let mut client = state.store.client(clinic, id).await.map_err(html)?;
+    let medical = me.can(Permission::ReadMedical);
+    let (photos, designs) = if medical {
+        (state.store.list_photos(clinic, id).await.map_err(html)?, state.store.list_designs(clinic, id).await.map_err(html)?)
+    } else {
+        client.fields.notes.clear();
+        (Vec::new(), Vec::new())
+    };
+    let photo_options = photos.iter().rev().map(|p| (p.id, format!("{} · {}", p.view, p.taken_on))).collect();
+    let photo_views = PHOTO_VIEWS.iter().map(|v| (*v, photos.iter().filter(|p| p.view == *v).cloned().collect())).collect();
+    Ok(ClientPage {
+        nav: Nav::of(&me),
+        client,
+        medical,
+        can_edit: me.can(Permission::EditMedical),
+        photo_views,
+        views: PHOTO_VIEWS,
+        today: today(),
+        designs,
+        patterns: Pattern::templates().iter().map(|p| p.to_string()).collect(),
+        photo_options,
+    })
+}
+
+/// POST /clients/{id}/photos (multipart form)
+pub async fn upload(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, multipart: Multipart) -> Response {
+    match store_upload(&state, &me, id, multipart).await {
+        Ok(_) => Redirect::to(&format!("/clients/{id}")).into_response(),
+        Err(e) => e.as_html().into_response(),
+    }
+}

@@ -1,0 +1,167 @@
+//! Log in (with throttling and the optional TOTP step) and log out.
+
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use smp_store::{AuthSession, now_unix};
+
+use crate::auth::csrf::LOGIN_CSRF_COOKIE;
+use crate::auth::password::verify_password;
+use crate::auth::{SESSION_COOKIE, cookie, set_cookie, token, totp};
+use crate::pages::safe_next;
+use crate::state::AppState;
+
+/// The login page.
+#[derive(Template, WebTemplate)]
+#[template(path = "login.html")]
+pub struct LoginPage {
+    csrf: String,
+    next: String,
+    error: String,
+    totp: bool,
+}
+
+/// `?next=` of the login page.
+#[derive(Deserialize)]
+pub struct NextQuery {
+    #[serde(default)]
+    next: String,
+}
+
+fn login_page(headers: &HeaderMap, state: &AppState, next: &str, error: &str, totp: bool, status: axum::http::StatusCode) -> Response {
+    let csrf = cookie(headers, LOGIN_CSRF_COOKIE).filter(|c| c.len() == 32).unwrap_or_else(|| token::random_hex(16));
+    let page = LoginPage { csrf: csrf.clone(), next: safe_next(next).to_string(), error: error.to_string(), totp };
+    (status, [(header::SET_COOKIE, set_cookie(state, LOGIN_CSRF_COOKIE, &csrf, 3600))], page).into_response()
+}
+
+/// GET /login
+pub async fn show(State(state): State<AppState>, headers: HeaderMap, Query(q): Query<NextQuery>) -> Response {
+    login_page(&headers, &state, &q.next, "", false, axum::http::StatusCode::OK)
+}
+
+/// The login form.
+#[derive(Deserialize)]
+pub struct LoginForm {
+    email: String,
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// The client address used for throttling.
+fn client_addr(state: &AppState, headers: &HeaderMap, peer: SocketAddr) -> String {
+    if state.config.trust_forwarded_for
+        && let Some(first) = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()).and_then(|v| v.split(',').next())
+    {
+        return first.trim().to_string();
+    }
+    peer.ip().to_string()
+}
+
+/// POST /login
+pub async fn submit(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(f): Form<LoginForm>,
+) -> Response {
+    let email = f.email.trim().to_lowercase();
+    let addr = client_addr(&state, &headers, peer);
+    let keys = [email.as_str(), addr.as_str()];
+    let now = Instant::now();
+    if let Err(wait) = state.throttle.check(&keys, now) {
+        let minutes = wait.as_secs().div_ceil(60);
+        let msg = format!("Too many failed logins. Try again in {minutes} minute(s), or ask the clinic owner to reset your password.");
+        return login_page(&headers, &state, &f.next, &msg, false, axum::http::StatusCode::TOO_MANY_REQUESTS);
+    }
+    let user = state.store.user_by_email(&email).await.ok().flatten();
+    // Verify against a dummy hash when the user is unknown, so timing doesn't tell which e-mails exist.
+    let ok = match &user {
+        Some(u) => verify_password(&f.password, &u.password_hash),
+        None => {
+            verify_password(&f.password, dummy_hash());
+            false
+        }
+    };
+    let Some(user) = user.filter(|_| ok) else {
+        state.throttle.fail(&keys, now);
+        return login_page(&headers, &state, &f.next, "Wrong e-mail or password.", false, axum::http::StatusCode::UNAUTHORIZED);
+    };
+    state.throttle.succeed(&email);
+    let raw = token::random_hex(32);
+    let created = now_unix();
+    let session = AuthSession {
+        token_hash: token::token_hash(&raw),
+        user_id: user.id,
+        clinic_id: user.clinic_id,
+        csrf_token: token::random_hex(16),
+        second_factor_pending: user.totp_secret.is_some(),
+        created_at: created,
+        expires_at: created + state.config.session_hours * 3600,
+    };
+    if let Err(e) = state.store.create_session(&session).await {
+        return crate::error::AppError::from(e).as_html().into_response();
+    }
+    let cookie = set_cookie(&state, SESSION_COOKIE, &raw, state.config.session_hours * 3600);
+    if session.second_factor_pending {
+        let mut resp = login_page(&headers, &state, &f.next, "", true, axum::http::StatusCode::OK);
+        resp.headers_mut().append(header::SET_COOKIE, cookie.parse().expect("cookie header"));
+        return resp;
+    }
+    ([(header::SET_COOKIE, cookie)], Redirect::to(safe_next(&f.next))).into_response()
+}
+
+/// An argon2 hash of a random password, verified against when the e-mail is unknown.
+fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| crate::auth::password::hash_password(&token::random_hex(16)).expect("argon2 hashes"))
+}
+
+/// The TOTP form.
+#[derive(Deserialize)]
+pub struct TotpForm {
+    code: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// POST /login/totp
+pub async fn submit_totp(State(state): State<AppState>, headers: HeaderMap, Form(f): Form<TotpForm>) -> Response {
+    let Some(raw) = cookie(&headers, SESSION_COOKIE) else { return Redirect::to("/login").into_response() };
+    let hash = token::token_hash(&raw);
+    let Some(session) = state.store.session(&hash, now_unix()).await.ok().flatten() else {
+        return Redirect::to("/login").into_response();
+    };
+    let user = state.store.user(session.clinic_id, session.user_id).await.ok();
+    let key = format!("totp:{}", session.user_id);
+    if let Err(wait) = state.throttle.check(&[&key], Instant::now()) {
+        let msg = format!("Too many wrong codes. Try again in {} minute(s).", wait.as_secs().div_ceil(60));
+        return login_page(&headers, &state, &f.next, &msg, true, axum::http::StatusCode::TOO_MANY_REQUESTS);
+    }
+    let secs = now_unix().max(0) as u64;
+    match user.and_then(|u| u.totp_secret) {
+        Some(secret) if totp::verify(&secret, &f.code, secs) => {
+            let _ = state.store.complete_second_factor(&hash).await;
+            Redirect::to(safe_next(&f.next)).into_response()
+        }
+        _ => {
+            state.throttle.fail(&[&key], Instant::now());
+            login_page(&headers, &state, &f.next, "That code is wrong or expired; use the current one.", true, axum::http::StatusCode::UNAUTHORIZED)
+        }
+    }
+}
+
+/// POST /logout
+pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Some(raw) = cookie(&headers, SESSION_COOKIE) {
+        let _ = state.store.delete_session(&token::token_hash(&raw)).await;
+    }
+    ([(header::SET_COOKIE, set_cookie(&state, SESSION_COOKIE, "", 0))], Redirect::to("/login")).into_response()
+}

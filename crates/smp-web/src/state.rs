@@ -1,0 +1,83 @@
+//! What every handler shares: the store, photo files, throttle, caches and settings.
+
+use std::ops::Deref;
+use std::sync::{Arc, Mutex};
+
+use image::RgbImage;
+use smp_store::{FileStore, Store};
+
+use crate::auth::throttle::Throttle;
+
+/// Server settings.
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    /// Mark cookies `Secure` (TLS here or at a reverse proxy).
+    pub secure_cookies: bool,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_forwarded_for: bool,
+    /// Login session lifetime, hours.
+    pub session_hours: i64,
+    /// Largest photo upload, bytes.
+    pub max_upload_bytes: usize,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        AppConfig { secure_cookies: false, trust_forwarded_for: false, session_hours: 12, max_upload_bytes: 40 << 20 }
+    }
+}
+
+/// Shared state, cheap to clone.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+/// The shared parts.
+pub struct Inner {
+    /// The database.
+    pub store: Arc<dyn Store>,
+    /// Photo files by content hash.
+    pub files: FileStore,
+    /// Failed-login counters.
+    pub throttle: Throttle,
+    /// Settings.
+    pub config: AppConfig,
+    /// Recently decoded photos (hash → pixels): the editor asks for many previews of one photo.
+    photos: Mutex<Vec<(String, Arc<RgbImage>)>>,
+}
+
+/// Photos kept decoded.
+const PHOTO_CACHE_ENTRIES: usize = 6;
+
+impl AppState {
+    /// State over a store and a photo directory.
+    pub fn new(store: Arc<dyn Store>, files: FileStore, config: AppConfig) -> AppState {
+        AppState(Arc::new(Inner { store, files, throttle: Throttle::default(), config, photos: Mutex::new(Vec::new()) }))
+    }
+
+    /// A decoded photo from the cache.
+    pub fn cached_photo(&self, hash: &str) -> Option<Arc<RgbImage>> {
+        let mut cache = self.photos.lock().expect("photo cache lock");
+        let i = cache.iter().position(|(h, _)| h == hash)?;
+        let entry = cache.remove(i);
+        let img = entry.1.clone();
+        cache.push(entry);
+        Some(img)
+    }
+
+    /// Keeps a decoded photo, evicting the least recently used.
+    pub fn cache_photo(&self, hash: &str, img: Arc<RgbImage>) {
+        let mut cache = self.photos.lock().expect("photo cache lock");
+        cache.retain(|(h, _)| h != hash);
+        if cache.len() >= PHOTO_CACHE_ENTRIES {
+            cache.remove(0);
+        }
+        cache.push((hash.to_string(), img));
+    }
+}
+
+impl Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}

@@ -1,0 +1,274 @@
+// SMP Studio design editor: draws on the client's photo, asks the server for dots and
+// previews (POST /api/v1/dots, /api/v1/preview), saves immutable versions.
+(() => {
+  'use strict';
+  const $ = (id) => document.getElementById(id);
+  const ed = $('editor');
+  const designId = ed.dataset.design;
+  const photoId = Number(ed.dataset.photo);
+  const viewName = ed.dataset.view;
+  const csrf = document.querySelector('meta[name=csrf-token]').content;
+  const photo = $('photo'), after = $('after'), canvas = $('overlay'), ctx = canvas.getContext('2d');
+  let base = Number(ed.dataset.version);
+  let design = null, mode = 'none', upto = 0, previewState = '';
+  let handles = [], regionPts = [], cal = [], dots = null, drag = -1;
+  let dotsTimer = 0, previewTimer = 0, dotsAbort = null, previewAbort = null, previewUrl = '';
+
+  async function api(method, url, body, signal) {
+    const r = await fetch(url, {
+      method, signal, credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!r.ok) {
+      let msg = r.status + ' ' + r.statusText;
+      try { const e = await r.json(); msg = e.error + (e.field ? ' (' + e.field + ')' : ''); } catch (_) { /* not JSON */ }
+      const err = new Error(msg); err.status = r.status; throw err;
+    }
+    return r;
+  }
+
+  const view = () => (design && design.views || []).find((v) => v.name === viewName);
+  function toPx(p) { const m = view().mm_to_px; return [m[0] * p[0] + m[1] * p[1] + m[2], m[3] * p[0] + m[4] * p[1] + m[5]]; }
+  function toMm(p) {
+    const [a, b, c, d, e, f] = view().mm_to_px, det = a * e - b * d, u = p[0] - c, v = p[1] - f;
+    return [round2((e * u - b * v) / det), round2((a * v - d * u) / det)];
+  }
+  const round2 = (x) => Math.round(x * 100) / 100;
+  const hint = (t) => { $('hint').textContent = t; };
+
+  // Canvas in photo pixels, scaled to the displayed size (sharp on high-DPI tablets).
+  function fitCanvas() {
+    const dpr = window.devicePixelRatio || 1;
+    canvas.width = Math.round(photo.clientWidth * dpr);
+    canvas.height = Math.round(photo.clientHeight * dpr);
+    draw();
+  }
+  const scale = () => canvas.width / (photo.naturalWidth || 1);
+  function eventPx(ev) {
+    const r = canvas.getBoundingClientRect();
+    return [(ev.clientX - r.left) / r.width * photo.naturalWidth, (ev.clientY - r.top) / r.height * photo.naturalHeight];
+  }
+
+  // Catmull-Rom through the handles, 8 samples per span.
+  function spline(pts) {
+    if (pts.length < 3) return pts.slice();
+    const out = [];
+    for (let i = 0; i < pts.length - 1; i++) {
+      const p0 = pts[Math.max(i - 1, 0)], p1 = pts[i], p2 = pts[i + 1], p3 = pts[Math.min(i + 2, pts.length - 1)];
+      for (let k = 0; k < 8; k++) {
+        const t = k / 8, t2 = t * t, t3 = t2 * t;
+        out.push([0, 1].map((j) => 0.5 * (2 * p1[j] + (-p0[j] + p2[j]) * t + (2 * p0[j] - 5 * p1[j] + 4 * p2[j] - p3[j]) * t2 + (-p0[j] + 3 * p1[j] - 3 * p2[j] + p3[j]) * t3)));
+      }
+    }
+    out.push(pts[pts.length - 1]);
+    return out;
+  }
+
+  function draw() {
+    const s = scale();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    ctx.setTransform(s, 0, 0, s, 0, 0);
+    if (dots && !previewState) {
+      ctx.fillStyle = 'rgba(20,24,40,0.85)';
+      const minR = 0.7 / s;
+      for (let i = 0; i < dots.px.length; i += 2) {
+        ctx.beginPath();
+        ctx.arc(dots.px[i], dots.px[i + 1], Math.max(dots.d_px[i / 2] / 2, minR), 0, 6.2832);
+        ctx.fill();
+      }
+    }
+    if (design && view()) {
+      ctx.lineWidth = 1.5 / s;
+      for (const r of design.regions) {
+        ctx.strokeStyle = { treat: '#2a7', blend: '#28c', scar: '#c72', exclude: '#c22' }[r.kind] || '#888';
+        ctx.beginPath();
+        r.polygon.forEach((p, i) => { const q = toPx(p); i ? ctx.lineTo(q[0], q[1]) : ctx.moveTo(q[0], q[1]); });
+        ctx.closePath(); ctx.stroke();
+      }
+    }
+    if (handles.length) {
+      ctx.strokeStyle = '#f0a'; ctx.lineWidth = 2 / s;
+      ctx.beginPath();
+      spline(handles).forEach((p, i) => (i ? ctx.lineTo(p[0], p[1]) : ctx.moveTo(p[0], p[1])));
+      ctx.stroke();
+      ctx.fillStyle = '#f0a';
+      for (const h of handles) { ctx.beginPath(); ctx.arc(h[0], h[1], 6 / s, 0, 6.2832); ctx.fill(); }
+    }
+    ctx.fillStyle = '#fc0'; ctx.strokeStyle = '#fc0';
+    if (regionPts.length) {
+      ctx.beginPath();
+      regionPts.forEach((p, i) => (i ? ctx.lineTo(p[0], p[1]) : ctx.moveTo(p[0], p[1])));
+      ctx.stroke();
+    }
+    for (const p of regionPts.concat(cal)) { ctx.beginPath(); ctx.arc(p[0], p[1], 5 / s, 0, 6.2832); ctx.fill(); }
+  }
+
+  function setMode(m) {
+    if (m !== 'none' && m !== 'calibrate' && !view()) { hint('Calibrate the photo first: click Calibrate.'); m = 'calibrate'; }
+    mode = m; cal = []; regionPts = [];
+    document.querySelectorAll('[data-mode]').forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.mode === m)));
+    hint({
+      calibrate: 'Click one end of the ruler or coin, then the other end, then the glabella.',
+      hairline: 'Click to add hairline handles from temple to temple; drag a handle to move it.',
+      region: 'Click the corners of the region, then Finish region.',
+      none: 'Look at the result. Pick a tool to edit.',
+    }[m]);
+    draw();
+  }
+
+  function commitHairline() {
+    if (handles.length < 2) { delete design.hairline; changed(); return; }
+    let pts = spline(handles).map(toMm);
+    if (pts[0][0] > pts[pts.length - 1][0]) pts = pts.reverse();
+    design.hairline = { points: pts, feather_mm: Number($('feather').value), irregularity: Number($('irregularity').value) };
+    changed();
+  }
+
+  function loadHandles() {
+    handles = [];
+    if (!design.hairline || !view()) return;
+    const pts = design.hairline.points, step = Math.max(1, Math.ceil((pts.length - 1) / 8));
+    for (let i = 0; i < pts.length; i += step) handles.push(toPx(pts[i]));
+    if ((pts.length - 1) % step) handles.push(toPx(pts[pts.length - 1]));
+    handles.sort((a, b) => a[0] - b[0]);
+    $('feather').value = design.hairline.feather_mm; $('irregularity').value = design.hairline.irregularity;
+    $('feather-out').textContent = design.hairline.feather_mm; $('irregularity-out').textContent = design.hairline.irregularity;
+  }
+
+  canvas.addEventListener('pointerdown', async (ev) => {
+    if (!design) return;
+    const p = eventPx(ev);
+    if (mode === 'hairline') {
+      const near = 12 / (canvas.getBoundingClientRect().width / photo.naturalWidth);
+      drag = handles.findIndex((h) => Math.hypot(h[0] - p[0], h[1] - p[1]) < near);
+      if (drag < 0) { handles.push(p); handles.sort((a, b) => a[0] - b[0]); commitHairline(); }
+      else canvas.setPointerCapture(ev.pointerId);
+      draw();
+    } else if (mode === 'region') {
+      regionPts.push(p); draw();
+    } else if (mode === 'calibrate') {
+      cal.push(p); draw();
+      if (cal.length < 3) { hint(cal.length === 1 ? 'Now the other end.' : 'Now the glabella (between the eyebrows).'); return; }
+      const [p1, p2, ref] = cal; cal = [];
+      try {
+        const r = await api('POST', '/api/v1/calibrate', { design, view: viewName, photo_id: photoId, p1_px: p1, p2_px: p2, distance_mm: Number($('cal-distance').value), ref_px: ref });
+        design = (await r.json()).design;
+        loadHandles(); showCalibration(); hint('Calibrated. Draw the hairline or regions.'); changed();
+      } catch (e) { hint('Calibration failed: ' + e.message); }
+    }
+  });
+  canvas.addEventListener('pointermove', (ev) => { if (drag >= 0) { handles[drag] = eventPx(ev); draw(); } });
+  canvas.addEventListener('pointerup', () => { if (drag >= 0) { drag = -1; handles.sort((a, b) => a[0] - b[0]); commitHairline(); } });
+
+  function showCalibration() {
+    const v = view();
+    $('cal-status').textContent = v ? 'Calibrated: ' + Math.sqrt(Math.abs(v.mm_to_px[0] * v.mm_to_px[4] - v.mm_to_px[1] * v.mm_to_px[3])).toFixed(2) + ' px per mm.' : 'Not calibrated yet.';
+  }
+
+  function renderRegions() {
+    const ul = $('regions'); ul.textContent = '';
+    design.regions.forEach((r, i) => {
+      const li = document.createElement('li');
+      li.innerHTML = '<strong></strong> <select aria-label="kind"><option>treat</option><option>blend</option><option>scar</option><option>exclude</option></select> ' +
+        '<label>/cm² <input type="number" min="1" max="200" data-k="density_per_cm2"></label> <label>Ø mm <input type="number" step="0.01" min="0.05" max="1" data-k="dot_diameter_mm"></label> ' +
+        '<label>shade <input type="number" step="0.05" min="0" max="1" data-k="shade"></label> <button type="button" aria-label="delete region">✕</button>';
+      li.querySelector('strong').textContent = r.name;
+      const sel = li.querySelector('select'); sel.value = r.kind;
+      sel.addEventListener('change', () => { r.kind = sel.value; changed(); });
+      li.querySelectorAll('input').forEach((inp) => {
+        inp.value = r[inp.dataset.k];
+        inp.addEventListener('change', () => { r[inp.dataset.k] = Number(inp.value); changed(); });
+      });
+      li.querySelector('button').addEventListener('click', () => { design.regions.splice(i, 1); renderRegions(); changed(); });
+      ul.appendChild(li);
+    });
+  }
+
+  $('region-finish').addEventListener('click', () => {
+    if (regionPts.length < 3) { hint('A region needs at least 3 corners.'); return; }
+    const kind = $('region-kind').value;
+    let n = 1; while (design.regions.some((r) => r.name === kind + '-' + n)) n++;
+    design.regions.push({ name: kind + '-' + n, kind, polygon: regionPts.map(toMm), density_per_cm2: Number($('region-density').value), dot_diameter_mm: Number($('region-dot').value), shade: Number($('region-shade').value) });
+    regionPts = []; renderRegions(); changed();
+  });
+  $('hairline-clear').addEventListener('click', () => { handles = []; commitHairline(); draw(); });
+  for (const id of ['feather', 'irregularity']) {
+    $(id).addEventListener('input', () => { $(id + '-out').textContent = $(id).value; if (design.hairline) commitHairline(); });
+  }
+  document.querySelectorAll('[data-mode]').forEach((b) => b.addEventListener('click', () => setMode(b.dataset.mode)));
+  document.querySelectorAll('input[name=upto]').forEach((r) => r.addEventListener('change', () => { upto = Number(r.value); changed(); }));
+  document.querySelectorAll('[data-state]').forEach((b) => b.addEventListener('click', () => {
+    previewState = b.dataset.state;
+    document.querySelectorAll('[data-state]').forEach((x) => x.setAttribute('aria-pressed', String(x === b)));
+    if (!previewState) { after.hidden = true; draw(); } else requestPreview();
+  }));
+  $('split').addEventListener('input', () => { after.style.clipPath = 'inset(0 0 0 ' + $('split').value + '%)'; });
+  after.style.clipPath = 'inset(0 0 0 50%)';
+
+  // Every edit: dots within ~100 ms (debounced, stale requests cancelled), preview later.
+  function changed() {
+    draw();
+    clearTimeout(dotsTimer); dotsTimer = setTimeout(requestDots, 40);
+    if (previewState) { clearTimeout(previewTimer); previewTimer = setTimeout(requestPreview, 400); }
+  }
+
+  async function requestDots() {
+    if (!view()) { $('dot-count').textContent = 'Calibrate the photo to see dots.'; return; }
+    if (dotsAbort) dotsAbort.abort();
+    dotsAbort = new AbortController();
+    const lint = $('lint');
+    try {
+      const t0 = performance.now();
+      const r = await api('POST', '/api/v1/dots', { design, view: viewName, upto }, dotsAbort.signal);
+      const j = await r.json();
+      dots = j;
+      $('dot-count').textContent = j.count.toLocaleString() + ' impressions' + (upto ? ' (sessions 1–' + upto + ')' : '') + ' · ' + Math.round(performance.now() - t0) + ' ms';
+      lint.textContent = '';
+      for (const w of j.lint) { const li = document.createElement('li'); li.textContent = w.message; li.className = 'warn'; lint.appendChild(li); }
+      ed.dataset.dots = String(j.count);
+      draw();
+    } catch (e) {
+      if (e.name === 'AbortError') return;
+      lint.textContent = ''; const li = document.createElement('li'); li.className = 'error'; li.textContent = e.message; lint.appendChild(li);
+    }
+  }
+
+  async function requestPreview() {
+    if (!previewState || !view()) return;
+    if (previewAbort) previewAbort.abort();
+    previewAbort = new AbortController();
+    hint('Rendering the ' + previewState + ' preview…');
+    try {
+      const r = await api('POST', '/api/v1/preview', { design, view: viewName, state: previewState, upto, max_width_px: 1400 }, previewAbort.signal);
+      const blob = await r.blob();
+      if (previewUrl) URL.revokeObjectURL(previewUrl);
+      previewUrl = URL.createObjectURL(blob);
+      after.src = previewUrl; after.hidden = false; after.dataset.state = previewState;
+      hint('Preview: ' + previewState + '. Slide to compare before and after.');
+      draw();
+    } catch (e) { if (e.name !== 'AbortError') hint('Preview failed: ' + e.message); }
+  }
+
+  $('save').addEventListener('click', async () => {
+    const status = $('save-status');
+    try {
+      const r = await api('POST', '/api/v1/designs/' + designId + '/versions', { base_version: base, design, note: $('save-note').value });
+      const v = await r.json();
+      base = v.version; ed.dataset.version = String(base); $('next-version').textContent = String(base + 1);
+      status.className = 'ok'; status.textContent = 'Saved as version ' + v.version + '.';
+    } catch (e) { status.className = 'error'; status.textContent = 'Not saved: ' + e.message; }
+  });
+
+  async function load() {
+    const r = await api('GET', '/api/v1/designs/' + designId + '/versions/' + base);
+    design = (await r.json()).design;
+    $('next-version').textContent = String(base + 1);
+    loadHandles(); renderRegions(); showCalibration();
+    setMode(view() ? 'none' : 'calibrate');
+    fitCanvas(); changed();
+  }
+  window.addEventListener('resize', fitCanvas);
+  if (photo.complete && photo.naturalWidth) load(); else photo.addEventListener('load', load, { once: true });
+})();
