@@ -101,7 +101,8 @@ impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = AuthRejection;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let path = parts.uri.path().to_string();
+        // Nested routers see a stripped path; the original one tells API from pages.
+        let path = parts.extensions.get::<axum::extract::OriginalUri>().map_or_else(|| parts.uri.path().to_string(), |u| u.path().to_string());
         let api = path.starts_with("/api/");
         let reject = |msg: &'static str| if api { AuthRejection::Api(msg) } else { AuthRejection::Login(path.clone()) };
         let session = session_of(state, &parts.headers).await.ok_or_else(|| reject("log in first (POST /login)"))?;

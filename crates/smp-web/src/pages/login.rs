@@ -14,6 +14,7 @@ use smp_store::{AuthSession, now_unix};
 
 use crate::auth::csrf::LOGIN_CSRF_COOKIE;
 use crate::auth::password::verify_password;
+use crate::auth::throttle::{MAX_FAILURES, MAX_FAILURES_PER_ADDRESS};
 use crate::auth::{SESSION_COOKIE, cookie, set_cookie, token, totp};
 use crate::pages::safe_next;
 use crate::state::AppState;
@@ -76,7 +77,7 @@ pub async fn submit(
     let addr = client_addr(&state, &headers, peer);
     let keys = [email.as_str(), addr.as_str()];
     let now = Instant::now();
-    if let Err(wait) = state.throttle.check(&keys, now) {
+    if let Err(wait) = state.throttle.check(&[(keys[0], MAX_FAILURES), (keys[1], MAX_FAILURES_PER_ADDRESS)], now) {
         let minutes = wait.as_secs().div_ceil(60);
         let msg = format!("Too many failed logins. Try again in {minutes} minute(s), or ask the clinic owner to reset your password.");
         return login_page(&headers, &state, &f.next, &msg, false, axum::http::StatusCode::TOO_MANY_REQUESTS);
@@ -141,7 +142,7 @@ pub async fn submit_totp(State(state): State<AppState>, headers: HeaderMap, Form
     };
     let user = state.store.user(session.clinic_id, session.user_id).await.ok();
     let key = format!("totp:{}", session.user_id);
-    if let Err(wait) = state.throttle.check(&[&key], Instant::now()) {
+    if let Err(wait) = state.throttle.check(&[(&key, MAX_FAILURES)], Instant::now()) {
         let msg = format!("Too many wrong codes. Try again in {} minute(s).", wait.as_secs().div_ceil(60));
         return login_page(&headers, &state, &f.next, &msg, true, axum::http::StatusCode::TOO_MANY_REQUESTS);
     }
