@@ -19,8 +19,11 @@ pub const DEMO_CLINIC: &str = "Demo Clinic";
 pub const LOGIN_FILE: &str = "demo-login.txt";
 
 /// The synthetic clients: name, pattern, skin type, hair level.
-const CLIENTS: &[(&str, &str, u8, u8)] =
-    &[("Alex Demo", "norwood-5", 2, 2), ("Sam Example", "norwood-3", 4, 1), ("Jordan Sample", "ludwig-2", 3, 5)];
+const CLIENTS: &[(&str, &str, u8, u8)] = &[
+    ("Alex Demo", "norwood-5", 2, 2),
+    ("Sam Example", "norwood-3", 4, 1),
+    ("Jordan Sample", "ludwig-2", 3, 5),
+];
 
 fn err(msg: String) -> smp_store::StoreError {
     smp_store::StoreError::BadInput(msg)
@@ -35,9 +38,15 @@ pub async fn seed_if_empty(store: &dyn Store, files: &FileStore, data_dir: &Path
     let clinic = store.create_clinic(DEMO_CLINIC).await?;
     let mut logins = String::new();
     let mut owner_id = 0;
-    for (email, role) in [("owner@demo.smp", Role::Owner), ("practitioner@demo.smp", Role::Practitioner), ("desk@demo.smp", Role::FrontDesk)] {
+    for (email, role) in [
+        ("owner@demo.smp", Role::Owner),
+        ("practitioner@demo.smp", Role::Practitioner),
+        ("desk@demo.smp", Role::FrontDesk),
+    ] {
         let password = random_hex(6);
-        let user = store.create_user(clinic.id, email, role, &hash_password(&password).map_err(err)?).await?;
+        let user = store
+            .create_user(clinic.id, email, role, &hash_password(&password).map_err(err)?)
+            .await?;
         if role == Role::Owner {
             owner_id = user.id;
         }
@@ -45,7 +54,14 @@ pub async fn seed_if_empty(store: &dyn Store, files: &FileStore, data_dir: &Path
     }
     for (i, (name, pattern, skin, hair)) in CLIENTS.iter().enumerate() {
         let client = store
-            .create_client(clinic.id, &ClientFields { name: name.to_string(), email: format!("client{}@example.com", i + 1), ..Default::default() })
+            .create_client(
+                clinic.id,
+                &ClientFields {
+                    name: name.to_string(),
+                    email: format!("client{}@example.com", i + 1),
+                    ..Default::default()
+                },
+            )
             .await?;
         let params = SynthParams {
             pattern: Pattern::from_str(pattern).map_err(err)?,
@@ -56,9 +72,14 @@ pub async fn seed_if_empty(store: &dyn Store, files: &FileStore, data_dir: &Path
             seed: 100 + i as u64,
             width_px: photo_width_px,
         };
-        let head = tokio::task::spawn_blocking(move || synth(&params, "photo.png")).await.map_err(|e| err(e.to_string()))?.map_err(err)?;
+        let head = tokio::task::spawn_blocking(move || synth(&params, "photo.png"))
+            .await
+            .map_err(|e| err(e.to_string()))?
+            .map_err(err)?;
         let mut png = Vec::new();
-        head.image.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png).map_err(|e| err(e.to_string()))?;
+        head.image
+            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .map_err(|e| err(e.to_string()))?;
         let hash = files.put(&png)?;
         let photo = store
             .add_photo(
@@ -80,10 +101,22 @@ pub async fn seed_if_empty(store: &dyn Store, files: &FileStore, data_dir: &Path
             v.file = format!("{HASH_PREFIX}{hash}");
         }
         let design = Design::from_draft(draft).map_err(|e| err(e.to_string()))?;
-        store.create_design(clinic.id, client.id, "Consultation design", Some(photo.id), &design.to_json(), owner_id).await?;
+        store
+            .create_design(
+                clinic.id,
+                client.id,
+                "Consultation design",
+                Some(photo.id),
+                &design.to_json(),
+                owner_id,
+            )
+            .await?;
     }
     let text = format!("Demo clinic logins (change these passwords under Account):\n{logins}");
-    write_private(&data_dir.join(LOGIN_FILE), &text).map_err(|source| smp_store::StoreError::Io { path: LOGIN_FILE.into(), source })?;
+    write_private(&data_dir.join(LOGIN_FILE), &text).map_err(|source| smp_store::StoreError::Io {
+        path: LOGIN_FILE.into(),
+        source,
+    })?;
     Ok(Some(text))
 }
 

@@ -33,7 +33,10 @@ pub fn selection(design: &Design, upto: u8) -> AppResult<Selection> {
     match upto {
         0 => Ok(Selection::All),
         u if usize::from(u) <= n => Ok(Selection::Upto(u)),
-        u => Err(AppError::field("upto", format!("upto {u} is out of range: the design has sessions 1 to {n}"))),
+        u => Err(AppError::field(
+            "upto",
+            format!("upto {u} is out of range: the design has sessions 1 to {n}"),
+        )),
     }
 }
 
@@ -71,7 +74,10 @@ pub fn view<'a>(design: &'a Design, name: &str) -> AppResult<&'a View> {
         let names: Vec<_> = design.views().iter().map(|v| v.name.as_str()).collect();
         AppError::field(
             "view",
-            format!("the design has no view '{name}' (it has: {}); calibrate the photo first", if names.is_empty() { "none".into() } else { names.join(", ") }),
+            format!(
+                "the design has no view '{name}' (it has: {}); calibrate the photo first",
+                if names.is_empty() { "none".into() } else { names.join(", ") }
+            ),
         )
     })
 }
@@ -94,9 +100,20 @@ pub fn dots(design: &Design, view_name: &str, upto: u8) -> AppResult<DotsJson> {
     }
     let lint = smp_design::lint::lint(design)
         .into_iter()
-        .map(|w| LintJson { code: w.code, path: w.path, message: format!("{} {}", w.message, w.hint) })
+        .map(|w| LintJson {
+            code: w.code,
+            path: w.path,
+            message: format!("{} {}", w.message, w.hint),
+        })
         .collect();
-    Ok(DotsJson { count: per_session.iter().sum(), total: imp.dots.len(), per_session, px, d_px, lint })
+    Ok(DotsJson {
+        count: per_session.iter().sum(),
+        total: imp.dots.len(),
+        per_session,
+        px,
+        d_px,
+        lint,
+    })
 }
 
 /// The calibration the editor's three clicks make.
@@ -140,15 +157,29 @@ pub fn calibrated(req: &CalibrateRequest, sha256: &str) -> AppResult<Design> {
     })
     .map_err(|e| AppError::field("distance_mm", e.to_string()))?;
     let mut draft: DesignDraft = design.to_draft();
+    // The head outline and mask are pixels of the same photo: they survive a recalibration.
+    let old = draft.views.iter().find(|v| v.name == req.view && v.file.ends_with(sha256)).cloned();
     draft.views.retain(|v| v.name != req.view);
-    draft.views.push(View { name: req.view.clone(), file: format!("{HASH_PREFIX}{sha256}"), mm_to_px: map, head: None, mask: None });
+    draft.views.push(View {
+        name: req.view.clone(),
+        file: format!("{HASH_PREFIX}{sha256}"),
+        mm_to_px: map,
+        head: old.as_ref().and_then(|v| v.head),
+        mask: old.and_then(|v| v.mask),
+    });
     Ok(Design::from_draft(draft)?)
 }
 
 /// The content hash a view's photo is stored under.
 pub fn view_hash(v: &View) -> AppResult<&str> {
     v.file.strip_prefix(HASH_PREFIX).ok_or_else(|| {
-        AppError::field("view.file", format!("view '{}' points at file '{}', not at an uploaded photo; calibrate it in the editor", v.name, v.file))
+        AppError::field(
+            "view.file",
+            format!(
+                "view '{}' points at file '{}', not at an uploaded photo; calibrate it in the editor",
+                v.name, v.file
+            ),
+        )
     })
 }
 
@@ -177,7 +208,14 @@ pub fn fit(photo: &Arc<RgbImage>, v: &View, max_width_px: u32) -> (Arc<RgbImage>
 }
 
 /// The preview PNG of a design on a (fitted) photo.
-pub fn preview_png(photo: &RgbImage, design: &Design, v: &View, imp: &Impressions, state: PreviewState, sel: Selection) -> AppResult<Vec<u8>> {
+pub fn preview_png(
+    photo: &RgbImage,
+    design: &Design,
+    v: &View,
+    imp: &Impressions,
+    state: PreviewState,
+    sel: Selection,
+) -> AppResult<Vec<u8>> {
     let img = smp_render::preview::preview(photo, design, v, imp, state, sel, &PigmentLibrary::builtin())
         .map_err(|e| AppError::field("regions.pigment", e.to_string()))?;
     let mut out = Vec::new();
@@ -186,6 +224,7 @@ pub fn preview_png(photo: &RgbImage, design: &Design, v: &View, imp: &Impression
         image::codecs::png::CompressionType::Fast,
         image::codecs::png::FilterType::Sub,
     );
-    img.write_with_encoder(enc).map_err(|e| AppError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    img.write_with_encoder(enc)
+        .map_err(|e| AppError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
     Ok(out)
 }

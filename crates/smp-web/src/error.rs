@@ -32,11 +32,21 @@ struct ErrorBody<'a> {
 impl AppError {
     /// An error with a status and message.
     pub fn new(status: StatusCode, message: impl Into<String>) -> AppError {
-        AppError { status, message: message.into(), field: None, html: false }
+        AppError {
+            status,
+            message: message.into(),
+            field: None,
+            html: false,
+        }
     }
     /// 400/422 about one input field.
     pub fn field(field: &str, message: impl Into<String>) -> AppError {
-        AppError { status: StatusCode::UNPROCESSABLE_ENTITY, message: message.into(), field: Some(field.into()), html: false }
+        AppError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            message: message.into(),
+            field: Some(field.into()),
+            html: false,
+        }
     }
     /// 404 (also what another clinic's record gives, so ids reveal nothing).
     pub fn not_found(what: &str) -> AppError {
@@ -71,14 +81,24 @@ impl From<StoreError> for AppError {
         if status == StatusCode::INTERNAL_SERVER_ERROR {
             eprintln!("store error: {e}");
         }
-        AppError { status, message: e.to_string(), field, html: false }
+        AppError {
+            status,
+            message: e.to_string(),
+            field,
+            html: false,
+        }
     }
 }
 
 impl From<smp_design::DesignError> for AppError {
     fn from(e: smp_design::DesignError) -> AppError {
         let field = e.errors.first().map(|f| f.path.clone());
-        AppError { status: StatusCode::UNPROCESSABLE_ENTITY, message: e.to_string(), field, html: false }
+        AppError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            message: e.to_string(),
+            field,
+            html: false,
+        }
     }
 }
 
@@ -92,7 +112,11 @@ impl IntoResponse for AppError {
             );
             (self.status, Html(body)).into_response()
         } else {
-            let body = ErrorBody { error: &self.message, field: self.field.as_deref(), status: self.status.as_u16() };
+            let body = ErrorBody {
+                error: &self.message,
+                field: self.field.as_deref(),
+                status: self.status.as_u16(),
+            };
             (self.status, Json(body)).into_response()
         }
     }

@@ -23,7 +23,12 @@ pub struct AppConfig {
 
 impl Default for AppConfig {
     fn default() -> Self {
-        AppConfig { secure_cookies: false, trust_forwarded_for: false, session_hours: 12, max_upload_bytes: 40 << 20 }
+        AppConfig {
+            secure_cookies: false,
+            trust_forwarded_for: false,
+            session_hours: 12,
+            max_upload_bytes: 40 << 20,
+        }
     }
 }
 
@@ -51,7 +56,13 @@ const PHOTO_CACHE_ENTRIES: usize = 6;
 impl AppState {
     /// State over a store and a photo directory.
     pub fn new(store: Arc<dyn Store>, files: FileStore, config: AppConfig) -> AppState {
-        AppState(Arc::new(Inner { store, files, throttle: Throttle::default(), config, photos: Mutex::new(Vec::new()) }))
+        AppState(Arc::new(Inner {
+            store,
+            files,
+            throttle: Throttle::default(),
+            config,
+            photos: Mutex::new(Vec::new()),
+        }))
     }
 
     /// A decoded photo from the cache.

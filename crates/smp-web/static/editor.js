@@ -29,16 +29,38 @@
   }
 
   const view = () => (design && design.views || []).find((v) => v.name === viewName);
-  function toPx(p) { const m = view().mm_to_px; return [m[0] * p[0] + m[1] * p[1] + m[2], m[3] * p[0] + m[4] * p[1] + m[5]]; }
+  // The server's projection (smp-render view.rs): the flat map wrapped on the head
+  // ellipsoid when the view has one, so outlines and handles sit where the dots do.
+  function toPx(p) {
+    const v = view(), m = v.mm_to_px;
+    const u = m[0] * p[0] + m[1] * p[1] + m[2], w = m[3] * p[0] + m[4] * p[1] + m[5];
+    if (!v.head) return [u, w];
+    const [cx, cy] = v.head.center_px, [rx, ry] = v.head.radii_px;
+    const du = u - cx, dv = w - cy, theta = Math.hypot(du / rx, dv / ry);
+    const k = theta < 1e-12 ? 1 : Math.sin(Math.min(theta, Math.PI / 2)) / theta;
+    return [cx + du * k, cy + dv * k];
+  }
   function toMm(p) {
-    const [a, b, c, d, e, f] = view().mm_to_px, det = a * e - b * d, u = p[0] - c, v = p[1] - f;
-    return [round2((e * u - b * v) / det), round2((a * v - d * u) / det)];
+    const v = view();
+    let [u, w] = p;
+    if (v.head) {
+      const [cx, cy] = v.head.center_px, [rx, ry] = v.head.radii_px;
+      const nx = (u - cx) / rx, ny = (w - cy) / ry, s = Math.min(Math.hypot(nx, ny), 0.999);
+      const k = s < 1e-12 ? 1 : Math.asin(s) / Math.hypot(nx, ny);
+      u = cx + (u - cx) * k; w = cy + (w - cy) * k;
+    }
+    const [a, b, c, d, e, f] = v.mm_to_px, det = a * e - b * d, du = u - c, dv = w - f;
+    return [round2((e * du - b * dv) / det), round2((a * dv - d * du) / det)];
   }
   const round2 = (x) => Math.round(x * 100) / 100;
   const hint = (t) => { $('hint').textContent = t; };
 
   // Canvas in photo pixels, scaled to the displayed size (sharp on high-DPI tablets).
   function fitCanvas() {
+    // The whole photo on screen at the largest size that fits (tablets: no scrolling while drawing).
+    const avail = photo.parentElement.parentElement.clientWidth;
+    const k = Math.min(avail / photo.naturalWidth, (window.innerHeight * 0.78) / photo.naturalHeight);
+    photo.style.width = Math.round(photo.naturalWidth * k) + 'px';
     const dpr = window.devicePixelRatio || 1;
     canvas.width = Math.round(photo.clientWidth * dpr);
     canvas.height = Math.round(photo.clientHeight * dpr);
@@ -110,7 +132,7 @@
     mode = m; cal = []; regionPts = [];
     document.querySelectorAll('[data-mode]').forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.mode === m)));
     hint({
-      calibrate: 'Click one end of the ruler or coin, then the other end, then the glabella.',
+      calibrate: 'Click one end of the ruler or coin, then the other end, then the midline reference point.',
       hairline: 'Click to add hairline handles from temple to temple; drag a handle to move it.',
       region: 'Click the corners of the region, then Finish region.',
       none: 'Look at the result. Pick a tool to edit.',
@@ -132,7 +154,6 @@
     const pts = design.hairline.points, step = Math.max(1, Math.ceil((pts.length - 1) / 8));
     for (let i = 0; i < pts.length; i += step) handles.push(toPx(pts[i]));
     if ((pts.length - 1) % step) handles.push(toPx(pts[pts.length - 1]));
-    handles.sort((a, b) => a[0] - b[0]);
     $('feather').value = design.hairline.feather_mm; $('irregularity').value = design.hairline.irregularity;
     $('feather-out').textContent = design.hairline.feather_mm; $('irregularity-out').textContent = design.hairline.irregularity;
   }
@@ -143,24 +164,38 @@
     if (mode === 'hairline') {
       const near = 12 / (canvas.getBoundingClientRect().width / photo.naturalWidth);
       drag = handles.findIndex((h) => Math.hypot(h[0] - p[0], h[1] - p[1]) < near);
-      if (drag < 0) { handles.push(p); handles.sort((a, b) => a[0] - b[0]); commitHairline(); }
+      if (drag < 0) { insertHandle(p); commitHairline(); }
       else canvas.setPointerCapture(ev.pointerId);
       draw();
     } else if (mode === 'region') {
       regionPts.push(p); draw();
     } else if (mode === 'calibrate') {
       cal.push(p); draw();
-      if (cal.length < 3) { hint(cal.length === 1 ? 'Now the other end.' : 'Now the glabella (between the eyebrows).'); return; }
+      const refBehind = Number($('cal-ref').value);
+      if (cal.length < 3) { hint(cal.length === 1 ? 'Now the other end.' : 'Now the midline point ' + refBehind + ' mm behind the glabella' + (refBehind ? '.' : ' (the glabella itself).')); return; }
       const [p1, p2, ref] = cal; cal = [];
+      const g = (design.landmarks && design.landmarks.glabella) || [0, 0];
       try {
-        const r = await api('POST', '/api/v1/calibrate', { design, view: viewName, photo_id: photoId, p1_px: p1, p2_px: p2, distance_mm: Number($('cal-distance').value), ref_px: ref });
+        const r = await api('POST', '/api/v1/calibrate', { design, view: viewName, photo_id: photoId, p1_px: p1, p2_px: p2, distance_mm: Number($('cal-distance').value), ref_px: ref, ref_mm: [g[0], g[1] + refBehind] });
         design = (await r.json()).design;
         loadHandles(); showCalibration(); hint('Calibrated. Draw the hairline or regions.'); changed();
       } catch (e) { hint('Calibration failed: ' + e.message); }
     }
   });
   canvas.addEventListener('pointermove', (ev) => { if (drag >= 0) { handles[drag] = eventPx(ev); draw(); } });
-  canvas.addEventListener('pointerup', () => { if (drag >= 0) { drag = -1; handles.sort((a, b) => a[0] - b[0]); commitHairline(); } });
+  canvas.addEventListener('pointerup', () => { if (drag >= 0) { drag = -1; commitHairline(); } });
+
+  // A new handle goes where it lengthens the curve least: between two neighbours or at an end.
+  function insertHandle(p) {
+    const d = (a, b) => Math.hypot(a[0] - b[0], a[1] - b[1]);
+    let best = handles.length, cost = handles.length ? d(handles[handles.length - 1], p) : 0;
+    if (handles.length && d(handles[0], p) < cost) { best = 0; cost = d(handles[0], p); }
+    for (let i = 1; i < handles.length; i++) {
+      const c = d(handles[i - 1], p) + d(p, handles[i]) - d(handles[i - 1], handles[i]);
+      if (c < cost) { best = i; cost = c; }
+    }
+    handles.splice(best, 0, p);
+  }
 
   function showCalibration() {
     const v = view();

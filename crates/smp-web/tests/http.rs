@@ -14,7 +14,9 @@ use smp_store::Role;
 async fn clinic_a(app: &App) -> (common::Session, i64, i64, i64, serde_json::Value) {
     app.user("Alpha", "owner@alpha.test", Role::Owner).await;
     let s = app.login("owner@alpha.test").await;
-    let r = s.post_json("/api/v1/clients", &json!({"name": "Ann Client", "notes": "allergic to nickel"})).await;
+    let r = s
+        .post_json("/api/v1/clients", &json!({"name": "Ann Client", "notes": "allergic to nickel"}))
+        .await;
     assert_eq!(r.status(), StatusCode::CREATED);
     let client = r.json::<serde_json::Value>().await.unwrap()["id"].as_i64().unwrap();
     let (png, design) = synth_photo(320);
@@ -24,7 +26,12 @@ async fn clinic_a(app: &App) -> (common::Session, i64, i64, i64, serde_json::Val
     let (photo_id, hash) = (photo["id"].as_i64().unwrap(), photo["sha256"].as_str().unwrap().to_string());
     let mut value: serde_json::Value = serde_json::from_str(&design.to_json()).unwrap();
     value["views"][0]["file"] = json!(format!("sha256:{hash}"));
-    let r = s.post_json(&format!("/api/v1/clients/{client}/designs"), &json!({"name": "D1", "photo_id": photo_id, "design": value})).await;
+    let r = s
+        .post_json(
+            &format!("/api/v1/clients/{client}/designs"),
+            &json!({"name": "D1", "photo_id": photo_id, "design": value}),
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::CREATED);
     let v: serde_json::Value = r.json().await.unwrap();
     (s, client, photo_id, v["design_id"].as_i64().unwrap(), v["design"].clone())
@@ -35,26 +42,50 @@ async fn login_csrf_throttle_and_logout() {
     for app in spawn_apps("http-auth").await {
         let b = app.db.backend;
         app.user("Alpha", "owner@alpha.test", Role::Owner).await;
-        let http = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let http = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
         // Pages need a login; the API answers 401 JSON.
         let r = http.get(format!("{}/clients", app.base)).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         assert!(r.headers()["location"].to_str().unwrap().starts_with("/login?next=/clients"));
         let r = http.get(format!("{}/api/v1/clients", app.base)).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "{b}");
-        assert!(r.json::<serde_json::Value>().await.unwrap()["error"].as_str().unwrap().contains("log in"));
+        assert!(
+            r.json::<serde_json::Value>().await.unwrap()["error"]
+                .as_str()
+                .unwrap()
+                .contains("log in")
+        );
 
         let r = http.get(format!("{}/login", app.base)).send().await.unwrap();
-        let cookie = r.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect::<Vec<_>>().join(" | ");
+        let cookie = r
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+            .join(" | ");
         assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
         let csrf = login_csrf(&r);
         // A login without the form token is refused (login CSRF).
-        let r = http.post(format!("{}/login", app.base)).form(&[("email", "owner@alpha.test"), ("password", PASSWORD)]).send().await.unwrap();
+        let r = http
+            .post(format!("{}/login", app.base))
+            .form(&[("email", "owner@alpha.test"), ("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{b}");
         for _ in 0..5 {
             let r = http
                 .post(format!("{}/login", app.base))
-                .form(&[("_csrf", csrf.as_str()), ("email", "owner@alpha.test"), ("password", "wrong password!")])
+                .form(&[
+                    ("_csrf", csrf.as_str()),
+                    ("email", "owner@alpha.test"),
+                    ("password", "wrong password!"),
+                ])
                 .send()
                 .await
                 .unwrap();
@@ -66,7 +97,11 @@ async fn login_csrf_throttle_and_logout() {
             .send()
             .await
             .unwrap();
-        assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS, "{b}: throttled even with the right password");
+        assert_eq!(
+            r.status(),
+            StatusCode::TOO_MANY_REQUESTS,
+            "{b}: throttled even with the right password"
+        );
         assert!(r.text().await.unwrap().contains("Too many failed logins"));
 
         app.user("Alpha", "p@alpha.test", Role::Practitioner).await;
@@ -74,15 +109,46 @@ async fn login_csrf_throttle_and_logout() {
         let set_cookie = s.get("/api/v1/me").await;
         assert_eq!(set_cookie.status(), StatusCode::OK);
         // State-changing calls need the CSRF token.
-        let r = s.http.post(format!("{}/api/v1/clients", s.base)).json(&json!({"name": "X"})).send().await.unwrap();
+        let r = s
+            .http
+            .post(format!("{}/api/v1/clients", s.base))
+            .json(&json!({"name": "X"}))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{b}");
-        let r = s.http.post(format!("{}/api/v1/clients", s.base)).header("X-CSRF-Token", "0".repeat(32)).json(&json!({"name": "X"})).send().await.unwrap();
+        let r = s
+            .http
+            .post(format!("{}/api/v1/clients", s.base))
+            .header("X-CSRF-Token", "0".repeat(32))
+            .json(&json!({"name": "X"}))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{b}");
-        let r = s.http.post(format!("{}/clients", s.base)).form(&[("name", "Y")]).send().await.unwrap();
+        let r = s
+            .http
+            .post(format!("{}/clients", s.base))
+            .form(&[("name", "Y")])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{b}: form without _csrf");
-        let r = s.http.post(format!("{}/clients", s.base)).form(&[("_csrf", s.csrf.as_str()), ("name", "Form Client")]).send().await.unwrap();
+        let r = s
+            .http
+            .post(format!("{}/clients", s.base))
+            .form(&[("_csrf", s.csrf.as_str()), ("name", "Form Client")])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{b}");
-        let r = s.http.post(format!("{}/logout", s.base)).form(&[("_csrf", s.csrf.as_str())]).send().await.unwrap();
+        let r = s
+            .http
+            .post(format!("{}/logout", s.base))
+            .form(&[("_csrf", s.csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         assert_eq!(s.get("/api/v1/me").await.status(), StatusCode::UNAUTHORIZED, "{b}: logged out");
     }
@@ -96,7 +162,13 @@ async fn every_api_route_is_tenant_isolated() {
         app.user("Zeta", "owner@zeta.test", Role::Owner).await;
         let z = app.login("owner@zeta.test").await;
         for op in smp_web::api::openapi::OPS.iter().filter(|o| o.path.contains('{')) {
-            let id = if op.path.starts_with("/clients") { client } else if op.path.starts_with("/photos") { photo } else { design };
+            let id = if op.path.starts_with("/clients") {
+                client
+            } else if op.path.starts_with("/photos") {
+                photo
+            } else {
+                design
+            };
             let path = format!("/api/v1{}", op.path.replace("{id}", &id.to_string()).replace("{v}", "1"));
             let body = json!({"name": "hijack", "base_version": 1, "design": value});
             let r = match op.method {
@@ -105,26 +177,59 @@ async fn every_api_route_is_tenant_isolated() {
                 _ if op.body.starts_with("multipart") => z.upload(client, "top", synth_photo(200).0, "x.png").await,
                 _ => z.post_json(&path, &body).await,
             };
-            assert_eq!(r.status(), StatusCode::NOT_FOUND, "{b}: {} {path} must not reach clinic A's record", op.method);
+            assert_eq!(
+                r.status(),
+                StatusCode::NOT_FOUND,
+                "{b}: {} {path} must not reach clinic A's record",
+                op.method
+            );
             // The owner of A reaches the same route.
             if op.method == "get" {
                 assert_eq!(a.get(&path).await.status(), StatusCode::OK, "{b}: {path} for its own clinic");
             }
         }
         // Pages too.
-        for path in [format!("/clients/{client}"), format!("/designs/{design}/edit"), format!("/photos/{photo}/image"), format!("/designs/{design}/plan")] {
+        for path in [
+            format!("/clients/{client}"),
+            format!("/designs/{design}/edit"),
+            format!("/photos/{photo}/image"),
+            format!("/designs/{design}/plan"),
+        ] {
             assert_eq!(z.get(&path).await.status(), StatusCode::NOT_FOUND, "{b}: {path}");
             assert_eq!(a.get(&path).await.status(), StatusCode::OK, "{b}: {path}");
         }
         // Lists are per clinic; a preview of A's photo hash from Z is refused.
-        assert_eq!(z.get("/api/v1/clients").await.json::<Vec<serde_json::Value>>().await.unwrap().len(), 0);
-        let r = z.post_json("/api/v1/preview", &json!({"design": value, "view": "top", "state": "healed", "max_width_px": 200})).await;
+        assert_eq!(
+            z.get("/api/v1/clients").await.json::<Vec<serde_json::Value>>().await.unwrap().len(),
+            0
+        );
+        let r = z
+            .post_json(
+                "/api/v1/preview",
+                &json!({"design": value, "view": "top", "state": "healed", "max_width_px": 200}),
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{b}: another clinic's photo by hash");
         let r = z.post_json("/api/v1/calibrate", &json!({"design": value, "view": "top", "photo_id": photo, "p1_px": [0,0], "p2_px": [10,0], "distance_mm": 5, "ref_px": [5,5]})).await;
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{b}");
         // The audit of A's data is unchanged by Z's attempts.
-        assert_eq!(a.get(&format!("/api/v1/designs/{design}/versions")).await.json::<Vec<serde_json::Value>>().await.unwrap().len(), 1);
-        assert_eq!(a.get(&format!("/api/v1/clients/{client}")).await.json::<serde_json::Value>().await.unwrap()["name"], "Ann Client");
+        assert_eq!(
+            a.get(&format!("/api/v1/designs/{design}/versions"))
+                .await
+                .json::<Vec<serde_json::Value>>()
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        assert_eq!(
+            a.get(&format!("/api/v1/clients/{client}"))
+                .await
+                .json::<serde_json::Value>()
+                .await
+                .unwrap()["name"],
+            "Ann Client"
+        );
     }
 }
 
@@ -138,21 +243,52 @@ async fn roles_follow_the_permission_matrix() {
         let c: serde_json::Value = desk.get(&format!("/api/v1/clients/{client}")).await.json().await.unwrap();
         assert_eq!(c["name"], "Ann Client");
         assert_eq!(c["notes"], "", "{b}: front desk never sees medical notes");
-        let r = desk.put_json(&format!("/api/v1/clients/{client}"), &json!({"name": "Ann Client", "phone": "0777", "notes": ""})).await;
+        let r = desk
+            .put_json(
+                &format!("/api/v1/clients/{client}"),
+                &json!({"name": "Ann Client", "phone": "0777", "notes": ""}),
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::OK);
-        assert_eq!(_owner.get(&format!("/api/v1/clients/{client}")).await.json::<serde_json::Value>().await.unwrap()["notes"], "allergic to nickel", "{b}: desk edit keeps notes");
-        for path in [format!("/api/v1/photos/{photo}"), format!("/api/v1/designs/{design}"), format!("/api/v1/clients/{client}/photos"), format!("/photos/{photo}/image")] {
+        assert_eq!(
+            _owner
+                .get(&format!("/api/v1/clients/{client}"))
+                .await
+                .json::<serde_json::Value>()
+                .await
+                .unwrap()["notes"],
+            "allergic to nickel",
+            "{b}: desk edit keeps notes"
+        );
+        for path in [
+            format!("/api/v1/photos/{photo}"),
+            format!("/api/v1/designs/{design}"),
+            format!("/api/v1/clients/{client}/photos"),
+            format!("/photos/{photo}/image"),
+        ] {
             assert_eq!(desk.get(&path).await.status(), StatusCode::FORBIDDEN, "{b}: desk {path}");
         }
-        let r = desk.post_json(&format!("/api/v1/designs/{design}/versions"), &json!({"base_version": 1, "design": value})).await;
+        let r = desk
+            .post_json(
+                &format!("/api/v1/designs/{design}/versions"),
+                &json!({"base_version": 1, "design": value}),
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{b}: desk can't edit designs");
         assert_eq!(desk.get("/users").await.status(), StatusCode::FORBIDDEN);
         let page = desk.get(&format!("/clients/{client}")).await.text().await.unwrap();
-        assert!(!page.contains("allergic") && !page.contains("Designs"), "{b}: client page hides medical parts from desk");
+        assert!(
+            !page.contains("allergic") && !page.contains("Designs"),
+            "{b}: client page hides medical parts from desk"
+        );
         app.user("Alpha", "pr@alpha.test", Role::Practitioner).await;
         let pr = app.login("pr@alpha.test").await;
         assert_eq!(pr.get(&format!("/api/v1/designs/{design}")).await.status(), StatusCode::OK);
-        assert_eq!(pr.get("/users").await.status(), StatusCode::FORBIDDEN, "{b}: only owners manage users");
+        assert_eq!(
+            pr.get("/users").await.status(),
+            StatusCode::FORBIDDEN,
+            "{b}: only owners manage users"
+        );
     }
 }
 
@@ -163,10 +299,20 @@ async fn versions_conflicts_uploads_dots_preview_plan() {
         let (s, client, _photo, design, value) = clinic_a(&app).await;
         let mut edited = value.clone();
         edited["regions"][0]["density_per_cm2"] = json!(60);
-        let r = s.post_json(&format!("/api/v1/designs/{design}/versions"), &json!({"base_version": 1, "design": edited, "note": "lighter"})).await;
+        let r = s
+            .post_json(
+                &format!("/api/v1/designs/{design}/versions"),
+                &json!({"base_version": 1, "design": edited, "note": "lighter"}),
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::CREATED, "{b}");
         // A second tab still on version 1: conflict, and version 2 stays.
-        let r = s.post_json(&format!("/api/v1/designs/{design}/versions"), &json!({"base_version": 1, "design": value})).await;
+        let r = s
+            .post_json(
+                &format!("/api/v1/designs/{design}/versions"),
+                &json!({"base_version": 1, "design": value}),
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::CONFLICT, "{b}");
         let e: serde_json::Value = r.json().await.unwrap();
         assert!(e["error"].as_str().unwrap().contains("latest is 2"), "{e}");
@@ -175,44 +321,96 @@ async fn versions_conflicts_uploads_dots_preview_plan() {
         // Invalid designs: 422 naming the field.
         let mut bad = value.clone();
         bad["regions"][0]["density_per_cm2"] = json!(-5);
-        let r = s.post_json(&format!("/api/v1/designs/{design}/versions"), &json!({"base_version": 2, "design": bad})).await;
+        let r = s
+            .post_json(
+                &format!("/api/v1/designs/{design}/versions"),
+                &json!({"base_version": 2, "design": bad}),
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-        assert_eq!(r.json::<serde_json::Value>().await.unwrap()["field"], "regions[0].density_per_cm2", "{b}");
+        assert_eq!(
+            r.json::<serde_json::Value>().await.unwrap()["field"],
+            "regions[0].density_per_cm2",
+            "{b}"
+        );
         // Broken, fake and oversized uploads.
         let r = s.upload(client, "top", b"\x89PNG\r\n\x1a\n broken".to_vec(), "bad.png").await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{b}");
         let r = s.upload(client, "top", b"GIF89a....".to_vec(), "x.gif").await;
-        assert!(r.json::<serde_json::Value>().await.unwrap()["error"].as_str().unwrap().contains("not a JPEG, PNG or WebP"));
+        assert!(
+            r.json::<serde_json::Value>().await.unwrap()["error"]
+                .as_str()
+                .unwrap()
+                .contains("not a JPEG, PNG or WebP")
+        );
         let r = s.upload(client, "top", vec![0xFF; 4 << 20], "huge.jpg").await;
         assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE, "{b}");
         let r = s.upload(client, "sideways", synth_photo(200).0, "x.png").await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{b}: unknown view");
-        assert_eq!(s.get(&format!("/api/v1/clients/{client}/photos")).await.json::<Vec<serde_json::Value>>().await.unwrap().len(), 1, "{b}: nothing half-stored");
+        assert_eq!(
+            s.get(&format!("/api/v1/clients/{client}/photos"))
+                .await
+                .json::<Vec<serde_json::Value>>()
+                .await
+                .unwrap()
+                .len(),
+            1,
+            "{b}: nothing half-stored"
+        );
         // Live dots: the count is the engine's.
-        let d: serde_json::Value = s.post_json("/api/v1/dots", &json!({"design": v2["design"], "view": "top", "upto": 1})).await.json().await.unwrap();
+        let d: serde_json::Value = s
+            .post_json("/api/v1/dots", &json!({"design": v2["design"], "view": "top", "upto": 1}))
+            .await
+            .json()
+            .await
+            .unwrap();
         let engine = smp_dots::generate(&smp_design::Design::parse(&v2["design"].to_string()).unwrap());
         let s1 = engine.dots.iter().filter(|i| i.session == 1).count();
         assert_eq!(d["count"].as_u64().unwrap() as usize, s1, "{b}");
         assert_eq!(d["total"].as_u64().unwrap() as usize, engine.dots.len());
         assert_eq!(d["px"].as_array().unwrap().len(), 2 * d["d_px"].as_array().unwrap().len());
         let r = s.post_json("/api/v1/dots", &json!({"design": v2["design"], "view": "front"})).await;
-        assert!(r.json::<serde_json::Value>().await.unwrap()["error"].as_str().unwrap().contains("no view 'front'"));
+        assert!(
+            r.json::<serde_json::Value>().await.unwrap()["error"]
+                .as_str()
+                .unwrap()
+                .contains("no view 'front'")
+        );
         // Preview: a PNG of the requested width.
-        let r = s.post_json("/api/v1/preview", &json!({"design": v2["design"], "view": "top", "state": "healed", "max_width_px": 240})).await;
+        let r = s
+            .post_json(
+                "/api/v1/preview",
+                &json!({"design": v2["design"], "view": "top", "state": "healed", "max_width_px": 240}),
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::OK, "{b}");
         let img = image::load_from_memory(&r.bytes().await.unwrap()).unwrap();
         assert_eq!(img.width(), 240);
-        let r = s.post_json("/api/v1/preview", &json!({"design": v2["design"], "view": "top", "state": "aged:99"})).await;
+        let r = s
+            .post_json(
+                "/api/v1/preview",
+                &json!({"design": v2["design"], "view": "top", "state": "aged:99"}),
+            )
+            .await;
         assert_eq!(r.json::<serde_json::Value>().await.unwrap()["field"], "state");
         // Plan: impressions agree with the engine; the page shows them.
         let p: serde_json::Value = s.get(&format!("/api/v1/designs/{design}/plan")).await.json().await.unwrap();
         assert_eq!(p["impressions"].as_u64().unwrap() as usize, engine.dots.len(), "{b}");
         assert!(p["cost"]["max"].as_f64().unwrap() >= p["cost"]["min"].as_f64().unwrap());
         let page = s.get(&format!("/designs/{design}/plan")).await.text().await.unwrap();
-        assert!(page.contains(&engine.dots.len().to_string()), "{b}: plan page shows the impressions");
+        assert!(
+            page.contains(&engine.dots.len().to_string()),
+            "{b}: plan page shows the impressions"
+        );
         // Compare and restore pages.
         assert_eq!(s.get(&format!("/designs/{design}/compare?a=1&b=2")).await.status(), StatusCode::OK);
-        let r = s.http.post(format!("{}/designs/{design}/restore", s.base)).form(&[("_csrf", s.csrf.as_str()), ("version", "1")]).send().await.unwrap();
+        let r = s
+            .http
+            .post(format!("{}/designs/{design}/restore", s.base))
+            .form(&[("_csrf", s.csrf.as_str()), ("version", "1")])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         let v3: serde_json::Value = s.get(&format!("/api/v1/designs/{design}/versions/3")).await.json().await.unwrap();
         assert_eq!(v3["design"], value, "{b}: restore copies version 1");
@@ -224,14 +422,28 @@ async fn versions_conflicts_uploads_dots_preview_plan() {
 async fn openapi_documents_every_route() {
     for app in spawn_apps("http-openapi").await {
         let http = reqwest::Client::new();
-        let doc: serde_json::Value = http.get(format!("{}/api/v1/openapi.json", app.base)).send().await.unwrap().json().await.unwrap();
+        let doc: serde_json::Value = http
+            .get(format!("{}/api/v1/openapi.json", app.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         assert_eq!(doc["openapi"], "3.1.0");
         for op in smp_web::api::openapi::OPS {
             assert!(doc["paths"][op.path][op.method].is_object(), "{} {} documented", op.method, op.path);
             let url = format!("{}/api/v1{}", app.base, op.path.replace("{id}", "1").replace("{v}", "1"));
             let r = http.request(op.method.to_uppercase().parse().unwrap(), &url).send().await.unwrap();
             let want = if op.auth { StatusCode::UNAUTHORIZED } else { StatusCode::OK };
-            assert_eq!(r.status(), want, "{} {} exists and needs a login: {}", op.method, op.path, app.db.backend);
+            assert_eq!(
+                r.status(),
+                want,
+                "{} {} exists and needs a login: {}",
+                op.method,
+                op.path,
+                app.db.backend
+            );
         }
         break;
     }

@@ -28,7 +28,9 @@ pub struct BackupArgs {
 
 /// Arguments of `smp restore`.
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  smp restore smp-2026-11-27.tar --data ./data\n\nThe data directory must not hold a database yet (move the old one aside first).")]
+#[command(
+    after_help = "Examples:\n  smp restore smp-2026-11-27.tar --data ./data\n\nThe data directory must not hold a database yet (move the old one aside first)."
+)]
 pub struct RestoreArgs {
     /// The backup file made by `smp backup`.
     backup: PathBuf,
@@ -48,10 +50,16 @@ fn io(path: &Path, e: impl std::fmt::Display) -> CliError {
 pub fn backup(a: BackupArgs) -> Result<(), CliError> {
     let db = a.data.join(DB_FILE);
     if !db.exists() {
-        return Err(CliError::BadInput(format!("{} has no database ({DB_FILE}); is --data right?", a.data.display())));
+        return Err(CliError::BadInput(format!(
+            "{} has no database ({DB_FILE}); is --data right?",
+            a.data.display()
+        )));
     }
     if a.output.exists() {
-        return Err(CliError::BadInput(format!("{} exists; choose a new backup file name", a.output.display())));
+        return Err(CliError::BadInput(format!(
+            "{} exists; choose a new backup file name",
+            a.output.display()
+        )));
     }
     let tmp_dir = a.output.with_extension("backup-tmp");
     std::fs::create_dir_all(&tmp_dir).map_err(|e| io(&tmp_dir, e))?;
@@ -93,9 +101,14 @@ pub fn restore(a: RestoreArgs) -> Result<(), CliError> {
     progress(a.quiet, "unpacking…");
     let mut archive = tar::Archive::new(file);
     // unpack() refuses paths that leave the directory.
-    archive.unpack(&a.data).map_err(|e| CliError::BadInput(format!("{} is not a readable smp backup: {e}", a.backup.display())))?;
+    archive
+        .unpack(&a.data)
+        .map_err(|e| CliError::BadInput(format!("{} is not a readable smp backup: {e}", a.backup.display())))?;
     if !a.data.join(DB_FILE).exists() {
-        return Err(CliError::BadInput(format!("{} holds no {DB_FILE}: not an smp backup", a.backup.display())));
+        return Err(CliError::BadInput(format!(
+            "{} holds no {DB_FILE}: not an smp backup",
+            a.backup.display()
+        )));
     }
     runtime()?.block_on(async {
         let store = smp_store::open_sqlite(&a.data.join(DB_FILE)).await.map_err(store_error)?;

@@ -50,18 +50,43 @@ pub fn run(a: ServeArgs) -> Result<(), CliError> {
         if !a.no_demo && store.clinic_count().await.map_err(store_error)? == 0 {
             eprintln!("new database: creating the demo clinic (synthetic clients and photos)…");
         }
-        let seeded = if a.no_demo { None } else { smp_web::demo::seed_if_empty(store.as_ref(), &files, &a.data, a.demo_photo_width).await.map_err(store_error)? };
-        let listener = tokio::net::TcpListener::bind(a.addr)
-            .await
-            .map_err(|e| CliError::Other(format!("cannot listen on {}: {e} (is another smp serve running? try --addr 127.0.0.1:8081)", a.addr)))?;
+        let seeded = if a.no_demo {
+            None
+        } else {
+            smp_web::demo::seed_if_empty(store.as_ref(), &files, &a.data, a.demo_photo_width)
+                .await
+                .map_err(store_error)?
+        };
+        let listener = tokio::net::TcpListener::bind(a.addr).await.map_err(|e| {
+            CliError::Other(format!(
+                "cannot listen on {}: {e} (is another smp serve running? try --addr 127.0.0.1:8081)",
+                a.addr
+            ))
+        })?;
         let addr = listener.local_addr().map_err(|e| CliError::Other(e.to_string()))?;
-        let config = AppConfig { secure_cookies: a.behind_https_proxy, trust_forwarded_for: a.behind_https_proxy, ..AppConfig::default() };
-        let host = if addr.ip().is_unspecified() { "127.0.0.1".to_string() } else { addr.ip().to_string() };
-        eprintln!("SMP Studio is running: open http://{host}:{}/ in a browser (Ctrl-C stops it)", addr.port());
+        let config = AppConfig {
+            secure_cookies: a.behind_https_proxy,
+            trust_forwarded_for: a.behind_https_proxy,
+            ..AppConfig::default()
+        };
+        let host = if addr.ip().is_unspecified() {
+            "127.0.0.1".to_string()
+        } else {
+            addr.ip().to_string()
+        };
+        eprintln!(
+            "SMP Studio is running: open http://{host}:{}/ in a browser (Ctrl-C stops it)",
+            addr.port()
+        );
         match seeded.or_else(|| smp_web::demo::saved_logins(&a.data)) {
             Some(logins) => eprintln!("{logins}"),
-            None => eprintln!("log in with a user made by: smp user add --data {} --clinic NAME --email E --role owner --password-stdin", a.data.display()),
+            None => eprintln!(
+                "log in with a user made by: smp user add --data {} --clinic NAME --email E --role owner --password-stdin",
+                a.data.display()
+            ),
         }
-        smp_web::serve(listener, AppState::new(store, files, config)).await.map_err(|e| CliError::Other(format!("server stopped: {e}")))
+        smp_web::serve(listener, AppState::new(store, files, config))
+            .await
+            .map_err(|e| CliError::Other(format!("server stopped: {e}")))
     })
 }

@@ -25,7 +25,9 @@ pub fn store_error(e: smp_store::StoreError) -> CliError {
 /// Opens the database: the URL when given, else SQLite in `data/smp.db`.
 pub async fn open_store(data: &Path, url: Option<&str>) -> Result<Arc<dyn Store>, CliError> {
     match url {
-        Some(u) => smp_store::open_url(u).await.map_err(|e| CliError::Other(format!("{}: {e}", redact(u)))),
+        Some(u) => smp_store::open_url(u)
+            .await
+            .map_err(|e| CliError::Other(format!("{}: {e}", redact(u)))),
         None => smp_store::open_sqlite(&data.join(DB_FILE)).await.map_err(store_error),
     }
 }
@@ -49,7 +51,10 @@ pub fn redact(url: &str) -> String {
 
 /// A Tokio runtime for a command.
 pub fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
-    tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| CliError::Other(format!("cannot start the async runtime: {e}")))
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::Other(format!("cannot start the async runtime: {e}")))
 }
 
 /// The default data directory.

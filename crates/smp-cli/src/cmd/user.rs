@@ -50,7 +50,10 @@ fn parse_role(s: &str) -> Result<Role, String> {
 pub fn run(c: UserCmd) -> Result<(), CliError> {
     let UserCmd::Add(a) = c;
     let mut password = String::new();
-    std::io::stdin().lock().read_line(&mut password).map_err(|e| CliError::Other(format!("reading the password: {e}")))?;
+    std::io::stdin()
+        .lock()
+        .read_line(&mut password)
+        .map_err(|e| CliError::Other(format!("reading the password: {e}")))?;
     let password = password.trim_end_matches(['\n', '\r']);
     smp_web::auth::password::check_policy(password).map_err(CliError::BadInput)?;
     let hash = smp_web::auth::password::hash_password(password).map_err(CliError::Other)?;

@@ -33,7 +33,11 @@ pub async fn list(State(state): State<AppState>, me: CurrentUser, Query(s): Quer
 }
 
 /// POST /api/v1/clients
-pub async fn create(State(state): State<AppState>, me: CurrentUser, Json(mut f): Json<ClientFields>) -> AppResult<(StatusCode, Json<Client>)> {
+pub async fn create(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Json(mut f): Json<ClientFields>,
+) -> AppResult<(StatusCode, Json<Client>)> {
     me.require(Permission::EditContacts)?;
     if !me.can(Permission::EditMedical) {
         f.notes.clear();
@@ -49,7 +53,12 @@ pub async fn get(State(state): State<AppState>, me: CurrentUser, Path(id): Path<
 }
 
 /// PUT /api/v1/clients/{id}
-pub async fn update(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Json(mut f): Json<ClientFields>) -> AppResult<Json<Client>> {
+pub async fn update(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+    Json(mut f): Json<ClientFields>,
+) -> AppResult<Json<Client>> {
     me.require(Permission::EditContacts)?;
     if !me.can(Permission::EditMedical) {
         f.notes = state.store.client(me.clinic_id(), id).await?.fields.notes;

@@ -37,7 +37,11 @@ pub async fn load_design(state: &AppState, me: &CurrentUser, id: i64, version: i
 /// The plan and quote of a design (UK price list, default rate and spacing).
 pub async fn plan_of(design: Design) -> AppResult<(Plan, Quote)> {
     blocking(move || {
-        let opts = PlanOptions { rate: RateRange::around(DEFAULT_RATE_PER_MIN).map_err(internal)?, spacing_days: DEFAULT_SPACING_DAY, start: None };
+        let opts = PlanOptions {
+            rate: RateRange::around(DEFAULT_RATE_PER_MIN).map_err(internal)?,
+            spacing_days: DEFAULT_SPACING_DAY,
+            start: None,
+        };
         let imp = smp_dots::generate(&design);
         let plan = Plan::new(&design, &imp, &opts).map_err(|e| AppError::field("design", e.to_string()))?;
         let quote = PriceList::uk_default().quote(&plan);
@@ -47,7 +51,15 @@ pub async fn plan_of(design: Design) -> AppResult<(Plan, Quote)> {
 }
 
 /// A preview PNG of `design` in view `view_name`, its photo checked to be the clinic's.
-pub async fn render_preview(state: &AppState, me: &CurrentUser, design: Design, view_name: &str, state_name: &str, upto: u8, max_width_px: u32) -> AppResult<Vec<u8>> {
+pub async fn render_preview(
+    state: &AppState,
+    me: &CurrentUser,
+    design: Design,
+    view_name: &str,
+    state_name: &str,
+    upto: u8,
+    max_width_px: u32,
+) -> AppResult<Vec<u8>> {
     let preview_state: PreviewState = state_name.parse().map_err(|e: String| AppError::field("state", e))?;
     let sel = engine::selection(&design, upto)?;
     let view = engine::view(&design, view_name)?.clone();
@@ -99,19 +111,42 @@ pub struct VersionJson {
 impl VersionJson {
     fn of(v: DesignVersion) -> AppResult<VersionJson> {
         let design = serde_json::from_str(&v.json).map_err(internal)?;
-        Ok(VersionJson { design_id: v.design_id, version: v.version, note: v.note, created_by: v.created_by, created_at: v.created_at, design })
+        Ok(VersionJson {
+            design_id: v.design_id,
+            version: v.version,
+            note: v.note,
+            created_by: v.created_by,
+            created_at: v.created_at,
+            design,
+        })
     }
 }
 
 /// POST /api/v1/clients/{id}/designs
-pub async fn create(State(state): State<AppState>, me: CurrentUser, Path(client): Path<i64>, Json(b): Json<NewDesign>) -> AppResult<(StatusCode, Json<VersionJson>)> {
+pub async fn create(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path(client): Path<i64>,
+    Json(b): Json<NewDesign>,
+) -> AppResult<(StatusCode, Json<VersionJson>)> {
     me.require(Permission::EditMedical)?;
     let design = match (&b.pattern, &b.design) {
-        (Some(p), None) => p.parse::<Pattern>().and_then(|p| p.template()).map_err(|e| AppError::field("pattern", e))?,
+        (Some(p), None) => p
+            .parse::<Pattern>()
+            .and_then(|p| p.template())
+            .map_err(|e| AppError::field("pattern", e))?,
         (None, Some(d)) => engine::parse_design(d)?,
-        _ => return Err(AppError::field("pattern", "give either a template pattern (e.g. \"norwood-5\") or a whole design")),
+        _ => {
+            return Err(AppError::field(
+                "pattern",
+                "give either a template pattern (e.g. \"norwood-5\") or a whole design",
+            ));
+        }
     };
-    let (_, v) = state.store.create_design(me.clinic_id(), client, &b.name, b.photo_id, &design.to_json(), me.user.id).await?;
+    let (_, v) = state
+        .store
+        .create_design(me.clinic_id(), client, &b.name, b.photo_id, &design.to_json(), me.user.id)
+        .await?;
     Ok((StatusCode::CREATED, Json(VersionJson::of(v)?)))
 }
 
@@ -145,13 +180,21 @@ pub struct SaveBody {
 }
 
 /// POST /api/v1/designs/{id}/versions: 201, or 409 when someone saved after `base_version`.
-pub async fn save(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Json(b): Json<SaveBody>) -> AppResult<(StatusCode, Json<VersionJson>)> {
+pub async fn save(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+    Json(b): Json<SaveBody>,
+) -> AppResult<(StatusCode, Json<VersionJson>)> {
     me.require(Permission::EditMedical)?;
     let design = engine::parse_design(&b.design)?;
     if b.note.len() > 500 {
         return Err(AppError::field("note", "the note is over 500 characters; shorten it"));
     }
-    let v = state.store.save_version(me.clinic_id(), id, b.base_version, &design.to_json(), b.note.trim(), me.user.id).await?;
+    let v = state
+        .store
+        .save_version(me.clinic_id(), id, b.base_version, &design.to_json(), b.note.trim(), me.user.id)
+        .await?;
     Ok((StatusCode::CREATED, Json(VersionJson::of(v)?)))
 }
 
@@ -167,11 +210,17 @@ pub struct DotsBody {
 /// POST /api/v1/dots: the (unsaved) design's dots in a view's pixels, and its lint.
 pub async fn dots(me: CurrentUser, Json(b): Json<DotsBody>) -> AppResult<Json<DotsJson>> {
     me.require(Permission::ReadMedical)?;
-    Ok(Json(blocking(move || engine::dots(&engine::parse_design(&b.design)?, &b.view, b.upto)).await?))
+    Ok(Json(
+        blocking(move || engine::dots(&engine::parse_design(&b.design)?, &b.view, b.upto)).await?,
+    ))
 }
 
 /// POST /api/v1/calibrate: the design with the view calibrated on a photo.
-pub async fn calibrate(State(state): State<AppState>, me: CurrentUser, Json(req): Json<CalibrateRequest>) -> AppResult<Json<serde_json::Value>> {
+pub async fn calibrate(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Json(req): Json<CalibrateRequest>,
+) -> AppResult<Json<serde_json::Value>> {
     me.require(Permission::EditMedical)?;
     let photo = state.store.photo(me.clinic_id(), req.photo_id).await?;
     let design = blocking(move || engine::calibrated(&req, &photo.sha256)).await?;

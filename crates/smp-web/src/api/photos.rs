@@ -30,7 +30,10 @@ pub async fn store_upload(state: &AppState, me: &CurrentUser, client: i64, mut m
     state.store.client(me.clinic_id(), client).await?;
     let (mut view, mut taken_on, mut bytes) = (String::from("top"), crate::pages::today(), None);
     let bad = |e: axum::extract::multipart::MultipartError| {
-        AppError::new(e.status(), format!("the upload was cut off or malformed ({}); try again", e.body_text()))
+        AppError::new(
+            e.status(),
+            format!("the upload was cut off or malformed ({}); try again", e.body_text()),
+        )
     };
     while let Some(field) = mp.next_field().await.map_err(bad)? {
         match field.name().unwrap_or("") {
@@ -40,10 +43,15 @@ pub async fn store_upload(state: &AppState, me: &CurrentUser, client: i64, mut m
             _ => {}
         }
     }
-    let bytes = bytes.filter(|b| !b.is_empty()).ok_or_else(|| AppError::field("file", "no photo file in the upload; choose a JPEG, PNG or WebP"))?;
+    let bytes = bytes
+        .filter(|b| !b.is_empty())
+        .ok_or_else(|| AppError::field("file", "no photo file in the upload; choose a JPEG, PNG or WebP"))?;
     smp_plan::CivilDate::parse(&taken_on).map_err(|e| AppError::field("taken_on", e.to_string()))?;
     let kind = media_type(&bytes).ok_or_else(|| {
-        AppError::field("file", "the file is not a JPEG, PNG or WebP photo (HEIC: export as JPEG on the phone or with `heif-convert`)")
+        AppError::field(
+            "file",
+            "the file is not a JPEG, PNG or WebP photo (HEIC: export as JPEG on the phone or with `heif-convert`)",
+        )
     })?;
     let data = bytes.clone();
     let img: RgbImage = tokio::task::spawn_blocking(move || decode_photo(&data, PhotoLimits::default()))
@@ -66,7 +74,12 @@ pub async fn store_upload(state: &AppState, me: &CurrentUser, client: i64, mut m
 }
 
 /// POST /api/v1/clients/{id}/photos (multipart)
-pub async fn upload(State(state): State<AppState>, me: CurrentUser, Path(client): Path<i64>, mp: Multipart) -> AppResult<(StatusCode, Json<Photo>)> {
+pub async fn upload(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path(client): Path<i64>,
+    mp: Multipart,
+) -> AppResult<(StatusCode, Json<Photo>)> {
     Ok((StatusCode::CREATED, Json(store_upload(&state, &me, client, mp).await?)))
 }
 
@@ -94,7 +107,14 @@ pub async fn image(State(state): State<AppState>, me: CurrentUser, Path(id): Pat
         .map_err(|e| AppError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))??;
     // The browser must apply EXIF orientation like the server does (CSS default
     // `image-orientation: from-image`), so pixel coordinates agree.
-    Ok(([(header::CONTENT_TYPE, photo.media_type), (header::CACHE_CONTROL, "private, max-age=86400".into())], bytes).into_response())
+    Ok((
+        [
+            (header::CONTENT_TYPE, photo.media_type),
+            (header::CACHE_CONTROL, "private, max-age=86400".into()),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// The decoded photo with this content hash (cached).

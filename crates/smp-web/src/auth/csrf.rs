@@ -24,7 +24,10 @@ fn query_token(query: Option<&str>) -> Option<String> {
 
 /// The value of `name` in an `application/x-www-form-urlencoded` string.
 pub fn form_field(body: &str, name: &str) -> Option<String> {
-    body.split('&').filter_map(|kv| kv.split_once('=')).find(|(k, _)| *k == name).map(|(_, v)| crate::pages::url_decode(v))
+    body.split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| crate::pages::url_decode(v))
 }
 
 /// Middleware: refuses a state-changing request without the right token (403).
@@ -56,13 +59,21 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
     if let Some(h) = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()) {
         return if token::same(h, &expected) { next.run(req).await } else { refuse() };
     }
-    let ctype = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let ctype = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
     if ctype.starts_with("application/x-www-form-urlencoded") {
         let (parts, body) = req.into_parts();
         let Ok(bytes) = to_bytes(body, MAX_FORM_BYTES).await else {
             return AppError::new(StatusCode::PAYLOAD_TOO_LARGE, "form too large (1 MB at most)").into_response();
         };
-        let ok = std::str::from_utf8(&bytes).ok().and_then(|b| form_field(b, "_csrf")).is_some_and(|t| token::same(&t, &expected));
+        let ok = std::str::from_utf8(&bytes)
+            .ok()
+            .and_then(|b| form_field(b, "_csrf"))
+            .is_some_and(|t| token::same(&t, &expected));
         if !ok {
             return refuse();
         }

@@ -68,7 +68,11 @@ impl CurrentUser {
 
     /// `Ok` when the user's role has `perm`, else 403.
     pub fn require(&self, perm: Permission) -> Result<(), AppError> {
-        if allows(self.user.role, perm) { Ok(()) } else { Err(AppError::forbidden(perm.describe())) }
+        if allows(self.user.role, perm) {
+            Ok(())
+        } else {
+            Err(AppError::forbidden(perm.describe()))
+        }
     }
 
     /// Whether the user's role has `perm`.
@@ -102,14 +106,29 @@ impl FromRequestParts<AppState> for CurrentUser {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         // Nested routers see a stripped path; the original one tells API from pages.
-        let path = parts.extensions.get::<axum::extract::OriginalUri>().map_or_else(|| parts.uri.path().to_string(), |u| u.path().to_string());
+        let path = parts
+            .extensions
+            .get::<axum::extract::OriginalUri>()
+            .map_or_else(|| parts.uri.path().to_string(), |u| u.path().to_string());
         let api = path.starts_with("/api/");
-        let reject = |msg: &'static str| if api { AuthRejection::Api(msg) } else { AuthRejection::Login(path.clone()) };
-        let session = session_of(state, &parts.headers).await.ok_or_else(|| reject("log in first (POST /login)"))?;
+        let reject = |msg: &'static str| {
+            if api {
+                AuthRejection::Api(msg)
+            } else {
+                AuthRejection::Login(path.clone())
+            }
+        };
+        let session = session_of(state, &parts.headers)
+            .await
+            .ok_or_else(|| reject("log in first (POST /login)"))?;
         if session.second_factor_pending {
             return Err(reject("finish the login with your authenticator code"));
         }
-        let user = state.store.user(session.clinic_id, session.user_id).await.map_err(|_| reject("log in first"))?;
+        let user = state
+            .store
+            .user(session.clinic_id, session.user_id)
+            .await
+            .map_err(|_| reject("log in first"))?;
         if user.must_change_password && !path.starts_with("/account") && !api {
             return Err(AuthRejection::ChangePassword);
         }

@@ -67,11 +67,18 @@ mod tests {
         }
         let wait = t.check(&keys, t0 + Duration::from_secs(60)).unwrap_err();
         assert_eq!(wait, WINDOW - Duration::from_secs(60));
-        assert!(t.check(&[("b@x", MAX_FAILURES), ("1.2.3.4", MAX_FAILURES_PER_ADDRESS)], t0).is_ok(), "another account from the address");
+        assert!(
+            t.check(&[("b@x", MAX_FAILURES), ("1.2.3.4", MAX_FAILURES_PER_ADDRESS)], t0).is_ok(),
+            "another account from the address"
+        );
         for _ in MAX_FAILURES..MAX_FAILURES_PER_ADDRESS {
             t.fail(&["c@x", "1.2.3.4"], t0);
         }
-        assert!(t.check(&[("b@x", MAX_FAILURES), ("1.2.3.4", MAX_FAILURES_PER_ADDRESS)], t0).is_err(), "the address is blocked");
+        assert!(
+            t.check(&[("b@x", MAX_FAILURES), ("1.2.3.4", MAX_FAILURES_PER_ADDRESS)], t0)
+                .is_err(),
+            "the address is blocked"
+        );
         assert!(t.check(&keys, t0 + WINDOW).is_ok());
     }
 }

@@ -71,8 +71,21 @@ pub fn verify(secret_b32: &str, code: &str, unix_seconds: u64) -> bool {
 
 /// The `otpauth://` URI an authenticator app imports.
 pub fn uri(secret_b32: &str, account: &str) -> String {
-    let enc = |s: &str| s.bytes().map(|b| if b.is_ascii_alphanumeric() || b == b'@' || b == b'.' { (b as char).to_string() } else { format!("%{b:02X}") }).collect::<String>();
-    format!("otpauth://totp/SMP%20Studio:{}?secret={secret_b32}&issuer=SMP%20Studio", enc(account))
+    let enc = |s: &str| {
+        s.bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b == b'@' || b == b'.' {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect::<String>()
+    };
+    format!(
+        "otpauth://totp/SMP%20Studio:{}?secret={secret_b32}&issuer=SMP%20Studio",
+        enc(account)
+    )
 }
 
 #[cfg(test)]

@@ -58,7 +58,11 @@ pub struct PasswordForm {
 /// POST /account/password: every other session of the user ends.
 pub async fn change_password(State(state): State<AppState>, me: CurrentUser, Form(f): Form<PasswordForm>) -> Response {
     if !verify_password(&f.current, &me.user.password_hash) {
-        return (axum::http::StatusCode::UNPROCESSABLE_ENTITY, page(&me, "The current password is wrong.")).into_response();
+        return (
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            page(&me, "The current password is wrong."),
+        )
+            .into_response();
     }
     if let Err(msg) = check_policy(&f.new) {
         return (axum::http::StatusCode::UNPROCESSABLE_ENTITY, page(&me, &msg)).into_response();
@@ -91,7 +95,16 @@ pub async fn set_totp(State(state): State<AppState>, me: CurrentUser, Form(f): F
     let secret = match f.action.as_str() {
         "off" => None,
         _ if totp::verify(&f.secret, &f.code, smp_store::now_unix().max(0) as u64) => Some(f.secret.as_str()),
-        _ => return (axum::http::StatusCode::UNPROCESSABLE_ENTITY, page(&me, "That code does not match the secret; check the phone's clock and try the current code.")).into_response(),
+        _ => {
+            return (
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                page(
+                    &me,
+                    "That code does not match the secret; check the phone's clock and try the current code.",
+                ),
+            )
+                .into_response();
+        }
     };
     match state.store.set_totp(me.clinic_id(), me.user.id, secret).await {
         Ok(()) => Redirect::to("/account").into_response(),

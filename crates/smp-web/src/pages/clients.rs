@@ -35,8 +35,16 @@ pub struct Search {
 /// GET /clients
 pub async fn list(State(state): State<AppState>, me: CurrentUser, Query(s): Query<Search>) -> AppResult<ClientsPage> {
     me.require(Permission::ReadContacts).map_err(|e| e.as_html())?;
-    let clients = state.store.list_clients(me.clinic_id(), &s.q).await.map_err(|e| crate::error::AppError::from(e).as_html())?;
-    Ok(ClientsPage { nav: Nav::of(&me), q: s.q, clients })
+    let clients = state
+        .store
+        .list_clients(me.clinic_id(), &s.q)
+        .await
+        .map_err(|e| crate::error::AppError::from(e).as_html())?;
+    Ok(ClientsPage {
+        nav: Nav::of(&me),
+        q: s.q,
+        clients,
+    })
 }
 
 /// The contact form (with CSRF field, checked by the guard).
@@ -53,8 +61,17 @@ pub struct ClientForm {
 /// POST /clients
 pub async fn create(State(state): State<AppState>, me: CurrentUser, Form(f): Form<ClientForm>) -> AppResult<Redirect> {
     me.require(Permission::EditContacts).map_err(|e| e.as_html())?;
-    let fields = ClientFields { name: f.name, email: f.email, phone: f.phone, notes: String::new() };
-    let c = state.store.create_client(me.clinic_id(), &fields).await.map_err(|e| crate::error::AppError::from(e).as_html())?;
+    let fields = ClientFields {
+        name: f.name,
+        email: f.email,
+        phone: f.phone,
+        notes: String::new(),
+    };
+    let c = state
+        .store
+        .create_client(me.clinic_id(), &fields)
+        .await
+        .map_err(|e| crate::error::AppError::from(e).as_html())?;
     Ok(Redirect::to(&format!("/clients/{}", c.id)))
 }
 
@@ -68,7 +85,12 @@ pub async fn update(State(state): State<AppState>, me: CurrentUser, Path(id): Pa
         Some(n) if me.can(Permission::EditMedical) => n,
         _ => old.fields.notes,
     };
-    let fields = ClientFields { name: f.name, email: f.email, phone: f.phone, notes };
+    let fields = ClientFields {
+        name: f.name,
+        email: f.email,
+        phone: f.phone,
+        notes,
+    };
     state.store.update_client(me.clinic_id(), id, &fields).await.map_err(html)?;
     Ok(Redirect::to(&format!("/clients/{id}")))
 }
@@ -97,13 +119,23 @@ pub async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path
     let mut client = state.store.client(clinic, id).await.map_err(html)?;
     let medical = me.can(Permission::ReadMedical);
     let (photos, designs) = if medical {
-        (state.store.list_photos(clinic, id).await.map_err(html)?, state.store.list_designs(clinic, id).await.map_err(html)?)
+        (
+            state.store.list_photos(clinic, id).await.map_err(html)?,
+            state.store.list_designs(clinic, id).await.map_err(html)?,
+        )
     } else {
         client.fields.notes.clear();
         (Vec::new(), Vec::new())
     };
-    let photo_options = photos.iter().rev().map(|p| (p.id, format!("{} · {}", p.view, p.taken_on))).collect();
-    let photo_views = PHOTO_VIEWS.iter().map(|v| (*v, photos.iter().filter(|p| p.view == *v).cloned().collect())).collect();
+    let photo_options = photos
+        .iter()
+        .rev()
+        .map(|p| (p.id, format!("{} · {}", p.view, p.taken_on)))
+        .collect();
+    let photo_views = PHOTO_VIEWS
+        .iter()
+        .map(|v| (*v, photos.iter().filter(|p| p.view == *v).cloned().collect()))
+        .collect();
     Ok(ClientPage {
         nav: Nav::of(&me),
         client,

@@ -31,7 +31,12 @@ pub struct NewDesignForm {
 }
 
 /// POST /clients/{id}/designs
-pub async fn create(State(state): State<AppState>, me: CurrentUser, Path(client): Path<i64>, Form(f): Form<NewDesignForm>) -> AppResult<Redirect> {
+pub async fn create(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path(client): Path<i64>,
+    Form(f): Form<NewDesignForm>,
+) -> AppResult<Redirect> {
     me.require(Permission::EditMedical).map_err(|e| e.as_html())?;
     let pattern: Pattern = f.pattern.parse().map_err(|e: String| AppError::field("pattern", e).as_html())?;
     let design = pattern.template().map_err(|e| AppError::field("pattern", e).as_html())?;
@@ -62,7 +67,12 @@ pub struct VersionQuery {
 }
 
 /// GET /designs/{id}/edit
-pub async fn editor(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Query(q): Query<VersionQuery>) -> AppResult<Response> {
+pub async fn editor(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+    Query(q): Query<VersionQuery>,
+) -> AppResult<Response> {
     me.require(Permission::ReadMedical).map_err(|e| e.as_html())?;
     let clinic = me.clinic_id();
     let design = state.store.design(clinic, id).await.map_err(html)?;
@@ -70,10 +80,21 @@ pub async fn editor(State(state): State<AppState>, me: CurrentUser, Path(id): Pa
     let version = q.version.unwrap_or(design.latest_version);
     state.store.design_version(clinic, id, version).await.map_err(html)?;
     let Some(photo_id) = design.photo_id else {
-        return Err(AppError::field("photo_id", "this design has no photo to draw on; upload a photo and create the design from it").as_html());
+        return Err(AppError::field(
+            "photo_id",
+            "this design has no photo to draw on; upload a photo and create the design from it",
+        )
+        .as_html());
     };
     let photo = state.store.photo(clinic, photo_id).await.map_err(html)?;
-    let page = EditorPage { nav: Nav::of(&me), design, client, version, photo_id, view: photo.view };
+    let page = EditorPage {
+        nav: Nav::of(&me),
+        design,
+        client,
+        version,
+        photo_id,
+        view: photo.view,
+    };
     Ok(page.into_response())
 }
 
@@ -123,7 +144,14 @@ pub async fn versions(State(state): State<AppState>, me: CurrentUser, Path(id): 
         })
         .collect();
     let right = design.latest_version;
-    Ok(VersionsPage { nav: Nav::of(&me), left: (right - 1).max(1), right, design, versions: rows, can_edit: me.can(Permission::EditMedical) })
+    Ok(VersionsPage {
+        nav: Nav::of(&me),
+        left: (right - 1).max(1),
+        right,
+        design,
+        versions: rows,
+        can_edit: me.can(Permission::EditMedical),
+    })
 }
 
 /// The restore form.
@@ -133,13 +161,22 @@ pub struct RestoreForm {
 }
 
 /// POST /designs/{id}/restore: the old version's content saved as a new version.
-pub async fn restore(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Form(f): Form<RestoreForm>) -> AppResult<Redirect> {
+pub async fn restore(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<RestoreForm>,
+) -> AppResult<Redirect> {
     me.require(Permission::EditMedical).map_err(|e| e.as_html())?;
     let clinic = me.clinic_id();
     let design = state.store.design(clinic, id).await.map_err(html)?;
     let old = state.store.design_version(clinic, id, f.version).await.map_err(html)?;
     let note = format!("restored version {}", f.version);
-    state.store.save_version(clinic, id, design.latest_version, &old.json, &note, me.user.id).await.map_err(html)?;
+    state
+        .store
+        .save_version(clinic, id, design.latest_version, &old.json, &note, me.user.id)
+        .await
+        .map_err(html)?;
     Ok(Redirect::to(&format!("/designs/{id}/versions")))
 }
 
@@ -180,18 +217,37 @@ async fn side(state: &AppState, me: &CurrentUser, id: i64, version: i64) -> AppR
     let (design, v) = load_design(state, me, id, version).await.map_err(|e| e.as_html())?;
     let plan = plan_of(design.clone()).await.map_err(|e| e.as_html())?;
     let hairline = smp_design::lint::hairline_height_mm(&design).map_or("–".into(), |h| format!("{h:.0} mm above the glabella"));
-    Ok(Side { version, impressions: plan.0.impressions, area: format!("{:.1}", plan.0.area_cm2), hairline, note: v.note })
+    Ok(Side {
+        version,
+        impressions: plan.0.impressions,
+        area: format!("{:.1}", plan.0.area_cm2),
+        hairline,
+        note: v.note,
+    })
 }
 
 /// GET /designs/{id}/compare
-pub async fn compare(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Query(q): Query<CompareQuery>) -> AppResult<ComparePage> {
+pub async fn compare(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+    Query(q): Query<CompareQuery>,
+) -> AppResult<ComparePage> {
     me.require(Permission::ReadMedical).map_err(|e| e.as_html())?;
-    q.state.parse::<smp_render::state::PreviewState>().map_err(|e| AppError::field("state", e).as_html())?;
+    q.state
+        .parse::<smp_render::state::PreviewState>()
+        .map_err(|e| AppError::field("state", e).as_html())?;
     let design = state.store.design(me.clinic_id(), id).await.map_err(html)?;
     let a = side(&state, &me, id, q.a).await?;
     let b = side(&state, &me, id, q.b).await?;
     let title = format!("{} and {}", a.version, b.version);
-    Ok(ComparePage { nav: Nav::of(&me), design, title, sides: vec![a, b], state: q.state })
+    Ok(ComparePage {
+        nav: Nav::of(&me),
+        design,
+        title,
+        sides: vec![a, b],
+        state: q.state,
+    })
 }
 
 /// `?state=`
@@ -202,12 +258,28 @@ pub struct StateQuery {
 }
 
 /// GET /designs/{id}/versions/{v}/preview.png
-pub async fn version_preview(State(state): State<AppState>, me: CurrentUser, Path((id, version)): Path<(i64, i64)>, Query(q): Query<StateQuery>) -> AppResult<Response> {
+pub async fn version_preview(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path((id, version)): Path<(i64, i64)>,
+    Query(q): Query<StateQuery>,
+) -> AppResult<Response> {
     me.require(Permission::ReadMedical)?;
     let (design, _) = load_design(&state, &me, id, version).await?;
-    let view = design.views().first().map(|v| v.name.clone()).ok_or_else(|| AppError::field("view", "this version has no calibrated photo yet"))?;
+    let view = design
+        .views()
+        .first()
+        .map(|v| v.name.clone())
+        .ok_or_else(|| AppError::field("view", "this version has no calibrated photo yet"))?;
     let png = render_preview(&state, &me, design, &view, &q.state, 0, 900).await?;
-    Ok(([(header::CONTENT_TYPE, "image/png"), (header::CACHE_CONTROL, "private, max-age=3600")], png).into_response())
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/png"),
+            (header::CACHE_CONTROL, "private, max-age=3600"),
+        ],
+        png,
+    )
+        .into_response())
 }
 
 /// The plan page.
@@ -232,7 +304,11 @@ fn money(currency: &str, min: f64, max: f64) -> String {
         "USD" => "$",
         _ => "",
     };
-    if (min - max).abs() < 0.5 { format!("{sym}{min:.0} {currency}") } else { format!("{sym}{min:.0}–{sym}{max:.0} {currency}") }
+    if (min - max).abs() < 0.5 {
+        format!("{sym}{min:.0} {currency}")
+    } else {
+        format!("{sym}{min:.0}–{sym}{max:.0} {currency}")
+    }
 }
 
 /// GET /designs/{id}/plan
@@ -253,16 +329,32 @@ pub async fn plan(State(state): State<AppState>, me: CurrentUser, Path(id): Path
             lo / 60.0,
             hi / 60.0
         ),
-        regions: p.regions.iter().map(|r| (r.name.clone(), r.kind.as_str().to_string(), format!("{:.1}", r.area_cm2))).collect(),
+        regions: p
+            .regions
+            .iter()
+            .map(|r| (r.name.clone(), r.kind.as_str().to_string(), format!("{:.1}", r.area_cm2)))
+            .collect(),
         sessions: p
             .sessions
             .iter()
-            .map(|s| (s.session, s.impressions, format!("{:.1}–{:.1} h", s.minutes_min / 60.0, s.minutes_max / 60.0), format!("{:.0} %", s.cumulative_fraction * 100.0)))
+            .map(|s| {
+                (
+                    s.session,
+                    s.impressions,
+                    format!("{:.1}–{:.1} h", s.minutes_min / 60.0, s.minutes_max / 60.0),
+                    format!("{:.0} %", s.cumulative_fraction * 100.0),
+                )
+            })
             .collect(),
         breakdown: q
             .breakdown
             .iter()
-            .map(|l| (format!("{}{}", l.item, if l.included { "" } else { " (not included)" }), money(&q.currency, l.min, l.max)))
+            .map(|l| {
+                (
+                    format!("{}{}", l.item, if l.included { "" } else { " (not included)" }),
+                    money(&q.currency, l.min, l.max),
+                )
+            })
             .collect(),
         total: money(&q.currency, q.min, q.max),
         drivers: q.drivers.clone(),

@@ -37,9 +37,21 @@ pub struct NextQuery {
 }
 
 fn login_page(headers: &HeaderMap, state: &AppState, next: &str, error: &str, totp: bool, status: axum::http::StatusCode) -> Response {
-    let csrf = cookie(headers, LOGIN_CSRF_COOKIE).filter(|c| c.len() == 32).unwrap_or_else(|| token::random_hex(16));
-    let page = LoginPage { csrf: csrf.clone(), next: safe_next(next).to_string(), error: error.to_string(), totp };
-    (status, [(header::SET_COOKIE, set_cookie(state, LOGIN_CSRF_COOKIE, &csrf, 3600))], page).into_response()
+    let csrf = cookie(headers, LOGIN_CSRF_COOKIE)
+        .filter(|c| c.len() == 32)
+        .unwrap_or_else(|| token::random_hex(16));
+    let page = LoginPage {
+        csrf: csrf.clone(),
+        next: safe_next(next).to_string(),
+        error: error.to_string(),
+        totp,
+    };
+    (
+        status,
+        [(header::SET_COOKIE, set_cookie(state, LOGIN_CSRF_COOKIE, &csrf, 3600))],
+        page,
+    )
+        .into_response()
 }
 
 /// GET /login
@@ -59,7 +71,10 @@ pub struct LoginForm {
 /// The client address used for throttling.
 fn client_addr(state: &AppState, headers: &HeaderMap, peer: SocketAddr) -> String {
     if state.config.trust_forwarded_for
-        && let Some(first) = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()).and_then(|v| v.split(',').next())
+        && let Some(first) = headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
     {
         return first.trim().to_string();
     }
@@ -77,7 +92,10 @@ pub async fn submit(
     let addr = client_addr(&state, &headers, peer);
     let keys = [email.as_str(), addr.as_str()];
     let now = Instant::now();
-    if let Err(wait) = state.throttle.check(&[(keys[0], MAX_FAILURES), (keys[1], MAX_FAILURES_PER_ADDRESS)], now) {
+    if let Err(wait) = state
+        .throttle
+        .check(&[(keys[0], MAX_FAILURES), (keys[1], MAX_FAILURES_PER_ADDRESS)], now)
+    {
         let minutes = wait.as_secs().div_ceil(60);
         let msg = format!("Too many failed logins. Try again in {minutes} minute(s), or ask the clinic owner to reset your password.");
         return login_page(&headers, &state, &f.next, &msg, false, axum::http::StatusCode::TOO_MANY_REQUESTS);
@@ -93,7 +111,14 @@ pub async fn submit(
     };
     let Some(user) = user.filter(|_| ok) else {
         state.throttle.fail(&keys, now);
-        return login_page(&headers, &state, &f.next, "Wrong e-mail or password.", false, axum::http::StatusCode::UNAUTHORIZED);
+        return login_page(
+            &headers,
+            &state,
+            &f.next,
+            "Wrong e-mail or password.",
+            false,
+            axum::http::StatusCode::UNAUTHORIZED,
+        );
     };
     state.throttle.succeed(&email);
     let raw = token::random_hex(32);
@@ -113,7 +138,8 @@ pub async fn submit(
     let cookie = set_cookie(&state, SESSION_COOKIE, &raw, state.config.session_hours * 3600);
     if session.second_factor_pending {
         let mut resp = login_page(&headers, &state, &f.next, "", true, axum::http::StatusCode::OK);
-        resp.headers_mut().append(header::SET_COOKIE, cookie.parse().expect("cookie header"));
+        resp.headers_mut()
+            .append(header::SET_COOKIE, cookie.parse().expect("cookie header"));
         return resp;
     }
     ([(header::SET_COOKIE, cookie)], Redirect::to(safe_next(&f.next))).into_response()
@@ -135,7 +161,9 @@ pub struct TotpForm {
 
 /// POST /login/totp
 pub async fn submit_totp(State(state): State<AppState>, headers: HeaderMap, Form(f): Form<TotpForm>) -> Response {
-    let Some(raw) = cookie(&headers, SESSION_COOKIE) else { return Redirect::to("/login").into_response() };
+    let Some(raw) = cookie(&headers, SESSION_COOKIE) else {
+        return Redirect::to("/login").into_response();
+    };
     let hash = token::token_hash(&raw);
     let Some(session) = state.store.session(&hash, now_unix()).await.ok().flatten() else {
         return Redirect::to("/login").into_response();
@@ -154,7 +182,14 @@ pub async fn submit_totp(State(state): State<AppState>, headers: HeaderMap, Form
         }
         _ => {
             state.throttle.fail(&[&key], Instant::now());
-            login_page(&headers, &state, &f.next, "That code is wrong or expired; use the current one.", true, axum::http::StatusCode::UNAUTHORIZED)
+            login_page(
+                &headers,
+                &state,
+                &f.next,
+                "That code is wrong or expired; use the current one.",
+                true,
+                axum::http::StatusCode::UNAUTHORIZED,
+            )
         }
     }
 }
@@ -164,5 +199,9 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Respon
     if let Some(raw) = cookie(&headers, SESSION_COOKIE) {
         let _ = state.store.delete_session(&token::token_hash(&raw)).await;
     }
-    ([(header::SET_COOKIE, set_cookie(&state, SESSION_COOKIE, "", 0))], Redirect::to("/login")).into_response()
+    (
+        [(header::SET_COOKIE, set_cookie(&state, SESSION_COOKIE, "", 0))],
+        Redirect::to("/login"),
+    )
+        .into_response()
 }

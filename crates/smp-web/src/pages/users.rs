@@ -24,8 +24,17 @@ pub struct UsersPage {
 }
 
 async fn page(state: &AppState, me: &CurrentUser, issued: String, issued_for: String) -> AppResult<UsersPage> {
-    let users = state.store.list_users(me.clinic_id()).await.map_err(|e| AppError::from(e).as_html())?;
-    Ok(UsersPage { nav: Nav::of(me), users, issued, issued_for })
+    let users = state
+        .store
+        .list_users(me.clinic_id())
+        .await
+        .map_err(|e| AppError::from(e).as_html())?;
+    Ok(UsersPage {
+        nav: Nav::of(me),
+        users,
+        issued,
+        issued_for,
+    })
 }
 
 /// GET /users
@@ -54,8 +63,16 @@ pub async fn add(State(state): State<AppState>, me: CurrentUser, Form(f): Form<A
     me.require(Permission::ManageClinic).map_err(|e| e.as_html())?;
     let role = Role::parse(&f.role).ok_or_else(|| AppError::field("role", "role must be owner, practitioner or front-desk").as_html())?;
     let temp = temporary_password();
-    let user = state.store.create_user(me.clinic_id(), &f.email, role, &hash(&temp)?).await.map_err(|e| AppError::from(e).as_html())?;
-    state.store.set_password(me.clinic_id(), user.id, &hash(&temp)?, true).await.map_err(|e| AppError::from(e).as_html())?;
+    let user = state
+        .store
+        .create_user(me.clinic_id(), &f.email, role, &hash(&temp)?)
+        .await
+        .map_err(|e| AppError::from(e).as_html())?;
+    state
+        .store
+        .set_password(me.clinic_id(), user.id, &hash(&temp)?, true)
+        .await
+        .map_err(|e| AppError::from(e).as_html())?;
     page(&state, &me, temp, user.email).await
 }
 
@@ -65,7 +82,11 @@ pub async fn reset(State(state): State<AppState>, me: CurrentUser, Path(id): Pat
     let html = |e: smp_store::StoreError| AppError::from(e).as_html();
     let user = state.store.user(me.clinic_id(), id).await.map_err(html)?;
     let temp = temporary_password();
-    state.store.set_password(me.clinic_id(), id, &hash(&temp)?, true).await.map_err(html)?;
+    state
+        .store
+        .set_password(me.clinic_id(), id, &hash(&temp)?, true)
+        .await
+        .map_err(html)?;
     state.store.delete_user_sessions(me.clinic_id(), id).await.map_err(html)?;
     page(&state, &me, temp, user.email).await
 }

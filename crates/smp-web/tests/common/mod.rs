@@ -24,7 +24,10 @@ pub async fn spawn_apps(tag: &str) -> Vec<App> {
         let files = FileStore::new(db.dir.join("photos"));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let config = AppConfig { max_upload_bytes: 2 << 20, ..AppConfig::default() };
+        let config = AppConfig {
+            max_upload_bytes: 2 << 20,
+            ..AppConfig::default()
+        };
         let state = AppState::new(store.clone(), files, config);
         tokio::spawn(smp_web::serve(listener, state));
         apps.push(App { base, store, db });
@@ -51,18 +54,39 @@ impl App {
     pub async fn login(&self, email: &str) -> Session {
         // No pooled connections: the server may answer an upload early (404, 413) without
         // reading its body and close the connection, which a reused one would trip on.
-        let http = Client::builder().cookie_store(true).pool_max_idle_per_host(0).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let http = Client::builder()
+            .cookie_store(true)
+            .pool_max_idle_per_host(0)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
         let r = http.get(format!("{}/login", self.base)).send().await.unwrap();
         let csrf = login_csrf(&r);
         let r = http
             .post(format!("{}/login", self.base))
-            .form(&[("_csrf", csrf.as_str()), ("email", email), ("password", PASSWORD), ("next", "/clients")])
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("email", email),
+                ("password", PASSWORD),
+                ("next", "/clients"),
+            ])
             .send()
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{} login of {email}", self.db.backend);
-        let me: serde_json::Value = http.get(format!("{}/api/v1/me", self.base)).send().await.unwrap().json().await.unwrap();
-        Session { http, csrf: me["csrf_token"].as_str().unwrap().to_string(), base: self.base.clone() }
+        let me: serde_json::Value = http
+            .get(format!("{}/api/v1/me", self.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        Session {
+            http,
+            csrf: me["csrf_token"].as_str().unwrap().to_string(),
+            base: self.base.clone(),
+        }
     }
 }
 
@@ -89,10 +113,22 @@ impl Session {
         self.http.get(format!("{}{path}", self.base)).send().await.unwrap()
     }
     pub async fn post_json(&self, path: &str, body: &serde_json::Value) -> reqwest::Response {
-        self.http.post(format!("{}{path}", self.base)).header("X-CSRF-Token", &self.csrf).json(body).send().await.unwrap()
+        self.http
+            .post(format!("{}{path}", self.base))
+            .header("X-CSRF-Token", &self.csrf)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
     }
     pub async fn put_json(&self, path: &str, body: &serde_json::Value) -> reqwest::Response {
-        self.http.put(format!("{}{path}", self.base)).header("X-CSRF-Token", &self.csrf).json(body).send().await.unwrap()
+        self.http
+            .put(format!("{}{path}", self.base))
+            .header("X-CSRF-Token", &self.csrf)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
     }
     pub async fn upload(&self, client: i64, view: &str, bytes: Vec<u8>, name: &str) -> reqwest::Response {
         let form = reqwest::multipart::Form::new()
@@ -125,6 +161,8 @@ pub fn synth_photo(width_px: u32) -> (Vec<u8>, smp_design::Design) {
     )
     .unwrap();
     let mut png = Vec::new();
-    head.image.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png).unwrap();
+    head.image
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
     (png, head.design)
 }
