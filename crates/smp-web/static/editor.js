@@ -101,7 +101,9 @@
         ctx.fill();
       }
     }
-    if (design && view()) {
+    // A client looking at a preview sees the result, not the construction lines.
+    const clean = previewState && mode === 'none';
+    if (design && view() && !clean) {
       ctx.lineWidth = 1.5 / s;
       for (const r of design.regions) {
         ctx.strokeStyle = { treat: '#2a7', blend: '#28c', scar: '#c72', exclude: '#c22' }[r.kind] || '#888';
@@ -110,7 +112,7 @@
         ctx.closePath(); ctx.stroke();
       }
     }
-    if (handles.length) {
+    if (handles.length && !clean) {
       ctx.strokeStyle = '#f0a'; ctx.lineWidth = 2 / s;
       ctx.beginPath();
       spline(handles).forEach((p, i) => (i ? ctx.lineTo(p[0], p[1]) : ctx.moveTo(p[0], p[1])));
@@ -129,7 +131,7 @@
 
   function setMode(m) {
     if (m !== 'none' && m !== 'calibrate' && !view()) { hint('Calibrate the photo first: click Calibrate.'); m = 'calibrate'; }
-    mode = m; cal = []; regionPts = [];
+    mode = m; cal = []; regionPts = []; drag = -1;
     document.querySelectorAll('[data-mode]').forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.mode === m)));
     hint({
       calibrate: 'Click one end of the ruler or coin, then the other end, then the midline reference point.',

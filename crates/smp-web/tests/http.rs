@@ -445,6 +445,5 @@ async fn openapi_documents_every_route() {
                 app.db.backend
             );
         }
-        break;
     }
 }
