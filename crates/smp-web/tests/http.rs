@@ -447,3 +447,175 @@ async fn openapi_documents_every_route() {
         }
     }
 }
+
+/// A code of `secret` valid now.
+fn totp_now(secret: &str) -> String {
+    let key = smp_web::auth::totp::unbase32(secret).unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    format!("{:06}", smp_web::auth::totp::hotp(&key, now / 30, 6))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn owner_reset_password_change_and_totp() {
+    for app in spawn_apps("http-account").await {
+        let b = app.db.backend;
+        app.user("Alpha", "owner@alpha.test", Role::Owner).await;
+        app.user("Alpha", "p@alpha.test", Role::Practitioner).await;
+        let owner = app.login("owner@alpha.test").await;
+        let pr = app.login("p@alpha.test").await;
+        let users = app
+            .store
+            .list_users(app.store.clinic_by_name("Alpha").await.unwrap().unwrap().id)
+            .await
+            .unwrap();
+        let pid = users.iter().find(|u| u.email == "p@alpha.test").unwrap().id;
+        // Owner-issued reset: a temporary password; the user's sessions end.
+        let page = owner
+            .http
+            .post(format!("{}/users/{pid}/reset", owner.base))
+            .form(&[("_csrf", owner.csrf.as_str())])
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let temp = page
+            .split("id=\"temp-password\">")
+            .nth(1)
+            .unwrap()
+            .split('<')
+            .next()
+            .unwrap()
+            .to_string();
+        assert_eq!(
+            pr.get("/api/v1/me").await.status(),
+            StatusCode::UNAUTHORIZED,
+            "{b}: reset ends sessions"
+        );
+        // Log in with it: every page sends the user to change it first.
+        let http = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let csrf = login_csrf(&http.get(format!("{}/login", app.base)).send().await.unwrap());
+        let r = http
+            .post(format!("{}/login", app.base))
+            .form(&[("_csrf", csrf.as_str()), ("email", "p@alpha.test"), ("password", temp.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{b}");
+        let r = http.get(format!("{}/clients", app.base)).send().await.unwrap();
+        assert_eq!(r.headers()["location"], "/account?must=1", "{b}");
+        let me: serde_json::Value = http
+            .get(format!("{}/api/v1/me", app.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let token = me["csrf_token"].as_str().unwrap().to_string();
+        let r = http
+            .post(format!("{}/account/password", app.base))
+            .form(&[("_csrf", token.as_str()), ("current", temp.as_str()), ("new", "short")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{b}: policy");
+        let r = http
+            .post(format!("{}/account/password", app.base))
+            .form(&[("_csrf", token.as_str()), ("current", temp.as_str()), ("new", PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{b}");
+        let pr = app.login("p@alpha.test").await;
+        assert_eq!(
+            pr.get("/clients").await.status(),
+            StatusCode::OK,
+            "{b}: new password works, no more redirect"
+        );
+
+        // TOTP on: the login needs the code.
+        let page = pr.get("/account").await.text().await.unwrap();
+        let secret = page
+            .split("id=\"totp-secret\">")
+            .nth(1)
+            .unwrap()
+            .split('<')
+            .next()
+            .unwrap()
+            .to_string();
+        let r = pr
+            .http
+            .post(format!("{}/account/totp", pr.base))
+            .form(&[
+                ("_csrf", pr.csrf.as_str()),
+                ("action", "on"),
+                ("secret", secret.as_str()),
+                ("code", "000000"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{b}: a wrong code doesn't turn it on");
+        let code = totp_now(&secret);
+        let r = pr
+            .http
+            .post(format!("{}/account/totp", pr.base))
+            .form(&[
+                ("_csrf", pr.csrf.as_str()),
+                ("action", "on"),
+                ("secret", secret.as_str()),
+                ("code", code.as_str()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{b}");
+        let http = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let csrf = login_csrf(&http.get(format!("{}/login", app.base)).send().await.unwrap());
+        let r = http
+            .post(format!("{}/login", app.base))
+            .form(&[("_csrf", csrf.as_str()), ("email", "p@alpha.test"), ("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert!(r.text().await.unwrap().contains("Authenticator code"), "{b}");
+        assert_eq!(
+            http.get(format!("{}/api/v1/me", app.base)).send().await.unwrap().status(),
+            StatusCode::UNAUTHORIZED,
+            "{b}: half-logged-in"
+        );
+        let r = http
+            .post(format!("{}/login/totp", app.base))
+            .form(&[("_csrf", csrf.as_str()), ("code", "123456")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "{b}");
+        let code = totp_now(&secret);
+        let r = http
+            .post(format!("{}/login/totp", app.base))
+            .form(&[("_csrf", csrf.as_str()), ("code", code.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{b}");
+        assert_eq!(
+            http.get(format!("{}/api/v1/me", app.base)).send().await.unwrap().status(),
+            StatusCode::OK,
+            "{b}"
+        );
+    }
+}
