@@ -2,11 +2,13 @@
 //! implementations (the same SQL for both), versioned migrations, and content-addressed
 //! photo files.
 
+pub mod audit;
 pub mod error;
 pub mod files;
 mod migrate;
 pub mod model;
 pub mod postgres;
+pub mod records;
 mod sql;
 pub mod sqlite;
 pub mod store;
@@ -18,6 +20,7 @@ pub use error::{StoreError, StoreResult};
 pub use files::FileStore;
 pub use migrate::SCHEMA_VERSION;
 pub use model::*;
+pub use records::*;
 pub use store::Store;
 
 /// Opens the database a URL names: `postgres://…`/`postgresql://…` or `sqlite:…`.

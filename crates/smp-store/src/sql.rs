@@ -9,7 +9,9 @@ macro_rules! sql_store {
         use sqlx::{Pool, Row};
 
         use $crate::error::{StoreError, StoreResult, is_unique_violation};
+        use $crate::audit::{AuditEntry, AuditEvent, GENESIS, entry_hash};
         use $crate::model::*;
+        use $crate::records::*;
         use $crate::store::Store;
 
         type DbRow = <$db as sqlx::Database>::Row;
@@ -27,6 +29,92 @@ macro_rules! sql_store {
             "id, clinic_id, client_id, view, taken_on, sha256, media_type, width_px, height_px, created_at";
         const DESIGN_COLS: &str = "id, clinic_id, client_id, name, photo_id, latest_version, created_at";
         const VERSION_COLS: &str = "design_id, version, json, note, created_by, created_at";
+        const LOT_COLS: &str = "id, clinic_id, kind, product, lot_number, expires_on, recalled_at, recall_reason, created_at";
+        const SESSION_COLS: &str = "id, clinic_id, client_id, performed_on, practitioner_id, design_id, design_session, regions, impressions, needle_lot_id, pigment_lot_id, dilution, notes, created_at";
+        const EVENT_COLS: &str = "id, clinic_id, client_id, session_id, kind, severity, onset_on, resolved_on, action, practitioner_id, created_at";
+        const SURVEY_COLS: &str = "id, clinic_id, client_id, practitioner_id, satisfaction, would_recommend, comment, created_at";
+        const AUDIT_COLS: &str = "clinic_id, seq, at, actor, action, entity, entity_id, subject, prev_hash, hash";
+
+        fn lot_row(r: &DbRow) -> StoreResult<Lot> {
+            Ok(Lot {
+                id: r.try_get("id")?,
+                clinic_id: ClinicId(r.try_get("clinic_id")?),
+                kind: r.try_get("kind")?,
+                product: r.try_get("product")?,
+                lot_number: r.try_get("lot_number")?,
+                expires_on: r.try_get("expires_on")?,
+                recalled_at: r.try_get("recalled_at")?,
+                recall_reason: r.try_get("recall_reason")?,
+                created_at: r.try_get("created_at")?,
+            })
+        }
+
+        fn tsession_row(r: &DbRow) -> StoreResult<TreatmentSession> {
+            Ok(TreatmentSession {
+                id: r.try_get("id")?,
+                clinic_id: ClinicId(r.try_get("clinic_id")?),
+                client_id: r.try_get("client_id")?,
+                performed_on: r.try_get("performed_on")?,
+                practitioner_id: r.try_get("practitioner_id")?,
+                design_id: r.try_get("design_id")?,
+                design_session: r.try_get("design_session")?,
+                regions: r.try_get("regions")?,
+                impressions: r.try_get("impressions")?,
+                needle_lot_id: r.try_get("needle_lot_id")?,
+                pigment_lot_id: r.try_get("pigment_lot_id")?,
+                dilution: r.try_get("dilution")?,
+                notes: r.try_get("notes")?,
+                created_at: r.try_get("created_at")?,
+            })
+        }
+
+        fn event_row(r: &DbRow) -> StoreResult<AdverseEvent> {
+            Ok(AdverseEvent {
+                id: r.try_get("id")?,
+                clinic_id: ClinicId(r.try_get("clinic_id")?),
+                client_id: r.try_get("client_id")?,
+                session_id: r.try_get("session_id")?,
+                kind: r.try_get("kind")?,
+                severity: r.try_get("severity")?,
+                onset_on: r.try_get("onset_on")?,
+                resolved_on: r.try_get("resolved_on")?,
+                action: r.try_get("action")?,
+                practitioner_id: r.try_get("practitioner_id")?,
+                created_at: r.try_get("created_at")?,
+            })
+        }
+
+        fn survey_row(r: &DbRow) -> StoreResult<Survey> {
+            Ok(Survey {
+                id: r.try_get("id")?,
+                clinic_id: ClinicId(r.try_get("clinic_id")?),
+                client_id: r.try_get("client_id")?,
+                practitioner_id: r.try_get("practitioner_id")?,
+                satisfaction: r.try_get("satisfaction")?,
+                would_recommend: r.try_get::<i64, _>("would_recommend")? != 0,
+                comment: r.try_get("comment")?,
+                created_at: r.try_get("created_at")?,
+            })
+        }
+
+        fn audit_row(r: &DbRow) -> StoreResult<AuditEntry> {
+            Ok(AuditEntry {
+                clinic_id: ClinicId(r.try_get("clinic_id")?),
+                seq: r.try_get("seq")?,
+                at: r.try_get("at")?,
+                actor: r.try_get("actor")?,
+                action: r.try_get("action")?,
+                entity: r.try_get("entity")?,
+                entity_id: r.try_get("entity_id")?,
+                subject: r.try_get("subject")?,
+                prev_hash: r.try_get("prev_hash")?,
+                hash: r.try_get("hash")?,
+            })
+        }
+
+        fn bad(msg: String) -> StoreError {
+            StoreError::BadInput(msg)
+        }
 
         fn clinic_row(r: &DbRow) -> StoreResult<Clinic> {
             Ok(Clinic { id: ClinicId(r.try_get("id")?), name: r.try_get("name")?, created_at: r.try_get("created_at")? })
@@ -498,6 +586,271 @@ macro_rules! sql_store {
                 let version = version_row(&row)?;
                 tx.commit().await?;
                 Ok(version)
+            }
+
+            async fn add_lot(&self, clinic: ClinicId, l: &NewLot) -> StoreResult<Lot> {
+                if !LOT_KINDS.contains(&l.kind.as_str()) {
+                    return Err(bad(format!("lot kind '{}' is unknown; use pigment or needle", l.kind)));
+                }
+                if l.product.trim().is_empty() || l.lot_number.trim().is_empty() {
+                    return Err(bad("a lot needs its product and lot number, as printed on the pack".into()));
+                }
+                check_date("expires_on", &l.expires_on).map_err(bad)?;
+                let sql = format!(
+                    "INSERT INTO lots (clinic_id, kind, product, lot_number, expires_on, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING {LOT_COLS}"
+                );
+                let row = sqlx::query(&sql)
+                    .bind(clinic.0)
+                    .bind(&l.kind)
+                    .bind(l.product.trim())
+                    .bind(l.lot_number.trim())
+                    .bind(&l.expires_on)
+                    .bind(now_unix())
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(|e| {
+                        if is_unique_violation(&e) {
+                            StoreError::Duplicate { field: "lot number", value: l.lot_number.clone() }
+                        } else {
+                            e.into()
+                        }
+                    })?;
+                lot_row(&row)
+            }
+
+            async fn list_lots(&self, clinic: ClinicId) -> StoreResult<Vec<Lot>> {
+                let sql = format!("SELECT {LOT_COLS} FROM lots WHERE clinic_id = $1 ORDER BY id DESC");
+                let rows = sqlx::query(&sql).bind(clinic.0).fetch_all(&self.pool).await?;
+                rows.iter().map(lot_row).collect()
+            }
+
+            async fn lot(&self, clinic: ClinicId, id: i64) -> StoreResult<Lot> {
+                let sql = format!("SELECT {LOT_COLS} FROM lots WHERE clinic_id = $1 AND id = $2");
+                let rows = sqlx::query(&sql).bind(clinic.0).bind(id).fetch_all(&self.pool).await?;
+                one(rows.iter().map(lot_row).collect::<StoreResult<Vec<_>>>()?, "lot")
+            }
+
+            async fn recall_lot(&self, clinic: ClinicId, id: i64, reason: &str) -> StoreResult<Lot> {
+                if reason.trim().is_empty() {
+                    return Err(bad("say why the lot is recalled (the manufacturer's notice)".into()));
+                }
+                let sql = format!(
+                    "UPDATE lots SET recalled_at = $1, recall_reason = $2 WHERE clinic_id = $3 AND id = $4 AND recalled_at IS NULL RETURNING {LOT_COLS}"
+                );
+                let rows = sqlx::query(&sql).bind(now_unix()).bind(reason.trim()).bind(clinic.0).bind(id).fetch_all(&self.pool).await?;
+                match rows.first() {
+                    Some(r) => lot_row(r),
+                    None => {
+                        let lot = self.lot(clinic, id).await?;
+                        Err(bad(format!("lot {} is already recalled", lot.lot_number)))
+                    }
+                }
+            }
+
+            async fn record_session(&self, clinic: ClinicId, s: &NewTreatmentSession) -> StoreResult<TreatmentSession> {
+                check_date("performed_on", &s.performed_on).map_err(bad)?;
+                if s.impressions < 0 || s.design_session < 1 {
+                    return Err(bad("impressions must be ≥ 0 and the design session ≥ 1".into()));
+                }
+                self.client(clinic, s.client_id).await?;
+                if let Some(d) = s.design_id {
+                    let design = self.design(clinic, d).await?;
+                    if design.client_id != s.client_id {
+                        return Err(bad(format!("design {d} belongs to another client")));
+                    }
+                }
+                for (id, kind) in [(s.needle_lot_id, "needle"), (s.pigment_lot_id, "pigment")] {
+                    let lot = self.lot(clinic, id).await?;
+                    if lot.kind != kind {
+                        return Err(bad(format!("lot {} is a {} lot, not a {kind} lot", lot.lot_number, lot.kind)));
+                    }
+                    if lot.recalled_at.is_some() {
+                        return Err(bad(format!(
+                            "{kind} lot {} ({}) is recalled ({}); do not use it — take a lot that is not recalled",
+                            lot.lot_number, lot.product, lot.recall_reason
+                        )));
+                    }
+                    // ISO dates compare as text.
+                    if lot.expires_on.as_str() < s.performed_on.as_str() {
+                        return Err(bad(format!(
+                            "{kind} lot {} ({}) expired on {}, before the session date {}; use an in-date lot",
+                            lot.lot_number, lot.product, lot.expires_on, s.performed_on
+                        )));
+                    }
+                }
+                let sql = format!(
+                    "INSERT INTO treatment_sessions (clinic_id, client_id, performed_on, practitioner_id, design_id, design_session, regions, impressions, \
+                     needle_lot_id, pigment_lot_id, dilution, notes, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING {SESSION_COLS}"
+                );
+                let row = sqlx::query(&sql)
+                    .bind(clinic.0)
+                    .bind(s.client_id)
+                    .bind(&s.performed_on)
+                    .bind(s.practitioner_id)
+                    .bind(s.design_id)
+                    .bind(s.design_session)
+                    .bind(s.regions.trim())
+                    .bind(s.impressions)
+                    .bind(s.needle_lot_id)
+                    .bind(s.pigment_lot_id)
+                    .bind(s.dilution.trim())
+                    .bind(&s.notes)
+                    .bind(now_unix())
+                    .fetch_one(&self.pool)
+                    .await?;
+                tsession_row(&row)
+            }
+
+            async fn list_sessions(&self, clinic: ClinicId, client: i64) -> StoreResult<Vec<TreatmentSession>> {
+                let sql = format!("SELECT {SESSION_COLS} FROM treatment_sessions WHERE clinic_id = $1 AND client_id = $2 ORDER BY performed_on, id");
+                let rows = sqlx::query(&sql).bind(clinic.0).bind(client).fetch_all(&self.pool).await?;
+                rows.iter().map(tsession_row).collect()
+            }
+
+            async fn sessions_with_lot(&self, clinic: ClinicId, lot: i64) -> StoreResult<Vec<TreatmentSession>> {
+                let sql = format!(
+                    "SELECT {SESSION_COLS} FROM treatment_sessions WHERE clinic_id = $1 AND (needle_lot_id = $2 OR pigment_lot_id = $2) ORDER BY performed_on, id"
+                );
+                let rows = sqlx::query(&sql).bind(clinic.0).bind(lot).fetch_all(&self.pool).await?;
+                rows.iter().map(tsession_row).collect()
+            }
+
+            async fn all_sessions(&self, clinic: ClinicId) -> StoreResult<Vec<TreatmentSession>> {
+                let sql = format!("SELECT {SESSION_COLS} FROM treatment_sessions WHERE clinic_id = $1 ORDER BY performed_on, id");
+                let rows = sqlx::query(&sql).bind(clinic.0).fetch_all(&self.pool).await?;
+                rows.iter().map(tsession_row).collect()
+            }
+
+            async fn add_adverse_event(&self, clinic: ClinicId, e: &NewAdverseEvent) -> StoreResult<AdverseEvent> {
+                if !EVENT_KINDS.contains(&e.kind.as_str()) {
+                    return Err(bad(format!("event kind '{}' is unknown; use one of {}", e.kind, EVENT_KINDS.join(", "))));
+                }
+                if !SEVERITIES.contains(&e.severity.as_str()) {
+                    return Err(bad(format!("severity '{}' is unknown; use mild, moderate or severe", e.severity)));
+                }
+                check_date("onset_on", &e.onset_on).map_err(bad)?;
+                if let Some(r) = &e.resolved_on {
+                    check_date("resolved_on", r).map_err(bad)?;
+                    if r.as_str() < e.onset_on.as_str() {
+                        return Err(bad(format!("resolved_on {r} is before the onset {}", e.onset_on)));
+                    }
+                }
+                self.client(clinic, e.client_id).await?;
+                if let Some(sid) = e.session_id {
+                    let ok = self.list_sessions(clinic, e.client_id).await?.iter().any(|s| s.id == sid);
+                    if !ok {
+                        return Err(StoreError::NotFound("session"));
+                    }
+                }
+                let sql = format!(
+                    "INSERT INTO adverse_events (clinic_id, client_id, session_id, kind, severity, onset_on, resolved_on, action, practitioner_id, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING {EVENT_COLS}"
+                );
+                let row = sqlx::query(&sql)
+                    .bind(clinic.0)
+                    .bind(e.client_id)
+                    .bind(e.session_id)
+                    .bind(&e.kind)
+                    .bind(&e.severity)
+                    .bind(&e.onset_on)
+                    .bind(&e.resolved_on)
+                    .bind(&e.action)
+                    .bind(e.practitioner_id)
+                    .bind(now_unix())
+                    .fetch_one(&self.pool)
+                    .await?;
+                event_row(&row)
+            }
+
+            async fn list_adverse_events(&self, clinic: ClinicId, client: Option<i64>) -> StoreResult<Vec<AdverseEvent>> {
+                let sql = format!(
+                    "SELECT {EVENT_COLS} FROM adverse_events WHERE clinic_id = $1 AND ($2 < 0 OR client_id = $2) ORDER BY onset_on, id"
+                );
+                let rows = sqlx::query(&sql).bind(clinic.0).bind(client.unwrap_or(-1)).fetch_all(&self.pool).await?;
+                rows.iter().map(event_row).collect()
+            }
+
+            async fn add_survey(&self, clinic: ClinicId, s: &NewSurvey) -> StoreResult<Survey> {
+                if !(1..=5).contains(&s.satisfaction) {
+                    return Err(bad(format!("satisfaction {} is out of range: 1 (very dissatisfied) to 5 (very satisfied)", s.satisfaction)));
+                }
+                if s.comment.len() > 5000 {
+                    return Err(bad("the comment is over 5000 characters".into()));
+                }
+                self.client(clinic, s.client_id).await?;
+                self.user(clinic, s.practitioner_id).await?;
+                let sql = format!(
+                    "INSERT INTO outcome_surveys (clinic_id, client_id, practitioner_id, satisfaction, would_recommend, comment, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {SURVEY_COLS}"
+                );
+                let row = sqlx::query(&sql)
+                    .bind(clinic.0)
+                    .bind(s.client_id)
+                    .bind(s.practitioner_id)
+                    .bind(s.satisfaction)
+                    .bind(i64::from(s.would_recommend))
+                    .bind(&s.comment)
+                    .bind(now_unix())
+                    .fetch_one(&self.pool)
+                    .await?;
+                survey_row(&row)
+            }
+
+            async fn list_surveys(&self, clinic: ClinicId) -> StoreResult<Vec<Survey>> {
+                let sql = format!("SELECT {SURVEY_COLS} FROM outcome_surveys WHERE clinic_id = $1 ORDER BY id");
+                let rows = sqlx::query(&sql).bind(clinic.0).fetch_all(&self.pool).await?;
+                rows.iter().map(survey_row).collect()
+            }
+
+            async fn audit(&self, clinic: ClinicId, ev: &AuditEvent<'_>) -> StoreResult<AuditEntry> {
+                let subject = ev.subject();
+                // The (clinic, seq) key serialises appends: of two writers that read the same
+                // last entry, one insert fails and that writer re-reads and retries.
+                for _ in 0..50 {
+                    let last = sqlx::query("SELECT seq, hash FROM audit_log WHERE clinic_id = $1 ORDER BY seq DESC LIMIT 1")
+                        .bind(clinic.0)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                    let (seq, prev) = match &last {
+                        Some(r) => (r.try_get::<i64, _>("seq")? + 1, r.try_get::<String, _>("hash")?),
+                        None => (1, GENESIS.to_string()),
+                    };
+                    let at = now_unix();
+                    let hash = entry_hash(&prev, clinic, seq, at, ev.actor, ev.action, ev.entity, ev.entity_id, &subject);
+                    let sql = format!(
+                        "INSERT INTO audit_log ({AUDIT_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING {AUDIT_COLS}"
+                    );
+                    let res = sqlx::query(&sql)
+                        .bind(clinic.0)
+                        .bind(seq)
+                        .bind(at)
+                        .bind(ev.actor)
+                        .bind(ev.action)
+                        .bind(ev.entity)
+                        .bind(ev.entity_id)
+                        .bind(&subject)
+                        .bind(&prev)
+                        .bind(&hash)
+                        .fetch_one(&self.pool)
+                        .await;
+                    match res {
+                        Ok(row) => return audit_row(&row),
+                        Err(e) if is_unique_violation(&e) => continue,
+                        Err(e) => return Err(e.into()),
+                    }
+                }
+                Err(bad("the audit log is too busy to append; try again".into()))
+            }
+
+            async fn audit_log(&self, clinic: ClinicId) -> StoreResult<Vec<AuditEntry>> {
+                let sql = format!("SELECT {AUDIT_COLS} FROM audit_log WHERE clinic_id = $1 ORDER BY seq");
+                let rows = sqlx::query(&sql).bind(clinic.0).fetch_all(&self.pool).await?;
+                rows.iter().map(audit_row).collect()
+            }
+
+            async fn list_clinics(&self) -> StoreResult<Vec<Clinic>> {
+                let rows = sqlx::query("SELECT id, name, created_at FROM clinics ORDER BY id").fetch_all(&self.pool).await?;
+                rows.iter().map(clinic_row).collect()
             }
 
             async fn backup_to(&self, path: &std::path::Path) -> StoreResult<()> {

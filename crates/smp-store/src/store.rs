@@ -3,8 +3,10 @@
 
 use async_trait::async_trait;
 
+use crate::audit::{AuditEntry, AuditEvent};
 use crate::error::StoreResult;
 use crate::model::*;
+use crate::records::*;
 
 /// Storage of clinics, users, sessions, clients, photos and designs.
 #[async_trait]
@@ -92,6 +94,38 @@ pub trait Store: Send + Sync + 'static {
         note: &str,
         user: i64,
     ) -> StoreResult<DesignVersion>;
+
+    /// Registers a pigment or needle lot.
+    async fn add_lot(&self, clinic: ClinicId, lot: &NewLot) -> StoreResult<Lot>;
+    /// The clinic's lots, newest first.
+    async fn list_lots(&self, clinic: ClinicId) -> StoreResult<Vec<Lot>>;
+    /// A lot of this clinic.
+    async fn lot(&self, clinic: ClinicId, id: i64) -> StoreResult<Lot>;
+    /// Marks a lot recalled: no session may use it from now on.
+    async fn recall_lot(&self, clinic: ClinicId, id: i64, reason: &str) -> StoreResult<Lot>;
+    /// Records a session; refuses expired or recalled lots and lots of the wrong kind.
+    async fn record_session(&self, clinic: ClinicId, s: &NewTreatmentSession) -> StoreResult<TreatmentSession>;
+    /// A client's sessions, by date.
+    async fn list_sessions(&self, clinic: ClinicId, client: i64) -> StoreResult<Vec<TreatmentSession>>;
+    /// Every session that used a lot (recall search).
+    async fn sessions_with_lot(&self, clinic: ClinicId, lot: i64) -> StoreResult<Vec<TreatmentSession>>;
+    /// Records an adverse event.
+    async fn add_adverse_event(&self, clinic: ClinicId, e: &NewAdverseEvent) -> StoreResult<AdverseEvent>;
+    /// Adverse events of one client, or of the whole clinic.
+    async fn list_adverse_events(&self, clinic: ClinicId, client: Option<i64>) -> StoreResult<Vec<AdverseEvent>>;
+    /// Records an outcome survey.
+    async fn add_survey(&self, clinic: ClinicId, s: &NewSurvey) -> StoreResult<Survey>;
+    /// The clinic's surveys.
+    async fn list_surveys(&self, clinic: ClinicId) -> StoreResult<Vec<Survey>>;
+    /// Every session of the clinic (rates per practitioner).
+    async fn all_sessions(&self, clinic: ClinicId) -> StoreResult<Vec<TreatmentSession>>;
+
+    /// Appends to the clinic's audit chain (appends are serialised: the chain never forks).
+    async fn audit(&self, clinic: ClinicId, event: &AuditEvent<'_>) -> StoreResult<AuditEntry>;
+    /// The clinic's audit chain in order.
+    async fn audit_log(&self, clinic: ClinicId) -> StoreResult<Vec<AuditEntry>>;
+    /// Every clinic (for `smp audit verify`).
+    async fn list_clinics(&self) -> StoreResult<Vec<Clinic>>;
 
     /// A consistent copy of the database in `path` (SQLite `VACUUM INTO`); PostgreSQL
     /// says to use `pg_dump`.

@@ -1,0 +1,220 @@
+//! Clinical records: pigment and needle lots, treatment sessions, adverse events,
+//! outcome surveys. Sessions, events and surveys are append-only (an edit is a new row).
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::ClinicId;
+
+/// What a lot is of.
+pub const LOT_KINDS: [&str; 2] = ["pigment", "needle"];
+
+/// A lot to register.
+#[derive(Debug, Clone, Deserialize)]
+pub struct NewLot {
+    /// `pigment` or `needle`.
+    pub kind: String,
+    /// Product (e.g. "Carbon Black 1:3", "RL3 0.25 mm").
+    pub product: String,
+    /// The manufacturer's lot number.
+    pub lot_number: String,
+    /// Expiry, YYYY-MM-DD.
+    pub expires_on: String,
+}
+
+/// A registered lot.
+#[derive(Debug, Clone, Serialize)]
+pub struct Lot {
+    /// Its id.
+    pub id: i64,
+    /// Its clinic.
+    pub clinic_id: ClinicId,
+    /// `pigment` or `needle`.
+    pub kind: String,
+    /// Product.
+    pub product: String,
+    /// Lot number.
+    pub lot_number: String,
+    /// Expiry, YYYY-MM-DD.
+    pub expires_on: String,
+    /// When it was recalled, Unix seconds.
+    pub recalled_at: Option<i64>,
+    /// Why.
+    pub recall_reason: String,
+    /// Registration time, Unix seconds.
+    pub created_at: i64,
+}
+
+/// A treatment session to record.
+#[derive(Debug, Clone, Deserialize)]
+pub struct NewTreatmentSession {
+    /// The client.
+    pub client_id: i64,
+    /// Date, YYYY-MM-DD.
+    pub performed_on: String,
+    /// Who did it (set by the server to the logged-in practitioner).
+    #[serde(default)]
+    pub practitioner_id: i64,
+    /// The design followed.
+    #[serde(default)]
+    pub design_id: Option<i64>,
+    /// Which of the design's sessions (1-based).
+    pub design_session: i64,
+    /// Regions worked, free text (e.g. "front, crown").
+    #[serde(default)]
+    pub regions: String,
+    /// Impressions placed.
+    pub impressions: i64,
+    /// Needle lot.
+    pub needle_lot_id: i64,
+    /// Pigment lot.
+    pub pigment_lot_id: i64,
+    /// Dilution used (e.g. "1:3").
+    #[serde(default)]
+    pub dilution: String,
+    /// Notes.
+    #[serde(default)]
+    pub notes: String,
+}
+
+/// A recorded session.
+#[derive(Debug, Clone, Serialize)]
+pub struct TreatmentSession {
+    /// Its id.
+    pub id: i64,
+    /// Its clinic.
+    pub clinic_id: ClinicId,
+    /// The client.
+    pub client_id: i64,
+    /// Date.
+    pub performed_on: String,
+    /// Practitioner.
+    pub practitioner_id: i64,
+    /// Design.
+    pub design_id: Option<i64>,
+    /// Design session.
+    pub design_session: i64,
+    /// Regions.
+    pub regions: String,
+    /// Impressions.
+    pub impressions: i64,
+    /// Needle lot.
+    pub needle_lot_id: i64,
+    /// Pigment lot.
+    pub pigment_lot_id: i64,
+    /// Dilution.
+    pub dilution: String,
+    /// Notes.
+    pub notes: String,
+    /// Record time, Unix seconds.
+    pub created_at: i64,
+}
+
+/// Adverse-event kinds.
+pub const EVENT_KINDS: [&str; 6] = ["redness", "swelling", "infection", "allergic-reaction", "blow-out", "colour-shift"];
+/// Severities.
+pub const SEVERITIES: [&str; 3] = ["mild", "moderate", "severe"];
+
+/// An adverse event to record.
+#[derive(Debug, Clone, Deserialize)]
+pub struct NewAdverseEvent {
+    /// The client.
+    pub client_id: i64,
+    /// The session it followed.
+    #[serde(default)]
+    pub session_id: Option<i64>,
+    /// One of [`EVENT_KINDS`].
+    pub kind: String,
+    /// One of [`SEVERITIES`].
+    pub severity: String,
+    /// Onset, YYYY-MM-DD.
+    pub onset_on: String,
+    /// Resolution, YYYY-MM-DD.
+    #[serde(default)]
+    pub resolved_on: Option<String>,
+    /// What was done.
+    #[serde(default)]
+    pub action: String,
+    /// Who recorded it (set by the server).
+    #[serde(default)]
+    pub practitioner_id: i64,
+}
+
+/// A recorded adverse event.
+#[derive(Debug, Clone, Serialize)]
+pub struct AdverseEvent {
+    /// Its id.
+    pub id: i64,
+    /// Its clinic.
+    pub clinic_id: ClinicId,
+    /// The client.
+    pub client_id: i64,
+    /// The session.
+    pub session_id: Option<i64>,
+    /// Kind.
+    pub kind: String,
+    /// Severity.
+    pub severity: String,
+    /// Onset.
+    pub onset_on: String,
+    /// Resolution.
+    pub resolved_on: Option<String>,
+    /// Action.
+    pub action: String,
+    /// Practitioner.
+    pub practitioner_id: i64,
+    /// Record time, Unix seconds.
+    pub created_at: i64,
+}
+
+/// An outcome survey to record.
+#[derive(Debug, Clone, Deserialize)]
+pub struct NewSurvey {
+    /// The client.
+    pub client_id: i64,
+    /// The practitioner rated (set by the server when absent).
+    #[serde(default)]
+    pub practitioner_id: i64,
+    /// 1–5.
+    pub satisfaction: i64,
+    /// Would recommend the clinic.
+    pub would_recommend: bool,
+    /// Free text.
+    #[serde(default)]
+    pub comment: String,
+}
+
+/// A recorded survey.
+#[derive(Debug, Clone, Serialize)]
+pub struct Survey {
+    /// Its id.
+    pub id: i64,
+    /// Its clinic.
+    pub clinic_id: ClinicId,
+    /// The client.
+    pub client_id: i64,
+    /// Practitioner.
+    pub practitioner_id: i64,
+    /// 1–5.
+    pub satisfaction: i64,
+    /// Would recommend.
+    pub would_recommend: bool,
+    /// Free text.
+    pub comment: String,
+    /// Record time, Unix seconds.
+    pub created_at: i64,
+}
+
+/// Checks a YYYY-MM-DD date.
+pub fn check_date(field: &str, s: &str) -> Result<(), String> {
+    let ok = s.len() == 10
+        && s.as_bytes()[4] == b'-'
+        && s.as_bytes()[7] == b'-'
+        && s[..4].parse::<u32>().is_ok()
+        && s[5..7].parse::<u32>().is_ok_and(|m| (1..=12).contains(&m))
+        && s[8..].parse::<u32>().is_ok_and(|d| (1..=31).contains(&d));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("{field} '{s}' is not a date; use YYYY-MM-DD"))
+    }
+}

@@ -1,0 +1,260 @@
+//! Clinical records on every backend: lots (expired and recalled refused), recall
+//! search, adverse events, surveys, tenant isolation, and the audit chain (concurrent
+//! appends never fork; a modified row is detected).
+
+use smp_store::audit::{AuditEvent, verify};
+use smp_store::testing::{open, test_databases};
+use smp_store::*;
+
+fn lot(kind: &str, number: &str, expires: &str) -> NewLot {
+    NewLot {
+        kind: kind.into(),
+        product: format!("{kind} product"),
+        lot_number: number.into(),
+        expires_on: expires.into(),
+    }
+}
+
+fn session(client: i64, user: i64, needle: i64, pigment: i64, on: &str) -> NewTreatmentSession {
+    NewTreatmentSession {
+        client_id: client,
+        performed_on: on.into(),
+        practitioner_id: user,
+        design_id: None,
+        design_session: 1,
+        regions: "front".into(),
+        impressions: 4200,
+        needle_lot_id: needle,
+        pigment_lot_id: pigment,
+        dilution: "1:3".into(),
+        notes: String::new(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lots_sessions_recall_events_surveys() {
+    for db in test_databases("records").await {
+        let b = db.backend;
+        let store = open(&db).await;
+        let a = store.create_clinic("A").await.unwrap();
+        let z = store.create_clinic("Z").await.unwrap();
+        let u = store.create_user(a.id, "p@a.test", Role::Practitioner, "h").await.unwrap();
+        let zu = store.create_user(z.id, "p@z.test", Role::Practitioner, "h").await.unwrap();
+        let c1 = store
+            .create_client(
+                a.id,
+                &ClientFields {
+                    name: "One".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let c2 = store
+            .create_client(
+                a.id,
+                &ClientFields {
+                    name: "Two".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let needle = store.add_lot(a.id, &lot("needle", "N-1", "2027-06-30")).await.unwrap();
+        let ink = store.add_lot(a.id, &lot("pigment", "P-1", "2027-01-31")).await.unwrap();
+        let old_ink = store.add_lot(a.id, &lot("pigment", "P-0", "2026-10-31")).await.unwrap();
+        assert!(
+            store.add_lot(a.id, &lot("pigment", "P-1", "2027-01-31")).await.is_err(),
+            "{b}: duplicate lot"
+        );
+        assert!(store.add_lot(a.id, &lot("ink", "X", "2027-01-31")).await.is_err());
+        assert!(
+            store
+                .add_lot(a.id, &lot("needle", "X", "31/01/2027"))
+                .await
+                .unwrap_err()
+                .to_string()
+                .contains("YYYY-MM-DD")
+        );
+
+        let s1 = store
+            .record_session(a.id, &session(c1.id, u.id, needle.id, ink.id, "2026-11-20"))
+            .await
+            .unwrap();
+        store
+            .record_session(a.id, &session(c2.id, u.id, needle.id, ink.id, "2026-11-21"))
+            .await
+            .unwrap();
+        // Expired on the session date: refused, nothing recorded.
+        let e = store
+            .record_session(a.id, &session(c1.id, u.id, needle.id, old_ink.id, "2026-11-22"))
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("expired on 2026-10-31"), "{b}: {e}");
+        // The same lot was fine before it expired.
+        store
+            .record_session(a.id, &session(c1.id, u.id, needle.id, old_ink.id, "2026-10-31"))
+            .await
+            .unwrap();
+        // Wrong kind.
+        let e = store
+            .record_session(a.id, &session(c1.id, u.id, ink.id, ink.id, "2026-11-22"))
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("not a needle lot"), "{b}: {e}");
+        // Recall: later sessions refused; recall search finds both clients.
+        store
+            .recall_lot(a.id, ink.id, "manufacturer notice 2026-11-25: contamination")
+            .await
+            .unwrap();
+        let e = store
+            .record_session(a.id, &session(c1.id, u.id, needle.id, ink.id, "2026-11-26"))
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("recalled"), "{b}: {e}");
+        assert!(store.recall_lot(a.id, ink.id, "again").await.is_err(), "{b}: recalled once");
+        let hits = store.sessions_with_lot(a.id, ink.id).await.unwrap();
+        let mut clients: Vec<i64> = hits.iter().map(|s| s.client_id).collect();
+        clients.dedup();
+        assert_eq!(clients, [c1.id, c2.id], "{b}");
+        assert_eq!(store.list_sessions(a.id, c1.id).await.unwrap().len(), 2);
+        // Tenancy: Z can't see, use or recall A's lots.
+        assert!(store.lot(z.id, ink.id).await.is_err());
+        assert!(store.sessions_with_lot(z.id, ink.id).await.unwrap().is_empty(), "{b}");
+        let zc = store
+            .create_client(
+                z.id,
+                &ClientFields {
+                    name: "Zed".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert!(
+            store
+                .record_session(z.id, &session(zc.id, zu.id, needle.id, old_ink.id, "2026-10-01"))
+                .await
+                .is_err(),
+            "{b}: another clinic's lots"
+        );
+        assert!(store.recall_lot(z.id, needle.id, "x").await.is_err());
+
+        let ev = NewAdverseEvent {
+            client_id: c1.id,
+            session_id: Some(s1.id),
+            kind: "redness".into(),
+            severity: "mild".into(),
+            onset_on: "2026-11-20".into(),
+            resolved_on: Some("2026-11-24".into()),
+            action: "reassured; cool compress".into(),
+            practitioner_id: u.id,
+        };
+        store.add_adverse_event(a.id, &ev).await.unwrap();
+        assert!(
+            store
+                .add_adverse_event(
+                    a.id,
+                    &NewAdverseEvent {
+                        resolved_on: Some("2026-11-01".into()),
+                        ..ev.clone()
+                    }
+                )
+                .await
+                .is_err(),
+            "{b}: resolved before onset"
+        );
+        assert!(
+            store
+                .add_adverse_event(
+                    a.id,
+                    &NewAdverseEvent {
+                        kind: "itch".into(),
+                        ..ev.clone()
+                    }
+                )
+                .await
+                .is_err()
+        );
+        assert!(store.add_adverse_event(z.id, &ev).await.is_err(), "{b}: another clinic's client");
+        assert_eq!(store.list_adverse_events(a.id, None).await.unwrap().len(), 1);
+        assert_eq!(store.list_adverse_events(a.id, Some(c2.id)).await.unwrap().len(), 0);
+
+        let sv = NewSurvey {
+            client_id: c1.id,
+            practitioner_id: u.id,
+            satisfaction: 5,
+            would_recommend: true,
+            comment: "great".into(),
+        };
+        store.add_survey(a.id, &sv).await.unwrap();
+        assert!(
+            store
+                .add_survey(
+                    a.id,
+                    &NewSurvey {
+                        satisfaction: 6,
+                        ..sv.clone()
+                    }
+                )
+                .await
+                .is_err()
+        );
+        assert!(store.add_survey(z.id, &sv).await.is_err(), "{b}");
+        assert_eq!(store.list_surveys(a.id).await.unwrap()[0].would_recommend, true);
+        assert!(store.list_surveys(z.id).await.unwrap().is_empty());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn audit_chain_never_forks_and_detects_tampering() {
+    for db in test_databases("audit").await {
+        let b = db.backend;
+        let store = open(&db).await;
+        let a = store.create_clinic("A").await.unwrap();
+        let z = store.create_clinic("Z").await.unwrap();
+        let tasks: Vec<_> = (0..40)
+            .map(|i| {
+                let store = store.clone();
+                let clinic = if i % 4 == 0 { z.id } else { a.id };
+                tokio::spawn(async move {
+                    store
+                        .audit(
+                            clinic,
+                            &AuditEvent {
+                                actor: 1,
+                                action: "read",
+                                entity: "design",
+                                entity_id: i,
+                                client_id: Some(7),
+                            },
+                        )
+                        .await
+                })
+            })
+            .collect();
+        for t in tasks {
+            t.await.unwrap().unwrap();
+        }
+        let log = store.audit_log(a.id).await.unwrap();
+        assert_eq!(log.len(), 30, "{b}");
+        assert_eq!(verify(&log), Ok(()), "{b}");
+        assert_eq!(verify(&store.audit_log(z.id).await.unwrap()), Ok(()), "{b}");
+        assert!(log.iter().all(|e| e.subject == "client:7"), "pseudonymous subjects only");
+        // Tamper with one row behind the app's back: verification names it.
+        let sql = "UPDATE audit_log SET action = 'change' WHERE clinic_id = $1 AND seq = 12";
+        if db.backend == "sqlite" {
+            let pool = sqlx::SqlitePool::connect(&db.url).await.unwrap();
+            sqlx::query(sql).bind(a.id.0).execute(&pool).await.unwrap();
+        } else {
+            let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+            sqlx::query(sql).bind(a.id.0).execute(&pool).await.unwrap();
+        }
+        let broken = verify(&store.audit_log(a.id).await.unwrap()).unwrap_err();
+        assert_eq!(broken.seq, 12, "{b}: {broken:?}");
+        // Deleting a row is caught too.
+        let mut log = store.audit_log(a.id).await.unwrap();
+        log.remove(3);
+        assert_eq!(verify(&log).unwrap_err().seq, 5);
+    }
+}
