@@ -20,7 +20,10 @@ impl PgStore {
         let migrated = crate::migrate::run_migrations!(&pool, crate::migrate::POSTGRES);
         sqlx::query("SELECT pg_advisory_unlock(727001)").execute(&mut *lock).await?;
         migrated?;
-        Ok(PgStore { pool })
+        Ok(PgStore {
+            pool,
+            audit_lock: Default::default(),
+        })
     }
 
     async fn backup_impl(&self, _path: &Path) -> StoreResult<()> {

@@ -20,6 +20,8 @@ macro_rules! sql_store {
         #[derive(Debug, Clone)]
         pub struct $store {
             pub(crate) pool: Pool<$db>,
+            /// Serialises this process's audit appends (the key retry covers other processes).
+            pub(crate) audit_lock: std::sync::Arc<tokio::sync::Mutex<()>>,
         }
 
         const USER_COLS: &str =
@@ -804,6 +806,7 @@ macro_rules! sql_store {
 
             async fn audit(&self, clinic: ClinicId, ev: &AuditEvent<'_>) -> StoreResult<AuditEntry> {
                 let subject = ev.subject();
+                let _serial = self.audit_lock.lock().await;
                 // The (clinic, seq) key serialises appends: of two writers that read the same
                 // last entry, one insert fails and that writer re-reads and retries.
                 for _ in 0..50 {

@@ -39,7 +39,10 @@ impl SqliteStore {
     async fn connect(options: SqliteConnectOptions) -> StoreResult<SqliteStore> {
         let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
         crate::migrate::run_migrations!(&pool, crate::migrate::SQLITE)?;
-        Ok(SqliteStore { pool })
+        Ok(SqliteStore {
+            pool,
+            audit_lock: Default::default(),
+        })
     }
 
     async fn backup_impl(&self, path: &Path) -> StoreResult<()> {

@@ -7,6 +7,7 @@ pub mod demo;
 pub mod engine;
 pub mod error;
 pub mod pages;
+pub mod records;
 pub mod state;
 
 use std::net::SocketAddr;
@@ -53,6 +54,14 @@ pub fn router(state: AppState) -> Router {
         .route("/designs/{id}/restore", post(pages::designs::restore))
         .route("/designs/{id}/compare", get(pages::designs::compare))
         .route("/designs/{id}/plan", get(pages::designs::plan))
+        .route("/lots", get(pages::records::lots).post(pages::records::add_lot))
+        .route("/lots/{id}/recall", post(pages::records::recall))
+        .route("/lots/{id}/clients", get(pages::records::recall_search))
+        .route("/clients/{id}/sessions", post(pages::records::record_session))
+        .route("/clients/{id}/adverse-events", post(pages::records::record_event))
+        .route("/clients/{id}/surveys", post(pages::records::record_survey))
+        .route("/outcomes", get(pages::records::outcomes))
+        .route("/audit", get(pages::records::audit_page))
         .route("/static/{name}", get(static_file))
         .route("/healthz", get(|| async { "ok" }))
         .nest("/api/v1", api::routes())

@@ -5,6 +5,7 @@ pub mod clients;
 pub mod designs;
 pub mod openapi;
 pub mod photos;
+pub mod records;
 
 use axum::Json;
 use axum::Router;
@@ -54,4 +55,13 @@ pub fn routes() -> Router<AppState> {
         .route("/dots", post(designs::dots))
         .route("/calibrate", post(designs::calibrate))
         .route("/preview", post(designs::preview))
+        .route("/lots", get(records::lots).post(records::add_lot))
+        .route("/lots/{id}", get(records::lot))
+        .route("/lots/{id}/recall", post(records::recall))
+        .route("/lots/{id}/sessions", get(records::recall_search))
+        .route("/clients/{id}/sessions", get(records::sessions).post(records::record_session))
+        .route("/clients/{id}/adverse-events", get(records::events).post(records::record_event))
+        .route("/clients/{id}/surveys", post(records::record_survey))
+        .route("/outcomes", get(records::outcomes))
+        .route("/audit", get(records::audit_log))
 }

@@ -8,7 +8,7 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use smp_design::Pattern;
-use smp_store::{Client, ClientFields, DesignRecord, PHOTO_VIEWS, Photo};
+use smp_store::{AdverseEvent, Client, ClientFields, DesignRecord, EVENT_KINDS, PHOTO_VIEWS, Photo, Survey, TreatmentSession};
 
 use crate::api::photos::store_upload;
 use crate::auth::{CurrentUser, Permission};
@@ -109,6 +109,12 @@ pub struct ClientPage {
     designs: Vec<DesignRecord>,
     patterns: Vec<String>,
     photo_options: Vec<(i64, String)>,
+    sessions: Vec<(TreatmentSession, String, String)>,
+    needle_lots: Vec<(i64, String)>,
+    pigment_lots: Vec<(i64, String)>,
+    events: Vec<AdverseEvent>,
+    event_kinds: [&'static str; 6],
+    surveys: Vec<Survey>,
 }
 
 /// GET /clients/{id}
@@ -136,6 +142,49 @@ pub async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path
         .iter()
         .map(|v| (*v, photos.iter().filter(|p| p.view == *v).cloned().collect()))
         .collect();
+    let (mut sessions, mut needle_lots, mut pigment_lots, mut events, mut surveys) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    if medical {
+        let lots = state.store.list_lots(clinic).await.map_err(html)?;
+        let label = |id: i64| {
+            lots.iter()
+                .find(|l| l.id == id)
+                .map_or("?".into(), |l| format!("{} {}", l.product, l.lot_number))
+        };
+        sessions = state
+            .store
+            .list_sessions(clinic, id)
+            .await
+            .map_err(html)?
+            .into_iter()
+            .map(|s| {
+                let (n, p) = (label(s.needle_lot_id), label(s.pigment_lot_id));
+                (s, n, p)
+            })
+            .collect();
+        let today = today();
+        // Only lots a session may use are offered; the store refuses the others anyway.
+        for l in lots.iter().filter(|l| l.recalled_at.is_none() && l.expires_on >= today) {
+            let entry = (l.id, format!("{} {} (exp. {})", l.product, l.lot_number, l.expires_on));
+            if l.kind == "needle" {
+                needle_lots.push(entry)
+            } else {
+                pigment_lots.push(entry)
+            }
+        }
+        events = state.store.list_adverse_events(clinic, Some(id)).await.map_err(html)?;
+        surveys = state
+            .store
+            .list_surveys(clinic)
+            .await
+            .map_err(html)?
+            .into_iter()
+            .filter(|s| s.client_id == id)
+            .collect();
+        crate::records::audit(&state, &me, "read", "client-record", id, Some(id))
+            .await
+            .map_err(|e| e.as_html())?;
+    }
     Ok(ClientPage {
         nav: Nav::of(&me),
         client,
@@ -147,6 +196,12 @@ pub async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path
         designs,
         patterns: Pattern::templates().iter().map(|p| p.to_string()).collect(),
         photo_options,
+        sessions,
+        needle_lots,
+        pigment_lots,
+        events,
+        event_kinds: EVENT_KINDS,
+        surveys,
     })
 }
 

@@ -4,6 +4,7 @@ pub mod account;
 pub mod clients;
 pub mod designs;
 pub mod login;
+pub mod records;
 pub mod users;
 
 use crate::auth::{CurrentUser, Permission};
@@ -16,8 +17,10 @@ pub struct Nav {
     pub clinic: String,
     /// The CSRF token forms echo.
     pub csrf: String,
-    /// Whether to show the Users link.
+    /// Whether to show the Users and Audit links.
     pub owner: bool,
+    /// Whether to show the records links.
+    pub medical: bool,
     /// A one-line message after an action.
     pub flash: String,
 }
@@ -30,6 +33,7 @@ impl Nav {
             clinic: me.clinic.name.clone(),
             csrf: me.session.csrf_token.clone(),
             owner: me.can(Permission::ManageClinic),
+            medical: me.can(Permission::ReadMedical),
             flash: String::new(),
         }
     }

@@ -1,0 +1,285 @@
+//! Record pages: lots and recall search, recording sessions, adverse events and surveys
+//! on a client's page, outcomes with statistics, and the owner's audit log.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::Redirect;
+use serde::Deserialize;
+use smp_store::audit::{AuditEntry, verify};
+use smp_store::{Lot, NewAdverseEvent, NewLot, NewSurvey, NewTreatmentSession, StoreError};
+
+use crate::auth::{CurrentUser, Permission};
+use crate::error::{AppError, AppResult};
+use crate::pages::{Nav, today};
+use crate::records::audit;
+use crate::records::stats::{PUBLISHED, Published};
+use crate::records::summary::{GroupStats, chart_svg, summarise};
+use crate::state::AppState;
+
+fn html(e: StoreError) -> AppError {
+    AppError::from(e).as_html()
+}
+
+/// The lots page.
+#[derive(Template, WebTemplate)]
+#[template(path = "lots.html")]
+pub struct LotsPage {
+    nav: Nav,
+    lots: Vec<Lot>,
+    today: String,
+}
+
+/// GET /lots
+pub async fn lots(State(state): State<AppState>, me: CurrentUser) -> AppResult<LotsPage> {
+    me.require(Permission::ReadMedical).map_err(|e| e.as_html())?;
+    Ok(LotsPage {
+        nav: Nav::of(&me),
+        lots: state.store.list_lots(me.clinic_id()).await.map_err(html)?,
+        today: today(),
+    })
+}
+
+/// POST /lots
+pub async fn add_lot(State(state): State<AppState>, me: CurrentUser, Form(f): Form<NewLot>) -> AppResult<Redirect> {
+    me.require(Permission::EditMedical).map_err(|e| e.as_html())?;
+    let lot = state.store.add_lot(me.clinic_id(), &f).await.map_err(html)?;
+    audit(&state, &me, "create", "lot", lot.id, None).await.map_err(|e| e.as_html())?;
+    Ok(Redirect::to("/lots"))
+}
+
+/// The recall form.
+#[derive(Deserialize)]
+pub struct RecallForm {
+    reason: String,
+}
+
+/// POST /lots/{id}/recall
+pub async fn recall(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Form(f): Form<RecallForm>) -> AppResult<Redirect> {
+    me.require(Permission::EditMedical).map_err(|e| e.as_html())?;
+    state.store.recall_lot(me.clinic_id(), id, &f.reason).await.map_err(html)?;
+    audit(&state, &me, "recall", "lot", id, None).await.map_err(|e| e.as_html())?;
+    Ok(Redirect::to(&format!("/lots/{id}/clients")))
+}
+
+/// Recall search result page.
+#[derive(Template, WebTemplate)]
+#[template(path = "recall.html")]
+pub struct RecallPage {
+    nav: Nav,
+    lot: Lot,
+    rows: Vec<(i64, String, String, String, i64)>,
+}
+
+/// GET /lots/{id}/clients: every client who received the lot.
+pub async fn recall_search(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<RecallPage> {
+    me.require(Permission::ReadMedical).map_err(|e| e.as_html())?;
+    let clinic = me.clinic_id();
+    let lot = state.store.lot(clinic, id).await.map_err(html)?;
+    let mut rows = Vec::new();
+    for s in state.store.sessions_with_lot(clinic, id).await.map_err(html)? {
+        let c = state.store.client(clinic, s.client_id).await.map_err(html)?;
+        let contact = [c.fields.phone.as_str(), c.fields.email.as_str()]
+            .iter()
+            .filter(|x| !x.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" · ");
+        rows.push((c.id, c.fields.name, contact, s.performed_on, s.impressions));
+    }
+    audit(&state, &me, "export", "recall-search", id, None)
+        .await
+        .map_err(|e| e.as_html())?;
+    Ok(RecallPage {
+        nav: Nav::of(&me),
+        lot,
+        rows,
+    })
+}
+
+/// The session form.
+#[derive(Deserialize)]
+pub struct SessionForm {
+    performed_on: String,
+    design_session: i64,
+    #[serde(default)]
+    regions: String,
+    impressions: i64,
+    needle_lot_id: i64,
+    pigment_lot_id: i64,
+    #[serde(default)]
+    dilution: String,
+}
+
+/// POST /clients/{id}/sessions
+pub async fn record_session(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path(client): Path<i64>,
+    Form(f): Form<SessionForm>,
+) -> AppResult<Redirect> {
+    me.require(Permission::EditMedical).map_err(|e| e.as_html())?;
+    let s = NewTreatmentSession {
+        client_id: client,
+        performed_on: f.performed_on,
+        practitioner_id: me.user.id,
+        design_id: None,
+        design_session: f.design_session,
+        regions: f.regions,
+        impressions: f.impressions,
+        needle_lot_id: f.needle_lot_id,
+        pigment_lot_id: f.pigment_lot_id,
+        dilution: f.dilution,
+        notes: String::new(),
+    };
+    let rec = state.store.record_session(me.clinic_id(), &s).await.map_err(html)?;
+    audit(&state, &me, "create", "session", rec.id, Some(client))
+        .await
+        .map_err(|e| e.as_html())?;
+    Ok(Redirect::to(&format!("/clients/{client}#sessions")))
+}
+
+/// The adverse-event form.
+#[derive(Deserialize)]
+pub struct EventForm {
+    kind: String,
+    severity: String,
+    onset_on: String,
+    #[serde(default)]
+    resolved_on: String,
+    #[serde(default)]
+    action: String,
+}
+
+/// POST /clients/{id}/adverse-events
+pub async fn record_event(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path(client): Path<i64>,
+    Form(f): Form<EventForm>,
+) -> AppResult<Redirect> {
+    me.require(Permission::EditMedical).map_err(|e| e.as_html())?;
+    let last_session = state
+        .store
+        .list_sessions(me.clinic_id(), client)
+        .await
+        .map_err(html)?
+        .into_iter()
+        .filter(|s| s.performed_on <= f.onset_on)
+        .next_back();
+    let e = NewAdverseEvent {
+        client_id: client,
+        session_id: last_session.map(|s| s.id),
+        kind: f.kind,
+        severity: f.severity,
+        onset_on: f.onset_on,
+        resolved_on: Some(f.resolved_on).filter(|r| !r.is_empty()),
+        action: f.action,
+        practitioner_id: me.user.id,
+    };
+    let rec = state.store.add_adverse_event(me.clinic_id(), &e).await.map_err(html)?;
+    audit(&state, &me, "create", "adverse-event", rec.id, Some(client))
+        .await
+        .map_err(|e| e.as_html())?;
+    Ok(Redirect::to(&format!("/clients/{client}#events")))
+}
+
+/// The survey form.
+#[derive(Deserialize)]
+pub struct SurveyForm {
+    satisfaction: i64,
+    would_recommend: String,
+    #[serde(default)]
+    comment: String,
+}
+
+/// POST /clients/{id}/surveys: rated against the practitioner of the client's last session.
+pub async fn record_survey(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path(client): Path<i64>,
+    Form(f): Form<SurveyForm>,
+) -> AppResult<Redirect> {
+    me.require(Permission::EditMedical).map_err(|e| e.as_html())?;
+    let practitioner = state
+        .store
+        .list_sessions(me.clinic_id(), client)
+        .await
+        .map_err(html)?
+        .last()
+        .map_or(me.user.id, |s| s.practitioner_id);
+    let s = NewSurvey {
+        client_id: client,
+        practitioner_id: practitioner,
+        satisfaction: f.satisfaction,
+        would_recommend: f.would_recommend == "yes",
+        comment: f.comment,
+    };
+    let rec = state.store.add_survey(me.clinic_id(), &s).await.map_err(html)?;
+    audit(&state, &me, "create", "survey", rec.id, Some(client))
+        .await
+        .map_err(|e| e.as_html())?;
+    Ok(Redirect::to(&format!("/clients/{client}#surveys")))
+}
+
+/// The outcomes page.
+#[derive(Template, WebTemplate)]
+#[template(path = "outcomes.html")]
+pub struct OutcomesPage {
+    nav: Nav,
+    groups: Vec<(GroupStats, String)>,
+    published: &'static [Published],
+}
+
+/// The clinic's outcome figures (shared by the page and the API).
+pub async fn outcome_groups(state: &AppState, me: &CurrentUser) -> AppResult<Vec<GroupStats>> {
+    let clinic = me.clinic_id();
+    let users = state.store.list_users(clinic).await?;
+    let surveys = state.store.list_surveys(clinic).await?;
+    let sessions = state.store.all_sessions(clinic).await?;
+    let events = state.store.list_adverse_events(clinic, None).await?;
+    Ok(summarise(&users, &surveys, &sessions, &events))
+}
+
+/// GET /outcomes
+pub async fn outcomes(State(state): State<AppState>, me: CurrentUser) -> AppResult<OutcomesPage> {
+    me.require(Permission::ReadMedical).map_err(|e| e.as_html())?;
+    let groups = outcome_groups(&state, &me).await.map_err(|e| e.as_html())?.into_iter().map(|g| {
+        let svg = chart_svg(&g);
+        (g, svg)
+    });
+    Ok(OutcomesPage {
+        nav: Nav::of(&me),
+        groups: groups.collect(),
+        published: PUBLISHED,
+    })
+}
+
+/// The audit page.
+#[derive(Template, WebTemplate)]
+#[template(path = "audit.html")]
+pub struct AuditPage {
+    nav: Nav,
+    chain: String,
+    chain_ok: bool,
+    entries: Vec<AuditEntry>,
+}
+
+/// GET /audit (owner): newest first, with the chain verified.
+pub async fn audit_page(State(state): State<AppState>, me: CurrentUser) -> AppResult<AuditPage> {
+    me.require(Permission::ManageClinic).map_err(|e| e.as_html())?;
+    let mut entries = state.store.audit_log(me.clinic_id()).await.map_err(html)?;
+    let (chain, chain_ok) = match verify(&entries) {
+        Ok(()) => (format!("Chain intact: {} entries verified.", entries.len()), true),
+        Err(b) => (format!("TAMPERING DETECTED at entry {}: {}.", b.seq, b.reason), false),
+    };
+    entries.reverse();
+    entries.truncate(500);
+    Ok(AuditPage {
+        nav: Nav::of(&me),
+        chain,
+        chain_ok,
+        entries,
+    })
+}
