@@ -9,6 +9,7 @@ pub mod path;
 pub mod plan;
 pub mod preview;
 pub mod removal;
+pub mod report;
 pub mod stubble;
 pub mod synth;
 
