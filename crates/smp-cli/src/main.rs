@@ -18,7 +18,7 @@ use clap::{Parser, Subcommand};
     name = "smp",
     version,
     about,
-    after_help = "Examples:\n  smp design template --pattern norwood-5 -o client.json\n  smp design check client.json\n  smp impressions client.json --stats\n  smp impressions client.json --session 1 -o session1.svg\n  smp path client.json --session 1 -o session1.gcode\n  smp synth --pattern norwood-5 --view top --seed 7 -o head.png --design head.json\n  smp preview head.json --state healed --side-by-side -o head-healed.png\n  smp calibrate client.json --view top --photo top.jpg --p1 100,200 --p2 580,200 --distance-mm 50 --ref-px 2010,640 --ref-mm 0,80\n  smp color match --skin 66,9,15 --hair 22,4,5 --json\n  smp stubble --photo closeup.jpg --px-per-mm 30 --json\n  smp plan client.json --start 2026-03-02 --ics sessions.ics\n  smp removal --fitzpatrick 2 --location head-neck --colors black --amount minimal --scarring none --layering none\n  smp serve\n  smp backup --data ./data -o backup.tar"
+    after_help = "Examples:\n  smp design template --pattern norwood-5 -o client.json\n  smp design check client.json\n  smp impressions client.json --stats\n  smp impressions client.json --session 1 -o session1.svg\n  smp path client.json --session 1 -o session1.gcode\n  smp synth --pattern norwood-5 --view top --seed 7 -o head.png --design head.json\n  smp preview head.json --state healed --side-by-side -o head-healed.png\n  smp calibrate client.json --view top --photo top.jpg --p1 100,200 --p2 580,200 --distance-mm 50 --ref-px 2010,640 --ref-mm 0,80\n  smp color match --skin 66,9,15 --hair 22,4,5 --json\n  smp stubble --photo closeup.jpg --px-per-mm 30 --json\n  smp plan client.json --start 2026-03-02 --ics sessions.ics\n  smp removal --fitzpatrick 2 --location head-neck --colors black --amount minimal --scarring none --layering none\n  smp report head.json --view top --client \"Sam Smith\" --clinic \"Scalp Studio\" --start 2026-03-02 -o report.pdf\n  smp serve\n  smp backup --data ./data -o backup.tar"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -51,6 +51,8 @@ enum Command {
     Plan(cmd::plan::PlanArgs),
     /// Laser-removal estimate (Kirby-Desai scale) next to the published SMP experience.
     Removal(cmd::removal::RemovalArgs),
+    /// The client's PDF report: previews, hairline, plan, pigment, quote, aftercare, risks.
+    Report(cmd::report::ReportArgs),
     /// The clinic web app (SQLite in ./data, or PostgreSQL).
     Serve(cmd::serve::ServeArgs),
     /// Clinics and users of the web app.
@@ -76,6 +78,7 @@ fn main() {
         Command::Color(c) => cmd::color::run(c),
         Command::Plan(a) => cmd::plan::run(a),
         Command::Removal(a) => cmd::removal::run(a),
+        Command::Report(a) => cmd::report::run(a),
         Command::Serve(a) => cmd::serve::run(a),
         Command::User(c) => cmd::user::run(c),
         Command::Backup(a) => cmd::backup::backup(a),

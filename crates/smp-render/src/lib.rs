@@ -7,6 +7,7 @@ pub mod mask;
 pub mod photo;
 pub mod preview;
 pub mod render;
+pub mod sample;
 pub mod state;
 pub mod stubble;
 pub mod synth;

@@ -116,6 +116,25 @@ pub fn calibrate(c: &Calibration) -> Result<MmToPx, CalibrationError> {
     Ok(MmToPx::from_similarity(c.ref_mm, c.ref_px, scale, (a.cos(), a.sin())))
 }
 
+/// The same view on a copy of its photo resized by `k` (e.g. 0.4 for a 4000 px photo
+/// shown at 1600 px): the map, the head outline and the mask edits scale with it.
+pub fn scaled_view(view: &View, k: f64) -> View {
+    let mut v = view.clone();
+    v.mm_to_px = MmToPx(view.mm_to_px.0.map(|c| c * k));
+    if let Some(h) = &mut v.head {
+        h.center_px = h.center_px.map(|c| c * k);
+        h.radii_px = h.radii_px.map(|c| c * k);
+    }
+    if let Some(m) = &mut v.mask {
+        for e in &mut m.edits {
+            for p in &mut e.polygon_px {
+                *p = p.map(|c| c * k);
+            }
+        }
+    }
+    v
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

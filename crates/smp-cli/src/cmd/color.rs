@@ -8,7 +8,7 @@ use smp_color::hair::estimate_level;
 use smp_color::pigments::{PigmentError, PigmentLibrary, match_pigment, predict_area_lab};
 use smp_color::skin;
 use smp_design::draft::PigmentDraft;
-use smp_design::{Design, PointMm, RegionKind};
+use smp_design::{Design, RegionKind};
 
 use crate::error::CliError;
 use crate::output::{write_atomic, write_out};
@@ -202,14 +202,6 @@ struct DesignContext {
     warnings: Vec<String>,
 }
 
-/// Below this scale a stubble tip (~0.1 mm, domain.md) is smaller than a pixel, so its
-/// pixels mix with skin and the sampled hair reads too light.
-const MIN_TIP_PX_PER_MM: f64 = 10.0;
-
-/// Sample points of the treat and blend regions, finest at about one per photo pixel and
-/// at most this many, so huge designs on huge photos stay quick.
-const MAX_SAMPLE_POINTS: f64 = 400_000.0;
-
 /// Sample skin and hair from the design's view photo; colours given on the command line
 /// replace the sampled ones (and excuse their absence).
 fn sample_design(
@@ -218,63 +210,14 @@ fn sample_design(
     skin_arg: Option<[f64; 3]>,
     hair_arg: Option<[f64; 3]>,
 ) -> Result<([f64; 3], [f64; 3], DesignContext), CliError> {
-    use smp_design::geometry::{bounds, contains};
-    use smp_render::mask::sample_skin_hair;
     use smp_render::photo::{PhotoLimits, load_photo};
-    use smp_render::view::project;
 
     let design = Design::load(path)?;
     let view = crate::cmd::preview::pick_view(&design, view_name)?;
     let photo_path = crate::cmd::preview::view_photo_path(path, view);
     let photo = load_photo(&photo_path, PhotoLimits::default()).map_err(crate::cmd::preview::photo_error)?;
-    let dotted: Vec<_> = design
-        .regions()
-        .iter()
-        .filter(|r| matches!(r.kind, RegionKind::Treat | RegionKind::Blend))
-        .collect();
-    if dotted.is_empty() {
-        return Err(CliError::BadInput(format!(
-            "{}: the design has no treat or blend region to sample",
-            path.display()
-        )));
-    }
-    let holes: Vec<_> = design.regions().iter().filter(|r| r.kind == RegionKind::Exclude).collect();
-    let area_mm2: f64 = dotted.iter().map(|r| r.polygon_area().0 * 100.0).sum();
-    let step = (1.0 / view.mm_to_px.px_per_mm()).max((area_mm2 / MAX_SAMPLE_POINTS).sqrt());
-    // One sample per photo pixel; haired when any blend region covers it.
-    let mut pixels: std::collections::BTreeMap<(u32, u32), bool> = std::collections::BTreeMap::new();
-    for r in &dotted {
-        let (lo, hi) = bounds(&r.polygon);
-        let (nx, ny) = (((hi.x - lo.x) / step) as usize, ((hi.y - lo.y) / step) as usize);
-        for j in 0..=ny {
-            for i in 0..=nx {
-                let p = PointMm::new(lo.x + (i as f64 + 0.5) * step, lo.y + (j as f64 + 0.5) * step);
-                if !contains(&r.polygon, p) || holes.iter().any(|h| contains(&h.polygon, p)) {
-                    continue;
-                }
-                if let Some(q) = project(view, p)
-                    && q.x >= 0.0
-                    && q.y >= 0.0
-                {
-                    let e = pixels.entry((q.x as u32, q.y as u32)).or_insert(false);
-                    *e |= r.kind == RegionKind::Blend;
-                }
-            }
-        }
-    }
-    let sample = sample_skin_hair(
-        &photo,
-        pixels.iter().map(|(&(x, y), &haired)| (f64::from(x) + 0.5, f64::from(y) + 0.5, haired)),
-        view.mask.as_ref(),
-    )
-    .ok_or_else(|| {
-        CliError::BadInput(format!(
-            "the design's treat and blend regions fall outside the photo of view {:?} ({}×{} pixels): nothing to sample; check the view's calibration (smp calibrate)",
-            view.name,
-            photo.width(),
-            photo.height()
-        ))
-    })?;
+    let sample =
+        smp_render::sample::sample_design(&design, view, &photo).map_err(|e| CliError::BadInput(format!("{}: {e}", path.display())))?;
     let skin = match (skin_arg, sample.skin_lab) {
         (Some(s), _) | (None, Some(s)) => s,
         (None, None) => {
@@ -293,22 +236,8 @@ fn sample_design(
             )));
         }
     };
-    let density_per_cm2 = dotted.iter().map(|r| r.density.0 * r.polygon_area().0).sum::<f64>() / (area_mm2 / 100.0);
-    let needle_mm = dotted.iter().map(|r| r.dot_diameter.0 * r.polygon_area().0).sum::<f64>() / (area_mm2 / 100.0);
-    let mut warnings = Vec::new();
-    if hair_arg.is_none() {
-        let ppm = view.mm_to_px.px_per_mm();
-        if ppm < MIN_TIP_PX_PER_MM {
-            warnings.push(format!(
-                "the photo has {ppm:.1} px/mm: stubble tips (~0.1 mm) are smaller than a pixel, so the sampled hair mixes with skin and reads too light; use a closer photo or give --hair"
-            ));
-        }
-        if view.mask.is_none() {
-            warnings.push(
-                "hair sampled as the darkest tenth of the treat and blend regions: where stubble covers less than that (bald or thinning scalp) it reads lighter than the tips; mark hair in a mask (smp mask) or give --hair (e.g. from smp color analyze on a close-up)".into(),
-            );
-        }
-    }
+    // The warnings are about the sampled hair: a given --hair makes them moot.
+    let warnings = if hair_arg.is_none() { sample.hair_warnings } else { Vec::new() };
     let view = view.name.clone();
     Ok((
         skin,
@@ -317,8 +246,8 @@ fn sample_design(
             path: path.to_path_buf(),
             design,
             view,
-            density_per_cm2,
-            needle_mm,
+            density_per_cm2: sample.density_per_cm2,
+            needle_mm: sample.needle_mm,
             hair_area_lab: sample.haired_area_lab,
             warnings,
         },

@@ -10,6 +10,7 @@ pub mod path;
 pub mod plan;
 pub mod preview;
 pub mod removal;
+pub mod report;
 pub mod serve;
 pub mod server;
 pub mod stubble;

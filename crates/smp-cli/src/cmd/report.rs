@@ -1,0 +1,151 @@
+//! `smp report`: the client's PDF report of a design.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use smp_color::pigments::PigmentLibrary;
+use smp_design::Design;
+use smp_plan::clinical::{DEFAULT_RATE_PER_MIN, DEFAULT_SPACING_DAY};
+use smp_plan::{CivilDate, PlanOptions, PriceList, RateRange};
+use smp_render::photo::{PhotoLimits, load_photo};
+use smp_report::{ClientPhoto, ReportError, ReportInput, Step};
+
+use crate::cmd::color::parse_lab;
+use crate::cmd::plan::plan_error;
+use crate::cmd::preview::{photo_error, pick_view, view_photo_path};
+use crate::error::CliError;
+use crate::output::{progress, write_atomic};
+
+/// Arguments of `smp report`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  smp report client.json --view top --client \"Sam Smith\" --clinic \"Scalp Studio London\" -o report.pdf\n  smp report client.json --photo top.jpg --start 2026-03-02 --prices my-clinic.json -o report.pdf\n  smp report client.json --view top --fitzpatrick 3 --hair 22,4,5 -o report.pdf\n\nThe report states the plan (smp plan), the pigment match (smp color match) and the removal\nestimate (smp removal) of the design; the previews are rendered on the view's photo.\n--photo replaces the view's photo file (the design's only view is used without --view)."
+)]
+pub struct ReportArgs {
+    /// The design file.
+    design: PathBuf,
+    /// The client's photo; defaults to the view's file.
+    #[arg(long)]
+    photo: Option<PathBuf>,
+    /// The calibrated view of the design to use (needed when it has several).
+    #[arg(long)]
+    view: Option<String>,
+    /// Clinic price list (JSON); the shipped UK list when absent.
+    #[arg(long)]
+    prices: Option<PathBuf>,
+    /// The client's name as printed.
+    #[arg(long, default_value = "Client")]
+    client: String,
+    /// The clinic's name as printed.
+    #[arg(long, default_value = "SMP clinic")]
+    clinic: String,
+    /// Date of session 1, YYYY-MM-DD (without it the schedule is undated).
+    #[arg(long, value_parser = parse_date)]
+    start: Option<CivilDate>,
+    /// Date printed on the report, YYYY-MM-DD (default: today, UTC).
+    #[arg(long, value_parser = parse_date)]
+    date: Option<CivilDate>,
+    /// The client's Fitzpatrick skin type 1–6 (default: estimated from the photo).
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=6))]
+    fitzpatrick: Option<u8>,
+    /// Skin colour "L,a,b" measured by the clinic (default: sampled from the photo).
+    #[arg(long, allow_hyphen_values = true)]
+    skin: Option<String>,
+    /// Hair colour "L,a,b" measured by the clinic (default: sampled from the photo).
+    #[arg(long, allow_hyphen_values = true)]
+    hair: Option<String>,
+    /// Days between sessions, 7–30.
+    #[arg(long, default_value_t = DEFAULT_SPACING_DAY)]
+    spacing_days: u32,
+    /// Typical needle rate, impressions per minute (derived default 60, range 40–80).
+    #[arg(long, default_value_t = DEFAULT_RATE_PER_MIN)]
+    rate: f64,
+    /// Output PDF file.
+    #[arg(short, long)]
+    output: PathBuf,
+    /// No progress messages.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+fn parse_date(s: &str) -> Result<CivilDate, String> {
+    CivilDate::parse(s).map_err(|e| e.to_string())
+}
+
+/// Today's date (UTC) from the system clock.
+fn today() -> CivilDate {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    CivilDate::from_epoch_days((secs / 86_400) as i64)
+}
+
+fn report_error(e: ReportError) -> CliError {
+    if e.is_bad_input() {
+        CliError::BadInput(e.to_string())
+    } else {
+        CliError::Other(e.to_string())
+    }
+}
+
+/// Run `smp report`.
+pub fn run(a: ReportArgs) -> Result<(), CliError> {
+    let design = Design::load(&a.design)?;
+    let view = pick_view(&design, a.view.as_deref())?;
+    let prices = match &a.prices {
+        Some(p) => PriceList::load(p).map_err(plan_error)?,
+        None => PriceList::uk_default(),
+    };
+    let plan = PlanOptions {
+        rate: RateRange::around(a.rate).map_err(plan_error)?,
+        spacing_days: a.spacing_days,
+        start: a.start,
+    };
+    let skin_lab = a.skin.as_deref().map(|s| parse_lab("--skin", s)).transpose()?;
+    let hair_lab = a.hair.as_deref().map(|s| parse_lab("--hair", s)).transpose()?;
+    let photo_path = a.photo.clone().unwrap_or_else(|| view_photo_path(&a.design, view));
+    progress(a.quiet, &format!("decoding {}…", photo_path.display()));
+    let image = load_photo(&photo_path, PhotoLimits::default()).map_err(photo_error)?;
+    let pigments = PigmentLibrary::builtin();
+    let input = ReportInput {
+        design: &design,
+        photo: ClientPhoto {
+            view: &view.name,
+            image: &image,
+        },
+        prices: &prices,
+        pigments: &pigments,
+        client: &a.client,
+        clinic: &a.clinic,
+        date: a.date.unwrap_or_else(today),
+        plan: &plan,
+        fitzpatrick: a.fitzpatrick,
+        skin_lab,
+        hair_lab,
+    };
+    let t = std::time::Instant::now();
+    let report = smp_report::render_report_with_progress(&input, |step| {
+        let msg = match step {
+            Step::Impressions => format!("sampling the impressions of {}…", design.name()),
+            Step::Figures => "computing the plan, quote, pigment match and removal estimate…".into(),
+            Step::Previews => "rendering the previews (fresh, healed, aged)…".into(),
+            Step::Typeset => "laying out the PDF…".into(),
+        };
+        progress(a.quiet, &msg);
+    })
+    .map_err(|e| match report_error(e) {
+        CliError::BadInput(m) => CliError::BadInput(format!("{}: {m}", a.design.display())),
+        other => other,
+    })?;
+    write_atomic(&a.output, &report.pdf)?;
+    progress(
+        a.quiet,
+        &format!(
+            "wrote {} ({} KB) in {:.1} s",
+            a.output.display(),
+            report.pdf.len() / 1024,
+            t.elapsed().as_secs_f64()
+        ),
+    );
+    Ok(())
+}

@@ -1,0 +1,60 @@
+//! `smp report`: writes a PDF for a synthetic head; bad input exits 2 and writes nothing.
+
+mod common;
+
+use common::{smp, stderr, tmp};
+
+#[test]
+fn report_writes_a_pdf_and_refuses_bad_input() {
+    let dir = tmp("report");
+    let (head, design) = (dir.join("head.png"), dir.join("head.json"));
+    let o = smp(&[
+        "synth",
+        "--pattern",
+        "norwood-3",
+        "--view",
+        "top",
+        "--width",
+        "300",
+        "--seed",
+        "3",
+        "-o",
+        head.to_str().unwrap(),
+        "--design",
+        design.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let pdf = dir.join("report.pdf");
+    let d = design.to_str().unwrap();
+    let o = smp(&[
+        "report",
+        d,
+        "--view",
+        "top",
+        "--client",
+        "A *B*",
+        "--start",
+        "2026-03-02",
+        "-o",
+        pdf.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("laying out the PDF"), "progress on stderr: {}", stderr(&o));
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
+
+    let bad = dir.join("bad.pdf");
+    for (args, why) in [
+        (vec!["--view", "side"], "no view"),
+        (vec!["--view", "top", "--fitzpatrick", "9"], "9"),
+        (vec!["--view", "top", "--skin", "120,0,0"], "L*"),
+        (vec!["--view", "top", "--spacing-days", "3"], "spacing"),
+    ] {
+        let mut all = vec!["report", d];
+        all.extend(args);
+        all.extend(["-o", bad.to_str().unwrap()]);
+        let o = smp(&all);
+        assert_eq!(o.status.code(), Some(2), "{all:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(why), "{all:?}: {}", stderr(&o));
+        assert!(!bad.exists(), "{all:?} wrote a file");
+    }
+}

@@ -1,0 +1,124 @@
+//! The figures a report states, computed from its input by the library stages: plan,
+//! quote, colour match, skin type, removal estimate and hairline measurements.
+
+use smp_color::pigments::{Match, PigmentError, match_pigment};
+use smp_color::skin::{self, SkinTone};
+use smp_design::View;
+use smp_dots::Impressions;
+use smp_plan::{KirbyDesai, Plan, Quote, RemovalEstimate};
+use smp_render::sample::sample_design;
+
+use crate::clinical::{SMP_AMOUNT, SMP_COLORS, SMP_LAYERING, SMP_LOCATION, SMP_SCARRING};
+use crate::error::ReportError;
+use crate::figures::hairline::{HairlineDims, hairline_dims};
+use crate::input::ReportInput;
+
+/// Where the client's Fitzpatrick type came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SkinTypeSource {
+    /// Entered by the clinic.
+    Clinic,
+    /// Estimated from the skin colour (ITA°).
+    Colour,
+}
+
+/// Everything the report states as a figure.
+#[derive(Debug, Clone)]
+pub struct Facts {
+    /// The treatment plan.
+    pub plan: Plan,
+    /// The quote for it.
+    pub quote: Quote,
+    /// Skin colour used for matching (CIELAB).
+    pub skin_lab: [f64; 3],
+    /// Hair colour matched (CIELAB).
+    pub hair_lab: [f64; 3],
+    /// Whether each colour was measured by the clinic (`true`) or sampled from the photo.
+    pub given: (bool, bool),
+    /// The skin's tone.
+    pub skin_tone: SkinTone,
+    /// The recommended pigment and dilution.
+    pub pigment: Match,
+    /// Fitzpatrick type used for removal, 1–6.
+    pub fitzpatrick: u8,
+    /// Where it came from.
+    pub skin_type_source: SkinTypeSource,
+    /// The Kirby-Desai parameters scored.
+    pub kirby_desai: KirbyDesai,
+    /// The removal estimate.
+    pub removal: RemovalEstimate,
+    /// Hairline height and width, when the design has a hairline.
+    pub hairline: Option<HairlineDims>,
+}
+
+/// The view named by the input, or a bad-input error listing the design's views.
+pub fn view<'d>(input: &ReportInput<'d>) -> Result<&'d View, ReportError> {
+    input.design.view(input.photo.view).ok_or_else(|| {
+        let names: Vec<&str> = input.design.views().iter().map(|v| v.name.as_str()).collect();
+        ReportError::BadInput(format!(
+            "the design has no view {:?} (it has: {}); calibrate the photo with `smp calibrate`",
+            input.photo.view,
+            if names.is_empty() { "none".to_string() } else { names.join(", ") }
+        ))
+    })
+}
+
+/// Compute the report's figures from its input and the design's impressions.
+pub fn facts(input: &ReportInput<'_>, imp: &Impressions) -> Result<Facts, ReportError> {
+    let plan = Plan::new(input.design, imp, input.plan)?;
+    let quote = input.prices.quote(&plan);
+    let view = view(input)?;
+    let (skin_lab, hair_lab) = match (input.skin_lab, input.hair_lab) {
+        (Some(s), Some(h)) => (s, h),
+        (s, h) => {
+            let sample = sample_design(input.design, view, input.photo.image)
+                .map_err(|e| ReportError::BadInput(format!("cannot sample skin and hair: {e}")))?;
+            let skin = s.or(sample.skin_lab).ok_or_else(|| {
+                ReportError::BadInput(format!(
+                    "view {:?}: the treated area shows no skin to sample; give the skin colour (--skin L,a,b)",
+                    view.name
+                ))
+            })?;
+            let hair = h.or(sample.hair_lab).ok_or_else(|| {
+                ReportError::BadInput(format!(
+                    "view {:?}: the treated area shows no hair to match; give the hair colour (--hair L,a,b)",
+                    view.name
+                ))
+            })?;
+            (skin, hair)
+        }
+    };
+    let skin_err = |e: String| ReportError::BadInput(format!("skin colour {skin_lab:.1?}: {e}"));
+    let skin_tone = skin::classify(skin_lab).map_err(|e| skin_err(e.to_string()))?;
+    let pigment = match_pigment(skin_lab, hair_lab, input.pigments).map_err(|e| match e {
+        PigmentError::Skin(e) => skin_err(e.to_string()),
+        e => ReportError::BadInput(format!("pigment library: {e}")),
+    })?;
+    let (fitzpatrick, skin_type_source) = match input.fitzpatrick {
+        Some(f) => (f, SkinTypeSource::Clinic),
+        None => (skin_tone.fitzpatrick, SkinTypeSource::Colour),
+    };
+    let kirby_desai = KirbyDesai {
+        fitzpatrick,
+        location: SMP_LOCATION,
+        colors: SMP_COLORS,
+        amount: SMP_AMOUNT,
+        scarring: SMP_SCARRING,
+        layering: SMP_LAYERING,
+    };
+    let removal = kirby_desai.estimate()?;
+    Ok(Facts {
+        plan,
+        quote,
+        skin_lab,
+        hair_lab,
+        given: (input.skin_lab.is_some(), input.hair_lab.is_some()),
+        skin_tone,
+        pigment,
+        fitzpatrick,
+        skin_type_source,
+        kirby_desai,
+        removal,
+        hairline: hairline_dims(input.design),
+    })
+}

@@ -1,0 +1,197 @@
+//! The PDF states the plan's figures (checked with poppler's `pdftotext`), renders
+//! (`pdftoppm`), and shows hostile client names verbatim without breaking.
+//!
+//! Without poppler-utils these tests fail when `CI=true` and skip loudly otherwise.
+
+use std::process::Command;
+use std::sync::OnceLock;
+
+use smp_color::pigments::{PigmentLibrary, match_pigment};
+use smp_design::Pattern;
+use smp_plan::{CivilDate, KirbyDesai, Plan, PlanOptions, PriceList, RateRange};
+use smp_render::sample::sample_design;
+use smp_render::synth::{SynthHead, SynthParams, SynthView, synth};
+use smp_report::format::{count, money};
+use smp_report::{ClientPhoto, ReportInput, render_report};
+
+/// Every character typst markup or code gives a meaning to, plus a would-be injection.
+const HOSTILE_CLIENT: &str = r##"Jo "#*$ O'Brien_ [x] {y} <z> @ref \n // /* ` ~ #panic("boom") = heading"##;
+const HOSTILE_CLINIC: &str = r##"Clinic #set text(red) *bold* $a^2$ \"##;
+
+fn head() -> &'static SynthHead {
+    static HEAD: OnceLock<SynthHead> = OnceLock::new();
+    HEAD.get_or_init(|| {
+        let params = SynthParams {
+            pattern: Pattern::Norwood(5),
+            view: SynthView::Top,
+            skin_type: 2,
+            hair_level: 2,
+            scar: None,
+            seed: 7,
+            width_px: 400,
+        };
+        synth(&params, "head.png").expect("synthetic head")
+    })
+}
+
+fn options() -> PlanOptions {
+    PlanOptions {
+        rate: RateRange::around(60.0).unwrap(),
+        spacing_days: 12,
+        start: Some(CivilDate::new(2026, 3, 2).unwrap()),
+    }
+}
+
+/// The report of the synthetic head with hostile names, made once for all tests.
+fn pdf() -> &'static [u8] {
+    static PDF: OnceLock<Vec<u8>> = OnceLock::new();
+    PDF.get_or_init(|| {
+        let h = head();
+        let prices = PriceList::uk_default();
+        let pigments = PigmentLibrary::builtin();
+        let opts = options();
+        let input = ReportInput {
+            design: &h.design,
+            photo: ClientPhoto {
+                view: "top",
+                image: &h.image,
+            },
+            prices: &prices,
+            pigments: &pigments,
+            client: HOSTILE_CLIENT,
+            clinic: HOSTILE_CLINIC,
+            date: CivilDate::new(2026, 2, 20).unwrap(),
+            plan: &opts,
+            fitzpatrick: None,
+            skin_lab: None,
+            hair_lab: None,
+        };
+        render_report(&input).expect("report")
+    })
+}
+
+/// Whether poppler's `tool` runs; fails under CI, skips loudly otherwise.
+fn have(tool: &str) -> bool {
+    let ok = Command::new(tool).arg("-v").output().is_ok();
+    if !ok {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("{tool} is missing: install poppler-utils (apt-get install -y poppler-utils)");
+        }
+        eprintln!("\n!!! SKIPPED: {tool} is missing; install poppler-utils to run this test !!!\n");
+    }
+    ok
+}
+
+/// The PDF's text with runs of whitespace as single spaces.
+fn text() -> String {
+    let dir = std::env::temp_dir().join(format!("smp-report-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("report.pdf");
+    std::fs::write(&path, pdf()).unwrap();
+    // -layout keeps table rows together, so a row reads as one line.
+    let out = Command::new("pdftotext")
+        .arg("-layout")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs");
+    assert!(out.status.success(), "pdftotext failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn pdf_text_states_the_plans_figures() {
+    if !have("pdftotext") {
+        return;
+    }
+    let t = text();
+    // The figures, computed here from the library stages, not from the report.
+    let h = head();
+    let imp = smp_dots::generate(&h.design);
+    let plan = Plan::new(&h.design, &imp, &options()).unwrap();
+    let quote = PriceList::uk_default().quote(&plan);
+    let view = h.design.view("top").unwrap();
+    let s = sample_design(&h.design, view, &h.image).unwrap();
+    let m = match_pigment(s.skin_lab.unwrap(), s.hair_lab.unwrap(), &PigmentLibrary::builtin()).unwrap();
+    let fitz = smp_color::skin::classify(s.skin_lab.unwrap()).unwrap().fitzpatrick;
+    let kd = KirbyDesai {
+        fitzpatrick: fitz,
+        location: "head-neck".parse().unwrap(),
+        colors: "black".parse().unwrap(),
+        amount: "minimal".parse().unwrap(),
+        scarring: "none".parse().unwrap(),
+        layering: "none".parse().unwrap(),
+    }
+    .estimate()
+    .unwrap();
+
+    let expect = |what: &str, s: String| assert!(t.contains(&s), "the PDF lacks the {what} {s:?}:\n{t}");
+    expect("area", format!("{:.1} cm²", plan.area_cm2));
+    for (i, sess) in plan.sessions.iter().enumerate() {
+        expect(
+            "session's impressions",
+            format!("Session {} {} ", i + 1, count(sess.impressions as u64)),
+        );
+    }
+    expect(
+        "quote",
+        format!("{} – {}", money(&quote.currency, quote.min), money(&quote.currency, quote.max)),
+    );
+    expect("ΔE00", format!("ΔE00 {:.2}", m.predicted_delta_e00));
+    expect("Kirby-Desai score", format!("Kirby-Desai score {}", kd.kirby_desai_score));
+    expect(
+        "removal sessions",
+        format!("{}–{} laser sessions", kd.sessions_min, kd.sessions_max),
+    );
+    expect("first session date", "2026-03-02".into());
+    for title in [
+        "Aftercare",
+        "Risks and how we minimise them",
+        "Alternatives to SMP",
+        "What the evidence says",
+        "Agreement",
+    ] {
+        expect("section", title.into());
+    }
+}
+
+#[test]
+fn hostile_names_show_verbatim() {
+    if !have("pdftotext") {
+        return;
+    }
+    let t = text();
+    assert!(t.contains(HOSTILE_CLIENT), "client name not verbatim in:\n{t}");
+    assert!(t.contains(HOSTILE_CLINIC.trim_end()), "clinic name not verbatim in:\n{t}");
+    assert!(!t.contains("boom\n") && !t.contains("panicked"), "markup ran");
+}
+
+#[test]
+fn page_one_renders_to_png() {
+    if !have("pdftoppm") {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("smp-report-png-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("report.pdf");
+    std::fs::write(&path, pdf()).unwrap();
+    let out = Command::new("pdftoppm")
+        .args(["-png", "-r", "50", "-f", "1", "-l", "1"])
+        .arg(&path)
+        .arg(dir.join("page"))
+        .output()
+        .expect("pdftoppm runs");
+    assert!(out.status.success(), "pdftoppm failed: {}", String::from_utf8_lossy(&out.stderr));
+    let png = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .find(|e| e.file_name().to_string_lossy().starts_with("page"))
+        .expect("a page PNG");
+    let img = image::open(png.path()).expect("a PNG");
+    // A4 at 50 dpi is 413 × 585 px.
+    assert_eq!((img.width(), img.height()), (414, 585));
+}
