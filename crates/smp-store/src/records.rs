@@ -47,7 +47,8 @@ pub struct Lot {
 /// A treatment session to record.
 #[derive(Debug, Clone, Deserialize)]
 pub struct NewTreatmentSession {
-    /// The client.
+    /// The client (taken from the URL by the API).
+    #[serde(default)]
     pub client_id: i64,
     /// Date, YYYY-MM-DD.
     pub performed_on: String,
@@ -117,7 +118,8 @@ pub const SEVERITIES: [&str; 3] = ["mild", "moderate", "severe"];
 /// An adverse event to record.
 #[derive(Debug, Clone, Deserialize)]
 pub struct NewAdverseEvent {
-    /// The client.
+    /// The client (taken from the URL by the API).
+    #[serde(default)]
     pub client_id: i64,
     /// The session it followed.
     #[serde(default)]
@@ -169,7 +171,8 @@ pub struct AdverseEvent {
 /// An outcome survey to record.
 #[derive(Debug, Clone, Deserialize)]
 pub struct NewSurvey {
-    /// The client.
+    /// The client (taken from the URL by the API).
+    #[serde(default)]
     pub client_id: i64,
     /// The practitioner rated (set by the server when absent).
     #[serde(default)]

@@ -54,6 +54,7 @@ pub fn router(state: AppState) -> Router {
         .route("/designs/{id}/restore", post(pages::designs::restore))
         .route("/designs/{id}/compare", get(pages::designs::compare))
         .route("/designs/{id}/plan", get(pages::designs::plan))
+        .route("/designs/{id}/report.pdf", get(api::designs::report))
         .route("/lots", get(pages::records::lots).post(pages::records::add_lot))
         .route("/lots/{id}/recall", post(pages::records::recall))
         .route("/lots/{id}/clients", get(pages::records::recall_search))

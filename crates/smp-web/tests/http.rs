@@ -161,16 +161,27 @@ async fn every_api_route_is_tenant_isolated() {
         let (a, client, photo, design, value) = clinic_a(&app).await;
         app.user("Zeta", "owner@zeta.test", Role::Owner).await;
         let z = app.login("owner@zeta.test").await;
+        let lot: serde_json::Value = a
+            .post_json(
+                "/api/v1/lots",
+                &json!({"kind": "pigment", "product": "Carbon 1:3", "lot_number": "A-1", "expires_on": "2099-01-01"}),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        let lot = lot["id"].as_i64().unwrap();
         for op in smp_web::api::openapi::OPS.iter().filter(|o| o.path.contains('{')) {
-            let id = if op.path.starts_with("/clients") {
-                client
-            } else if op.path.starts_with("/photos") {
-                photo
-            } else {
-                design
+            let id = match op.path.split('/').nth(1) {
+                Some("clients") => client,
+                Some("photos") => photo,
+                Some("lots") => lot,
+                _ => design,
             };
             let path = format!("/api/v1{}", op.path.replace("{id}", &id.to_string()).replace("{v}", "1"));
-            let body = json!({"name": "hijack", "base_version": 1, "design": value});
+            let body = json!({"name": "hijack", "base_version": 1, "design": value, "reason": "x", "performed_on": "2026-11-01",
+                "design_session": 1, "impressions": 1, "needle_lot_id": lot, "pigment_lot_id": lot, "kind": "redness", "severity": "mild",
+                "onset_on": "2026-11-01", "satisfaction": 5, "would_recommend": true});
             let r = match op.method {
                 "get" => z.get(&path).await,
                 "put" => z.put_json(&path, &body).await,
@@ -617,5 +628,133 @@ async fn owner_reset_password_change_and_totp() {
             StatusCode::OK,
             "{b}"
         );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn records_lots_sessions_outcomes_audit_and_report() {
+    for app in spawn_apps("http-records").await {
+        let b = app.db.backend;
+        let (s, client, _photo, design, _) = clinic_a(&app).await;
+        let lot = |kind: &str, number: &str, expires: &str| json!({"kind": kind, "product": format!("{kind} x"), "lot_number": number, "expires_on": expires});
+        let needle = s
+            .post_json("/api/v1/lots", &lot("needle", "N-1", "2099-12-31"))
+            .await
+            .json::<serde_json::Value>()
+            .await
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap();
+        let ink = s
+            .post_json("/api/v1/lots", &lot("pigment", "P-1", "2099-12-31"))
+            .await
+            .json::<serde_json::Value>()
+            .await
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap();
+        let expired = s
+            .post_json("/api/v1/lots", &lot("pigment", "P-0", "2020-01-31"))
+            .await
+            .json::<serde_json::Value>()
+            .await
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap();
+        let session = |pigment: i64| json!({"performed_on": "2026-11-20", "design_session": 1, "impressions": 4200, "needle_lot_id": needle, "pigment_lot_id": pigment, "design_id": design});
+        let r = s.post_json(&format!("/api/v1/clients/{client}/sessions"), &session(expired)).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(
+            r.json::<serde_json::Value>().await.unwrap()["error"]
+                .as_str()
+                .unwrap()
+                .contains("expired on 2020-01-31")
+        );
+        let r = s.post_json(&format!("/api/v1/clients/{client}/sessions"), &session(ink)).await;
+        assert_eq!(r.status(), StatusCode::CREATED, "{b}");
+        let r = s
+            .post_json(&format!("/api/v1/lots/{ink}/recall"), &json!({"reason": "notice 7"}))
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let r = s.post_json(&format!("/api/v1/clients/{client}/sessions"), &session(ink)).await;
+        assert!(
+            r.json::<serde_json::Value>().await.unwrap()["error"]
+                .as_str()
+                .unwrap()
+                .contains("recalled"),
+            "{b}"
+        );
+        let hits: Vec<serde_json::Value> = s.get(&format!("/api/v1/lots/{ink}/sessions")).await.json().await.unwrap();
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0]["client_name"], "Ann Client", "{b}: recall search names the client");
+        let r = s
+            .post_json(
+                &format!("/api/v1/clients/{client}/adverse-events"),
+                &json!({"kind": "redness", "severity": "mild", "onset_on": "2026-11-20", "session_id": hits[0]["session"]["id"]}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::CREATED, "{b}");
+        // Surveys 5, 4, 5, 3, 5 (recommend 4 of 5): hand-computed mean 4.4, 95 % CI 3.2896–5.5104
+        // (t = 2.776, se = 0.4); very satisfied 3/5; Wilson 95 % for 4/5 = 0.3755–0.9638.
+        for (sat, rec) in [(5, true), (4, true), (5, true), (3, false), (5, true)] {
+            let r = s
+                .post_json(
+                    &format!("/api/v1/clients/{client}/surveys"),
+                    &json!({"satisfaction": sat, "would_recommend": rec}),
+                )
+                .await;
+            assert_eq!(r.status(), StatusCode::CREATED);
+        }
+        let o: serde_json::Value = s.get("/api/v1/outcomes").await.json().await.unwrap();
+        let clinic = &o["groups"][0];
+        assert_eq!(clinic["n"], 5);
+        assert!((clinic["satisfaction"]["mean"].as_f64().unwrap() - 4.4).abs() < 1e-9);
+        assert!((clinic["satisfaction"]["lo"].as_f64().unwrap() - 3.2896).abs() < 1e-4, "{clinic}");
+        assert!(
+            (clinic["would_recommend"]["lo"].as_f64().unwrap() - 0.3755).abs() < 1e-4,
+            "{clinic}"
+        );
+        assert!((clinic["would_recommend"]["hi"].as_f64().unwrap() - 0.9638).abs() < 1e-4);
+        assert_eq!(clinic["very_satisfied"]["k"], 3);
+        assert_eq!(clinic["adverse_events"], 1);
+        assert!(o["published"].as_array().unwrap().len() >= 4);
+        let page = s.get("/outcomes").await.text().await.unwrap();
+        assert!(page.contains("<svg") && page.contains("4.40"), "{b}: outcomes page with chart");
+        // The report downloads as a PDF and is audited as an export.
+        let r = s.get(&format!("/api/v1/designs/{design}/report.pdf")).await;
+        assert_eq!(r.status(), StatusCode::OK, "{b}");
+        assert!(r.bytes().await.unwrap().starts_with(b"%PDF"));
+        // Reads of medical data are in the chain, which verifies.
+        s.get(&format!("/clients/{client}")).await;
+        let audit: serde_json::Value = s.get("/api/v1/audit").await.json().await.unwrap();
+        assert_eq!(audit["verified"], true, "{b}");
+        let entries = audit["entries"].as_array().unwrap();
+        for (action, entity) in [
+            ("create", "session"),
+            ("recall", "lot"),
+            ("export", "recall-search"),
+            ("export", "report"),
+            ("read", "client-record"),
+        ] {
+            assert!(
+                entries.iter().any(|e| e["action"] == action && e["entity"] == entity),
+                "{b}: audit has {action} {entity}"
+            );
+        }
+        assert!(
+            entries.iter().all(|e| !e.to_string().contains("Ann")),
+            "{b}: no personal data in the audit log"
+        );
+        // Front desk: no records.
+        app.user("Alpha", "desk@alpha.test", Role::FrontDesk).await;
+        let desk = app.login("desk@alpha.test").await;
+        for path in [
+            "/api/v1/lots".to_string(),
+            format!("/api/v1/clients/{client}/sessions"),
+            "/api/v1/outcomes".into(),
+            "/api/v1/audit".into(),
+        ] {
+            assert_eq!(desk.get(&path).await.status(), StatusCode::FORBIDDEN, "{b}: desk {path}");
+        }
     }
 }

@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use smp_store::{Client, ClientFields};
 
+use crate::api::json::ApiJson;
 use crate::auth::{CurrentUser, Permission};
 use crate::error::AppResult;
 use crate::state::AppState;
@@ -36,7 +37,7 @@ pub async fn list(State(state): State<AppState>, me: CurrentUser, Query(s): Quer
 pub async fn create(
     State(state): State<AppState>,
     me: CurrentUser,
-    Json(mut f): Json<ClientFields>,
+    ApiJson(mut f): ApiJson<ClientFields>,
 ) -> AppResult<(StatusCode, Json<Client>)> {
     me.require(Permission::EditContacts)?;
     if !me.can(Permission::EditMedical) {
@@ -57,7 +58,7 @@ pub async fn update(
     State(state): State<AppState>,
     me: CurrentUser,
     Path(id): Path<i64>,
-    Json(mut f): Json<ClientFields>,
+    ApiJson(mut f): ApiJson<ClientFields>,
 ) -> AppResult<Json<Client>> {
     me.require(Permission::EditContacts)?;
     if !me.can(Permission::EditMedical) {

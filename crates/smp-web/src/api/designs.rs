@@ -12,6 +12,7 @@ use smp_plan::{Plan, PlanOptions, PriceList, Quote, RateRange};
 use smp_render::state::PreviewState;
 use smp_store::{DesignRecord, DesignVersion};
 
+use crate::api::json::ApiJson;
 use crate::api::photos::decoded;
 use crate::auth::{CurrentUser, Permission};
 use crate::engine::{self, CalibrateRequest, DotsJson};
@@ -127,7 +128,7 @@ pub async fn create(
     State(state): State<AppState>,
     me: CurrentUser,
     Path(client): Path<i64>,
-    Json(b): Json<NewDesign>,
+    ApiJson(b): ApiJson<NewDesign>,
 ) -> AppResult<(StatusCode, Json<VersionJson>)> {
     me.require(Permission::EditMedical)?;
     let design = match (&b.pattern, &b.design) {
@@ -184,7 +185,7 @@ pub async fn save(
     State(state): State<AppState>,
     me: CurrentUser,
     Path(id): Path<i64>,
-    Json(b): Json<SaveBody>,
+    ApiJson(b): ApiJson<SaveBody>,
 ) -> AppResult<(StatusCode, Json<VersionJson>)> {
     me.require(Permission::EditMedical)?;
     let design = engine::parse_design(&b.design)?;
@@ -208,7 +209,7 @@ pub struct DotsBody {
 }
 
 /// POST /api/v1/dots: the (unsaved) design's dots in a view's pixels, and its lint.
-pub async fn dots(me: CurrentUser, Json(b): Json<DotsBody>) -> AppResult<Json<DotsJson>> {
+pub async fn dots(me: CurrentUser, ApiJson(b): ApiJson<DotsBody>) -> AppResult<Json<DotsJson>> {
     me.require(Permission::ReadMedical)?;
     Ok(Json(
         blocking(move || engine::dots(&engine::parse_design(&b.design)?, &b.view, b.upto)).await?,
@@ -219,7 +220,7 @@ pub async fn dots(me: CurrentUser, Json(b): Json<DotsBody>) -> AppResult<Json<Do
 pub async fn calibrate(
     State(state): State<AppState>,
     me: CurrentUser,
-    Json(req): Json<CalibrateRequest>,
+    ApiJson(req): ApiJson<CalibrateRequest>,
 ) -> AppResult<Json<serde_json::Value>> {
     me.require(Permission::EditMedical)?;
     let photo = state.store.photo(me.clinic_id(), req.photo_id).await?;
@@ -244,7 +245,7 @@ fn default_width() -> u32 {
 }
 
 /// POST /api/v1/preview: a PNG of the (unsaved) design on the view's photo.
-pub async fn preview(State(state): State<AppState>, me: CurrentUser, Json(b): Json<PreviewBody>) -> AppResult<Response> {
+pub async fn preview(State(state): State<AppState>, me: CurrentUser, ApiJson(b): ApiJson<PreviewBody>) -> AppResult<Response> {
     me.require(Permission::ReadMedical)?;
     let design = engine::parse_design(&b.design)?;
     let png = render_preview(&state, &me, design, &b.view, &b.state, b.upto, b.max_width_px).await?;
@@ -261,4 +262,63 @@ pub async fn plan(State(state): State<AppState>, me: CurrentUser, Path(id): Path
     v["cost"] = serde_json::to_value(&quote).map_err(internal)?;
     v["version"] = record.latest_version.into();
     Ok(Json(v))
+}
+
+/// GET /designs/{id}/report.pdf and /api/v1/designs/{id}/report.pdf: the client report of
+/// the latest version, on its calibrated photo.
+pub async fn report(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Response> {
+    me.require(Permission::ReadMedical)?;
+    let clinic = me.clinic_id();
+    let record = state.store.design(clinic, id).await?;
+    let client = state.store.client(clinic, record.client_id).await?;
+    let (design, _) = load_design(&state, &me, id, record.latest_version).await?;
+    let view = design
+        .views()
+        .first()
+        .cloned()
+        .ok_or_else(|| AppError::field("view", "calibrate the design on a photo before making its report"))?;
+    let hash = engine::view_hash(&view)?.to_string();
+    if state.store.photo_by_hash(clinic, &hash).await?.is_none() {
+        return Err(AppError::not_found("photo"));
+    }
+    let photo = decoded(&state, &hash).await?;
+    let clinic_name = me.clinic.name.clone();
+    let pdf = blocking(move || {
+        let opts = PlanOptions {
+            rate: RateRange::around(DEFAULT_RATE_PER_MIN).map_err(internal)?,
+            spacing_days: DEFAULT_SPACING_DAY,
+            start: None,
+        };
+        let prices = PriceList::uk_default();
+        let pigments = smp_color::pigments::PigmentLibrary::builtin();
+        let today = smp_plan::CivilDate::from_epoch_days(smp_store::now_unix().div_euclid(86_400));
+        let input = smp_report::ReportInput {
+            design: &design,
+            photo: smp_report::ClientPhoto {
+                view: &view.name,
+                image: &photo,
+            },
+            prices: &prices,
+            pigments: &pigments,
+            client: &client.fields.name,
+            clinic: &clinic_name,
+            date: today,
+            plan: &opts,
+            fitzpatrick: None,
+            skin_lab: None,
+            hair_lab: None,
+        };
+        smp_report::render_report(&input).map_err(|e| AppError::field("design", e.to_string()))
+    })
+    .await?;
+    crate::records::audit(&state, &me, "export", "report", id, Some(record.client_id)).await?;
+    let name = format!("attachment; filename=\"smp-report-design-{id}-v{}.pdf\"", record.latest_version);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (header::CONTENT_DISPOSITION, name),
+        ],
+        pdf,
+    )
+        .into_response())
 }

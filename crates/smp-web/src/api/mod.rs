@@ -3,6 +3,7 @@
 
 pub mod clients;
 pub mod designs;
+pub mod json;
 pub mod openapi;
 pub mod photos;
 pub mod records;
@@ -52,6 +53,7 @@ pub fn routes() -> Router<AppState> {
         .route("/designs/{id}/versions", get(designs::versions).post(designs::save))
         .route("/designs/{id}/versions/{v}", get(designs::version))
         .route("/designs/{id}/plan", get(designs::plan))
+        .route("/designs/{id}/report.pdf", get(designs::report))
         .route("/dots", post(designs::dots))
         .route("/calibrate", post(designs::calibrate))
         .route("/preview", post(designs::preview))

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use smp_store::audit::verify;
 use smp_store::{AdverseEvent, Lot, NewAdverseEvent, NewLot, NewSurvey, NewTreatmentSession, Survey, TreatmentSession};
 
+use crate::api::json::ApiJson;
 use crate::auth::{CurrentUser, Permission};
 use crate::error::AppResult;
 use crate::pages::records::outcome_groups;
@@ -22,7 +23,7 @@ pub async fn lots(State(state): State<AppState>, me: CurrentUser) -> AppResult<J
 }
 
 /// POST /api/v1/lots
-pub async fn add_lot(State(state): State<AppState>, me: CurrentUser, Json(l): Json<NewLot>) -> AppResult<(StatusCode, Json<Lot>)> {
+pub async fn add_lot(State(state): State<AppState>, me: CurrentUser, ApiJson(l): ApiJson<NewLot>) -> AppResult<(StatusCode, Json<Lot>)> {
     me.require(Permission::EditMedical)?;
     let lot = state.store.add_lot(me.clinic_id(), &l).await?;
     audit(&state, &me, "create", "lot", lot.id, None).await?;
@@ -46,7 +47,7 @@ pub async fn recall(
     State(state): State<AppState>,
     me: CurrentUser,
     Path(id): Path<i64>,
-    Json(b): Json<RecallBody>,
+    ApiJson(b): ApiJson<RecallBody>,
 ) -> AppResult<Json<Lot>> {
     me.require(Permission::EditMedical)?;
     let lot = state.store.recall_lot(me.clinic_id(), id, &b.reason).await?;
@@ -95,7 +96,7 @@ pub async fn record_session(
     State(state): State<AppState>,
     me: CurrentUser,
     Path(client): Path<i64>,
-    Json(mut s): Json<NewTreatmentSession>,
+    ApiJson(mut s): ApiJson<NewTreatmentSession>,
 ) -> AppResult<(StatusCode, Json<TreatmentSession>)> {
     me.require(Permission::EditMedical)?;
     s.client_id = client;
@@ -118,7 +119,7 @@ pub async fn record_event(
     State(state): State<AppState>,
     me: CurrentUser,
     Path(client): Path<i64>,
-    Json(mut e): Json<NewAdverseEvent>,
+    ApiJson(mut e): ApiJson<NewAdverseEvent>,
 ) -> AppResult<(StatusCode, Json<AdverseEvent>)> {
     me.require(Permission::EditMedical)?;
     e.client_id = client;
@@ -133,7 +134,7 @@ pub async fn record_survey(
     State(state): State<AppState>,
     me: CurrentUser,
     Path(client): Path<i64>,
-    Json(mut s): Json<NewSurvey>,
+    ApiJson(mut s): ApiJson<NewSurvey>,
 ) -> AppResult<(StatusCode, Json<Survey>)> {
     me.require(Permission::EditMedical)?;
     s.client_id = client;
