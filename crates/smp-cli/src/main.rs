@@ -58,6 +58,9 @@ enum Command {
     /// Clinics and users of the web app.
     #[command(subcommand)]
     User(cmd::user::UserCmd),
+    /// The clinic's audit log: verify its hash chain.
+    #[command(subcommand)]
+    Audit(cmd::audit::AuditCmd),
     /// A consistent backup of the SQLite database and photos (safe while serving).
     Backup(cmd::backup::BackupArgs),
     /// Restore a backup made by `smp backup` into an empty data directory.
@@ -81,6 +84,7 @@ fn main() {
         Command::Report(a) => cmd::report::run(a),
         Command::Serve(a) => cmd::serve::run(a),
         Command::User(c) => cmd::user::run(c),
+        Command::Audit(c) => cmd::audit::run(c),
         Command::Backup(a) => cmd::backup::backup(a),
         Command::Restore(a) => cmd::backup::restore(a),
     };

@@ -154,6 +154,43 @@ fn user_add_serve_demo_backup_restore() {
         dir.join("x").to_str().unwrap(),
     ]);
     assert!(!o.status.success());
+
+    // The audit chain of the restored copy verifies; a row changed behind the app's back
+    // is caught.
+    let db = restored.join("smp.db");
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = smp_store::open_sqlite(&db).await.unwrap();
+        let clinic = store.clinic_by_name("Demo Clinic").await.unwrap().unwrap();
+        for i in 0..3 {
+            let ev = smp_store::audit::AuditEvent {
+                actor: 1,
+                action: "read",
+                entity: "design",
+                entity_id: i,
+                client_id: Some(1),
+            };
+            store.audit(clinic.id, &ev).await.unwrap();
+        }
+    });
+    let o = common::smp(&["audit", "verify", "--data", restored.to_str().unwrap(), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v[0]["intact"], true);
+    assert_eq!(v[0]["entries"], 3);
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let pool = sqlx::SqlitePool::connect(&format!("sqlite:{}", db.display())).await.unwrap();
+        sqlx::query("UPDATE audit_log SET entity_id = 99 WHERE seq = 2")
+            .execute(&pool)
+            .await
+            .unwrap();
+    });
+    let o = common::smp(&["audit", "verify", "--data", restored.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("TAMPERED at entry 2"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -264,6 +264,58 @@ async fn editor_story_in_chromium() {
         .unwrap();
     assert!(has_hairline.as_str().unwrap().starts_with("hairline drawn|"), "{has_hairline}");
 
+    // Records: register a needle and a pigment lot, record a session with them, fill a survey.
+    for (kind, product, number) in [("needle", "RL1 0.25 mm", "N-2026-11"), ("pigment", "Carbon Black 1:3", "P-2026-07")] {
+        c.goto(&format!("{base}/lots")).await.unwrap();
+        c.find(Locator::Css(&format!("#lot-kind option[value='{kind}'], #lot-kind option")))
+            .await
+            .unwrap();
+        c.execute(&format!("document.getElementById('lot-kind').value = '{kind}';"), vec![])
+            .await
+            .unwrap();
+        c.find(Locator::Id("lot-product")).await.unwrap().send_keys(product).await.unwrap();
+        c.find(Locator::Id("lot-number")).await.unwrap().send_keys(number).await.unwrap();
+        c.execute("document.getElementById('lot-expires').value = '2099-12-31';", vec![])
+            .await
+            .unwrap();
+        c.find(Locator::Id("add-lot")).await.unwrap().click().await.unwrap();
+        wait_js(
+            &c,
+            &format!("document.getElementById('lots').innerText.includes('{number}')"),
+            "the registered lot",
+        )
+        .await;
+    }
+    c.goto(&format!("{base}{}", client_path.as_str().unwrap())).await.unwrap();
+    c.find(Locator::Id("s-impressions")).await.unwrap().send_keys("4230").await.unwrap();
+    c.find(Locator::Id("s-regions"))
+        .await
+        .unwrap()
+        .send_keys("front, crown")
+        .await
+        .unwrap();
+    c.find(Locator::Id("record-session")).await.unwrap().click().await.unwrap();
+    wait_js(&c, "document.getElementById('sessions').innerText.includes('4230') && document.getElementById('sessions').innerText.includes('P-2026-07')", "the recorded session with its lots").await;
+    c.execute("document.getElementById('sv-satisfaction').value = '5';", vec![])
+        .await
+        .unwrap();
+    c.find(Locator::Id("record-survey")).await.unwrap().click().await.unwrap();
+    wait_js(
+        &c,
+        "document.getElementById('surveys').innerText.includes('satisfaction 5/5')",
+        "the survey",
+    )
+    .await;
+    shot(&c, "client-records.png").await;
+    c.goto(&format!("{base}/outcomes")).await.unwrap();
+    wait_js(
+        &c,
+        "document.body.innerText.includes('1 surveys') && document.querySelector('svg') !== null",
+        "the outcomes page",
+    )
+    .await;
+    shot(&c, "outcomes.png").await;
+
     c.find(Locator::Id("logout")).await.unwrap().click().await.unwrap();
     wait_js(&c, "location.pathname === '/login'", "the login page after logout").await;
     c.goto(&format!("{base}{}", client_path.as_str().unwrap())).await.unwrap();
