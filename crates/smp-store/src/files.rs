@@ -55,6 +55,19 @@ impl FileStore {
         Ok(hash)
     }
 
+    /// Deletes the file stored under `hash` (erasure); a missing file is not an error.
+    pub fn remove(&self, hash: &str) -> StoreResult<()> {
+        let path = self.path_of(hash)?;
+        match std::fs::remove_file(&path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(source) => Err(StoreError::Io {
+                path: path.display().to_string(),
+                source,
+            }),
+        }
+    }
+
     /// The bytes stored under `hash`.
     pub fn get(&self, hash: &str) -> StoreResult<Vec<u8>> {
         let path = self.path_of(hash)?;

@@ -26,6 +26,14 @@ impl PgStore {
         })
     }
 
+    /// After an erasure: VACUUM removes the dead row versions that still hold the old values.
+    async fn scrub(&self) -> StoreResult<()> {
+        sqlx::query("VACUUM clients, photos, designs, design_versions, treatment_sessions, adverse_events, outcome_surveys")
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     async fn backup_impl(&self, _path: &Path) -> StoreResult<()> {
         Err(StoreError::Unsupported(
             "PostgreSQL backups are made with pg_dump (pg_dump -Fc URL -f smp.dump; restore with pg_restore -d URL smp.dump), plus a copy of the data directory's photos/".into(),

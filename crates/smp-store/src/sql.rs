@@ -856,6 +856,38 @@ macro_rules! sql_store {
                 rows.iter().map(clinic_row).collect()
             }
 
+            async fn erase_client(&self, clinic: ClinicId, id: i64) -> StoreResult<Vec<String>> {
+                self.client(clinic, id).await?;
+                let photos = self.list_photos(clinic, id).await?;
+                let mut tx = self.pool.begin().await?;
+                for (sql, what) in [
+                    ("DELETE FROM design_versions WHERE clinic_id = $1 AND design_id IN (SELECT id FROM designs WHERE clinic_id = $1 AND client_id = $2)", "design versions"),
+                    ("DELETE FROM designs WHERE clinic_id = $1 AND client_id = $2", "designs"),
+                    ("UPDATE treatment_sessions SET notes = '', regions = '', design_id = NULL WHERE clinic_id = $1 AND client_id = $2", "sessions"),
+                    ("UPDATE adverse_events SET action = '' WHERE clinic_id = $1 AND client_id = $2", "adverse events"),
+                    ("UPDATE outcome_surveys SET comment = '' WHERE clinic_id = $1 AND client_id = $2", "surveys"),
+                    ("DELETE FROM photos WHERE clinic_id = $1 AND client_id = $2", "photos"),
+                ] {
+                    sqlx::query(sql).bind(clinic.0).bind(id).execute(&mut *tx).await.map_err(|e| {
+                        StoreError::BadInput(format!("erasing the client's {what} failed, nothing was erased: {e}"))
+                    })?;
+                }
+                sqlx::query("UPDATE clients SET name = $1, email = '', phone = '', notes = '' WHERE clinic_id = $2 AND id = $3")
+                    .bind(format!("erased client {id}"))
+                    .bind(clinic.0)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                self.scrub().await?;
+                Ok(photos.into_iter().map(|p| p.sha256).collect())
+            }
+
+            async fn hash_in_use(&self, sha256: &str) -> StoreResult<bool> {
+                let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM photos WHERE sha256 = $1").bind(sha256).fetch_one(&self.pool).await?.try_get("n")?;
+                Ok(n > 0)
+            }
+
             async fn backup_to(&self, path: &std::path::Path) -> StoreResult<()> {
                 self.backup_impl(path).await
             }

@@ -22,7 +22,8 @@ impl SqliteStore {
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(Duration::from_secs(10))
+            .pragma("secure_delete", "ON");
         Self::connect(options).await
     }
 
@@ -32,7 +33,8 @@ impl SqliteStore {
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(Duration::from_secs(10))
+            .pragma("secure_delete", "ON");
         Self::connect(options).await
     }
 
@@ -43,6 +45,13 @@ impl SqliteStore {
             pool,
             audit_lock: Default::default(),
         })
+    }
+
+    /// After an erasure: secure_delete zeroed the freed space in the pages; move the WAL
+    /// (which still holds the old pages) into the file and truncate it.
+    async fn scrub(&self) -> StoreResult<()> {
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&self.pool).await?;
+        Ok(())
     }
 
     async fn backup_impl(&self, path: &Path) -> StoreResult<()> {

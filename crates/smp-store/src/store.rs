@@ -127,6 +127,16 @@ pub trait Store: Send + Sync + 'static {
     /// Every clinic (for `smp audit verify`).
     async fn list_clinics(&self) -> StoreResult<Vec<Clinic>>;
 
+    /// GDPR erasure of a client: contact details replaced by "erased client N", notes,
+    /// photos, designs, survey comments and free-text fields removed; sessions (dates,
+    /// lots, impressions) and adverse events (kind, severity, dates) kept anonymised
+    /// for safety recalls. Returns the content hashes of the removed photos (whose files
+    /// the caller deletes). Then the backend's storage is scrubbed (SQLite:
+    /// secure_delete is on and the WAL is checkpointed; PostgreSQL: VACUUM).
+    async fn erase_client(&self, clinic: ClinicId, id: i64) -> StoreResult<Vec<String>>;
+    /// Whether any photo record (any clinic) still uses this content hash.
+    async fn hash_in_use(&self, sha256: &str) -> StoreResult<bool>;
+
     /// A consistent copy of the database in `path` (SQLite `VACUUM INTO`); PostgreSQL
     /// says to use `pg_dump`.
     async fn backup_to(&self, path: &std::path::Path) -> StoreResult<()>;

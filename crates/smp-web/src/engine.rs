@@ -191,20 +191,7 @@ pub fn fit(photo: &Arc<RgbImage>, v: &View, max_width_px: u32) -> (Arc<RgbImage>
     let k = f64::from(max_width_px) / f64::from(photo.width());
     let h = ((f64::from(photo.height()) * k).round() as u32).max(1);
     let small = image::imageops::resize(photo.as_ref(), max_width_px, h, image::imageops::FilterType::Triangle);
-    let mut view = v.clone();
-    view.mm_to_px = MmToPx(v.mm_to_px.0.map(|x| x * k));
-    if let Some(head) = &mut view.head {
-        head.center_px = head.center_px.map(|x| x * k);
-        head.radii_px = head.radii_px.map(|x| x * k);
-    }
-    if let Some(mask) = &mut view.mask {
-        for e in &mut mask.edits {
-            for p in &mut e.polygon_px {
-                *p = p.map(|x| x * k);
-            }
-        }
-    }
-    (Arc::new(small), view)
+    (Arc::new(small), smp_render::view::scaled_view(v, k))
 }
 
 /// The preview PNG of a design on a (fitted) photo.

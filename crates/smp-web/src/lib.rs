@@ -62,6 +62,8 @@ pub fn router(state: AppState) -> Router {
         .route("/clients/{id}/adverse-events", post(pages::records::record_event))
         .route("/clients/{id}/surveys", post(pages::records::record_survey))
         .route("/outcomes", get(pages::records::outcomes))
+        .route("/clients/{id}/export.zip", get(pages::records::export))
+        .route("/clients/{id}/erase", post(pages::records::erase))
         .route("/audit", get(pages::records::audit_page))
         .route("/static/{name}", get(static_file))
         .route("/healthz", get(|| async { "ok" }))

@@ -75,6 +75,11 @@ impl AppState {
         Some(img)
     }
 
+    /// Drops a photo from the cache (erasure).
+    pub fn forget_photo(&self, hash: &str) {
+        self.photos.lock().expect("photo cache lock").retain(|(h, _)| h != hash);
+    }
+
     /// Keeps a decoded photo, evicting the least recently used.
     pub fn cache_photo(&self, hash: &str, img: Arc<RgbImage>) {
         let mut cache = self.photos.lock().expect("photo cache lock");

@@ -758,3 +758,160 @@ async fn records_lots_sessions_outcomes_audit_and_report() {
         }
     }
 }
+
+fn contains(hay: &[u8], needle: &str) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() { out.extend(files_under(&p)) } else { out.push(p) }
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gdpr_export_and_erasure_leave_no_personal_data() {
+    for app in spawn_apps("http-gdpr").await {
+        let b = app.db.backend;
+        let (s, client, photo, design, _) = clinic_a(&app).await;
+        let personal = [
+            "Zacharias Uniquename",
+            "zach@unique.test",
+            "nickel allergy unique",
+            "unique comment text",
+            "hairline note unique",
+        ];
+        s.put_json(
+            &format!("/api/v1/clients/{client}"),
+            &json!({"name": personal[0], "email": personal[1], "phone": "07700 900123", "notes": personal[2]}),
+        )
+        .await;
+        let needle = s
+            .post_json(
+                "/api/v1/lots",
+                &json!({"kind": "needle", "product": "RL1", "lot_number": "N-9", "expires_on": "2099-01-01"}),
+            )
+            .await
+            .json::<serde_json::Value>()
+            .await
+            .unwrap()["id"]
+            .clone();
+        let ink = s
+            .post_json(
+                "/api/v1/lots",
+                &json!({"kind": "pigment", "product": "Carbon", "lot_number": "P-9", "expires_on": "2099-01-01"}),
+            )
+            .await
+            .json::<serde_json::Value>()
+            .await
+            .unwrap()["id"]
+            .clone();
+        let r = s.post_json(&format!("/api/v1/clients/{client}/sessions"), &json!({"performed_on": "2026-11-20", "design_session": 1, "impressions": 10, "needle_lot_id": needle, "pigment_lot_id": ink, "notes": personal[4]})).await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        s.post_json(
+            &format!("/api/v1/clients/{client}/adverse-events"),
+            &json!({"kind": "swelling", "severity": "mild", "onset_on": "2026-11-21", "action": personal[2]}),
+        )
+        .await;
+        s.post_json(
+            &format!("/api/v1/clients/{client}/surveys"),
+            &json!({"satisfaction": 4, "would_recommend": true, "comment": personal[3]}),
+        )
+        .await;
+        let hash = s
+            .get(&format!("/api/v1/photos/{photo}"))
+            .await
+            .json::<serde_json::Value>()
+            .await
+            .unwrap()["sha256"]
+            .as_str()
+            .unwrap()
+            .to_string();
+
+        // Export: the whole record and the photo file.
+        let r = s.get(&format!("/api/v1/clients/{client}/export.zip")).await;
+        assert_eq!(r.status(), StatusCode::OK, "{b}");
+        let bytes = r.bytes().await.unwrap();
+        assert!(bytes.starts_with(b"PK"), "{b}: a zip");
+        assert!(
+            contains(&bytes, personal[0]) && contains(&bytes, personal[3]) && contains(&bytes, &format!("photos/{hash}.png")),
+            "{b}"
+        );
+
+        // A wrong confirmation erases nothing.
+        let r = s
+            .http
+            .post(format!("{}/clients/{client}/erase", s.base))
+            .form(&[("_csrf", s.csrf.as_str()), ("confirm", "someone else")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            s.get(&format!("/api/v1/clients/{client}"))
+                .await
+                .json::<serde_json::Value>()
+                .await
+                .unwrap()["name"],
+            personal[0]
+        );
+        let r = s
+            .http
+            .post(format!("{}/clients/{client}/erase", s.base))
+            .form(&[("_csrf", s.csrf.as_str()), ("confirm", personal[0])])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{b}");
+
+        let c: serde_json::Value = s.get(&format!("/api/v1/clients/{client}")).await.json().await.unwrap();
+        assert_eq!(c["name"], format!("erased client {client}"));
+        assert_eq!(
+            (c["email"].as_str(), c["phone"].as_str(), c["notes"].as_str()),
+            (Some(""), Some(""), Some(""))
+        );
+        assert!(
+            s.get(&format!("/api/v1/clients/{client}/photos"))
+                .await
+                .json::<Vec<serde_json::Value>>()
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(
+            s.get(&format!("/api/v1/designs/{design}")).await.status(),
+            StatusCode::NOT_FOUND,
+            "{b}: designs erased"
+        );
+        // Kept, anonymised, for recalls.
+        let hits: Vec<serde_json::Value> = s.get(&format!("/api/v1/lots/{ink}/sessions")).await.json().await.unwrap();
+        assert_eq!(hits.len(), 1, "{b}: the recall search still finds the session");
+        assert_eq!(hits[0]["session"]["notes"], "");
+        let ev: Vec<serde_json::Value> = s
+            .get(&format!("/api/v1/clients/{client}/adverse-events"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!((ev.len(), ev[0]["kind"].as_str()), (1, Some("swelling")));
+        let audit: serde_json::Value = s.get("/api/v1/audit").await.json().await.unwrap();
+        assert_eq!(audit["verified"], true);
+        assert!(
+            audit["entries"].as_array().unwrap().iter().any(|e| e["action"] == "erase"),
+            "{b}: erasure audited"
+        );
+
+        // Nothing personal left on disk: the photo file is gone, and (SQLite) neither the
+        // database file nor its WAL holds any of the personal strings.
+        for f in files_under(&app.db.dir) {
+            let data = std::fs::read(&f).unwrap();
+            assert!(!f.to_string_lossy().contains(&hash), "{b}: photo file {} survived", f.display());
+            for p in personal {
+                assert!(!contains(&data, p), "{b}: '{p}' survives in {}", f.display());
+            }
+        }
+    }
+}

@@ -283,3 +283,42 @@ pub async fn audit_page(State(state): State<AppState>, me: CurrentUser) -> AppRe
         entries,
     })
 }
+
+/// GET /clients/{id}/export.zip and /api/v1/clients/{id}/export.zip (owner, practitioner).
+pub async fn export(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    me.require(Permission::ReadMedical)?;
+    let zip = crate::records::gdpr::export_zip(&state, &me, id).await?;
+    audit(&state, &me, "export", "client-record", id, Some(id)).await?;
+    let disposition = format!("attachment; filename=\"client-{id}-export.zip\"");
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "application/zip".to_string()),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+        ],
+        zip,
+    )
+        .into_response())
+}
+
+/// The erasure form: the client's name typed again.
+#[derive(Deserialize)]
+pub struct EraseForm {
+    confirm: String,
+}
+
+/// POST /clients/{id}/erase (owner): GDPR erasure after typing the client's name.
+pub async fn erase(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Form(f): Form<EraseForm>) -> AppResult<Redirect> {
+    me.require(Permission::ManageClinic).map_err(|e| e.as_html())?;
+    let client = state.store.client(me.clinic_id(), id).await.map_err(html)?;
+    if f.confirm.trim() != client.fields.name.trim() {
+        return Err(AppError::field(
+            "confirm",
+            "type the client's full name exactly to confirm the erasure; nothing was erased",
+        )
+        .as_html());
+    }
+    crate::records::gdpr::erase(&state, &me, id).await.map_err(|e| e.as_html())?;
+    audit(&state, &me, "erase", "client", id, Some(id)).await.map_err(|e| e.as_html())?;
+    Ok(Redirect::to(&format!("/clients/{id}")))
+}

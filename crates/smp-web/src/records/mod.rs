@@ -1,6 +1,7 @@
 //! Clinical records: lots, sessions, adverse events, outcomes and the audit log.
 
 pub mod audit;
+pub mod gdpr;
 pub mod stats;
 pub mod summary;
 

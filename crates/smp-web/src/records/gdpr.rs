@@ -1,0 +1,98 @@
+//! GDPR: export a client's whole record (JSON + photo files, one zip) and erase a
+//! client (personal data and photos gone; anonymised lot and adverse-event records kept
+//! for safety recalls). Both are audited.
+
+use std::io::Write;
+
+use serde::Serialize;
+use smp_store::{AdverseEvent, Client, DesignRecord, DesignVersion, Lot, Photo, Survey, TreatmentSession};
+
+use crate::auth::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+/// Everything the clinic holds about one client.
+#[derive(Serialize)]
+pub struct ClientExport {
+    /// Export format.
+    pub format: &'static str,
+    /// Contact details.
+    pub client: Client,
+    /// Photo records (files under `photos/` in the zip).
+    pub photos: Vec<Photo>,
+    /// Designs with every version.
+    pub designs: Vec<(DesignRecord, Vec<DesignVersion>)>,
+    /// Treatment sessions.
+    pub sessions: Vec<TreatmentSession>,
+    /// The lots those sessions used.
+    pub lots: Vec<Lot>,
+    /// Adverse events.
+    pub adverse_events: Vec<AdverseEvent>,
+    /// Outcome surveys.
+    pub surveys: Vec<Survey>,
+}
+
+/// The export of client `id` as a zip: `record.json` and `photos/<sha256>.<ext>`.
+pub async fn export_zip(state: &AppState, me: &CurrentUser, id: i64) -> AppResult<Vec<u8>> {
+    let clinic = me.clinic_id();
+    let st = &state.store;
+    let client = st.client(clinic, id).await?;
+    let photos = st.list_photos(clinic, id).await?;
+    let mut designs = Vec::new();
+    for d in st.list_designs(clinic, id).await? {
+        let versions = st.list_versions(clinic, d.id).await?;
+        designs.push((d, versions));
+    }
+    let sessions = st.list_sessions(clinic, id).await?;
+    let lots = st
+        .list_lots(clinic)
+        .await?
+        .into_iter()
+        .filter(|l| sessions.iter().any(|s| s.needle_lot_id == l.id || s.pigment_lot_id == l.id))
+        .collect();
+    let adverse_events = st.list_adverse_events(clinic, Some(id)).await?;
+    let surveys = st.list_surveys(clinic).await?.into_iter().filter(|s| s.client_id == id).collect();
+    let record = ClientExport {
+        format: "smp-client-export/1",
+        client,
+        photos,
+        designs,
+        sessions,
+        lots,
+        adverse_events,
+        surveys,
+    };
+    let files = state.files.clone();
+    tokio::task::spawn_blocking(move || -> AppResult<Vec<u8>> {
+        let io =
+            |e: &dyn std::fmt::Display| AppError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, format!("building the export: {e}"));
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        // Photos are already compressed: stored as they are.
+        let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        zip.start_file("record.json", opts).map_err(|e| io(&e))?;
+        zip.write_all(serde_json::to_string_pretty(&record).map_err(|e| io(&e))?.as_bytes())
+            .map_err(|e| io(&e))?;
+        for p in &record.photos {
+            let ext = p.media_type.rsplit('/').next().unwrap_or("bin");
+            zip.start_file(format!("photos/{}.{ext}", p.sha256), opts).map_err(|e| io(&e))?;
+            zip.write_all(&files.get(&p.sha256)?).map_err(|e| io(&e))?;
+        }
+        Ok(zip.finish().map_err(|e| io(&e))?.into_inner())
+    })
+    .await
+    .map_err(|e| AppError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?
+}
+
+/// Erases client `id` and deletes their photo files that nothing else uses.
+pub async fn erase(state: &AppState, me: &CurrentUser, id: i64) -> AppResult<usize> {
+    let hashes = state.store.erase_client(me.clinic_id(), id).await?;
+    let mut removed = 0;
+    for h in hashes {
+        if !state.store.hash_in_use(&h).await? {
+            state.files.remove(&h)?;
+            state.forget_photo(&h);
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
