@@ -166,8 +166,7 @@ pub async fn record_event(
         .await
         .map_err(html)?
         .into_iter()
-        .filter(|s| s.performed_on <= f.onset_on)
-        .next_back();
+        .rfind(|s| s.performed_on <= f.onset_on);
     let e = NewAdverseEvent {
         client_id: client,
         session_id: last_session.map(|s| s.id),
