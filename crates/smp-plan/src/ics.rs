@@ -183,3 +183,76 @@ mod tests {
         assert!(s.ends_with('Z') && s.as_bytes()[8] == b'T');
     }
 }
+
+/// One event of a calendar feed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeedEvent {
+    /// Unique id (stable across feed refreshes).
+    pub uid: String,
+    /// Day.
+    pub date: CivilDate,
+    /// Start as (hour, minute) in the clinic's local time; `None` for an all-day event.
+    pub start: Option<(u32, u32)>,
+    /// Length, minutes (timed events).
+    pub minutes: u32,
+    /// Title.
+    pub summary: String,
+    /// Details.
+    pub description: String,
+}
+
+/// A calendar feed (appointments and reminders): timed events in floating local time,
+/// all-day events as dates.
+pub fn feed(name: &str, dtstamp: &str, events: &[FeedEvent]) -> String {
+    let mut out = String::new();
+    line(&mut out, "BEGIN:VCALENDAR");
+    line(&mut out, "VERSION:2.0");
+    line(&mut out, "PRODID:-//SMP Studio//Calendar feed//EN");
+    line(&mut out, &format!("X-WR-CALNAME:{}", escape(name)));
+    for e in events {
+        match e.start {
+            None => event(&mut out, &e.uid, dtstamp, e.date, &e.summary, &e.description),
+            Some((h, m)) => {
+                let end_total = h * 60 + m + e.minutes;
+                let end_date = e.date.add_days(i64::from(end_total / (24 * 60)));
+                let (eh, em) = ((end_total / 60) % 24, end_total % 60);
+                line(&mut out, "BEGIN:VEVENT");
+                line(&mut out, &format!("UID:{}", e.uid));
+                line(&mut out, &format!("DTSTAMP:{dtstamp}"));
+                line(&mut out, &format!("DTSTART:{}T{h:02}{m:02}00", e.date.basic()));
+                line(&mut out, &format!("DTEND:{}T{eh:02}{em:02}00", end_date.basic()));
+                line(&mut out, &format!("SUMMARY:{}", escape(&e.summary)));
+                line(&mut out, &format!("DESCRIPTION:{}", escape(&e.description)));
+                line(&mut out, "END:VEVENT");
+            }
+        }
+    }
+    line(&mut out, "END:VCALENDAR");
+    out
+}
+
+#[cfg(test)]
+mod feed_tests {
+    use super::*;
+
+    #[test]
+    fn timed_events_cross_midnight_and_all_day_events_are_dates() {
+        let d = CivilDate::parse("2026-12-31").unwrap();
+        let ev = |start, minutes| FeedEvent {
+            uid: "u1@smp".into(),
+            date: d,
+            start,
+            minutes,
+            summary: "Session; Sam, 2".into(),
+            description: "x".into(),
+        };
+        let text = feed("Dr A", "20261127T100000Z", &[ev(Some((23, 30)), 90), ev(None, 0)]);
+        assert!(
+            text.contains("DTSTART:20261231T233000\r\n") && text.contains("DTEND:20270101T010000\r\n"),
+            "{text}"
+        );
+        assert!(text.contains("DTSTART;VALUE=DATE:20261231\r\n"));
+        assert!(text.contains("SUMMARY:Session\\; Sam\\, 2\r\n"));
+        assert!(text.starts_with("BEGIN:VCALENDAR\r\n") && text.ends_with("END:VCALENDAR\r\n"));
+    }
+}

@@ -3,6 +3,7 @@
 //! photo files.
 
 pub mod audit;
+pub mod consent;
 pub mod error;
 pub mod files;
 mod migrate;
@@ -16,6 +17,7 @@ pub mod testing;
 
 use std::sync::Arc;
 
+pub use consent::*;
 pub use error::{StoreError, StoreResult};
 pub use files::FileStore;
 pub use migrate::SCHEMA_VERSION;

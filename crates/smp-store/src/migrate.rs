@@ -5,16 +5,18 @@
 pub(crate) const SQLITE: &[(i64, &str)] = &[
     (1, include_str!("../migrations/sqlite/0001_init.sql")),
     (2, include_str!("../migrations/sqlite/0002_records.sql")),
+    (3, include_str!("../migrations/sqlite/0003_consent.sql")),
 ];
 
 /// The PostgreSQL migrations, (version, SQL), in order.
 pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
     (2, include_str!("../migrations/postgres/0002_records.sql")),
+    (3, include_str!("../migrations/postgres/0003_consent.sql")),
 ];
 
 /// The schema version this build expects.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// Applies the pending migrations of `list` on `pool`.
 macro_rules! run_migrations {

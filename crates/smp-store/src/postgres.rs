@@ -28,7 +28,7 @@ impl PgStore {
 
     /// After an erasure: VACUUM removes the dead row versions that still hold the old values.
     async fn scrub(&self) -> StoreResult<()> {
-        sqlx::query("VACUUM clients, photos, designs, design_versions, treatment_sessions, adverse_events, outcome_surveys")
+        sqlx::query("VACUUM clients, photos, designs, design_versions, treatment_sessions, adverse_events, outcome_surveys, consent_signatures, screenings")
             .execute(&self.pool)
             .await?;
         Ok(())

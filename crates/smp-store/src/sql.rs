@@ -12,6 +12,7 @@ macro_rules! sql_store {
         use $crate::audit::{AuditEntry, AuditEvent, GENESIS, entry_hash};
         use $crate::model::*;
         use $crate::records::*;
+        use $crate::consent::*;
         use $crate::store::Store;
 
         type DbRow = <$db as sqlx::Database>::Row;
@@ -113,6 +114,48 @@ macro_rules! sql_store {
                 hash: r.try_get("hash")?,
             })
         }
+
+        fn consent_row(r: &DbRow) -> StoreResult<ConsentDocument> {
+            Ok(ConsentDocument {
+                id: r.try_get("id")?,
+                clinic_id: ClinicId(r.try_get("clinic_id")?),
+                version: r.try_get("version")?,
+                text: r.try_get("text")?,
+                sha256: r.try_get("sha256")?,
+                created_at: r.try_get("created_at")?,
+            })
+        }
+
+        fn signature_row(r: &DbRow) -> StoreResult<ConsentSignature> {
+            Ok(ConsentSignature {
+                id: r.try_get("id")?,
+                clinic_id: ClinicId(r.try_get("clinic_id")?),
+                client_id: r.try_get("client_id")?,
+                document_id: r.try_get("document_id")?,
+                text_sha256: r.try_get("text_sha256")?,
+                signer_name: r.try_get("signer_name")?,
+                signature_svg: r.try_get("signature_svg")?,
+                signed_at: r.try_get("signed_at")?,
+            })
+        }
+
+        fn appointment_row(r: &DbRow) -> StoreResult<Appointment> {
+            Ok(Appointment {
+                id: r.try_get("id")?,
+                clinic_id: ClinicId(r.try_get("clinic_id")?),
+                client_id: r.try_get("client_id")?,
+                practitioner_id: r.try_get("practitioner_id")?,
+                kind: r.try_get("kind")?,
+                starts_at: r.try_get("starts_at")?,
+                minutes: r.try_get("minutes")?,
+                room: r.try_get("room")?,
+                created_at: r.try_get("created_at")?,
+            })
+        }
+
+        const CONSENT_COLS: &str = "id, clinic_id, version, text, sha256, created_at";
+        const SIGNATURE_COLS: &str = "id, clinic_id, client_id, document_id, text_sha256, signer_name, signature_svg, signed_at";
+        const APPOINTMENT_COLS: &str = "id, clinic_id, client_id, practitioner_id, kind, starts_at, minutes, room, created_at";
 
         fn bad(msg: String) -> StoreError {
             StoreError::BadInput(msg)
@@ -856,6 +899,192 @@ macro_rules! sql_store {
                 rows.iter().map(clinic_row).collect()
             }
 
+            async fn publish_consent(&self, clinic: ClinicId, text: &str) -> StoreResult<ConsentDocument> {
+                if text.trim().len() < 20 {
+                    return Err(bad("the consent text is empty or too short; write out what the client agrees to".into()));
+                }
+                let sha = $crate::files::sha256_hex(text.as_bytes());
+                for _ in 0..10 {
+                    let next: i64 = sqlx::query("SELECT COALESCE(MAX(version), 0) + 1 AS v FROM consent_documents WHERE clinic_id = $1")
+                        .bind(clinic.0)
+                        .fetch_one(&self.pool)
+                        .await?
+                        .try_get("v")?;
+                    let sql = format!("INSERT INTO consent_documents (clinic_id, version, text, sha256, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING {CONSENT_COLS}");
+                    match sqlx::query(&sql).bind(clinic.0).bind(next).bind(text).bind(&sha).bind(now_unix()).fetch_one(&self.pool).await {
+                        Ok(row) => return consent_row(&row),
+                        Err(e) if is_unique_violation(&e) => continue,
+                        Err(e) => return Err(e.into()),
+                    }
+                }
+                Err(bad("another consent version is being published; try again".into()))
+            }
+
+            async fn latest_consent(&self, clinic: ClinicId) -> StoreResult<Option<ConsentDocument>> {
+                let sql = format!("SELECT {CONSENT_COLS} FROM consent_documents WHERE clinic_id = $1 ORDER BY version DESC LIMIT 1");
+                let row = sqlx::query(&sql).bind(clinic.0).fetch_optional(&self.pool).await?;
+                row.as_ref().map(consent_row).transpose()
+            }
+
+            async fn sign_consent(&self, clinic: ClinicId, client: i64, document: i64, text_sha256: &str, signer: &str, signature_svg: &str) -> StoreResult<ConsentSignature> {
+                self.client(clinic, client).await?;
+                let sql = format!("SELECT {CONSENT_COLS} FROM consent_documents WHERE clinic_id = $1 AND id = $2");
+                let rows = sqlx::query(&sql).bind(clinic.0).bind(document).fetch_all(&self.pool).await?;
+                let doc = one(rows.iter().map(consent_row).collect::<StoreResult<Vec<_>>>()?, "consent document")?;
+                if doc.sha256 != text_sha256 {
+                    return Err(bad("the consent text signed is not the stored text of that version; reload, read it and sign again".into()));
+                }
+                if signer.trim().is_empty() {
+                    return Err(bad("the signer's name is missing".into()));
+                }
+                let valid_path = !signature_svg.trim().is_empty()
+                    && signature_svg.len() < 200_000
+                    && signature_svg.chars().all(|c| c.is_ascii_digit() || " .,-MLml".contains(c));
+                if !valid_path {
+                    return Err(bad("draw the signature in the box (it arrives as SVG path data: M/L commands and numbers only)".into()));
+                }
+                let sql = format!(
+                    "INSERT INTO consent_signatures (clinic_id, client_id, document_id, text_sha256, signer_name, signature_svg, signed_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {SIGNATURE_COLS}"
+                );
+                let row = sqlx::query(&sql).bind(clinic.0).bind(client).bind(document).bind(text_sha256).bind(signer.trim()).bind(signature_svg).bind(now_unix()).fetch_one(&self.pool).await?;
+                signature_row(&row)
+            }
+
+            async fn consent_signatures(&self, clinic: ClinicId, client: i64) -> StoreResult<Vec<ConsentSignature>> {
+                let sql = format!("SELECT {SIGNATURE_COLS} FROM consent_signatures WHERE clinic_id = $1 AND client_id = $2 ORDER BY id");
+                let rows = sqlx::query(&sql).bind(clinic.0).bind(client).fetch_all(&self.pool).await?;
+                rows.iter().map(signature_row).collect()
+            }
+
+            async fn add_screening(&self, clinic: ClinicId, client: i64, answers: &ScreeningAnswers) -> StoreResult<Screening> {
+                self.client(clinic, client).await?;
+                if !answers.hair_transplant_on.is_empty() {
+                    check_date("hair_transplant_on", &answers.hair_transplant_on).map_err(bad)?;
+                }
+                let json = serde_json::to_string(answers).map_err(|e| bad(e.to_string()))?;
+                let row = sqlx::query("INSERT INTO screenings (clinic_id, client_id, answers, created_at) VALUES ($1, $2, $3, $4) RETURNING id, created_at")
+                    .bind(clinic.0)
+                    .bind(client)
+                    .bind(&json)
+                    .bind(now_unix())
+                    .fetch_one(&self.pool)
+                    .await?;
+                Ok(Screening { id: row.try_get("id")?, client_id: client, answers: answers.clone(), created_at: row.try_get("created_at")? })
+            }
+
+            async fn latest_screening(&self, clinic: ClinicId, client: i64) -> StoreResult<Option<Screening>> {
+                let row = sqlx::query("SELECT id, answers, created_at FROM screenings WHERE clinic_id = $1 AND client_id = $2 ORDER BY id DESC LIMIT 1")
+                    .bind(clinic.0)
+                    .bind(client)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                match row {
+                    None => Ok(None),
+                    Some(r) => {
+                        let text: String = r.try_get("answers")?;
+                        let answers = serde_json::from_str(&text).map_err(|e| bad(format!("stored screening is unreadable: {e}")))?;
+                        Ok(Some(Screening { id: r.try_get("id")?, client_id: client, answers, created_at: r.try_get("created_at")? }))
+                    }
+                }
+            }
+
+            async fn book_appointment(&self, clinic: ClinicId, a: &NewAppointment) -> StoreResult<Appointment> {
+                if !APPOINTMENT_KINDS.contains(&a.kind.as_str()) {
+                    return Err(bad(format!("appointment kind '{}' is unknown; use consultation, session or touch-up", a.kind)));
+                }
+                check_start(&a.starts_at).map_err(bad)?;
+                if !(5..=600).contains(&a.minutes) {
+                    return Err(bad(format!("{} minutes is not a plausible length (5–600)", a.minutes)));
+                }
+                self.client(clinic, a.client_id).await?;
+                self.user(clinic, a.practitioner_id).await?;
+                let sql = format!(
+                    "INSERT INTO appointments (clinic_id, client_id, practitioner_id, kind, starts_at, minutes, room, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {APPOINTMENT_COLS}"
+                );
+                let row = sqlx::query(&sql).bind(clinic.0).bind(a.client_id).bind(a.practitioner_id).bind(&a.kind).bind(&a.starts_at).bind(a.minutes).bind(a.room.trim()).bind(now_unix()).fetch_one(&self.pool).await?;
+                appointment_row(&row)
+            }
+
+            async fn list_appointments(&self, clinic: ClinicId, from: &str) -> StoreResult<Vec<Appointment>> {
+                let sql = format!("SELECT {APPOINTMENT_COLS} FROM appointments WHERE clinic_id = $1 AND starts_at >= $2 ORDER BY starts_at, id");
+                let rows = sqlx::query(&sql).bind(clinic.0).bind(from).fetch_all(&self.pool).await?;
+                rows.iter().map(appointment_row).collect()
+            }
+
+            async fn add_calendar_token(&self, clinic: ClinicId, user: i64, token_hash: &str) -> StoreResult<()> {
+                self.user(clinic, user).await?;
+                sqlx::query("INSERT INTO calendar_tokens (token_hash, clinic_id, user_id, created_at) VALUES ($1, $2, $3, $4)")
+                    .bind(token_hash)
+                    .bind(clinic.0)
+                    .bind(user)
+                    .bind(now_unix())
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn revoke_calendar_tokens(&self, clinic: ClinicId, user: i64) -> StoreResult<()> {
+                sqlx::query("UPDATE calendar_tokens SET revoked_at = $1 WHERE clinic_id = $2 AND user_id = $3 AND revoked_at IS NULL")
+                    .bind(now_unix())
+                    .bind(clinic.0)
+                    .bind(user)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn calendar_token(&self, token_hash: &str) -> StoreResult<Option<(ClinicId, i64)>> {
+                let row = sqlx::query("SELECT clinic_id, user_id FROM calendar_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
+                    .bind(token_hash)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                match row {
+                    Some(r) => Ok(Some((ClinicId(r.try_get("clinic_id")?), r.try_get("user_id")?))),
+                    None => Ok(None),
+                }
+            }
+
+            async fn set_marketing_consent(&self, clinic: ClinicId, photo: i64, consent: bool) -> StoreResult<()> {
+                let done = sqlx::query("UPDATE photos SET marketing_consent = $1 WHERE clinic_id = $2 AND id = $3")
+                    .bind(i64::from(consent))
+                    .bind(clinic.0)
+                    .bind(photo)
+                    .execute(&self.pool)
+                    .await?;
+                if done.rows_affected() == 0 { Err(StoreError::NotFound("photo")) } else { Ok(()) }
+            }
+
+            async fn consented_photos(&self, clinic: ClinicId) -> StoreResult<Vec<Photo>> {
+                let sql = format!("SELECT {PHOTO_COLS} FROM photos WHERE clinic_id = $1 AND marketing_consent = 1 ORDER BY client_id, taken_on, id");
+                let rows = sqlx::query(&sql).bind(clinic.0).fetch_all(&self.pool).await?;
+                rows.iter().map(photo_row).collect()
+            }
+
+            async fn has_marketing_consent(&self, clinic: ClinicId, photo: i64) -> StoreResult<bool> {
+                let row = sqlx::query("SELECT marketing_consent FROM photos WHERE clinic_id = $1 AND id = $2")
+                    .bind(clinic.0)
+                    .bind(photo)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                Ok(match row {
+                    Some(r) => r.try_get::<i64, _>("marketing_consent")? == 1,
+                    None => false,
+                })
+            }
+
+            async fn set_public_results(&self, clinic: ClinicId, on: bool) -> StoreResult<()> {
+                sqlx::query("UPDATE clinics SET public_results = $1 WHERE id = $2").bind(i64::from(on)).bind(clinic.0).execute(&self.pool).await?;
+                Ok(())
+            }
+
+            async fn public_results(&self, clinic: ClinicId) -> StoreResult<bool> {
+                let row = sqlx::query("SELECT public_results FROM clinics WHERE id = $1").bind(clinic.0).fetch_optional(&self.pool).await?;
+                Ok(match row {
+                    Some(r) => r.try_get::<i64, _>("public_results")? == 1,
+                    None => false,
+                })
+            }
+
             async fn erase_client(&self, clinic: ClinicId, id: i64) -> StoreResult<Vec<String>> {
                 self.client(clinic, id).await?;
                 let photos = self.list_photos(clinic, id).await?;
@@ -867,6 +1096,8 @@ macro_rules! sql_store {
                     ("UPDATE adverse_events SET action = '' WHERE clinic_id = $1 AND client_id = $2", "adverse events"),
                     ("UPDATE outcome_surveys SET comment = '' WHERE clinic_id = $1 AND client_id = $2", "surveys"),
                     ("DELETE FROM photos WHERE clinic_id = $1 AND client_id = $2", "photos"),
+                    ("UPDATE consent_signatures SET signer_name = '', signature_svg = '' WHERE clinic_id = $1 AND client_id = $2", "consent signatures"),
+                    ("DELETE FROM screenings WHERE clinic_id = $1 AND client_id = $2", "screenings"),
                 ] {
                     sqlx::query(sql).bind(clinic.0).bind(id).execute(&mut *tx).await.map_err(|e| {
                         StoreError::BadInput(format!("erasing the client's {what} failed, nothing was erased: {e}"))

@@ -4,6 +4,7 @@
 use async_trait::async_trait;
 
 use crate::audit::{AuditEntry, AuditEvent};
+use crate::consent::*;
 use crate::error::StoreResult;
 use crate::model::*;
 use crate::records::*;
@@ -126,6 +127,48 @@ pub trait Store: Send + Sync + 'static {
     async fn audit_log(&self, clinic: ClinicId) -> StoreResult<Vec<AuditEntry>>;
     /// Every clinic (for `smp audit verify`).
     async fn list_clinics(&self) -> StoreResult<Vec<Clinic>>;
+
+    /// Publishes a new version of the clinic's consent text.
+    async fn publish_consent(&self, clinic: ClinicId, text: &str) -> StoreResult<ConsentDocument>;
+    /// The current consent version.
+    async fn latest_consent(&self, clinic: ClinicId) -> StoreResult<Option<ConsentDocument>>;
+    /// Records a signature; refused when `text_sha256` isn't the document's (the text
+    /// changed since it was shown).
+    async fn sign_consent(
+        &self,
+        clinic: ClinicId,
+        client: i64,
+        document: i64,
+        text_sha256: &str,
+        signer: &str,
+        signature_svg: &str,
+    ) -> StoreResult<ConsentSignature>;
+    /// A client's signatures, oldest first.
+    async fn consent_signatures(&self, clinic: ClinicId, client: i64) -> StoreResult<Vec<ConsentSignature>>;
+    /// Records screening answers (append-only; the latest counts).
+    async fn add_screening(&self, clinic: ClinicId, client: i64, answers: &ScreeningAnswers) -> StoreResult<Screening>;
+    /// The latest screening of a client.
+    async fn latest_screening(&self, clinic: ClinicId, client: i64) -> StoreResult<Option<Screening>>;
+    /// Books an appointment.
+    async fn book_appointment(&self, clinic: ClinicId, a: &NewAppointment) -> StoreResult<Appointment>;
+    /// Appointments starting on or after `from` (YYYY-MM-DD), by start.
+    async fn list_appointments(&self, clinic: ClinicId, from: &str) -> StoreResult<Vec<Appointment>>;
+    /// Stores a calendar-feed token (hash) for a user.
+    async fn add_calendar_token(&self, clinic: ClinicId, user: i64, token_hash: &str) -> StoreResult<()>;
+    /// Revokes all of a user's calendar tokens.
+    async fn revoke_calendar_tokens(&self, clinic: ClinicId, user: i64) -> StoreResult<()>;
+    /// The clinic and user of a live calendar token.
+    async fn calendar_token(&self, token_hash: &str) -> StoreResult<Option<(ClinicId, i64)>>;
+    /// Sets a photo's marketing consent.
+    async fn set_marketing_consent(&self, clinic: ClinicId, photo: i64, consent: bool) -> StoreResult<()>;
+    /// Photos whose clients consented to public use.
+    async fn consented_photos(&self, clinic: ClinicId) -> StoreResult<Vec<Photo>>;
+    /// Whether a photo has marketing consent.
+    async fn has_marketing_consent(&self, clinic: ClinicId, photo: i64) -> StoreResult<bool>;
+    /// Turns the clinic's public results page on or off.
+    async fn set_public_results(&self, clinic: ClinicId, on: bool) -> StoreResult<()>;
+    /// Whether the clinic's public results page is on.
+    async fn public_results(&self, clinic: ClinicId) -> StoreResult<bool>;
 
     /// GDPR erasure of a client: contact details replaced by "erased client N", notes,
     /// photos, designs, survey comments and free-text fields removed; sessions (dates,

@@ -18,6 +18,13 @@ pub const DEMO_CLINIC: &str = "Demo Clinic";
 /// File in the data directory that keeps the demo logins (mode 0600).
 pub const LOGIN_FILE: &str = "demo-login.txt";
 
+/// The demo clinic's consent text (a starting point for a real clinic's own wording).
+const DEMO_CONSENT: &str = "I agree to scalp micropigmentation as planned with my practitioner. I understand that the \
+pigment is permanent until removed by laser (usually several sessions), that the result fades over years and needs \
+touch-ups every 3-5 years, that redness and swelling usually settle within about a week, and that infection or an \
+allergic reaction, though rare, are possible. I have told the clinic about my allergies, medication and skin \
+conditions, and I will follow the aftercare instructions.";
+
 /// The synthetic clients: name, pattern, skin type, hair level.
 const CLIENTS: &[(&str, &str, u8, u8)] = &[
     ("Alex Demo", "norwood-5", 2, 2),
@@ -36,6 +43,7 @@ pub async fn seed_if_empty(store: &dyn Store, files: &FileStore, data_dir: &Path
         return Ok(None);
     }
     let clinic = store.create_clinic(DEMO_CLINIC).await?;
+    store.publish_consent(clinic.id, DEMO_CONSENT).await?;
     let mut logins = String::new();
     let mut owner_id = 0;
     for (email, role) in [

@@ -25,6 +25,7 @@ async fn static_file(axum::extract::Path(name): axum::extract::Path<String>) -> 
     let (body, kind) = match name.as_str() {
         "app.css" => (include_str!("../static/app.css"), "text/css; charset=utf-8"),
         "editor.js" => (include_str!("../static/editor.js"), "text/javascript; charset=utf-8"),
+        "signature.js" => (include_str!("../static/signature.js"), "text/javascript; charset=utf-8"),
         _ => return error::AppError::not_found("file").into_response(),
     };
     ([(header::CONTENT_TYPE, kind), (header::CACHE_CONTROL, "no-cache")], body).into_response()
@@ -65,6 +66,19 @@ pub fn router(state: AppState) -> Router {
         .route("/clients/{id}/export.zip", get(pages::records::export))
         .route("/clients/{id}/erase", post(pages::records::erase))
         .route("/audit", get(pages::records::audit_page))
+        .route("/clients/{id}/screening", post(pages::consent::screening))
+        .route("/clients/{id}/consent", post(pages::consent::sign))
+        .route("/clients/{id}/appointments", post(pages::consent::book))
+        .route("/photos/{id}/marketing", post(pages::consent::marketing))
+        .route("/settings", get(pages::clinic::settings))
+        .route("/settings/consent", post(pages::clinic::publish_consent))
+        .route("/settings/public", post(pages::clinic::set_public))
+        .route("/appointments", get(pages::clinic::appointments))
+        .route("/appointments/feed", post(pages::clinic::new_feed))
+        .route("/appointments/feed/revoke", post(pages::clinic::revoke_feeds))
+        .route("/calendar/{file}", get(pages::clinic::feed))
+        .route("/public/{clinic}/results", get(pages::clinic::public_results))
+        .route("/public/{clinic}/photos/{id}", get(pages::clinic::public_photo))
         .route("/static/{name}", get(static_file))
         .route("/healthz", get(|| async { "ok" }))
         .nest("/api/v1", api::routes())

@@ -915,3 +915,200 @@ async fn gdpr_export_and_erasure_leave_no_personal_data() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn consent_screening_booking_calendar_and_public_page() {
+    for app in spawn_apps("http-consent").await {
+        let b = app.db.backend;
+        let (s, client, photo, _, _) = clinic_a(&app).await;
+        let form = |pairs: &[(&str, &str)]| {
+            let mut v: Vec<(String, String)> = vec![("_csrf".into(), s.csrf.clone())];
+            v.extend(pairs.iter().map(|(k, x)| (k.to_string(), x.to_string())));
+            v
+        };
+        let post = |path: String, pairs: Vec<(String, String)>| {
+            let http = s.http.clone();
+            let url = format!("{}{path}", s.base);
+            async move { http.post(url).form(&pairs).send().await.unwrap() }
+        };
+        let me: serde_json::Value = s.get("/api/v1/me").await.json().await.unwrap();
+        let uid = me["user"]["id"].as_i64().unwrap().to_string();
+        let book = |kind: &str| {
+            form(&[
+                ("kind", kind),
+                ("starts_at", "2099-03-02T10:30"),
+                ("minutes", "180"),
+                ("practitioner_id", &uid),
+                ("room", "2"),
+            ])
+        };
+
+        // No consent text, no screening: a session can't be booked; a consultation can.
+        let r = post(format!("/clients/{client}/appointments"), book("session")).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(r.text().await.unwrap().contains("no consent text"));
+        assert_eq!(
+            post(format!("/clients/{client}/appointments"), book("consultation")).await.status(),
+            StatusCode::SEE_OTHER
+        );
+
+        // Consent v1 published and signed; screening with a recent transplant blocks.
+        let v1 = "Version one: I agree to SMP and understand it is permanent until laser removal.";
+        assert_eq!(
+            post("/settings/consent".into(), form(&[("text", v1)])).await.status(),
+            StatusCode::SEE_OTHER
+        );
+        let store = &app.store;
+        let clinic = store.clinic_by_name("Alpha").await.unwrap().unwrap().id;
+        let doc1 = store.latest_consent(clinic).await.unwrap().unwrap();
+        let sign = |doc: i64, sha: &str| {
+            form(&[
+                ("document_id", &doc.to_string()),
+                ("text_sha256", sha),
+                ("signer_name", "Ann Client"),
+                ("signature", "M10 10 L40 30 L80 12"),
+            ])
+        };
+        let r = post(format!("/clients/{client}/consent"), sign(doc1.id, &"0".repeat(64))).await;
+        assert_eq!(
+            r.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{b}: a hash that isn't the stored text"
+        );
+        let bad_sig = form(&[
+            ("document_id", &doc1.id.to_string()),
+            ("text_sha256", &doc1.sha256),
+            ("signer_name", "Ann"),
+            ("signature", "<script>"),
+        ]);
+        assert_eq!(
+            post(format!("/clients/{client}/consent"), bad_sig).await.status(),
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+        assert_eq!(
+            post(format!("/clients/{client}/consent"), sign(doc1.id, &doc1.sha256))
+                .await
+                .status(),
+            StatusCode::SEE_OTHER
+        );
+        let recent = smp_plan::CivilDate::from_epoch_days(smp_store::now_unix() / 86_400 - 30).to_string();
+        post(
+            format!("/clients/{client}/screening"),
+            form(&[("hair_transplant_on", &recent), ("allergies", "nickel")]),
+        )
+        .await;
+        let r = post(format!("/clients/{client}/appointments"), book("session")).await;
+        let text = r.text().await.unwrap();
+        assert!(text.contains("SMP over grafts usually waits"), "{b}: {text}");
+        post(format!("/clients/{client}/screening"), form(&[("allergies", "nickel")])).await;
+        assert_eq!(
+            post(format!("/clients/{client}/appointments"), book("session")).await.status(),
+            StatusCode::SEE_OTHER,
+            "{b}"
+        );
+        let page = s.get(&format!("/clients/{client}")).await.text().await.unwrap();
+        assert!(
+            page.contains("patch test") && page.contains("Current version 1 is signed"),
+            "{b}: warnings and consent state shown"
+        );
+
+        // Version 2: a new signature is needed before the next session.
+        let v2 = "Version two: I agree to SMP, understand it is permanent, and accept touch-ups every few years.";
+        post("/settings/consent".into(), form(&[("text", v2)])).await;
+        let r = post(format!("/clients/{client}/appointments"), book("session")).await;
+        assert!(r.text().await.unwrap().contains("has not signed consent version 2"), "{b}");
+        let doc2 = store.latest_consent(clinic).await.unwrap().unwrap();
+        assert_eq!(doc2.version, 2);
+        assert_eq!(
+            post(format!("/clients/{client}/consent"), sign(doc2.id, &doc2.sha256))
+                .await
+                .status(),
+            StatusCode::SEE_OTHER
+        );
+        let sigs = store.consent_signatures(clinic, client).await.unwrap();
+        assert_eq!(sigs.len(), 2);
+        assert_eq!(
+            sigs[0].text_sha256,
+            smp_store::files::sha256_hex(v1.as_bytes()),
+            "{b}: the exact text signed is kept"
+        );
+
+        // Calendar feed at a secret URL, revocable; no cookie needed.
+        let page = post("/appointments/feed".into(), form(&[])).await.text().await.unwrap();
+        let url = page
+            .split("id=\"feed-url\">")
+            .nth(1)
+            .unwrap()
+            .split('<')
+            .next()
+            .unwrap()
+            .to_string();
+        let ics = reqwest::get(format!("{}{url}", app.base)).await.unwrap().text().await.unwrap();
+        assert!(
+            ics.contains("DTSTART:20990302T103000") && ics.contains("SUMMARY:session: Ann Client"),
+            "{b}: {ics}"
+        );
+        post("/appointments/feed/revoke".into(), form(&[])).await;
+        assert_eq!(
+            reqwest::get(format!("{}{url}", app.base)).await.unwrap().status(),
+            StatusCode::NOT_FOUND,
+            "{b}: revoked"
+        );
+
+        // Public page: off → 404; on → only consented photos.
+        let public = format!("{}/public/{}/results", app.base, clinic.0);
+        assert_eq!(reqwest::get(&public).await.unwrap().status(), StatusCode::NOT_FOUND);
+        post("/settings/public".into(), form(&[("on", "yes")])).await;
+        let (png, _) = synth_photo(200);
+        let second = s
+            .upload(client, "front", png, "f.png")
+            .await
+            .json::<serde_json::Value>()
+            .await
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap();
+        post(format!("/photos/{second}/marketing"), form(&[("consent", "yes")])).await;
+        let page = reqwest::get(&public).await.unwrap().text().await.unwrap();
+        assert!(
+            page.contains(&format!("/photos/{second}\"")) && !page.contains(&format!("/photos/{photo}\"")),
+            "{b}: only the consented photo"
+        );
+        assert!(!page.contains("Ann Client"), "{b}: no names on the public page");
+        assert_eq!(
+            reqwest::get(format!("{}/public/{}/photos/{second}", app.base, clinic.0))
+                .await
+                .unwrap()
+                .status(),
+            StatusCode::OK
+        );
+        assert_eq!(
+            reqwest::get(format!("{}/public/{}/photos/{photo}", app.base, clinic.0))
+                .await
+                .unwrap()
+                .status(),
+            StatusCode::NOT_FOUND,
+            "{b}"
+        );
+        // Another clinic's id with this photo id: nothing.
+        let zeta = store.create_clinic("Zeta").await.unwrap();
+        store.set_public_results(zeta.id, true).await.unwrap();
+        assert_eq!(
+            reqwest::get(format!("{}/public/{}/photos/{second}", app.base, zeta.id.0))
+                .await
+                .unwrap()
+                .status(),
+            StatusCode::NOT_FOUND,
+            "{b}"
+        );
+        post(format!("/photos/{second}/marketing"), form(&[("consent", "no")])).await;
+        assert_eq!(
+            reqwest::get(format!("{}/public/{}/photos/{second}", app.base, clinic.0))
+                .await
+                .unwrap()
+                .status(),
+            StatusCode::NOT_FOUND,
+            "{b}: consent withdrawn"
+        );
+    }
+}

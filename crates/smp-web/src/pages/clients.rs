@@ -1,6 +1,7 @@
 //! Clients list with search, a client's page (details, photos by view and date,
 //! designs), and the forms behind them.
 
+use crate::records::screening::{Contraindication, warnings};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
@@ -9,6 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use smp_design::Pattern;
 use smp_store::{AdverseEvent, Client, ClientFields, DesignRecord, EVENT_KINDS, PHOTO_VIEWS, Photo, Survey, TreatmentSession};
+use smp_store::{Appointment, ConsentDocument, ScreeningAnswers};
 
 use crate::api::photos::store_upload;
 use crate::auth::{CurrentUser, Permission};
@@ -115,6 +117,16 @@ pub struct ClientPage {
     events: Vec<AdverseEvent>,
     event_kinds: [&'static str; 6],
     surveys: Vec<Survey>,
+    screening: ScreeningAnswers,
+    screened: bool,
+    warnings: Vec<Contraindication>,
+    consent: Option<ConsentDocument>,
+    signed_current: bool,
+    signatures: Vec<(i64, String, String)>,
+    appointments: Vec<Appointment>,
+    practitioners: Vec<(i64, String)>,
+    blockers: Vec<String>,
+    marketing: Vec<i64>,
 }
 
 /// GET /clients/{id}
@@ -144,6 +156,44 @@ pub async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path
         .collect();
     let (mut sessions, mut needle_lots, mut pigment_lots, mut events, mut surveys) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut screening, mut screened, mut warns, mut signed_current, mut signatures, mut blockers) =
+        (ScreeningAnswers::default(), false, Vec::new(), false, Vec::new(), Vec::new());
+    let marketing: Vec<i64> = if medical {
+        state
+            .store
+            .consented_photos(clinic)
+            .await
+            .map_err(html)?
+            .into_iter()
+            .filter(|p| p.client_id == id)
+            .map(|p| p.id)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let consent = if medical {
+        state.store.latest_consent(clinic).await.map_err(html)?
+    } else {
+        None
+    };
+    let today_str = today();
+    let appointments: Vec<Appointment> = state
+        .store
+        .list_appointments(clinic, &today_str)
+        .await
+        .map_err(html)?
+        .into_iter()
+        .filter(|a| a.client_id == id)
+        .collect();
+    let practitioners = state
+        .store
+        .list_users(clinic)
+        .await
+        .map_err(html)?
+        .into_iter()
+        .filter(|u| u.role != smp_store::Role::FrontDesk)
+        .map(|u| (u.id, u.email))
+        .collect();
     if medical {
         let lots = state.store.list_lots(clinic).await.map_err(html)?;
         let label = |id: i64| {
@@ -181,6 +231,20 @@ pub async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path
             .into_iter()
             .filter(|s| s.client_id == id)
             .collect();
+        if let Some(sc) = state.store.latest_screening(clinic, id).await.map_err(html)? {
+            warns = warnings(&sc.answers, crate::pages::consent::today_date());
+            screening = sc.answers;
+            screened = true;
+        }
+        let sigs = state.store.consent_signatures(clinic, id).await.map_err(html)?;
+        signed_current = consent.as_ref().is_some_and(|c| sigs.iter().any(|s| s.document_id == c.id));
+        signatures = sigs
+            .into_iter()
+            .map(|s| (s.document_id, s.signer_name, super::designs::date_time(s.signed_at)))
+            .collect();
+        blockers = crate::pages::consent::session_blockers(&state, &me, id)
+            .await
+            .map_err(|e| e.as_html())?;
         crate::records::audit(&state, &me, "read", "client-record", id, Some(id))
             .await
             .map_err(|e| e.as_html())?;
@@ -202,6 +266,16 @@ pub async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path
         events,
         event_kinds: EVENT_KINDS,
         surveys,
+        screening,
+        screened,
+        warnings: warns,
+        consent,
+        signed_current,
+        signatures,
+        appointments,
+        practitioners,
+        blockers,
+        marketing,
     })
 }
 

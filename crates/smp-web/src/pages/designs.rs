@@ -118,7 +118,8 @@ pub struct VersionsPage {
     right: i64,
 }
 
-fn date_time(unix: i64) -> String {
+/// `YYYY-MM-DD HH:MM UTC` of a Unix time.
+pub fn date_time(unix: i64) -> String {
     let date = smp_plan::CivilDate::from_epoch_days(unix.div_euclid(86_400));
     let s = unix.rem_euclid(86_400);
     format!("{date} {:02}:{:02} UTC", s / 3600, s % 3600 / 60)

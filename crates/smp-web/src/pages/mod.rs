@@ -2,6 +2,8 @@
 
 pub mod account;
 pub mod clients;
+pub mod clinic;
+pub mod consent;
 pub mod designs;
 pub mod login;
 pub mod records;

@@ -233,7 +233,11 @@ pub struct OutcomesPage {
 
 /// The clinic's outcome figures (shared by the page and the API).
 pub async fn outcome_groups(state: &AppState, me: &CurrentUser) -> AppResult<Vec<GroupStats>> {
-    let clinic = me.clinic_id();
+    outcome_groups_of(state, me.clinic_id()).await
+}
+
+/// The figures of `clinic`: the clinic first, then each practitioner.
+pub async fn outcome_groups_of(state: &AppState, clinic: smp_store::ClinicId) -> AppResult<Vec<GroupStats>> {
     let users = state.store.list_users(clinic).await?;
     let surveys = state.store.list_surveys(clinic).await?;
     let sessions = state.store.all_sessions(clinic).await?;

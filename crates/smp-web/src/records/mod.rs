@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod gdpr;
+pub mod screening;
 pub mod stats;
 pub mod summary;
 

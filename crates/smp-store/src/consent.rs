@@ -1,0 +1,140 @@
+//! Consent documents (versioned; a signature keeps the hash of the exact text signed),
+//! screening answers, appointments and calendar-feed tokens.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::ClinicId;
+
+/// A version of the clinic's treatment consent text.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConsentDocument {
+    /// Its id.
+    pub id: i64,
+    /// Its clinic.
+    pub clinic_id: ClinicId,
+    /// 1, 2, …
+    pub version: i64,
+    /// The text.
+    pub text: String,
+    /// SHA-256 of the text.
+    pub sha256: String,
+    /// Published, Unix seconds.
+    pub created_at: i64,
+}
+
+/// A client's signature of a consent version.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConsentSignature {
+    /// Its id.
+    pub id: i64,
+    /// Its clinic.
+    pub clinic_id: ClinicId,
+    /// The client.
+    pub client_id: i64,
+    /// The document version signed.
+    pub document_id: i64,
+    /// SHA-256 of the text as signed (checked against the document).
+    pub text_sha256: String,
+    /// The name typed by the signer.
+    pub signer_name: String,
+    /// The drawn signature, SVG path data.
+    pub signature_svg: String,
+    /// When, Unix seconds.
+    pub signed_at: i64,
+}
+
+/// Screening answers (stored as given; the web layer derives the warnings).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct ScreeningAnswers {
+    /// Allergies, incl. pigments and metals.
+    #[serde(default)]
+    pub allergies: String,
+    /// Keloid scarring tendency.
+    #[serde(default)]
+    pub keloid: bool,
+    /// Blood thinners taken.
+    #[serde(default)]
+    pub blood_thinners: bool,
+    /// Skin conditions of the scalp (psoriasis, eczema, active acne, …).
+    #[serde(default)]
+    pub skin_conditions: String,
+    /// Date of a recent hair transplant, YYYY-MM-DD, if any.
+    #[serde(default)]
+    pub hair_transplant_on: String,
+    /// Other medications.
+    #[serde(default)]
+    pub medications: String,
+}
+
+/// A recorded screening.
+#[derive(Debug, Clone, Serialize)]
+pub struct Screening {
+    /// Its id.
+    pub id: i64,
+    /// The client.
+    pub client_id: i64,
+    /// Answers.
+    pub answers: ScreeningAnswers,
+    /// When, Unix seconds.
+    pub created_at: i64,
+}
+
+/// Appointment kinds.
+pub const APPOINTMENT_KINDS: [&str; 3] = ["consultation", "session", "touch-up"];
+
+/// An appointment to book.
+#[derive(Debug, Clone, Deserialize)]
+pub struct NewAppointment {
+    /// The client.
+    #[serde(default)]
+    pub client_id: i64,
+    /// Practitioner.
+    pub practitioner_id: i64,
+    /// One of [`APPOINTMENT_KINDS`].
+    pub kind: String,
+    /// Start, local clinic time, `YYYY-MM-DDTHH:MM`.
+    pub starts_at: String,
+    /// Length, minutes.
+    pub minutes: i64,
+    /// Room.
+    #[serde(default)]
+    pub room: String,
+}
+
+/// A booked appointment.
+#[derive(Debug, Clone, Serialize)]
+pub struct Appointment {
+    /// Its id.
+    pub id: i64,
+    /// Its clinic.
+    pub clinic_id: ClinicId,
+    /// The client.
+    pub client_id: i64,
+    /// Practitioner.
+    pub practitioner_id: i64,
+    /// Kind.
+    pub kind: String,
+    /// Start, `YYYY-MM-DDTHH:MM`.
+    pub starts_at: String,
+    /// Length, minutes.
+    pub minutes: i64,
+    /// Room.
+    pub room: String,
+    /// Booked, Unix seconds.
+    pub created_at: i64,
+}
+
+/// Checks `YYYY-MM-DDTHH:MM`.
+pub fn check_start(s: &str) -> Result<(), String> {
+    let ok = s.len() == 16
+        && crate::records::check_date("starts_at", &s[..10]).is_ok()
+        && s.as_bytes()[10] == b'T'
+        && s[11..13].parse::<u32>().is_ok_and(|h| h < 24)
+        && s.as_bytes()[13] == b':'
+        && s[14..16].parse::<u32>().is_ok_and(|m| m < 60);
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("starts_at '{s}' is not a time; use YYYY-MM-DDTHH:MM"))
+    }
+}

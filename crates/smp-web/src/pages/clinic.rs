@@ -1,0 +1,247 @@
+//! Clinic-wide pages: owner settings (consent text versions, the public results page),
+//! upcoming appointments and reminders, calendar feeds at secret revocable URLs, and the
+//! public results page (aggregate figures and consented photos only).
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use smp_store::{Appointment, ClinicId, ConsentDocument, Photo, StoreError};
+
+use crate::auth::{CurrentUser, Permission, token};
+use crate::error::{AppError, AppResult};
+use crate::pages::Nav;
+use crate::pages::records::outcome_groups_of;
+use crate::records::audit;
+use crate::records::stats::{PUBLISHED, Published};
+use crate::records::summary::{GroupStats, chart_svg};
+use crate::state::AppState;
+
+fn html(e: StoreError) -> AppError {
+    AppError::from(e).as_html()
+}
+
+/// The owner's settings page.
+#[derive(Template, WebTemplate)]
+#[template(path = "settings.html")]
+pub struct SettingsPage {
+    nav: Nav,
+    consent: Option<ConsentDocument>,
+    public_on: bool,
+    clinic_id: i64,
+}
+
+/// GET /settings
+pub async fn settings(State(state): State<AppState>, me: CurrentUser) -> AppResult<SettingsPage> {
+    me.require(Permission::ManageClinic).map_err(|e| e.as_html())?;
+    let consent = state.store.latest_consent(me.clinic_id()).await.map_err(html)?;
+    let public_on = state.store.public_results(me.clinic_id()).await.map_err(html)?;
+    Ok(SettingsPage {
+        nav: Nav::of(&me),
+        consent,
+        public_on,
+        clinic_id: me.clinic_id().0,
+    })
+}
+
+/// The consent-text form.
+#[derive(Deserialize)]
+pub struct ConsentText {
+    text: String,
+}
+
+/// POST /settings/consent: a new version; earlier signatures stay with their versions.
+pub async fn publish_consent(State(state): State<AppState>, me: CurrentUser, Form(f): Form<ConsentText>) -> AppResult<Redirect> {
+    me.require(Permission::ManageClinic).map_err(|e| e.as_html())?;
+    let doc = state.store.publish_consent(me.clinic_id(), &f.text).await.map_err(html)?;
+    audit(&state, &me, "create", "consent-document", doc.id, None)
+        .await
+        .map_err(|e| e.as_html())?;
+    Ok(Redirect::to("/settings"))
+}
+
+/// The public-page toggle.
+#[derive(Deserialize)]
+pub struct PublicForm {
+    on: String,
+}
+
+/// POST /settings/public
+pub async fn set_public(State(state): State<AppState>, me: CurrentUser, Form(f): Form<PublicForm>) -> AppResult<Redirect> {
+    me.require(Permission::ManageClinic).map_err(|e| e.as_html())?;
+    state.store.set_public_results(me.clinic_id(), f.on == "yes").await.map_err(html)?;
+    audit(&state, &me, "change", "public-results", me.clinic_id().0, None)
+        .await
+        .map_err(|e| e.as_html())?;
+    Ok(Redirect::to("/settings"))
+}
+
+/// The appointments page.
+#[derive(Template, WebTemplate)]
+#[template(path = "appointments.html")]
+pub struct AppointmentsPage {
+    nav: Nav,
+    rows: Vec<(Appointment, String, String)>,
+    feed_url: String,
+}
+
+async fn appointments_page(state: &AppState, me: &CurrentUser, feed_url: String) -> AppResult<AppointmentsPage> {
+    let clinic = me.clinic_id();
+    let users = state.store.list_users(clinic).await?;
+    let mut rows = Vec::new();
+    for a in state.store.list_appointments(clinic, &crate::pages::today()).await? {
+        let client = state.store.client(clinic, a.client_id).await?;
+        let who = users
+            .iter()
+            .find(|u| u.id == a.practitioner_id)
+            .map_or("?".into(), |u| u.email.clone());
+        rows.push((a, client.fields.name, who));
+    }
+    Ok(AppointmentsPage {
+        nav: Nav::of(me),
+        rows,
+        feed_url,
+    })
+}
+
+/// GET /appointments: upcoming appointments (every role: the front desk's list).
+pub async fn appointments(State(state): State<AppState>, me: CurrentUser) -> AppResult<AppointmentsPage> {
+    me.require(Permission::ReadContacts).map_err(|e| e.as_html())?;
+    appointments_page(&state, &me, String::new()).await.map_err(|e| e.as_html())
+}
+
+/// POST /appointments/feed: a new secret calendar URL for the user (shown once).
+pub async fn new_feed(State(state): State<AppState>, me: CurrentUser) -> AppResult<AppointmentsPage> {
+    me.require(Permission::ReadContacts).map_err(|e| e.as_html())?;
+    let raw = token::random_hex(24);
+    state
+        .store
+        .add_calendar_token(me.clinic_id(), me.user.id, &token::token_hash(&raw))
+        .await
+        .map_err(html)?;
+    audit(&state, &me, "create", "calendar-token", me.user.id, None)
+        .await
+        .map_err(|e| e.as_html())?;
+    appointments_page(&state, &me, format!("/calendar/{raw}.ics"))
+        .await
+        .map_err(|e| e.as_html())
+}
+
+/// POST /appointments/feed/revoke: every calendar URL of the user stops working.
+pub async fn revoke_feeds(State(state): State<AppState>, me: CurrentUser) -> AppResult<Redirect> {
+    me.require(Permission::ReadContacts).map_err(|e| e.as_html())?;
+    state.store.revoke_calendar_tokens(me.clinic_id(), me.user.id).await.map_err(html)?;
+    audit(&state, &me, "change", "calendar-token", me.user.id, None)
+        .await
+        .map_err(|e| e.as_html())?;
+    Ok(Redirect::to("/appointments"))
+}
+
+/// GET /calendar/{token}.ics: the user's appointments and touch-up reminders (no cookie:
+/// calendar apps send none; the token is the key, revocable).
+pub async fn feed(State(state): State<AppState>, Path(file): Path<String>) -> AppResult<Response> {
+    let raw = file.strip_suffix(".ics").unwrap_or(&file);
+    let Some((clinic, user)) = state.store.calendar_token(&token::token_hash(raw)).await? else {
+        return Err(AppError::not_found("calendar"));
+    };
+    let me = state.store.user(clinic, user).await?;
+    let mut events = Vec::new();
+    for a in state
+        .store
+        .list_appointments(clinic, "0000-00-00")
+        .await?
+        .into_iter()
+        .filter(|a| a.practitioner_id == user || me.role == smp_store::Role::FrontDesk)
+    {
+        let client = state.store.client(clinic, a.client_id).await?;
+        let date = smp_plan::CivilDate::parse(&a.starts_at[..10]).map_err(|e| AppError::field("starts_at", e.to_string()))?;
+        let (h, m) = (a.starts_at[11..13].parse().unwrap_or(0), a.starts_at[14..16].parse().unwrap_or(0));
+        events.push(smp_plan::ics::FeedEvent {
+            uid: format!("appointment-{}@smp-studio", a.id),
+            date,
+            start: Some((h, m)),
+            minutes: a.minutes.clamp(0, 24 * 60) as u32,
+            summary: format!("{}: {}", a.kind, client.fields.name),
+            description: if a.room.is_empty() {
+                String::new()
+            } else {
+                format!("room {}", a.room)
+            },
+        });
+    }
+    // Touch-up reminders 3 and 5 years after each client's last session with this user.
+    let sessions = state.store.all_sessions(clinic).await?;
+    let mut last: std::collections::BTreeMap<i64, String> = Default::default();
+    for s in sessions.iter().filter(|s| s.practitioner_id == user) {
+        last.insert(s.client_id, s.performed_on.clone());
+    }
+    for (client_id, on) in last {
+        let client = state.store.client(clinic, client_id).await?;
+        if let Ok(d) = smp_plan::CivilDate::parse(&on) {
+            let (early, late) = smp_plan::clinical::TOUCH_UP_YEARS;
+            for years in [early, late] {
+                events.push(smp_plan::ics::FeedEvent {
+                    uid: format!("touch-up-{client_id}-{years}@smp-studio"),
+                    date: d.add_years(years as i32),
+                    start: None,
+                    minutes: 0,
+                    summary: format!("touch-up due: {}", client.fields.name),
+                    description: format!("{years} years after the last session on {on}"),
+                });
+            }
+        }
+    }
+    let text = smp_plan::ics::feed(&format!("SMP Studio: {}", me.email), &smp_plan::ics::utc_stamp_now(), &events);
+    Ok(([(header::CONTENT_TYPE, "text/calendar; charset=utf-8")], text).into_response())
+}
+
+/// The public results page.
+#[derive(Template, WebTemplate)]
+#[template(path = "public.html")]
+pub struct PublicPage {
+    clinic: String,
+    clinic_id: i64,
+    stats: GroupStats,
+    chart: String,
+    photos: Vec<Photo>,
+    published: &'static [Published],
+}
+
+/// GET /public/{clinic}/results: aggregate figures and consented photos only; 404 unless
+/// the clinic turned the page on.
+pub async fn public_results(State(state): State<AppState>, Path(clinic): Path<i64>) -> AppResult<PublicPage> {
+    let id = ClinicId(clinic);
+    if !state.store.public_results(id).await.map_err(html)? {
+        return Err(AppError::not_found("page").as_html());
+    }
+    let c = state.store.clinic(id).await.map_err(html)?;
+    let stats = outcome_groups_of(&state, id)
+        .await
+        .map_err(|e| e.as_html())?
+        .into_iter()
+        .next()
+        .expect("the clinic group is always first");
+    let photos = state.store.consented_photos(id).await.map_err(html)?;
+    Ok(PublicPage {
+        clinic: c.name,
+        clinic_id: clinic,
+        chart: chart_svg(&stats),
+        stats,
+        photos,
+        published: PUBLISHED,
+    })
+}
+
+/// GET /public/{clinic}/photos/{id}: a photo only with its marketing consent and the page on.
+pub async fn public_photo(State(state): State<AppState>, Path((clinic, photo)): Path<(i64, i64)>) -> AppResult<Response> {
+    let id = ClinicId(clinic);
+    if !state.store.public_results(id).await? || !state.store.has_marketing_consent(id, photo).await? {
+        return Err(AppError::not_found("photo"));
+    }
+    let p = state.store.photo(id, photo).await?;
+    let bytes = state.files.get(&p.sha256)?;
+    Ok(([(header::CONTENT_TYPE, p.media_type)], bytes).into_response())
+}
