@@ -175,6 +175,11 @@ pub fn compile(
 ) -> Result<Vec<u8>, ReportError> {
     let mut files: Vec<(&str, Vec<u8>)> = vec![(HAIRLINE_SVG, hairline_svg.into_bytes()), (CHART_SVG, chart_svg.into_bytes())];
     files.extend(pictures.iter().zip(PICTURE_FILES).map(|(p, f)| (f, p.jpeg.clone())));
+    typeset(source, files, date)
+}
+
+/// Typesets a source with its in-memory files to PDF bytes.
+pub fn typeset(source: String, files: Vec<(&str, Vec<u8>)>, date: smp_plan::CivilDate) -> Result<Vec<u8>, ReportError> {
     let today = Datetime::from_ymd(date.year, date.month as u8, date.day as u8);
     let world = MemoryWorld::new(source, files, today);
     let doc: PagedDocument = typst::compile(&world)

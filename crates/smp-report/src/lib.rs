@@ -12,6 +12,7 @@ pub mod format;
 pub mod info;
 pub mod input;
 pub mod literal;
+pub mod passport;
 pub mod previews;
 pub mod world;
 

@@ -65,6 +65,8 @@ pub fn router(state: AppState) -> Router {
         .route("/outcomes", get(pages::records::outcomes))
         .route("/clients/{id}/export.zip", get(pages::records::export))
         .route("/clients/{id}/erase", post(pages::records::erase))
+        .route("/clients/{id}/ink-passport.pdf", get(pages::records::ink_passport))
+        .route("/sessions/{client}/{session}/aftercare", get(pages::records::aftercare))
         .route("/audit", get(pages::records::audit_page))
         .route("/clients/{id}/screening", post(pages::consent::screening))
         .route("/clients/{id}/consent", post(pages::consent::sign))

@@ -209,6 +209,50 @@ async fn every_api_route_is_tenant_isolated() {
             assert_eq!(z.get(&path).await.status(), StatusCode::NOT_FOUND, "{b}: {path}");
             assert_eq!(a.get(&path).await.status(), StatusCode::OK, "{b}: {path}");
         }
+        // Writes to A's records from Z's session: all refused, nothing changed.
+        for path in [
+            format!("/clients/{client}/screening"),
+            format!("/clients/{client}/consent"),
+            format!("/clients/{client}/appointments"),
+            format!("/photos/{photo}/marketing"),
+            format!("/clients/{client}/sessions"),
+            format!("/clients/{client}/surveys"),
+        ] {
+            let r = z
+                .http
+                .post(format!("{}{path}", z.base))
+                .form(&[
+                    ("_csrf", z.csrf.as_str()),
+                    ("allergies", "x"),
+                    ("consent", "yes"),
+                    ("kind", "consultation"),
+                    ("starts_at", "2099-01-01T10:00"),
+                    ("minutes", "30"),
+                    ("practitioner_id", "1"),
+                    ("document_id", "1"),
+                    ("text_sha256", "x"),
+                    ("signer_name", "x"),
+                    ("signature", "M1 1"),
+                    ("satisfaction", "5"),
+                    ("would_recommend", "yes"),
+                ])
+                .send()
+                .await
+                .unwrap();
+            assert!(
+                r.status() == StatusCode::NOT_FOUND || r.status() == StatusCode::UNPROCESSABLE_ENTITY,
+                "{b}: POST {path} from another clinic: {}",
+                r.status()
+            );
+        }
+        assert!(
+            app.store
+                .list_appointments(app.store.clinic_by_name("Alpha").await.unwrap().unwrap().id, "0")
+                .await
+                .unwrap()
+                .is_empty(),
+            "{b}"
+        );
         // Lists are per clinic; a preview of A's photo hash from Z is refused.
         assert_eq!(
             z.get("/api/v1/clients").await.json::<Vec<serde_json::Value>>().await.unwrap().len(),
@@ -720,6 +764,32 @@ async fn records_lots_sessions_outcomes_audit_and_report() {
         assert!(o["published"].as_array().unwrap().len() >= 4);
         let page = s.get("/outcomes").await.text().await.unwrap();
         assert!(page.contains("<svg") && page.contains("4.40"), "{b}: outcomes page with chart");
+        // Ink passport (PDF; its text read back with pdftotext when installed) and the
+        // printable aftercare sheet with check-in dates.
+        let r = s.get(&format!("/clients/{client}/ink-passport.pdf")).await;
+        assert_eq!(r.status(), StatusCode::OK, "{b}");
+        let pdf = r.bytes().await.unwrap();
+        assert!(pdf.starts_with(b"%PDF"));
+        let path = app.db.dir.join("passport.pdf");
+        std::fs::write(&path, &pdf).unwrap();
+        match std::process::Command::new("pdftotext").arg(&path).arg("-").output() {
+            Ok(o) => {
+                let text = String::from_utf8_lossy(&o.stdout);
+                assert!(
+                    text.contains("P-1") && text.contains("2026-11-20") && text.contains("Ann Client"),
+                    "{b}: {text}"
+                );
+            }
+            Err(e) => assert!(std::env::var("CI").as_deref() != Ok("true"), "CI=true needs pdftotext: {e}"),
+        }
+        std::fs::remove_file(&path).unwrap();
+        let sid = hits[0]["session"]["id"].as_i64().unwrap();
+        let sheet = s.get(&format!("/sessions/{client}/{sid}/aftercare")).await.text().await.unwrap();
+        assert!(
+            sheet.contains("Aftercare for Ann Client") && sheet.contains("2026-11-22") && sheet.contains("2026-12-18"),
+            "{b}: check-ins at +2 and +28 days"
+        );
+        assert!(sheet.contains("mailto:?subject="), "{b}: e-mailable");
         // The report downloads as a PDF and is audited as an export.
         let r = s.get(&format!("/api/v1/designs/{design}/report.pdf")).await;
         assert_eq!(r.status(), StatusCode::OK, "{b}");

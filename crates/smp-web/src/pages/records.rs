@@ -325,3 +325,131 @@ pub async fn erase(State(state): State<AppState>, me: CurrentUser, Path(id): Pat
     audit(&state, &me, "erase", "client", id, Some(id)).await.map_err(|e| e.as_html())?;
     Ok(Redirect::to(&format!("/clients/{id}")))
 }
+
+/// GET /clients/{id}/ink-passport.pdf: every pigment and needle lot used on the client.
+pub async fn ink_passport(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    me.require(Permission::ReadMedical)?;
+    let clinic = me.clinic_id();
+    let client = state.store.client(clinic, id).await?;
+    let lots = state.store.list_lots(clinic).await?;
+    let lot = |lid: i64| lots.iter().find(|l| l.id == lid);
+    let entries = state
+        .store
+        .list_sessions(clinic, id)
+        .await?
+        .into_iter()
+        .map(|s| {
+            let (p, n) = (lot(s.pigment_lot_id), lot(s.needle_lot_id));
+            smp_report::passport::PassportEntry {
+                date: s.performed_on,
+                pigment: p.map_or("?".into(), |l| l.product.clone()),
+                pigment_lot: p.map_or("?".into(), |l| l.lot_number.clone()),
+                pigment_expires: p.map_or("?".into(), |l| l.expires_on.clone()),
+                dilution: s.dilution,
+                needle: n.map_or("?".into(), |l| format!("{} ({})", l.product, l.lot_number)),
+                regions: s.regions,
+                impressions: s.impressions,
+            }
+        })
+        .collect();
+    let passport = smp_report::passport::InkPassport {
+        clinic: me.clinic.name.clone(),
+        client: client.fields.name,
+        entries,
+    };
+    let today = crate::pages::consent::today_date();
+    let pdf = tokio::task::spawn_blocking(move || smp_report::passport::render_ink_passport(&passport, today))
+        .await
+        .map_err(|e| AppError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?
+        .map_err(|e| AppError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    audit(&state, &me, "export", "ink-passport", id, Some(id)).await?;
+    let disposition = format!("attachment; filename=\"ink-passport-client-{id}.pdf\"");
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "application/pdf".to_string()),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+        ],
+        pdf,
+    )
+        .into_response())
+}
+
+/// The printable aftercare sheet of a session.
+#[derive(Template, WebTemplate)]
+#[template(path = "aftercare.html")]
+pub struct AftercarePage {
+    client: String,
+    clinic: String,
+    session_date: String,
+    intro: String,
+    avoid: Vec<(String, String, String)>,
+    warning_signs: Vec<(String, String)>,
+    check_ins: Vec<(String, &'static str)>,
+    mail_body: String,
+}
+
+/// Follow-up check-ins after a session: days after, and what to look at.
+pub const CHECK_INS: [(i64, &str); 3] = [
+    (2, "call: redness and swelling settling?"),
+    (7, "call: flaking over, any signs of infection or allergy?"),
+    (28, "visit: healed colour, plan the next session"),
+];
+
+/// GET /sessions/{client}/{session}/aftercare: printable, with an e-mail link.
+pub async fn aftercare(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path((client_id, session_id)): Path<(i64, i64)>,
+) -> AppResult<AftercarePage> {
+    me.require(Permission::ReadMedical).map_err(|e| e.as_html())?;
+    let clinic = me.clinic_id();
+    let client = state.store.client(clinic, client_id).await.map_err(html)?;
+    let session = state
+        .store
+        .list_sessions(clinic, client_id)
+        .await
+        .map_err(html)?
+        .into_iter()
+        .find(|s| s.id == session_id)
+        .ok_or_else(|| AppError::not_found("session").as_html())?;
+    let info = smp_report::info::Info::builtin();
+    let date = smp_plan::CivilDate::parse(&session.performed_on).map_err(|e| AppError::field("performed_on", e.to_string()).as_html())?;
+    let check_ins: Vec<(String, &'static str)> = CHECK_INS.iter().map(|(d, what)| (date.add_days(*d).to_string(), *what)).collect();
+    let avoid: Vec<(String, String, String)> = info
+        .aftercare
+        .avoid
+        .iter()
+        .map(|a| (a.what.clone(), a.how_long.clone(), a.why.clone()))
+        .collect();
+    let warning_signs: Vec<(String, String)> = info
+        .aftercare
+        .warning_signs
+        .iter()
+        .map(|w| (w.sign.clone(), w.action.clone()))
+        .collect();
+    let mut mail = format!(
+        "Aftercare after your session on {}\n\n{}\n\nAvoid:\n",
+        session.performed_on, info.aftercare.intro
+    );
+    for (what, how_long, why) in &avoid {
+        mail.push_str(&format!("- {what}: {how_long} ({why})\n"));
+    }
+    mail.push_str("\nCall us if you notice:\n");
+    for (sign, action) in &warning_signs {
+        mail.push_str(&format!("- {sign}: {action}\n"));
+    }
+    audit(&state, &me, "read", "aftercare", session_id, Some(client_id))
+        .await
+        .map_err(|e| e.as_html())?;
+    Ok(AftercarePage {
+        client: client.fields.name,
+        clinic: me.clinic.name.clone(),
+        session_date: session.performed_on,
+        intro: info.aftercare.intro.clone(),
+        avoid,
+        warning_signs,
+        check_ins,
+        mail_body: crate::pages::url_encode(&mail),
+    })
+}
