@@ -138,3 +138,23 @@ pub fn check_start(s: &str) -> Result<(), String> {
         Err(format!("starts_at '{s}' is not a time; use YYYY-MM-DDTHH:MM"))
     }
 }
+
+/// Patch-test results.
+pub const PATCH_RESULTS: [&str; 3] = ["pending", "negative", "positive"];
+
+/// A patch test of a pigment lot on a client.
+#[derive(Debug, Clone, Serialize)]
+pub struct PatchTest {
+    /// Its id.
+    pub id: i64,
+    /// The client.
+    pub client_id: i64,
+    /// The pigment lot tested.
+    pub lot_id: i64,
+    /// Date, YYYY-MM-DD.
+    pub tested_on: String,
+    /// `pending`, `negative` or `positive`.
+    pub result: String,
+    /// Recorded, Unix seconds.
+    pub created_at: i64,
+}

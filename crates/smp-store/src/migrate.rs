@@ -6,6 +6,7 @@ pub(crate) const SQLITE: &[(i64, &str)] = &[
     (1, include_str!("../migrations/sqlite/0001_init.sql")),
     (2, include_str!("../migrations/sqlite/0002_records.sql")),
     (3, include_str!("../migrations/sqlite/0003_consent.sql")),
+    (4, include_str!("../migrations/sqlite/0004_patch_tests.sql")),
 ];
 
 /// The PostgreSQL migrations, (version, SQL), in order.
@@ -13,10 +14,11 @@ pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
     (2, include_str!("../migrations/postgres/0002_records.sql")),
     (3, include_str!("../migrations/postgres/0003_consent.sql")),
+    (4, include_str!("../migrations/postgres/0004_patch_tests.sql")),
 ];
 
 /// The schema version this build expects.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// Applies the pending migrations of `list` on `pool`.
 macro_rules! run_migrations {

@@ -1085,6 +1085,50 @@ macro_rules! sql_store {
                 })
             }
 
+            async fn add_patch_test(&self, clinic: ClinicId, client: i64, lot: i64, tested_on: &str, result: &str) -> StoreResult<PatchTest> {
+                if !PATCH_RESULTS.contains(&result) {
+                    return Err(bad(format!("patch-test result '{result}' is unknown; use pending, negative or positive")));
+                }
+                check_date("tested_on", tested_on).map_err(bad)?;
+                self.client(clinic, client).await?;
+                let l = self.lot(clinic, lot).await?;
+                if l.kind != "pigment" {
+                    return Err(bad(format!("lot {} is a {} lot; patch tests are of pigment lots", l.lot_number, l.kind)));
+                }
+                let row = sqlx::query(
+                    "INSERT INTO patch_tests (clinic_id, client_id, lot_id, tested_on, result, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, created_at",
+                )
+                .bind(clinic.0)
+                .bind(client)
+                .bind(lot)
+                .bind(tested_on)
+                .bind(result)
+                .bind(now_unix())
+                .fetch_one(&self.pool)
+                .await?;
+                Ok(PatchTest { id: row.try_get("id")?, client_id: client, lot_id: lot, tested_on: tested_on.into(), result: result.into(), created_at: row.try_get("created_at")? })
+            }
+
+            async fn patch_tests(&self, clinic: ClinicId, client: i64) -> StoreResult<Vec<PatchTest>> {
+                let rows = sqlx::query("SELECT id, client_id, lot_id, tested_on, result, created_at FROM patch_tests WHERE clinic_id = $1 AND client_id = $2 ORDER BY id")
+                    .bind(clinic.0)
+                    .bind(client)
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter()
+                    .map(|r| {
+                        Ok(PatchTest {
+                            id: r.try_get("id")?,
+                            client_id: r.try_get("client_id")?,
+                            lot_id: r.try_get("lot_id")?,
+                            tested_on: r.try_get("tested_on")?,
+                            result: r.try_get("result")?,
+                            created_at: r.try_get("created_at")?,
+                        })
+                    })
+                    .collect()
+            }
+
             async fn erase_client(&self, clinic: ClinicId, id: i64) -> StoreResult<Vec<String>> {
                 self.client(clinic, id).await?;
                 let photos = self.list_photos(clinic, id).await?;

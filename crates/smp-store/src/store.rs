@@ -170,6 +170,11 @@ pub trait Store: Send + Sync + 'static {
     /// Whether the clinic's public results page is on.
     async fn public_results(&self, clinic: ClinicId) -> StoreResult<bool>;
 
+    /// Records a patch test of a pigment lot (append-only: a result is a new row).
+    async fn add_patch_test(&self, clinic: ClinicId, client: i64, lot: i64, tested_on: &str, result: &str) -> StoreResult<PatchTest>;
+    /// A client's patch tests, oldest first.
+    async fn patch_tests(&self, clinic: ClinicId, client: i64) -> StoreResult<Vec<PatchTest>>;
+
     /// GDPR erasure of a client: contact details replaced by "erased client N", notes,
     /// photos, designs, survey comments and free-text fields removed; sessions (dates,
     /// lots, impressions) and adverse events (kind, severity, dates) kept anonymised

@@ -70,6 +70,7 @@ pub fn router(state: AppState) -> Router {
         .route("/audit", get(pages::records::audit_page))
         .route("/clients/{id}/screening", post(pages::consent::screening))
         .route("/clients/{id}/consent", post(pages::consent::sign))
+        .route("/clients/{id}/patch-tests", post(pages::consent::patch_test))
         .route("/clients/{id}/appointments", post(pages::consent::book))
         .route("/photos/{id}/marketing", post(pages::consent::marketing))
         .route("/settings", get(pages::clinic::settings))

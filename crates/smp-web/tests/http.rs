@@ -1103,6 +1103,71 @@ async fn consent_screening_booking_calendar_and_public_page() {
             "{b}: the exact text signed is kept"
         );
 
+        // A positive patch test blocks sessions; a pending one is a warning.
+        let lot: serde_json::Value = s
+            .post_json(
+                "/api/v1/lots",
+                &json!({"kind": "pigment", "product": "Carbon", "lot_number": "PT-1", "expires_on": "2099-01-01"}),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        let lot_id = lot["id"].as_i64().unwrap().to_string();
+        post(
+            format!("/clients/{client}/patch-tests"),
+            form(&[("lot_id", &lot_id), ("tested_on", "2026-11-01"), ("result", "pending")]),
+        )
+        .await;
+        assert!(
+            s.get(&format!("/clients/{client}"))
+                .await
+                .text()
+                .await
+                .unwrap()
+                .contains("still pending"),
+            "{b}"
+        );
+        post(
+            format!("/clients/{client}/patch-tests"),
+            form(&[("lot_id", &lot_id), ("tested_on", "2026-11-03"), ("result", "positive")]),
+        )
+        .await;
+        let r = post(format!("/clients/{client}/appointments"), book("session")).await;
+        assert!(r.text().await.unwrap().contains("positive patch test to Carbon PT-1"), "{b}");
+        assert_eq!(
+            store.patch_tests(clinic, client).await.unwrap().len(),
+            2,
+            "{b}: results are appended"
+        );
+        // A session long ago puts the client on the front desk's touch-up list, and the
+        // plan's spacing proposes the next session date.
+        let needle: serde_json::Value = s
+            .post_json(
+                "/api/v1/lots",
+                &json!({"kind": "needle", "product": "RL1", "lot_number": "N-7", "expires_on": "2099-01-01"}),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        let r = s.post_json(&format!("/api/v1/clients/{client}/sessions"), &json!({"performed_on": "2023-01-10", "design_session": 3, "impressions": 5, "needle_lot_id": needle["id"], "pigment_lot_id": lot["id"]})).await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let page = s.get("/appointments").await.text().await.unwrap();
+        assert!(
+            page.contains("2026-01-10") && page.contains("Ann Client"),
+            "{b}: touch-up due 3 years after 2023-01-10"
+        );
+        assert!(
+            s.get(&format!("/clients/{client}"))
+                .await
+                .text()
+                .await
+                .unwrap()
+                .contains("2023-01-22"),
+            "{b}: next session 12 days later"
+        );
+
         // Calendar feed at a secret URL, revocable; no cookie needed.
         let page = post("/appointments/feed".into(), form(&[])).await.text().await.unwrap();
         let url = page

@@ -127,6 +127,9 @@ pub struct ClientPage {
     practitioners: Vec<(i64, String)>,
     blockers: Vec<String>,
     marketing: Vec<i64>,
+    patch_tests: Vec<(String, String, String)>,
+    all_pigment_lots: Vec<(i64, String)>,
+    proposed_session: String,
 }
 
 /// GET /clients/{id}
@@ -171,6 +174,7 @@ pub async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path
     } else {
         Vec::new()
     };
+    let (mut patch_tests, mut all_pigment_lots, mut proposed_session) = (Vec::new(), Vec::new(), String::new());
     let consent = if medical {
         state.store.latest_consent(clinic).await.map_err(html)?
     } else {
@@ -245,6 +249,34 @@ pub async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path
         blockers = crate::pages::consent::session_blockers(&state, &me, id)
             .await
             .map_err(|e| e.as_html())?;
+        let lots = state.store.list_lots(clinic).await.map_err(html)?;
+        let lot_label = |lid: i64| {
+            lots.iter()
+                .find(|l| l.id == lid)
+                .map_or("?".into(), |l| format!("{} {}", l.product, l.lot_number))
+        };
+        for t in state.store.patch_tests(clinic, id).await.map_err(html)? {
+            if t.result == "pending" {
+                warns.push(Contraindication {
+                    message: format!(
+                        "Patch test of {} on {} is still pending: wait for the result.",
+                        lot_label(t.lot_id),
+                        t.tested_on
+                    ),
+                    blocking: false,
+                });
+            }
+            patch_tests.push((lot_label(t.lot_id), t.tested_on, t.result));
+        }
+        all_pigment_lots = lots
+            .iter()
+            .filter(|l| l.kind == "pigment" && l.recalled_at.is_none())
+            .map(|l| (l.id, format!("{} {}", l.product, l.lot_number)))
+            .collect();
+        // The plan's spacing proposes the next session after the last one.
+        if let Some(last) = sessions.last().and_then(|s| smp_plan::CivilDate::parse(&s.0.performed_on).ok()) {
+            proposed_session = last.add_days(i64::from(smp_plan::clinical::DEFAULT_SPACING_DAY)).to_string();
+        }
         crate::records::audit(&state, &me, "read", "client-record", id, Some(id))
             .await
             .map_err(|e| e.as_html())?;
@@ -276,6 +308,9 @@ pub async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path
         practitioners,
         blockers,
         marketing,
+        patch_tests,
+        all_pigment_lots,
+        proposed_session,
     })
 }
 

@@ -86,7 +86,11 @@ pub struct AppointmentsPage {
     nav: Nav,
     rows: Vec<(Appointment, String, String)>,
     feed_url: String,
+    touch_ups: Vec<(i64, String, String, String)>,
 }
+
+/// Days ahead a touch-up reminder shows on the front desk's list.
+pub const TOUCH_UP_NOTICE_DAYS: i64 = 90;
 
 async fn appointments_page(state: &AppState, me: &CurrentUser, feed_url: String) -> AppResult<AppointmentsPage> {
     let clinic = me.clinic_id();
@@ -100,10 +104,26 @@ async fn appointments_page(state: &AppState, me: &CurrentUser, feed_url: String)
             .map_or("?".into(), |u| u.email.clone());
         rows.push((a, client.fields.name, who));
     }
+    // Touch-ups: due 3 years after a client's last session; listed from 90 days before.
+    let today = crate::pages::consent::today_date();
+    let mut last: std::collections::BTreeMap<i64, String> = Default::default();
+    for s in state.store.all_sessions(clinic).await? {
+        last.insert(s.client_id, s.performed_on);
+    }
+    let mut touch_ups = Vec::new();
+    for (client_id, on) in last {
+        let Ok(d) = smp_plan::CivilDate::parse(&on) else { continue };
+        let due = d.add_years(smp_plan::clinical::TOUCH_UP_YEARS.0 as i32);
+        if due.days_from_epoch() - today.days_from_epoch() <= TOUCH_UP_NOTICE_DAYS {
+            let c = state.store.client(clinic, client_id).await?;
+            touch_ups.push((client_id, c.fields.name, on, due.to_string()));
+        }
+    }
     Ok(AppointmentsPage {
         nav: Nav::of(me),
         rows,
         feed_url,
+        touch_ups,
     })
 }
 

@@ -100,6 +100,23 @@ pub async fn session_blockers(state: &AppState, me: &CurrentUser, client: i64) -
             }
         }
     }
+    let lots = state.store.list_lots(clinic).await?;
+    for t in state
+        .store
+        .patch_tests(clinic, client)
+        .await?
+        .iter()
+        .filter(|t| t.result == "positive")
+    {
+        let lot = lots
+            .iter()
+            .find(|l| l.id == t.lot_id)
+            .map_or("?".into(), |l| format!("{} {}", l.product, l.lot_number));
+        out.push(format!(
+            "positive patch test to {lot} on {}: don't treat with this pigment; refer to a dermatologist",
+            t.tested_on
+        ));
+    }
     match state.store.latest_screening(clinic, client).await? {
         None => out.push("no screening questionnaire on file".into()),
         Some(s) => {
@@ -181,4 +198,31 @@ pub async fn marketing(
         .await
         .map_err(|e| e.as_html())?;
     Ok(Redirect::to(&format!("/clients/{}", p.client_id)))
+}
+
+/// The patch-test form.
+#[derive(Deserialize)]
+pub struct PatchForm {
+    lot_id: i64,
+    tested_on: String,
+    result: String,
+}
+
+/// POST /clients/{id}/patch-tests
+pub async fn patch_test(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path(client): Path<i64>,
+    Form(f): Form<PatchForm>,
+) -> AppResult<Redirect> {
+    me.require(Permission::EditMedical).map_err(|e| e.as_html())?;
+    let t = state
+        .store
+        .add_patch_test(me.clinic_id(), client, f.lot_id, &f.tested_on, &f.result)
+        .await
+        .map_err(html)?;
+    audit(&state, &me, "create", "patch-test", t.id, Some(client))
+        .await
+        .map_err(|e| e.as_html())?;
+    Ok(Redirect::to(&format!("/clients/{client}#screening")))
 }
