@@ -46,6 +46,7 @@ fn bench(c: &mut Criterion) {
         date: CivilDate::new(2026, 2, 20).unwrap(),
         plan: &opts,
         fitzpatrick: None,
+        scarring: None,
         skin_lab: None,
         hair_lab: None,
     };

@@ -103,7 +103,14 @@ pub fn facts(input: &ReportInput<'_>, imp: &Impressions) -> Result<Facts, Report
         location: SMP_LOCATION,
         colors: SMP_COLORS,
         amount: SMP_AMOUNT,
-        scarring: SMP_SCARRING,
+        // Scar camouflage treats scar tissue, which the scale counts; SMP itself scars none.
+        scarring: input.scarring.unwrap_or_else(|| {
+            if input.design.regions().iter().any(|r| r.kind == smp_design::RegionKind::Scar) {
+                smp_plan::removal::Scarring::Minimal
+            } else {
+                SMP_SCARRING
+            }
+        }),
         layering: SMP_LAYERING,
     };
     let removal = kirby_desai.estimate()?;

@@ -36,6 +36,9 @@ pub struct ReportInput<'a> {
     /// The clinic's entry of the client's Fitzpatrick type (1–6); estimated from the
     /// photo's skin colour when `None`.
     pub fitzpatrick: Option<u8>,
+    /// Scarring at the treated site for the removal estimate; when `None`, "minimal" if
+    /// the design has scar regions (scar camouflage), else none.
+    pub scarring: Option<smp_plan::removal::Scarring>,
     /// Skin colour (CIELAB) measured by the clinic, replacing the sampled one.
     pub skin_lab: Option<[f64; 3]>,
     /// Hair colour (CIELAB) measured by the clinic, replacing the sampled one.

@@ -63,6 +63,7 @@ fn pdf() -> &'static [u8] {
             date: CivilDate::new(2026, 2, 20).unwrap(),
             plan: &opts,
             fitzpatrick: None,
+            scarring: None,
             skin_lab: None,
             hair_lab: None,
         };
@@ -194,4 +195,55 @@ fn page_one_renders_to_png() {
     let img = image::open(png.path()).expect("a PNG");
     // A4 at 50 dpi is 413 × 585 px.
     assert_eq!((img.width(), img.height()), (414, 585));
+}
+
+/// Scar camouflage counts the scar in the removal estimate (Kirby-Desai "scarring"),
+/// unless the clinic says otherwise; SMP over normal scalp counts none.
+#[test]
+fn scar_designs_count_scarring_in_the_removal_estimate() {
+    let params = SynthParams {
+        pattern: Pattern::FutScar,
+        view: SynthView::Back,
+        skin_type: 2,
+        hair_level: 2,
+        scar: None,
+        seed: 3,
+        width_px: 240,
+    };
+    let scar = synth(&params, "back.png").expect("synthetic back view");
+    let prices = PriceList::uk_default();
+    let pigments = PigmentLibrary::builtin();
+    let opts = options();
+    let mut input = ReportInput {
+        design: &scar.design,
+        photo: ClientPhoto {
+            view: "back",
+            image: &scar.image,
+        },
+        prices: &prices,
+        pigments: &pigments,
+        client: "A",
+        clinic: "B",
+        date: CivilDate::new(2026, 2, 20).unwrap(),
+        plan: &opts,
+        fitzpatrick: Some(2),
+        scarring: None,
+        skin_lab: None,
+        hair_lab: None,
+    };
+    let imp = smp_dots::generate(&scar.design);
+    let f = smp_report::facts::facts(&input, &imp).unwrap();
+    assert_eq!(f.kirby_desai.scarring.as_str(), "minimal");
+    input.scarring = Some("moderate".parse().unwrap());
+    let f = smp_report::facts::facts(&input, &imp).unwrap();
+    assert_eq!(f.kirby_desai.scarring.as_str(), "moderate");
+    let h = head();
+    input.design = &h.design;
+    input.photo = ClientPhoto {
+        view: "top",
+        image: &h.image,
+    };
+    input.scarring = None;
+    let f = smp_report::facts::facts(&input, &smp_dots::generate(&h.design)).unwrap();
+    assert_eq!(f.kirby_desai.scarring.as_str(), "none");
 }

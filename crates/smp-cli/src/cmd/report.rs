@@ -48,6 +48,10 @@ pub struct ReportArgs {
     /// The client's Fitzpatrick skin type 1–6 (default: estimated from the photo).
     #[arg(long, value_parser = clap::value_parser!(u8).range(1..=6))]
     fitzpatrick: Option<u8>,
+    /// Scarring at the treated site for the removal estimate: none, minimal, moderate or
+    /// significant (default: minimal when the design has scar regions, else none).
+    #[arg(long, value_parser = parse_scarring)]
+    scarring: Option<smp_plan::removal::Scarring>,
     /// Skin colour "L,a,b" measured by the clinic (default: sampled from the photo).
     #[arg(long, allow_hyphen_values = true)]
     skin: Option<String>,
@@ -120,6 +124,7 @@ pub fn run(a: ReportArgs) -> Result<(), CliError> {
         date: a.date.unwrap_or_else(today),
         plan: &plan,
         fitzpatrick: a.fitzpatrick,
+        scarring: a.scarring,
         skin_lab,
         hair_lab,
     };
@@ -148,4 +153,8 @@ pub fn run(a: ReportArgs) -> Result<(), CliError> {
         ),
     );
     Ok(())
+}
+
+fn parse_scarring(s: &str) -> Result<smp_plan::removal::Scarring, String> {
+    s.parse()
 }

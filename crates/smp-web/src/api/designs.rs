@@ -305,6 +305,7 @@ pub async fn report(State(state): State<AppState>, me: CurrentUser, Path(id): Pa
             date: today,
             plan: &opts,
             fitzpatrick: None,
+            scarring: None,
             skin_lab: None,
             hair_lab: None,
         };
