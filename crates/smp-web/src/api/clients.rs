@@ -44,6 +44,7 @@ pub async fn create(
         f.notes.clear();
     }
     let c = state.store.create_client(me.clinic_id(), &f).await?;
+    crate::records::audit(&state, &me, "create", "client", c.id, Some(c.id)).await?;
     Ok((StatusCode::CREATED, Json(visible(&me, c))))
 }
 
@@ -64,5 +65,7 @@ pub async fn update(
     if !me.can(Permission::EditMedical) {
         f.notes = state.store.client(me.clinic_id(), id).await?.fields.notes;
     }
-    Ok(Json(visible(&me, state.store.update_client(me.clinic_id(), id, &f).await?)))
+    let c = state.store.update_client(me.clinic_id(), id, &f).await?;
+    crate::records::audit(&state, &me, "change", "client", id, Some(id)).await?;
+    Ok(Json(visible(&me, c)))
 }

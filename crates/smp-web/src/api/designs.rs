@@ -148,19 +148,23 @@ pub async fn create(
         .store
         .create_design(me.clinic_id(), client, &b.name, b.photo_id, &design.to_json(), me.user.id)
         .await?;
+    crate::records::audit(&state, &me, "create", "design", v.design_id, Some(client)).await?;
     Ok((StatusCode::CREATED, Json(VersionJson::of(v)?)))
 }
 
 /// GET /api/v1/designs/{id}
 pub async fn get(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Json<DesignRecord>> {
     me.require(Permission::ReadMedical)?;
-    Ok(Json(state.store.design(me.clinic_id(), id).await?))
+    let d = state.store.design(me.clinic_id(), id).await?;
+    crate::records::audit(&state, &me, "read", "design", id, Some(d.client_id)).await?;
+    Ok(Json(d))
 }
 
 /// GET /api/v1/designs/{id}/versions
 pub async fn versions(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Json<Vec<VersionJson>>> {
     me.require(Permission::ReadMedical)?;
-    state.store.design(me.clinic_id(), id).await?;
+    let d = state.store.design(me.clinic_id(), id).await?;
+    crate::records::audit(&state, &me, "read", "design-versions", id, Some(d.client_id)).await?;
     let list = state.store.list_versions(me.clinic_id(), id).await?;
     Ok(Json(list.into_iter().map(VersionJson::of).collect::<AppResult<_>>()?))
 }
@@ -168,7 +172,10 @@ pub async fn versions(State(state): State<AppState>, me: CurrentUser, Path(id): 
 /// GET /api/v1/designs/{id}/versions/{v}
 pub async fn version(State(state): State<AppState>, me: CurrentUser, Path((id, v)): Path<(i64, i64)>) -> AppResult<Json<VersionJson>> {
     me.require(Permission::ReadMedical)?;
-    Ok(Json(VersionJson::of(state.store.design_version(me.clinic_id(), id, v).await?)?))
+    let version = state.store.design_version(me.clinic_id(), id, v).await?;
+    let d = state.store.design(me.clinic_id(), id).await?;
+    crate::records::audit(&state, &me, "read", "design-version", id, Some(d.client_id)).await?;
+    Ok(Json(VersionJson::of(version)?))
 }
 
 /// Body of a save.
@@ -196,6 +203,8 @@ pub async fn save(
         .store
         .save_version(me.clinic_id(), id, b.base_version, &design.to_json(), b.note.trim(), me.user.id)
         .await?;
+    let client = state.store.design(me.clinic_id(), id).await?.client_id;
+    crate::records::audit(&state, &me, "change", "design", id, Some(client)).await?;
     Ok((StatusCode::CREATED, Json(VersionJson::of(v)?)))
 }
 
@@ -258,6 +267,7 @@ pub async fn plan(State(state): State<AppState>, me: CurrentUser, Path(id): Path
     let record = state.store.design(me.clinic_id(), id).await?;
     let (design, _) = load_design(&state, &me, id, record.latest_version).await?;
     let (plan, quote) = plan_of(design).await?;
+    crate::records::audit(&state, &me, "read", "plan", id, Some(record.client_id)).await?;
     let mut v = serde_json::to_value(&plan).map_err(internal)?;
     v["cost"] = serde_json::to_value(&quote).map_err(internal)?;
     v["version"] = record.latest_version.into();

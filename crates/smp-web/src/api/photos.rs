@@ -69,6 +69,7 @@ pub async fn store_upload(state: &AppState, me: &CurrentUser, client: i64, mut m
         height_px: i64::from(img.height()),
     };
     let stored = state.store.add_photo(me.clinic_id(), &photo).await?;
+    crate::records::audit(state, me, "create", "photo", stored.id, Some(client)).await?;
     state.cache_photo(&hash, Arc::new(img));
     Ok(stored)
 }
@@ -87,19 +88,23 @@ pub async fn upload(
 pub async fn list(State(state): State<AppState>, me: CurrentUser, Path(client): Path<i64>) -> AppResult<Json<Vec<Photo>>> {
     me.require(Permission::ReadMedical)?;
     state.store.client(me.clinic_id(), client).await?;
+    crate::records::audit(&state, &me, "read", "photos", client, Some(client)).await?;
     Ok(Json(state.store.list_photos(me.clinic_id(), client).await?))
 }
 
 /// GET /api/v1/photos/{id}
 pub async fn get(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Json<Photo>> {
     me.require(Permission::ReadMedical)?;
-    Ok(Json(state.store.photo(me.clinic_id(), id).await?))
+    let p = state.store.photo(me.clinic_id(), id).await?;
+    crate::records::audit(&state, &me, "read", "photo", id, Some(p.client_id)).await?;
+    Ok(Json(p))
 }
 
 /// GET /photos/{id}/image and /api/v1/photos/{id}/image: the stored file.
 pub async fn image(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Response> {
     me.require(Permission::ReadMedical)?;
     let photo = state.store.photo(me.clinic_id(), id).await?;
+    crate::records::audit(&state, &me, "read", "photo", id, Some(photo.client_id)).await?;
     let files = state.files.clone();
     let hash = photo.sha256.clone();
     let bytes = tokio::task::spawn_blocking(move || files.get(&hash))

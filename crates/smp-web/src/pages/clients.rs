@@ -74,6 +74,9 @@ pub async fn create(State(state): State<AppState>, me: CurrentUser, Form(f): For
         .create_client(me.clinic_id(), &fields)
         .await
         .map_err(|e| crate::error::AppError::from(e).as_html())?;
+    crate::records::audit(&state, &me, "create", "client", c.id, Some(c.id))
+        .await
+        .map_err(|e| e.as_html())?;
     Ok(Redirect::to(&format!("/clients/{}", c.id)))
 }
 
@@ -94,6 +97,9 @@ pub async fn update(State(state): State<AppState>, me: CurrentUser, Path(id): Pa
         notes,
     };
     state.store.update_client(me.clinic_id(), id, &fields).await.map_err(html)?;
+    crate::records::audit(&state, &me, "change", "client", id, Some(id))
+        .await
+        .map_err(|e| e.as_html())?;
     Ok(Redirect::to(&format!("/clients/{id}")))
 }
 
