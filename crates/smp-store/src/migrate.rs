@@ -7,6 +7,7 @@ pub(crate) const SQLITE: &[(i64, &str)] = &[
     (2, include_str!("../migrations/sqlite/0002_records.sql")),
     (3, include_str!("../migrations/sqlite/0003_consent.sql")),
     (4, include_str!("../migrations/sqlite/0004_patch_tests.sql")),
+    (5, include_str!("../migrations/sqlite/0005_follow_ups.sql")),
 ];
 
 /// The PostgreSQL migrations, (version, SQL), in order.
@@ -15,10 +16,11 @@ pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (2, include_str!("../migrations/postgres/0002_records.sql")),
     (3, include_str!("../migrations/postgres/0003_consent.sql")),
     (4, include_str!("../migrations/postgres/0004_patch_tests.sql")),
+    (5, include_str!("../migrations/postgres/0005_follow_ups.sql")),
 ];
 
 /// The schema version this build expects.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 /// Applies the pending migrations of `list` on `pool`.
 macro_rules! run_migrations {

@@ -221,3 +221,22 @@ pub fn check_date(field: &str, s: &str) -> Result<(), String> {
         Err(format!("{field} '{s}' is not a date; use YYYY-MM-DD"))
     }
 }
+
+/// A follow-up check-in after a session.
+#[derive(Debug, Clone, Serialize)]
+pub struct FollowUp {
+    /// Its id.
+    pub id: i64,
+    /// The client.
+    pub client_id: i64,
+    /// The session it follows.
+    pub session_id: i64,
+    /// When, YYYY-MM-DD.
+    pub due_on: String,
+    /// What to check.
+    pub what: String,
+    /// When it was done.
+    pub done_on: Option<String>,
+    /// What was found.
+    pub note: String,
+}

@@ -157,6 +157,20 @@ macro_rules! sql_store {
         const SIGNATURE_COLS: &str = "id, clinic_id, client_id, document_id, text_sha256, signer_name, signature_svg, signed_at";
         const APPOINTMENT_COLS: &str = "id, clinic_id, client_id, practitioner_id, kind, starts_at, minutes, room, created_at";
 
+        const FOLLOW_COLS: &str = "id, client_id, session_id, due_on, what, done_on, note";
+
+        fn follow_row(r: &DbRow) -> StoreResult<FollowUp> {
+            Ok(FollowUp {
+                id: r.try_get("id")?,
+                client_id: r.try_get("client_id")?,
+                session_id: r.try_get("session_id")?,
+                due_on: r.try_get("due_on")?,
+                what: r.try_get("what")?,
+                done_on: r.try_get("done_on")?,
+                note: r.try_get("note")?,
+            })
+        }
+
         fn bad(msg: String) -> StoreError {
             StoreError::BadInput(msg)
         }
@@ -1129,6 +1143,38 @@ macro_rules! sql_store {
                     .collect()
             }
 
+            async fn add_follow_up(&self, clinic: ClinicId, session: i64, due_on: &str, what: &str) -> StoreResult<FollowUp> {
+                check_date("due_on", due_on).map_err(bad)?;
+                let client: i64 = sqlx::query("SELECT client_id FROM treatment_sessions WHERE clinic_id = $1 AND id = $2")
+                    .bind(clinic.0)
+                    .bind(session)
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .ok_or(StoreError::NotFound("session"))?
+                    .try_get("client_id")?;
+                let sql = format!(
+                    "INSERT INTO follow_ups (clinic_id, client_id, session_id, due_on, what, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING {FOLLOW_COLS}"
+                );
+                let row = sqlx::query(&sql).bind(clinic.0).bind(client).bind(session).bind(due_on).bind(what).bind(now_unix()).fetch_one(&self.pool).await?;
+                follow_row(&row)
+            }
+
+            async fn complete_follow_up(&self, clinic: ClinicId, id: i64, done_on: &str, note: &str) -> StoreResult<FollowUp> {
+                check_date("done_on", done_on).map_err(bad)?;
+                let sql = format!("UPDATE follow_ups SET done_on = $1, note = $2 WHERE clinic_id = $3 AND id = $4 AND done_on IS NULL RETURNING {FOLLOW_COLS}");
+                let rows = sqlx::query(&sql).bind(done_on).bind(note).bind(clinic.0).bind(id).fetch_all(&self.pool).await?;
+                match rows.first() {
+                    Some(r) => follow_row(r),
+                    None => Err(StoreError::NotFound("open check-in")),
+                }
+            }
+
+            async fn list_follow_ups(&self, clinic: ClinicId, client: Option<i64>) -> StoreResult<Vec<FollowUp>> {
+                let sql = format!("SELECT {FOLLOW_COLS} FROM follow_ups WHERE clinic_id = $1 AND ($2 < 0 OR client_id = $2) ORDER BY due_on, id");
+                let rows = sqlx::query(&sql).bind(clinic.0).bind(client.unwrap_or(-1)).fetch_all(&self.pool).await?;
+                rows.iter().map(follow_row).collect()
+            }
+
             async fn erase_client(&self, clinic: ClinicId, id: i64) -> StoreResult<Vec<String>> {
                 self.client(clinic, id).await?;
                 let photos = self.list_photos(clinic, id).await?;
@@ -1142,6 +1188,7 @@ macro_rules! sql_store {
                     ("DELETE FROM photos WHERE clinic_id = $1 AND client_id = $2", "photos"),
                     ("UPDATE consent_signatures SET signer_name = '', signature_svg = '' WHERE clinic_id = $1 AND client_id = $2", "consent signatures"),
                     ("DELETE FROM screenings WHERE clinic_id = $1 AND client_id = $2", "screenings"),
+                    ("UPDATE follow_ups SET note = '' WHERE clinic_id = $1 AND client_id = $2", "check-ins"),
                 ] {
                     sqlx::query(sql).bind(clinic.0).bind(id).execute(&mut *tx).await.map_err(|e| {
                         StoreError::BadInput(format!("erasing the client's {what} failed, nothing was erased: {e}"))

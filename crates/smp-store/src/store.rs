@@ -175,6 +175,13 @@ pub trait Store: Send + Sync + 'static {
     /// A client's patch tests, oldest first.
     async fn patch_tests(&self, clinic: ClinicId, client: i64) -> StoreResult<Vec<PatchTest>>;
 
+    /// Schedules a follow-up check-in after a session.
+    async fn add_follow_up(&self, clinic: ClinicId, session: i64, due_on: &str, what: &str) -> StoreResult<FollowUp>;
+    /// Marks a check-in done with what was found.
+    async fn complete_follow_up(&self, clinic: ClinicId, id: i64, done_on: &str, note: &str) -> StoreResult<FollowUp>;
+    /// Check-ins of one client, or of the whole clinic, by due date.
+    async fn list_follow_ups(&self, clinic: ClinicId, client: Option<i64>) -> StoreResult<Vec<FollowUp>>;
+
     /// GDPR erasure of a client: contact details replaced by "erased client N", notes,
     /// photos, designs, survey comments and free-text fields removed; sessions (dates,
     /// lots, impressions) and adverse events (kind, severity, dates) kept anonymised

@@ -63,6 +63,7 @@ pub fn router(state: AppState) -> Router {
         .route("/clients/{id}/adverse-events", post(pages::records::record_event))
         .route("/clients/{id}/surveys", post(pages::records::record_survey))
         .route("/outcomes", get(pages::records::outcomes))
+        .route("/follow-ups/{id}/done", post(pages::records::follow_up_done))
         .route("/clients/{id}/export.zip", get(pages::records::export))
         .route("/clients/{id}/erase", post(pages::records::erase))
         .route("/clients/{id}/ink-passport.pdf", get(pages::records::ink_passport))

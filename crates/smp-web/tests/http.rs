@@ -790,6 +790,34 @@ async fn records_lots_sessions_outcomes_audit_and_report() {
             "{b}: check-ins at +2 and +28 days"
         );
         assert!(sheet.contains("mailto:?subject="), "{b}: e-mailable");
+        let clinic_id = app.store.clinic_by_name("Alpha").await.unwrap().unwrap().id;
+        let follow = app.store.list_follow_ups(clinic_id, Some(client)).await.unwrap();
+        assert_eq!(follow.len(), 3, "{b}: three check-ins scheduled");
+        let r = s
+            .http
+            .post(format!("{}/follow-ups/{}/done", s.base, follow[0].id))
+            .form(&[("_csrf", s.csrf.as_str()), ("done_on", "2026-11-22"), ("note", "settling well")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{b}");
+        assert!(
+            s.get(&format!("/clients/{client}"))
+                .await
+                .text()
+                .await
+                .unwrap()
+                .contains("done 2026-11-22"),
+            "{b}"
+        );
+        let again = s
+            .http
+            .post(format!("{}/follow-ups/{}/done", s.base, follow[0].id))
+            .form(&[("_csrf", s.csrf.as_str()), ("done_on", "2026-11-23")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), StatusCode::NOT_FOUND, "{b}: a check-in is closed once");
         // The report downloads as a PDF and is audited as an export.
         let r = s.get(&format!("/api/v1/designs/{design}/report.pdf")).await;
         assert_eq!(r.status(), StatusCode::OK, "{b}");

@@ -102,6 +102,7 @@ pub async fn record_session(
     s.client_id = client;
     s.practitioner_id = me.user.id;
     let rec = state.store.record_session(me.clinic_id(), &s).await?;
+    crate::pages::records::schedule_follow_ups(&state, &me, &rec).await?;
     audit(&state, &me, "create", "session", rec.id, Some(client)).await?;
     Ok((StatusCode::CREATED, Json(rec)))
 }

@@ -134,6 +134,7 @@ pub struct ClientPage {
     blockers: Vec<String>,
     marketing: Vec<i64>,
     patch_tests: Vec<(String, String, String)>,
+    follow_ups: Vec<smp_store::FollowUp>,
     all_pigment_lots: Vec<(i64, String)>,
     proposed_session: String,
 }
@@ -181,6 +182,11 @@ pub async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path
         Vec::new()
     };
     let (mut patch_tests, mut all_pigment_lots, mut proposed_session) = (Vec::new(), Vec::new(), String::new());
+    let follow_ups = if medical {
+        state.store.list_follow_ups(clinic, Some(id)).await.map_err(html)?
+    } else {
+        Vec::new()
+    };
     let consent = if medical {
         state.store.latest_consent(clinic).await.map_err(html)?
     } else {
@@ -315,6 +321,7 @@ pub async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path
         blockers,
         marketing,
         patch_tests,
+        follow_ups,
         all_pigment_lots,
         proposed_session,
     })

@@ -134,6 +134,7 @@ pub async fn record_session(
         notes: String::new(),
     };
     let rec = state.store.record_session(me.clinic_id(), &s).await.map_err(html)?;
+    schedule_follow_ups(&state, &me, &rec).await.map_err(|e| e.as_html())?;
     audit(&state, &me, "create", "session", rec.id, Some(client))
         .await
         .map_err(|e| e.as_html())?;
@@ -385,7 +386,7 @@ pub struct AftercarePage {
     intro: String,
     avoid: Vec<(String, String, String)>,
     warning_signs: Vec<(String, String)>,
-    check_ins: Vec<(String, &'static str)>,
+    check_ins: Vec<(String, String)>,
     mail_body: String,
 }
 
@@ -395,6 +396,45 @@ pub const CHECK_INS: [(i64, &str); 3] = [
     (7, "call: flaking over, any signs of infection or allergy?"),
     (28, "visit: healed colour, plan the next session"),
 ];
+
+/// Schedules the check-ins of a newly recorded session.
+pub async fn schedule_follow_ups(state: &AppState, me: &CurrentUser, session: &smp_store::TreatmentSession) -> AppResult<()> {
+    let date = smp_plan::CivilDate::parse(&session.performed_on).map_err(|e| AppError::field("performed_on", e.to_string()))?;
+    for (days, what) in CHECK_INS {
+        state
+            .store
+            .add_follow_up(me.clinic_id(), session.id, &date.add_days(days).to_string(), what)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The check-in form.
+#[derive(Deserialize)]
+pub struct FollowUpForm {
+    done_on: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// POST /follow-ups/{id}/done
+pub async fn follow_up_done(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<FollowUpForm>,
+) -> AppResult<Redirect> {
+    me.require(Permission::EditMedical).map_err(|e| e.as_html())?;
+    let done = state
+        .store
+        .complete_follow_up(me.clinic_id(), id, &f.done_on, &f.note)
+        .await
+        .map_err(html)?;
+    audit(&state, &me, "change", "follow-up", id, Some(done.client_id))
+        .await
+        .map_err(|e| e.as_html())?;
+    Ok(Redirect::to(&format!("/clients/{}#follow-ups", done.client_id)))
+}
 
 /// GET /sessions/{client}/{session}/aftercare: printable, with an e-mail link.
 pub async fn aftercare(
@@ -415,7 +455,16 @@ pub async fn aftercare(
         .ok_or_else(|| AppError::not_found("session").as_html())?;
     let info = smp_report::info::Info::builtin();
     let date = smp_plan::CivilDate::parse(&session.performed_on).map_err(|e| AppError::field("performed_on", e.to_string()).as_html())?;
-    let check_ins: Vec<(String, &'static str)> = CHECK_INS.iter().map(|(d, what)| (date.add_days(*d).to_string(), *what)).collect();
+    let _ = date;
+    let check_ins: Vec<(String, String)> = state
+        .store
+        .list_follow_ups(clinic, Some(client_id))
+        .await
+        .map_err(html)?
+        .into_iter()
+        .filter(|f| f.session_id == session_id)
+        .map(|f| (f.due_on, f.what))
+        .collect();
     let avoid: Vec<(String, String, String)> = info
         .aftercare
         .avoid

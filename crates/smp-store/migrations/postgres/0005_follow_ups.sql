@@ -1,0 +1,12 @@
+-- SMP Studio schema v5: follow-up check-ins after sessions (PostgreSQL flavour; keep in step with ../sqlite/0005_follow_ups.sql).
+CREATE TABLE follow_ups (
+    id BIGSERIAL PRIMARY KEY,
+    clinic_id BIGINT NOT NULL REFERENCES clinics(id),
+    client_id BIGINT NOT NULL REFERENCES clients(id),
+    session_id BIGINT NOT NULL REFERENCES treatment_sessions(id),
+    due_on TEXT NOT NULL,
+    what TEXT NOT NULL,
+    done_on TEXT,
+    note TEXT NOT NULL DEFAULT '',
+    created_at BIGINT NOT NULL
+);
