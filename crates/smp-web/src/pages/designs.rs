@@ -136,6 +136,9 @@ pub async fn versions(State(state): State<AppState>, me: CurrentUser, Path(id): 
     me.require(Permission::ReadMedical).map_err(|e| e.as_html())?;
     let clinic = me.clinic_id();
     let design = state.store.design(clinic, id).await.map_err(html)?;
+    crate::records::audit(&state, &me, "read", "design-versions", id, Some(design.client_id))
+        .await
+        .map_err(|e| e.as_html())?;
     let users = state.store.list_users(clinic).await.map_err(html)?;
     let rows: Vec<VersionRow> = state
         .store
@@ -248,6 +251,9 @@ pub async fn compare(
         .parse::<smp_render::state::PreviewState>()
         .map_err(|e| AppError::field("state", e).as_html())?;
     let design = state.store.design(me.clinic_id(), id).await.map_err(html)?;
+    crate::records::audit(&state, &me, "read", "design-compare", id, Some(design.client_id))
+        .await
+        .map_err(|e| e.as_html())?;
     let a = side(&state, &me, id, q.a).await?;
     let b = side(&state, &me, id, q.b).await?;
     let title = format!("{} and {}", a.version, b.version);
@@ -327,6 +333,9 @@ pub async fn plan(State(state): State<AppState>, me: CurrentUser, Path(id): Path
     let record = state.store.design(me.clinic_id(), id).await.map_err(html)?;
     let (design, _) = load_design(&state, &me, id, record.latest_version).await.map_err(|e| e.as_html())?;
     let (p, q): (Plan, smp_plan::Quote) = plan_of(design).await.map_err(|e| e.as_html())?;
+    crate::records::audit(&state, &me, "read", "plan", id, Some(record.client_id))
+        .await
+        .map_err(|e| e.as_html())?;
     let (lo, hi) = p.total_minutes();
     Ok(PlanPage {
         nav: Nav::of(&me),
