@@ -1,30 +1,27 @@
 //! Versioned migrations: numbered SQL files per backend, applied in order, each in its
 //! own transaction with its version recorded, so a half-applied migration never sticks.
 
-/// The SQLite migrations, (version, SQL), in order.
+/// The migrations, (version, SQL), in order, written in SQLite's dialect.
 pub(crate) const SQLITE: &[(i64, &str)] = &[
-    (1, include_str!("../migrations/sqlite/0001_init.sql")),
-    (2, include_str!("../migrations/sqlite/0002_records.sql")),
-    (3, include_str!("../migrations/sqlite/0003_consent.sql")),
-    (4, include_str!("../migrations/sqlite/0004_patch_tests.sql")),
-    (5, include_str!("../migrations/sqlite/0005_follow_ups.sql")),
+    (1, include_str!("../migrations/0001_init.sql")),
+    (2, include_str!("../migrations/0002_records.sql")),
+    (3, include_str!("../migrations/0003_consent.sql")),
+    (4, include_str!("../migrations/0004_patch_tests.sql")),
+    (5, include_str!("../migrations/0005_follow_ups.sql")),
 ];
 
-/// The PostgreSQL migrations, (version, SQL), in order.
-pub(crate) const POSTGRES: &[(i64, &str)] = &[
-    (1, include_str!("../migrations/postgres/0001_init.sql")),
-    (2, include_str!("../migrations/postgres/0002_records.sql")),
-    (3, include_str!("../migrations/postgres/0003_consent.sql")),
-    (4, include_str!("../migrations/postgres/0004_patch_tests.sql")),
-    (5, include_str!("../migrations/postgres/0005_follow_ups.sql")),
-];
+/// The PostgreSQL flavour of a migration: the SQL is shared, only the auto-increment key
+/// differs, so one file per migration serves both backends.
+pub(crate) fn postgres(sql: &str) -> String {
+    sql.replace("INTEGER PRIMARY KEY AUTOINCREMENT", "BIGSERIAL PRIMARY KEY")
+}
 
 /// The schema version this build expects.
 pub const SCHEMA_VERSION: i64 = 5;
 
-/// Applies the pending migrations of `list` on `pool`.
+/// Applies the pending migrations on `pool`, each through `flavour` (the backend's dialect).
 macro_rules! run_migrations {
-    ($pool:expr, $list:expr) => {{
+    ($pool:expr, $flavour:expr) => {{
         let pool = $pool;
         sqlx::raw_sql("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)")
             .execute(pool)
@@ -39,9 +36,10 @@ macro_rules! run_migrations {
                 $crate::migrate::SCHEMA_VERSION
             )));
         }
-        for (version, sql) in $list.iter().filter(|(v, _)| *v > current) {
+        for (version, sql) in $crate::migrate::SQLITE.iter().filter(|(v, _)| *v > current) {
+            let sql: String = $flavour(sql);
             let mut tx = pool.begin().await?;
-            sqlx::raw_sql(sql).execute(&mut *tx).await?;
+            sqlx::raw_sql(&sql).execute(&mut *tx).await?;
             sqlx::query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)")
                 .bind(version)
                 .bind($crate::model::now_unix())

@@ -17,7 +17,7 @@ impl PgStore {
         // Serialise concurrent first starts: only one process migrates at a time.
         let mut lock = pool.acquire().await?;
         sqlx::query("SELECT pg_advisory_lock(727001)").execute(&mut *lock).await?;
-        let migrated = crate::migrate::run_migrations!(&pool, crate::migrate::POSTGRES);
+        let migrated = crate::migrate::run_migrations!(&pool, crate::migrate::postgres);
         sqlx::query("SELECT pg_advisory_unlock(727001)").execute(&mut *lock).await?;
         migrated?;
         Ok(PgStore {

@@ -40,7 +40,7 @@ impl SqliteStore {
 
     async fn connect(options: SqliteConnectOptions) -> StoreResult<SqliteStore> {
         let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
-        crate::migrate::run_migrations!(&pool, crate::migrate::SQLITE)?;
+        crate::migrate::run_migrations!(&pool, |s: &str| s.to_string())?;
         Ok(SqliteStore {
             pool,
             audit_lock: Default::default(),

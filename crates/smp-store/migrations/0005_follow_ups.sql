@@ -1,4 +1,4 @@
--- SMP Studio schema v5: follow-up check-ins after sessions (SQLite flavour; keep in step with ../postgres/0005_follow_ups.sql).
+-- SMP Studio schema v5: follow-up check-ins after sessions.
 CREATE TABLE follow_ups (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     clinic_id BIGINT NOT NULL REFERENCES clinics(id),

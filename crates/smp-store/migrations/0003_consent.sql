@@ -1,7 +1,6 @@
--- SMP Studio schema v3: consent, screening, appointments, calendar feeds, public page
--- (PostgreSQL flavour; keep in step with ../sqlite/0003_consent.sql).
+-- SMP Studio schema v3: consent, screening, appointments, calendar feeds, public page.
 CREATE TABLE consent_documents (
-    id BIGSERIAL PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     clinic_id BIGINT NOT NULL REFERENCES clinics(id),
     version BIGINT NOT NULL,
     text TEXT NOT NULL,
@@ -10,7 +9,7 @@ CREATE TABLE consent_documents (
     UNIQUE (clinic_id, version)
 );
 CREATE TABLE consent_signatures (
-    id BIGSERIAL PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     clinic_id BIGINT NOT NULL REFERENCES clinics(id),
     client_id BIGINT NOT NULL REFERENCES clients(id),
     document_id BIGINT NOT NULL REFERENCES consent_documents(id),
@@ -20,14 +19,14 @@ CREATE TABLE consent_signatures (
     signed_at BIGINT NOT NULL
 );
 CREATE TABLE screenings (
-    id BIGSERIAL PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     clinic_id BIGINT NOT NULL REFERENCES clinics(id),
     client_id BIGINT NOT NULL REFERENCES clients(id),
     answers TEXT NOT NULL,
     created_at BIGINT NOT NULL
 );
 CREATE TABLE appointments (
-    id BIGSERIAL PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     clinic_id BIGINT NOT NULL REFERENCES clinics(id),
     client_id BIGINT NOT NULL REFERENCES clients(id),
     practitioner_id BIGINT NOT NULL REFERENCES users(id),

@@ -1,4 +1,4 @@
--- SMP Studio schema v4: patch tests (SQLite flavour; keep in step with ../postgres/0004_patch_tests.sql).
+-- SMP Studio schema v4: patch tests.
 CREATE TABLE patch_tests (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     clinic_id BIGINT NOT NULL REFERENCES clinics(id),

@@ -1,4 +1,5 @@
--- SMP Studio schema v1 (SQLite flavour; keep in step with ../postgres/0001_init.sql).
+-- SMP Studio schema v1. One file serves SQLite and PostgreSQL (see src/migrate.rs):
+-- portable types only (BIGINT, TEXT); the auto-increment key is translated.
 CREATE TABLE clinics (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     name TEXT NOT NULL UNIQUE,

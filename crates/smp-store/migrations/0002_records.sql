@@ -1,4 +1,4 @@
--- SMP Studio schema v2: clinical records (SQLite flavour; keep in step with ../postgres/0002_records.sql).
+-- SMP Studio schema v2: clinical records.
 CREATE TABLE lots (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     clinic_id BIGINT NOT NULL REFERENCES clinics(id),
