@@ -310,7 +310,7 @@ async fn editor_story_in_chromium() {
     c.goto(&format!("{base}/outcomes")).await.unwrap();
     wait_js(
         &c,
-        "document.body.innerText.includes('1 surveys') && document.querySelector('svg') !== null",
+        "document.body.innerText.includes('1 survey ·') && document.querySelector('svg') !== null",
         "the outcomes page",
     )
     .await;
