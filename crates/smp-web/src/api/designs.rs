@@ -301,7 +301,7 @@ pub async fn report(State(state): State<AppState>, me: CurrentUser, Path(id): Pa
         };
         let prices = PriceList::uk_default();
         let pigments = smp_color::pigments::PigmentLibrary::builtin();
-        let today = smp_plan::CivilDate::from_epoch_days(smp_store::now_unix().div_euclid(86_400));
+        let today = crate::pages::today_date();
         let input = smp_report::ReportInput {
             design: &design,
             photo: smp_report::ClientPhoto {

@@ -101,9 +101,7 @@ pub async fn record_session(
     me.require(Permission::EditMedical)?;
     s.client_id = client;
     s.practitioner_id = me.user.id;
-    let rec = state.store.record_session(me.clinic_id(), &s).await?;
-    crate::pages::records::schedule_follow_ups(&state, &me, &rec).await?;
-    audit(&state, &me, "create", "session", rec.id, Some(client)).await?;
+    let rec = crate::pages::records::record_session_with_follow_ups(&state, &me, &s).await?;
     Ok((StatusCode::CREATED, Json(rec)))
 }
 

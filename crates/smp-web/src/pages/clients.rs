@@ -15,7 +15,7 @@ use smp_store::{Appointment, ConsentDocument, ScreeningAnswers};
 use crate::api::photos::store_upload;
 use crate::auth::{CurrentUser, Permission};
 use crate::error::AppResult;
-use crate::pages::{Nav, today};
+use crate::pages::{Nav, html, today};
 use crate::state::AppState;
 
 /// The clients list.
@@ -83,7 +83,6 @@ pub async fn create(State(state): State<AppState>, me: CurrentUser, Form(f): For
 /// POST /clients/{id}
 pub async fn update(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Form(f): Form<ClientForm>) -> AppResult<Redirect> {
     me.require(Permission::EditContacts).map_err(|e| e.as_html())?;
-    let html = |e: smp_store::StoreError| crate::error::AppError::from(e).as_html();
     let old = state.store.client(me.clinic_id(), id).await.map_err(html)?;
     // Front desk never sees notes, so its form can't carry them: keep the stored ones.
     let notes = match f.notes {
@@ -142,7 +141,6 @@ pub struct ClientPage {
 /// GET /clients/{id}
 pub async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<ClientPage> {
     me.require(Permission::ReadContacts).map_err(|e| e.as_html())?;
-    let html = |e: smp_store::StoreError| crate::error::AppError::from(e).as_html();
     let clinic = me.clinic_id();
     let mut client = state.store.client(clinic, id).await.map_err(html)?;
     let medical = me.can(Permission::ReadMedical);
@@ -248,7 +246,7 @@ pub async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path
             .filter(|s| s.client_id == id)
             .collect();
         if let Some(sc) = state.store.latest_screening(clinic, id).await.map_err(html)? {
-            warns = warnings(&sc.answers, crate::pages::consent::today_date());
+            warns = warnings(&sc.answers, crate::pages::today_date());
             screening = sc.answers;
             screened = true;
         }

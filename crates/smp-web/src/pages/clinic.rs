@@ -9,20 +9,17 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use smp_store::{Appointment, ClinicId, ConsentDocument, Photo, StoreError};
+use smp_store::{Appointment, ClinicId, ConsentDocument, Photo};
 
 use crate::auth::{CurrentUser, Permission, token};
 use crate::error::{AppError, AppResult};
 use crate::pages::Nav;
+use crate::pages::html;
 use crate::pages::records::outcome_groups_of;
 use crate::records::audit;
 use crate::records::stats::{PUBLISHED, Published};
 use crate::records::summary::{GroupStats, chart_svg};
 use crate::state::AppState;
-
-fn html(e: StoreError) -> AppError {
-    AppError::from(e).as_html()
-}
 
 /// The owner's settings page.
 #[derive(Template, WebTemplate)]
@@ -105,7 +102,7 @@ async fn appointments_page(state: &AppState, me: &CurrentUser, feed_url: String)
         rows.push((a, client.fields.name, who));
     }
     // Touch-ups: due 3 years after a client's last session; listed from 90 days before.
-    let today = crate::pages::consent::today_date();
+    let today = crate::pages::today_date();
     let mut last: std::collections::BTreeMap<i64, String> = Default::default();
     for s in state.store.all_sessions(clinic).await? {
         last.insert(s.client_id, s.performed_on);

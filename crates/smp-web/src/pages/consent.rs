@@ -4,17 +4,14 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::Redirect;
 use serde::Deserialize;
-use smp_store::{NewAppointment, ScreeningAnswers, StoreError};
+use smp_store::{NewAppointment, ScreeningAnswers};
 
 use crate::auth::{CurrentUser, Permission};
 use crate::error::{AppError, AppResult};
+use crate::pages::html;
 use crate::records::audit;
 use crate::records::screening::warnings;
 use crate::state::AppState;
-
-fn html(e: StoreError) -> AppError {
-    AppError::from(e).as_html()
-}
 
 /// The screening form (checkboxes arrive only when ticked).
 #[derive(Deserialize)]
@@ -120,17 +117,12 @@ pub async fn session_blockers(state: &AppState, me: &CurrentUser, client: i64) -
     match state.store.latest_screening(clinic, client).await? {
         None => out.push("no screening questionnaire on file".into()),
         Some(s) => {
-            for w in warnings(&s.answers, today_date()).into_iter().filter(|w| w.blocking) {
+            for w in warnings(&s.answers, crate::pages::today_date()).into_iter().filter(|w| w.blocking) {
                 out.push(w.message);
             }
         }
     }
     Ok(out)
-}
-
-/// Today, UTC.
-pub fn today_date() -> smp_plan::CivilDate {
-    smp_plan::CivilDate::from_epoch_days(smp_store::now_unix().div_euclid(86_400))
 }
 
 /// The booking form.

@@ -10,17 +10,14 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use smp_design::Pattern;
 use smp_plan::Plan;
-use smp_store::{Client, DesignRecord, StoreError};
+use smp_store::{Client, DesignRecord};
 
 use crate::api::designs::{load_design, plan_of, render_preview};
 use crate::auth::{CurrentUser, Permission};
 use crate::error::{AppError, AppResult};
 use crate::pages::Nav;
+use crate::pages::html;
 use crate::state::AppState;
-
-fn html(e: StoreError) -> AppError {
-    AppError::from(e).as_html()
-}
 
 /// The new-design form.
 #[derive(Deserialize)]

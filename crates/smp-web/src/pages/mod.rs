@@ -107,10 +107,19 @@ pub fn safe_next(next: &str) -> &str {
     }
 }
 
+/// A store error answered as an HTML page (page handlers).
+pub fn html(e: smp_store::StoreError) -> crate::error::AppError {
+    crate::error::AppError::from(e).as_html()
+}
+
+/// Today's date, UTC.
+pub fn today_date() -> smp_plan::CivilDate {
+    smp_plan::CivilDate::from_epoch_days(smp_store::now_unix().div_euclid(86_400))
+}
+
 /// Today's date, UTC, YYYY-MM-DD.
 pub fn today() -> String {
-    let days = smp_store::now_unix().div_euclid(86_400);
-    smp_plan::CivilDate::from_epoch_days(days).to_string()
+    today_date().to_string()
 }
 
 #[cfg(test)]

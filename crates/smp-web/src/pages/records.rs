@@ -8,19 +8,15 @@ use axum::extract::{Path, State};
 use axum::response::Redirect;
 use serde::Deserialize;
 use smp_store::audit::{AuditEntry, verify};
-use smp_store::{Lot, NewAdverseEvent, NewLot, NewSurvey, NewTreatmentSession, StoreError};
+use smp_store::{Lot, NewAdverseEvent, NewLot, NewSurvey, NewTreatmentSession};
 
 use crate::auth::{CurrentUser, Permission};
 use crate::error::{AppError, AppResult};
-use crate::pages::{Nav, today};
+use crate::pages::{Nav, html, today};
 use crate::records::audit;
 use crate::records::stats::{PUBLISHED, Published};
 use crate::records::summary::{GroupStats, chart_svg, summarise};
 use crate::state::AppState;
-
-fn html(e: StoreError) -> AppError {
-    AppError::from(e).as_html()
-}
 
 /// The lots page.
 #[derive(Template, WebTemplate)]
@@ -133,11 +129,7 @@ pub async fn record_session(
         dilution: f.dilution,
         notes: String::new(),
     };
-    let rec = state.store.record_session(me.clinic_id(), &s).await.map_err(html)?;
-    schedule_follow_ups(&state, &me, &rec).await.map_err(|e| e.as_html())?;
-    audit(&state, &me, "create", "session", rec.id, Some(client))
-        .await
-        .map_err(|e| e.as_html())?;
+    record_session_with_follow_ups(&state, &me, &s).await.map_err(|e| e.as_html())?;
     Ok(Redirect::to(&format!("/clients/{client}#sessions")))
 }
 
@@ -359,7 +351,7 @@ pub async fn ink_passport(State(state): State<AppState>, me: CurrentUser, Path(i
         client: client.fields.name,
         entries,
     };
-    let today = crate::pages::consent::today_date();
+    let today = crate::pages::today_date();
     let pdf = tokio::task::spawn_blocking(move || smp_report::passport::render_ink_passport(&passport, today))
         .await
         .map_err(|e| AppError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?
@@ -397,8 +389,21 @@ pub const CHECK_INS: [(i64, &str); 3] = [
     (28, "visit: healed colour, plan the next session"),
 ];
 
+/// Records a session (page and API alike): the store's lot checks, its check-ins, its
+/// audit entry.
+pub async fn record_session_with_follow_ups(
+    state: &AppState,
+    me: &CurrentUser,
+    s: &NewTreatmentSession,
+) -> AppResult<smp_store::TreatmentSession> {
+    let rec = state.store.record_session(me.clinic_id(), s).await?;
+    schedule_follow_ups(state, me, &rec).await?;
+    audit(state, me, "create", "session", rec.id, Some(s.client_id)).await?;
+    Ok(rec)
+}
+
 /// Schedules the check-ins of a newly recorded session.
-pub async fn schedule_follow_ups(state: &AppState, me: &CurrentUser, session: &smp_store::TreatmentSession) -> AppResult<()> {
+async fn schedule_follow_ups(state: &AppState, me: &CurrentUser, session: &smp_store::TreatmentSession) -> AppResult<()> {
     let date = smp_plan::CivilDate::parse(&session.performed_on).map_err(|e| AppError::field("performed_on", e.to_string()))?;
     for (days, what) in CHECK_INS {
         state

@@ -11,6 +11,7 @@ use crate::auth::password::hash_password;
 use crate::auth::{CurrentUser, Permission, token};
 use crate::error::{AppError, AppResult};
 use crate::pages::Nav;
+use crate::pages::html;
 use crate::state::AppState;
 
 /// The users page.
@@ -79,7 +80,6 @@ pub async fn add(State(state): State<AppState>, me: CurrentUser, Form(f): Form<A
 /// POST /users/{id}/reset: a temporary password, all sessions of the user ended.
 pub async fn reset(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<UsersPage> {
     me.require(Permission::ManageClinic).map_err(|e| e.as_html())?;
-    let html = |e: smp_store::StoreError| AppError::from(e).as_html();
     let user = state.store.user(me.clinic_id(), id).await.map_err(html)?;
     let temp = temporary_password();
     state
