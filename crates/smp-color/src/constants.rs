@@ -34,8 +34,10 @@ pub const FRESH_SWELLING: f64 = 1.15;
 /// Fresh dots are darker: surface ink and a fresh wound on top of the deposited dose
 /// (domain.md: "dots look larger and darker when fresh"). Concentration multiple.
 pub const FRESH_DARKNESS: f64 = 1.6;
-/// Pigment deposited per impression at shade 1, as concentration in the healed dot.
-pub const HEALED_CONCENTRATION: f64 = 0.5;
+/// Pigment deposited per impression at shade 1 (undiluted), as concentration in the
+/// healed dot. Model parameter: neat carbon's core then absorbs ~98 % (a black dot) and
+/// its skirt ~86 %, so diluting 1:1–1:3 spans the dark-grey stubble shades.
+pub const HEALED_CONCENTRATION: f64 = 0.8;
 /// Redness around fresh dots: peak strength and radius (σ, mm) of the halo; redness and
 /// swelling settle within about a week (domain.md).
 pub const FRESH_HALO_STRENGTH: f64 = 0.5;
@@ -51,10 +53,16 @@ pub const FADE_TAU_YEARS: f64 = 11.0;
 /// "fade and spread" over years, domain.md); the pigment is conserved, so spread dots
 /// are also lighter.
 pub const SPREAD_MM2_PER_YEAR: f64 = 0.0008;
-/// Healed pigment also lies dispersed around the visible dot, over most of the needle's
-/// footprint, at a fraction of the core's concentration (pigment held by dermal cells
-/// around the puncture). Model parameters, sized so that a healed full-density treatment
-/// shades the scalp about as shaved stubble does — what SMP imitates (domain.md).
-pub const HEALED_SKIRT_DIAMETER_OF_NEEDLE: f64 = 0.9;
+/// Healed pigment also lies dispersed around the sharp visible core, held by dermal
+/// cells around the puncture and seen through the skin as the dot's soft shadow, as a
+/// stubble tip shows the shaft under the skin around it. Model parameters, calibrated
+/// (crates/smp-render/tests/calibration.rs) so that a healed treatment at a natural
+/// 80 per cm², in the pigment and dilution the match picks for the client's stubble
+/// tips, shades bare scalp as that client's shaved stubble does (ΔE00 ≤ 3 on the
+/// synthetic heads of skin types I–VI with dark hair). A 0.5 mm impression keeps dots
+/// "under ~1 mm, ~1 mm apart" (domain.md): skirts cover ~15 % of the scalp at 80 per
+/// cm², distinct dots, not a helmet. With the 0.9 × needle skirt of the first model the
+/// same treatment darkened bare scalp by under 1 L* against the stubble's ~8.
+pub const HEALED_SKIRT_DIAMETER_OF_NEEDLE: f64 = 2.0;
 /// See [`HEALED_SKIRT_DIAMETER_OF_NEEDLE`]: the skirt's concentration as a share of the core's.
-pub const HEALED_SKIRT_CONCENTRATION_SHARE: f64 = 0.3;
+pub const HEALED_SKIRT_CONCENTRATION_SHARE: f64 = 0.5;

@@ -201,57 +201,83 @@ pub fn lab_to_linear([l, a, b]: [f64; 3]) -> [f64; 3] {
     std::array::from_fn::<f64, 3, _>(|i| (0..3).map(|j| cof(j, i) / det * xyz[j]).sum()).map(|v| v.clamp(0.0, 1.0))
 }
 
-/// Pigment concentration over a healed dot's visible core for `water_parts` of water,
-/// as `PreviewState::Healed.look` deposits it: the core (`HEALED_CONCENTRATION` × the
-/// dilution factor) lies inside the dispersed skirt (0.9 × needle ≈ 0.225 mm across vs
-/// a 0.14 mm core for the 0.25 mm needle), so both add over the core.
-pub fn healed_core_concentration(water_parts: u32) -> f64 {
-    let c = HEALED_CONCENTRATION * Pigment::dilution_factor(f64::from(water_parts));
-    c * (1.0 + HEALED_SKIRT_CONCENTRATION_SHARE)
+/// The needle the predictions assume, mm: the common 0.25 mm SMP needle (domain.md).
+pub const PREDICTION_NEEDLE_MM: f64 = 0.25;
+
+/// One healed impression as `PreviewState::Healed.look` deposits it: a sharp core inside
+/// a soft dispersed skirt, with their pigment concentrations.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HealedImpression {
+    /// Diameter of the sharp core, mm (`HEALED_DOT_MM` scaled by the needle).
+    pub core_mm: f64,
+    /// Diameter of the whole impression (the skirt), mm.
+    pub skirt_mm: f64,
+    /// Concentration over the core: the core's own pigment plus the skirt's under it.
+    pub core_concentration: f64,
+    /// Concentration over the rest of the skirt.
+    pub skirt_concentration: f64,
 }
 
-/// The predicted CIELAB colour of a healed dot of `pigment` diluted 1:`water_parts` in
-/// skin of colour `skin_lab`, averaged over the dot's visible core.
+impl HealedImpression {
+    /// The impression a `needle_mm` needle leaves with pigment diluted 1:`water_parts`.
+    pub fn new(needle_mm: f64, water_parts: u32) -> Self {
+        Self::from_dose(needle_mm, Pigment::dilution_factor(f64::from(water_parts)))
+    }
+
+    /// The impression a `needle_mm` needle leaves at relative darkness `dose` (a shade,
+    /// or a dilution factor).
+    pub fn from_dose(needle_mm: f64, dose: f64) -> Self {
+        let c = HEALED_CONCENTRATION * dose;
+        let core_mm = HEALED_DOT_MM * needle_mm / PREDICTION_NEEDLE_MM;
+        HealedImpression {
+            core_mm,
+            skirt_mm: (needle_mm * HEALED_SKIRT_DIAMETER_OF_NEEDLE).max(core_mm),
+            core_concentration: c * (1.0 + HEALED_SKIRT_CONCENTRATION_SHARE),
+            skirt_concentration: c * HEALED_SKIRT_CONCENTRATION_SHARE,
+        }
+    }
+
+    /// Mean transmittance of `pigment` over the whole impression (core and skirt by area).
+    pub fn mean_transmittance(&self, pigment: &Pigment) -> [f64; 3] {
+        let w = (self.core_mm / self.skirt_mm).powi(2);
+        pigment
+            .k
+            .map(|k| w * (-k * self.core_concentration).exp() + (1.0 - w) * (-k * self.skirt_concentration).exp())
+    }
+}
+
+/// The predicted CIELAB colour of one healed impression of `pigment` diluted
+/// 1:`water_parts` (0.25 mm needle) in skin of colour `skin_lab`: the mean over the whole
+/// impression, core and soft skirt, which is what the eye resolves of a dot from a
+/// conversational distance and what it compares with a stubble tip and its shadow.
 ///
-/// Uniform approximation: over the core the pigment layer is taken as infinite, so the
-/// diffused absorbed share equals the local one (`SkinOptics::reflect_uniform`). The
-/// renderer spreads what the small core absorbs over the skin's diffusion profile, so a
-/// rendered core is slightly lighter (mostly in red, which travels furthest); matching
-/// compares like with like, since every candidate is predicted the same way.
+/// Uniform approximation: over the impression the pigment layer is taken as infinite at
+/// its mean transmittance (`SkinOptics::reflect_uniform`). The renderer spreads what the
+/// impression absorbs over the skin's diffusion profile, so a rendered dot is slightly
+/// lighter (mostly in red, which travels furthest); matching compares like with like,
+/// since every candidate is predicted the same way.
 pub fn predict_healed_lab(skin_lab: [f64; 3], pigment: &Pigment, water_parts: u32) -> [f64; 3] {
-    let skin = lab_to_linear(skin_lab);
-    let c = healed_core_concentration(water_parts);
-    let tau = pigment.k.map(|k| (-k * c).exp());
-    srgb::linear_to_lab(SkinOptics::default().reflect_uniform(skin, tau))
+    let tau = HealedImpression::new(PREDICTION_NEEDLE_MM, water_parts).mean_transmittance(pigment);
+    srgb::linear_to_lab(SkinOptics::default().reflect_uniform(lab_to_linear(skin_lab), tau))
 }
 
-/// The predicted CIELAB colour of a whole healed area: skin `skin_lab` with dots of
+/// The predicted CIELAB colour of a whole healed area: skin `skin_lab` with impressions of
 /// `pigment` diluted 1:`water_parts`, made with a `needle_mm` needle at `density_per_cm2`
 /// impressions per cm², as seen from far enough that the dots blend into one tone.
 ///
-/// Approximation: each healed dot is its visible core (`HEALED_DOT_MM` scaled by the
-/// needle, core + skirt concentration) inside its dispersed skirt (0.9 × needle, the
-/// skirt's concentration), as `PreviewState::Healed` draws it. The area's mean
-/// transmittance is τ̄ = 1 − f_core·(1 − τ_core) − (f_skirt − f_core)·(1 − τ_skirt), with
-/// f the share of the area the cores and skirts cover (density × disk area, capped at 1,
-/// overlaps ignored), and the area is then lit with `SkinOptics::reflect_uniform(skin,
-/// τ̄)`: light enters through the mean transmittance and what the dots absorb is spread
-/// evenly over the area. That is exact where the light spreads much wider than the dot
-/// spacing (red, ~1 mm); where it spreads less (blue), the area's true mean of τ² exceeds
-/// τ̄², so the prediction is slightly too dark in blue. Dot overlaps are ignored, which is
-/// fair at SMP coverage (cores cover ~1–2 % of the area at 60–120 per cm²).
+/// Approximation: the impressions ([`HealedImpression`]) cover a share f of the area
+/// (density × skirt disk, capped at 1, overlaps ignored) at their mean transmittance τ̂,
+/// so the area's mean is τ̄ = 1 − f·(1 − τ̂), and the area is then lit with
+/// `SkinOptics::reflect_uniform(skin, τ̄)`: light enters through the mean transmittance
+/// and what the dots absorb is spread evenly over the area. That is exact where the light
+/// spreads much wider than the dot spacing (red, ~1 mm); where it spreads less (blue),
+/// the area's true mean of τ² exceeds τ̄², so the prediction is slightly too dark in blue.
+/// Overlaps are rare at SMP densities (skirts cover ~15 % of the area at 80 per cm²).
 pub fn predict_area_lab(skin_lab: [f64; 3], pigment: &Pigment, water_parts: u32, density_per_cm2: f64, needle_mm: f64) -> [f64; 3] {
-    let skin = lab_to_linear(skin_lab);
-    let share = |d_mm: f64| (density_per_cm2.max(0.0) * std::f64::consts::PI * d_mm * d_mm / 4.0 / 100.0).min(1.0);
-    let f_core = share(HEALED_DOT_MM * needle_mm / 0.25);
-    let f_skirt = share(needle_mm * HEALED_SKIRT_DIAMETER_OF_NEEDLE).max(f_core);
-    let c_skirt = HEALED_CONCENTRATION * Pigment::dilution_factor(f64::from(water_parts)) * HEALED_SKIRT_CONCENTRATION_SHARE;
-    let c_core = healed_core_concentration(water_parts);
-    let tau: [f64; 3] = std::array::from_fn(|i| {
-        let (t_core, t_skirt) = ((-pigment.k[i] * c_core).exp(), (-pigment.k[i] * c_skirt).exp());
-        1.0 - f_core * (1.0 - t_core) - (f_skirt - f_core) * (1.0 - t_skirt)
-    });
-    srgb::linear_to_lab(SkinOptics::default().reflect_uniform(skin, tau))
+    let imp = HealedImpression::new(needle_mm, water_parts);
+    let f = (density_per_cm2.max(0.0) * std::f64::consts::PI * imp.skirt_mm * imp.skirt_mm / 4.0 / 100.0).min(1.0);
+    let tau = imp.mean_transmittance(pigment).map(|t| 1.0 - f * (1.0 - t));
+    srgb::linear_to_lab(SkinOptics::default().reflect_uniform(lab_to_linear(skin_lab), tau))
 }
 
 /// One pigment and dilution with its predicted colour.
@@ -432,8 +458,8 @@ mod tests {
     #[test]
     fn warnings_too_dark_undertone_and_borderline() {
         let lib = PigmentLibrary::builtin();
-        // Blonde hair on very light skin: even 1:6 of the lightest pigment heals ~9 L* darker.
-        let m = match_pigment([75.0, 8.0, 15.0], [70.0, 6.0, 18.0], &lib).unwrap();
+        // Lightest blonde on very light skin: even 1:6 of the lightest pigment heals ~9 L* darker.
+        let m = match_pigment([75.0, 8.0, 15.0], [74.0, 6.0, 18.0], &lib).unwrap();
         assert!(m.warnings.iter().any(|w| w.contains("too dark")), "{:?}", m.warnings);
         assert!(m.warnings.iter().any(|w| w.contains("borderline")), "{:?}", m.warnings);
         // Warm dark-brown hair on light skin with a carbon-only library: cool undertone.

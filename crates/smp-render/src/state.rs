@@ -3,6 +3,7 @@
 use std::str::FromStr;
 
 use smp_color::constants::*;
+use smp_color::pigments::HealedImpression;
 
 /// When the preview shows the result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,23 +62,24 @@ impl PreviewState {
     /// (shade, or pigment dilution factor).
     pub fn look(self, needle_mm: f64, dose: f64) -> DotLook {
         // Healed size scales with the needle: ~0.14 mm from the common 0.25 mm needle.
-        let healed_d = HEALED_DOT_MM * needle_mm / 0.25;
-        let healed_c = HEALED_CONCENTRATION * dose;
+        let healed = HealedImpression::from_dose(needle_mm, dose);
+        let (healed_d, skirt_d0) = (healed.core_mm, healed.skirt_mm);
+        let healed_c = healed.core_concentration - healed.skirt_concentration;
+        let skirt_c0 = healed.skirt_concentration;
         match self {
+            // The dermal deposit is there from the first day; on top of it lies the
+            // larger, darker fresh dot (surface ink and the wound).
             PreviewState::Fresh => DotLook {
                 diameter_mm: needle_mm * FRESH_SWELLING,
                 concentration: healed_c * FRESH_DARKNESS,
                 halo: FRESH_HALO_STRENGTH,
-                skirt: None,
+                skirt: Some((skirt_d0, skirt_c0)),
             },
             PreviewState::Healed => DotLook {
                 diameter_mm: healed_d,
                 concentration: healed_c,
                 halo: 0.0,
-                skirt: Some((
-                    needle_mm * HEALED_SKIRT_DIAMETER_OF_NEEDLE,
-                    healed_c * HEALED_SKIRT_CONCENTRATION_SHARE,
-                )),
+                skirt: Some((skirt_d0, skirt_c0)),
             },
             PreviewState::Aged(years) => {
                 let n = f64::from(years);
@@ -87,9 +89,8 @@ impl PreviewState {
                 let fade = (-n / FADE_TAU_YEARS).exp();
                 let c = healed_c * fade * (healed_d * healed_d) / (d * d);
                 // The dispersed pigment fades and spreads the same way.
-                let skirt_d0 = needle_mm * HEALED_SKIRT_DIAMETER_OF_NEEDLE;
                 let skirt_d = (skirt_d0 * skirt_d0 + 4.0 * n * SPREAD_MM2_PER_YEAR / std::f64::consts::PI).sqrt();
-                let skirt_c = healed_c * HEALED_SKIRT_CONCENTRATION_SHARE * fade * (skirt_d0 * skirt_d0) / (skirt_d * skirt_d);
+                let skirt_c = skirt_c0 * fade * (skirt_d0 * skirt_d0) / (skirt_d * skirt_d);
                 DotLook {
                     diameter_mm: d,
                     concentration: c,

