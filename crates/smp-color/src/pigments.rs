@@ -22,6 +22,11 @@ pub const MAX_WATER_PARTS: u32 = 20;
 /// most common SMP failure and the hardest to undo (lighter can be darkened next session).
 pub const TOO_DARK_DELTA_L: f64 = -8.0;
 
+/// ΔL* (predicted − target) above which even the best match heals too light: the
+/// pigment lies under skin, so no dilution reaches the colour of hair itself. Model
+/// threshold: a clearly visible lightness difference (about twice ΔE00 ≈ 2–3).
+pub const TOO_LIGHT_DELTA_L: f64 = 5.0;
+
 /// ITA° above which skin counts as light for the undertone warning: the "light" and
 /// "very light" bands (> 41°, Chardon et al. 1991), where carbon under turbid skin reads
 /// blue-grey (domain.md).
@@ -358,7 +363,14 @@ pub fn match_pigment(skin_lab: [f64; 3], target_lab: [f64; 3], library: &Pigment
             "blue/green undertone risk on light skin (ITA {ita:.0}°): predicted a* {pa:.1}, b* {pb:.1} vs hair a* {ta:.1}, b* {tb:.1}; prefer a warmer pigment or more dilution"
         ));
     }
-    if best.predicted_delta_e00 > BORDERLINE_DELTA_E00 {
+    let too_light = pl - tl > TOO_LIGHT_DELTA_L;
+    if too_light {
+        warnings.push(format!(
+            "too light to match: the best option heals {:.1} L* lighter than the target (L* {tl:.1}); pigment lies under skin and cannot reach the colour of hair itself — stubble tips sit under skin too, so match against the client's stubble tips (smp stubble on a close-up) rather than cut hair",
+            pl - tl
+        ));
+    }
+    if best.predicted_delta_e00 > BORDERLINE_DELTA_E00 && !too_light {
         let lighter = library.dilutions.iter().find(|&&d| d > best.dilution);
         let start = lighter.map_or_else(|| "the lightest dilution".to_string(), |d| format!("1:{d}"));
         warnings.push(format!(
@@ -469,6 +481,12 @@ mod tests {
         };
         let m = match_pigment(LIGHT_SKIN, [30.0, 8.0, 14.0], &carbon_only).unwrap();
         assert!(m.warnings.iter().any(|w| w.contains("undertone")), "{:?}", m.warnings);
+        // Black hair itself (not its stubble tips) is darker than any healed dot: too light,
+        // and no advice to start lighter still.
+        let m = match_pigment(LIGHT_SKIN, [15.0, 1.0, 1.0], &lib).unwrap();
+        assert!(m.warnings.iter().any(|w| w.contains("too light to match")), "{:?}", m.warnings);
+        assert!(!m.warnings.iter().any(|w| w.contains("start lighter")), "{:?}", m.warnings);
+        assert_eq!(m.dilution, 0, "the darkest option: {m:?}");
         // Hair lighter than skin cannot be matched.
         let m = match_pigment(DARK_SKIN, [45.0, 5.0, 18.0], &lib).unwrap();
         assert!(m.warnings.iter().any(|w| w.contains("cannot match")), "{:?}", m.warnings);
