@@ -99,6 +99,7 @@ mod tests {
             dot_diameter_mm: Some(Mm(0.25)),
             shade: Some(Shade(0.8)),
             pigment: None,
+            edge_blend_mm: None,
         }
     }
 

@@ -13,6 +13,14 @@ pub const MAX_COORD_MM: f64 = 500.0;
 /// Largest feather accepted, mm; natural transition zones are 5–10 mm (Garg & Garg 2017).
 pub const MAX_FEATHER_MM: f64 = 50.0;
 
+/// How far, mm, treat and blend regions fade into the surrounding hair past their open
+/// edges unless a region says otherwise: dots continue beyond the polygon with falling
+/// density so the border never shows as a line (a "helmet" edge is a classic SMP failure,
+/// domain.md); 10 mm matches the natural 5–10 mm transition (Garg & Garg 2017).
+pub const DEFAULT_EDGE_BLEND_MM: f64 = 10.0;
+/// Widest edge blend accepted, mm.
+pub const MAX_EDGE_BLEND_MM: f64 = 30.0;
+
 /// Mid-frontal hairline point above the glabella, typical, mm (Garg & Garg 2017: ~8 cm).
 pub const HAIRLINE_ABOVE_GLABELLA_MM: f64 = 80.0;
 /// Lowest natural mid-frontal hairline above the glabella, mm (Garg & Garg 2017: 7 cm).

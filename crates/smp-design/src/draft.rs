@@ -69,6 +69,11 @@ pub struct RegionDraft {
     /// black when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pigment: Option<PigmentDraft>,
+    /// Width, mm, over which dots fade out past the region's open edges (those not shared
+    /// with another region) into the surrounding hair; 0 for a hard edge. Absent: 10 mm
+    /// for treat and blend, 0 for scar (not used by `exclude`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edge_blend_mm: Option<Mm>,
 }
 
 /// A region's pigment before validation: a pigment library name and its dilution.
@@ -93,6 +98,7 @@ impl RegionDraft {
             dot_diameter_mm: dots.then_some(dot_diameter),
             shade: dots.then_some(shade),
             pigment: None,
+            edge_blend_mm: None,
         }
     }
 }

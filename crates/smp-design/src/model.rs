@@ -69,6 +69,8 @@ pub struct Region {
     pub shade: Shade,
     /// The chosen pigment and dilution; `None` uses carbon black at `shade`.
     pub pigment: Option<RegionPigment>,
+    /// Width over which dots fade out past the region's open edges (0: a hard edge).
+    pub edge_blend: Mm,
 }
 
 /// Most parts of water a region's dilution may have (1:6), the usual SMP range.
@@ -92,6 +94,16 @@ impl Region {
     /// Whether dots are placed in this region.
     pub fn has_dots(&self) -> bool {
         self.kind != RegionKind::Exclude
+    }
+
+    /// The edge blend a region of `kind` gets when its file gives none: treat and blend
+    /// regions fade into the surrounding hair, scars keep their edge (the scar itself must
+    /// be covered), exclude regions have no dots.
+    pub fn default_edge_blend(kind: RegionKind) -> Mm {
+        match kind {
+            RegionKind::Treat | RegionKind::Blend => Mm(crate::clinical::DEFAULT_EDGE_BLEND_MM),
+            RegionKind::Scar | RegionKind::Exclude => Mm(0.0),
+        }
     }
 }
 

@@ -114,6 +114,7 @@ impl Design {
                             name: p.name.clone(),
                             dilution: p.dilution,
                         }),
+                        edge_blend_mm: (dots && r.edge_blend != Region::default_edge_blend(r.kind)).then_some(r.edge_blend),
                     }
                 })
                 .collect(),
@@ -346,6 +347,19 @@ fn check_regions(v: &mut Checker, drafts: &[RegionDraft]) -> Vec<Region> {
             Some(pd) if r.kind != RegionKind::Exclude => check_pigment(v, &format!("{p}.pigment"), pd),
             _ => None,
         };
+        let edge_blend = match r.edge_blend_mm {
+            Some(Mm(w)) if r.kind != RegionKind::Exclude => {
+                v.range(
+                    &format!("{p}.edge_blend_mm"),
+                    w,
+                    (0.0, true, MAX_EDGE_BLEND_MM),
+                    "edge blend",
+                    "give the fade into the surrounding hair in millimetres, typically 5–15 (0 for a hard edge)",
+                );
+                Mm(w)
+            }
+            _ => Region::default_edge_blend(r.kind),
+        };
         out.push(Region {
             name: r.name.clone(),
             kind: r.kind,
@@ -354,6 +368,7 @@ fn check_regions(v: &mut Checker, drafts: &[RegionDraft]) -> Vec<Region> {
             dot_diameter: diameter,
             shade,
             pigment,
+            edge_blend,
         });
     }
     out

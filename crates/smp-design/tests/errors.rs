@@ -219,3 +219,27 @@ fn region_pigment_is_optional_checked_and_round_trips() {
     let (c, p, _, _) = reject(|v| v["regions"][0]["pigment"] = serde_json::json!({"name": "carbon black"}));
     assert_eq!((c, p.as_str()), (FaultClass::Syntax, "regions[0].pigment"));
 }
+
+#[test]
+fn edge_blend_defaults_by_kind_round_trips_and_rejects_bad_widths() {
+    let d = Design::parse(&base().to_string()).unwrap();
+    for r in d.regions() {
+        let want = match r.kind {
+            smp_design::RegionKind::Treat | smp_design::RegionKind::Blend => 10.0,
+            _ => 0.0,
+        };
+        assert_eq!(r.edge_blend.0, want, "{}", r.name);
+    }
+    // A default is not written back; a chosen width is, and survives the round trip.
+    assert!(!d.to_json().contains("edge_blend_mm"));
+    let mut v = base();
+    v["regions"][0]["edge_blend_mm"] = 4.5.into();
+    let d = Design::parse(&v.to_string()).unwrap();
+    assert_eq!(d.regions()[0].edge_blend.0, 4.5);
+    assert_eq!(Design::parse(&d.to_json()).unwrap().regions()[0].edge_blend.0, 4.5);
+    let (c, p, m, h) = reject(|v| v["regions"][0]["edge_blend_mm"] = 45.into());
+    assert_eq!((c, p.as_str()), (FaultClass::Invalid, "regions[0].edge_blend_mm"));
+    assert!(m.contains("edge blend 45") && h.contains("millimetres"), "{m} / {h}");
+    let (_, p, _, _) = reject(|v| v["regions"][0]["edge_blend_mm"] = (-1).into());
+    assert_eq!(p, "regions[0].edge_blend_mm");
+}

@@ -112,22 +112,27 @@ pub fn generate_in(field: &DensityField) -> Impressions {
         return Impressions { dots, units, per_unit };
     }
     // Unit sizes per region and session, so every session holds exactly its share of
-    // each region's impressions.
+    // each region's impressions; the polygon and its edge blend are filled separately,
+    // so a blend that drew few units does not push its impressions inside.
     let mut rng = Rng::new(design.seed(), 200);
-    let expected = field.expected_counts();
+    let inside: Vec<bool> = (0..units.points.len())
+        .map(|i| field.in_polygon(units.region[i] as usize, units.points[i]))
+        .collect();
     let mut size_of = vec![0u8; units.points.len()];
-    for (r, &e) in expected.iter().enumerate() {
-        let mut prev = 0i64;
-        for (k, &c) in cumulative.iter().enumerate() {
-            let target = (e * c).round() as i64;
-            let members: Vec<usize> = (0..units.points.len())
-                .filter(|&i| units.region[i] as usize == r && units.pass[i] as usize == k)
-                .collect();
-            let sizes = unit_sizes(members.len(), (target - prev).max(0) as usize, &mut rng);
-            for (&i, s) in members.iter().zip(sizes) {
-                size_of[i] = s;
+    for (r, (&e, &e_blend)) in field.expected_counts().iter().zip(field.expected_blend_counts()).enumerate() {
+        for (part, e) in [(true, e - e_blend), (false, e_blend)] {
+            let mut prev = 0i64;
+            for (k, &c) in cumulative.iter().enumerate() {
+                let target = (e * c).round() as i64;
+                let members: Vec<usize> = (0..units.points.len())
+                    .filter(|&i| units.region[i] as usize == r && units.pass[i] as usize == k && inside[i] == part)
+                    .collect();
+                let sizes = unit_sizes(members.len(), (target - prev).max(0) as usize, &mut rng);
+                for (&i, s) in members.iter().zip(sizes) {
+                    size_of[i] = s;
+                }
+                prev = target;
             }
-            prev = target;
         }
     }
     for (i, c) in units.points.iter().enumerate() {

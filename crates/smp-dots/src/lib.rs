@@ -3,6 +3,7 @@
 //! needle path and exports.
 
 pub mod clinical;
+pub mod edge_blend;
 pub mod field;
 pub mod hairline;
 pub mod impressions;

@@ -55,6 +55,18 @@ fn test_area_cm2(d: &Design, i: usize) -> f64 {
     (area_mm2(&r.polygon) - holes) / 100.0
 }
 
+/// Distance from `p` to the nearest edge of `poly`, mm.
+fn distance_to_polygon(poly: &[PointMm], p: PointMm) -> f64 {
+    (0..poly.len())
+        .map(|k| {
+            let (a, b) = (poly[k], poly[(k + 1) % poly.len()]);
+            let (dx, dy) = (b.x - a.x, b.y - a.y);
+            let t = (((p.x - a.x) * dx + (p.y - a.y) * dy) / (dx * dx + dy * dy)).clamp(0.0, 1.0);
+            PointMm::new(a.x + t * dx, a.y + t * dy).dist(p)
+        })
+        .fold(f64::INFINITY, f64::min)
+}
+
 proptest! {
     // A fixed seed keeps CI reproducible; PROPTEST_RNG_SEED or PROPTEST_CASES explore more.
     #![proptest_config(ProptestConfig { cases: 24, rng_seed: RngSeed::Fixed(20261127), ..ProptestConfig::default() })]
@@ -63,19 +75,31 @@ proptest! {
     fn counts_match_the_density_integral(d in arb_design()) {
         let imp = generate(&d);
         for (i, r) in d.regions().iter().enumerate().filter(|(_, r)| r.has_dots()) {
+            // Inside its polygon a region has its density; the edge blend adds dots beyond.
             let want = test_area_cm2(&d, i) * r.density.0;
-            let got = imp.dots.iter().filter(|x| x.region as usize == i).count() as f64;
-            prop_assert!((got - want).abs() <= (0.03 * want).max(2.0), "{}: {got} vs {want}", r.name);
+            let got = imp.dots.iter().filter(|x| x.region as usize == i && contains(&r.polygon, x.pos())).count() as f64;
+            // Dots within a spacing of an open edge fall either side of it by chance: allow
+            // a few standard deviations of that count on top of the 3 % of sampling.
+            let perimeter_mm: f64 = (0..r.polygon.len()).map(|k| r.polygon[k].dist(r.polygon[(k + 1) % r.polygon.len()])).sum();
+            let edge_dots = perimeter_mm * r.density.per_mm2().sqrt();
+            let tolerance = 0.03 * want + 1.5 * edge_dots.sqrt();
+            prop_assert!((got - want).abs() <= tolerance, "{}: {got} vs {want} (tolerance {tolerance:.1})", r.name);
         }
     }
 
     #[test]
-    fn dots_stay_in_their_region_and_out_of_holes(d in arb_design()) {
+    fn dots_stay_in_their_region_or_its_edge_blend_and_out_of_holes(d in arb_design()) {
         let imp = generate(&d);
         let holes: Vec<_> = d.regions().iter().filter(|r| r.kind == RegionKind::Exclude).collect();
         for x in &imp.dots {
             let p = x.pos();
-            prop_assert!(contains(&d.regions()[x.region as usize].polygon, p), "{p:?} outside {}", x.region);
+            let r = &d.regions()[x.region as usize];
+            if !contains(&r.polygon, p) {
+                // Only past an open edge, within the blend's reach (1.25 × its width with the warp).
+                let reach = 1.25 * r.edge_blend.0 + 0.5;
+                prop_assert!(distance_to_polygon(&r.polygon, p) <= reach, "{p:?} beyond the blend of {}", r.name);
+                prop_assert!(!d.regions().iter().any(|o| contains(&o.polygon, p)), "{p:?} of {} in another region", r.name);
+            }
             prop_assert!(!holes.iter().any(|h| contains(&h.polygon, p)), "{p:?} in a hole");
         }
     }
@@ -99,7 +123,7 @@ proptest! {
             let pts: Vec<PointMm> = (0..imp.units.points.len()).filter(|&k| imp.units.region[k] as usize == i).map(|k| imp.units.points[k]).collect();
             let d_hex = PerCm2(r.density.0 / imp.per_unit).hex_spacing().0;
             let (lo, hi) = smp_design::geometry::bounds(&r.polygon);
-            let radius = largest_empty_circle_mm(&pts, lo, hi, d_hex / 8.0, |p| field.classify(p) == Some(i));
+            let radius = largest_empty_circle_mm(&pts, lo, hi, d_hex / 8.0, |p| contains(&r.polygon, p) && field.classify(p) == Some(i));
             prop_assert!(2.0 * radius <= 2.0 * d_hex, "{}: empty circle {:.3} mm across, limit {:.3}", r.name, 2.0 * radius, 2.0 * d_hex);
         }
     }

@@ -210,13 +210,17 @@
       const li = document.createElement('li');
       li.innerHTML = '<strong></strong> <select aria-label="kind"><option>treat</option><option>blend</option><option>scar</option><option>exclude</option></select> ' +
         '<label>/cm² <input type="number" min="1" max="200" data-k="density_per_cm2"></label> <label>Ø mm <input type="number" step="0.01" min="0.05" max="1" data-k="dot_diameter_mm"></label> ' +
-        '<label>shade <input type="number" step="0.05" min="0" max="1" data-k="shade"></label> <button type="button" aria-label="delete region">✕</button>';
+        '<label>shade <input type="number" step="0.05" min="0" max="1" data-k="shade"></label> ' +
+        '<label title="Dots fade into the surrounding hair over this width past edges no other region shares; 0 for a hard edge, empty for the default (10 mm treat and blend, 0 scar)">edge fade mm <input type="number" step="1" min="0" max="30" placeholder="default" data-k="edge_blend_mm"></label> <button type="button" aria-label="delete region">✕</button>';
       li.querySelector('strong').textContent = r.name;
       const sel = li.querySelector('select'); sel.value = r.kind;
       sel.addEventListener('change', () => { r.kind = sel.value; changed(); });
       li.querySelectorAll('input').forEach((inp) => {
-        inp.value = r[inp.dataset.k];
-        inp.addEventListener('change', () => { r[inp.dataset.k] = Number(inp.value); changed(); });
+        inp.value = r[inp.dataset.k] ?? '';
+        inp.addEventListener('change', () => {
+          if (inp.value === '') delete r[inp.dataset.k]; else r[inp.dataset.k] = Number(inp.value);
+          changed();
+        });
       });
       li.querySelector('button').addEventListener('click', () => { design.regions.splice(i, 1); renderRegions(); changed(); });
       ul.appendChild(li);
