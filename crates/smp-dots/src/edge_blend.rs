@@ -107,23 +107,24 @@ impl EdgeBlend {
         self.pieces.is_empty()
     }
 
-    /// For a point outside every region: the region whose blend reaches it most strongly
-    /// and its density multiplier there (in `(0, 1]`), or `None` beyond every blend.
+    /// For a point outside every region: the region whose open edge is nearest (within
+    /// its blend's reach) and its density multiplier there (in `(0, 1]`), or `None`
+    /// beyond every blend.
     pub fn at(&self, p: PointMm) -> Option<(usize, f64)> {
-        let mut best: Option<(usize, f64)> = None;
+        // The fade falls with distance, so the nearest piece decides; the warp depends on
+        // the point only and is evaluated once.
+        let mut nearest: Option<(f64, &Piece)> = None;
         for piece in &self.pieces {
-            let w = piece.width_mm;
             let d = segment_distance(piece.a, piece.b, p);
-            if d >= w * (1.0 + WARP_SHARE) {
-                continue;
-            }
-            let warp = WARP_SHARE * w * self.warp.at2(p.x / WARP_WAVELENGTH_MM, p.y / WARP_WAVELENGTH_MM);
-            let m = 1.0 - smoothstep((d + warp) / w);
-            if m > 0.0 && best.is_none_or(|(_, b)| m > b) {
-                best = Some((usize::from(piece.region), m));
+            if d < piece.width_mm * (1.0 + WARP_SHARE) && nearest.is_none_or(|(n, _)| d < n) {
+                nearest = Some((d, piece));
             }
         }
-        best
+        let (d, piece) = nearest?;
+        let w = piece.width_mm;
+        let warp = WARP_SHARE * w * self.warp.at2(p.x / WARP_WAVELENGTH_MM, p.y / WARP_WAVELENGTH_MM);
+        let m = 1.0 - smoothstep((d + warp) / w);
+        (m > 0.0).then_some((usize::from(piece.region), m))
     }
 
     /// The pieces near a box, for rasterising: indices of pieces whose reach touches
