@@ -134,6 +134,7 @@ pub fn data(input: &ReportInput<'_>, f: &Facts, pictures: &[Picture], info: &Inf
             "tone": f.skin_tone.category.as_str(),
             "alternatives": alternatives,
             "warnings": m.warnings,
+            "sample_warnings": f.hair_sample_warnings,
         },
         "quote": {
             "min": money(&q.currency, q.min),

@@ -35,6 +35,9 @@ pub struct Facts {
     pub hair_lab: [f64; 3],
     /// Whether each colour was measured by the clinic (`true`) or sampled from the photo.
     pub given: (bool, bool),
+    /// Reasons to distrust a hair colour sampled from the photo (scale, no mask); empty
+    /// when the clinic gave the hair colour.
+    pub hair_sample_warnings: Vec<String>,
     /// The skin's tone.
     pub skin_tone: SkinTone,
     /// The recommended pigment and dilution.
@@ -68,8 +71,8 @@ pub fn facts(input: &ReportInput<'_>, imp: &Impressions) -> Result<Facts, Report
     let plan = Plan::new(input.design, imp, input.plan)?;
     let quote = input.prices.quote(&plan);
     let view = view(input)?;
-    let (skin_lab, hair_lab) = match (input.skin_lab, input.hair_lab) {
-        (Some(s), Some(h)) => (s, h),
+    let (skin_lab, hair_lab, hair_sample_warnings) = match (input.skin_lab, input.hair_lab) {
+        (Some(s), Some(h)) => (s, h, Vec::new()),
         (s, h) => {
             let sample = sample_design(input.design, view, input.photo.image)
                 .map_err(|e| ReportError::BadInput(format!("cannot sample skin and hair: {e}")))?;
@@ -85,7 +88,8 @@ pub fn facts(input: &ReportInput<'_>, imp: &Impressions) -> Result<Facts, Report
                     view.name
                 ))
             })?;
-            (skin, hair)
+            let warnings = if h.is_none() { sample.hair_warnings } else { Vec::new() };
+            (skin, hair, warnings)
         }
     };
     let skin_err = |e: String| ReportError::BadInput(format!("skin colour {skin_lab:.1?}: {e}"));
@@ -120,6 +124,7 @@ pub fn facts(input: &ReportInput<'_>, imp: &Impressions) -> Result<Facts, Report
         skin_lab,
         hair_lab,
         given: (input.skin_lab.is_some(), input.hair_lab.is_some()),
+        hair_sample_warnings,
         skin_tone,
         pigment,
         fitzpatrick,

@@ -143,6 +143,13 @@ fn pdf_text_states_the_plans_figures() {
         format!("{} – {}", money(&quote.currency, quote.min), money(&quote.currency, quote.max)),
     );
     expect("ΔE00", format!("ΔE00 {:.2}", m.predicted_delta_e00));
+    // The hair was sampled from a head photo too coarse to resolve stubble tips: the
+    // report says so, with the sampler's own words.
+    assert!(!s.hair_warnings.is_empty());
+    expect("trust note", "How far to trust the sampled hair colour".to_string());
+    for w in &s.hair_warnings {
+        expect("hair-sample warning", w.split_whitespace().take(8).collect::<Vec<_>>().join(" "));
+    }
     expect("Kirby-Desai score", format!("Kirby-Desai score {}", kd.kirby_desai_score));
     expect(
         "removal sessions",
