@@ -135,6 +135,14 @@ pub fn data(input: &ReportInput<'_>, f: &Facts, pictures: &[Picture], info: &Inf
             "alternatives": alternatives,
             "warnings": m.warnings,
             "sample_warnings": f.hair_sample_warnings,
+            "chosen": f.chosen.iter().map(|c| json!({
+                "region": c.region,
+                "pigment": c.pigment,
+                "dilution": format!("1:{}", c.dilution),
+                "predicted": lab(c.predicted_lab),
+                "de": format!("{:.2}", c.delta_e00),
+                "same": c.pigment == m.pigment && c.dilution == m.dilution,
+            })).collect::<Vec<_>>(),
         },
         "quote": {
             "min": money(&q.currency, q.min),

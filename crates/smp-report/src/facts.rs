@@ -1,7 +1,8 @@
 //! The figures a report states, computed from its input by the library stages: plan,
 //! quote, colour match, skin type, removal estimate and hairline measurements.
 
-use smp_color::pigments::{Match, PigmentError, match_pigment};
+use smp_color::delta_e::delta_e00;
+use smp_color::pigments::{Match, PigmentError, match_pigment, predict_healed_lab};
 use smp_color::skin::{self, SkinTone};
 use smp_design::View;
 use smp_dots::Impressions;
@@ -42,6 +43,9 @@ pub struct Facts {
     pub skin_tone: SkinTone,
     /// The recommended pigment and dilution.
     pub pigment: Match,
+    /// The pigments the design's regions already carry (`smp color match --write`, or
+    /// chosen in the editor), each predicted in this skin against this hair.
+    pub chosen: Vec<ChosenPigment>,
     /// Fitzpatrick type used for removal, 1–6.
     pub fitzpatrick: u8,
     /// Where it came from.
@@ -52,6 +56,21 @@ pub struct Facts {
     pub removal: RemovalEstimate,
     /// Hairline height and width, when the design has a hairline.
     pub hairline: Option<HairlineDims>,
+}
+
+/// A region's chosen pigment and dilution, predicted in the client's skin.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChosenPigment {
+    /// Region name.
+    pub region: String,
+    /// Pigment name (in the library: checked before the facts are computed).
+    pub pigment: String,
+    /// Parts of water per part of pigment.
+    pub dilution: u32,
+    /// Predicted healed colour in the client's skin.
+    pub predicted_lab: [f64; 3],
+    /// ΔE00 from the hair.
+    pub delta_e00: f64,
 }
 
 /// The view named by the input, or a bad-input error listing the design's views.
@@ -98,6 +117,23 @@ pub fn facts(input: &ReportInput<'_>, imp: &Impressions) -> Result<Facts, Report
         PigmentError::Skin(e) => skin_err(e.to_string()),
         e => ReportError::BadInput(format!("pigment library: {e}")),
     })?;
+    let chosen = input
+        .design
+        .regions()
+        .iter()
+        .filter_map(|r| {
+            let p = r.pigment.as_ref()?;
+            let lib = input.pigments.pigments.iter().find(|l| l.name == p.name)?;
+            let predicted_lab = predict_healed_lab(skin_lab, &lib.pigment, p.dilution);
+            Some(ChosenPigment {
+                region: r.name.clone(),
+                pigment: p.name.clone(),
+                dilution: p.dilution,
+                predicted_lab,
+                delta_e00: delta_e00(predicted_lab, hair_lab),
+            })
+        })
+        .collect();
     let (fitzpatrick, skin_type_source) = match input.fitzpatrick {
         Some(f) => (f, SkinTypeSource::Clinic),
         None => (skin_tone.fitzpatrick, SkinTypeSource::Colour),
@@ -127,6 +163,7 @@ pub fn facts(input: &ReportInput<'_>, imp: &Impressions) -> Result<Facts, Report
         hair_sample_warnings,
         skin_tone,
         pigment,
+        chosen,
         fitzpatrick,
         skin_type_source,
         kirby_desai,

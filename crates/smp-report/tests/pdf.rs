@@ -85,10 +85,15 @@ fn have(tool: &str) -> bool {
 
 /// The PDF's text with runs of whitespace as single spaces.
 fn text() -> String {
+    text_of(pdf(), "report.pdf")
+}
+
+/// The text of `pdf` (written to a temporary file `name`) as [`text`] gives it.
+fn text_of(pdf: &[u8], name: &str) -> String {
     let dir = std::env::temp_dir().join(format!("smp-report-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("report.pdf");
-    std::fs::write(&path, pdf()).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, pdf).unwrap();
     // -layout keeps table rows together, so a row reads as one line.
     let out = Command::new("pdftotext")
         .arg("-layout")
@@ -253,4 +258,54 @@ fn scar_designs_count_scarring_in_the_removal_estimate() {
     input.scarring = None;
     let f = smp_report::facts::facts(&input, &smp_dots::generate(&h.design)).unwrap();
     assert_eq!(f.kirby_desai.scarring.as_str(), "none");
+}
+
+#[test]
+fn the_designs_chosen_pigments_are_listed_with_their_predicted_match() {
+    if !have("pdftotext") {
+        return;
+    }
+    let h = head();
+    let mut draft = h.design.to_draft();
+    draft.regions[0].pigment = Some(smp_design::draft::PigmentDraft {
+        name: "carbon black".into(),
+        dilution: 3,
+    });
+    let design = smp_design::Design::from_draft(draft).unwrap();
+    let (skin, hair) = ([68.0, 10.0, 16.0], [30.0, 3.0, 2.0]);
+    let (prices, pigments, opts) = (PriceList::uk_default(), PigmentLibrary::builtin(), options());
+    let input = ReportInput {
+        design: &design,
+        photo: ClientPhoto {
+            view: "top",
+            image: &h.image,
+        },
+        prices: &prices,
+        pigments: &pigments,
+        client: "Chosen Pigment",
+        clinic: "Clinic",
+        date: CivilDate::new(2026, 2, 20).unwrap(),
+        plan: &opts,
+        fitzpatrick: None,
+        scarring: None,
+        skin_lab: Some(skin),
+        hair_lab: Some(hair),
+    };
+    let t = text_of(&render_report(&input).unwrap(), "chosen.pdf");
+    // Predicted here from the colour library, not read from the report.
+    let carbon = &pigments.pigments.iter().find(|p| p.name == "carbon black").unwrap().pigment;
+    let lab = smp_color::pigments::predict_healed_lab(skin, carbon, 3);
+    let de = smp_color::delta_e::delta_e00(lab, hair);
+    let row = format!(
+        "{} carbon black 1:3 L* {:.1}, a* {:.1}, b* {:.1}",
+        design.regions()[0].name,
+        lab[0],
+        lab[1],
+        lab[2]
+    );
+    assert!(t.contains("Chosen in the design"), "{t}");
+    assert!(t.contains(&row), "the PDF lacks the row {row:?}:\n{t}");
+    assert!(t.contains(&format!("{de:.2}")), "the PDF lacks ΔE00 {de:.2}");
+    // The clinic's own colours carry no sampling warning.
+    assert!(!t.contains("How far to trust the sampled hair colour"));
 }
