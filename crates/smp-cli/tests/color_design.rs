@@ -161,7 +161,7 @@ fn an_all_hair_or_all_skin_area_is_a_clear_error_and_the_design_is_not_rewritten
     assert_eq!(o.status.code(), Some(2));
     let e = stderr(&o);
     assert!(
-        e.contains("the region is all hair: cannot sample skin; mark scalp in the mask edits or give --skin"),
+        e.contains("all hair, so there is no skin to sample; mark scalp in the view's mask or give the skin colour (--skin)"),
         "{e}"
     );
     assert_eq!(std::fs::read(&design).unwrap(), before);

@@ -4,6 +4,7 @@
 
 pub mod label;
 pub mod mask;
+pub mod matching;
 pub mod photo;
 pub mod preview;
 pub mod render;

@@ -2,12 +2,12 @@
 //! quote, colour match, skin type, removal estimate and hairline measurements.
 
 use smp_color::delta_e::delta_e00;
-use smp_color::pigments::{Match, PigmentError, match_pigment, predict_healed_lab};
-use smp_color::skin::{self, SkinTone};
+use smp_color::pigments::{Match, PigmentError, predict_healed_lab};
+use smp_color::skin::SkinTone;
 use smp_design::View;
 use smp_dots::Impressions;
 use smp_plan::{KirbyDesai, Plan, Quote, RemovalEstimate};
-use smp_render::sample::sample_design;
+use smp_render::matching::{GivenColours, PhotoMatchError, match_on_photo};
 
 use crate::clinical::{SMP_AMOUNT, SMP_COLORS, SMP_LAYERING, SMP_LOCATION, SMP_SCARRING};
 use crate::error::ReportError;
@@ -90,33 +90,20 @@ pub fn facts(input: &ReportInput<'_>, imp: &Impressions) -> Result<Facts, Report
     let plan = Plan::new(input.design, imp, input.plan)?;
     let quote = input.prices.quote(&plan);
     let view = view(input)?;
-    let (skin_lab, hair_lab, hair_sample_warnings) = match (input.skin_lab, input.hair_lab) {
-        (Some(s), Some(h)) => (s, h, Vec::new()),
-        (s, h) => {
-            let sample = sample_design(input.design, view, input.photo.image)
-                .map_err(|e| ReportError::BadInput(format!("cannot sample skin and hair: {e}")))?;
-            let skin = s.or(sample.skin_lab).ok_or_else(|| {
-                ReportError::BadInput(format!(
-                    "view {:?}: the treated area shows no skin to sample; give the skin colour (--skin L,a,b)",
-                    view.name
-                ))
-            })?;
-            let hair = h.or(sample.hair_lab).ok_or_else(|| {
-                ReportError::BadInput(format!(
-                    "view {:?}: the treated area shows no hair to match; give the hair colour (--hair L,a,b)",
-                    view.name
-                ))
-            })?;
-            let warnings = if h.is_none() { sample.hair_warnings } else { Vec::new() };
-            (skin, hair, warnings)
-        }
+    let given = GivenColours {
+        skin_lab: input.skin_lab,
+        hair_lab: input.hair_lab,
     };
-    let skin_err = |e: String| ReportError::BadInput(format!("skin colour {skin_lab:.1?}: {e}"));
-    let skin_tone = skin::classify(skin_lab).map_err(|e| skin_err(e.to_string()))?;
-    let pigment = match_pigment(skin_lab, hair_lab, input.pigments).map_err(|e| match e {
-        PigmentError::Skin(e) => skin_err(e.to_string()),
-        e => ReportError::BadInput(format!("pigment library: {e}")),
+    let pm = match_on_photo(input.design, view, input.photo.image, given, input.pigments).map_err(|e| match e {
+        PhotoMatchError::Pigment(PigmentError::Skin(s)) => {
+            ReportError::BadInput(format!("skin colour {:.1?}: {s}", input.skin_lab.unwrap_or_default()))
+        }
+        PhotoMatchError::Pigment(e) => ReportError::BadInput(format!("pigment library: {e}")),
+        PhotoMatchError::Sample(e) => ReportError::BadInput(format!("cannot sample skin and hair: {e}")),
+        e => ReportError::BadInput(format!("{e} (--skin / --hair L,a,b)")),
     })?;
+    let (skin_lab, hair_lab, skin_tone) = (pm.skin_lab, pm.hair_lab, pm.skin_tone);
+    let (pigment, hair_sample_warnings) = (pm.matched, pm.hair_sample_warnings);
     let chosen = input
         .design
         .regions()

@@ -5,10 +5,11 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Subcommand};
 use smp_color::delta_e::delta_e00;
 use smp_color::hair::estimate_level;
-use smp_color::pigments::{PigmentError, PigmentLibrary, match_pigment, predict_area_lab};
+use smp_color::pigments::{Match, PigmentError, PigmentLibrary, match_pigment};
 use smp_color::skin;
 use smp_design::draft::PigmentDraft;
 use smp_design::{Design, RegionKind};
+use smp_render::matching::{GivenColours, PhotoMatch, PhotoMatchError, match_on_photo};
 
 use crate::error::CliError;
 use crate::output::{write_atomic, write_out};
@@ -184,97 +185,40 @@ fn roman(n: u8) -> &'static str {
     ["?", "I", "II", "III", "IV", "V", "VI"].get(usize::from(n)).copied().unwrap_or("?")
 }
 
-/// What `smp color match D --view V` sampled and predicts for the whole area.
-struct DesignContext {
-    /// The design file.
-    path: PathBuf,
-    /// The design.
-    design: Design,
-    /// The view's name.
-    view: String,
-    /// Area-weighted density of the treat and blend regions, per cm².
-    density_per_cm2: f64,
-    /// Area-weighted needle diameter of those regions, mm.
-    needle_mm: f64,
-    /// Mean colour of the haired (blend) area sampled, if any.
-    hair_area_lab: Option<[f64; 3]>,
-    /// Reasons to distrust the sampled colours.
-    warnings: Vec<String>,
-}
-
-/// Sample skin and hair from the design's view photo; colours given on the command line
+/// Match on the view photo of the design at `path`; colours given on the command line
 /// replace the sampled ones (and excuse their absence).
-fn sample_design(
+fn match_on_design(
     path: &Path,
     view_name: Option<&str>,
-    skin_arg: Option<[f64; 3]>,
-    hair_arg: Option<[f64; 3]>,
-) -> Result<([f64; 3], [f64; 3], DesignContext), CliError> {
+    given: GivenColours,
+    library: &PigmentLibrary,
+    skin_desc: &dyn Fn([f64; 3]) -> String,
+) -> Result<(Design, PhotoMatch), CliError> {
     use smp_render::photo::{PhotoLimits, load_photo};
 
     let design = Design::load(path)?;
     let view = crate::cmd::preview::pick_view(&design, view_name)?;
     let photo_path = crate::cmd::preview::view_photo_path(path, view);
     let photo = load_photo(&photo_path, PhotoLimits::default()).map_err(crate::cmd::preview::photo_error)?;
-    let sample =
-        smp_render::sample::sample_design(&design, view, &photo).map_err(|e| CliError::BadInput(format!("{}: {e}", path.display())))?;
-    let skin = match (skin_arg, sample.skin_lab) {
-        (Some(s), _) | (None, Some(s)) => s,
-        (None, None) => {
-            return Err(CliError::BadInput(format!(
-                "view {:?}: the region is all hair: cannot sample skin; mark scalp in the mask edits or give --skin",
-                view.name
-            )));
+    let m = match_on_photo(&design, view, &photo, given, library).map_err(|e| match e {
+        PhotoMatchError::Pigment(PigmentError::Skin(e)) => {
+            CliError::BadInput(format!("skin {}: {e}", skin_desc(given.skin_lab.unwrap_or_default())))
         }
-    };
-    let hair = match (hair_arg, sample.hair_lab) {
-        (Some(h), _) | (None, Some(h)) => h,
-        (None, None) => {
-            return Err(CliError::BadInput(format!(
-                "view {:?}: the sampled area is all skin: no hair to match; mark hair in the mask edits (smp mask) or give --hair",
-                view.name
-            )));
-        }
-    };
-    // The warnings are about the sampled hair: a given --hair makes them moot.
-    let warnings = if hair_arg.is_none() { sample.hair_warnings } else { Vec::new() };
-    let view = view.name.clone();
-    Ok((
-        skin,
-        hair,
-        DesignContext {
-            path: path.to_path_buf(),
-            design,
-            view,
-            density_per_cm2: sample.density_per_cm2,
-            needle_mm: sample.needle_mm,
-            hair_area_lab: sample.haired_area_lab,
-            warnings,
-        },
-    ))
+        PhotoMatchError::NoSkin(_) => CliError::BadInput(format!("{e} (--skin)")),
+        PhotoMatchError::NoHair(_) => CliError::BadInput(format!("{e} (--hair; smp mask marks hair)")),
+        e => CliError::BadInput(format!("{}: {e}", path.display())),
+    })?;
+    Ok((design, m))
 }
 
 fn run_match(a: MatchArgs) -> Result<(), CliError> {
-    let skin_arg = a.skin.as_deref().map(|s| parse_lab("--skin", s)).transpose()?;
-    let hair_arg = a.hair.as_deref().map(|s| parse_lab("--hair", s)).transpose()?;
-    let (skin_lab, hair_lab, ctx) = match &a.design {
-        Some(d) => {
-            let (s, h, c) = sample_design(d, a.view.as_deref(), skin_arg, hair_arg)?;
-            (s, h, Some(c))
-        }
-        None => match (skin_arg, hair_arg) {
-            (Some(s), Some(h)) => (s, h, None),
-            _ => {
-                return Err(CliError::BadInput(
-                    "give --skin and --hair, or a design to sample them from: smp color match D --view NAME".into(),
-                ));
-            }
-        },
+    let given = GivenColours {
+        skin_lab: a.skin.as_deref().map(|s| parse_lab("--skin", s)).transpose()?,
+        hair_lab: a.hair.as_deref().map(|s| parse_lab("--hair", s)).transpose()?,
     };
-    let skin_desc = || a.skin.clone().unwrap_or_else(|| format!("{skin_lab:.1?} (sampled)"));
+    let skin_desc = |lab: [f64; 3]| a.skin.clone().unwrap_or_else(|| format!("{lab:.1?} (sampled)"));
     let lib_err = |e: PigmentError| match e {
         PigmentError::Io { .. } => CliError::Other(e.to_string()),
-        PigmentError::Skin(_) => CliError::BadInput(format!("skin {}: {e}", skin_desc())),
         _ => CliError::BadInput(match &a.pigments {
             Some(p) => format!("{}: {e}", p.display()),
             None => e.to_string(),
@@ -284,27 +228,55 @@ fn run_match(a: MatchArgs) -> Result<(), CliError> {
         Some(p) => PigmentLibrary::load(p).map_err(lib_err)?,
         None => PigmentLibrary::builtin(),
     };
-    let mut m = match_pigment(skin_lab, hair_lab, &library).map_err(lib_err)?;
-    if let Some(c) = &ctx {
-        m.warnings.extend(c.warnings.iter().cloned());
-    }
-    let tone = skin::classify(skin_lab).map_err(|e| CliError::BadInput(format!("skin {}: {e}", skin_desc())))?;
-    let level = estimate_level(hair_lab);
+    let Some(path) = &a.design else {
+        let (Some(skin_lab), Some(hair_lab)) = (given.skin_lab, given.hair_lab) else {
+            return Err(CliError::BadInput(
+                "give --skin and --hair, or a design to sample them from: smp color match D --view NAME".into(),
+            ));
+        };
+        let m = match match_pigment(skin_lab, hair_lab, &library) {
+            Err(PigmentError::Skin(e)) => return Err(CliError::BadInput(format!("skin {}: {e}", skin_desc(skin_lab)))),
+            r => r.map_err(lib_err)?,
+        };
+        let tone = skin::classify(skin_lab).map_err(|e| CliError::BadInput(format!("skin {}: {e}", skin_desc(skin_lab))))?;
+        let level = estimate_level(hair_lab);
+        let text = if a.json {
+            let alternatives: Vec<_> = m
+                .alternatives
+                .iter()
+                .map(|c| {
+                    serde_json::json!({
+                        "pigment": c.pigment,
+                        "dilution": dilution_label(c.dilution),
+                        "predicted_lab": c.predicted_lab,
+                        "predicted_delta_e00": c.predicted_delta_e00,
+                    })
+                })
+                .collect();
+            json_line(&serde_json::json!({
+                "pigment": m.pigment,
+                "dilution": dilution_label(m.dilution),
+                "predicted_lab": m.predicted_lab,
+                "predicted_delta_e00": m.predicted_delta_e00,
+                "alternatives": alternatives,
+                "warnings": m.warnings,
+                "skin": { "ita_deg": tone.ita_deg, "category": tone.category.as_str(), "fitzpatrick": tone.fitzpatrick },
+                "hair_level": level.level,
+            }))
+        } else {
+            let mut out = match_text(&m, &tone, level.level, level.name);
+            for w in &m.warnings {
+                out.push_str(&format!("warning: {w}\n"));
+            }
+            out
+        };
+        return write_out(None, text.as_bytes());
+    };
 
-    // The whole-area effect of the recommendation at the design's density.
-    let area = ctx.as_ref().map(|c| {
-        let pigment = &library
-            .pigments
-            .iter()
-            .find(|p| p.name == m.pigment)
-            .expect("the match comes from the library")
-            .pigment;
-        (c, predict_area_lab(skin_lab, pigment, m.dilution, c.density_per_cm2, c.needle_mm))
-    });
-
+    let (design, pm) = match_on_design(path, a.view.as_deref(), given, &library, &skin_desc)?;
+    let m = &pm.matched;
     if a.write {
-        let c = ctx.as_ref().expect("--write requires a design");
-        let mut draft = c.design.to_draft();
+        let mut draft = design.to_draft();
         for r in draft
             .regions
             .iter_mut()
@@ -318,112 +290,78 @@ fn run_match(a: MatchArgs) -> Result<(), CliError> {
         let updated = Design::from_draft(draft).map_err(|e| {
             CliError::BadInput(format!(
                 "{}: cannot store {} {} in the design (unchanged): {e}",
-                c.path.display(),
+                path.display(),
                 m.pigment,
                 dilution_label(m.dilution)
             ))
         })?;
-        write_atomic(&c.path, updated.to_json().as_bytes())?;
+        write_atomic(path, updated.to_json().as_bytes())?;
     }
-
     let text = if a.json {
-        let alternatives: Vec<_> = m
-            .alternatives
-            .iter()
-            .map(|c| {
-                serde_json::json!({
-                    "pigment": c.pigment,
-                    "dilution": dilution_label(c.dilution),
-                    "predicted_lab": c.predicted_lab,
-                    "predicted_delta_e00": c.predicted_delta_e00,
-                })
-            })
-            .collect();
-        let mut v = serde_json::json!({
-            "pigment": m.pigment,
-            "dilution": dilution_label(m.dilution),
-            "predicted_lab": m.predicted_lab,
-            "predicted_delta_e00": m.predicted_delta_e00,
-            "alternatives": alternatives,
-            "warnings": m.warnings,
-            "skin": { "ita_deg": tone.ita_deg, "category": tone.category.as_str(), "fitzpatrick": tone.fitzpatrick },
-            "hair_level": level.level,
-        });
-        if let Some((c, area_lab)) = &area {
-            v["skin_lab"] = serde_json::json!(skin_lab);
-            v["hair_lab"] = serde_json::json!(hair_lab);
-            v["view"] = serde_json::json!(c.view);
-            v["area_effect"] = serde_json::json!({
-                "design_density_per_cm2": c.density_per_cm2,
-                "predicted_area_lab": area_lab,
-                "hair_area_lab": c.hair_area_lab,
-                "delta_e00": c.hair_area_lab.map(|h| delta_e00(*area_lab, h)),
-            });
-            v["written"] = serde_json::json!(a.write);
-        }
-        json_line(&v)
+        json_line(&pm.to_json(a.write))
     } else {
         let lab = |l: [f64; 3]| format!("L* {:.1}, a* {:.1}, b* {:.1}", l[0], l[1], l[2]);
-        let mut out = String::new();
-        if let Some((c, _)) = &area {
-            out.push_str(&format!(
-                "view {:?}: skin {}{}; hair {}{}\n",
-                c.view,
-                lab(skin_lab),
-                if a.skin.is_some() { " (given)" } else { " (sampled)" },
-                lab(hair_lab),
-                if a.hair.is_some() { " (given)" } else { " (sampled)" }
-            ));
-        }
+        let given_or_sampled = |g: bool| if g { " (given)" } else { " (sampled)" };
+        let mut out = format!(
+            "view {:?}: skin {}{}; hair {}{}\n",
+            pm.view,
+            lab(pm.skin_lab),
+            given_or_sampled(pm.skin_given),
+            lab(pm.hair_lab),
+            given_or_sampled(pm.hair_given)
+        );
+        out.push_str(&match_text(m, &pm.skin_tone, pm.hair_level, estimate_level(pm.hair_lab).name));
         out.push_str(&format!(
-            "skin: ITA {:.0}° ({}, Fitzpatrick {} estimate); hair: level {} ({}, estimate)\n",
-            tone.ita_deg,
-            tone.category,
-            roman(tone.fitzpatrick),
-            level.level,
-            level.name
+            "whole area at {:.0}/cm²: {}",
+            pm.density_per_cm2,
+            lab(pm.predicted_area_lab)
         ));
-        out.push_str(&format!(
-            "recommended: {} {} — healed {} (ΔE00 {:.2} from the hair)\n",
-            m.pigment,
-            dilution_label(m.dilution),
-            lab(m.predicted_lab),
-            m.predicted_delta_e00
-        ));
-        for c in &m.alternatives {
-            out.push_str(&format!(
-                "  or {} {} — {} (ΔE00 {:.2})\n",
-                c.pigment,
-                dilution_label(c.dilution),
-                lab(c.predicted_lab),
-                c.predicted_delta_e00
-            ));
+        match (pm.hair_area_lab, pm.area_delta_e00()) {
+            (Some(h), Some(e)) => out.push_str(&format!("; the client's haired (blend) area: {} (ΔE00 {e:.2})\n", lab(h))),
+            _ => out.push_str("; no blend region in the photo to compare with the haired area\n"),
         }
-        if let Some((c, area_lab)) = &area {
-            out.push_str(&format!("whole area at {:.0}/cm²: {}", c.density_per_cm2, lab(*area_lab)));
-            match c.hair_area_lab {
-                Some(h) => out.push_str(&format!(
-                    "; the client's haired (blend) area: {} (ΔE00 {:.2})\n",
-                    lab(h),
-                    delta_e00(*area_lab, h)
-                )),
-                None => out.push_str("; no blend region in the photo to compare with the haired area\n"),
-            }
-        }
-        for w in &m.warnings {
+        for w in m.warnings.iter().chain(&pm.hair_sample_warnings) {
             out.push_str(&format!("warning: {w}\n"));
         }
-        if let (true, Some((c, _))) = (a.write, &area) {
+        if a.write {
             out.push_str(&format!(
                 "stored {} {} in the treat and blend regions of {}\n",
                 m.pigment,
                 dilution_label(m.dilution),
-                c.path.display()
+                path.display()
             ));
         }
         out
     };
     write_out(None, text.as_bytes())
+}
+
+/// The skin, hair, recommendation and alternatives lines of a match, for people.
+fn match_text(m: &Match, tone: &skin::SkinTone, level: u8, level_name: &str) -> String {
+    let lab = |l: [f64; 3]| format!("L* {:.1}, a* {:.1}, b* {:.1}", l[0], l[1], l[2]);
+    let mut out = format!(
+        "skin: ITA {:.0}° ({}, Fitzpatrick {} estimate); hair: level {level} ({level_name}, estimate)\n",
+        tone.ita_deg,
+        tone.category,
+        roman(tone.fitzpatrick)
+    );
+    out.push_str(&format!(
+        "recommended: {} {} — healed {} (ΔE00 {:.2} from the hair)\n",
+        m.pigment,
+        dilution_label(m.dilution),
+        lab(m.predicted_lab),
+        m.predicted_delta_e00
+    ));
+    for c in &m.alternatives {
+        out.push_str(&format!(
+            "  or {} {} — {} (ΔE00 {:.2})\n",
+            c.pigment,
+            dilution_label(c.dilution),
+            lab(c.predicted_lab),
+            c.predicted_delta_e00
+        ));
+    }
+    out
 }
 
 /// An 8-bit channel at or above this is clipped (a specular highlight or overexposure).

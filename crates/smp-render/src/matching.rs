@@ -1,0 +1,221 @@
+//! Pigment matching for a design on a client's photo: skin and hair sampled from the
+//! view (or given by the clinic), the pigment and dilution whose healed colour in that
+//! skin is nearest the hair, and the whole treated area's colour at the design's density
+//! next to the client's haired area. Shared by `smp color match D --view`, the report and
+//! the web API, so all three answer alike.
+
+use image::RgbImage;
+use smp_color::delta_e::delta_e00;
+use smp_color::hair::estimate_level;
+use smp_color::pigments::{Match, PigmentError, PigmentLibrary, match_pigment, predict_area_lab};
+use smp_color::skin::{self, SkinTone};
+use smp_design::{Design, View};
+
+use crate::sample::{SampleError, sample_design};
+
+/// Colours the clinic measured itself; each replaces the photo's sample.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct GivenColours {
+    /// Scalp skin, CIELAB.
+    pub skin_lab: Option<[f64; 3]>,
+    /// Hair or stubble tips, CIELAB.
+    pub hair_lab: Option<[f64; 3]>,
+}
+
+/// Why a design's pigment cannot be matched on its photo.
+#[derive(Debug, thiserror::Error)]
+pub enum PhotoMatchError {
+    /// The design's regions cannot be sampled (none, or outside the photo).
+    #[error(transparent)]
+    Sample(#[from] SampleError),
+    /// The sampled area shows no skin and none was given.
+    #[error(
+        "view {0:?}: the treated area is all hair, so there is no skin to sample; mark scalp in the view's mask or give the skin colour"
+    )]
+    NoSkin(String),
+    /// The sampled area shows no hair and none was given.
+    #[error("view {0:?}: the treated area is all skin, so there is no hair to match; mark hair in the view's mask or give the hair colour")]
+    NoHair(String),
+    /// The skin colour is not skin, or the library is unusable.
+    #[error(transparent)]
+    Pigment(#[from] PigmentError),
+}
+
+/// The answer of a match on a photo.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PhotoMatch {
+    /// The view sampled.
+    pub view: String,
+    /// Skin colour used (CIELAB) and whether the clinic gave it.
+    pub skin_lab: [f64; 3],
+    /// Whether `skin_lab` was given rather than sampled.
+    pub skin_given: bool,
+    /// Hair colour matched (CIELAB).
+    pub hair_lab: [f64; 3],
+    /// Whether `hair_lab` was given rather than sampled.
+    pub hair_given: bool,
+    /// The skin's ITA band and estimated Fitzpatrick type.
+    pub skin_tone: SkinTone,
+    /// Estimated hairdresser level of the hair, 1–10.
+    pub hair_level: u8,
+    /// The recommendation, its alternatives and the practitioner's warnings.
+    pub matched: Match,
+    /// Reasons to distrust a sampled hair colour (empty when it was given).
+    pub hair_sample_warnings: Vec<String>,
+    /// Area-weighted density of the treat and blend regions, per cm².
+    pub density_per_cm2: f64,
+    /// Predicted colour of the whole treated area with the recommendation.
+    pub predicted_area_lab: [f64; 3],
+    /// Mean colour of the client's haired (blend) area, when the photo shows one.
+    pub hair_area_lab: Option<[f64; 3]>,
+}
+
+impl PhotoMatch {
+    /// ΔE00 between the predicted treated area and the haired area, when there is one.
+    pub fn area_delta_e00(&self) -> Option<f64> {
+        self.hair_area_lab.map(|h| delta_e00(self.predicted_area_lab, h))
+    }
+
+    /// The documented JSON of `smp color match D --view NAME --json` (README), with
+    /// `written` saying whether the choice was stored in the design.
+    pub fn to_json(&self, written: bool) -> serde_json::Value {
+        let m = &self.matched;
+        let mut warnings = m.warnings.clone();
+        warnings.extend(self.hair_sample_warnings.iter().cloned());
+        serde_json::json!({
+            "pigment": m.pigment,
+            "dilution": format!("1:{}", m.dilution),
+            "predicted_lab": m.predicted_lab,
+            "predicted_delta_e00": m.predicted_delta_e00,
+            "alternatives": m.alternatives.iter().map(|c| serde_json::json!({
+                "pigment": c.pigment,
+                "dilution": format!("1:{}", c.dilution),
+                "predicted_lab": c.predicted_lab,
+                "predicted_delta_e00": c.predicted_delta_e00,
+            })).collect::<Vec<_>>(),
+            "warnings": warnings,
+            "skin": {
+                "ita_deg": self.skin_tone.ita_deg,
+                "category": self.skin_tone.category.as_str(),
+                "fitzpatrick": self.skin_tone.fitzpatrick,
+            },
+            "hair_level": self.hair_level,
+            "skin_lab": self.skin_lab,
+            "hair_lab": self.hair_lab,
+            "view": self.view,
+            "area_effect": {
+                "design_density_per_cm2": self.density_per_cm2,
+                "predicted_area_lab": self.predicted_area_lab,
+                "hair_area_lab": self.hair_area_lab,
+                "delta_e00": self.area_delta_e00(),
+            },
+            "written": written,
+        })
+    }
+}
+
+/// Match a pigment for `design` on `photo` seen through `view`: colours in `given`
+/// replace the sampled ones (and excuse their absence).
+pub fn match_on_photo(
+    design: &Design,
+    view: &View,
+    photo: &RgbImage,
+    given: GivenColours,
+    library: &PigmentLibrary,
+) -> Result<PhotoMatch, PhotoMatchError> {
+    let sample = sample_design(design, view, photo)?;
+    let skin_lab = given
+        .skin_lab
+        .or(sample.skin_lab)
+        .ok_or_else(|| PhotoMatchError::NoSkin(view.name.clone()))?;
+    let hair_lab = given
+        .hair_lab
+        .or(sample.hair_lab)
+        .ok_or_else(|| PhotoMatchError::NoHair(view.name.clone()))?;
+    let matched = match_pigment(skin_lab, hair_lab, library)?;
+    let skin_tone = skin::classify(skin_lab).map_err(PigmentError::Skin)?;
+    let pigment = &library
+        .pigments
+        .iter()
+        .find(|p| p.name == matched.pigment)
+        .expect("the match comes from the library")
+        .pigment;
+    let predicted_area_lab = predict_area_lab(skin_lab, pigment, matched.dilution, sample.density_per_cm2, sample.needle_mm);
+    Ok(PhotoMatch {
+        view: view.name.clone(),
+        skin_lab,
+        skin_given: given.skin_lab.is_some(),
+        hair_lab,
+        hair_given: given.hair_lab.is_some(),
+        skin_tone,
+        hair_level: estimate_level(hair_lab).level,
+        matched,
+        // The warnings are about the sampled hair: a given one makes them moot.
+        hair_sample_warnings: if given.hair_lab.is_some() {
+            Vec::new()
+        } else {
+            sample.hair_warnings
+        },
+        density_per_cm2: sample.density_per_cm2,
+        predicted_area_lab,
+        hair_area_lab: sample.haired_area_lab,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::synth::{SynthParams, SynthView, synth};
+    use smp_design::Pattern;
+
+    fn head() -> crate::synth::SynthHead {
+        let params = SynthParams {
+            pattern: Pattern::Norwood(5),
+            view: SynthView::Top,
+            skin_type: 2,
+            hair_level: 2,
+            scar: None,
+            seed: 7,
+            width_px: 300,
+        };
+        synth(&params, "head.png").unwrap()
+    }
+
+    #[test]
+    fn given_colours_replace_the_sample_and_silence_its_warnings() {
+        let h = head();
+        let view = &h.design.views()[0];
+        let lib = PigmentLibrary::builtin();
+        let sampled = match_on_photo(&h.design, view, &h.image, GivenColours::default(), &lib).unwrap();
+        assert!(!sampled.skin_given && !sampled.hair_given);
+        assert!(!sampled.hair_sample_warnings.is_empty(), "a 300 px head cannot resolve tips");
+        let given = GivenColours {
+            skin_lab: Some([66.0, 10.0, 15.0]),
+            hair_lab: Some([30.0, 3.0, 2.0]),
+        };
+        let m = match_on_photo(&h.design, view, &h.image, given, &lib).unwrap();
+        assert_eq!((m.skin_lab, m.hair_lab), (given.skin_lab.unwrap(), given.hair_lab.unwrap()));
+        assert!(m.hair_sample_warnings.is_empty());
+        // The same answer as matching those colours directly.
+        let direct = match_pigment(m.skin_lab, m.hair_lab, &lib).unwrap();
+        assert_eq!(
+            (m.matched.pigment.as_str(), m.matched.dilution),
+            (direct.pigment.as_str(), direct.dilution)
+        );
+        let j = m.to_json(false);
+        assert_eq!(j["dilution"], format!("1:{}", direct.dilution));
+        assert_eq!(j["written"], false);
+        assert!(j["area_effect"]["design_density_per_cm2"].as_f64().unwrap() > 0.0);
+    }
+
+    #[test]
+    fn skin_that_is_not_skin_is_a_clear_error() {
+        let h = head();
+        let given = GivenColours {
+            skin_lab: Some([60.0, 5.0, -3.0]),
+            hair_lab: None,
+        };
+        let e = match_on_photo(&h.design, &h.design.views()[0], &h.image, given, &PigmentLibrary::builtin()).unwrap_err();
+        assert!(e.to_string().contains("b*"), "{e}");
+    }
+}
