@@ -13,6 +13,7 @@
   let design = null, mode = 'none', upto = 0, previewState = '';
   let handles = [], regionPts = [], cal = [], dots = null, drag = -1;
   let dotsTimer = 0, previewTimer = 0, dotsAbort = null, previewAbort = null, previewUrl = '';
+  let library = { pigments: [], dilutions_water_parts: [] }, lastMatch = null;
 
   async function api(method, url, body, signal) {
     const r = await fetch(url, {
@@ -211,17 +212,32 @@
       li.innerHTML = '<strong></strong> <select aria-label="kind"><option>treat</option><option>blend</option><option>scar</option><option>exclude</option></select> ' +
         '<label>/cm² <input type="number" min="1" max="200" data-k="density_per_cm2"></label> <label>Ø mm <input type="number" step="0.01" min="0.05" max="1" data-k="dot_diameter_mm"></label> ' +
         '<label>shade <input type="number" step="0.05" min="0" max="1" data-k="shade"></label> ' +
-        '<label title="Dots fade into the surrounding hair over this width past edges no other region shares; 0 for a hard edge, empty for the default (10 mm treat and blend, 0 scar)">edge fade mm <input type="number" step="1" min="0" max="30" placeholder="default" data-k="edge_blend_mm"></label> <button type="button" aria-label="delete region">✕</button>';
+        '<label>pigment <select data-p="name" aria-label="pigment"></select></label> <label>1: <select data-p="dilution" aria-label="dilution (parts water)"></select></label> ' +
+        '<label title="Dots fade into the surrounding hair over this width past edges no other region shares; 0 for a hard edge, empty for the default (10 mm treat and blend, 0 scar)">edge fade mm <input type="number" step="1" min="0" max="30" data-k="edge_blend_mm"></label> <button type="button" aria-label="delete region">✕</button>';
       li.querySelector('strong').textContent = r.name;
       const sel = li.querySelector('select'); sel.value = r.kind;
       sel.addEventListener('change', () => { r.kind = sel.value; changed(); });
       li.querySelectorAll('input').forEach((inp) => {
         inp.value = r[inp.dataset.k] ?? '';
+        if (inp.dataset.k === 'edge_blend_mm') inp.placeholder = r.kind === 'treat' || r.kind === 'blend' ? '10' : '0';
         inp.addEventListener('change', () => {
           if (inp.value === '') delete r[inp.dataset.k]; else r[inp.dataset.k] = Number(inp.value);
           changed();
         });
       });
+      const pname = li.querySelector('[data-p=name]'), pdil = li.querySelector('[data-p=dilution]');
+      pname.add(new Option('carbon × shade', ''));
+      for (const p of library.pigments) pname.add(new Option(p.name, p.name));
+      for (const d of library.dilutions_water_parts.filter((d) => d <= 6)) pdil.add(new Option(String(d), String(d)));
+      pname.value = r.pigment ? r.pigment.name : '';
+      pdil.value = String(r.pigment ? r.pigment.dilution : 0);
+      pdil.disabled = !r.pigment;
+      const setPigment = () => {
+        if (pname.value) r.pigment = { name: pname.value, dilution: Number(pdil.value) }; else delete r.pigment;
+        pdil.disabled = !r.pigment;
+        changed();
+      };
+      pname.addEventListener('change', setPigment); pdil.addEventListener('change', setPigment);
       li.querySelector('button').addEventListener('click', () => { design.regions.splice(i, 1); renderRegions(); changed(); });
       ul.appendChild(li);
     });
@@ -292,6 +308,45 @@
     } catch (e) { if (e.name !== 'AbortError') hint('Preview failed: ' + e.message); }
   }
 
+  // "L,a,b" → [L, a, b], '' → undefined; anything else is an error the user sees.
+  function labInput(id, what) {
+    const t = $(id).value.trim();
+    if (!t) return undefined;
+    const v = t.split(/[,\s]+/).map(Number);
+    if (v.length !== 3 || v.some((x) => !Number.isFinite(x))) throw new Error(what + ' must be three numbers "L,a,b", e.g. 68,10,16');
+    return v;
+  }
+  const labText = (l) => 'L* ' + l[0].toFixed(1) + ', a* ' + l[1].toFixed(1) + ', b* ' + l[2].toFixed(1);
+
+  $('match').addEventListener('click', async () => {
+    const out = $('match-result');
+    out.textContent = ''; $('match-apply').hidden = true; lastMatch = null;
+    const line = (text, cls) => { const p = document.createElement('p'); p.textContent = text; if (cls) p.className = cls; out.appendChild(p); return p; };
+    try {
+      if (!view()) throw new Error('calibrate the photo first');
+      const body = { design, view: viewName, skin_lab: labInput('match-skin', 'Skin'), hair_lab: labInput('match-hair', 'Hair') };
+      line('Matching…');
+      const m = await (await api('POST', '/api/v1/color/match', body)).json();
+      out.textContent = '';
+      line('Recommended: ' + m.pigment + ' ' + m.dilution + ' — healed ' + labText(m.predicted_lab) + ', ΔE00 ' + m.predicted_delta_e00.toFixed(2) + ' from the hair.', 'ok').id = 'match-best';
+      line('Skin ' + labText(m.skin_lab) + ' (ITA ' + Math.round(m.skin.ita_deg) + '°, ' + m.skin.category + ', Fitzpatrick ' + m.skin.fitzpatrick + ' estimate); hair ' + labText(m.hair_lab) + ' (level ' + m.hair_level + ' estimate).', 'muted');
+      if (m.alternatives.length) line('Next best: ' + m.alternatives.map((a) => a.pigment + ' ' + a.dilution + ' (ΔE00 ' + a.predicted_delta_e00.toFixed(2) + ')').join('; ') + '.', 'muted');
+      const ae = m.area_effect;
+      line('Whole area at ' + Math.round(ae.design_density_per_cm2) + '/cm²: ' + labText(ae.predicted_area_lab) + (ae.hair_area_lab ? '; haired (blend) area ' + labText(ae.hair_area_lab) + ', ΔE00 ' + ae.delta_e00.toFixed(2) : '') + '.', 'muted');
+      const ul = document.createElement('ul'); ul.className = 'lint';
+      for (const w of m.warnings) { const li = document.createElement('li'); li.className = 'warn'; li.textContent = w; ul.appendChild(li); }
+      out.appendChild(ul);
+      lastMatch = m; $('match-apply').hidden = false;
+    } catch (e) { out.textContent = ''; line('No match: ' + e.message, 'error'); }
+  });
+  $('match-apply').addEventListener('click', () => {
+    if (!lastMatch) return;
+    const dilution = Number(lastMatch.dilution.split(':')[1]);
+    for (const r of design.regions) if (r.kind === 'treat' || r.kind === 'blend') r.pigment = { name: lastMatch.pigment, dilution };
+    renderRegions(); changed();
+    hint('Pigment set: ' + lastMatch.pigment + ' ' + lastMatch.dilution + ' in the treat and blend regions (save to keep it).');
+  });
+
   $('save').addEventListener('click', async () => {
     const status = $('save-status');
     try {
@@ -303,6 +358,7 @@
   });
 
   async function load() {
+    try { library = await (await api('GET', '/api/v1/pigments')).json(); } catch (e) { hint('Pigment library unavailable: ' + e.message); }
     const r = await api('GET', '/api/v1/designs/' + designId + '/versions/' + base);
     design = (await r.json()).design;
     $('next-version').textContent = String(base + 1);

@@ -242,6 +242,56 @@ async fn editor_story_in_chromium() {
     wait_js(&c, "!document.getElementById('after').hidden && document.getElementById('after').src.startsWith('blob:') && document.getElementById('after').complete", "the healed preview").await;
     shot(&c, "editor-healed.png").await;
 
+    // Match the pigment to measured colours and use it: the regions take it.
+    c.find(Locator::Id("match-skin"))
+        .await
+        .unwrap()
+        .send_keys("68,10,16")
+        .await
+        .unwrap();
+    c.find(Locator::Id("match-hair"))
+        .await
+        .unwrap()
+        .send_keys("30, 3, 2")
+        .await
+        .unwrap();
+    c.find(Locator::Id("match")).await.unwrap().click().await.unwrap();
+    let best = wait_js(
+        &c,
+        "document.getElementById('match-best') && document.getElementById('match-best').textContent",
+        "the pigment match",
+    )
+    .await;
+    let want = smp_color::pigments::match_pigment(
+        [68.0, 10.0, 16.0],
+        [30.0, 3.0, 2.0],
+        &smp_color::pigments::PigmentLibrary::builtin(),
+    )
+    .unwrap();
+    let label = format!("{} 1:{}", want.pigment, want.dilution);
+    assert!(best.as_str().unwrap().contains(&label), "{best} vs {label}");
+    c.find(Locator::Id("match-apply")).await.unwrap().click().await.unwrap();
+    let chosen = c
+        .execute("return document.querySelector('#regions [data-p=name]').value + ' 1:' + document.querySelector('#regions [data-p=dilution]').value;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(chosen.as_str().unwrap(), label, "the region row shows the chosen pigment");
+    c.execute("document.getElementById('match-result').scrollIntoView({block: 'center'});", vec![])
+        .await
+        .unwrap();
+    shot(&c, "editor-pigment.png").await;
+    // A malformed colour is refused in words, not sent.
+    c.execute("document.getElementById('match-hair').value = '30;3';", vec![])
+        .await
+        .unwrap();
+    c.find(Locator::Id("match")).await.unwrap().click().await.unwrap();
+    wait_js(
+        &c,
+        "document.getElementById('match-result').textContent.includes('three numbers')",
+        "the colour error",
+    )
+    .await;
+
     c.find(Locator::Id("save-note"))
         .await
         .unwrap()
@@ -259,10 +309,14 @@ async fn editor_story_in_chromium() {
     c.refresh().await.unwrap();
     wait_js(&c, "document.getElementById('editor').dataset.version === '2' && document.getElementById('dot-count').textContent.includes('impressions')", "version 2 after reload").await;
     let has_hairline = c
-        .execute("return fetch('/api/v1/designs/' + document.getElementById('editor').dataset.design + '/versions/2').then(r => r.json()).then(v => v.note + '|' + v.design.hairline.points.length);", vec![])
+        .execute("return fetch('/api/v1/designs/' + document.getElementById('editor').dataset.design + '/versions/2').then(r => r.json()).then(v => v.note + '|' + v.design.hairline.points.length + '|' + v.design.regions[0].pigment.name + ' 1:' + v.design.regions[0].pigment.dilution);", vec![])
         .await
         .unwrap();
     assert!(has_hairline.as_str().unwrap().starts_with("hairline drawn|"), "{has_hairline}");
+    assert!(
+        has_hairline.as_str().unwrap().ends_with(&format!("|{label}")),
+        "saved with its pigment: {has_hairline}"
+    );
 
     // Records: register a needle and a pigment lot, record a session with them, fill a survey.
     for (kind, product, number) in [("needle", "RL1 0.25 mm", "N-2026-11"), ("pigment", "Carbon Black 1:3", "P-2026-07")] {

@@ -265,6 +265,8 @@ async fn every_api_route_is_tenant_isolated() {
             )
             .await;
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{b}: another clinic's photo by hash");
+        let r = z.post_json("/api/v1/color/match", &json!({"design": value, "view": "top"})).await;
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{b}: matching on another clinic's photo");
         let r = z.post_json("/api/v1/calibrate", &json!({"design": value, "view": "top", "photo_id": photo, "p1_px": [0,0], "p2_px": [10,0], "distance_mm": 5, "ref_px": [5,5]})).await;
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{b}");
         // The audit of A's data is unchanged by Z's attempts.
@@ -448,6 +450,50 @@ async fn versions_conflicts_uploads_dots_preview_plan() {
             )
             .await;
         assert_eq!(r.json::<serde_json::Value>().await.unwrap()["field"], "state");
+        // Pigments: the library, and a match on the photo with the CLI's answer.
+        let lib: serde_json::Value = s.get("/api/v1/pigments").await.json().await.unwrap();
+        assert_eq!(lib["pigments"][0]["name"], "carbon black", "{b}");
+        assert_eq!(lib["dilutions_water_parts"], json!([0, 1, 2, 3, 4, 5, 6]));
+        let (skin, hair) = ([68.0, 10.0, 16.0], [30.0, 3.0, 2.0]);
+        let r = s
+            .post_json(
+                "/api/v1/color/match",
+                &json!({"design": v2["design"], "view": "top", "skin_lab": skin, "hair_lab": hair}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK, "{b}");
+        let m: serde_json::Value = r.json().await.unwrap();
+        let want = smp_color::pigments::match_pigment(skin, hair, &smp_color::pigments::PigmentLibrary::builtin()).unwrap();
+        assert_eq!(m["pigment"], want.pigment.as_str(), "{b}");
+        assert_eq!(m["dilution"], format!("1:{}", want.dilution));
+        assert_eq!(m["skin_lab"], json!(skin));
+        assert_eq!(m["written"], false);
+        // Sampled from this small photo, the hair comes with the sampler's doubts.
+        let m: serde_json::Value = s
+            .post_json("/api/v1/color/match", &json!({"design": v2["design"], "view": "top"}))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert!(
+            m["warnings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|w| w.as_str().unwrap().contains("px/mm")),
+            "{b}: {m}"
+        );
+        // Colours that are not colours, or skin that is not skin: 422 naming the field.
+        for (body, field) in [
+            (json!({"design": v2["design"], "view": "top", "skin_lab": [150, 0, 0]}), "skin_lab"),
+            (json!({"design": v2["design"], "view": "top", "skin_lab": [60, 5, -4]}), "skin_lab"),
+            (json!({"design": v2["design"], "view": "front"}), "view"),
+        ] {
+            let r = s.post_json("/api/v1/color/match", &body).await;
+            assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{b}: {body}");
+            let e: serde_json::Value = r.json().await.unwrap();
+            assert_eq!(e["field"], field, "{b}: {e}");
+        }
         // Plan: impressions agree with the engine; the page shows them.
         let p: serde_json::Value = s.get(&format!("/api/v1/designs/{design}/plan")).await.json().await.unwrap();
         assert_eq!(p["impressions"].as_u64().unwrap() as usize, engine.dots.len(), "{b}");

@@ -19,12 +19,13 @@ use crate::engine::{self, CalibrateRequest, DotsJson};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
-fn internal(e: impl std::fmt::Display) -> AppError {
+/// An internal error (500) carrying `e`'s message.
+pub fn internal(e: impl std::fmt::Display) -> AppError {
     AppError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
 }
 
 /// Runs CPU work on the blocking pool.
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> AppResult<T> + Send + 'static) -> AppResult<T> {
+pub async fn blocking<T: Send + 'static>(f: impl FnOnce() -> AppResult<T> + Send + 'static) -> AppResult<T> {
     tokio::task::spawn_blocking(f).await.map_err(internal)?
 }
 
@@ -51,6 +52,23 @@ pub async fn plan_of(design: Design) -> AppResult<(Plan, Quote)> {
     .await
 }
 
+/// The view `view_name` of `design` and its decoded photo, checked to be the caller's
+/// clinic's (a photo hash alone is no key).
+pub async fn view_photo(
+    state: &AppState,
+    me: &CurrentUser,
+    design: &Design,
+    view_name: &str,
+) -> AppResult<(smp_design::View, std::sync::Arc<image::RgbImage>)> {
+    let view = engine::view(design, view_name)?.clone();
+    let hash = engine::view_hash(&view)?.to_string();
+    if state.store.photo_by_hash(me.clinic_id(), &hash).await?.is_none() {
+        return Err(AppError::not_found("photo"));
+    }
+    let photo = decoded(state, &hash).await?;
+    Ok((view, photo))
+}
+
 /// A preview PNG of `design` in view `view_name`, its photo checked to be the clinic's.
 pub async fn render_preview(
     state: &AppState,
@@ -63,13 +81,7 @@ pub async fn render_preview(
 ) -> AppResult<Vec<u8>> {
     let preview_state: PreviewState = state_name.parse().map_err(|e: String| AppError::field("state", e))?;
     let sel = engine::selection(&design, upto)?;
-    let view = engine::view(&design, view_name)?.clone();
-    let hash = engine::view_hash(&view)?.to_string();
-    // A hash alone is no key: the photo must be one of this clinic's.
-    if state.store.photo_by_hash(me.clinic_id(), &hash).await?.is_none() {
-        return Err(AppError::not_found("photo"));
-    }
-    let photo = decoded(state, &hash).await?;
+    let (view, photo) = view_photo(state, me, &design, view_name).await?;
     let max_w = max_width_px.clamp(200, 4000);
     blocking(move || {
         let (small, fitted) = engine::fit(&photo, &view, max_w);

@@ -2,6 +2,7 @@
 //! `{"error": message, "field": name?, "status": code}`.
 
 pub mod clients;
+pub mod color;
 pub mod designs;
 pub mod json;
 pub mod openapi;
@@ -57,6 +58,8 @@ pub fn routes() -> Router<AppState> {
         .route("/dots", post(designs::dots))
         .route("/calibrate", post(designs::calibrate))
         .route("/preview", post(designs::preview))
+        .route("/pigments", get(color::pigments))
+        .route("/color/match", post(color::match_pigment))
         .route("/lots", get(records::lots).post(records::add_lot))
         .route("/lots/{id}", get(records::lot))
         .route("/lots/{id}/recall", post(records::recall))

@@ -182,6 +182,22 @@ pub const OPS: &[Op] = &[
         status: 200,
         auth: true,
     },
+    Op {
+        method: "get",
+        path: "/pigments",
+        summary: "The pigment library: dilutions tried and each pigment's name, masstone (sRGB) and note",
+        body: "",
+        status: 200,
+        auth: true,
+    },
+    Op {
+        method: "post",
+        path: "/color/match",
+        summary: "Pigment and dilution for an unsaved design on its view's photo, as `smp color match D --view NAME --json`",
+        body: "{design, view, skin_lab?: [L,a,b], hair_lab?: [L,a,b]}",
+        status: 200,
+        auth: true,
+    },
 ];
 
 /// GET /api/v1/openapi.json
