@@ -79,39 +79,46 @@ impl PhotoMatch {
     /// The documented JSON of `smp color match D --view NAME --json` (README), with
     /// `written` saying whether the choice was stored in the design.
     pub fn to_json(&self, written: bool) -> serde_json::Value {
-        let m = &self.matched;
-        let mut warnings = m.warnings.clone();
-        warnings.extend(self.hair_sample_warnings.iter().cloned());
-        serde_json::json!({
-            "pigment": m.pigment,
-            "dilution": format!("1:{}", m.dilution),
-            "predicted_lab": m.predicted_lab,
-            "predicted_delta_e00": m.predicted_delta_e00,
-            "alternatives": m.alternatives.iter().map(|c| serde_json::json!({
-                "pigment": c.pigment,
-                "dilution": format!("1:{}", c.dilution),
-                "predicted_lab": c.predicted_lab,
-                "predicted_delta_e00": c.predicted_delta_e00,
-            })).collect::<Vec<_>>(),
-            "warnings": warnings,
-            "skin": {
-                "ita_deg": self.skin_tone.ita_deg,
-                "category": self.skin_tone.category.as_str(),
-                "fitzpatrick": self.skin_tone.fitzpatrick,
-            },
-            "hair_level": self.hair_level,
-            "skin_lab": self.skin_lab,
-            "hair_lab": self.hair_lab,
-            "view": self.view,
-            "area_effect": {
-                "design_density_per_cm2": self.density_per_cm2,
-                "predicted_area_lab": self.predicted_area_lab,
-                "hair_area_lab": self.hair_area_lab,
-                "delta_e00": self.area_delta_e00(),
-            },
-            "written": written,
-        })
+        let mut v = match_json(&self.matched, &self.skin_tone, self.hair_level);
+        if let Some(w) = v["warnings"].as_array_mut() {
+            w.extend(self.hair_sample_warnings.iter().map(|s| serde_json::Value::from(s.as_str())));
+        }
+        v["skin_lab"] = serde_json::json!(self.skin_lab);
+        v["hair_lab"] = serde_json::json!(self.hair_lab);
+        v["view"] = serde_json::json!(self.view);
+        v["area_effect"] = serde_json::json!({
+            "design_density_per_cm2": self.density_per_cm2,
+            "predicted_area_lab": self.predicted_area_lab,
+            "hair_area_lab": self.hair_area_lab,
+            "delta_e00": self.area_delta_e00(),
+        });
+        v["written"] = serde_json::json!(written);
+        v
     }
+}
+
+/// The documented JSON of `smp color match --skin S --hair H --json` (README): the
+/// recommendation, alternatives, warnings, skin tone and hair level.
+pub fn match_json(m: &Match, skin_tone: &SkinTone, hair_level: u8) -> serde_json::Value {
+    serde_json::json!({
+        "pigment": m.pigment,
+        "dilution": format!("1:{}", m.dilution),
+        "predicted_lab": m.predicted_lab,
+        "predicted_delta_e00": m.predicted_delta_e00,
+        "alternatives": m.alternatives.iter().map(|c| serde_json::json!({
+            "pigment": c.pigment,
+            "dilution": format!("1:{}", c.dilution),
+            "predicted_lab": c.predicted_lab,
+            "predicted_delta_e00": c.predicted_delta_e00,
+        })).collect::<Vec<_>>(),
+        "warnings": m.warnings,
+        "skin": {
+            "ita_deg": skin_tone.ita_deg,
+            "category": skin_tone.category.as_str(),
+            "fitzpatrick": skin_tone.fitzpatrick,
+        },
+        "hair_level": hair_level,
+    })
 }
 
 /// Match a pigment for `design` on `photo` seen through `view`: colours in `given`

@@ -9,7 +9,7 @@ use smp_color::pigments::{Match, PigmentError, PigmentLibrary, match_pigment};
 use smp_color::skin;
 use smp_design::draft::PigmentDraft;
 use smp_design::{Design, RegionKind};
-use smp_render::matching::{GivenColours, PhotoMatch, PhotoMatchError, match_on_photo};
+use smp_render::matching::{GivenColours, PhotoMatch, PhotoMatchError, match_json, match_on_photo};
 
 use crate::error::CliError;
 use crate::output::{write_atomic, write_out};
@@ -241,28 +241,7 @@ fn run_match(a: MatchArgs) -> Result<(), CliError> {
         let tone = skin::classify(skin_lab).map_err(|e| CliError::BadInput(format!("skin {}: {e}", skin_desc(skin_lab))))?;
         let level = estimate_level(hair_lab);
         let text = if a.json {
-            let alternatives: Vec<_> = m
-                .alternatives
-                .iter()
-                .map(|c| {
-                    serde_json::json!({
-                        "pigment": c.pigment,
-                        "dilution": dilution_label(c.dilution),
-                        "predicted_lab": c.predicted_lab,
-                        "predicted_delta_e00": c.predicted_delta_e00,
-                    })
-                })
-                .collect();
-            json_line(&serde_json::json!({
-                "pigment": m.pigment,
-                "dilution": dilution_label(m.dilution),
-                "predicted_lab": m.predicted_lab,
-                "predicted_delta_e00": m.predicted_delta_e00,
-                "alternatives": alternatives,
-                "warnings": m.warnings,
-                "skin": { "ita_deg": tone.ita_deg, "category": tone.category.as_str(), "fitzpatrick": tone.fitzpatrick },
-                "hair_level": level.level,
-            }))
+            json_line(&match_json(&m, &tone, level.level))
         } else {
             let mut out = match_text(&m, &tone, level.level, level.name);
             for w in &m.warnings {
