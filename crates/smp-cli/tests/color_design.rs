@@ -137,6 +137,31 @@ fn write_stores_the_pigment_in_every_treat_and_blend_region_and_the_preview_uses
     assert!(o.status.success(), "{}", stderr(&o));
 }
 
+#[test]
+fn measured_colours_are_stored_with_the_choice_and_used_next_time() {
+    let design = head("match-measured", 2, 2);
+    let v = json(&smp(&[
+        "color",
+        "match",
+        arg(&design),
+        "--view",
+        "top",
+        "--hair",
+        "30,3,2",
+        "--write",
+        "--json",
+    ]));
+    assert_eq!(lab(&v["hair_lab"]), [30.0, 3.0, 2.0]);
+    let d = Design::load(&design).unwrap();
+    assert_eq!(d.colours().hair_lab, Some([30.0, 3.0, 2.0]));
+    assert_eq!(d.colours().skin_lab, None, "the skin was sampled, not measured");
+    // Next time, without --hair: the stored colour, and no doubts about a sampled one.
+    let o = smp(&["color", "match", arg(&design), "--view", "top"]);
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(out.contains("hair L* 30.0, a* 3.0, b* 2.0 (measured)"), "{out}");
+    assert!(!out.contains("px/mm"), "{out}");
+}
+
 /// Replace the design's top view mask with one edit covering the whole photo.
 fn mask_everything(design: &Path, kind: MaskKind) {
     let d = Design::load(design).unwrap();

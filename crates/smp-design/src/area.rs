@@ -120,6 +120,7 @@ mod tests {
             clusters: None,
             landmarks: Default::default(),
             views: Vec::new(),
+            colours: Default::default(),
         };
         let d = Design::from_draft(draft).unwrap();
         let a = effective_areas(&d);

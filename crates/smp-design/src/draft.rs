@@ -44,6 +44,29 @@ pub struct DesignDraft {
     /// Photo views: how the design maps onto each consultation photo.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub views: Vec<View>,
+    /// The client's skin and hair colours as the clinic measured them, used by pigment
+    /// matching and the report instead of sampling the photo.
+    #[serde(default, skip_serializing_if = "Colours::is_empty")]
+    pub colours: Colours,
+}
+
+/// Measured colours (CIELAB, D65) of a client: each replaces the photo's sample.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Colours {
+    /// Scalp skin.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skin_lab: Option<[f64; 3]>,
+    /// Hair, or better its shaved stubble tips (`smp stubble`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hair_lab: Option<[f64; 3]>,
+}
+
+impl Colours {
+    /// Whether neither colour is given.
+    pub fn is_empty(&self) -> bool {
+        self.skin_lab.is_none() && self.hair_lab.is_none()
+    }
 }
 
 /// A region before validation.

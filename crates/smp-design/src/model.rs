@@ -154,6 +154,7 @@ pub struct Design {
     pub(crate) clusters: Clusters,
     pub(crate) landmarks: BTreeMap<String, PointMm>,
     pub(crate) views: Vec<View>,
+    pub(crate) colours: crate::draft::Colours,
 }
 
 impl Design {
@@ -164,6 +165,10 @@ impl Design {
     /// Seed of every random choice made for this design.
     pub fn seed(&self) -> u64 {
         self.seed
+    }
+    /// The client's measured skin and hair colours, where the clinic gave them.
+    pub fn colours(&self) -> &crate::draft::Colours {
+        &self.colours
     }
     /// Regions in document order.
     pub fn regions(&self) -> &[Region] {

@@ -74,6 +74,24 @@ impl Design {
             v.point(&format!("landmarks.{name}"), *p);
         }
         check_views(&mut v, &d.views);
+        for (field, lab) in [("colours.skin_lab", d.colours.skin_lab), ("colours.hair_lab", d.colours.hair_lab)] {
+            if let Some([l, a, b]) = lab {
+                let ok = v.range(
+                    field,
+                    l,
+                    (0.0, true, 100.0),
+                    "L*",
+                    "give CIELAB as [L*, a*, b*]: L* from 0 (black) to 100 (white)",
+                );
+                if ok && !(a.is_finite() && b.is_finite() && a.abs() <= 128.0 && b.abs() <= 128.0) {
+                    v.invalid(
+                        field,
+                        format!("a* {a}, b* {b} is outside ±128"),
+                        "give CIELAB as [L*, a*, b*] with a* and b* within ±128",
+                    );
+                }
+            }
+        }
         if !v.errors.is_empty() {
             return Err(DesignError { errors: v.errors });
         }
@@ -88,6 +106,7 @@ impl Design {
             },
             landmarks: d.landmarks,
             views: d.views,
+            colours: d.colours,
         })
     }
 
@@ -129,6 +148,7 @@ impl Design {
             clusters: self.clusters.enabled.then_some(ClustersDraft { enabled: true }),
             landmarks: self.landmarks.clone(),
             views: self.views.clone(),
+            colours: self.colours,
         }
     }
 

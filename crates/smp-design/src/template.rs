@@ -63,6 +63,7 @@ impl Pattern {
             clusters: None,
             landmarks: BTreeMap::from([("glabella".to_string(), PointMm::new(0.0, 0.0))]),
             views: Vec::new(),
+            colours: Default::default(),
         };
         Design::from_draft(draft).map_err(|e| format!("template {self} is invalid: {e}"))
     }

@@ -243,3 +243,22 @@ fn edge_blend_defaults_by_kind_round_trips_and_rejects_bad_widths() {
     let (_, p, _, _) = reject(|v| v["regions"][0]["edge_blend_mm"] = (-1).into());
     assert_eq!(p, "regions[0].edge_blend_mm");
 }
+
+#[test]
+fn measured_colours_round_trip_and_bad_ones_are_refused() {
+    let mut v = base();
+    v["colours"] = serde_json::json!({"skin_lab": [68.0, 10.0, 16.0], "hair_lab": [30.0, 3.0, 2.0]});
+    let d = Design::parse(&v.to_string()).unwrap();
+    assert_eq!(d.colours().skin_lab, Some([68.0, 10.0, 16.0]));
+    assert_eq!(Design::parse(&d.to_json()).unwrap().colours().hair_lab, Some([30.0, 3.0, 2.0]));
+    // None stored: nothing written.
+    assert!(!Design::parse(&base().to_string()).unwrap().to_json().contains("colours"));
+    let (c, p, m, _) = reject(|v| v["colours"] = serde_json::json!({"skin_lab": [120.0, 0.0, 0.0]}));
+    assert_eq!((c, p.as_str()), (FaultClass::Invalid, "colours.skin_lab"));
+    assert!(m.contains("L* 120"), "{m}");
+    let (_, p, m, _) = reject(|v| v["colours"] = serde_json::json!({"hair_lab": [30.0, 300.0, 0.0]}));
+    assert_eq!(p, "colours.hair_lab");
+    assert!(m.contains("±128"), "{m}");
+    let (c, p, _, _) = reject(|v| v["colours"] = serde_json::json!({"hair": [30.0, 3.0, 2.0]}));
+    assert_eq!((c, p.as_str()), (FaultClass::Syntax, "colours.hair"));
+}

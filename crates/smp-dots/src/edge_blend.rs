@@ -171,6 +171,7 @@ mod tests {
             clusters: None,
             landmarks: Default::default(),
             views: Vec::new(),
+            colours: Default::default(),
         })
         .unwrap()
     }

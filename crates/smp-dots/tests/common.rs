@@ -42,6 +42,7 @@ pub fn design(seed: u64, regions: Vec<RegionDraft>, cumulative: Vec<f64>, cluste
         clusters: clusters.then_some(ClustersDraft { enabled: true }),
         landmarks: Default::default(),
         views: Vec::new(),
+        colours: Default::default(),
     })
     .expect("test design is valid")
 }

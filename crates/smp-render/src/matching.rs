@@ -48,7 +48,7 @@ pub struct PhotoMatch {
     pub view: String,
     /// Skin colour used (CIELAB) and whether the clinic gave it.
     pub skin_lab: [f64; 3],
-    /// Whether `skin_lab` was given rather than sampled.
+    /// Whether `skin_lab` was given (or stored in the design) rather than sampled.
     pub skin_given: bool,
     /// Hair colour matched (CIELAB).
     pub hair_lab: [f64; 3],
@@ -121,8 +121,9 @@ pub fn match_json(m: &Match, skin_tone: &SkinTone, hair_level: u8) -> serde_json
     })
 }
 
-/// Match a pigment for `design` on `photo` seen through `view`: colours in `given`
-/// replace the sampled ones (and excuse their absence).
+/// Match a pigment for `design` on `photo` seen through `view`: colours in `given`, and
+/// else the design's measured `colours`, replace the sampled ones (and excuse their
+/// absence).
 pub fn match_on_photo(
     design: &Design,
     view: &View,
@@ -130,6 +131,10 @@ pub fn match_on_photo(
     given: GivenColours,
     library: &PigmentLibrary,
 ) -> Result<PhotoMatch, PhotoMatchError> {
+    let given = GivenColours {
+        skin_lab: given.skin_lab.or(design.colours().skin_lab),
+        hair_lab: given.hair_lab.or(design.colours().hair_lab),
+    };
     let sample = sample_design(design, view, photo)?;
     let skin_lab = given
         .skin_lab

@@ -103,6 +103,7 @@ pub fn facts(input: &ReportInput<'_>, imp: &Impressions) -> Result<Facts, Report
         e => ReportError::BadInput(format!("{e} (--skin / --hair L,a,b)")),
     })?;
     let (skin_lab, hair_lab, skin_tone) = (pm.skin_lab, pm.hair_lab, pm.skin_tone);
+    let (skin_given, hair_given) = (pm.skin_given, pm.hair_given);
     let (pigment, hair_sample_warnings) = (pm.matched, pm.hair_sample_warnings);
     let chosen = input
         .design
@@ -146,7 +147,7 @@ pub fn facts(input: &ReportInput<'_>, imp: &Impressions) -> Result<Facts, Report
         quote,
         skin_lab,
         hair_lab,
-        given: (input.skin_lab.is_some(), input.hair_lab.is_some()),
+        given: (skin_given, hair_given),
         hair_sample_warnings,
         skin_tone,
         pigment,

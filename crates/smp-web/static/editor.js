@@ -324,7 +324,8 @@
     const line = (text, cls) => { const p = document.createElement('p'); p.textContent = text; if (cls) p.className = cls; out.appendChild(p); return p; };
     try {
       if (!view()) throw new Error('calibrate the photo first');
-      const body = { design, view: viewName, skin_lab: labInput('match-skin', 'Skin'), hair_lab: labInput('match-hair', 'Hair') };
+      // The inputs are the measured colours: the design's stored ones are shown in them.
+      const body = { design: { ...design, colours: undefined }, view: viewName, skin_lab: labInput('match-skin', 'Skin'), hair_lab: labInput('match-hair', 'Hair') };
       line('Matching…');
       const m = await (await api('POST', '/api/v1/color/match', body)).json();
       out.textContent = '';
@@ -336,13 +337,18 @@
       const ul = document.createElement('ul'); ul.className = 'lint';
       for (const w of m.warnings) { const li = document.createElement('li'); li.className = 'warn'; li.textContent = w; ul.appendChild(li); }
       out.appendChild(ul);
-      lastMatch = m; $('match-apply').hidden = false;
+      lastMatch = { ...m, measured: { skin_lab: body.skin_lab, hair_lab: body.hair_lab } }; $('match-apply').hidden = false;
     } catch (e) { out.textContent = ''; line('No match: ' + e.message, 'error'); }
   });
   $('match-apply').addEventListener('click', () => {
     if (!lastMatch) return;
     const dilution = Number(lastMatch.dilution.split(':')[1]);
     for (const r of design.regions) if (r.kind === 'treat' || r.kind === 'blend') r.pigment = { name: lastMatch.pigment, dilution };
+    // The measured colours the choice rests on are kept with it (the report uses them).
+    const c = {};
+    if (lastMatch.measured.skin_lab) c.skin_lab = lastMatch.measured.skin_lab;
+    if (lastMatch.measured.hair_lab) c.hair_lab = lastMatch.measured.hair_lab;
+    if (Object.keys(c).length) design.colours = c; else delete design.colours;
     renderRegions(); changed();
     hint('Pigment set: ' + lastMatch.pigment + ' ' + lastMatch.dilution + ' in the treat and blend regions (save to keep it).');
   });
@@ -363,6 +369,9 @@
     design = (await r.json()).design;
     $('next-version').textContent = String(base + 1);
     loadHandles(); renderRegions(); showCalibration();
+    const colours = design.colours || {};
+    if (colours.skin_lab) $('match-skin').value = colours.skin_lab.join(',');
+    if (colours.hair_lab) $('match-hair').value = colours.hair_lab.join(',');
     setMode(view() ? 'none' : 'calibrate');
     fitCanvas(); changed();
   }

@@ -317,6 +317,15 @@ async fn editor_story_in_chromium() {
         has_hairline.as_str().unwrap().ends_with(&format!("|{label}")),
         "saved with its pigment: {has_hairline}"
     );
+    // The measured colours were kept with the choice and come back into the inputs.
+    let measured = c
+        .execute(
+            "return document.getElementById('match-skin').value + '|' + document.getElementById('match-hair').value;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(measured, json!("68,10,16|30,3,2"));
 
     // Records: register a needle and a pigment lot, record a session with them, fill a survey.
     for (kind, product, number) in [("needle", "RL1 0.25 mm", "N-2026-11"), ("pigment", "Carbon Black 1:3", "P-2026-07")] {

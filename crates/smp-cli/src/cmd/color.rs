@@ -30,7 +30,7 @@ pub enum ColorCmd {
     Skin(SkinArgs),
     /// Recommend a pigment and dilution for the client's skin and hair, with predicted ΔE00.
     #[command(
-        after_help = "Examples:\n  smp color match --skin \"66,9,15\" --hair \"22,4,5\"\n  smp color match --skin \"38,10,16\" --hair \"18,1,1\" --json\n  smp color match --skin \"66,9,15\" --hair \"30,6,9\" --pigments my-pigments.json\n  smp color match client.json --view top\n  smp color match client.json --view top --write --json\n\nThe pigment library is JSON (format \"smp-pigments\", see the built-in one in\ncrates/smp-color/data/pigments.json); dilution 1:N is 1 part pigment to N parts water.\n\nWith a design, skin and hair are sampled from the view's photo over the treat and blend\nregions: with the view's mask (smp mask) scalp pixels give the skin and hair pixels the\nhair; without one, the lightest third gives the skin and the darkest tenth the hair.\n--skin or --hair replace a sampled colour. The output adds the whole-area effect at the\ndesign's density next to the haired (blend) area's colour; --write stores the\nrecommended pigment and dilution in every treat and blend region."
+        after_help = "Examples:\n  smp color match --skin \"66,9,15\" --hair \"22,4,5\"\n  smp color match --skin \"38,10,16\" --hair \"18,1,1\" --json\n  smp color match --skin \"66,9,15\" --hair \"30,6,9\" --pigments my-pigments.json\n  smp color match client.json --view top\n  smp color match client.json --view top --write --json\n\nThe pigment library is JSON (format \"smp-pigments\", see the built-in one in\ncrates/smp-color/data/pigments.json); dilution 1:N is 1 part pigment to N parts water.\n\nWith a design, skin and hair are sampled from the view's photo over the treat and blend\nregions: with the view's mask (smp mask) scalp pixels give the skin and hair pixels the\nhair; without one, the lightest third gives the skin and the darkest tenth the hair.\n--skin or --hair replace a sampled colour, and so do colours the design stores (its\n\"colours\": measured by the clinic). The output adds the whole-area effect at the\ndesign's density next to the haired (blend) area's colour; --write stores the\nrecommended pigment and dilution in every treat and blend region, and --skin/--hair\nin the design's colours.\n\nMatch on stubble tips, not cut hair: pigment lies under skin, and so do the tips.\n  smp stubble --photo closeup.jpg --px-per-mm 30 --json   # gives tip_lab\n  smp color match client.json --view top --hair \"<tip_lab>\" --write"
     )]
     Match(MatchArgs),
     /// Robust CIELAB colour of a photo region (median; highlights and shadows excluded).
@@ -256,6 +256,9 @@ fn run_match(a: MatchArgs) -> Result<(), CliError> {
     let m = &pm.matched;
     if a.write {
         let mut draft = design.to_draft();
+        // Colours measured on the command line are kept with the choice they led to.
+        draft.colours.skin_lab = given.skin_lab.or(draft.colours.skin_lab);
+        draft.colours.hair_lab = given.hair_lab.or(draft.colours.hair_lab);
         for r in draft
             .regions
             .iter_mut()
@@ -280,7 +283,7 @@ fn run_match(a: MatchArgs) -> Result<(), CliError> {
         json_line(&pm.to_json(a.write))
     } else {
         let lab = |l: [f64; 3]| format!("L* {:.1}, a* {:.1}, b* {:.1}", l[0], l[1], l[2]);
-        let given_or_sampled = |g: bool| if g { " (given)" } else { " (sampled)" };
+        let given_or_sampled = |g: bool| if g { " (measured)" } else { " (sampled)" };
         let mut out = format!(
             "view {:?}: skin {}{}; hair {}{}\n",
             pm.view,

@@ -33,6 +33,7 @@ pub fn square_design(side_mm: f64, px_per_mm: f64, centre_px: (f64, f64), densit
             head: None,
             mask: None,
         }],
+        colours: Default::default(),
     })
     .unwrap()
 }
