@@ -233,19 +233,22 @@ fn occipital_band(half: f64, y_mid: f64, y_side: f64, width: f64) -> Vec<PointMm
 
 fn fut_regions() -> Vec<RegionDraft> {
     vec![
+        // Light blending over the haired donor area around the scar: the hair already
+        // shades it, so full density there would darken a band.
         region(
             "donor",
             RegionKind::Blend,
             occipital_band(125.0, 322.0, 300.0, 40.0),
-            60.0,
+            30.0,
             0.2,
             0.7,
         ),
+        // Scar tissue is pale and holds pigment less evenly: denser than the hair around.
         region(
             "strip-scar",
             RegionKind::Scar,
             occipital_band(115.0, 322.0, 300.0, 8.0),
-            70.0,
+            100.0,
             0.2,
             0.75,
         ),
