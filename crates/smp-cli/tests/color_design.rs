@@ -262,3 +262,84 @@ fn the_preview_refuses_an_unknown_region_pigment_and_lists_the_library() {
     );
     assert!(!out.exists());
 }
+
+#[test]
+fn stubble_close_up_gives_the_hair_to_match() {
+    let dir = tmp("match-stubble");
+    let closeup = dir.join("closeup.png");
+    let o = smp(&[
+        "synth",
+        "--pattern",
+        "norwood-1",
+        "--skin",
+        "2",
+        "--hair-level",
+        "2",
+        "--seed",
+        "4",
+        "--closeup",
+        "30",
+        "--width",
+        "480",
+        "-q",
+        "-o",
+        arg(&closeup),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // What `smp stubble` finds in it is what the match uses as the hair.
+    let st = json(&smp(&["stubble", "--photo", arg(&closeup), "--px-per-mm", "30", "--json"]));
+    let tip = lab(&st["tip_lab"]);
+    let v = json(&smp(&[
+        "color",
+        "match",
+        "--skin",
+        "70,10,16",
+        "--stubble",
+        arg(&closeup),
+        "--stubble-px-per-mm",
+        "30",
+        "--json",
+    ]));
+    let direct = json(&smp(&[
+        "color",
+        "match",
+        "--skin",
+        "70,10,16",
+        "--hair",
+        &format!("{},{},{}", tip[0], tip[1], tip[2]),
+        "--json",
+    ]));
+    assert_eq!((&v["pigment"], &v["dilution"]), (&direct["pigment"], &direct["dilution"]));
+    // --stubble and --hair together, or a close-up without its scale: refused.
+    let o = smp(&[
+        "color",
+        "match",
+        "--skin",
+        "70,10,16",
+        "--stubble",
+        arg(&closeup),
+        "--hair",
+        "30,3,2",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = smp(&["color", "match", "--skin", "70,10,16", "--stubble", arg(&closeup)]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("stubble-px-per-mm"), "{}", stderr(&o));
+    // A bare close-up has no tips: a clear error.
+    let bare = dir.join("bare.png");
+    image::RgbImage::from_pixel(300, 300, image::Rgb([200, 160, 140]))
+        .save(&bare)
+        .unwrap();
+    let o = smp(&[
+        "color",
+        "match",
+        "--skin",
+        "70,10,16",
+        "--stubble",
+        arg(&bare),
+        "--stubble-px-per-mm",
+        "30",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no stubble tips found"), "{}", stderr(&o));
+}

@@ -30,7 +30,7 @@ pub enum ColorCmd {
     Skin(SkinArgs),
     /// Recommend a pigment and dilution for the client's skin and hair, with predicted ΔE00.
     #[command(
-        after_help = "Examples:\n  smp color match --skin \"66,9,15\" --hair \"22,4,5\"\n  smp color match --skin \"38,10,16\" --hair \"18,1,1\" --json\n  smp color match --skin \"66,9,15\" --hair \"30,6,9\" --pigments my-pigments.json\n  smp color match client.json --view top\n  smp color match client.json --view top --write --json\n\nThe pigment library is JSON (format \"smp-pigments\", see the built-in one in\ncrates/smp-color/data/pigments.json); dilution 1:N is 1 part pigment to N parts water.\n\nWith a design, skin and hair are sampled from the view's photo over the treat and blend\nregions: with the view's mask (smp mask) scalp pixels give the skin and hair pixels the\nhair; without one, the lightest third gives the skin and the darkest tenth the hair.\n--skin or --hair replace a sampled colour, and so do colours the design stores (its\n\"colours\": measured by the clinic). The output adds the whole-area effect at the\ndesign's density next to the haired (blend) area's colour; --write stores the\nrecommended pigment and dilution in every treat and blend region, and --skin/--hair\nin the design's colours.\n\nMatch on stubble tips, not cut hair: pigment lies under skin, and so do the tips.\n  smp stubble --photo closeup.jpg --px-per-mm 30 --json   # gives tip_lab\n  smp color match client.json --view top --hair \"<tip_lab>\" --write"
+        after_help = "Examples:\n  smp color match --skin \"66,9,15\" --hair \"22,4,5\"\n  smp color match --skin \"38,10,16\" --hair \"18,1,1\" --json\n  smp color match --skin \"66,9,15\" --hair \"30,6,9\" --pigments my-pigments.json\n  smp color match client.json --view top\n  smp color match client.json --view top --write --json\n\nThe pigment library is JSON (format \"smp-pigments\", see the built-in one in\ncrates/smp-color/data/pigments.json); dilution 1:N is 1 part pigment to N parts water.\n\nWith a design, skin and hair are sampled from the view's photo over the treat and blend\nregions: with the view's mask (smp mask) scalp pixels give the skin and hair pixels the\nhair; without one, the lightest third gives the skin and the darkest tenth the hair.\n--skin or --hair replace a sampled colour, and so do colours the design stores (its\n\"colours\": measured by the clinic). The output adds the whole-area effect at the\ndesign's density next to the haired (blend) area's colour; --write stores the\nrecommended pigment and dilution in every treat and blend region, and --skin/--hair\nin the design's colours.\n\nMatch on stubble tips, not cut hair: pigment lies under skin, and so do the tips.\n  smp color match client.json --view top --stubble closeup.jpg --stubble-px-per-mm 30 --write\n(or give smp stubble's tip_lab as --hair)."
     )]
     Match(MatchArgs),
     /// Robust CIELAB colour of a photo region (median; highlights and shadows excluded).
@@ -101,6 +101,13 @@ pub struct MatchArgs {
     /// The client's hair (or stubble-tip) colour to match, "L,a,b" (sampled with a design).
     #[arg(long, allow_hyphen_values = true)]
     hair: Option<String>,
+    /// A close-up photo of the client's shaved native hair: match on the stubble tips
+    /// found in it (as `smp stubble` finds them) instead of --hair.
+    #[arg(long, conflicts_with = "hair", requires = "stubble_px_per_mm")]
+    stubble: Option<PathBuf>,
+    /// Scale of the --stubble close-up, pixels per mm (25 or more resolves the tips).
+    #[arg(long, requires = "stubble")]
+    stubble_px_per_mm: Option<f64>,
     /// A pigment library file (default: the built-in library).
     #[arg(long)]
     pigments: Option<PathBuf>,
@@ -211,10 +218,44 @@ fn match_on_design(
     Ok((design, m))
 }
 
+/// The median stubble-tip colour of a close-up, with the detector's warnings.
+fn stubble_tips(photo: &Path, px_per_mm: f64) -> Result<([f64; 3], Vec<String>), CliError> {
+    use smp_render::photo::{PhotoLimits, load_photo};
+    use smp_render::stubble::{StubbleOptions, detect_stubble};
+
+    if !(px_per_mm.is_finite() && px_per_mm > 0.0) {
+        return Err(CliError::BadInput(format!(
+            "--stubble-px-per-mm {px_per_mm} must be a positive number (measure it on a ruler in the close-up)"
+        )));
+    }
+    let img = load_photo(photo, PhotoLimits::default()).map_err(|e| CliError::BadInput(e.to_string()))?;
+    let r = detect_stubble(&img, &StubbleOptions::new(px_per_mm)).map_err(|e| CliError::BadInput(format!("{}: {e}", photo.display())))?;
+    let tip = r.tip_lab.ok_or_else(|| {
+        CliError::BadInput(format!(
+            "no stubble tips found in {}: {}; give --hair instead",
+            photo.display(),
+            if r.warnings.is_empty() {
+                "check the scale and the light".to_string()
+            } else {
+                r.warnings.join("; ")
+            }
+        ))
+    })?;
+    let warnings = r.warnings.into_iter().map(|w| format!("stubble close-up: {w}")).collect();
+    Ok((tip, warnings))
+}
+
 fn run_match(a: MatchArgs) -> Result<(), CliError> {
+    let (stubble_hair, stubble_warnings) = match (&a.stubble, a.stubble_px_per_mm) {
+        (Some(p), Some(ppm)) => {
+            let (tip, w) = stubble_tips(p, ppm)?;
+            (Some(tip), w)
+        }
+        _ => (None, Vec::new()),
+    };
     let given = GivenColours {
         skin_lab: a.skin.as_deref().map(|s| parse_lab("--skin", s)).transpose()?,
-        hair_lab: a.hair.as_deref().map(|s| parse_lab("--hair", s)).transpose()?,
+        hair_lab: a.hair.as_deref().map(|s| parse_lab("--hair", s)).transpose()?.or(stubble_hair),
     };
     let skin_desc = |lab: [f64; 3]| a.skin.clone().unwrap_or_else(|| format!("{lab:.1?} (sampled)"));
     let lib_err = |e: PigmentError| match e {
@@ -231,13 +272,14 @@ fn run_match(a: MatchArgs) -> Result<(), CliError> {
     let Some(path) = &a.design else {
         let (Some(skin_lab), Some(hair_lab)) = (given.skin_lab, given.hair_lab) else {
             return Err(CliError::BadInput(
-                "give --skin and --hair, or a design to sample them from: smp color match D --view NAME".into(),
+                "give --skin and --hair (or --stubble), or a design to sample them from: smp color match D --view NAME".into(),
             ));
         };
-        let m = match match_pigment(skin_lab, hair_lab, &library) {
+        let mut m = match match_pigment(skin_lab, hair_lab, &library) {
             Err(PigmentError::Skin(e)) => return Err(CliError::BadInput(format!("skin {}: {e}", skin_desc(skin_lab)))),
             r => r.map_err(lib_err)?,
         };
+        m.warnings.extend(stubble_warnings.iter().cloned());
         let tone = skin::classify(skin_lab).map_err(|e| CliError::BadInput(format!("skin {}: {e}", skin_desc(skin_lab))))?;
         let level = estimate_level(hair_lab);
         let text = if a.json {
@@ -252,7 +294,8 @@ fn run_match(a: MatchArgs) -> Result<(), CliError> {
         return write_out(None, text.as_bytes());
     };
 
-    let (design, pm) = match_on_design(path, a.view.as_deref(), given, &library, &skin_desc)?;
+    let (design, mut pm) = match_on_design(path, a.view.as_deref(), given, &library, &skin_desc)?;
+    pm.matched.warnings.extend(stubble_warnings);
     let m = &pm.matched;
     if a.write {
         let mut draft = design.to_draft();
