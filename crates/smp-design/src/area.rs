@@ -105,23 +105,15 @@ mod tests {
 
     #[test]
     fn square_is_100_cm2_and_holes_are_cut() {
-        let draft = DesignDraft {
-            format: FORMAT.into(),
-            version: 1,
-            name: "t".into(),
-            seed: 1,
-            regions: vec![
+        let draft = DesignDraft::with_regions(
+            "t",
+            1,
+            vec![
                 rect("top", RegionKind::Treat, 0.0, 0.0, 100.0, 100.0),
                 rect("scar", RegionKind::Scar, 90.0, 10.0, 130.0, 20.0),
                 rect("mole", RegionKind::Exclude, 10.0, 10.0, 20.0, 30.0),
             ],
-            hairline: None,
-            sessions: None,
-            clusters: None,
-            landmarks: Default::default(),
-            views: Vec::new(),
-            colours: Default::default(),
-        };
+        );
         let d = Design::from_draft(draft).unwrap();
         let a = effective_areas(&d);
         assert!((a[0].0 - (100.0 - 1.0 - 2.0)).abs() < 1e-6, "{:?}", a);

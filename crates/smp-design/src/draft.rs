@@ -50,6 +50,26 @@ pub struct DesignDraft {
     pub colours: Colours,
 }
 
+impl DesignDraft {
+    /// A draft of the current format with `regions` and nothing else: no hairline, the
+    /// default sessions, no clusters, landmarks, views or colours.
+    pub fn with_regions(name: &str, seed: u64, regions: Vec<RegionDraft>) -> Self {
+        DesignDraft {
+            format: FORMAT.into(),
+            version: VERSION,
+            name: name.into(),
+            seed,
+            regions,
+            hairline: None,
+            sessions: None,
+            clusters: None,
+            landmarks: BTreeMap::new(),
+            views: Vec::new(),
+            colours: Colours::default(),
+        }
+    }
+}
+
 /// Measured colours (CIELAB, D65) of a client: each replaces the photo's sample.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -160,20 +160,7 @@ mod tests {
     }
 
     fn design(regions: Vec<RegionDraft>) -> Design {
-        Design::from_draft(DesignDraft {
-            format: "smp-design".into(),
-            version: 1,
-            name: "edges".into(),
-            seed: 1,
-            regions,
-            hairline: None,
-            sessions: None,
-            clusters: None,
-            landmarks: Default::default(),
-            views: Vec::new(),
-            colours: Default::default(),
-        })
-        .unwrap()
+        Design::from_draft(DesignDraft::with_regions("edges", 1, regions)).unwrap()
     }
 
     #[test]

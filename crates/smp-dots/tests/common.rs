@@ -32,17 +32,10 @@ pub fn ellipse(cx: f64, cy: f64, rx: f64, ry: f64, n: usize) -> Vec<PointMm> {
 /// A design from regions.
 pub fn design(seed: u64, regions: Vec<RegionDraft>, cumulative: Vec<f64>, clusters: bool, hairline: Option<HairlineDraft>) -> Design {
     Design::from_draft(DesignDraft {
-        format: FORMAT.into(),
-        version: VERSION,
-        name: "test".into(),
-        seed,
-        regions,
         hairline,
         sessions: Some(SessionsDraft { cumulative }),
         clusters: clusters.then_some(ClustersDraft { enabled: true }),
-        landmarks: Default::default(),
-        views: Vec::new(),
-        colours: Default::default(),
+        ..DesignDraft::with_regions("test", seed, regions)
     })
     .expect("test design is valid")
 }

@@ -17,15 +17,6 @@ pub fn square_design(side_mm: f64, px_per_mm: f64, centre_px: (f64, f64), densit
         dilution,
     });
     Design::from_draft(DesignDraft {
-        format: "smp-design".into(),
-        version: 1,
-        name: "test patch".into(),
-        seed: 3,
-        regions: vec![r],
-        hairline: None,
-        sessions: None,
-        clusters: None,
-        landmarks: Default::default(),
         views: vec![View {
             name: "top".into(),
             file: "photo.png".into(),
@@ -33,7 +24,7 @@ pub fn square_design(side_mm: f64, px_per_mm: f64, centre_px: (f64, f64), densit
             head: None,
             mask: None,
         }],
-        colours: Default::default(),
+        ..DesignDraft::with_regions("test patch", 3, vec![r])
     })
     .unwrap()
 }
