@@ -31,9 +31,39 @@ async fn static_file(axum::extract::Path(name): axum::extract::Path<String>) -> 
     ([(header::CONTENT_TYPE, kind), (header::CACHE_CONTROL, "no-cache")], body).into_response()
 }
 
+/// Refuse a request whose declared body exceeds `limit` bytes (a photo of `photo_limit`
+/// and its form) before reading any of it:
+/// the client learns at once (413) instead of uploading megabytes to be cut off, and the
+/// answer cannot race the rest of the upload. Bodies without a length are cut off at the
+/// limit as they stream in.
+async fn refuse_oversized(
+    (limit, photo_limit): (usize, usize),
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    match declared {
+        Some(n) if n > limit as u64 => error::AppError::new(
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "the upload is {:.1} MB; photos may be {} MB at most",
+                n as f64 / 1048576.0,
+                photo_limit >> 20
+            ),
+        )
+        .into_response(),
+        _ => next.run(req).await,
+    }
+}
+
 /// The whole app.
 pub fn router(state: AppState) -> Router {
-    let upload_limit = state.config.max_upload_bytes + (1 << 20);
+    let photo_limit = state.config.max_upload_bytes;
+    let upload_limit = photo_limit + (1 << 20);
     Router::new()
         .route("/", get(|| async { Redirect::to("/clients") }))
         .route("/login", get(pages::login::show).post(pages::login::submit))
@@ -88,6 +118,9 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api::routes())
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::csrf::guard))
         .layer(DefaultBodyLimit::max(upload_limit))
+        .layer(axum::middleware::from_fn(move |req, next| {
+            refuse_oversized((upload_limit, photo_limit), req, next)
+        }))
         .with_state(state)
 }
 

@@ -400,8 +400,10 @@ async fn versions_conflicts_uploads_dots_preview_plan() {
                 .unwrap()
                 .contains("not a JPEG, PNG or WebP")
         );
-        let r = s.upload(client, "top", vec![0xFF; 4 << 20], "huge.jpg").await;
-        assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE, "{b}");
+        // An oversized upload is refused on its declared length, before its body.
+        let (status, text) = common::status_of_declared_upload(&s.base, &format!("/api/v1/clients/{client}/photos"), 4 << 20).await;
+        assert_eq!(status, 413, "{b}: {text}");
+        assert!(text.contains("photos may be 2 MB at most"), "{text}");
         let r = s.upload(client, "sideways", synth_photo(200).0, "x.png").await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{b}: unknown view");
         assert_eq!(

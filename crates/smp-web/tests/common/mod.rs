@@ -145,6 +145,26 @@ impl Session {
     }
 }
 
+/// The status of a POST to `path` that declares a body of `len` bytes and sends none of
+/// it: an oversized upload must be refused on its headers, before any body arrives.
+pub async fn status_of_declared_upload(base: &str, path: &str, len: usize) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = base.trim_start_matches("http://");
+    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: {len}\r\nConnection: close\r\n\r\n"
+    );
+    s.write_all(head.as_bytes()).await.unwrap();
+    let mut out = Vec::new();
+    tokio::time::timeout(std::time::Duration::from_secs(10), s.read_to_end(&mut out))
+        .await
+        .expect("the server answers without waiting for the body")
+        .unwrap();
+    let text = String::from_utf8_lossy(&out).to_string();
+    let status = text.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    (status, text)
+}
+
 /// A small synthetic top-view head photo (PNG) and its calibrated design.
 pub fn synth_photo(width_px: u32) -> (Vec<u8>, smp_design::Design) {
     let head = smp_render::synth::synth(
