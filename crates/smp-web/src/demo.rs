@@ -105,6 +105,14 @@ pub async fn seed_if_empty(store: &dyn Store, files: &FileStore, data_dir: &Path
             .await?;
         let mut draft = head.design.to_draft();
         draft.name = format!("{name}: {pattern}");
+        // As a clinic would measure them (a close-up with `smp stubble`): the synthetic
+        // client's true scalp and stubble-tip colours, so the demo's pigment advice does
+        // not rest on hair sampled from a photo too coarse to resolve the tips.
+        let lab = |rgb: [u8; 3]| smp_color::srgb::linear_to_lab(smp_color::srgb::rgb8_to_linear(rgb)).map(|v| (v * 10.0).round() / 10.0);
+        draft.colours = smp_design::draft::Colours {
+            skin_lab: Some(lab(head.skin_rgb)),
+            hair_lab: Some(lab(head.hair_rgb)),
+        };
         for v in &mut draft.views {
             v.file = format!("{HASH_PREFIX}{hash}");
         }
