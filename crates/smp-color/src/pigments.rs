@@ -127,6 +127,11 @@ impl PigmentLibrary {
         Self::from_json(&text)
     }
 
+    /// The pigment named `name`, if the library has it.
+    pub fn get(&self, name: &str) -> Option<&LibraryPigment> {
+        self.pigments.iter().find(|p| p.name == name)
+    }
+
     /// Parse and check a library from JSON text.
     pub fn from_json(text: &str) -> Result<Self, PigmentError> {
         let f: LibraryFile = serde_json::from_str(text).map_err(|e| PigmentError::Parse(e.to_string()))?;

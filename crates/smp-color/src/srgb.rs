@@ -89,9 +89,30 @@ pub fn linear_to_lab(l: [f64; 3]) -> [f64; 3] {
     xyz_to_lab(linear_to_xyz(l))
 }
 
+/// Why `[L*, a*, b*]` is not a colour this tool accepts (L* outside 0..=100, a* or b*
+/// beyond ±128, or not a number), or `None` when it is: the one rule for colours typed
+/// on the command line, sent to the API or stored in a design.
+pub fn lab_range_error([l, a, b]: [f64; 3]) -> Option<String> {
+    if !(l.is_finite() && (0.0..=100.0).contains(&l)) {
+        Some(format!("L* {l} is outside 0..=100"))
+    } else if !(a.is_finite() && b.is_finite() && a.abs() <= 128.0 && b.abs() <= 128.0) {
+        Some(format!("a* {a}, b* {b}: a* and b* must be within ±128"))
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lab_ranges() {
+        assert_eq!(lab_range_error([50.0, -128.0, 128.0]), None);
+        assert!(lab_range_error([100.5, 0.0, 0.0]).unwrap().contains("L* 100.5"));
+        assert!(lab_range_error([f64::NAN, 0.0, 0.0]).is_some());
+        assert!(lab_range_error([50.0, 0.0, -130.0]).unwrap().contains("±128"));
+    }
 
     #[test]
     fn white_grey_and_primaries_have_known_lab() {

@@ -75,21 +75,12 @@ impl Design {
         }
         check_views(&mut v, &d.views);
         for (field, lab) in [("colours.skin_lab", d.colours.skin_lab), ("colours.hair_lab", d.colours.hair_lab)] {
-            if let Some([l, a, b]) = lab {
-                let ok = v.range(
+            if let Some(why) = lab.and_then(smp_color::srgb::lab_range_error) {
+                v.invalid(
                     field,
-                    l,
-                    (0.0, true, 100.0),
-                    "L*",
-                    "give CIELAB as [L*, a*, b*]: L* from 0 (black) to 100 (white)",
+                    why,
+                    "give CIELAB as [L*, a*, b*]: L* from 0 (black) to 100 (white), a* and b* within ±128",
                 );
-                if ok && !(a.is_finite() && b.is_finite() && a.abs() <= 128.0 && b.abs() <= 128.0) {
-                    v.invalid(
-                        field,
-                        format!("a* {a}, b* {b} is outside ±128"),
-                        "give CIELAB as [L*, a*, b*] with a* and b* within ±128",
-                    );
-                }
             }
         }
         if !v.errors.is_empty() {

@@ -190,11 +190,16 @@ impl<'d> DensityField<'d> {
     /// The region (with dots) that owns `p`: by the exact polygons and precedence, and
     /// outside every polygon the region whose edge blend reaches it (by the raster cell).
     pub fn classify(&self, p: PointMm) -> Option<usize> {
-        let regions = self.design.regions();
-        match self.order.iter().find(|&&i| contains(&regions[i].polygon, p)) {
-            Some(&i) => regions[i].has_dots().then_some(i),
+        match self.top_polygon(p) {
+            Some(i) => self.design.regions()[i].has_dots().then_some(i),
             None => self.outside(p).map(|(i, _)| i),
         }
+    }
+
+    /// The region whose polygon wins at `p` by precedence (dotted or not), if any.
+    fn top_polygon(&self, p: PointMm) -> Option<usize> {
+        let regions = self.design.regions();
+        self.order.iter().copied().find(|&i| contains(&regions[i].polygon, p))
     }
 
     /// The edge blend's region and multiplier at `p` outside every polygon (cell value).
@@ -217,9 +222,8 @@ impl<'d> DensityField<'d> {
     pub fn sample(&self, p: PointMm) -> Option<FieldSample> {
         let c = self.cell(p)?;
         let (region, ramp) = if self.edge[c] {
-            let regions = self.design.regions();
-            match self.order.iter().find(|&&i| contains(&regions[i].polygon, p)) {
-                Some(&i) if regions[i].has_dots() => (i, self.hairline.as_ref().map_or(1.0, |h| h.multiplier(p))),
+            match self.top_polygon(p) {
+                Some(i) if self.design.regions()[i].has_dots() => (i, self.ramp_at(p)),
                 Some(_) => return None,
                 None => self.outside(p)?,
             }

@@ -6,9 +6,9 @@
 
 use image::RgbImage;
 use smp_color::delta_e::delta_e00;
-use smp_color::hair::estimate_level;
+use smp_color::hair::{HairLevel, estimate_level};
 use smp_color::pigments::{Match, PigmentError, PigmentLibrary, match_pigment, predict_area_lab};
-use smp_color::skin::{self, SkinTone};
+use smp_color::skin::{self, SkinError, SkinTone};
 use smp_design::{Design, View};
 
 use crate::sample::{SampleError, sample_design};
@@ -36,9 +36,19 @@ pub enum PhotoMatchError {
     /// The sampled area shows no hair and none was given.
     #[error("view {0:?}: the treated area is all skin, so there is no hair to match; mark hair in the view's mask or give the hair colour")]
     NoHair(String),
-    /// The skin colour is not skin, or the library is unusable.
+    /// The skin colour used, sampled or measured, is not skin.
+    #[error("skin colour L* {:.1}, a* {:.1}, b* {:.1} ({}): {source}", .skin_lab[0], .skin_lab[1], .skin_lab[2], if *.measured { "measured" } else { "sampled from the photo" })]
+    NotSkin {
+        /// The colour.
+        skin_lab: [f64; 3],
+        /// Whether it was given (or stored in the design) rather than sampled.
+        measured: bool,
+        /// Why it is not skin.
+        source: SkinError,
+    },
+    /// The pigment library is unusable.
     #[error(transparent)]
-    Pigment(#[from] PigmentError),
+    Pigment(PigmentError),
 }
 
 /// The answer of a match on a photo.
@@ -56,8 +66,8 @@ pub struct PhotoMatch {
     pub hair_given: bool,
     /// The skin's ITA band and estimated Fitzpatrick type.
     pub skin_tone: SkinTone,
-    /// Estimated hairdresser level of the hair, 1–10.
-    pub hair_level: u8,
+    /// Estimated hairdresser level of the hair.
+    pub hair_level: HairLevel,
     /// The recommendation, its alternatives and the practitioner's warnings.
     pub matched: Match,
     /// Reasons to distrust a sampled hair colour (empty when it was given).
@@ -79,7 +89,7 @@ impl PhotoMatch {
     /// The documented JSON of `smp color match D --view NAME --json` (README), with
     /// `written` saying whether the choice was stored in the design.
     pub fn to_json(&self, written: bool) -> serde_json::Value {
-        let mut v = match_json(&self.matched, &self.skin_tone, self.hair_level);
+        let mut v = match_json(&self.matched, &self.skin_tone, &self.hair_level);
         if let Some(w) = v["warnings"].as_array_mut() {
             w.extend(self.hair_sample_warnings.iter().map(|s| serde_json::Value::from(s.as_str())));
         }
@@ -99,7 +109,7 @@ impl PhotoMatch {
 
 /// The documented JSON of `smp color match --skin S --hair H --json` (README): the
 /// recommendation, alternatives, warnings, skin tone and hair level.
-pub fn match_json(m: &Match, skin_tone: &SkinTone, hair_level: u8) -> serde_json::Value {
+pub fn match_json(m: &Match, skin_tone: &SkinTone, hair_level: &HairLevel) -> serde_json::Value {
     serde_json::json!({
         "pigment": m.pigment,
         "dilution": format!("1:{}", m.dilution),
@@ -117,7 +127,7 @@ pub fn match_json(m: &Match, skin_tone: &SkinTone, hair_level: u8) -> serde_json
             "category": skin_tone.category.as_str(),
             "fitzpatrick": skin_tone.fitzpatrick,
         },
-        "hair_level": hair_level,
+        "hair_level": hair_level.level,
     })
 }
 
@@ -144,14 +154,17 @@ pub fn match_on_photo(
         .hair_lab
         .or(sample.hair_lab)
         .ok_or_else(|| PhotoMatchError::NoHair(view.name.clone()))?;
-    let matched = match_pigment(skin_lab, hair_lab, library)?;
-    let skin_tone = skin::classify(skin_lab).map_err(PigmentError::Skin)?;
-    let pigment = &library
-        .pigments
-        .iter()
-        .find(|p| p.name == matched.pigment)
-        .expect("the match comes from the library")
-        .pigment;
+    let not_skin = |source| PhotoMatchError::NotSkin {
+        skin_lab,
+        measured: given.skin_lab.is_some(),
+        source,
+    };
+    let skin_tone = skin::classify(skin_lab).map_err(not_skin)?;
+    let matched = match_pigment(skin_lab, hair_lab, library).map_err(|e| match e {
+        PigmentError::Skin(s) => not_skin(s),
+        e => PhotoMatchError::Pigment(e),
+    })?;
+    let pigment = &library.get(&matched.pigment).expect("the match comes from the library").pigment;
     let predicted_area_lab = predict_area_lab(skin_lab, pigment, matched.dilution, sample.density_per_cm2, sample.needle_mm);
     Ok(PhotoMatch {
         view: view.name.clone(),
@@ -160,7 +173,7 @@ pub fn match_on_photo(
         hair_lab,
         hair_given: given.hair_lab.is_some(),
         skin_tone,
-        hair_level: estimate_level(hair_lab).level,
+        hair_level: estimate_level(hair_lab),
         matched,
         // The warnings are about the sampled hair: a given one makes them moot.
         hair_sample_warnings: if given.hair_lab.is_some() {
@@ -228,6 +241,7 @@ mod tests {
             hair_lab: None,
         };
         let e = match_on_photo(&h.design, &h.design.views()[0], &h.image, given, &PigmentLibrary::builtin()).unwrap_err();
-        assert!(e.to_string().contains("b*"), "{e}");
+        // The message names the colour that is not skin, and where it came from.
+        assert!(e.to_string().contains("L* 60.0, a* 5.0, b* -3.0 (measured)"), "{e}");
     }
 }

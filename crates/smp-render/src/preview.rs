@@ -65,9 +65,7 @@ pub fn region_inks(design: &Design, library: &PigmentLibrary) -> Result<Vec<Ink>
                 dilution: None,
             }),
             Some(p) => library
-                .pigments
-                .iter()
-                .find(|l| l.name == p.name)
+                .get(&p.name)
                 .map(|l| Ink {
                     pigment: l.pigment,
                     dilution: Some(p.dilution),

@@ -2,7 +2,7 @@
 //! quote, colour match, skin type, removal estimate and hairline measurements.
 
 use smp_color::delta_e::delta_e00;
-use smp_color::pigments::{Match, PigmentError, predict_healed_lab};
+use smp_color::pigments::{Match, predict_healed_lab};
 use smp_color::skin::SkinTone;
 use smp_design::View;
 use smp_dots::Impressions;
@@ -95,9 +95,6 @@ pub fn facts(input: &ReportInput<'_>, imp: &Impressions) -> Result<Facts, Report
         hair_lab: input.hair_lab,
     };
     let pm = match_on_photo(input.design, view, input.photo.image, given, input.pigments).map_err(|e| match e {
-        PhotoMatchError::Pigment(PigmentError::Skin(s)) => {
-            ReportError::BadInput(format!("skin colour {:.1?}: {s}", input.skin_lab.unwrap_or_default()))
-        }
         PhotoMatchError::Pigment(e) => ReportError::BadInput(format!("pigment library: {e}")),
         PhotoMatchError::Sample(e) => ReportError::BadInput(format!("cannot sample skin and hair: {e}")),
         e => ReportError::BadInput(format!("{e} (--skin / --hair L,a,b)")),
@@ -111,7 +108,7 @@ pub fn facts(input: &ReportInput<'_>, imp: &Impressions) -> Result<Facts, Report
         .iter()
         .filter_map(|r| {
             let p = r.pigment.as_ref()?;
-            let lib = input.pigments.pigments.iter().find(|l| l.name == p.name)?;
+            let lib = input.pigments.get(&p.name)?;
             let predicted_lab = predict_healed_lab(skin_lab, &lib.pigment, p.dilution);
             Some(ChosenPigment {
                 region: r.name.clone(),

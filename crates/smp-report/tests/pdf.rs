@@ -293,7 +293,7 @@ fn the_designs_chosen_pigments_are_listed_with_their_predicted_match() {
     };
     let t = text_of(&render_report(&input).unwrap(), "chosen.pdf");
     // Predicted here from the colour library, not read from the report.
-    let carbon = &pigments.pigments.iter().find(|p| p.name == "carbon black").unwrap().pigment;
+    let carbon = &pigments.get("carbon black").unwrap().pigment;
     let lab = smp_color::pigments::predict_healed_lab(skin, carbon, 3);
     let de = smp_color::delta_e::delta_e00(lab, hair);
     let row = format!(

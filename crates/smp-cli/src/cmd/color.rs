@@ -4,12 +4,13 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 use smp_color::delta_e::delta_e00;
-use smp_color::hair::estimate_level;
+use smp_color::hair::{HairLevel, estimate_level};
 use smp_color::pigments::{Match, PigmentError, PigmentLibrary, match_pigment};
 use smp_color::skin;
 use smp_design::draft::PigmentDraft;
 use smp_design::{Design, RegionKind};
 use smp_render::matching::{GivenColours, PhotoMatch, PhotoMatchError, match_json, match_on_photo};
+use smp_report::format::{lab, roman};
 
 use crate::error::CliError;
 use crate::output::{write_atomic, write_out};
@@ -133,13 +134,10 @@ pub fn parse_lab(what: &str, s: &str) -> Result<[f64; 3], CliError> {
             .filter(|v| v.is_finite())
             .ok_or_else(|| bad(format!("{name} {p:?} is not a number")))?;
     }
-    if !(0.0..=100.0).contains(&lab[0]) {
-        return Err(bad(format!("L* {} is outside 0..100", lab[0])));
+    match smp_color::srgb::lab_range_error(lab) {
+        Some(why) => Err(bad(why)),
+        None => Ok(lab),
     }
-    if lab[1].abs() > 128.0 || lab[2].abs() > 128.0 {
-        return Err(bad("a* and b* must be within ±128".into()));
-    }
-    Ok(lab)
 }
 
 fn dilution_label(water_parts: u32) -> String {
@@ -188,10 +186,6 @@ pub fn run(cmd: ColorCmd) -> Result<(), CliError> {
     }
 }
 
-fn roman(n: u8) -> &'static str {
-    ["?", "I", "II", "III", "IV", "V", "VI"].get(usize::from(n)).copied().unwrap_or("?")
-}
-
 /// Match on the view photo of the design at `path`; colours given on the command line
 /// replace the sampled ones (and excuse their absence).
 fn match_on_design(
@@ -199,7 +193,6 @@ fn match_on_design(
     view_name: Option<&str>,
     given: GivenColours,
     library: &PigmentLibrary,
-    skin_desc: &dyn Fn([f64; 3]) -> String,
 ) -> Result<(Design, PhotoMatch), CliError> {
     use smp_render::photo::{PhotoLimits, load_photo};
 
@@ -208,9 +201,7 @@ fn match_on_design(
     let photo_path = crate::cmd::preview::view_photo_path(path, view);
     let photo = load_photo(&photo_path, PhotoLimits::default()).map_err(crate::cmd::preview::photo_error)?;
     let m = match_on_photo(&design, view, &photo, given, library).map_err(|e| match e {
-        PhotoMatchError::Pigment(PigmentError::Skin(e)) => {
-            CliError::BadInput(format!("skin {}: {e}", skin_desc(given.skin_lab.unwrap_or_default())))
-        }
+        PhotoMatchError::NotSkin { .. } => CliError::BadInput(e.to_string()),
         PhotoMatchError::NoSkin(_) => CliError::BadInput(format!("{e} (--skin)")),
         PhotoMatchError::NoHair(_) => CliError::BadInput(format!("{e} (--hair; smp mask marks hair)")),
         e => CliError::BadInput(format!("{}: {e}", path.display())),
@@ -257,7 +248,6 @@ fn run_match(a: MatchArgs) -> Result<(), CliError> {
         skin_lab: a.skin.as_deref().map(|s| parse_lab("--skin", s)).transpose()?,
         hair_lab: a.hair.as_deref().map(|s| parse_lab("--hair", s)).transpose()?.or(stubble_hair),
     };
-    let skin_desc = |lab: [f64; 3]| a.skin.clone().unwrap_or_else(|| format!("{lab:.1?} (sampled)"));
     let lib_err = |e: PigmentError| match e {
         PigmentError::Io { .. } => CliError::Other(e.to_string()),
         _ => CliError::BadInput(match &a.pigments {
@@ -276,16 +266,16 @@ fn run_match(a: MatchArgs) -> Result<(), CliError> {
             ));
         };
         let mut m = match match_pigment(skin_lab, hair_lab, &library) {
-            Err(PigmentError::Skin(e)) => return Err(CliError::BadInput(format!("skin {}: {e}", skin_desc(skin_lab)))),
+            Err(PigmentError::Skin(e)) => return Err(CliError::BadInput(format!("--skin {skin_lab:?}: {e}"))),
             r => r.map_err(lib_err)?,
         };
         m.warnings.extend(stubble_warnings.iter().cloned());
-        let tone = skin::classify(skin_lab).map_err(|e| CliError::BadInput(format!("skin {}: {e}", skin_desc(skin_lab))))?;
+        let tone = skin::classify(skin_lab).map_err(|e| CliError::BadInput(format!("--skin {skin_lab:?}: {e}")))?;
         let level = estimate_level(hair_lab);
         let text = if a.json {
-            json_line(&match_json(&m, &tone, level.level))
+            json_line(&match_json(&m, &tone, &level))
         } else {
-            let mut out = match_text(&m, &tone, level.level, level.name);
+            let mut out = match_text(&m, &tone, &level);
             for w in &m.warnings {
                 out.push_str(&format!("warning: {w}\n"));
             }
@@ -294,7 +284,7 @@ fn run_match(a: MatchArgs) -> Result<(), CliError> {
         return write_out(None, text.as_bytes());
     };
 
-    let (design, mut pm) = match_on_design(path, a.view.as_deref(), given, &library, &skin_desc)?;
+    let (design, mut pm) = match_on_design(path, a.view.as_deref(), given, &library)?;
     pm.matched.warnings.extend(stubble_warnings);
     let m = &pm.matched;
     if a.write {
@@ -325,7 +315,6 @@ fn run_match(a: MatchArgs) -> Result<(), CliError> {
     let text = if a.json {
         json_line(&pm.to_json(a.write))
     } else {
-        let lab = |l: [f64; 3]| format!("L* {:.1}, a* {:.1}, b* {:.1}", l[0], l[1], l[2]);
         let given_or_sampled = |g: bool| if g { " (measured)" } else { " (sampled)" };
         let mut out = format!(
             "view {:?}: skin {}{}; hair {}{}\n",
@@ -335,7 +324,7 @@ fn run_match(a: MatchArgs) -> Result<(), CliError> {
             lab(pm.hair_lab),
             given_or_sampled(pm.hair_given)
         );
-        out.push_str(&match_text(m, &pm.skin_tone, pm.hair_level, estimate_level(pm.hair_lab).name));
+        out.push_str(&match_text(m, &pm.skin_tone, &pm.hair_level));
         out.push_str(&format!(
             "whole area at {:.0}/cm²: {}",
             pm.density_per_cm2,
@@ -362,13 +351,14 @@ fn run_match(a: MatchArgs) -> Result<(), CliError> {
 }
 
 /// The skin, hair, recommendation and alternatives lines of a match, for people.
-fn match_text(m: &Match, tone: &skin::SkinTone, level: u8, level_name: &str) -> String {
-    let lab = |l: [f64; 3]| format!("L* {:.1}, a* {:.1}, b* {:.1}", l[0], l[1], l[2]);
+fn match_text(m: &Match, tone: &skin::SkinTone, hair: &HairLevel) -> String {
     let mut out = format!(
-        "skin: ITA {:.0}° ({}, Fitzpatrick {} estimate); hair: level {level} ({level_name}, estimate)\n",
+        "skin: ITA {:.0}° ({}, Fitzpatrick {} estimate); hair: level {} ({}, estimate)\n",
         tone.ita_deg,
         tone.category,
-        roman(tone.fitzpatrick)
+        roman(tone.fitzpatrick),
+        hair.level,
+        hair.name
     );
     out.push_str(&format!(
         "recommended: {} {} — healed {} (ΔE00 {:.2} from the hair)\n",

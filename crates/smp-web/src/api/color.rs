@@ -4,8 +4,8 @@
 use axum::Json;
 use axum::extract::State;
 use serde::Deserialize;
-use smp_color::pigments::{PigmentError, PigmentLibrary};
-use smp_color::srgb::linear_to_rgb8;
+use smp_color::pigments::PigmentLibrary;
+use smp_color::srgb::{lab_range_error, linear_to_rgb8};
 use smp_render::matching::{GivenColours, PhotoMatchError, match_on_photo};
 
 use crate::api::designs::{blocking, view_photo};
@@ -45,16 +45,9 @@ pub struct MatchBody {
 
 /// A colour given by the client is plausible CIELAB, or a field error naming it.
 fn check_lab(field: &str, lab: Option<[f64; 3]>) -> AppResult<()> {
-    match lab {
-        Some([l, a, b])
-            if !(l.is_finite() && a.is_finite() && b.is_finite() && (0.0..=100.0).contains(&l) && a.abs() <= 128.0 && b.abs() <= 128.0) =>
-        {
-            Err(AppError::field(
-                field,
-                format!("L* {l}, a* {a}, b* {b} is not a CIELAB colour: L* is 0–100, a* and b* within ±128"),
-            ))
-        }
-        _ => Ok(()),
+    match lab.and_then(lab_range_error) {
+        Some(why) => Err(AppError::field(field, format!("{why}: give CIELAB [L*, a*, b*]"))),
+        None => Ok(()),
     }
 }
 
@@ -76,7 +69,7 @@ pub async fn match_pigment(
     };
     let m = blocking(move || {
         match_on_photo(&design, &view, &photo, given, &PigmentLibrary::builtin()).map_err(|e| match e {
-            PhotoMatchError::Pigment(PigmentError::Skin(s)) => AppError::field("skin_lab", format!("the skin colour is not skin: {s}")),
+            PhotoMatchError::NotSkin { .. } => AppError::field("skin_lab", e.to_string()),
             PhotoMatchError::NoSkin(_) => AppError::field("skin_lab", e.to_string()),
             PhotoMatchError::NoHair(_) => AppError::field("hair_lab", e.to_string()),
             e => AppError::field("design", e.to_string()),
