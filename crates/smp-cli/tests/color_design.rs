@@ -11,7 +11,7 @@ use std::process::Output;
 
 use smp_color::pigments::{PigmentLibrary, predict_area_lab};
 use smp_design::{Design, MaskEdit, MaskKind, RegionKind};
-use smp_render::synth::{SynthParams, SynthView, synth};
+use smp_synth::{SynthParams, SynthView, synth};
 
 fn json(o: &Output) -> serde_json::Value {
     assert!(o.status.success(), "{}", stderr(o));

@@ -18,7 +18,7 @@ use smp_color::SkinOptics;
 use smp_color::pigments::PigmentLibrary;
 use smp_design::{Design, MmToPx, Pattern, PerCm2, PointMm, View};
 use smp_dots::Selection;
-use smp_render::photo::{PhotoLimits, decode_photo};
+use smp_photo::decode::{PhotoLimits, decode_photo};
 use smp_render::preview::render_dots;
 use smp_render::render::render;
 use smp_render::state::PreviewState;

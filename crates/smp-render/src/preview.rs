@@ -6,10 +6,10 @@ use smp_color::{Pigment, SkinOptics};
 use smp_design::{Design, Region, RegionKind, View};
 use smp_dots::{Impressions, Selection};
 
-use crate::mask::ScalpMask;
 use crate::render::{InnerDisk, RenderDot, render};
 use crate::state::{DotLook, PreviewState};
-use crate::view::{Projected, project};
+use smp_photo::mask::ScalpMask;
+use smp_photo::view::{Projected, project};
 
 /// A region's pigment names one the library does not have.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -15,7 +15,7 @@ use smp_design::Pattern;
 use smp_dots::{Selection, impressions};
 use smp_render::preview::preview;
 use smp_render::state::PreviewState;
-use smp_render::synth::{SynthParams, SynthView, synth_bare_closeup, synth_closeup};
+use smp_synth::{SynthParams, SynthView, synth_bare_closeup, synth_closeup};
 
 const PX_PER_MM: f64 = 10.0;
 const SIZE_PX: u32 = 300;

@@ -3,10 +3,10 @@
 use image::{Rgb, RgbImage};
 use smp_color::srgb::{linear_to_lab, rgb8_to_linear};
 use smp_color::{Pigment, SkinOptics, optics::mixed_without_optics};
+use smp_photo::view::Projected;
 use smp_render::preview::render_dot;
 use smp_render::render::{RenderDot, influence_radius_mm, render, render_reference};
 use smp_render::state::PreviewState;
-use smp_render::view::Projected;
 
 const PX_PER_MM: f64 = 12.0;
 const SKIN: [u8; 3] = [224, 186, 160];

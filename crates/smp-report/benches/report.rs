@@ -10,9 +10,9 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use smp_color::pigments::PigmentLibrary;
 use smp_design::Pattern;
 use smp_plan::{CivilDate, Plan, PlanOptions, PriceList, RateRange};
-use smp_render::synth::{SynthParams, SynthView, synth};
 use smp_report::world::MemoryWorld;
 use smp_report::{ClientPhoto, ReportInput, render_report};
+use smp_synth::{SynthParams, SynthView, synth};
 
 fn bench(c: &mut Criterion) {
     let params = SynthParams {

@@ -6,8 +6,8 @@ use smp_color::pigments::{Match, predict_healed_lab};
 use smp_color::skin::SkinTone;
 use smp_design::View;
 use smp_dots::Impressions;
+use smp_photo::matching::{GivenColours, PhotoMatchError, match_on_photo};
 use smp_plan::{KirbyDesai, Plan, Quote, RemovalEstimate};
-use smp_render::matching::{GivenColours, PhotoMatchError, match_on_photo};
 
 use crate::clinical::{SMP_AMOUNT, SMP_COLORS, SMP_LAYERING, SMP_LOCATION, SMP_SCARRING};
 use crate::error::ReportError;

@@ -8,9 +8,9 @@ use rayon::prelude::*;
 use smp_color::pigments::PigmentLibrary;
 use smp_design::{Design, View};
 use smp_dots::{Impressions, Selection};
+use smp_photo::view::scaled_view;
 use smp_render::preview::preview;
 use smp_render::state::PreviewState;
-use smp_render::view::scaled_view;
 
 use crate::clinical::{AGED_YEARS, JPEG_QUALITY, PREVIEW_WIDTH_PX, RENDER_WIDTH_PX};
 use crate::error::ReportError;
@@ -35,7 +35,7 @@ pub fn scalp_crop(design: &Design, view: &View, width: u32, height: u32) -> [u32
         .regions()
         .iter()
         .flat_map(|r| r.polygon.iter())
-        .filter_map(|&p| smp_render::view::project(view, p))
+        .filter_map(|&p| smp_photo::view::project(view, p))
         .map(|q| (q.x, q.y))
         .collect();
     if pts.is_empty() {

@@ -8,11 +8,11 @@ use std::sync::OnceLock;
 
 use smp_color::pigments::{PigmentLibrary, match_pigment};
 use smp_design::Pattern;
+use smp_photo::sample::sample_design;
 use smp_plan::{CivilDate, KirbyDesai, Plan, PlanOptions, PriceList, RateRange};
-use smp_render::sample::sample_design;
-use smp_render::synth::{SynthHead, SynthParams, SynthView, synth};
 use smp_report::format::{count, money};
 use smp_report::{ClientPhoto, ReportInput, render_report};
+use smp_synth::{SynthHead, SynthParams, SynthView, synth};
 
 /// Every character typst markup or code gives a meaning to, plus a would-be injection.
 const HOSTILE_CLIENT: &str = r##"Jo "#*$ O'Brien_ [x] {y} <z> @ref \n // /* ` ~ #panic("boom") = heading"##;

@@ -80,10 +80,10 @@ async fn main() {
             .await
             .unwrap();
         // A full norwood-5 design with a calibrated view, as the editor sends it.
-        let head = smp_render::synth::synth(
-            &smp_render::synth::SynthParams {
+        let head = smp_synth::synth(
+            &smp_synth::SynthParams {
                 pattern: "norwood-5".parse().unwrap(),
-                view: smp_render::synth::SynthView::Top,
+                view: smp_synth::SynthView::Top,
                 skin_type: 2,
                 hair_level: 2,
                 scar: None,

@@ -6,8 +6,8 @@ use std::path::Path;
 use std::str::FromStr;
 
 use smp_design::{Design, Pattern};
-use smp_render::synth::{SynthParams, SynthView, synth};
 use smp_store::{ClientFields, FileStore, NewPhoto, Role, Store, StoreResult};
+use smp_synth::{SynthParams, SynthView, synth};
 
 use crate::auth::password::hash_password;
 use crate::auth::token::random_hex;

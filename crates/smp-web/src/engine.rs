@@ -9,8 +9,8 @@ use serde::Serialize;
 use smp_color::pigments::PigmentLibrary;
 use smp_design::{Design, DesignDraft, MmToPx, PointMm, View};
 use smp_dots::{Impressions, Selection};
+use smp_photo::view::{Calibration, calibrate, preset_rotation_deg, project};
 use smp_render::state::PreviewState;
-use smp_render::view::{Calibration, calibrate, preset_rotation_deg, project};
 
 use crate::error::{AppError, AppResult};
 
@@ -191,7 +191,7 @@ pub fn fit(photo: &Arc<RgbImage>, v: &View, max_width_px: u32) -> (Arc<RgbImage>
     let k = f64::from(max_width_px) / f64::from(photo.width());
     let h = ((f64::from(photo.height()) * k).round() as u32).max(1);
     let small = image::imageops::resize(photo.as_ref(), max_width_px, h, image::imageops::FilterType::Triangle);
-    (Arc::new(small), smp_render::view::scaled_view(v, k))
+    (Arc::new(small), smp_photo::view::scaled_view(v, k))
 }
 
 /// The preview PNG of a design on a (fitted) photo.

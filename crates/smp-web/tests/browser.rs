@@ -147,7 +147,7 @@ async fn editor_story_in_chromium() {
     // practitioner would make on a ruler lying across the head and on the glabella.
     let view = truth.views()[0].clone();
     let at = |x: f64, y: f64| {
-        let p = smp_render::view::project(&view, smp_design::PointMm::new(x, y)).expect("on the visible head");
+        let p = smp_photo::view::project(&view, smp_design::PointMm::new(x, y)).expect("on the visible head");
         (p.x, p.y)
     };
     let photo_path = app.db.dir.join("head-top.png");

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 use smp_design::{Design, HeadEllipse, PointMm, View};
-use smp_render::photo::{PhotoLimits, load_photo};
-use smp_render::view::{Calibration, calibrate, preset_rotation_deg};
+use smp_photo::decode::{PhotoLimits, load_photo};
+use smp_photo::view::{Calibration, calibrate, preset_rotation_deg};
 
 use crate::cmd::preview::photo_error;
 use crate::error::CliError;

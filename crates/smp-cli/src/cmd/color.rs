@@ -9,7 +9,7 @@ use smp_color::pigments::{Match, PigmentError, PigmentLibrary, match_pigment};
 use smp_color::skin;
 use smp_design::draft::PigmentDraft;
 use smp_design::{Design, RegionKind};
-use smp_render::matching::{GivenColours, PhotoMatch, PhotoMatchError, match_json, match_on_photo};
+use smp_photo::matching::{GivenColours, PhotoMatch, PhotoMatchError, match_json, match_on_photo};
 use smp_report::format::{lab, roman};
 
 use crate::error::CliError;
@@ -194,7 +194,7 @@ fn match_on_design(
     given: GivenColours,
     library: &PigmentLibrary,
 ) -> Result<(Design, PhotoMatch), CliError> {
-    use smp_render::photo::{PhotoLimits, load_photo};
+    use smp_photo::decode::{PhotoLimits, load_photo};
 
     let design = Design::load(path)?;
     let view = crate::cmd::preview::pick_view(&design, view_name)?;
@@ -211,8 +211,8 @@ fn match_on_design(
 
 /// The median stubble-tip colour of a close-up, with the detector's warnings.
 fn stubble_tips(photo: &Path, px_per_mm: f64) -> Result<([f64; 3], Vec<String>), CliError> {
-    use smp_render::photo::{PhotoLimits, load_photo};
-    use smp_render::stubble::{StubbleOptions, detect_stubble};
+    use smp_photo::decode::{PhotoLimits, load_photo};
+    use smp_photo::stubble::{StubbleOptions, detect_stubble};
 
     if !(px_per_mm.is_finite() && px_per_mm > 0.0) {
         return Err(CliError::BadInput(format!(
@@ -412,7 +412,7 @@ fn parse_rect(s: &str) -> Result<[u32; 4], String> {
 
 fn run_analyze(a: AnalyzeArgs) -> Result<(), CliError> {
     use smp_color::srgb::{linear_to_lab, rgb8_to_linear};
-    use smp_render::photo::{PhotoLimits, load_photo};
+    use smp_photo::decode::{PhotoLimits, load_photo};
 
     let bad_region = |why: String| {
         CliError::BadInput(format!(

@@ -5,9 +5,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 use smp_design::{Design, Mask, PointMm, RegionKind};
-use smp_render::mask::sample_mask;
-use smp_render::photo::{PhotoLimits, load_photo};
-use smp_render::view::project;
+use smp_photo::decode::{PhotoLimits, load_photo};
+use smp_photo::mask::sample_mask;
+use smp_photo::view::project;
 
 use crate::cmd::calibrate::numbers;
 use crate::cmd::preview::{photo_error, pick_view, view_photo_path};

@@ -6,8 +6,8 @@ use clap::Args;
 use smp_color::pigments::PigmentLibrary;
 use smp_design::{Design, View};
 use smp_dots::impressions;
+use smp_photo::decode::{PhotoError, PhotoLimits, load_photo};
 use smp_render::label::side_by_side;
-use smp_render::photo::{PhotoError, PhotoLimits, load_photo};
 use smp_render::preview::preview;
 use smp_render::state::PreviewState;
 

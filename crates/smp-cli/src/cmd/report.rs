@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use clap::Args;
 use smp_color::pigments::PigmentLibrary;
 use smp_design::Design;
+use smp_photo::decode::{PhotoLimits, load_photo};
 use smp_plan::clinical::{DEFAULT_RATE_PER_MIN, DEFAULT_SPACING_DAY};
 use smp_plan::{CivilDate, PlanOptions, PriceList, RateRange};
-use smp_render::photo::{PhotoLimits, load_photo};
 use smp_report::{ClientPhoto, ReportError, ReportInput, Step};
 
 use crate::cmd::color::parse_lab;

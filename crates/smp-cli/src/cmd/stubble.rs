@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use smp_render::photo::{PhotoLimits, load_photo};
-use smp_render::stubble::{StubbleOptions, detect_stubble};
+use smp_photo::decode::{PhotoLimits, load_photo};
+use smp_photo::stubble::{StubbleOptions, detect_stubble};
 
 use crate::error::CliError;
 use crate::output::progress;

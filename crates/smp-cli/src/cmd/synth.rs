@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use smp_design::Pattern;
-use smp_render::synth::{Scar, SynthParams, SynthView, synth, synth_closeup};
+use smp_synth::{Scar, SynthParams, SynthView, synth, synth_closeup};
 
 use crate::cmd::preview::write_image;
 use crate::error::CliError;

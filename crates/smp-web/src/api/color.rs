@@ -6,7 +6,7 @@ use axum::extract::State;
 use serde::Deserialize;
 use smp_color::pigments::PigmentLibrary;
 use smp_color::srgb::{lab_range_error, linear_to_rgb8};
-use smp_render::matching::{GivenColours, PhotoMatchError, match_on_photo};
+use smp_photo::matching::{GivenColours, PhotoMatchError, match_on_photo};
 
 use crate::api::designs::{blocking, view_photo};
 use crate::api::json::ApiJson;

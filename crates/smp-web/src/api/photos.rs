@@ -8,7 +8,7 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use image::RgbImage;
-use smp_render::photo::{PhotoLimits, decode_photo};
+use smp_photo::decode::{PhotoLimits, decode_photo};
 use smp_store::{NewPhoto, Photo};
 
 use crate::auth::{CurrentUser, Permission};

@@ -167,10 +167,10 @@ pub async fn status_of_declared_upload(base: &str, path: &str, len: usize) -> (u
 
 /// A small synthetic top-view head photo (PNG) and its calibrated design.
 pub fn synth_photo(width_px: u32) -> (Vec<u8>, smp_design::Design) {
-    let head = smp_render::synth::synth(
-        &smp_render::synth::SynthParams {
+    let head = smp_synth::synth(
+        &smp_synth::SynthParams {
             pattern: "norwood-4".parse().unwrap(),
-            view: smp_render::synth::SynthView::Top,
+            view: smp_synth::SynthView::Top,
             skin_type: 2,
             hair_level: 2,
             scar: None,

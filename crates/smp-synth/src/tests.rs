@@ -29,7 +29,7 @@ fn luma(img: &image::RgbImage, x: f64, y: f64, r: i64) -> f64 {
 /// Mean luminance of the pixels around where design point (x, y) lands.
 fn luma_at(h: &SynthHead, view: SynthView, x: f64, y: f64, r: i64) -> f64 {
     let v = h.design.view(view.as_str()).expect("the view is in the design");
-    let q = crate::view::project(v, smp_design::PointMm::new(x, y)).expect("the point faces the camera");
+    let q = smp_photo::view::project(v, smp_design::PointMm::new(x, y)).expect("the point faces the camera");
     luma(&h.image, q.x, q.y, r)
 }
 
@@ -126,8 +126,8 @@ fn design_points_land_on_the_head() {
     let top = synth(&params(SynthView::Top), "a.png").unwrap();
     let v = top.design.view("top").unwrap();
     let (h, e) = (f64::from(top.image.height()), v.head.unwrap());
-    let hairline = crate::view::project(v, smp_design::PointMm::new(0.0, 80.0)).unwrap();
-    let crown = crate::view::project(v, smp_design::PointMm::new(0.0, 240.0)).unwrap();
+    let hairline = smp_photo::view::project(v, smp_design::PointMm::new(0.0, 80.0)).unwrap();
+    let crown = smp_photo::view::project(v, smp_design::PointMm::new(0.0, 240.0)).unwrap();
     let (cy, ry) = (e.center_px[1], e.radii_px[1]);
     assert!(
         hairline.y < cy - 0.6 * ry && hairline.y > cy - ry,
@@ -143,8 +143,8 @@ fn design_points_land_on_the_head() {
     // Front: the glabella sits below the hairline, on the face.
     let front = synth(&params(SynthView::Front), "a.png").unwrap();
     let v = front.design.view("front").unwrap();
-    let g = crate::view::project(v, smp_design::PointMm::new(0.0, 0.0)).unwrap();
-    let hl = crate::view::project(v, smp_design::PointMm::new(0.0, 80.0)).unwrap();
+    let g = smp_photo::view::project(v, smp_design::PointMm::new(0.0, 0.0)).unwrap();
+    let hl = smp_photo::view::project(v, smp_design::PointMm::new(0.0, 80.0)).unwrap();
     assert!(g.y > hl.y + 50.0 * front.px_per_mm * 0.8, "glabella {} hairline {}", g.y, hl.y);
     assert!((g.x - f64::from(front.image.width()) / 2.0).abs() < 2.0);
     let p = front.image.get_pixel(g.x as u32, g.y as u32);
@@ -211,7 +211,7 @@ fn stubble_tips_land_where_the_design_view_puts_them() {
         .filter(|x| !x.vellus && x.p.dist(smp_design::PointMm::new(0.0, 200.0)) < 40.0)
         .take(400)
     {
-        let q = crate::view::project(v, hair.p).unwrap();
+        let q = smp_photo::view::project(v, hair.p).unwrap();
         let c = cam.project(hair.p).unwrap();
         assert!((q.x - c.x).abs() < 1e-9 && (q.y - c.y).abs() < 1e-9);
         on += luma(&h.image, q.x, q.y, 0);

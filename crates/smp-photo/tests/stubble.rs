@@ -2,8 +2,8 @@
 //! "within ±10 %"), bare skin, and stubble too light to trust.
 
 use smp_design::Pattern;
-use smp_render::stubble::{StubbleOptions, detect_stubble};
-use smp_render::synth::{SynthParams, SynthView, synth_bare_closeup, synth_closeup};
+use smp_photo::stubble::{StubbleOptions, detect_stubble};
+use smp_synth::{SynthParams, SynthView, synth_bare_closeup, synth_closeup};
 
 /// Close-ups at 30 px/mm: a 0.08–0.11 mm tip spans 2.4–3.3 px.
 const PPM: f64 = 30.0;

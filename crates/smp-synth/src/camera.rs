@@ -8,7 +8,7 @@ use smp_design::{HeadEllipse, MmToPx, PointMm};
 
 use super::SynthView;
 use super::geom::P2;
-use crate::view::{Projected, preset_rotation_deg, project_with};
+use smp_photo::view::{Projected, preset_rotation_deg, project_with};
 
 /// The camera of one synthetic photo.
 #[derive(Debug, Clone)]

@@ -3,7 +3,7 @@
 use std::io::Cursor;
 
 use image::{ImageFormat, Rgb, RgbImage};
-use smp_render::photo::{PhotoError, PhotoLimits, decode_photo};
+use smp_photo::decode::{PhotoError, PhotoLimits, decode_photo};
 
 fn test_image() -> RgbImage {
     RgbImage::from_fn(40, 24, |x, y| Rgb([(x * 6) as u8, (y * 10) as u8, ((x + y) * 3) as u8]))

@@ -6,7 +6,7 @@
 //!
 //! The scalp is modelled in design millimetres (x to the client's right, y towards the
 //! back, glabella at the origin) and wrapped onto the head exactly as
-//! [`crate::view::project`] does, so design points land on the pixels that show them.
+//! [`smp_photo::view::project`] does, so design points land on the pixels that show them.
 
 mod body;
 mod camera;

@@ -1,0 +1,10 @@
+//! SMP Studio photo stage: decode the client's photo with explicit limits, relate it to
+//! the head through a calibrated view, and read what it shows: the scalp mask, the
+//! client's skin and hair colours, the stubble, and the pigment that matches them.
+
+pub mod decode;
+pub mod mask;
+pub mod matching;
+pub mod sample;
+pub mod stubble;
+pub mod view;
