@@ -66,14 +66,40 @@ fn is_heif(bytes: &[u8]) -> bool {
         && [&b"heic"[..], b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1", b"avif"].contains(&&bytes[8..12])
 }
 
+/// What a user is told about a file that ends early.
+pub const TRUNCATED: &str = "the file is truncated (it ends early): re-export or re-upload it";
+
+/// Whether the bytes of a JPEG, PNG or WebP end where their own structure says they do.
+/// Decoders fill a cut JPEG with grey and return success; a preview on half a photo
+/// would then look plausible and be wrong, so a missing end is refused up front.
+fn is_complete(bytes: &[u8], format: ImageFormat) -> bool {
+    match format {
+        // Entropy-coded data escapes every 0xFF as FF 00 (or a restart marker FF D0–D7),
+        // so FF D9 after the first start-of-scan can only be the end-of-image marker;
+        // data some cameras append after it is allowed.
+        ImageFormat::Jpeg => match bytes.windows(2).position(|w| w == [0xFF, 0xDA]) {
+            Some(sos) => bytes[sos..].windows(2).any(|w| w == [0xFF, 0xD9]),
+            None => false,
+        },
+        // The IEND chunk: its type and CRC close every PNG.
+        ImageFormat::Png => bytes.windows(4).rposition(|w| w == b"IEND").is_some_and(|i| i + 8 <= bytes.len()),
+        // The RIFF header states the file's length.
+        ImageFormat::WebP => {
+            bytes.len() >= 12 && u32::from_le_bytes([bytes[4], bytes[5], bytes[6], bytes[7]]) as usize + 8 <= bytes.len()
+        }
+        _ => true,
+    }
+}
+
 fn classify(e: ImageError) -> PhotoError {
     match e {
         ImageError::Limits(l) => PhotoError::Limits(format!(
             "the photo is too large to decode safely ({l}); resize it to under 60 megapixels"
         )),
         ImageError::Unsupported(u) => PhotoError::Unsupported(format!("unsupported photo: {u}; save it as JPEG, PNG or WebP")),
+        ImageError::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => PhotoError::Decoding(TRUNCATED.into()),
         ImageError::IoError(io) => {
-            PhotoError::Decoding(format!("the photo is truncated or unreadable ({io}); copy the original file again"))
+            PhotoError::Decoding(format!("the photo is unreadable ({io}); copy the original file again"))
         }
         other => PhotoError::Decoding(format!(
             "the photo is damaged ({other}); copy the original file again or export it anew"
@@ -99,7 +125,11 @@ pub fn decode_photo(bytes: &[u8], limits: PhotoLimits) -> Result<RgbImage, Photo
         .with_guessed_format()
         .map_err(|e| PhotoError::Decoding(e.to_string()))?;
     match reader.format() {
-        Some(ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP) => {}
+        Some(f @ (ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP)) => {
+            if !is_complete(bytes, f) {
+                return Err(PhotoError::Decoding(TRUNCATED.into()));
+            }
+        }
         Some(f) => {
             return Err(PhotoError::Unsupported(format!(
                 "{f:?} photos are not supported; save it as JPEG, PNG or WebP"

@@ -92,18 +92,31 @@ fn a_decompression_bomb_hits_the_limits() {
 }
 
 #[test]
-fn a_truncated_file_is_a_decoding_error() {
-    let jpeg = encode(&test_image(), ImageFormat::Jpeg);
-    let cut = &jpeg[..jpeg.len() / 2];
-    match decode_photo(cut, PhotoLimits::default()) {
-        Err(PhotoError::Decoding(m)) => assert!(m.contains("truncated") || m.contains("damaged"), "{m}"),
-        other => panic!("expected a decoding error, got {other:?}"),
+fn a_truncated_file_is_refused_never_decoded_with_a_grey_half() {
+    // JPEG decoders fill a cut file with grey and succeed; every cut, even of the last
+    // byte, must be refused with the same plain message.
+    for format in [ImageFormat::Jpeg, ImageFormat::Png, ImageFormat::WebP] {
+        let whole = encode(&test_image(), format);
+        assert!(decode_photo(&whole, PhotoLimits::default()).is_ok(), "{format:?} whole");
+        for keep in [0.3, 0.6, 0.9, 0.99] {
+            let cut = &whole[..(whole.len() as f64 * keep) as usize];
+            match decode_photo(cut, PhotoLimits::default()) {
+                Err(PhotoError::Decoding(m)) => assert!(m.contains("truncated") && m.contains("re-upload"), "{format:?} {keep}: {m}"),
+                other => panic!("{format:?} cut to {keep}: expected a truncation error, got {other:?}"),
+            }
+        }
+        for drop in [1, 2, 12] {
+            let cut = &whole[..whole.len() - drop];
+            assert!(
+                matches!(decode_photo(cut, PhotoLimits::default()), Err(PhotoError::Decoding(ref m)) if m.contains("truncated")),
+                "{format:?} without its last {drop} bytes"
+            );
+        }
     }
-    let png = encode(&test_image(), ImageFormat::Png);
-    assert!(matches!(
-        decode_photo(&png[..png.len() - 30], PhotoLimits::default()),
-        Err(PhotoError::Decoding(_))
-    ));
+    // Bytes a camera appends after the JPEG's end marker are not a truncation.
+    let mut trailing = encode(&test_image(), ImageFormat::Jpeg);
+    trailing.extend_from_slice(b"camera maker notes after the image");
+    assert!(decode_photo(&trailing, PhotoLimits::default()).is_ok());
 }
 
 #[test]
