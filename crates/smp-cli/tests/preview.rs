@@ -182,3 +182,56 @@ fn preview_and_calibrate_errors_are_clear_and_lose_nothing() {
     assert!(stderr(&o).contains("not a JPEG, PNG or WebP"));
     assert!(!out.exists(), "no output written on error");
 }
+
+#[test]
+fn a_photo_of_another_size_is_scaled_or_refused_and_a_truncated_one_refused() {
+    let dir = tmp("sizes");
+    let (design, photo) = setup(&dir);
+    assert!(calibrate(&design, &photo).status.success());
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&design).unwrap()).unwrap();
+    assert_eq!(
+        v["views"][0]["photo_size_px"],
+        serde_json::json!([600, 450]),
+        "calibration stores the photo's size"
+    );
+    let out = dir.join("out.png");
+    let run = |p: &Path| {
+        smp(&[
+            "preview",
+            &design,
+            "--photo",
+            p.to_str().unwrap(),
+            "--state",
+            "healed",
+            "-o",
+            out.to_str().unwrap(),
+        ])
+    };
+    // Half the size, same shape: the calibration is scaled and the user told so.
+    let half = dir.join("half.png");
+    RgbImage::from_pixel(300, 225, Rgb([221, 182, 160])).save(&half).unwrap();
+    let o = run(&half);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("scaled by 0.500"), "{}", stderr(&o));
+    assert_eq!(image::open(&out).unwrap().width(), 300);
+    // Another shape: refused (exit 2), both sizes named.
+    let square = dir.join("square.png");
+    RgbImage::from_pixel(450, 450, Rgb([221, 182, 160])).save(&square).unwrap();
+    let o = run(&square);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("450×450") && stderr(&o).contains("600×450"), "{}", stderr(&o));
+    // A cut-off JPEG: refused with the plain message, never previewed on a grey half.
+    let jpeg = dir.join("cut.jpg");
+    let mut bytes = Vec::new();
+    RgbImage::from_pixel(600, 450, Rgb([221, 182, 160]))
+        .write_to(&mut std::io::Cursor::new(&mut bytes), image::ImageFormat::Jpeg)
+        .unwrap();
+    std::fs::write(&jpeg, &bytes[..bytes.len() * 2 / 3]).unwrap();
+    let o = run(&jpeg);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("the file is truncated (it ends early): re-export or re-upload it"),
+        "{}",
+        stderr(&o)
+    );
+}

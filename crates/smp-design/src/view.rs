@@ -110,6 +110,10 @@ pub struct View {
     /// Skin/hair mask for `blend` regions; blend dots go everywhere when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mask: Option<Mask>,
+    /// Width and height in pixels of the photo the view was calibrated on, upright (EXIF
+    /// orientation applied), so another photo can be checked against it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub photo_size_px: Option<[u32; 2]>,
 }
 
 #[cfg(test)]

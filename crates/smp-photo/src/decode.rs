@@ -84,9 +84,7 @@ fn is_complete(bytes: &[u8], format: ImageFormat) -> bool {
         // The IEND chunk: its type and CRC close every PNG.
         ImageFormat::Png => bytes.windows(4).rposition(|w| w == b"IEND").is_some_and(|i| i + 8 <= bytes.len()),
         // The RIFF header states the file's length.
-        ImageFormat::WebP => {
-            bytes.len() >= 12 && u32::from_le_bytes([bytes[4], bytes[5], bytes[6], bytes[7]]) as usize + 8 <= bytes.len()
-        }
+        ImageFormat::WebP => bytes.len() >= 12 && u32::from_le_bytes([bytes[4], bytes[5], bytes[6], bytes[7]]) as usize + 8 <= bytes.len(),
         _ => true,
     }
 }
@@ -98,9 +96,7 @@ fn classify(e: ImageError) -> PhotoError {
         )),
         ImageError::Unsupported(u) => PhotoError::Unsupported(format!("unsupported photo: {u}; save it as JPEG, PNG or WebP")),
         ImageError::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => PhotoError::Decoding(TRUNCATED.into()),
-        ImageError::IoError(io) => {
-            PhotoError::Decoding(format!("the photo is unreadable ({io}); copy the original file again"))
-        }
+        ImageError::IoError(io) => PhotoError::Decoding(format!("the photo is unreadable ({io}); copy the original file again")),
         other => PhotoError::Decoding(format!(
             "the photo is damaged ({other}); copy the original file again or export it anew"
         )),

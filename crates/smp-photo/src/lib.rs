@@ -3,6 +3,7 @@
 //! client's skin and hair colours, the stubble, and the pigment that matches them.
 
 pub mod decode;
+pub mod fit;
 pub mod labels;
 pub mod mask;
 pub mod matching;

@@ -132,7 +132,63 @@ pub fn scaled_view(view: &View, k: f64) -> View {
             }
         }
     }
+    v.photo_size_px = view.photo_size_px.map(|s| s.map(|c| (f64::from(c) * k).round().max(1.0) as u32));
     v
+}
+
+/// Largest difference of aspect ratio (relative) for which a photo counts as a resized
+/// copy of the one a view was calibrated on: re-exports round each side to a pixel and
+/// some apps crop a row or two.
+pub const SAME_ASPECT_TOLERANCE: f64 = 0.01;
+
+/// A photo whose size does not match its view's calibration.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error(
+    "the photo is {photo_w}×{photo_h} pixels but view '{view}' was calibrated on a {view_w}×{view_h} photo with a different shape; use the photo the view was calibrated on, or calibrate the view again on this one"
+)]
+pub struct PhotoSizeMismatch {
+    /// The view's name.
+    pub view: String,
+    /// The photo's width, px.
+    pub photo_w: u32,
+    /// The photo's height, px.
+    pub photo_h: u32,
+    /// The calibrated photo's width, px.
+    pub view_w: u32,
+    /// The calibrated photo's height, px.
+    pub view_h: u32,
+}
+
+/// The view to use on a photo of `width_px` × `height_px` (upright): the view itself
+/// when the sizes agree (or the view does not know its size), a scaled copy with a note
+/// saying so when the photo is the same shape at another size, else an error naming
+/// both sizes.
+pub fn view_for_photo(view: &View, width_px: u32, height_px: u32) -> Result<(View, Option<String>), PhotoSizeMismatch> {
+    let Some([vw, vh]) = view.photo_size_px else {
+        return Ok((view.clone(), None));
+    };
+    if [vw, vh] == [width_px, height_px] {
+        return Ok((view.clone(), None));
+    }
+    let aspect = |w: u32, h: u32| f64::from(w) / f64::from(h.max(1));
+    let (a, b) = (aspect(width_px, height_px), aspect(vw, vh));
+    if ((a - b) / b).abs() > SAME_ASPECT_TOLERANCE {
+        return Err(PhotoSizeMismatch {
+            view: view.name.clone(),
+            photo_w: width_px,
+            photo_h: height_px,
+            view_w: vw,
+            view_h: vh,
+        });
+    }
+    let k = f64::from(width_px) / f64::from(vw);
+    let mut scaled = scaled_view(view, k);
+    scaled.photo_size_px = Some([width_px, height_px]);
+    let note = format!(
+        "the photo is {width_px}×{height_px} pixels, view '{}' was calibrated on {vw}×{vh}: its calibration is scaled by {k:.3} to match",
+        view.name
+    );
+    Ok((scaled, Some(note)))
 }
 
 #[cfg(test)]
@@ -196,5 +252,40 @@ mod tests {
         assert!((e.foreshorten - 0.5f64.cos()).abs() < 1e-12);
         assert_eq!(e.radial, (1.0, 0.0));
         assert!(project_with(&m, Some(&head), PointMm::new(200.0, 0.0)).is_none(), "far side hidden");
+    }
+
+    #[test]
+    fn a_photo_is_checked_against_the_size_its_view_was_calibrated_on() {
+        let view = View {
+            name: "top".into(),
+            file: "top.jpg".into(),
+            mm_to_px: MmToPx::from_similarity(PointMm::new(0.0, 0.0), (400.0, 300.0), 4.0, (1.0, 0.0)),
+            head: Some(HeadEllipse {
+                center_px: [400.0, 300.0],
+                radii_px: [300.0, 250.0],
+            }),
+            mask: None,
+            photo_size_px: Some([800, 600]),
+        };
+        let (same, note) = view_for_photo(&view, 800, 600).unwrap();
+        assert_eq!((same, note), (view.clone(), None));
+        // Half size, same shape: the calibration halves with it and the user is told.
+        let (half, note) = view_for_photo(&view, 400, 300).unwrap();
+        assert!((half.mm_to_px.px_per_mm() - 2.0).abs() < 1e-12);
+        assert_eq!(half.head.unwrap().radii_px, [150.0, 125.0]);
+        assert_eq!(half.photo_size_px, Some([400, 300]));
+        assert!(note.unwrap().contains("scaled by 0.500"));
+        // A re-export that rounds one side (within 1 % of the shape) is still accepted.
+        assert!(view_for_photo(&view, 1601, 1200).is_ok());
+        // Portrait instead of landscape, or a crop: refused, naming both sizes.
+        let e = view_for_photo(&view, 600, 800).unwrap_err();
+        assert!(e.to_string().contains("600×800") && e.to_string().contains("800×600"), "{e}");
+        assert!(view_for_photo(&view, 800, 500).is_err());
+        // A view from before sizes were stored is used as it is.
+        let old = View {
+            photo_size_px: None,
+            ..view
+        };
+        assert_eq!(view_for_photo(&old, 123, 456).unwrap().1, None);
     }
 }

@@ -140,7 +140,7 @@ pub struct CalibrateRequest {
 
 /// The design with the calibrated view of photo `sha256` put in (replacing one of the
 /// same name).
-pub fn calibrated(req: &CalibrateRequest, sha256: &str) -> AppResult<Design> {
+pub fn calibrated(req: &CalibrateRequest, sha256: &str, photo_size_px: [u32; 2]) -> AppResult<Design> {
     let design = parse_design(&req.design)?;
     let ref_mm = match (req.ref_mm, design.glabella()) {
         (Some([x, y]), _) => PointMm::new(x, y),
@@ -166,6 +166,7 @@ pub fn calibrated(req: &CalibrateRequest, sha256: &str) -> AppResult<Design> {
         mm_to_px: map,
         head: old.as_ref().and_then(|v| v.head),
         mask: old.and_then(|v| v.mask),
+        photo_size_px: Some(photo_size_px),
     });
     Ok(Design::from_draft(draft)?)
 }

@@ -400,6 +400,15 @@ async fn versions_conflicts_uploads_dots_preview_plan() {
                 .unwrap()
                 .contains("not a JPEG, PNG or WebP")
         );
+        // A cut-off JPEG is refused, not stored with a grey half.
+        let mut jpeg = Vec::new();
+        image::RgbImage::from_pixel(64, 48, image::Rgb([200, 170, 150]))
+            .write_to(&mut std::io::Cursor::new(&mut jpeg), image::ImageFormat::Jpeg)
+            .unwrap();
+        let r = s.upload(client, "top", jpeg[..jpeg.len() - 40].to_vec(), "cut.jpg").await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{b}: truncated JPEG");
+        let e = r.json::<serde_json::Value>().await.unwrap();
+        assert!(e["error"].as_str().unwrap().contains("truncated (it ends early)"), "{e}");
         // An oversized upload is refused on its declared length, before its body.
         let (status, text) = common::status_of_declared_upload(&s.base, &format!("/api/v1/clients/{client}/photos"), 4 << 20).await;
         assert_eq!(status, 413, "{b}: {text}");

@@ -123,6 +123,7 @@ pub fn run(a: CalibrateArgs) -> Result<(), CliError> {
         mm_to_px: map,
         head,
         mask: design.view(&a.view).and_then(|v| v.mask.clone()),
+        photo_size_px: Some([photo.width(), photo.height()]),
     });
     let updated = Design::from_draft(draft)?;
     let out = a.output.clone().unwrap_or_else(|| a.design.clone());

@@ -194,13 +194,10 @@ fn match_on_design(
     given: GivenColours,
     library: &PigmentLibrary,
 ) -> Result<(Design, PhotoMatch), CliError> {
-    use smp_photo::decode::{PhotoLimits, load_photo};
-
     let design = Design::load(path)?;
     let view = crate::cmd::preview::pick_view(&design, view_name)?;
-    let photo_path = crate::cmd::preview::view_photo_path(path, view);
-    let photo = load_photo(&photo_path, PhotoLimits::default()).map_err(crate::cmd::preview::photo_error)?;
-    let m = match_on_photo(&design, view, &photo, given, library).map_err(|e| match e {
+    let (photo, view) = crate::cmd::preview::load_view_photo(path, view, None, true)?;
+    let m = match_on_photo(&design, &view, &photo, given, library).map_err(|e| match e {
         PhotoMatchError::NotSkin { .. } => CliError::BadInput(e.to_string()),
         PhotoMatchError::NoSkin(_) => CliError::BadInput(format!("{e} (--skin)")),
         PhotoMatchError::NoHair(_) => CliError::BadInput(format!("{e} (--hair; smp mask marks hair)")),

@@ -5,12 +5,11 @@ use std::path::PathBuf;
 
 use clap::Args;
 use smp_design::{Design, Mask, PointMm, RegionKind};
-use smp_photo::decode::{PhotoLimits, load_photo};
 use smp_photo::mask::sample_mask;
 use smp_photo::view::project;
 
 use crate::cmd::calibrate::numbers;
-use crate::cmd::preview::{photo_error, pick_view, view_photo_path};
+use crate::cmd::preview::{load_view_photo, pick_view};
 use crate::error::CliError;
 use crate::output::{progress, write_atomic};
 
@@ -54,8 +53,9 @@ fn rgb(s: &str, what: &str) -> Result<[u8; 3], CliError> {
 pub fn run(a: MaskArgs) -> Result<(), CliError> {
     let design = Design::load(&a.design)?;
     let view = pick_view(&design, a.view.as_deref())?;
-    let photo_path = a.photo.clone().unwrap_or_else(|| view_photo_path(&a.design, view));
-    let photo = load_photo(&photo_path, PhotoLimits::default()).map_err(photo_error)?;
+    // Only checks the photo's size: the mask stores colours, and its edits stay in the
+    // pixels of the photo the view was calibrated on.
+    let (photo, _) = load_view_photo(&a.design, view, a.photo.as_deref(), true)?;
     let edits = view.mask.as_ref().map(|m| m.edits.clone()).unwrap_or_default();
     let mask = match (&a.hair, &a.skin) {
         (Some(h), Some(s)) => Mask {

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
+use image::RgbImage;
 use smp_color::pigments::PigmentLibrary;
 use smp_design::{Design, View};
 use smp_dots::impressions;
@@ -61,6 +62,21 @@ pub fn photo_error(e: PhotoError) -> CliError {
     }
 }
 
+/// The photo of `view` (`photo` replaces the view's file), decoded upright, with the view
+/// fitted to its size: as it is, scaled (saying so) when the photo is a resized copy, or
+/// refused when its shape differs.
+pub fn load_view_photo(design_path: &Path, view: &View, photo: Option<&Path>, quiet: bool) -> Result<(RgbImage, View), CliError> {
+    let path = photo.map_or_else(|| view_photo_path(design_path, view), Path::to_path_buf);
+    progress(quiet, &format!("decoding {}…", path.display()));
+    let img = load_photo(&path, PhotoLimits::default()).map_err(photo_error)?;
+    let (fitted, note) = smp_photo::view::view_for_photo(view, img.width(), img.height())
+        .map_err(|e| CliError::BadInput(format!("{}: {e}", path.display())))?;
+    if let Some(note) = note {
+        progress(quiet, &note);
+    }
+    Ok((img, fitted))
+}
+
 /// The view to use: the named one, or the only one.
 pub fn pick_view<'d>(design: &'d Design, name: Option<&str>) -> Result<&'d View, CliError> {
     let names = || design.views().iter().map(|v| v.name.as_str()).collect::<Vec<_>>().join(", ");
@@ -98,9 +114,8 @@ pub fn run(a: PreviewArgs) -> Result<(), CliError> {
     // Refuse unknown region pigments before the slow photo decode.
     let library = PigmentLibrary::builtin();
     smp_render::preview::region_inks(&design, &library).map_err(|e| CliError::BadInput(format!("{}: {e}", a.design.display())))?;
-    let photo_path = a.photo.clone().unwrap_or_else(|| view_photo_path(&a.design, view));
-    progress(a.quiet, &format!("decoding {}…", photo_path.display()));
-    let photo = load_photo(&photo_path, PhotoLimits::default()).map_err(photo_error)?;
+    let (photo, view) = load_view_photo(&a.design, view, a.photo.as_deref(), a.quiet)?;
+    let view = &view;
     progress(
         a.quiet,
         &format!(

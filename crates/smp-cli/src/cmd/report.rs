@@ -5,14 +5,13 @@ use std::path::PathBuf;
 use clap::Args;
 use smp_color::pigments::PigmentLibrary;
 use smp_design::Design;
-use smp_photo::decode::{PhotoLimits, load_photo};
 use smp_plan::clinical::{DEFAULT_RATE_PER_MIN, DEFAULT_SPACING_DAY};
 use smp_plan::{CivilDate, PlanOptions, PriceList, RateRange};
 use smp_report::{ClientPhoto, ReportError, ReportInput, Step};
 
 use crate::cmd::color::parse_lab;
 use crate::cmd::plan::plan_error;
-use crate::cmd::preview::{photo_error, pick_view, view_photo_path};
+use crate::cmd::preview::{load_view_photo, pick_view};
 use crate::error::CliError;
 use crate::output::{progress, write_atomic};
 
@@ -107,9 +106,8 @@ pub fn run(a: ReportArgs) -> Result<(), CliError> {
     };
     let skin_lab = a.skin.as_deref().map(|s| parse_lab("--skin", s)).transpose()?;
     let hair_lab = a.hair.as_deref().map(|s| parse_lab("--hair", s)).transpose()?;
-    let photo_path = a.photo.clone().unwrap_or_else(|| view_photo_path(&a.design, view));
-    progress(a.quiet, &format!("decoding {}…", photo_path.display()));
-    let image = load_photo(&photo_path, PhotoLimits::default()).map_err(photo_error)?;
+    let (image, view) = load_view_photo(&a.design, view, a.photo.as_deref(), a.quiet)?;
+    let view = &view;
     let pigments = PigmentLibrary::builtin();
     let input = ReportInput {
         design: &design,

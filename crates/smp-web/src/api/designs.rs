@@ -245,7 +245,7 @@ pub async fn calibrate(
 ) -> AppResult<Json<serde_json::Value>> {
     me.require(Permission::EditMedical)?;
     let photo = state.store.photo(me.clinic_id(), req.photo_id).await?;
-    let design = blocking(move || engine::calibrated(&req, &photo.sha256)).await?;
+    let design = blocking(move || engine::calibrated(&req, &photo.sha256, [photo.width_px as u32, photo.height_px as u32])).await?;
     Ok(Json(serde_json::json!({ "design": engine::design_value(&design) })))
 }
 

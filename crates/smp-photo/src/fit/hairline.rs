@@ -1,0 +1,129 @@
+//! The hairline a fit proposes: the mid-frontal point at a clinically normal height,
+//! joined to the client's own temporal points as the photo shows them.
+
+use smp_design::PointMm;
+
+use super::grid::SurfaceGrid;
+use crate::labels::Label;
+
+/// Default mid-frontal height above the glabella, mm: ~8 cm, range 7–10 cm (Garg & Garg
+/// 2017, in domain.md).
+pub const DEFAULT_HAIRLINE_MM: f64 = 80.0;
+/// Accepted range of `--hairline-mm`, mm (domain.md: 7–10 cm, a little either side for
+/// unusual faces; the lint warns outside the clinical range).
+pub const HAIRLINE_RANGE_MM: (f64, f64) = (60.0, 110.0);
+
+/// Half of a natural hairline from the midline (0, 80) to the temporal point (60, 118),
+/// design mm: a gentle frontal curve and the fronto-temporal angle (the template's shape).
+const HALF_SHAPE: [(f64, f64); 8] = [
+    (0.0, 80.0),
+    (12.0, 80.6),
+    (24.0, 82.4),
+    (34.0, 85.6),
+    (42.0, 90.0),
+    (48.0, 96.5),
+    (54.0, 106.0),
+    (60.0, 118.0),
+];
+
+/// Where on each side the search for the temporal point runs, design mm: lateral
+/// distance from the midline and depth behind the glabella.
+const TEMPLE_X_MM: (f64, f64) = (40.0, 80.0);
+const TEMPLE_Y_MM: (f64, f64) = (85.0, 175.0);
+
+/// Share of the midline band behind the proposed height that must be haired for the
+/// frontal hairline to count as intact (no new hairline then).
+const INTACT_SHARE: f64 = 0.6;
+
+/// The client's temporal point on side `sign` (+1 right, −1 left): the front-most haired
+/// cell of the temporal fringe, or `None` where the view does not show it.
+pub fn temporal_point(grid: &SurfaceGrid, sign: f64) -> Option<PointMm> {
+    let mut best: Option<PointMm> = None;
+    for j in 0..grid.h {
+        for i in 0..grid.w {
+            let p = grid.point(i, j);
+            let lateral = sign * p.x;
+            if !(TEMPLE_X_MM.0..=TEMPLE_X_MM.1).contains(&lateral) || !(TEMPLE_Y_MM.0..=TEMPLE_Y_MM.1).contains(&p.y) {
+                continue;
+            }
+            if grid.label(i, j) == Some(Label::Haired) && best.is_none_or(|b| p.y < b.y) {
+                best = Some(p);
+            }
+        }
+    }
+    best
+}
+
+/// Whether the frontal hairline is intact: most of the midline band from `height_mm` to
+/// 25 mm behind it is haired where the view sees it. `None` when the view sees too
+/// little of the band to tell.
+pub fn frontal_intact(grid: &SurfaceGrid, height_mm: f64) -> Option<bool> {
+    let (mut seen, mut haired) = (0usize, 0usize);
+    for j in 0..grid.h {
+        for i in 0..grid.w {
+            let p = grid.point(i, j);
+            if p.x.abs() <= 20.0 && (height_mm..=height_mm + 25.0).contains(&p.y) && grid.seen(i, j) {
+                seen += 1;
+                haired += (grid.label(i, j) == Some(Label::Haired)) as usize;
+            }
+        }
+    }
+    (seen >= 20).then_some(haired as f64 >= INTACT_SHARE * seen as f64)
+}
+
+/// A hairline from the mid-frontal point (0, `height_mm`) to the temporal points
+/// (`left` on the client's left, x < 0; `right`), left to right, in the template's
+/// natural shape stretched to reach them.
+pub fn proposal(height_mm: f64, left: PointMm, right: PointMm) -> Vec<PointMm> {
+    let (x0, y0) = HALF_SHAPE[HALF_SHAPE.len() - 1];
+    let (ax, ay) = HALF_SHAPE[0];
+    let half = |t: PointMm, sign: f64| -> Vec<PointMm> {
+        // The temple lies behind the mid-frontal point; at least 5 mm keeps the curve a curve.
+        let ty = t.y.max(height_mm + 5.0);
+        let tx = (sign * t.x).max(20.0);
+        HALF_SHAPE
+            .iter()
+            .map(|&(x, y)| {
+                let px = (x - ax) / (x0 - ax) * tx;
+                let py = height_mm + (y - ay) / (y0 - ay) * (ty - height_mm);
+                PointMm::new((sign * px * 10.0).round() / 10.0, (py * 10.0).round() / 10.0)
+            })
+            .collect()
+    };
+    let mut pts: Vec<PointMm> = half(left, -1.0).into_iter().rev().collect();
+    pts.extend(half(right, 1.0).into_iter().skip(1));
+    pts
+}
+
+/// The y of `line` (left to right in x) at `x`, clamped to its ends.
+pub fn y_at(line: &[PointMm], x: f64) -> f64 {
+    if x <= line[0].x {
+        return line[0].y;
+    }
+    for w in line.windows(2) {
+        if x <= w[1].x {
+            let t = if w[1].x > w[0].x { (x - w[0].x) / (w[1].x - w[0].x) } else { 0.0 };
+            return w[0].y + t * (w[1].y - w[0].y);
+        }
+    }
+    line[line.len() - 1].y
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_proposal_runs_from_temple_to_temple_through_the_chosen_height() {
+        let h = proposal(75.0, PointMm::new(-58.0, 125.0), PointMm::new(64.0, 110.0));
+        assert_eq!(h.len(), 15);
+        assert_eq!(h[0], PointMm::new(-58.0, 125.0));
+        assert_eq!(h[7], PointMm::new(0.0, 75.0));
+        assert_eq!(h[14], PointMm::new(64.0, 110.0));
+        assert!(h.windows(2).all(|w| w[1].x > w[0].x), "left to right");
+        assert!((y_at(&h, 0.0) - 75.0).abs() < 1e-9);
+        // A temporal point in front of the mid-frontal one is pushed behind it.
+        let odd = proposal(90.0, PointMm::new(-60.0, 80.0), PointMm::new(60.0, 118.0));
+        assert_eq!(odd[0].y, 95.0);
+    }
+}

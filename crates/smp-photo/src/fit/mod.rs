@@ -1,0 +1,382 @@
+//! Fitting a design to the client's own head: from a view's labels, a treat region over
+//! the bald scalp reaching the native hair, blend regions over thinning hair with less
+//! density where more hair covers, haired islands kept free, a hairline proposal joined
+//! to the client's temporal points, and the client's skin and hair colours; the regions
+//! of other views and the scars are kept.
+
+mod colours;
+pub mod contour;
+pub mod grid;
+pub mod hairline;
+
+use image::RgbImage;
+use smp_design::clinical::{DEFAULT_DENSITY_PER_CM2, DEFAULT_DOT_DIAMETER_MM, DEFAULT_FEATHER_MM};
+use smp_design::draft::{HairlineDraft, RegionDraft};
+use smp_design::geometry::area_mm2;
+use smp_design::{Design, DesignError, Mm, PerCm2, PointMm, Region, RegionKind, Shade, View};
+
+use self::grid::{CELL_MM, MIN_FORESHORTEN, SurfaceGrid};
+use crate::labels::{Label, LabelMap};
+use crate::sample::MIN_TIP_PX_PER_MM;
+use crate::view::project;
+
+pub use self::hairline::{DEFAULT_HAIRLINE_MM, HAIRLINE_RANGE_MM};
+
+/// Smallest area the fit turns into a region, cm²: smaller specks are noise of the labels.
+const MIN_REGION_CM2: f64 = 1.0;
+/// The treatment reaches this far into the native hair, cells, so no strip of bare scalp
+/// is left between them (the edge blend then fades it into the hair).
+const REACH_INTO_HAIR_CELLS: usize = 1;
+/// The treatment starts this far in front of the hairline, mm, so the hairline's own
+/// feathered ramp, not the polygon, shapes the front edge (as the templates do).
+const FRONT_MARGIN_MM: f64 = 4.0;
+/// Native coverage bands of thinning hair and the share of the full density each gets.
+const THINNING_BANDS: [(f32, f32, f64); 3] = [(0.0, 0.33, 0.75), (0.33, 0.66, 0.5), (0.66, 1.01, 0.3)];
+/// Simplification tolerance of the outlines, mm: under a cell, so no outline moves more
+/// than the grid's own resolution.
+const OUTLINE_TOLERANCE_MM: f64 = 1.0;
+
+/// How to fit.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FitOptions {
+    /// Height of the proposed mid-frontal hairline point above the glabella, along the
+    /// surface, mm.
+    pub hairline_mm: Mm,
+}
+
+impl Default for FitOptions {
+    fn default() -> Self {
+        FitOptions {
+            hairline_mm: Mm(DEFAULT_HAIRLINE_MM),
+        }
+    }
+}
+
+/// What the fit did, region by region.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FittedRegion {
+    /// The region's name in the design.
+    pub name: String,
+    /// Its kind.
+    pub kind: RegionKind,
+    /// Its area on the scalp, cm².
+    pub area_cm2: f64,
+    /// Its density, per cm².
+    pub density_per_cm2: f64,
+}
+
+/// What happened to the hairline.
+#[derive(Debug, Clone, PartialEq)]
+pub enum HairlineFit {
+    /// A new hairline through the chosen height and the client's temporal points.
+    Proposed {
+        /// Height above the glabella, mm.
+        height_mm: f64,
+        /// Whether each temporal point (left, right) was found in the photo (else the
+        /// design's or the template's is used).
+        temples_found: [bool; 2],
+    },
+    /// The client's own frontal hairline is intact: no new one.
+    Intact,
+    /// The view does not show the front: the design's hairline is kept.
+    NotSeen,
+}
+
+/// A design fitted to a view.
+#[derive(Debug, Clone)]
+pub struct Fitted {
+    /// The new design.
+    pub design: Design,
+    /// The regions the fit made.
+    pub regions: Vec<FittedRegion>,
+    /// Names of the regions it replaced.
+    pub replaced: Vec<String>,
+    /// The hairline decision.
+    pub hairline: HairlineFit,
+    /// The client's scalp skin colour read from the bald scalp, CIELAB, if any shows.
+    pub skin_lab: Option<[f64; 3]>,
+    /// The client's hair colour read from the haired scalp, CIELAB, when the photo is
+    /// sharp enough to resolve stubble tips.
+    pub hair_lab: Option<[f64; 3]>,
+    /// Things the user should know.
+    pub warnings: Vec<String>,
+}
+
+/// Why a design cannot be fitted.
+#[derive(Debug, thiserror::Error)]
+pub enum FitError {
+    /// No view of that name.
+    #[error("the design has no view named '{0}'; calibrate that photo first")]
+    NoView(String),
+    /// The labels do not belong to the view's photo.
+    #[error("the photo analysis covers {got_w}×{got_h} pixels but the view's photo is {want_w}×{want_h}; analyse this view's photo again")]
+    WrongSize {
+        /// Analysis width, px.
+        got_w: u32,
+        /// Analysis height, px.
+        got_h: u32,
+        /// Photo width, px.
+        want_w: u32,
+        /// Photo height, px.
+        want_h: u32,
+    },
+    /// The fitted design does not validate (a bug if it happens: reported, never saved).
+    #[error("the fitted design is not valid: {0}")]
+    Invalid(#[from] DesignError),
+}
+
+/// Fit `design` to view `view_name`, whose `photo` was analysed into `labels`.
+pub fn fit_design(design: &Design, view_name: &str, photo: &RgbImage, labels: &LabelMap, opts: FitOptions) -> Result<Fitted, FitError> {
+    let view = design.view(view_name).ok_or_else(|| FitError::NoView(view_name.to_string()))?;
+    let (lw, lh) = (labels.width * labels.cell_px, labels.height * labels.cell_px);
+    // Coarse cells may overhang the photo by less than one cell.
+    if lw < photo.width() || lh < photo.height() || lw >= photo.width() + labels.cell_px || lh >= photo.height() + labels.cell_px {
+        return Err(FitError::WrongSize {
+            got_w: lw,
+            got_h: lh,
+            want_w: photo.width(),
+            want_h: photo.height(),
+        });
+    }
+    let grid = SurfaceGrid::read(view, labels);
+    let mut warnings = Vec::new();
+
+    let replaced: Vec<&Region> = design
+        .regions()
+        .iter()
+        .filter(|r| r.kind != RegionKind::Scar && mostly_seen(view, r))
+        .collect();
+    let treat_like = replaced.iter().find(|r| r.kind == RegionKind::Treat).copied();
+    let blend_like = replaced.iter().find(|r| r.kind == RegionKind::Blend).copied();
+
+    // Hairline.
+    let height = opts.hairline_mm.0;
+    let old_hairline = design.hairline();
+    let (hairline_pts, hairline_fit) = match hairline::frontal_intact(&grid, height) {
+        Some(false) => {
+            let old_end = |first: bool| old_hairline.map(|h| if first { h.points[0] } else { h.points[h.points.len() - 1] });
+            let left = hairline::temporal_point(&grid, -1.0);
+            let right = hairline::temporal_point(&grid, 1.0);
+            let fallback = |found: Option<PointMm>, first: bool, x: f64| found.or(old_end(first)).unwrap_or(PointMm::new(x, 118.0));
+            let pts = hairline::proposal(height, fallback(left, true, -60.0), fallback(right, false, 60.0));
+            let temples_found = [left.is_some(), right.is_some()];
+            if temples_found.contains(&false) {
+                warnings.push(
+                    "a temple is out of this photo: the hairline there follows the design's earlier line; check it in a front view".into(),
+                );
+            }
+            (
+                Some(pts),
+                HairlineFit::Proposed {
+                    height_mm: height,
+                    temples_found,
+                },
+            )
+        }
+        Some(true) => (None, HairlineFit::Intact),
+        None => (old_hairline.map(|h| h.points.clone()), HairlineFit::NotSeen),
+    };
+
+    // Cells to treat: bald and thinning scalp, and the forehead skin behind the proposed
+    // hairline (where the client chose a lower line than the photo's analysis assumed).
+    let n = grid.w * grid.h;
+    let mut treat = vec![false; n];
+    let mut thinning_cov: Vec<Option<f32>> = vec![None; n];
+    for j in 0..grid.h {
+        for i in 0..grid.w {
+            let k = j * grid.w + i;
+            let Some((label, cov)) = grid.cells[k] else { continue };
+            match label {
+                Label::Bald => treat[k] = true,
+                Label::Thinning => {
+                    treat[k] = true;
+                    thinning_cov[k] = Some(cov);
+                }
+                Label::Skin => {
+                    if let Some(h) = hairline_pts
+                        .as_deref()
+                        .filter(|_| matches!(hairline_fit, HairlineFit::Proposed { .. }))
+                    {
+                        let p = grid.point(i, j);
+                        let y0 = hairline::y_at(h, p.x);
+                        if p.x >= h[0].x && p.x <= h[h.len() - 1].x && p.y >= y0 - FRONT_MARGIN_MM && p.y <= y0 + 40.0 {
+                            treat[k] = true;
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    close(&mut treat, grid.w, grid.h);
+    // Reach into the native hair (never onto skin or background) so no gap is left.
+    for _ in 0..REACH_INTO_HAIR_CELLS {
+        let grown = dilate(&treat, grid.w, grid.h);
+        for k in 0..n {
+            if grown[k] && !treat[k] && matches!(grid.cells[k], Some((Label::Haired | Label::Scar, _))) {
+                treat[k] = true;
+            }
+        }
+    }
+
+    let mut regions: Vec<RegionDraft> = Vec::new();
+    let mut fitted = Vec::new();
+    let base_density = treat_like.map_or(DEFAULT_DENSITY_PER_CM2, |r| r.density.0);
+    let mut push = |draft: RegionDraft, fitted: &mut Vec<FittedRegion>| {
+        fitted.push(FittedRegion {
+            name: draft.name.clone(),
+            kind: draft.kind,
+            area_cm2: area_mm2(&draft.polygon) / 100.0,
+            density_per_cm2: draft.density_per_cm2.map_or(0.0, |d| d.0),
+        });
+        regions.push(draft);
+    };
+    let outlines = contour::outlines(&treat, grid.w, grid.h, grid.origin, CELL_MM, OUTLINE_TOLERANCE_MM);
+    let mut k_treat = 0;
+    let mut k_keep = 0;
+    for o in outlines.iter().filter(|o| area_mm2(&o.outer) / 100.0 >= MIN_REGION_CM2) {
+        k_treat += 1;
+        let mut r = like(
+            treat_like,
+            &format!("{view_name} bald area {k_treat}"),
+            RegionKind::Treat,
+            o.outer.clone(),
+        );
+        r.density_per_cm2 = Some(PerCm2(base_density));
+        push(r, &mut fitted);
+        for hole in o.holes.iter().filter(|h| area_mm2(h) / 100.0 >= MIN_REGION_CM2) {
+            k_keep += 1;
+            let mut r = like(None, &format!("{view_name} own hair {k_keep}"), RegionKind::Exclude, hole.clone());
+            r.density_per_cm2 = None;
+            r.dot_diameter_mm = None;
+            r.shade = None;
+            push(r, &mut fitted);
+        }
+    }
+    let mut k_blend = 0;
+    for (lo, hi, share) in THINNING_BANDS {
+        let band: Vec<bool> = thinning_cov.iter().map(|c| c.is_some_and(|c| c >= lo && c < hi)).collect();
+        for o in contour::outlines(&band, grid.w, grid.h, grid.origin, CELL_MM, OUTLINE_TOLERANCE_MM) {
+            if area_mm2(&o.outer) / 100.0 < MIN_REGION_CM2 {
+                continue;
+            }
+            k_blend += 1;
+            let mut r = like(
+                blend_like.or(treat_like),
+                &format!("{view_name} thinning {k_blend}"),
+                RegionKind::Blend,
+                o.outer,
+            );
+            r.density_per_cm2 = Some(PerCm2((base_density * share).round()));
+            push(r, &mut fitted);
+        }
+    }
+    if k_treat == 0 {
+        warnings.push("no bald or thinning scalp was found in this photo: the design keeps no region here".into());
+    }
+
+    let mut draft = design.to_draft();
+    let replaced_names: Vec<String> = replaced.iter().map(|r| r.name.clone()).collect();
+    draft.regions.retain(|r| !replaced_names.contains(&r.name));
+    draft.regions.extend(regions);
+    match hairline_fit {
+        HairlineFit::Proposed { .. } => {
+            draft.hairline = hairline_pts.map(|points| HairlineDraft {
+                points,
+                feather_mm: old_hairline.map_or(Mm(DEFAULT_FEATHER_MM), |h| h.feather),
+                irregularity: old_hairline.map_or(0.5, |h| h.irregularity),
+            });
+        }
+        HairlineFit::Intact => draft.hairline = None,
+        HairlineFit::NotSeen => {}
+    }
+    let skin_lab = colours::median_lab(photo, labels, Label::Bald, colours::Pick::Middle);
+    let px_per_mm = view.mm_to_px.px_per_mm();
+    let hair_lab = if px_per_mm >= MIN_TIP_PX_PER_MM {
+        colours::median_lab(photo, labels, Label::Haired, colours::Pick::Darkest)
+    } else {
+        warnings.push(format!(
+            "the hair colour was not taken from this photo: at {px_per_mm:.1} px/mm it cannot show single stubble tips; measure it on a close-up"
+        ));
+        None
+    };
+    if draft.colours.skin_lab.is_none() {
+        draft.colours.skin_lab = skin_lab.map(round_lab);
+    }
+    if draft.colours.hair_lab.is_none() {
+        draft.colours.hair_lab = hair_lab.map(round_lab);
+    }
+    let design = Design::from_draft(draft)?;
+    Ok(Fitted {
+        design,
+        regions: fitted,
+        replaced: replaced_names,
+        hairline: hairline_fit,
+        skin_lab,
+        hair_lab,
+        warnings,
+    })
+}
+
+fn round_lab(l: [f64; 3]) -> [f64; 3] {
+    l.map(|c| (c * 10.0).round() / 10.0)
+}
+
+/// A fitted region carrying the settings (dot size, shade, pigment, edge blend) of the
+/// region it replaces, so the practitioner's choices survive a fit.
+fn like(model: Option<&Region>, name: &str, kind: RegionKind, polygon: Vec<PointMm>) -> RegionDraft {
+    let mut r = RegionDraft::new(
+        name,
+        kind,
+        polygon,
+        PerCm2(DEFAULT_DENSITY_PER_CM2),
+        Mm(DEFAULT_DOT_DIAMETER_MM),
+        Shade(0.8),
+    );
+    if let Some(m) = model {
+        r.dot_diameter_mm = Some(m.dot_diameter);
+        r.shade = Some(m.shade);
+        r.pigment = m.pigment.as_ref().map(|p| smp_design::draft::PigmentDraft {
+            name: p.name.clone(),
+            dilution: p.dilution,
+        });
+        r.edge_blend_mm = Some(m.edge_blend);
+    }
+    r
+}
+
+/// Whether most of a region's outline faces this view (it is this view's to replace).
+fn mostly_seen(view: &View, r: &Region) -> bool {
+    let seen = r
+        .polygon
+        .iter()
+        .filter(|&&p| project(view, p).is_some_and(|q| q.foreshorten >= MIN_FORESHORTEN))
+        .count();
+    seen * 2 > r.polygon.len()
+}
+
+/// A mask grown by one cell (4-neighbours).
+fn dilate(m: &[bool], w: usize, h: usize) -> Vec<bool> {
+    let mut out = m.to_vec();
+    for j in 0..h {
+        for i in 0..w {
+            if m[j * w + i] {
+                continue;
+            }
+            let near = (i > 0 && m[j * w + i - 1])
+                || (i + 1 < w && m[j * w + i + 1])
+                || (j > 0 && m[(j - 1) * w + i])
+                || (j + 1 < h && m[(j + 1) * w + i]);
+            out[j * w + i] = near;
+        }
+    }
+    out
+}
+
+/// Morphological closing (grow, then shrink), filling one-cell notches and pinholes the
+/// labels leave at the border of an area.
+fn close(m: &mut Vec<bool>, w: usize, h: usize) {
+    let grown = dilate(m, w, h);
+    let inverted: Vec<bool> = grown.iter().map(|&b| !b).collect();
+    *m = dilate(&inverted, w, h).iter().map(|&b| !b).collect();
+}
