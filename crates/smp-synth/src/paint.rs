@@ -5,6 +5,7 @@
 
 use image::RgbImage;
 use rayon::prelude::*;
+use smp_photo::labels::{Label, LabelMap};
 
 use super::body::{Layer, Marks, Material, Role};
 use super::camera::Camera;
@@ -14,7 +15,7 @@ use super::geom::{P2, smoothstep};
 use super::light::{KEY_2D, backdrop, diffuse, specular};
 use super::noise::Noise;
 use super::rng::{hash, purpose, unit};
-use super::scalp::Scalp;
+use super::scalp::{HAIRED_MIN, Scalp, THINNING_MIN};
 use super::skin::Texture;
 use super::splat::{Band, Splat};
 use super::surface::Surf;
@@ -58,6 +59,9 @@ struct Px {
     /// Layers in front of the head, premultiplied, and their coverage.
     front: [f32; 3],
     front_cover: f32,
+    /// What the pixel's centre shows (truth label code) and the native coverage there.
+    label: u8,
+    coverage: f32,
 }
 
 fn f32s(c: Rgb) -> [f32; 3] {
@@ -135,6 +139,29 @@ impl Scene<'_> {
         (alb, spec)
     }
 
+    /// The truth at image mm `p` on the head layer: scalp by its hair density (scar on
+    /// a FUT strip), skin elsewhere (forehead, face, below the fringe).
+    fn head_label(&self, p: P2) -> (Label, f32) {
+        let Some(d) = self.cam.surface(p) else {
+            return (Label::Skin, 0.0);
+        };
+        if !self.scalp.is_scalp(d) {
+            return (Label::Skin, 0.0);
+        }
+        let density = self.scalp.tint_density(d);
+        if self.scalp.fut_strip(d, 0.0) >= 0.5 {
+            return (Label::Scar, 0.0);
+        }
+        let label = if density >= HAIRED_MIN {
+            Label::Haired
+        } else if density >= THINNING_MIN {
+            Label::Thinning
+        } else {
+            Label::Bald
+        };
+        (label, density as f32)
+    }
+
     fn pixel(&self, x: usize, y: usize) -> Px {
         let cam = self.cam;
         let p = cam.img_mm(x as f64 + 0.5, y as f64 + 0.5);
@@ -156,6 +183,20 @@ impl Scene<'_> {
         }
         let mut px = Px::default();
         let (mut front, mut front_cover) = ([0.0f64; 3], 0.0f64);
+        // The truth: the topmost layer covering the pixel's centre.
+        let (mut label, mut coverage) = (Label::Background, 0.0f32);
+        for i in 0..n {
+            if covers[i] < 0.5 {
+                continue;
+            }
+            (label, coverage) = match (self.layers[i].role, self.layers[i].material) {
+                (Role::Head, _) => self.head_label(p),
+                (_, Material::Skin { .. }) => (Label::Skin, 0.0),
+                (_, Material::Cloth(_)) => (Label::Background, 0.0),
+            };
+        }
+        px.label = label.code();
+        px.coverage = coverage;
         for i in 0..n {
             let c = covers[i];
             if c <= 0.0 {
@@ -186,11 +227,16 @@ impl Scene<'_> {
         px
     }
 
-    /// Paint rows `y0..y0 + rows` into `out` (RGB8), with the marks of `bucket`.
-    fn band(&self, y0: usize, out: &mut [u8], splats: &[Splat], bucket: &[u32]) {
+    /// Paint rows `y0..y0 + rows` into `out` (RGB8), with the marks of `bucket`, and
+    /// their truth into `labels` and `coverage`.
+    fn band(&self, y0: usize, out: &mut [u8], truth: (&mut [u8], &mut [f32]), splats: &[Splat], bucket: &[u32]) {
         let w = self.cam.width as usize;
         let rows = out.len() / (3 * w);
         let px: Vec<Px> = (0..rows * w).map(|k| self.pixel(k % w, y0 + k / w)).collect();
+        for (k, p) in px.iter().enumerate() {
+            truth.0[k] = p.label;
+            truth.1[k] = p.coverage;
+        }
         let mut albedo: Vec<[f32; 3]> = px.iter().map(|p| p.albedo).collect();
         let mut band = Band {
             y0,
@@ -216,8 +262,9 @@ impl Scene<'_> {
     }
 }
 
-/// Paint the scene with its stubble marks.
-pub(crate) fn paint(scene: &Scene<'_>, splats: &[Splat]) -> RgbImage {
+/// Paint the scene with its stubble marks; also its truth label map (one cell per
+/// pixel).
+pub(crate) fn paint(scene: &Scene<'_>, splats: &[Splat]) -> (RgbImage, LabelMap) {
     assert!(scene.layers.len() <= MAX_LAYERS, "too many body layers");
     let (w, h) = (scene.cam.width as usize, scene.cam.height as usize);
     let bands = h.div_ceil(BAND);
@@ -233,9 +280,13 @@ pub(crate) fn paint(scene: &Scene<'_>, splats: &[Splat]) -> RgbImage {
         }
     }
     let mut buf = vec![0u8; w * h * 3];
+    let mut truth = LabelMap::new(w as u32, h as u32, 1);
     buf.par_chunks_mut(w * 3 * BAND)
+        .zip(truth.labels.par_chunks_mut(w * BAND))
+        .zip(truth.coverage.par_chunks_mut(w * BAND))
         .zip(buckets.par_iter())
         .enumerate()
-        .for_each(|(b, (chunk, bucket))| scene.band(b * BAND, chunk, splats, bucket));
-    RgbImage::from_raw(w as u32, h as u32, buf).expect("buffer matches the image size")
+        .for_each(|(b, (((chunk, labels), coverage), bucket))| scene.band(b * BAND, chunk, (labels, coverage), splats, bucket));
+    let image = RgbImage::from_raw(w as u32, h as u32, buf).expect("buffer matches the image size");
+    (image, truth)
 }
