@@ -22,6 +22,7 @@ mod noise;
 mod paint;
 mod rng;
 mod scalp;
+mod sensor;
 mod skin;
 mod splat;
 mod stubble;

@@ -1,7 +1,8 @@
 //! Painting the photo in bands of rows, in parallel: per pixel the backdrop, the body
 //! layers (shaded, with contact shadows from the layers in front), the scalp's albedo
 //! (skin texture, the grey "shadow" of hair, scars) and then the stubble marks blended
-//! into that albedo before light is applied. Sensor noise finishes it.
+//! into that albedo before light is applied. The camera ([`super::sensor`]) develops
+//! the light into the photo.
 
 use image::RgbImage;
 use rayon::prelude::*;
@@ -9,13 +10,13 @@ use smp_photo::labels::{Label, LabelMap};
 
 use super::body::{Layer, Marks, Material, Role};
 use super::camera::Camera;
-use super::color::{Palette, Rgb, encode, mix, mul};
+use super::color::{Palette, Rgb, mix, mul};
 use super::ear;
 use super::geom::{P2, smoothstep};
 use super::light::{KEY_2D, backdrop, diffuse, specular};
 use super::noise::Noise;
-use super::rng::{hash, purpose, unit};
 use super::scalp::{HAIRED_MIN, Scalp, THINNING_MIN};
+use super::sensor::{Optics, develop};
 use super::skin::Texture;
 use super::splat::{Band, Splat};
 use super::surface::Surf;
@@ -227,11 +228,12 @@ impl Scene<'_> {
         px
     }
 
-    /// Paint rows `y0..y0 + rows` into `out` (RGB8), with the marks of `bucket`, and
+    /// Paint rows `y0..y0 + rows` into `out` (linear light reaching the sensor), with the
+    /// marks of `bucket`, and
     /// their truth into `labels` and `coverage`.
-    fn band(&self, y0: usize, out: &mut [u8], truth: (&mut [u8], &mut [f32]), splats: &[Splat], bucket: &[u32]) {
+    fn band(&self, y0: usize, out: &mut [[f32; 3]], truth: (&mut [u8], &mut [f32]), splats: &[Splat], bucket: &[u32]) {
         let w = self.cam.width as usize;
-        let rows = out.len() / (3 * w);
+        let rows = out.len() / w;
         let px: Vec<Px> = (0..rows * w).map(|k| self.pixel(k % w, y0 + k / w)).collect();
         for (k, p) in px.iter().enumerate() {
             truth.0[k] = p.label;
@@ -247,17 +249,13 @@ impl Scene<'_> {
             band.draw(&splats[i as usize]);
         }
         for (k, (p, a)) in px.iter().zip(&albedo).enumerate() {
-            let (x, y) = (k % w, y0 + k / w);
-            let h = hash(self.seed, purpose::SENSOR, x as i64, y as i64);
+            let mut v = [0.0f32; 3];
             for c in 0..3 {
                 let head = a[c] * p.light[c] + p.spec;
-                let mut v = p.back[c] + (head - p.back[c]) * p.cover;
-                v = v * (1.0 - p.front_cover) + p.front[c];
-                // Sensor noise, triangular, about ±1.5 levels.
-                let r = h.rotate_left(21 * c as u32);
-                let dither = (unit(r) + unit(r.rotate_left(11)) - 1.0) as f32 * 1.5;
-                out[3 * k + c] = encode(v, dither);
+                let x = p.back[c] + (head - p.back[c]) * p.cover;
+                v[c] = x * (1.0 - p.front_cover) + p.front[c];
             }
+            out[k] = v;
         }
     }
 }
@@ -279,14 +277,14 @@ pub(crate) fn paint(scene: &Scene<'_>, splats: &[Splat]) -> (RgbImage, LabelMap)
             buckets[b].push(i as u32);
         }
     }
-    let mut buf = vec![0u8; w * h * 3];
+    let mut buf = vec![[0.0f32; 3]; w * h];
     let mut truth = LabelMap::new(w as u32, h as u32, 1);
-    buf.par_chunks_mut(w * 3 * BAND)
+    buf.par_chunks_mut(w * BAND)
         .zip(truth.labels.par_chunks_mut(w * BAND))
         .zip(truth.coverage.par_chunks_mut(w * BAND))
         .zip(buckets.par_iter())
         .enumerate()
         .for_each(|(b, (((chunk, labels), coverage), bucket))| scene.band(b * BAND, chunk, (labels, coverage), splats, bucket));
-    let image = RgbImage::from_raw(w as u32, h as u32, buf).expect("buffer matches the image size");
+    let image = develop(buf, w, h, Optics::photo(scene.cam.ppm), scene.seed);
     (image, truth)
 }

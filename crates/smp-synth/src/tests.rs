@@ -227,7 +227,11 @@ fn stubble_tips_land_where_the_design_view_puts_them() {
         n += 1.0;
     }
     assert!(n > 300.0);
-    assert!(on / n < off / n - 4.0, "tips {:.1} vs beside {:.1}", on / n, off / n);
+    // The camera's lens blur spreads each 0.1 mm tip (0.6 px here) over a few pixels and
+    // its noise is ~3 levels per pixel, so a tip darkens its own pixel by a few levels;
+    // over 300+ tips the mean's standard error is ~0.2 levels, and a tip drawn one pixel
+    // off would darken its projected pixel by far less.
+    assert!(on / n < off / n - 2.0, "tips {:.1} vs beside {:.1}", on / n, off / n);
 }
 
 #[test]
@@ -352,6 +356,11 @@ fn look() {
         let h = synth(&p, "x.png").unwrap();
         eprintln!("{item}: {:?}", t.elapsed());
         h.image.save(format!("/tmp/look_{}.png", item.replace(':', "_"))).unwrap();
+        let (cx, cy) = h.pupils_px.map_or((400, 150), |p| (p[0][0] as u32 - 100, p[0][1] as u32 - 250));
+        image::imageops::crop_imm(&h.image, cx, cy, 500, 400)
+            .to_image()
+            .save(format!("/tmp/crop_{}.png", item.replace(':', "_")))
+            .unwrap();
         let colours = [
             [40u8, 40, 40],
             [230, 180, 150],
