@@ -19,6 +19,7 @@ pub struct Outline {
 /// wide with cell (0, 0)'s centre at `origin`; simplified to within `tolerance_mm`.
 /// Cells that touch only at a corner are separate areas.
 pub fn outlines(mask: &[bool], w: usize, h: usize, origin: PointMm, cell_mm: f64, tolerance_mm: f64) -> Vec<Outline> {
+    let mask = &unpinched(mask, w, h);
     let inside = |i: isize, j: isize| i >= 0 && j >= 0 && (i as usize) < w && (j as usize) < h && mask[j as usize * w + i as usize];
     // Directed edges on cell corners, inside on the right (image axes, y down).
     let mut next: HashMap<(isize, isize), Vec<(isize, isize)>> = HashMap::new();
@@ -108,6 +109,57 @@ pub fn outlines(mask: &[bool], w: usize, h: usize, origin: PointMm, cell_mm: f64
     outers
 }
 
+/// Outlines of the areas of `mask` as in [`outlines`], with any area that has a hole cut
+/// into pieces that have none (at the hole's middle row), so each can be one polygon of a
+/// region that keeps something free: a ring of skin around the scalp must not become a
+/// disc over it.
+pub fn outlines_without_holes(mask: &[bool], w: usize, h: usize, origin: PointMm, cell_mm: f64, tolerance_mm: f64) -> Vec<Outline> {
+    let mut out = Vec::new();
+    let mut todo = vec![mask.to_vec()];
+    while let Some(m) = todo.pop() {
+        let found = outlines(&m, w, h, origin, cell_mm, tolerance_mm);
+        match found.iter().find_map(|o| o.holes.first()) {
+            None => out.extend(found),
+            Some(hole) => {
+                let (lo, hi) = smp_design::geometry::bounds(hole);
+                let row = (((lo.y + hi.y) / 2.0 - (origin.y - cell_mm / 2.0)) / cell_mm).round() as usize;
+                let row = row.clamp(1, h - 1);
+                let (mut top, mut bottom) = (m.clone(), m);
+                top[row * w..].iter_mut().for_each(|c| *c = false);
+                bottom[..row * w].iter_mut().for_each(|c| *c = false);
+                todo.push(top);
+                todo.push(bottom);
+            }
+        }
+    }
+    out
+}
+
+/// The mask with every diagonal pinch (two cells meeting only at a corner, in a 2×2
+/// block whose other two cells are empty) filled in, so each outline is a simple polygon
+/// that never touches itself.
+fn unpinched(mask: &[bool], w: usize, h: usize) -> Vec<bool> {
+    let mut m = mask.to_vec();
+    loop {
+        let mut changed = false;
+        for j in 0..h.saturating_sub(1) {
+            for i in 0..w.saturating_sub(1) {
+                let (a, b, c, d) = (j * w + i, j * w + i + 1, (j + 1) * w + i, (j + 1) * w + i + 1);
+                if m[a] && m[d] && !m[b] && !m[c] {
+                    m[b] = true;
+                    changed = true;
+                } else if m[b] && m[c] && !m[a] && !m[d] {
+                    m[a] = true;
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            return m;
+        }
+    }
+}
+
 /// A closed polygon with vertices dropped while it stays within `tolerance_mm`
 /// (Douglas–Peucker), kept as it was if simplifying would make it cross itself.
 pub fn simplify(poly: &[PointMm], tolerance_mm: f64) -> Vec<PointMm> {
@@ -170,8 +222,9 @@ mod tests {
     use smp_design::geometry::area_mm2;
 
     #[test]
-    fn a_ring_gives_one_outline_with_one_hole_and_diagonal_cells_stay_apart() {
-        // 6×6 ring of cells around a 2×2 hole, plus a cell touching it only at a corner.
+    fn a_ring_gives_one_outline_with_one_hole_and_a_diagonal_pinch_is_bridged() {
+        // 6×6 ring of cells around a 2×2 hole, plus a cell touching it only at a corner:
+        // the pinch is filled so the outline stays one simple polygon.
         let (w, h) = (9, 9);
         let mut m = vec![false; w * h];
         for j in 1..7 {
@@ -181,12 +234,27 @@ mod tests {
         }
         m[7 * w + 7] = true;
         let o = outlines(&m, w, h, PointMm::new(0.5, 0.5), 1.0, 0.01);
-        assert_eq!(o.len(), 2, "{o:?}");
-        let ring = o.iter().find(|o| area_mm2(&o.outer) > 2.0).unwrap();
-        assert!((area_mm2(&ring.outer) - 36.0).abs() < 1e-9);
+        assert_eq!(o.len(), 1, "{o:?}");
+        let ring = &o[0];
+        assert!((area_mm2(&ring.outer) - 38.0).abs() < 1e-9, "{}", area_mm2(&ring.outer));
+        assert!(self_intersection(&ring.outer).is_none());
         assert_eq!(ring.holes.len(), 1);
         assert!((area_mm2(&ring.holes[0]) - 4.0).abs() < 1e-9);
-        assert_eq!(ring.outer.len(), 4, "collinear corners simplified away: {:?}", ring.outer);
+    }
+
+    #[test]
+    fn a_ring_is_cut_into_pieces_without_holes_that_cover_it_exactly() {
+        let (w, h) = (12, 12);
+        let m: Vec<bool> = (0..w * h)
+            .map(|k| {
+                let (i, j) = (k % w, k / w);
+                (1..11).contains(&i) && (1..11).contains(&j) && !((4..8).contains(&i) && (4..8).contains(&j))
+            })
+            .collect();
+        let o = outlines_without_holes(&m, w, h, PointMm::new(0.5, 0.5), 1.0, 0.01);
+        assert!(o.len() >= 2 && o.iter().all(|o| o.holes.is_empty()), "{o:?}");
+        let total: f64 = o.iter().map(|o| area_mm2(&o.outer)).sum();
+        assert!((total - 84.0).abs() < 1e-9, "{total}");
     }
 
     #[test]

@@ -9,16 +9,16 @@ use crate::view::project;
 
 /// Grid spacing on the scalp, mm: finer than the 3 mm gap the fit must not leave, coarse
 /// enough that a 12 MP photo's fit stays a few milliseconds.
-pub const CELL_MM: f64 = 1.5;
+pub const CELL_MM: f64 = 1.0;
 
 /// Surface points at a grazing angle (foreshortened below this) are left to other views:
 /// a pixel there spans several millimetres of scalp.
 pub const MIN_FORESHORTEN: f64 = 0.3;
 
-/// The head's surface in design mm that any view can show: glabella at (0, 0), y towards
-/// the back, x to the client's right.
-const X_RANGE_MM: (f64, f64) = (-170.0, 170.0);
-const Y_RANGE_MM: (f64, f64) = (-40.0, 380.0);
+/// The head's surface in design mm that any view can show, down to the ears and the
+/// neck: glabella at (0, 0), y towards the back, x to the client's right.
+const X_RANGE_MM: (f64, f64) = (-230.0, 230.0);
+const Y_RANGE_MM: (f64, f64) = (-60.0, 420.0);
 
 /// What a view shows at each grid cell: `None` where the view does not see the surface.
 #[derive(Debug, Clone)]
@@ -29,8 +29,11 @@ pub struct SurfaceGrid {
     pub h: usize,
     /// Design point of cell (0, 0)'s centre.
     pub origin: PointMm,
-    /// Per cell: the label and native coverage seen there.
+    /// Per cell: the label and native coverage the view shows there face-on enough to
+    /// judge (foreshortened no more than [`MIN_FORESHORTEN`]).
     pub cells: Vec<Option<(Label, f32)>>,
+    /// Per cell: the label wherever the view shows the surface at all, grazing included.
+    pub any: Vec<Option<Label>>,
 }
 
 impl SurfaceGrid {
@@ -40,18 +43,23 @@ impl SurfaceGrid {
         let h = ((Y_RANGE_MM.1 - Y_RANGE_MM.0) / CELL_MM) as usize;
         let origin = PointMm::new(X_RANGE_MM.0 + CELL_MM / 2.0, Y_RANGE_MM.0 + CELL_MM / 2.0);
         let mut cells = vec![None; w * h];
+        let mut any = vec![None; w * h];
         for j in 0..h {
             for i in 0..w {
                 let p = PointMm::new(origin.x + i as f64 * CELL_MM, origin.y + j as f64 * CELL_MM);
-                if let Some(q) = project(view, p).filter(|q| q.foreshorten >= MIN_FORESHORTEN) {
+                if let Some(q) = project(view, p) {
                     let label = labels.at_px(q.x, q.y);
-                    if label != Label::Background {
+                    if label == Label::Background {
+                        continue;
+                    }
+                    any[j * w + i] = Some(label);
+                    if q.foreshorten >= MIN_FORESHORTEN {
                         cells[j * w + i] = Some((label, labels.coverage_at_px(q.x, q.y)));
                     }
                 }
             }
         }
-        SurfaceGrid { w, h, origin, cells }
+        SurfaceGrid { w, h, origin, cells, any }
     }
 
     /// Centre of cell (`i`, `j`).

@@ -26,45 +26,51 @@ const HALF_SHAPE: [(f64, f64); 8] = [
     (60.0, 118.0),
 ];
 
-/// Where on each side the search for the temporal point runs, design mm: lateral
-/// distance from the midline and depth behind the glabella.
-const TEMPLE_X_MM: (f64, f64) = (40.0, 80.0);
-const TEMPLE_Y_MM: (f64, f64) = (85.0, 175.0);
+/// How far from the design's temporal point the client's own is looked for, mm: a
+/// temple recedes by a few centimetres at most before the pattern is a different one.
+const TEMPLE_SEARCH_MM: f64 = 30.0;
+/// A temporal point lies at least this far from the midline, mm.
+const TEMPLE_MIN_LATERAL_MM: f64 = 30.0;
 
 /// Share of the midline band behind the proposed height that must be haired for the
 /// frontal hairline to count as intact (no new hairline then).
 const INTACT_SHARE: f64 = 0.6;
 
-/// The client's temporal point on side `sign` (+1 right, −1 left): the front-most haired
-/// cell of the temporal fringe, or `None` where the view does not show it.
-pub fn temporal_point(grid: &SurfaceGrid, sign: f64) -> Option<PointMm> {
-    let mut best: Option<PointMm> = None;
-    for j in 0..grid.h {
-        for i in 0..grid.w {
+/// The client's temporal point nearest `prior` (the design's current end of the
+/// hairline on that side): the closest cell of the temporal hair's edge (a haired cell
+/// beside bare skin or scalp) within [`TEMPLE_SEARCH_MM`], or `None` where the view does
+/// not show the temple.
+pub fn temporal_point(grid: &SurfaceGrid, prior: PointMm) -> Option<PointMm> {
+    let bare = |i: usize, j: usize| matches!(grid.label(i, j), Some(Label::Skin | Label::Bald | Label::Thinning));
+    let mut best: Option<(f64, PointMm)> = None;
+    for j in 1..grid.h - 1 {
+        for i in 1..grid.w - 1 {
             let p = grid.point(i, j);
-            let lateral = sign * p.x;
-            if !(TEMPLE_X_MM.0..=TEMPLE_X_MM.1).contains(&lateral) || !(TEMPLE_Y_MM.0..=TEMPLE_Y_MM.1).contains(&p.y) {
+            let d = p.dist(prior);
+            if d > TEMPLE_SEARCH_MM || p.x.abs() < TEMPLE_MIN_LATERAL_MM || grid.label(i, j) != Some(Label::Haired) {
                 continue;
             }
-            if grid.label(i, j) == Some(Label::Haired) && best.is_none_or(|b| p.y < b.y) {
-                best = Some(p);
+            let edge = bare(i - 1, j) || bare(i + 1, j) || bare(i, j - 1) || bare(i, j + 1);
+            if edge && best.is_none_or(|(bd, _)| d < bd) {
+                best = Some((d, p));
             }
         }
     }
-    best
+    best.map(|(_, p)| p)
 }
 
 /// Whether the frontal hairline is intact: most of the midline band from `height_mm` to
-/// 25 mm behind it is haired where the view sees it. `None` when the view sees too
+/// 12 mm behind it has hair (full or thinning) where the view sees it. `None` when the view sees too
 /// little of the band to tell.
 pub fn frontal_intact(grid: &SurfaceGrid, height_mm: f64) -> Option<bool> {
     let (mut seen, mut haired) = (0usize, 0usize);
     for j in 0..grid.h {
         for i in 0..grid.w {
             let p = grid.point(i, j);
-            if p.x.abs() <= 20.0 && (height_mm..=height_mm + 25.0).contains(&p.y) && grid.seen(i, j) {
+            if p.x.abs() <= 20.0 && (height_mm..=height_mm + 12.0).contains(&p.y) && grid.seen(i, j) {
                 seen += 1;
-                haired += (grid.label(i, j) == Some(Label::Haired)) as usize;
+                // Thinning hair (Ludwig) still keeps its frontal line.
+                haired += matches!(grid.label(i, j), Some(Label::Haired | Label::Thinning)) as usize;
             }
         }
     }

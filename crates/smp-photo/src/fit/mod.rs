@@ -23,7 +23,14 @@ use crate::view::project;
 pub use self::hairline::{DEFAULT_HAIRLINE_MM, HAIRLINE_RANGE_MM};
 
 /// Smallest area the fit turns into a region, cm²: smaller specks are noise of the labels.
-const MIN_REGION_CM2: f64 = 1.0;
+const MIN_REGION_CM2: f64 = 0.3;
+/// Width of the natural soft edge of hair next to skin, cells.
+const SOFT_EDGE_CELLS: usize = 4;
+/// Simplification tolerance of the skin kept free, mm: tighter, as its edge is the one
+/// that must hold.
+const SKIN_TOLERANCE_MM: f64 = 0.4;
+/// Smallest patch of non-scalp skin kept free by a region of its own, cm².
+const MIN_SKIN_CM2: f64 = 0.25;
 /// The treatment reaches this far into the native hair, cells, so no strip of bare scalp
 /// is left between them (the edge blend then fades it into the hair).
 const REACH_INTO_HAIR_CELLS: usize = 1;
@@ -39,16 +46,16 @@ const OUTLINE_TOLERANCE_MM: f64 = 1.0;
 /// How to fit.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct FitOptions {
-    /// Height of the proposed mid-frontal hairline point above the glabella, along the
-    /// surface, mm.
-    pub hairline_mm: Mm,
+    /// Height of the mid-frontal hairline point above the glabella, along the surface,
+    /// mm, as the practitioner chose it: the hairline may then come forward onto the
+    /// forehead. `None`: a clinically normal 80 mm, never in front of where the photo's
+    /// analysis ended the forehead.
+    pub hairline_mm: Option<Mm>,
 }
 
 impl Default for FitOptions {
     fn default() -> Self {
-        FitOptions {
-            hairline_mm: Mm(DEFAULT_HAIRLINE_MM),
-        }
+        FitOptions { hairline_mm: None }
     }
 }
 
@@ -150,15 +157,24 @@ pub fn fit_design(design: &Design, view_name: &str, photo: &RgbImage, labels: &L
     let blend_like = replaced.iter().find(|r| r.kind == RegionKind::Blend).copied();
 
     // Hairline.
-    let height = opts.hairline_mm.0;
+    let height = opts.hairline_mm.map_or(DEFAULT_HAIRLINE_MM, |h| h.0);
     let old_hairline = design.hairline();
     let (hairline_pts, hairline_fit) = match hairline::frontal_intact(&grid, height) {
         Some(false) => {
             let old_end = |first: bool| old_hairline.map(|h| if first { h.points[0] } else { h.points[h.points.len() - 1] });
-            let left = hairline::temporal_point(&grid, -1.0);
-            let right = hairline::temporal_point(&grid, 1.0);
-            let fallback = |found: Option<PointMm>, first: bool, x: f64| found.or(old_end(first)).unwrap_or(PointMm::new(x, 118.0));
-            let pts = hairline::proposal(height, fallback(left, true, -60.0), fallback(right, false, 60.0));
+            let frontal = crate::labels::frontal_line_mm(design);
+            let (prior_left, prior_right) = (
+                old_end(true).unwrap_or(frontal[0]),
+                old_end(false).unwrap_or(frontal[frontal.len() - 1]),
+            );
+            let left = hairline::temporal_point(&grid, prior_left);
+            let right = hairline::temporal_point(&grid, prior_right);
+            let mut pts = hairline::proposal(height, left.unwrap_or(prior_left), right.unwrap_or(prior_right));
+            if opts.hairline_mm.is_none() {
+                for p in &mut pts {
+                    p.y = p.y.max(hairline::y_at(&frontal, p.x));
+                }
+            }
             let temples_found = [left.is_some(), right.is_some()];
             if temples_found.contains(&false) {
                 warnings.push(
@@ -173,12 +189,13 @@ pub fn fit_design(design: &Design, view_name: &str, photo: &RgbImage, labels: &L
                 },
             )
         }
-        Some(true) => (None, HairlineFit::Intact),
+        Some(true) => (old_hairline.map(|h| h.points.clone()), HairlineFit::Intact),
         None => (old_hairline.map(|h| h.points.clone()), HairlineFit::NotSeen),
     };
 
     // Cells to treat: bald and thinning scalp, and the forehead skin behind the proposed
     // hairline (where the client chose a lower line than the photo's analysis assumed).
+    let frontal = crate::labels::frontal_line_mm(design);
     let n = grid.w * grid.h;
     let mut treat = vec![false; n];
     let mut thinning_cov: Vec<Option<f32>> = vec![None; n];
@@ -197,9 +214,13 @@ pub fn fit_design(design: &Design, view_name: &str, photo: &RgbImage, labels: &L
                         .as_deref()
                         .filter(|_| matches!(hairline_fit, HairlineFit::Proposed { .. }))
                     {
+                        // Forehead skin is treated only where the chosen hairline lies in
+                        // front of the line the analysis took as the end of the forehead.
                         let p = grid.point(i, j);
                         let y0 = hairline::y_at(h, p.x);
-                        if p.x >= h[0].x && p.x <= h[h.len() - 1].x && p.y >= y0 - FRONT_MARGIN_MM && p.y <= y0 + 40.0 {
+                        let forehead_end = hairline::y_at(&frontal, p.x);
+                        let inside = p.x >= h[0].x && p.x <= h[h.len() - 1].x;
+                        if inside && y0 + FRONT_MARGIN_MM < forehead_end && p.y >= y0 - FRONT_MARGIN_MM && p.y <= forehead_end {
                             treat[k] = true;
                         }
                     }
@@ -208,7 +229,25 @@ pub fn fit_design(design: &Design, view_name: &str, photo: &RgbImage, labels: &L
             }
         }
     }
+    // Sparse hair within a few millimetres of skin is a natural soft edge (nape,
+    // sideburns, around the ears), not thinning to treat.
+    let mut near_skin: Vec<bool> = grid.cells.iter().map(|c| matches!(c, Some((Label::Skin, _)))).collect();
+    for _ in 0..SOFT_EDGE_CELLS {
+        near_skin = dilate(&near_skin, grid.w, grid.h);
+    }
+    for k in 0..n {
+        if near_skin[k] && thinning_cov[k].is_some() {
+            treat[k] = false;
+            thinning_cov[k] = None;
+        }
+    }
+    // Close notches of the scalp only: skin and background stay untreated.
+    let scalp: Vec<bool> = grid.cells.iter().map(|c| c.is_some_and(|(l, _)| l.is_scalp())).collect();
+    let before = treat.clone();
     close(&mut treat, grid.w, grid.h);
+    for k in 0..n {
+        treat[k] = before[k] || (treat[k] && scalp[k]);
+    }
     // Reach into the native hair (never onto skin or background) so no gap is left.
     for _ in 0..REACH_INTO_HAIR_CELLS {
         let grown = dilate(&treat, grid.w, grid.h);
@@ -271,6 +310,39 @@ pub fn fit_design(design: &Design, view_name: &str, photo: &RgbImage, labels: &L
             push(r, &mut fitted);
         }
     }
+    // Skin that is not scalp (forehead, ears, neck) is kept free, with one cell of scalp
+    // around it: the edge blend fades dots into the hair, the hair band above an ear can
+    // be narrower than the fade, and a cell's label is read at its centre only. Behind the
+    // hairline the hairline's own ramp keeps the forehead free instead.
+    let mut skin: Vec<bool> = (0..n).map(|k| !treat[k] && grid.any[k] == Some(Label::Skin)).collect();
+    let grown = dilate(&skin, grid.w, grid.h);
+    let final_hairline = hairline_pts.clone();
+    let behind_hairline = |p: PointMm| {
+        final_hairline.as_deref().is_some_and(|h| {
+            let y0 = hairline::y_at(h, p.x);
+            p.x >= h[0].x && p.x <= h[h.len() - 1].x && p.y >= y0 - CELL_MM && p.y <= y0 + 20.0
+        })
+    };
+    for j in 0..grid.h {
+        for i in 0..grid.w {
+            let k = j * grid.w + i;
+            if grown[k] && grid.any[k].is_some_and(Label::is_scalp) && !behind_hairline(grid.point(i, j)) {
+                skin[k] = true;
+            }
+        }
+    }
+    let mut k_skin = 0;
+    for o in contour::outlines_without_holes(&skin, grid.w, grid.h, grid.origin, CELL_MM, SKIN_TOLERANCE_MM) {
+        if area_mm2(&o.outer) / 100.0 < MIN_SKIN_CM2 {
+            continue;
+        }
+        k_skin += 1;
+        let mut r = like(None, &format!("{view_name} skin, no dots {k_skin}"), RegionKind::Exclude, o.outer);
+        r.density_per_cm2 = None;
+        r.dot_diameter_mm = None;
+        r.shade = None;
+        push(r, &mut fitted);
+    }
     if k_treat == 0 {
         warnings.push("no bald or thinning scalp was found in this photo: the design keeps no region here".into());
     }
@@ -287,8 +359,8 @@ pub fn fit_design(design: &Design, view_name: &str, photo: &RgbImage, labels: &L
                 irregularity: old_hairline.map_or(0.5, |h| h.irregularity),
             });
         }
-        HairlineFit::Intact => draft.hairline = None,
-        HairlineFit::NotSeen => {}
+        // No new hairline: whatever the design had (if anything) stays, unchanged.
+        HairlineFit::Intact | HairlineFit::NotSeen => {}
     }
     let skin_lab = colours::median_lab(photo, labels, Label::Bald, colours::Pick::Middle);
     let px_per_mm = view.mm_to_px.px_per_mm();
