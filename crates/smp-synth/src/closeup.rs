@@ -92,7 +92,13 @@ fn closeup(params: &SynthParams, px_per_mm: f64, size_px: (u32, u32), stubble: b
         .map(|hr| hr.d)
         .collect();
     let palette = Palette::new(params.skin_type, params.hair_level);
-    let splats = flat_splats(&hairs, origin, px_per_mm, &palette);
+    let look = super::HairLook::default();
+    let marks_look = super::marks::Look {
+        grey_fraction: look.grey_fraction,
+        stubble_length_mm: look.stubble_length_mm,
+        seed: params.seed,
+    };
+    let splats = flat_splats(&hairs, origin, px_per_mm, &palette, &marks_look);
     let texture = Texture::new(params.seed, px_per_mm);
     let tint = Noise::new(params.seed, purpose::SKIN + 400);
     let (wu, hu) = (w as usize, h as usize);
