@@ -722,19 +722,29 @@ pub fn render_reference(photo: &RgbImage, dots: &[RenderDot], px_per_mm: f64, op
                 }
             }
         }
-        // The sharp layer through the pixel's area, taken as a Gaussian of its variance.
+        // The sharp layer through the pixel's area, taken as a Gaussian of its variance,
+        // each disk scaled to hold exactly its area.
         let sigma = PIXEL_BOX_VAR.sqrt();
         let reach = r.ceil() as isize + 3;
-        for y in (d.y.floor() as isize - reach).max(0)..=(d.y.floor() as isize + reach).min(h as isize - 1) {
-            for x in (d.x.floor() as isize - reach).max(0)..=(d.x.floor() as isize + reach).min(w as isize - 1) {
+        let disks = std::iter::once((r, d.absorbed)).chain(d.inner.map(|i| (i.diameter_px / 2.0, std::array::from_fn(|k| i.absorbed[k] * (1.0 - d.absorbed[k])))));
+        for (rd, a) in disks {
+            let (xs, ys) = (d.x.floor() as isize - reach..=d.x.floor() as isize + reach, d.y.floor() as isize - reach..=d.y.floor() as isize + reach);
+            let value = |x: isize, y: isize| {
                 let (px, py) = (x as f64 + 0.5 - d.x, y as f64 + 0.5 - d.y);
-                let (a, b) = ((px * ux + py * uy) / d.foreshorten.max(1e-6), -px * uy + py * ux);
-                let rho = (a * a + b * b).sqrt() / sigma;
-                let so = blurred_disk(r / sigma, rho);
-                let si = d.inner.map_or(0.0, |i| blurred_disk(i.diameter_px / 2.0 / sigma, rho));
-                for k in 0..3 {
-                    let ia = d.inner.map_or(0.0, |i| i.absorbed[k] * (1.0 - d.absorbed[k]));
-                    tau_img[k][y as usize * w + x as usize] -= (so * d.absorbed[k] + si * ia) as f32;
+                let (u, v) = ((px * ux + py * uy) / d.foreshorten.max(1e-6), -px * uy + py * ux);
+                blurred_disk(rd / sigma, (u * u + v * v).sqrt() / sigma)
+            };
+            let sum: f64 = ys.clone().flat_map(|y| xs.clone().map(move |x| (x, y))).map(|(x, y)| value(x, y)).sum();
+            if sum <= 0.0 {
+                continue;
+            }
+            let scale = std::f64::consts::PI * rd * rd * d.foreshorten / sum;
+            for y in ys.clone().filter(|&y| y >= 0 && y < h as isize) {
+                for x in xs.clone().filter(|&x| x >= 0 && x < w as isize) {
+                    let s = value(x, y) * scale;
+                    for k in 0..3 {
+                        tau_img[k][y as usize * w + x as usize] -= (s * a[k]) as f32;
+                    }
                 }
             }
         }
