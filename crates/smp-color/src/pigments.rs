@@ -4,7 +4,9 @@
 
 use std::path::Path;
 
-use crate::constants::{HEALED_CONCENTRATION, HEALED_DOT_MM, HEALED_SKIRT_CONCENTRATION_SHARE, HEALED_SKIRT_DIAMETER_OF_NEEDLE, SEEN_DOT_MM};
+use crate::constants::{
+    HEALED_CONCENTRATION, HEALED_DOT_MM, HEALED_SKIRT_CONCENTRATION_SHARE, HEALED_SKIRT_DIAMETER_OF_NEEDLE, SEEN_DOT_MM,
+};
 use crate::delta_e::delta_e00;
 use crate::optics::{Pigment, SkinOptics};
 use crate::skin::{self, SkinError};

@@ -726,15 +726,25 @@ pub fn render_reference(photo: &RgbImage, dots: &[RenderDot], px_per_mm: f64, op
         // each disk scaled to hold exactly its area.
         let sigma = PIXEL_BOX_VAR.sqrt();
         let reach = r.ceil() as isize + 3;
-        let disks = std::iter::once((r, d.absorbed)).chain(d.inner.map(|i| (i.diameter_px / 2.0, std::array::from_fn(|k| i.absorbed[k] * (1.0 - d.absorbed[k])))));
+        let disks = std::iter::once((r, d.absorbed)).chain(
+            d.inner
+                .map(|i| (i.diameter_px / 2.0, std::array::from_fn(|k| i.absorbed[k] * (1.0 - d.absorbed[k])))),
+        );
         for (rd, a) in disks {
-            let (xs, ys) = (d.x.floor() as isize - reach..=d.x.floor() as isize + reach, d.y.floor() as isize - reach..=d.y.floor() as isize + reach);
+            let (xs, ys) = (
+                d.x.floor() as isize - reach..=d.x.floor() as isize + reach,
+                d.y.floor() as isize - reach..=d.y.floor() as isize + reach,
+            );
             let value = |x: isize, y: isize| {
                 let (px, py) = (x as f64 + 0.5 - d.x, y as f64 + 0.5 - d.y);
                 let (u, v) = ((px * ux + py * uy) / d.foreshorten.max(1e-6), -px * uy + py * ux);
                 blurred_disk(rd / sigma, (u * u + v * v).sqrt() / sigma)
             };
-            let sum: f64 = ys.clone().flat_map(|y| xs.clone().map(move |x| (x, y))).map(|(x, y)| value(x, y)).sum();
+            let sum: f64 = ys
+                .clone()
+                .flat_map(|y| xs.clone().map(move |x| (x, y)))
+                .map(|(x, y)| value(x, y))
+                .sum();
             if sum <= 0.0 {
                 continue;
             }
