@@ -3,6 +3,7 @@
 //! client's skin and hair colours, the stubble, and the pigment that matches them.
 
 pub mod camera;
+pub mod constants;
 pub mod decode;
 pub mod labels;
 pub mod mask;
