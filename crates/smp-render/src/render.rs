@@ -19,7 +19,7 @@
 use image::RgbImage;
 use rayon::prelude::*;
 use smp_color::SkinOptics;
-use smp_color::constants::{FRESH_HALO_SIGMA_MM, REDNESS_TINT};
+use smp_color::constants::{FRESH_HALO_SIGMA_MM, REDNESS_TINT, SKIRT_EDGE_SIGMA_OF_RADIUS};
 use smp_color::srgb::{EncodeLut, decode_lut};
 use smp_photo::camera::{PIXEL_BOX_VAR, PhotoCamera};
 
@@ -316,6 +316,23 @@ fn coverage(d: &RenderDot, r: f64, x: isize, y: isize) -> f64 {
     hits as f64 / (DISK_SS * DISK_SS) as f64
 }
 
+/// A dot's disks as drawn: (radius px, absorbed share, soft edge σ px). Transmittances
+/// multiply: over the core the layer absorbs 1 − τ_o·τ_i, the outer disk's share plus
+/// the core's share of what the outer one lets through. A skirt (a disk with a core)
+/// thins out gradually ([`SKIRT_EDGE_SIGMA_OF_RADIUS`]): dispersed pigment has no rim.
+fn disks_of(d: &RenderDot) -> impl Iterator<Item = (f64, [f64; 3], f64)> {
+    let r = d.diameter_px / 2.0;
+    let soft = if d.inner.is_some() { SKIRT_EDGE_SIGMA_OF_RADIUS * r } else { 0.0 };
+    let inner = d.inner.map(|i| {
+        (
+            i.diameter_px / 2.0,
+            std::array::from_fn(|k| i.absorbed[k] * (1.0 - d.absorbed[k])),
+            0.0,
+        )
+    });
+    std::iter::once((r, d.absorbed, soft)).chain(inner)
+}
+
 /// Add one dot's pigment disks (the skirt and its core) to `acc`, the absorbed share per
 /// pixel of the band `(w, y0, rows)`, each seen through a Gaussian of variance `var_px2`
 /// (the camera's blur and the pixel's area) and scaled so that its pixels sum to exactly
@@ -326,17 +343,12 @@ fn stamp_disks(acc: &mut [[f32; 3]], (w, h, y0, rows): (usize, usize, usize, usi
     if f < 1e-3 {
         return;
     }
-    let outer = (d.diameter_px / 2.0, d.absorbed);
-    // Transmittances multiply: over the core the layer absorbs 1 − τ_o·τ_i, which is the
-    // outer disk's share plus the core's share of what the outer one lets through.
-    let inner = d
-        .inner
-        .map(|i| (i.diameter_px / 2.0, std::array::from_fn(|k| i.absorbed[k] * (1.0 - d.absorbed[k]))));
     let (ux, uy) = d.radial;
-    for (r, a) in std::iter::once(outer).chain(inner) {
+    for (r, a, soft) in disks_of(d) {
         if r <= 0.0 || a.iter().all(|&v| v <= 0.0) {
             continue;
         }
+        let sigma = (sigma * sigma + soft * soft).sqrt();
         let reach = r + 3.5 * sigma + 1.0;
         let (xa, xb) = ((d.x - reach).floor() as isize, (d.x + reach).ceil() as isize);
         let (ya, yb) = ((d.y - reach).floor() as isize, (d.y + reach).ceil() as isize);
@@ -725,12 +737,9 @@ pub fn render_reference(photo: &RgbImage, dots: &[RenderDot], px_per_mm: f64, op
         // The sharp layer through the pixel's area, taken as a Gaussian of its variance,
         // each disk scaled to hold exactly its area.
         let sigma = PIXEL_BOX_VAR.sqrt();
-        let reach = r.ceil() as isize + 3;
-        let disks = std::iter::once((r, d.absorbed)).chain(
-            d.inner
-                .map(|i| (i.diameter_px / 2.0, std::array::from_fn(|k| i.absorbed[k] * (1.0 - d.absorbed[k])))),
-        );
-        for (rd, a) in disks {
+        for (rd, a, soft) in disks_of(d) {
+            let sigma = (sigma * sigma + soft * soft).sqrt();
+            let reach = (rd + 3.5 * sigma).ceil() as isize + 1;
             let (xs, ys) = (
                 d.x.floor() as isize - reach..=d.x.floor() as isize + reach,
                 d.y.floor() as isize - reach..=d.y.floor() as isize + reach,

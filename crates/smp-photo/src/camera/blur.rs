@@ -12,16 +12,16 @@ use super::grain::median;
 const REACH_PX: f64 = 6.0;
 /// Smallest step counted as an edge, sRGB levels: well above the grain.
 const MIN_STEP: f64 = 40.0;
-/// Fewest edge points for an estimate.
-const MIN_EDGES: usize = 30;
+/// Fewest edge points for an estimate (a head photo has few clean ones: its outline).
+const MIN_EDGES: usize = 12;
 /// Variance the central difference adds to a blurred edge's slope, px² (it averages the
 /// slope over two pixels: a box of width 2).
 const CENTRAL_DIFF_VAR: f64 = 1.0 / 3.0;
 /// Variance of a pixel's own area (a unit box), px²: part of any sampled edge, and drawn
 /// separately by the renderer.
 pub const PIXEL_BOX_VAR: f64 = 1.0 / 12.0;
-/// Row stride of the search: edges run for many rows, so every other row suffices.
-const ROW_STRIDE: usize = 2;
+/// Row stride of the search (every row: clean edges are few in a head photo).
+const ROW_STRIDE: usize = 1;
 
 /// Green channel as f32 (the channel with the most detail and least noise).
 fn green(photo: &RgbImage) -> (Vec<f32>, usize, usize) {
