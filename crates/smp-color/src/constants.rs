@@ -81,7 +81,7 @@ pub const HEALED_SKIRT_DIAMETER_OF_NEEDLE: f64 = 6.0;
 /// texture of the native stubble beside it (issue 13's realistic heads).
 pub const SKIRT_EDGE_SIGMA_OF_RADIUS: f64 = 0.5;
 /// See [`HEALED_SKIRT_DIAMETER_OF_NEEDLE`]: the skirt's concentration as a share of the core's.
-pub const HEALED_SKIRT_CONCENTRATION_SHARE: f64 = 0.03;
+pub const HEALED_SKIRT_CONCENTRATION_SHARE: f64 = 0.024;
 /// The smallest patch the eye resolves from a conversational distance, mm: normal visual
 /// acuity is one minute of arc (Snellen 20/20), 0.29 mm at 1 m. A healed core is smaller,
 /// so the eye sees one impression as its mean over this disk: the footprint over which a

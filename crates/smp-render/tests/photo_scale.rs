@@ -26,10 +26,12 @@ const MAX_SPECK_SHARE: f64 = 0.03;
 
 /// (pattern, view, skin type, hair level, seed): heads with native hair beside the
 /// treatment in view.
-const HEADS: [(Pattern, SynthView, u8, u8, u64); 3] = [
+const HEADS: [(Pattern, SynthView, u8, u8, u64); 5] = [
     (Pattern::Norwood(5), SynthView::Top, 2, 2, 11),
     (Pattern::Norwood(6), SynthView::Top, 4, 1, 12),
     (Pattern::Norwood(4), SynthView::Top, 3, 3, 13),
+    (Pattern::Norwood(3), SynthView::Front, 2, 6, 14),
+    (Pattern::Norwood(6), SynthView::Left, 5, 1, 15),
 ];
 
 #[test]

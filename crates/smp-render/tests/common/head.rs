@@ -3,7 +3,8 @@
 //! L* and grey levels.
 
 use image::RgbImage;
-use smp_color::pigments::PigmentLibrary;
+use smp_color::pigments::{PigmentLibrary, match_pigment};
+use smp_design::draft::PigmentDraft;
 use smp_color::srgb::{linear_to_lab, rgb8_to_linear};
 use smp_design::geometry::contains;
 use smp_design::{Design, Pattern, PointMm, RegionKind, View};
@@ -36,10 +37,26 @@ pub fn design_of(h: &SynthHead) -> (&Design, &View, Impressions) {
     (&h.design, v, impressions::generate(&h.design))
 }
 
-/// The healed (or other state's) preview of a head with its template design.
+/// The healed (or other state's) preview of a head with its template design, inked as a
+/// practitioner would: the pigment and dilution the match picks for the client's skin and
+/// stubble tips, in every treat and blend region.
 pub fn render_state(h: &SynthHead, state: PreviewState) -> RgbImage {
-    let (d, v, imp) = design_of(h);
-    preview(&h.image, d, v, &imp, state, Selection::All, &PigmentLibrary::builtin()).unwrap()
+    let lib = PigmentLibrary::builtin();
+    let (skin, tip) = (linear_to_lab(rgb8_to_linear(h.skin_rgb)), linear_to_lab(rgb8_to_linear(h.hair_rgb)));
+    let m = match_pigment(skin, tip, &lib).unwrap();
+    let mut draft = h.design.to_draft();
+    for r in &mut draft.regions {
+        if matches!(r.kind, RegionKind::Treat | RegionKind::Blend) {
+            r.pigment = Some(PigmentDraft {
+                name: m.pigment.clone(),
+                dilution: m.dilution,
+            });
+        }
+    }
+    let d = Design::from_draft(draft).unwrap();
+    let v = &d.views()[d.views().len() - 1];
+    let imp = impressions::generate(&d);
+    preview(&h.image, &d, v, &imp, state, Selection::All, &lib).unwrap()
 }
 
 /// The design point a pixel shows (the inverse of `smp_photo::view::project`), `None`
