@@ -39,20 +39,23 @@ pub const FRESH_DARKNESS: f64 = 1.6;
 /// its skirt ~86 %, so diluting 1:1–1:3 spans the dark-grey stubble shades.
 pub const HEALED_CONCENTRATION: f64 = 0.8;
 /// Redness around fresh dots: peak strength and radius (σ, mm) of the halo; redness and
-/// swelling settle within about a week (domain.md).
-pub const FRESH_HALO_STRENGTH: f64 = 0.5;
+/// swelling settle within about a week (domain.md: erythema for 24–72 hours). Model
+/// parameter: full redness at the puncture, so that on day 0 the skin around a dot is
+/// visibly redder (a* several units up) than once healed.
+pub const FRESH_HALO_STRENGTH: f64 = 1.0;
 /// See [`FRESH_HALO_STRENGTH`].
 pub const FRESH_HALO_SIGMA_MM: f64 = 0.35;
 /// Linear-RGB tint of full redness (multiplied in): more red, less green and blue.
 pub const REDNESS_TINT: [f64; 3] = [1.10, 0.86, 0.88];
-/// Fading time constant, years: pigment left after N years is exp(-N/τ). Model parameter
-/// sized so that after 4 years about 70 % remains — the visible fading that makes
-/// touch-ups due every 3–5 years (domain.md).
-pub const FADE_TAU_YEARS: f64 = 11.0;
-/// Growth of a dot's area per year by slow migration of pigment, mm² (model parameter:
-/// "fade and spread" over years, domain.md); the pigment is conserved, so spread dots
-/// are also lighter.
-pub const SPREAD_MM2_PER_YEAR: f64 = 0.0008;
+/// Fading time constant, years: pigment left after N years is exp(-N/τ). From Liu et al.
+/// 2025 (domain.md): the density score fell from 8.7 at the end of treatment to 7.7 six
+/// months later, so exp(−0.5/τ) = 7.7/8.7 and τ = 0.5 / ln(8.7/7.7) ≈ 4.1 years — after
+/// 3–5 years 30–50 % is left, when clinics advise a touch-up (domain.md).
+pub const FADE_TAU_YEARS: f64 = 4.096;
+/// Growth of a dot's visible area per year by slow migration of pigment, mm² (model
+/// parameter: "fading and spreading" over years, domain.md): a 0.14 mm healed dot is
+/// ~0.18 mm across after 5 years. The pigment is conserved, so spread dots are lighter.
+pub const SPREAD_MM2_PER_YEAR: f64 = 0.002;
 /// Healed pigment also lies dispersed around the sharp visible core, held by dermal
 /// cells around the puncture and seen through the skin as the dot's soft shadow, as a
 /// stubble tip shows the shaft under the skin around it. Model parameters, calibrated
@@ -63,6 +66,24 @@ pub const SPREAD_MM2_PER_YEAR: f64 = 0.0008;
 /// "under ~1 mm, ~1 mm apart" (domain.md): skirts cover ~15 % of the scalp at 80 per
 /// cm², distinct dots, not a helmet. With the 0.9 × needle skirt of the first model the
 /// same treatment darkened bare scalp by under 1 L* against the stubble's ~8.
-pub const HEALED_SKIRT_DIAMETER_OF_NEEDLE: f64 = 2.0;
+///
+/// Issue 13 measured the dot's width: with a 0.5 mm skirt at half the core's
+/// concentration the skirt itself was the visible dot (FWHM 0.52 mm in every state, not
+/// domain.md's 0.10–0.15 mm), and at a photo's 3–5 px/mm each one drew a 1–2 px speck.
+/// So the skirt is a faint wide shadow, like the shaft under the skin around a stubble
+/// tip: 1.5 mm across at a share low enough that it darkens less than half as much as
+/// the core (the core is the dot that is seen), and dense enough to shade the area as
+/// the stubble does.
+pub const HEALED_SKIRT_DIAMETER_OF_NEEDLE: f64 = 6.0;
+/// The skirt's edge: dispersed pigment thins out gradually, so the skirt is drawn with a
+/// soft rim, a Gaussian of this share of its radius (model parameter). With a sharp rim
+/// the overlapping 1.5 mm skirts drew a 1–2 mm mottle at a photo's scale, twice the fine
+/// texture of the native stubble beside it (issue 13's realistic heads).
+pub const SKIRT_EDGE_SIGMA_OF_RADIUS: f64 = 0.5;
 /// See [`HEALED_SKIRT_DIAMETER_OF_NEEDLE`]: the skirt's concentration as a share of the core's.
-pub const HEALED_SKIRT_CONCENTRATION_SHARE: f64 = 0.5;
+pub const HEALED_SKIRT_CONCENTRATION_SHARE: f64 = 0.024;
+/// The smallest patch the eye resolves from a conversational distance, mm: normal visual
+/// acuity is one minute of arc (Snellen 20/20), 0.29 mm at 1 m. A healed core is smaller,
+/// so the eye sees one impression as its mean over this disk: the footprint over which a
+/// single impression's colour is predicted and matched to a stubble tip.
+pub const SEEN_DOT_MM: f64 = 0.29;

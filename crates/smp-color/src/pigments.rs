@@ -4,7 +4,9 @@
 
 use std::path::Path;
 
-use crate::constants::{HEALED_CONCENTRATION, HEALED_DOT_MM, HEALED_SKIRT_CONCENTRATION_SHARE, HEALED_SKIRT_DIAMETER_OF_NEEDLE};
+use crate::constants::{
+    HEALED_CONCENTRATION, HEALED_DOT_MM, HEALED_SKIRT_CONCENTRATION_SHARE, HEALED_SKIRT_DIAMETER_OF_NEEDLE, SEEN_DOT_MM,
+};
 use crate::delta_e::delta_e00;
 use crate::optics::{Pigment, SkinOptics};
 use crate::skin::{self, SkinError};
@@ -247,9 +249,16 @@ impl HealedImpression {
         }
     }
 
-    /// Mean transmittance of `pigment` over the whole impression (core and skirt by area).
+    /// Diameter of the impression as the eye resolves it from a conversational distance,
+    /// mm: the core and the skirt's nearest part over [`SEEN_DOT_MM`].
+    pub fn seen_mm(&self) -> f64 {
+        SEEN_DOT_MM.clamp(self.core_mm, self.skirt_mm)
+    }
+
+    /// Mean transmittance of `pigment` over the impression as seen ([`Self::seen_mm`]:
+    /// the core and the skirt around it, by area).
     pub fn mean_transmittance(&self, pigment: &Pigment) -> [f64; 3] {
-        let w = (self.core_mm / self.skirt_mm).powi(2);
+        let w = (self.core_mm / self.seen_mm()).powi(2);
         pigment
             .k
             .map(|k| w * (-k * self.core_concentration).exp() + (1.0 - w) * (-k * self.skirt_concentration).exp())
@@ -275,18 +284,25 @@ pub fn predict_healed_lab(skin_lab: [f64; 3], pigment: &Pigment, water_parts: u3
 /// `pigment` diluted 1:`water_parts`, made with a `needle_mm` needle at `density_per_cm2`
 /// impressions per cm², as seen from far enough that the dots blend into one tone.
 ///
-/// Approximation: the impressions ([`HealedImpression`]) cover a share f of the area
-/// (density × skirt disk, capped at 1, overlaps ignored) at their mean transmittance τ̂,
-/// so the area's mean is τ̄ = 1 − f·(1 − τ̂), and the area is then lit with
+/// Approximation: the skirts ([`HealedImpression`], 1.5 mm across) overlap at SMP
+/// densities, so a point of the area lies under a Poisson number of them, of mean f =
+/// density × skirt area; their layers multiply, so the skirts transmit
+/// E[τₛᴺ] = exp(−f·(1 − τₛ)) on average. The cores (f_c = density × core area) rarely
+/// overlap and add their own share on top. The area is then lit with
 /// `SkinOptics::reflect_uniform(skin, τ̄)`: light enters through the mean transmittance
 /// and what the dots absorb is spread evenly over the area. That is exact where the light
 /// spreads much wider than the dot spacing (red, ~1 mm); where it spreads less (blue),
 /// the area's true mean of τ² exceeds τ̄², so the prediction is slightly too dark in blue.
-/// Overlaps are rare at SMP densities (skirts cover ~15 % of the area at 80 per cm²).
 pub fn predict_area_lab(skin_lab: [f64; 3], pigment: &Pigment, water_parts: u32, density_per_cm2: f64, needle_mm: f64) -> [f64; 3] {
     let imp = HealedImpression::new(needle_mm, water_parts);
-    let f = (density_per_cm2.max(0.0) * std::f64::consts::PI * imp.skirt_mm * imp.skirt_mm / 4.0 / 100.0).min(1.0);
-    let tau = imp.mean_transmittance(pigment).map(|t| 1.0 - f * (1.0 - t));
+    let per_mm2 = density_per_cm2.max(0.0) / 100.0;
+    let disk = |d: f64| std::f64::consts::PI * d * d / 4.0;
+    let (f_skirt, f_core) = (per_mm2 * disk(imp.skirt_mm), (per_mm2 * disk(imp.core_mm)).min(1.0));
+    let tau: [f64; 3] = std::array::from_fn(|k| {
+        let t_skirt = (-pigment.k[k] * imp.skirt_concentration).exp();
+        let t_core_extra = (-pigment.k[k] * (imp.core_concentration - imp.skirt_concentration)).exp();
+        (-f_skirt * (1.0 - t_skirt)).exp() * (1.0 - f_core * (1.0 - t_core_extra))
+    });
     srgb::linear_to_lab(SkinOptics::default().reflect_uniform(lab_to_linear(skin_lab), tau))
 }
 
@@ -475,10 +491,16 @@ mod tests {
     #[test]
     fn warnings_too_dark_undertone_and_borderline() {
         let lib = PigmentLibrary::builtin();
-        // Lightest blonde on very light skin: even 1:6 of the lightest pigment heals ~9 L* darker.
+        // Lightest blonde on very light skin: no option is close (borderline), and with
+        // undiluted pigment only, every dot heals far darker than the hair (too dark).
         let m = match_pigment([75.0, 8.0, 15.0], [74.0, 6.0, 18.0], &lib).unwrap();
-        assert!(m.warnings.iter().any(|w| w.contains("too dark")), "{:?}", m.warnings);
         assert!(m.warnings.iter().any(|w| w.contains("borderline")), "{:?}", m.warnings);
+        let neat_only = PigmentLibrary {
+            pigments: lib.pigments.clone(),
+            dilutions: vec![0],
+        };
+        let m = match_pigment([75.0, 8.0, 15.0], [74.0, 6.0, 18.0], &neat_only).unwrap();
+        assert!(m.warnings.iter().any(|w| w.contains("too dark")), "{:?}", m.warnings);
         // Warm dark-brown hair on light skin with a carbon-only library: cool undertone.
         let carbon_only = PigmentLibrary {
             pigments: vec![lib.pigments[0].clone()],
@@ -512,9 +534,10 @@ mod tests {
             .map(|&n| predict_area_lab(LIGHT_SKIN, &carbon, 2, n, 0.25)[0])
             .collect();
         assert!(l.windows(2).all(|w| w[1] < w[0]) && l[0] < LIGHT_SKIN[0], "{l:?}");
-        // Dots covering everything give the dot core's own colour.
-        let full = predict_area_lab(LIGHT_SKIN, &carbon, 2, 1e6, 0.25);
-        assert!(delta_e00(full, predict_healed_lab(LIGHT_SKIN, &carbon, 2)) < 1e-6);
+        // The wide skirts overlap, so a dense enough area ends darker than one impression
+        // as seen.
+        let full = predict_area_lab(LIGHT_SKIN, &carbon, 2, 400.0, 0.25);
+        assert!(full[0] < predict_healed_lab(LIGHT_SKIN, &carbon, 2)[0], "{full:?}");
         // More water, lighter area.
         assert!(predict_area_lab(LIGHT_SKIN, &carbon, 5, 90.0, 0.25)[0] > predict_area_lab(LIGHT_SKIN, &carbon, 0, 90.0, 0.25)[0]);
     }

@@ -18,9 +18,10 @@ use smp_color::SkinOptics;
 use smp_color::pigments::PigmentLibrary;
 use smp_design::{Design, MmToPx, Pattern, PerCm2, PointMm, View};
 use smp_dots::Selection;
+use smp_photo::camera::PhotoCamera;
 use smp_photo::decode::{PhotoLimits, decode_photo};
-use smp_render::preview::render_dots;
-use smp_render::render::render;
+use smp_render::preview::{dots_box, render_dots};
+use smp_render::render::{render, render_in};
 use smp_render::state::PreviewState;
 
 /// Norwood 7 full head with densities raised to ~50 000 impressions.
@@ -92,6 +93,26 @@ fn bench(c: &mut Criterion) {
     g.sample_size(10);
     g.bench_function("decode_jpeg_12mp", |b| {
         b.iter(|| decode_photo(black_box(&jpeg), PhotoLimits::default()).unwrap().width())
+    });
+    // Baseline of the same run: what any tool pays to read and write the photo.
+    g.bench_function("baseline_decode_encode_jpeg_12mp", |b| {
+        b.iter(|| {
+            let img = decode_photo(black_box(&jpeg), PhotoLimits::default()).unwrap();
+            let mut buf = Cursor::new(Vec::new());
+            img.write_to(&mut buf, ImageFormat::Jpeg).unwrap();
+            buf.into_inner().len()
+        })
+    });
+    // The preview as `smp preview` makes it: the camera read off the photo, then the
+    // render through it.
+    g.bench_function("healed_preview_12mp_with_camera", |b| {
+        b.iter(|| {
+            let cam = PhotoCamera::estimate(black_box(&big), dots_box(&dots), 10.5);
+            render_in(black_box(&big), black_box(&dots), 10.5, &optics, &cam, 42).width()
+        })
+    });
+    g.bench_function("camera_estimate_12mp", |b| {
+        b.iter(|| PhotoCamera::estimate(black_box(&big), dots_box(&dots), 10.5).blur_sigma_px)
     });
     g.bench_function("healed_12mp_50k", |b| {
         b.iter(|| render(black_box(&big), black_box(&dots), 10.5, &optics).width())

@@ -6,8 +6,9 @@ use smp_color::{Pigment, SkinOptics};
 use smp_design::{Design, Region, RegionKind, View};
 use smp_dots::{Impressions, Selection};
 
-use crate::render::{InnerDisk, RenderDot, render};
+use crate::render::{InnerDisk, RenderDot, render_in};
 use crate::state::{DotLook, PreviewState};
+use smp_photo::camera::{PhotoCamera, PxBox};
 use smp_photo::mask::ScalpMask;
 use smp_photo::view::{Projected, project};
 
@@ -165,5 +166,30 @@ pub fn preview(
     library: &PigmentLibrary,
 ) -> Result<RgbImage, UnknownPigment> {
     let dots = render_dots(photo, design, view, imp, state, sel, library)?;
-    Ok(render(photo, &dots, view.mm_to_px.px_per_mm(), &SkinOptics::default()))
+    let px_per_mm = view.mm_to_px.px_per_mm();
+    let cam = PhotoCamera::estimate(photo, dots_box(&dots), px_per_mm);
+    Ok(render_in(photo, &dots, px_per_mm, &SkinOptics::default(), &cam, design.seed()))
+}
+
+/// The pixels the dots lie on (their centres' bounding box): where the photo's grain and
+/// light are read.
+pub fn dots_box(dots: &[RenderDot]) -> PxBox {
+    let (mut x0, mut y0, mut x1, mut y1) = (f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY);
+    for d in dots {
+        (x0, y0, x1, y1) = (x0.min(d.x), y0.min(d.y), x1.max(d.x), y1.max(d.y));
+    }
+    if dots.is_empty() {
+        return PxBox {
+            x0: 0,
+            y0: 0,
+            x1: 0,
+            y1: 0,
+        };
+    }
+    PxBox {
+        x0: x0.max(0.0) as u32,
+        y0: y0.max(0.0) as u32,
+        x1: x1.max(0.0).ceil() as u32 + 1,
+        y1: y1.max(0.0).ceil() as u32 + 1,
+    }
 }

@@ -19,8 +19,12 @@
 use image::RgbImage;
 use rayon::prelude::*;
 use smp_color::SkinOptics;
-use smp_color::constants::{FRESH_HALO_SIGMA_MM, REDNESS_TINT};
+use smp_color::constants::{FRESH_HALO_SIGMA_MM, REDNESS_TINT, SKIRT_EDGE_SIGMA_OF_RADIUS};
 use smp_color::srgb::{EncodeLut, decode_lut};
+use smp_photo::camera::{PIXEL_BOX_VAR, PhotoCamera};
+
+use crate::disk::blurred_disk;
+use crate::grain::{normal3, top_up};
 
 /// One dot as the renderer sees it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -228,7 +232,7 @@ fn blur(plane: &[f32], w: usize, h: usize, sigma: f64) -> Vec<f32> {
 }
 
 /// Sum over Gaussians `comps` of weight × blur, per channel, of a grid.
-fn blurred(grid: &Grid, split: &Split, comps: [usize; 2], px_per_mm: f64, tmp: &mut Vec<f32>) -> Grid {
+fn blurred(grid: &Grid, split: &Split, comps: [usize; 2], (px_per_mm, extra_var): (f64, f64), tmp: &mut Vec<f32>) -> Grid {
     let mut out = Grid {
         f: grid.f,
         w: grid.w,
@@ -244,7 +248,7 @@ fn blurred(grid: &Grid, split: &Split, comps: [usize; 2], px_per_mm: f64, tmp: &
         // one pass instead of two, within a level of the pair (checked against the full
         // model in the tests).
         let [sa, sb] = comps.map(|i| split.sigma_mm[i] * px_per_mm);
-        let sigma = ((wa * sa * sa + wb * sb * sb) / (wa + wb)).sqrt();
+        let sigma = ((wa * sa * sa + wb * sb * sb) / (wa + wb) + extra_var).sqrt();
         out.ch[k] = vec![0.0; grid.w * grid.h];
         blur_add(
             plane,
@@ -312,39 +316,82 @@ fn coverage(d: &RenderDot, r: f64, x: isize, y: isize) -> f64 {
     hits as f64 / (DISK_SS * DISK_SS) as f64
 }
 
-/// Share of pixel `(x, y)` covered by a square of the area of the dot's disk of radius
-/// `r`, centred on the dot.
-fn square_cover(d: &RenderDot, r: f64, x: isize, y: isize) -> f64 {
-    let half = r * (std::f64::consts::PI * d.foreshorten).sqrt() / 2.0;
-    let overlap = |c: f64, p: isize| ((c + half).min(p as f64 + 1.0) - (c - half).max(p as f64)).max(0.0);
-    overlap(d.x, x) * overlap(d.y, y)
+/// A dot's disks as drawn: (radius px, absorbed share, soft edge σ px). Transmittances
+/// multiply: over the core the layer absorbs 1 − τ_o·τ_i, the outer disk's share plus
+/// the core's share of what the outer one lets through. A skirt (a disk with a core)
+/// thins out gradually ([`SKIRT_EDGE_SIGMA_OF_RADIUS`]): dispersed pigment has no rim.
+fn disks_of(d: &RenderDot) -> impl Iterator<Item = (f64, [f64; 3], f64)> {
+    let r = d.diameter_px / 2.0;
+    let soft = if d.inner.is_some() { SKIRT_EDGE_SIGMA_OF_RADIUS * r } else { 0.0 };
+    let inner = d.inner.map(|i| {
+        (
+            i.diameter_px / 2.0,
+            std::array::from_fn(|k| i.absorbed[k] * (1.0 - d.absorbed[k])),
+            0.0,
+        )
+    });
+    std::iter::once((r, d.absorbed, soft)).chain(inner)
 }
 
-/// Multiply the dot's sharp transmittance into `tau` (rows `y0..y0+rows`).
-fn stamp_sharp(tau: &mut [[f32; 3]], w: usize, y0: usize, rows: usize, d: &RenderDot) {
-    // Only the pixels the disk's bounding box touches.
-    let r = d.diameter_px / 2.0;
-    let (xa, xb) = (
-        (d.x - r).floor().max(0.0) as isize,
-        ((d.x + r).floor() as isize).min(w as isize - 1),
-    );
-    let (ya, yb) = (
-        (d.y - r).floor().max(y0 as f64) as isize,
-        ((d.y + r).floor() as isize).min((y0 + rows) as isize - 1),
-    );
-    // Under a pixel and a half across, a disk's shape cannot show: cover the pixels with a
-    // square of the same area instead of supersampling.
-    let small = d.diameter_px < 1.5;
-    let cover = |r: f64, x: isize, y: isize| if small { square_cover(d, r, x, y) } else { coverage(d, r, x, y) };
-    for y in ya..=yb {
-        for x in xa..=xb {
-            let c = cover(r, x, y);
-            if c > 0.0 {
-                let ci = d.inner.map_or(0.0, |i| cover(i.diameter_px / 2.0, x, y));
-                let t = &mut tau[(y as usize - y0) * w + x as usize];
-                for k in 0..3 {
-                    let core = d.inner.map_or(1.0, |i| 1.0 - ci * i.absorbed[k]);
-                    t[k] *= ((1.0 - c * d.absorbed[k]) * core) as f32;
+/// Add one dot's pigment disks (the skirt and its core) to `acc`, the absorbed share per
+/// pixel of the band `(w, y0, rows)`, each seen through a Gaussian of variance `var_px2`
+/// (the camera's blur and the pixel's area) and scaled so that its pixels sum to exactly
+/// the disk's area times what it absorbs.
+fn stamp_disks(acc: &mut [[f32; 3]], (w, h, y0, rows): (usize, usize, usize, usize), d: &RenderDot, var_px2: f64, sc: &mut StampScratch) {
+    let sigma = var_px2.sqrt().max(1e-3);
+    let f = d.foreshorten;
+    if f < 1e-3 {
+        return;
+    }
+    let (ux, uy) = d.radial;
+    for (r, a, soft) in disks_of(d) {
+        if r <= 0.0 || a.iter().all(|&v| v <= 0.0) {
+            continue;
+        }
+        let sigma = (sigma * sigma + soft * soft).sqrt();
+        let reach = r + 3.5 * sigma + 1.0;
+        let (xa, xb) = ((d.x - reach).floor() as isize, (d.x + reach).ceil() as isize);
+        let (ya, yb) = ((d.y - reach).floor() as isize, (d.y + reach).ceil() as isize);
+        if yb < y0 as isize || ya >= (y0 + rows) as isize {
+            continue;
+        }
+        let (nx, ny) = ((xb - xa + 1) as usize, (yb - ya + 1) as usize);
+        sc.patch.clear();
+        sc.patch.resize(nx * ny, 0.0);
+        let rs = r / sigma;
+        let mut sum = 0.0;
+        for j in 0..ny {
+            let dy = (ya + j as isize) as f64 + 0.5 - d.y;
+            for i in 0..nx {
+                let dx = (xa + i as isize) as f64 + 0.5 - d.x;
+                let (u, v) = ((dx * ux + dy * uy) / f, -dx * uy + dy * ux);
+                let s = blurred_disk(rs, (u * u + v * v).sqrt() / sigma);
+                sc.patch[j * nx + i] = s;
+                sum += s;
+            }
+        }
+        if sum <= 0.0 {
+            continue;
+        }
+        // The disk's area, px², over what its samples sum to.
+        let scale = std::f64::consts::PI * r * r * f / sum;
+        let wts: [f32; 3] = a.map(|v| (v * scale) as f32);
+        for j in 0..ny {
+            let y = ya + j as isize;
+            if y < y0 as isize || y >= (y0 + rows).min(h) as isize {
+                continue;
+            }
+            let row = &mut acc[(y as usize - y0) * w..(y as usize - y0 + 1) * w];
+            for i in 0..nx {
+                let x = xa + i as isize;
+                if x < 0 || x >= w as isize {
+                    continue;
+                }
+                let s = sc.patch[j * nx + i] as f32;
+                if s > 0.0 {
+                    for k in 0..3 {
+                        row[x as usize][k] += wts[k] * s;
+                    }
                 }
             }
         }
@@ -369,6 +416,7 @@ const SUBPIXEL_VAR: f64 = 0.16;
 /// Per-thread scratch of [`stamp`], so dots allocate nothing.
 #[derive(Default)]
 struct StampScratch {
+    patch: Vec<f64>,
     gx: Vec<f64>,
     gy: Vec<f64>,
     wx: Vec<[f32; 3]>,
@@ -376,11 +424,18 @@ struct StampScratch {
 
 /// Add one dot's narrow Gaussians to a band buffer; `(w, y0, rows)` is the band's width
 /// and its rows `y0..y0+rows`.
-fn stamp(buf: &mut [[f32; 3]], (w, y0, rows): (usize, usize, usize), d: &RenderDot, split: &Split, px_per_mm: f64, sc: &mut StampScratch) {
+fn stamp(
+    buf: &mut [[f32; 3]],
+    (w, y0, rows): (usize, usize, usize),
+    d: &RenderDot,
+    split: &Split,
+    (px_per_mm, extra_var): (f64, f64),
+    sc: &mut StampScratch,
+) {
     let m = mass(d);
     let r2 = mean_r2(d);
     for i in 0..2 {
-        let s2 = (split.sigma_mm[i] * px_per_mm).powi(2);
+        let s2 = (split.sigma_mm[i] * px_per_mm).powi(2) + extra_var;
         let wts: [f64; 3] = std::array::from_fn(|k| split.w[k][i] * m[k]);
         if wts.iter().all(|&v| v == 0.0) {
             continue;
@@ -462,7 +517,18 @@ fn stamp(buf: &mut [[f32; 3]], (w, y0, rows): (usize, usize, usize), d: &RenderD
 
 /// Render dots onto a photo (sRGB in, sRGB out) with the pyramid evaluation.
 pub fn render(photo: &RgbImage, dots: &[RenderDot], px_per_mm: f64, optics: &SkinOptics) -> RgbImage {
+    render_in(photo, dots, px_per_mm, optics, &PhotoCamera::ideal(), 0)
+}
+
+/// Render dots onto a photo (sRGB in, sRGB out) as its camera `cam` would have recorded
+/// them: through its blur, with its grain topped up where the pigment darkens the skin
+/// (the grain drawn from `seed`), and under its highlights, which the pigment beneath
+/// the surface cannot darken.
+pub fn render_in(photo: &RgbImage, dots: &[RenderDot], px_per_mm: f64, optics: &SkinOptics, cam: &PhotoCamera, seed: u64) -> RgbImage {
     let (w, h) = (photo.width() as usize, photo.height() as usize);
+    // What every Gaussian and disk is seen through: the camera's blur and the pixel's area.
+    let extra_var = cam.blur_sigma_px.powi(2) + PIXEL_BOX_VAR;
+    let scale = (px_per_mm, extra_var);
     let split = Split::new(optics);
     // Cells as large as the grid's narrowest Gaussian allows (σ ≥ 0.9 cells), so the tent
     // of splat and read-back can still be taken out of the blur.
@@ -489,15 +555,15 @@ pub fn render(photo: &RgbImage, dots: &[RenderDot], px_per_mm: f64, optics: &Ski
         }
     }
     let mut tmp = Vec::new();
-    let fine = blurred(&fine, &split, [2, 3], px_per_mm, &mut tmp);
-    let coarse = blurred(&coarse, &split, [4, 5], px_per_mm, &mut tmp);
+    let fine = blurred(&fine, &split, [2, 3], scale, &mut tmp);
+    let coarse = blurred(&coarse, &split, [4, 5], scale, &mut tmp);
     let halo = if any_halo {
         let mut b = vec![0.0; halo.w * halo.h];
         blur_add(
             &halo.ch[0],
             halo.w,
             halo.h,
-            cell_sigma(FRESH_HALO_SIGMA_MM * px_per_mm, halo.f),
+            cell_sigma(((FRESH_HALO_SIGMA_MM * px_per_mm).powi(2) + extra_var).sqrt(), halo.f),
             1.0,
             &mut tmp,
             &mut b,
@@ -512,20 +578,26 @@ pub fn render(photo: &RgbImage, dots: &[RenderDot], px_per_mm: f64, optics: &Ski
         None
     };
     let max_dot_mm = dots.iter().map(|d| d.diameter_px).fold(0.0, f64::max) / px_per_mm;
-    let influence_px = influence_radius_mm(optics, max_dot_mm) * px_per_mm;
+    let blur_reach = 3.5 * extra_var.sqrt() + 1.0;
+    let influence_px = influence_radius_mm(optics, max_dot_mm) * px_per_mm + blur_reach;
     // Dots by row so each band finds its dots quickly.
     let mut by_y: Vec<&RenderDot> = dots.iter().collect();
     by_y.sort_unstable_by(|a, b| a.y.total_cmp(&b.y));
     let ys: Vec<f64> = by_y.iter().map(|d| d.y).collect();
     let max_reach = dots
         .iter()
-        .map(|d| 3.0 * ((split.sigma_mm[1] * px_per_mm).powi(2) + (d.diameter_px / 2.0).powi(2) / 4.0).sqrt() + 2.0)
+        .map(|d| {
+            let narrow = 3.0 * ((split.sigma_mm[1] * px_per_mm).powi(2) + extra_var + (d.diameter_px / 2.0).powi(2) / 4.0).sqrt() + 2.0;
+            narrow.max(d.diameter_px / 2.0 + blur_reach + 1.0)
+        })
         .fold(0.0, f64::max);
     let dec = decode_lut();
     let enc = EncodeLut::new();
     // The share of light that reaches the pigment.
     let backscatter = optics.backscatter.map(|s| (1.0 - s) as f32);
     let tint = REDNESS_TINT.map(|t| (t - 1.0) as f32);
+    let grain = cam.grain_sigma.map(|g| g as f32);
+    let grainy = grain.iter().any(|&g| g > 0.0);
     // Channels a grid holds anything for (blue diffuses too little to reach them).
     let fine_used: [bool; 3] = std::array::from_fn(|k| split.w[k][2] + split.w[k][3] > 0.0);
     let coarse_used: [bool; 3] = std::array::from_fn(|k| split.w[k][4] + split.w[k][5] > 0.0);
@@ -538,7 +610,7 @@ pub fn render(photo: &RgbImage, dots: &[RenderDot], px_per_mm: f64, optics: &Ski
         || {
             (
                 vec![[0.0f32; 3]; w * BAND_ROWS],
-                vec![[1.0f32; 3]; w * BAND_ROWS],
+                vec![[0.0f32; 3]; w * BAND_ROWS],
                 StampScratch::default(),
             )
         },
@@ -546,12 +618,12 @@ pub fn render(photo: &RgbImage, dots: &[RenderDot], px_per_mm: f64, optics: &Ski
             let y0 = band * BAND_ROWS;
             let rows = pixels.len() / (3 * w);
             buf.iter_mut().for_each(|v| *v = [0.0; 3]);
-            tau.iter_mut().for_each(|v| *v = [1.0; 3]);
+            tau.iter_mut().for_each(|v| *v = [0.0; 3]);
             let lo = ys.partition_point(|&y| y < y0 as f64 - max_reach);
             let hi = ys.partition_point(|&y| y < (y0 + rows) as f64 + max_reach);
             for d in &by_y[lo..hi] {
-                stamp(buf, (w, y0, rows), d, &split, px_per_mm, sc);
-                stamp_sharp(tau, w, y0, rows, d);
+                stamp(buf, (w, y0, rows), d, &split, scale, sc);
+                stamp_disks(tau, (w, h, y0, rows), d, extra_var, sc);
             }
             // Only the columns some dot can reach: the rest of the band stays as it was.
             let far_lo = ys.partition_point(|&y| y < y0 as f64 - influence_px);
@@ -600,15 +672,25 @@ pub fn render(photo: &RgbImage, dots: &[RenderDot], px_per_mm: f64, optics: &Ski
                     } else {
                         0.0
                     };
-                    let t = tau[r * w + x];
-                    if b == [0.0; 3] && e == 0.0 && t == [1.0; 3] {
+                    let a = tau[r * w + x];
+                    if b == [0.0; 3] && e == 0.0 && a == [0.0; 3] {
                         continue;
                     }
                     let p = &mut pixels[(r * w + x) * 3..(r * w + x) * 3 + 3];
+                    let lin = [dec[p[0] as usize], dec[p[1] as usize], dec[p[2] as usize]];
+                    // The surface's own reflection stays on top of the pigment.
+                    let spec = cam.light.specular(lin, x as f64 + 0.5, (y0 + r) as f64 + 0.5);
+                    let noise = if grainy { normal3(seed, x, y0 + r) } else { [0.0; 3] };
                     for k in 0..3 {
-                        let skin = dec[p[k] as usize] * (1.0 + e * tint[k]);
-                        let through = backscatter[k] * t[k] * (1.0 - b[k].min(1.0));
-                        p[k] = enc.encode(skin * (1.0 - backscatter[k] + through));
+                        let skin = (lin[k] - spec) * (1.0 + e * tint[k]);
+                        let through = backscatter[k] * (1.0 - a[k].min(1.0)) * (1.0 - b[k].min(1.0));
+                        let v = skin * (1.0 - backscatter[k] + through) + spec;
+                        let mut o = enc.encode(v);
+                        if grainy && lin[k] > 0.0 {
+                            let g = top_up(grain[k], v / lin[k]) * noise[k];
+                            o = (f32::from(o) + g).round().clamp(0.0, 255.0) as u8;
+                        }
+                        p[k] = o;
                     }
                 }
             }
@@ -647,9 +729,41 @@ pub fn render_reference(photo: &RgbImage, dots: &[RenderDot], px_per_mm: f64, op
                 }
                 let inner_cover = d.inner.map_or(0.0, |i| coverage(d, i.diameter_px / 2.0, x, y));
                 for k in 0..3 {
-                    let (ia, id) = d.inner.map_or((0.0, 0.0), |i| (i.absorbed[k], i.diffused[k]));
+                    let id = d.inner.map_or(0.0, |i| i.diffused[k]);
                     d_img[k][y as usize * w + x as usize] += (cover * d.diffused[k] + inner_cover * id) as f32;
-                    tau_img[k][y as usize * w + x as usize] *= ((1.0 - cover * d.absorbed[k]) * (1.0 - inner_cover * ia)) as f32;
+                }
+            }
+        }
+        // The sharp layer through the pixel's area, taken as a Gaussian of its variance,
+        // each disk scaled to hold exactly its area.
+        let sigma = PIXEL_BOX_VAR.sqrt();
+        for (rd, a, soft) in disks_of(d) {
+            let sigma = (sigma * sigma + soft * soft).sqrt();
+            let reach = (rd + 3.5 * sigma).ceil() as isize + 1;
+            let (xs, ys) = (
+                d.x.floor() as isize - reach..=d.x.floor() as isize + reach,
+                d.y.floor() as isize - reach..=d.y.floor() as isize + reach,
+            );
+            let value = |x: isize, y: isize| {
+                let (px, py) = (x as f64 + 0.5 - d.x, y as f64 + 0.5 - d.y);
+                let (u, v) = ((px * ux + py * uy) / d.foreshorten.max(1e-6), -px * uy + py * ux);
+                blurred_disk(rd / sigma, (u * u + v * v).sqrt() / sigma)
+            };
+            let sum: f64 = ys
+                .clone()
+                .flat_map(|y| xs.clone().map(move |x| (x, y)))
+                .map(|(x, y)| value(x, y))
+                .sum();
+            if sum <= 0.0 {
+                continue;
+            }
+            let scale = std::f64::consts::PI * rd * rd * d.foreshorten / sum;
+            for y in ys.clone().filter(|&y| y >= 0 && y < h as isize) {
+                for x in xs.clone().filter(|&x| x >= 0 && x < w as isize) {
+                    let s = value(x, y) * scale;
+                    for k in 0..3 {
+                        tau_img[k][y as usize * w + x as usize] -= (s * a[k]) as f32;
+                    }
                 }
             }
         }
@@ -685,7 +799,7 @@ pub fn render_reference(photo: &RgbImage, dots: &[RenderDot], px_per_mm: f64, op
         for k in 0..3 {
             let skin = dec[p[k] as usize] * (1.0 + e * (REDNESS_TINT[k] - 1.0) as f32);
             let s = optics.backscatter[k] as f32;
-            let tau = tau_img[k][i];
+            let tau = tau_img[k][i].max(0.0);
             p[k] = enc.encode(skin * (s + (1.0 - s) * tau * (1.0 - b_img[k][i].min(1.0))));
         }
     }

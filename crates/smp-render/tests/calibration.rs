@@ -85,6 +85,7 @@ fn a_healed_treatment_shades_bare_scalp_as_the_clients_stubble_does() {
                 "skin {skin}, hair {hair}: {} 1:{} treated L* {:.1} a* {:.1} b* {:.1}, stubble L* {:.1} a* {:.1} b* {:.1}, bare L* {:.1}",
                 c.pigment, c.dilution, c.treated[0], c.treated[1], c.treated[2], c.stubble[0], c.stubble[1], c.stubble[2], c.bare[0]
             );
+            eprintln!("ΔE00 {e:.2}: {what}");
             assert!(e <= MAX_AREA_DELTA_E00, "ΔE00 {e:.2} > {MAX_AREA_DELTA_E00}: {what}");
             // Not by leaving the scalp bare: the treatment does most of the stubble's darkening.
             assert!(

@@ -58,9 +58,10 @@ fn pyramid_matches_the_full_model() {
         let full = render_reference(&photo, &dots, PX_PER_MM, &SkinOptics::default());
         let (max, mean) = max_and_mean_diff(&fast, &full);
         eprintln!("{state}: pyramid vs full model: max {max}, mean {mean:.3} levels");
-        // A few levels at the rim of the 0.5 mm healed skirt, where the pyramid's Gaussian
-        // stands in for the disk; under a tenth of a level on average.
-        assert!(max <= 4 && mean <= 0.1, "{state}: max {max}, mean {mean}");
+        // A few levels where the pyramid's Gaussian of matched variance stands in for the
+        // faint 1.5 mm skirt under the narrowest diffusion Gaussians (a flat disk in the
+        // full model): about a quarter of a level on average.
+        assert!(max <= 6 && mean <= 0.3, "{state}: max {max}, mean {mean}");
     }
 }
 
@@ -120,8 +121,11 @@ fn healed_is_lighter_and_smaller_than_fresh_and_aged_lighter_than_healed() {
     let (aged, _) = darkness_and_size(PreviewState::Aged(5));
     assert!(healed < fresh, "healed {healed} vs fresh {fresh}");
     assert!(aged < healed, "aged {aged} vs healed {healed}");
-    assert!(healed_size < fresh_size, "healed {healed_size} px vs fresh {fresh_size} px");
-    // The dot's own size: the core (darkest pixels) of a fresh dot is wider too.
+    // The RMS radius of all the darkness is no test of size any more: a healed
+    // impression's faint 1.5 mm shadow spreads its (smaller) darkness as wide as a fresh
+    // dot's ({healed_size:.1} vs {fresh_size:.1} px). The dot's own size: the core
+    // (darkest pixels) of a fresh dot is wider (its FWHM: tests/closeup_states.rs).
+    eprintln!("RMS radius of the darkness: healed {healed_size:.1} px, fresh {fresh_size:.1} px");
     let core = |state: PreviewState| {
         let photo = RgbImage::from_pixel(41, 41, Rgb(SKIN));
         let out = render(&photo, &dot(20.5, 20.5, state), PX_PER_MM, &SkinOptics::default());

@@ -1,5 +1,9 @@
 //! Helpers shared by the render tests: a flat one-region design and area colour means.
 
+#![allow(dead_code)] // each test file uses part of these helpers
+
+pub mod head;
+
 use image::RgbImage;
 use smp_color::srgb::{linear_to_lab, rgb8_to_linear};
 use smp_design::draft::{DesignDraft, PigmentDraft, RegionDraft};

@@ -1,0 +1,138 @@
+//! The light on the scalp: its shading (a smooth low-pass of the skin's brightness) and
+//! its specular highlights, read by the dichromatic model (Shafer 1985): a pixel is the
+//! skin's own colour times the shading plus a white surface reflection. Pigment lies
+//! under the surface, so it darkens the first and never the second.
+
+use image::RgbImage;
+
+use super::PxBox;
+use super::grain::median;
+
+/// Side of a shading cell, mm: larger than a highlight on the scalp, smaller than the
+/// head's curvature.
+const SHADING_CELL_MM: f64 = 20.0;
+/// Samples per cell side: a median of 24² pixels is steady, and cheap at any photo size.
+const SAMPLES_PER_SIDE: u32 = 24;
+/// A pixel's surface reflection counts only beyond this many grain σ (else it is noise).
+const NOISE_FLOOR_SIGMAS: f64 = 2.0;
+
+/// Shading and highlights over an area of the photo.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Light {
+    /// The skin's own colour direction (linear RGB, unit sum) over the area.
+    pub skin_chroma: [f64; 3],
+    /// Cell side, pixels (0: no shading map).
+    pub cell_px: u32,
+    /// First pixel of the grid.
+    pub origin_px: (u32, u32),
+    /// Cells per row.
+    pub cols: usize,
+    /// Median linear luminance of the skin per cell (row-major): the shading.
+    pub shading: Vec<f64>,
+    /// Grain σ, linear units at mid-grey, per channel: the noise floor of a highlight.
+    pub noise_linear: [f64; 3],
+}
+
+impl Light {
+    /// No shading map and no highlights.
+    pub fn none() -> Self {
+        Light {
+            skin_chroma: [1.0 / 3.0; 3],
+            cell_px: 0,
+            origin_px: (0, 0),
+            cols: 0,
+            shading: Vec::new(),
+            noise_linear: [f64::INFINITY; 3],
+        }
+    }
+
+    /// Read the light over `area` (grain `grain_sigma`, sRGB levels, for the noise floor).
+    pub fn estimate(photo: &RgbImage, area: PxBox, px_per_mm: f64, grain_sigma: [f64; 3]) -> Self {
+        let cell = ((SHADING_CELL_MM * px_per_mm).round() as u32).max(8);
+        let cols = (area.x1 - area.x0).div_ceil(cell) as usize;
+        let rows = (area.y1 - area.y0).div_ceil(cell) as usize;
+        let mut chroma: [Vec<f64>; 3] = Default::default();
+        let mut shading = Vec::with_capacity(cols * rows);
+        let stride = (cell / SAMPLES_PER_SIDE).max(1) as usize;
+        let dec = smp_color::srgb::decode_lut();
+        for cy in 0..rows {
+            for cx in 0..cols {
+                let (x0, y0) = (area.x0 + cx as u32 * cell, area.y0 + cy as u32 * cell);
+                let mut lum = Vec::new();
+                for y in (y0..(y0 + cell).min(area.y1)).step_by(stride) {
+                    for x in (x0..(x0 + cell).min(area.x1)).step_by(stride) {
+                        let l = photo.get_pixel(x, y).0.map(|v| f64::from(dec[v as usize]));
+                        let sum = l[0] + l[1] + l[2];
+                        if sum > 1e-4 {
+                            (0..3).for_each(|k| chroma[k].push(l[k] / sum));
+                        }
+                        lum.push(0.2126 * l[0] + 0.7152 * l[1] + 0.0722 * l[2]);
+                    }
+                }
+                shading.push(if lum.is_empty() { 0.0 } else { median(&mut lum) });
+            }
+        }
+        let mut c = [1.0 / 3.0; 3];
+        if !chroma[0].is_empty() {
+            c = std::array::from_fn(|k| median(&mut chroma[k]));
+            let s: f64 = c.iter().sum();
+            c.iter_mut().for_each(|v| *v /= s);
+        }
+        // Slope of the sRGB curve at mid-grey: linear change per level there.
+        let per_level = (smp_color::srgb::to_linear(0.5 + 0.5 / 255.0) - smp_color::srgb::to_linear(0.5 - 0.5 / 255.0)) / 1.0;
+        Light {
+            skin_chroma: c,
+            cell_px: cell,
+            origin_px: (area.x0, area.y0),
+            cols,
+            shading,
+            noise_linear: grain_sigma.map(|s| s * per_level),
+        }
+    }
+
+    /// The shading (median linear luminance of the skin) at a pixel, bilinear between
+    /// cell centres; `None` without a map.
+    pub fn shading_at(&self, x: f64, y: f64) -> Option<f64> {
+        if self.cell_px == 0 || self.cols == 0 {
+            return None;
+        }
+        let rows = self.shading.len() / self.cols;
+        let c = f64::from(self.cell_px);
+        let u = ((x - f64::from(self.origin_px.0)) / c - 0.5).clamp(0.0, (self.cols - 1) as f64);
+        let v = ((y - f64::from(self.origin_px.1)) / c - 0.5).clamp(0.0, (rows - 1) as f64);
+        let (u0, v0) = (u as usize, v as usize);
+        let (u1, v1) = ((u0 + 1).min(self.cols - 1), (v0 + 1).min(rows - 1));
+        let (fu, fv) = (u - u0 as f64, v - v0 as f64);
+        let s = |i: usize, j: usize| self.shading[j * self.cols + i];
+        Some((s(u0, v0) * (1.0 - fu) + s(u1, v0) * fu) * (1.0 - fv) + (s(u0, v1) * (1.0 - fu) + s(u1, v1) * fu) * fv)
+    }
+
+    /// The white surface reflection in the pixel `(x, y)` of linear colour `p` (linear
+    /// units, the same in each channel): the least-squares split of `p` into the skin's
+    /// colour and white, less the grain's noise floor, never negative, and never more
+    /// than the pixel stands out above the shading around it (a highlight is a bright
+    /// spot).
+    pub fn specular(&self, p: [f32; 3], x: f64, y: f64) -> f32 {
+        let Some(shade) = self.shading_at(x, y) else {
+            return 0.0;
+        };
+        let above = (0.2126 * p[0] + 0.7152 * p[1] + 0.0722 * p[2]) - shade as f32;
+        if above <= 0.0 {
+            return 0.0;
+        }
+        let c = self.skin_chroma.map(|v| v as f32);
+        let cc = c[0] * c[0] + c[1] * c[1] + c[2] * c[2];
+        let c1 = c[0] + c[1] + c[2];
+        let cp = c[0] * p[0] + c[1] * p[1] + c[2] * p[2];
+        let sp = p[0] + p[1] + p[2];
+        // Normal equations of p ≈ α·c + β·(1, 1, 1).
+        let det = 3.0 * cc - c1 * c1;
+        if det.abs() < 1e-9 {
+            return 0.0;
+        }
+        let beta = (cc * sp - c1 * cp) / det;
+        let floor = (NOISE_FLOOR_SIGMAS * self.noise_linear.iter().copied().fold(0.0, f64::max)) as f32;
+        // Never more than the pixel's darkest channel holds.
+        (beta - floor).clamp(0.0, p[0].min(p[1]).min(p[2]).min(above))
+    }
+}
