@@ -4,6 +4,7 @@
 //! Coordinates are millimetres on the scalp surface laid flat: x to the client's right,
 //! y towards the back of the head.
 
+pub mod analysis;
 pub mod area;
 pub mod clinical;
 pub mod draft;
@@ -21,4 +22,5 @@ pub use error::{DesignError, FaultClass, FieldError};
 pub use model::{Clusters, Design, Hairline, MAX_DILUTION_WATER_PARTS, Region, RegionKind, RegionPigment, Sessions, Shade};
 pub use template::Pattern;
 pub use units::{Cm2, Mm, PerCm2, PointMm};
+pub use analysis::{AnalysisSeeds, ViewAnalysis};
 pub use view::{HeadEllipse, Mask, MaskEdit, MaskKind, MmToPx, View};

@@ -2,6 +2,7 @@
 //! the head through a calibrated view, and read what it shows: the scalp mask, the
 //! client's skin and hair colours, the stubble, and the pigment that matches them.
 
+pub mod analyze;
 pub mod decode;
 pub mod labels;
 pub mod mask;

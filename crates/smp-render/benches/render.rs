@@ -56,6 +56,7 @@ fn view(px_per_mm: f64, w: u32, h: u32) -> View {
         ),
         head: None,
         mask: None,
+        analysis: None,
     }
 }
 

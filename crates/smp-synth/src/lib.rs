@@ -209,6 +209,7 @@ pub fn synth(params: &SynthParams, photo_file: &str) -> Result<SynthHead, String
         mm_to_px: cam.map,
         head: Some(cam.head),
         mask: None,
+        analysis: None,
     });
     let design = Design::from_draft(draft).map_err(|e| format!("synthetic view is invalid: {e}"))?;
 

@@ -23,6 +23,7 @@ pub fn square_design(side_mm: f64, px_per_mm: f64, centre_px: (f64, f64), densit
             mm_to_px: MmToPx::from_similarity(PointMm::new(0.0, 0.0), centre_px, px_per_mm, (1.0, 0.0)),
             head: None,
             mask: None,
+            analysis: None,
         }],
         ..DesignDraft::with_regions("test patch", 3, vec![r])
     })
