@@ -5,6 +5,28 @@
 //! and the fit, so all three speak the same codes.
 
 use image::GrayImage;
+use smp_design::{Design, PointMm};
+
+use crate::constants::{FRONTAL_LINE_ABOVE_GLABELLA_MM, TEMPORAL_POINT_MM};
+
+/// Where non-scalp skin (the forehead) ends in front, in design mm, left temple to right
+/// temple: the design's hairline when it has one; otherwise the line 80 mm above the
+/// glabella (the design's landmark, else the origin) joined to the temporal points.
+///
+/// A bald head shows no boundary between forehead and bald scalp, so this line is the
+/// rule, shared by the synthetic truth, the photo analysis and the fit.
+pub fn frontal_line_mm(design: &Design) -> Vec<PointMm> {
+    if let Some(h) = design.hairline() {
+        return h.points.clone();
+    }
+    let g = design.glabella().unwrap_or(PointMm::new(0.0, 0.0));
+    let (tx, ty) = TEMPORAL_POINT_MM;
+    vec![
+        PointMm::new(g.x - tx, g.y + ty),
+        PointMm::new(g.x, g.y + FRONTAL_LINE_ABOVE_GLABELLA_MM),
+        PointMm::new(g.x + tx, g.y + ty),
+    ]
+}
 
 /// What a pixel shows. The numbers are the codes of the truth PNG (`smp synth --truth`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -206,5 +228,20 @@ mod tests {
         assert_eq!(m.iou(&full, Label::Bald), Some(1.0));
         let bad = GrayImage::from_pixel(2, 2, image::Luma([9]));
         assert!(LabelMap::from_gray(&bad).unwrap_err().contains("9"));
+    }
+
+    #[test]
+    fn frontal_line_is_the_hairline_or_the_fallback_above_the_glabella() {
+        let t = smp_design::Pattern::Norwood(3).template().unwrap();
+        assert_eq!(frontal_line_mm(&t), t.hairline().unwrap().points);
+        let mut draft = t.to_draft();
+        draft.hairline = None;
+        draft.landmarks.insert("glabella".into(), PointMm::new(5.0, -10.0));
+        let d = Design::from_draft(draft).unwrap();
+        let line = frontal_line_mm(&d);
+        assert_eq!(line.len(), 3);
+        assert_eq!(line[1], PointMm::new(5.0, -10.0 + FRONTAL_LINE_ABOVE_GLABELLA_MM));
+        assert_eq!(line[0].x, 5.0 - TEMPORAL_POINT_MM.0);
+        assert_eq!(line[2].y, -10.0 + TEMPORAL_POINT_MM.1);
     }
 }

@@ -2,15 +2,6 @@
 //! client's right, y towards the back, mm along the surface) that the analysis relies
 //! on, with their sources, and the thresholds of its classification.
 
-/// Mid-frontal hairline point above the glabella when the design has no hairline, mm
-/// (Garg & Garg 2017: ~8 cm; the rule for where the forehead ends).
-pub const DEFAULT_HAIRLINE_ABOVE_GLABELLA_MM: f64 = 80.0;
-
-/// The temporal point (the fronto-temporal angle) relative to the glabella, mm: the
-/// template hairline's ends (`smp_design::template`, after Garg & Garg 2017's frontal
-/// curve meeting the temporal fringe ~6 cm either side of the midline).
-pub const TEMPORAL_POINT_MM: (f64, f64) = (60.0, 118.0);
-
 /// The natural outline from the temporal point down the temple to the sideburn, as
 /// offsets from the temporal point (right side; mirrored on the left), mm: the synthetic
 /// head's outline (`smp-synth`): the temporal hairline runs back and down to the

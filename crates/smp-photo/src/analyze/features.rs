@@ -17,8 +17,6 @@ pub(crate) struct CellFeatures {
     pub width: u32,
     /// Cells down.
     pub height: u32,
-    /// Photo pixels per cell side.
-    pub cell_px: u32,
     /// Mean linear RGB per cell.
     pub linear: Vec<[f32; 3]>,
     /// CIELAB of the mean linear colour.
@@ -28,11 +26,6 @@ pub(crate) struct CellFeatures {
 }
 
 impl CellFeatures {
-    /// Row-major index of cell (`cx`, `cy`).
-    pub fn idx(&self, cx: u32, cy: u32) -> usize {
-        cy as usize * self.width as usize + cx as usize
-    }
-
     /// Number of cells.
     pub fn len(&self) -> usize {
         self.linear.len()
@@ -118,7 +111,6 @@ pub(crate) fn cell_features(photo: &RgbImage, cell_px: u32) -> CellFeatures {
     let mut f = CellFeatures {
         width: cw,
         height: ch,
-        cell_px,
         linear: Vec::with_capacity((cw * ch) as usize),
         lab: Vec::with_capacity((cw * ch) as usize),
         laplacian: Vec::with_capacity((cw * ch) as usize),
@@ -165,9 +157,9 @@ mod tests {
         });
         let f = cell_features(&img, 10);
         assert_eq!((f.width, f.height, f.len()), (4, 2, 8));
-        let (smooth, speck) = (f.laplacian[f.idx(0, 1)], f.laplacian[f.idx(3, 1)]);
+        let (smooth, speck) = (f.laplacian[4], f.laplacian[7]);
         assert!(smooth < 1.0 && speck > 100.0, "{smooth} {speck}");
-        assert!(f.lab[f.idx(3, 0)][0] < f.lab[f.idx(0, 0)][0]);
+        assert!(f.lab[3][0] < f.lab[0][0]);
         let m = box_mean(&[0.0, 3.0, 6.0, 9.0], 4, 1, 1);
         assert_eq!(m, vec![1.5, 3.0, 6.0, 7.5]);
     }

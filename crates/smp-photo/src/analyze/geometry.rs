@@ -5,9 +5,7 @@
 
 use smp_design::{Design, PointMm, View};
 
-use super::constants::{
-    DEFAULT_HAIRLINE_ABOVE_GLABELLA_MM, LOSS_ZONE_CENTRE_MM, LOSS_ZONE_RADII_MM, TEMPORAL_POINT_MM, TEMPORAL_TO_SIDEBURN_MM,
-};
+use super::constants::{LOSS_ZONE_CENTRE_MM, LOSS_ZONE_RADII_MM, TEMPORAL_TO_SIDEBURN_MM};
 
 /// The design point seen at pixel (`x`, `y`): the inverse of [`crate::view::project`];
 /// `None` off the head's visible hemisphere (or for a degenerate map).
@@ -24,23 +22,12 @@ pub fn unproject(view: &View, x: f64, y: f64) -> Option<PointMm> {
     view.mm_to_px.invert(h.center_px[0] + du * k, h.center_px[1] + dv * k)
 }
 
-/// The line where the forehead's skin ends, left to right, design mm: the design's
-/// hairline when it has one, else the midline point 80 mm above the glabella joined to
-/// the temporal points; either way continued at each end down the temple to the
+/// The line where the forehead's skin ends, left to right, design mm: the shared rule
+/// ([`crate::labels::frontal_line_mm`]: the design's hairline, else 80 mm above the
+/// glabella joined to the temporal points), continued at each end down the temple to the
 /// sideburn, so the bare temple in front of the side hair is forehead too.
 pub fn frontal_line(design: &Design) -> Vec<PointMm> {
-    let core: Vec<PointMm> = match design.hairline() {
-        Some(h) => h.points.clone(),
-        None => {
-            let g = design.glabella().unwrap_or(PointMm::new(0.0, 0.0));
-            let (tx, ty) = TEMPORAL_POINT_MM;
-            vec![
-                PointMm::new(g.x - tx, g.y + ty),
-                PointMm::new(g.x, g.y + DEFAULT_HAIRLINE_ABOVE_GLABELLA_MM),
-                PointMm::new(g.x + tx, g.y + ty),
-            ]
-        }
-    };
+    let core = crate::labels::frontal_line_mm(design);
     let (first, last) = (core[0], core[core.len() - 1]);
     let mut line: Vec<PointMm> = TEMPORAL_TO_SIDEBURN_MM.iter().rev().map(|&(dx, dy)| PointMm::new(first.x - dx, first.y + dy)).collect();
     line.extend(core);
