@@ -1,111 +1,279 @@
-//! How much of the scalp the client's own hair hides, per cell: where the photo's
-//! colour lies between the bare-skin colour and the haired colour (linear unmixing,
-//! blind to shading because shading scales both alike), and how much fine-scale texture
-//! it carries between bare and haired. Both references are fitted on the photo itself
-//! (two-means over the client's cells, the smoother side being bare), or taken from the
-//! user's seed points.
+//! How much of the scalp the client's own hair hides, per cell.
+//!
+//! Light falls smoothly over a head while hair changes the skin's apparent albedo and
+//! texture in steps, so each cell's log colour (three channels) and log texture are
+//! modelled as a smooth shading field over the head (a low-order function of the head
+//! ellipsoid's surface normal) plus an offset when the cell is haired. The two classes
+//! start from anatomy — the permanent fringe at the sides and back is haired, the
+//! forehead is bare — and classification EM refines them (fit shading and offset, move
+//! each free cell to the nearer class, repeat). A cell's native coverage is where its
+//! shading-free residual lies between bare (0) and haired (1). The user's seeds are
+//! fixed members of their class.
 
-use super::background::FLOOR;
-use super::gmm::{D, two_means};
+use super::gmm::two_means;
+use super::lsq::solve;
 
-/// The bare and haired references of one photo.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// Channels: log R, log G, log B (linear light) and log texture.
+pub(crate) const CH: usize = 4;
+
+/// The fitted model of one photo.
+#[derive(Debug, Clone, PartialEq)]
 pub struct HairModel {
-    /// Mean linear RGB of bare skin.
+    /// Shading coefficients per channel over [`basis`].
+    pub shading: [[f32; BASIS]; CH],
+    /// The haired class's offset from bare skin per channel (log units).
+    pub hair_offset: [f32; CH],
+    /// Residual spread per channel, for distances.
+    pub spread: [f32; CH],
+    /// Whether bare skin and hair were told apart (else every scalp cell is haired).
+    pub separated: bool,
+    /// Mean linear RGB of the cells taken as bare.
     pub bare_linear: [f32; 3],
-    /// Mean linear RGB of haired scalp.
+    /// Mean linear RGB of the cells taken as haired.
     pub hair_linear: [f32; 3],
-    /// Mean texture of bare skin.
-    pub bare_texture: f32,
-    /// Mean texture of haired scalp.
-    pub hair_texture: f32,
-    /// Weight of colour against texture in the coverage, 0–1: high when the hair's
-    /// colour differs from the skin's in hue, not only in lightness.
-    pub colour_weight: f32,
 }
 
-/// Weights of (L*, a*, b*, texture) when splitting bare from haired cells: lightness
-/// counts half, since shading across the head changes it as much as hair does.
-const SPLIT_WEIGHTS: [f32; D] = [0.5, 1.0, 1.0, 1.5];
+/// Size of the shading basis.
+pub const BASIS: usize = 4;
 
-/// Chromatic separation (1 − cosine of the angle between the colours in linear RGB) at
-/// which colour and texture are trusted equally.
-const COLOUR_SEPARATION_HALF: f32 = 0.004;
+/// The shading basis at head-normalised image position (`u`, `v`) (the head ellipse's
+/// centre at 0, its rim at radius 1): constant and the surface normal's three
+/// components (Lambertian light from any direction plus ambient).
+pub(crate) fn basis(u: f32, v: f32) -> [f32; BASIS] {
+    let nz = (1.0 - u * u - v * v).max(0.0).sqrt();
+    [1.0, u, v, nz]
+}
 
-fn mean3(v: impl Iterator<Item = [f32; 3]>) -> Option<[f32; 3]> {
-    let (mut s, mut n) = ([0f32; 3], 0usize);
-    for x in v {
-        (0..3).for_each(|k| s[k] += x[k]);
-        n += 1;
+/// Smallest separation of the classes, in residual spreads along their offset, for bare
+/// skin and hair to count as told apart (below it, one class fits the whole scalp).
+const MIN_SEPARATION: f32 = 2.0;
+
+/// What the classes start from, per cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Prior {
+    /// Not modelled (background, off the head).
+    Off,
+    /// Starts bare, free to move.
+    Free,
+    /// Starts bare by anatomy (the forehead), free to move.
+    LeanBare,
+    /// Starts haired by anatomy (the permanent fringe), free to move.
+    LeanHair,
+    /// Bare by the user's seed: fixed.
+    Bare,
+    /// Haired by the user's seed: fixed.
+    Hair,
+}
+
+impl Prior {
+    fn movable(self) -> bool {
+        matches!(self, Prior::Free | Prior::LeanBare | Prior::LeanHair)
     }
-    (n > 0).then(|| s.map(|c| c / n as f32))
 }
 
-/// Fit the model over the `client` cells; `bare_seed` / `hair_seed` cells are forced to
-/// their side. `None` when the client shows fewer than two cells.
-pub(crate) fn fit_hair(feats: &[[f32; D]], linear: &[[f32; 3]], client: &[bool], bare_seed: &[bool], hair_seed: &[bool]) -> Option<HairModel> {
-    let idx: Vec<usize> = (0..feats.len()).filter(|&i| client[i]).collect();
-    if idx.len() < 2 {
+/// The per-cell inputs: log channels, shading basis, prior.
+pub(crate) struct HairInput<'a> {
+    /// Log channels per cell.
+    pub logs: &'a [[f32; CH]],
+    /// Basis per cell.
+    pub basis: &'a [[f32; BASIS]],
+    /// Prior per cell.
+    pub prior: &'a [Prior],
+    /// Mean linear RGB per cell.
+    pub linear: &'a [[f32; 3]],
+}
+
+fn fit(input: &HairInput, hair: &[bool]) -> Option<([[f32; BASIS]; CH], [f32; CH])> {
+    // Unknowns: BASIS shading terms + 1 hair offset, shared design matrix for all channels.
+    const U: usize = BASIS + 1;
+    let mut ata = [[0f64; U]; U];
+    let mut atb = [[0f64; U]; CH];
+    let (mut n_hair, mut n_bare) = (0, 0);
+    for i in 0..input.logs.len() {
+        if input.prior[i] == Prior::Off {
+            continue;
+        }
+        let mut row = [0f64; U];
+        for k in 0..BASIS {
+            row[k] = f64::from(input.basis[i][k]);
+        }
+        row[BASIS] = f64::from(u8::from(hair[i]));
+        if hair[i] {
+            n_hair += 1;
+        } else {
+            n_bare += 1;
+        }
+        for a in 0..U {
+            for b in 0..U {
+                ata[a][b] += row[a] * row[b];
+            }
+            for c in 0..CH {
+                atb[c][a] += row[a] * f64::from(input.logs[i][c]);
+            }
+        }
+    }
+    if n_hair + n_bare < 2 * U {
         return None;
     }
-    let samples: Vec<[f32; D]> = idx.iter().map(|&i| feats[i]).collect();
-    let mut side = two_means(&samples, &FLOOR, &SPLIT_WEIGHTS);
-    // The hair side is the one with more texture.
-    let tex_mean = |hi: bool, side: &[bool]| {
-        let v: Vec<f32> = samples.iter().zip(side).filter(|(_, s)| **s == hi).map(|(x, _)| x[3]).collect();
-        v.iter().sum::<f32>() / v.len().max(1) as f32
-    };
-    if tex_mean(true, &side) < tex_mean(false, &side) {
-        side.iter_mut().for_each(|s| *s = !*s);
+    // With one class only the offset is not identifiable: pin it to zero.
+    if n_hair == 0 || n_bare == 0 {
+        for a in 0..U {
+            ata[BASIS][a] = 0.0;
+            ata[a][BASIS] = 0.0;
+        }
+        ata[BASIS][BASIS] = 1.0;
+        for c in 0..CH {
+            atb[c][BASIS] = 0.0;
+        }
     }
+    // A little ridge keeps the quadratic terms tame on small heads.
+    for a in 1..BASIS {
+        ata[a][a] += 1e-3 * (n_hair + n_bare) as f64;
+    }
+    let mut shading = [[0f32; BASIS]; CH];
+    let mut offset = [0f32; CH];
+    for c in 0..CH {
+        let x = solve(ata, atb[c])?;
+        for k in 0..BASIS {
+            shading[c][k] = x[k] as f32;
+        }
+        offset[c] = x[BASIS] as f32;
+    }
+    Some((shading, offset))
+}
+
+/// Whether the class marked `hair` really is the haired one: the user's seeds decide;
+/// else the anatomical priors (the permanent fringe is haired, the forehead bare); else
+/// texture (short hair is high-frequency); else darkness.
+fn hair_side_is_true(input: &HairInput, hair: &[bool], offset: &[f32; CH]) -> bool {
+    let mut vote = 0i64;
+    for i in 0..hair.len() {
+        let agree = match input.prior[i] {
+            Prior::Hair | Prior::LeanHair => hair[i],
+            Prior::Bare | Prior::LeanBare => !hair[i],
+            _ => continue,
+        };
+        let weight = if matches!(input.prior[i], Prior::Hair | Prior::Bare) { 100 } else { 1 };
+        vote += if agree { weight } else { -weight };
+    }
+    if vote.abs() >= MIN_PRIOR_VOTES {
+        return vote > 0;
+    }
+    if offset[3].abs() > TEXTURE_DECIDES {
+        return offset[3] > 0.0;
+    }
+    offset[0] + offset[1] + offset[2] < 0.0
+}
+
+/// Net prior cells needed for the anatomy to name the classes.
+const MIN_PRIOR_VOTES: i64 = 20;
+
+/// Texture offset (log units) from which texture names the classes.
+const TEXTURE_DECIDES: f32 = 0.15;
+
+fn residual(shading: &[[f32; BASIS]; CH], logs: &[f32; CH], b: &[f32; BASIS]) -> [f32; CH] {
+    std::array::from_fn(|c| logs[c] - (0..BASIS).map(|k| shading[c][k] * b[k]).sum::<f32>())
+}
+
+/// Fit the model; `None` when too few cells are on the head.
+pub(crate) fn fit_hair(input: &HairInput) -> Option<HairModel> {
+    let n = input.logs.len();
+    let modelled = |i: usize| input.prior[i] != Prior::Off;
+    // Start: shading alone, then split the residuals in two (two-means); the user's seeds
+    // keep their class.
+    let none = vec![false; n];
+    let (shading0, _) = fit(input, &none)?;
+    let idx: Vec<usize> = (0..n).filter(|&i| modelled(i)).collect();
+    let res0: Vec<[f32; CH]> = idx.iter().map(|&i| residual(&shading0, &input.logs[i], &input.basis[i])).collect();
+    let side = two_means(&res0, &[1e-4; CH], &[1.0; CH]);
+    let mut hair = vec![false; n];
     for (k, &i) in idx.iter().enumerate() {
-        if bare_seed[i] {
-            side[k] = false;
+        hair[i] = side[k];
+    }
+    let mut model = None;
+    for round in 0..6 {
+        for i in 0..n {
+            match input.prior[i] {
+                Prior::Hair => hair[i] = true,
+                Prior::Bare => hair[i] = false,
+                _ => {}
+            }
         }
-        if hair_seed[i] {
-            side[k] = true;
+        let (shading, mut offset) = fit(input, &hair)?;
+        if round == 0 && !hair_side_is_true(input, &hair, &offset) {
+            // The split's "high" side is bare skin: swap the classes.
+            for i in 0..n {
+                hair[i] = modelled(i) && !hair[i];
+            }
+            offset = offset.map(|o| -o);
+        }
+        // Residual spread per channel within the classes.
+        let mut var = [0f32; CH];
+        let mut m = 0f32;
+        for &i in &idx {
+            let r = residual(&shading, &input.logs[i], &input.basis[i]);
+            for c in 0..CH {
+                let d = r[c] - if hair[i] { offset[c] } else { 0.0 };
+                var[c] += d * d;
+            }
+            m += 1.0;
+        }
+        let spread = var.map(|v| (v / m.max(1.0)).sqrt().max(1e-3));
+        let mut changed = false;
+        for &i in &idx {
+            if !input.prior[i].movable() {
+                continue;
+            }
+            let r = residual(&shading, &input.logs[i], &input.basis[i]);
+            let d = |o: f32, c: usize| ((r[c] - o) / spread[c]).powi(2);
+            let to_hair: f32 = (0..CH).map(|c| d(offset[c], c)).sum();
+            let to_bare: f32 = (0..CH).map(|c| d(0.0, c)).sum();
+            let h = to_hair < to_bare;
+            changed |= h != hair[i];
+            hair[i] = h;
+        }
+        model = Some((shading, offset, spread));
+        if !changed {
+            break;
         }
     }
-    let pick = |hi: bool| idx.iter().zip(&side).filter(move |(_, s)| **s == hi).map(|(&i, _)| i);
-    let bare_linear = mean3(pick(false).map(|i| linear[i]))?;
-    let hair_linear = mean3(pick(true).map(|i| linear[i]))?;
-    let bare_texture = mean3(pick(false).map(|i| [feats[i][3]; 3]))?[0];
-    let hair_texture = mean3(pick(true).map(|i| [feats[i][3]; 3]))?[0];
-    let dot: f32 = (0..3).map(|k| bare_linear[k] * hair_linear[k]).sum();
-    let norm = |v: [f32; 3]| v.iter().map(|c| c * c).sum::<f32>().sqrt();
-    let separation = (1.0 - dot / (norm(bare_linear) * norm(hair_linear)).max(1e-9)).max(0.0);
+    let (shading, offset, spread) = model?;
+    let separation = (0..CH).map(|c| (offset[c] / spread[c]).powi(2)).sum::<f32>().sqrt();
+    let has_bare = (0..n).any(|i| input.prior[i] != Prior::Off && !hair[i]);
+    let mean = |want: bool| {
+        let (mut s, mut k) = ([0f32; 3], 0f32);
+        for i in (0..n).filter(|&i| input.prior[i] != Prior::Off && hair[i] == want) {
+            (0..3).for_each(|c| s[c] += input.linear[i][c]);
+            k += 1.0;
+        }
+        s.map(|v| v / k.max(1.0))
+    };
     Some(HairModel {
-        bare_linear,
-        hair_linear,
-        bare_texture,
-        hair_texture,
-        colour_weight: separation / (separation + COLOUR_SEPARATION_HALF),
+        shading,
+        hair_offset: offset,
+        spread,
+        separated: has_bare && separation >= MIN_SEPARATION,
+        bare_linear: mean(false),
+        hair_linear: mean(true),
     })
 }
 
 impl HairModel {
-    /// Native coverage (0–1) of a cell of mean linear colour `c` and texture `t`.
-    pub fn coverage(&self, c: [f32; 3], t: f32) -> f32 {
-        let (s, h) = (self.bare_linear, self.hair_linear);
-        // Least squares c ≈ α·s + β·h; the hair's share is β / (α + β).
-        let (ss, hh, sh) = (dot(s, s), dot(h, h), dot(s, h));
-        let (cs, ch) = (dot(c, s), dot(c, h));
-        let det = ss * hh - sh * sh;
-        let colour = if det.abs() > 1e-12 {
-            let a = (cs * hh - ch * sh) / det;
-            let b = (ch * ss - cs * sh) / det;
-            if a + b > 1e-6 { b / (a + b) } else { 0.0 }
-        } else {
-            0.0
-        };
-        let span = self.hair_texture - self.bare_texture;
-        let texture = if span.abs() > 1e-6 { (t - self.bare_texture) / span } else { 0.0 };
-        (self.colour_weight * colour + (1.0 - self.colour_weight) * texture).clamp(0.0, 1.0)
+    /// Native coverage (0–1) of a cell with log channels `logs` at basis `b`: where its
+    /// shading-free residual projects between bare (0) and haired (1).
+    pub fn coverage(&self, logs: &[f32; CH], b: &[f32; BASIS]) -> f32 {
+        if !self.separated {
+            return 1.0;
+        }
+        let r = residual(&self.shading, logs, b);
+        let (mut num, mut den) = (0f32, 0f32);
+        for c in 0..CH {
+            let w = 1.0 / (self.spread[c] * self.spread[c]);
+            num += w * r[c] * self.hair_offset[c];
+            den += w * self.hair_offset[c] * self.hair_offset[c];
+        }
+        if den > 0.0 { (num / den).clamp(0.0, 1.0) } else { 1.0 }
     }
-}
-
-fn dot(a: [f32; 3], b: [f32; 3]) -> f32 {
-    a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
 }
 
 #[cfg(test)]
@@ -113,21 +281,37 @@ mod tests {
     use super::*;
 
     #[test]
-    fn mixtures_unmix_to_their_share_whatever_the_shading() {
-        let m = HairModel {
-            bare_linear: [0.5, 0.3, 0.25],
-            hair_linear: [0.1, 0.09, 0.08],
-            bare_texture: 1.0,
-            hair_texture: 3.0,
-            colour_weight: 1.0,
-        };
-        let mix = |k: f32, shade: f32| -> [f32; 3] { std::array::from_fn(|c| shade * ((1.0 - k) * m.bare_linear[c] + k * m.hair_linear[c])) };
-        for k in [0.0, 0.45, 1.0] {
-            for shade in [0.6, 1.0] {
-                assert!((m.coverage(mix(k, shade), 0.0) - k).abs() < 1e-3, "{k} {shade}");
+    fn a_darker_haired_band_is_found_under_strong_shading() {
+        // 40 × 40 cells over the unit disc, lit from the left; hair (25 % darker, more
+        // texture) on the right third, the ring prior on its far edge.
+        let (mut logs, mut bas, mut prior, mut lin, mut truth) = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for y in 0..40 {
+            for x in 0..40 {
+                let (u, v) = (x as f32 / 20.0 - 1.0, y as f32 / 20.0 - 1.0);
+                if u * u + v * v >= 0.95 {
+                    continue;
+                }
+                let shade = (0.3 - 0.5 * u + 0.4 * (1.0 - u * u - v * v).sqrt()).ln();
+                let haired = u > 0.3;
+                let o = if haired { [-0.3, -0.3, -0.3, 0.8] } else { [0.0; 4] };
+                logs.push([shade + o[0], shade + o[1], shade + o[2], 1.0 + o[3]]);
+                bas.push(basis(u, v));
+                prior.push(if u > 0.8 { Prior::LeanHair } else { Prior::Free });
+                lin.push([0.2; 3]);
+                truth.push(haired);
             }
         }
-        let t = HairModel { colour_weight: 0.0, ..m };
-        assert!((t.coverage([0.0; 3], 2.0) - 0.5).abs() < 1e-6);
+        let input = HairInput {
+            logs: &logs,
+            basis: &bas,
+            prior: &prior,
+            linear: &lin,
+        };
+        let m = fit_hair(&input).unwrap();
+        assert!(m.separated);
+        for i in 0..logs.len() {
+            let k = m.coverage(&logs[i], &bas[i]);
+            assert!((k > 0.5) == truth[i], "cell {i}: coverage {k}");
+        }
     }
 }

@@ -19,6 +19,7 @@ mod fringe;
 pub mod geometry;
 mod gmm;
 mod hair;
+mod lsq;
 mod outline;
 mod overlay;
 mod seeds;
@@ -33,6 +34,7 @@ use self::constants::{BALD_MAX_COVERAGE, CELL_MM, HAIRED_MIN_COVERAGE, SEED_PIN_
 use self::features::{box_mean, cell_features};
 use self::geometry::{frontal_line, in_front_of_line, in_loss_zone, unproject};
 use self::gmm::D;
+use self::hair::{HairInput, Prior};
 use crate::labels::{Label, LabelMap};
 
 pub use self::hair::HairModel;
@@ -140,9 +142,9 @@ pub fn analyze(photo: &RgbImage, view: &View, design: &Design, seeds: &Seeds) ->
         cell_px,
     };
     let n = f.len();
-    let tex: Vec<f32> = box_mean(&f.laplacian, f.width, f.height, 1).iter().map(|&e| 5.0 * (1.0 + e).ln()).collect();
+    let tex: Vec<f32> = box_mean(&f.laplacian, f.width, f.height, 1).iter().map(|&e| (1.0 + e).ln()).collect();
     let lab: [Vec<f32>; 3] = std::array::from_fn(|k| box_mean(&f.lab.iter().map(|l| l[k]).collect::<Vec<_>>(), f.width, f.height, 1));
-    let feats: Vec<[f32; D]> = (0..n).map(|i| [lab[0][i], lab[1][i], lab[2][i], tex[i]]).collect();
+    let feats: Vec<[f32; D]> = (0..n).map(|i| [lab[0][i], lab[1][i], lab[2][i], 5.0 * tex[i]]).collect();
 
     let pin_px = SEED_PIN_RADIUS_MM * ppm;
     let hair_seed = seeds::near(&grid, &seeds.hair_px, pin_px);
@@ -172,9 +174,45 @@ pub fn analyze(photo: &RgbImage, view: &View, design: &Design, seeds: &Seeds) ->
             unproject(view, x, y)
         })
         .collect();
-    // Hair is modelled on the scalp candidates and the skin, not on the background.
-    let hair = hair::fit_hair(&feats, &f.linear, &body, &bare_seed, &hair_seed).ok_or_else(|| AnalyzeError::NoHead { view: view.name.clone() })?;
-    let coverage: Vec<f32> = (0..n).map(|i| if body[i] { hair.coverage(f.linear[i], tex[i]) } else { 0.0 }).collect();
+    // The hair model covers the head's visible hemisphere; off it lie the face and neck.
+    let (hc, hr) = match &view.head {
+        Some(h) => (h.center_px, h.radii_px),
+        None => (hc, [2.0 * hr[0], 2.0 * hr[1]]),
+    };
+    let basis: Vec<[f32; hair::BASIS]> = (0..n)
+        .map(|i| {
+            let (x, y) = grid.centre_px(i);
+            hair::basis(((x - hc[0]) / hr[0]) as f32, ((y - hc[1]) / hr[1]) as f32)
+        })
+        .collect();
+    let logs: Vec<[f32; hair::CH]> = (0..n)
+        .map(|i| {
+            let l = f.linear[i];
+            [(l[0] + 1e-3).ln(), (l[1] + 1e-3).ln(), (l[2] + 1e-3).ln(), tex[i]]
+        })
+        .collect();
+    let prior: Vec<Prior> = (0..n)
+        .map(|i| match points[i] {
+            _ if !body[i] => Prior::Off,
+            _ if hair_seed[i] => Prior::Hair,
+            _ if bare_seed[i] => Prior::Bare,
+            None => Prior::Off,
+            Some(p) if in_front_of_line(&line, p) => Prior::LeanBare,
+            Some(p) if !in_loss_zone(p) => Prior::LeanHair,
+            Some(_) => Prior::Free,
+        })
+        .collect();
+    let hair = hair::fit_hair(&HairInput {
+        logs: &logs,
+        basis: &basis,
+        prior: &prior,
+        linear: &f.linear,
+    })
+    .ok_or_else(|| AnalyzeError::NoHead { view: view.name.clone() })?;
+    if std::env::var_os("SMP_ANALYZE_DEBUG").is_some() {
+        eprintln!("hair model: {hair:?}");
+    }
+    let coverage: Vec<f32> = (0..n).map(|i| if prior[i] == Prior::Off { 0.0 } else { hair.coverage(&logs[i], &basis[i]) }).collect();
     let coverage = box_mean(&coverage, f.width, f.height, 1);
 
     let label_of = |i: usize| -> Label {
