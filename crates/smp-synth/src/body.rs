@@ -118,8 +118,20 @@ impl Stack<'_> {
     }
 }
 
-/// The layers of `view`, back to front.
-pub(crate) fn layers(cam: &Camera, view: SynthView, palette: &Palette, seed: u64) -> Vec<Layer> {
+/// What the body needs to know about the client beyond the colours.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Build {
+    /// Fitzpatrick skin type, 1..=6 (iris colours).
+    pub skin_type: u8,
+    /// Distance between the pupils, mm.
+    pub ipd_mm: f64,
+    /// Seed of the features.
+    pub seed: u64,
+}
+
+/// The layers of `view`, back to front, and the face (with the eyes) when it shows.
+pub(crate) fn layers(cam: &Camera, view: SynthView, palette: &Palette, build: Build) -> Vec<Layer> {
+    let seed = build.seed;
     let (a, b) = cam.radii;
     let mut st = Stack { cam, out: Vec::new() };
     match view {
@@ -208,7 +220,7 @@ pub(crate) fn layers(cam: &Camera, view: SynthView, palette: &Palette, seed: u64
                 };
                 st.ear(frame, Role::Back, false);
             }
-            let (face_outline, bumps, face) = Face::front(vg, palette, seed);
+            let (face_outline, bumps, face) = Face::front(vg, build.ipd_mm, build.skin_type, palette, seed);
             let head = Prim::Ellipsoid {
                 c: (0.0, 0.0),
                 r: (a, b),

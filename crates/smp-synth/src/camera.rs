@@ -92,6 +92,24 @@ impl Camera {
         self.map.invert(px, py)
     }
 
+    /// The design-mm box of the scalp this photo can show, with `pad` mm to spare:
+    /// the design points seen on a coarse grid of the image.
+    pub(crate) fn visible_bounds(&self, pad: f64) -> (P2, P2) {
+        let (mut lo, mut hi) = ((f64::INFINITY, f64::INFINITY), (f64::NEG_INFINITY, f64::NEG_INFINITY));
+        let n = 64;
+        for j in 0..=n {
+            for i in 0..=n {
+                let px = f64::from(self.width) * i as f64 / n as f64;
+                let py = f64::from(self.height) * j as f64 / n as f64;
+                if let Some(p) = self.surface(self.img_mm(px, py)) {
+                    lo = (lo.0.min(p.x), lo.1.min(p.y));
+                    hi = (hi.0.max(p.x), hi.1.max(p.y));
+                }
+            }
+        }
+        ((lo.0 - pad, lo.1 - pad), (hi.0 + pad, hi.1 + pad))
+    }
+
     /// Where a design point lands in the image (pixels), with its foreshortening.
     pub(crate) fn project(&self, p: PointMm) -> Option<Projected> {
         project_with(&self.map, Some(&self.head), p)

@@ -165,7 +165,15 @@ mod tests {
     fn closeup_hairs_are_the_heads_hairs() {
         let seed = 11;
         let hairline = [(-60.0, 118.0), (0.0, 80.0), (60.0, 118.0)];
-        let head = grow(&Scalp::new(&hairline, &[], None, seed), seed);
+        let outline = super::super::scalp::natural_outline(
+            super::super::SynthView::Top,
+            &super::super::camera::Camera::new(super::super::SynthView::Top, 400),
+            &hairline,
+        );
+        let head = grow(
+            &Scalp::new(&outline, &hairline, &[], None, seed, super::super::scalp::FULL_BOUNDS),
+            seed,
+        );
         let (lo, hi) = (PointMm::new(10.0, 185.0), PointMm::new(30.0, 205.0));
         let inside = |p: PointMm| p.x > lo.x + 1.0 && p.x < hi.x - 1.0 && p.y > lo.y + 1.0 && p.y < hi.y - 1.0;
         let key = |h: &super::super::stubble::Hair| (h.p.x.to_bits(), h.p.y.to_bits(), h.d.to_bits());

@@ -1,11 +1,13 @@
 //! The face for the front and side photos: its outline, relief (brow ridge, eye
-//! sockets with closed lids, nose, cheekbones, lips, chin) and colour marks (eyebrows,
-//! lashes, lips, nostrils), in image mm. Soft shapes, no outlines drawn.
+//! sockets, nose, cheekbones, lips, chin) and colour marks (eyebrows, open eyes in
+//! front, closed lids in profile, lips, nostrils), in image mm. Soft shapes, no
+//! outlines drawn.
 
 use super::color::{Palette, Rgb, mix, mul, scale};
+use super::eye::Eye;
 use super::geom::{P2, Poly, chaikin_closed, polyline_distance, smoothstep};
 use super::noise::Noise;
-use super::rng::purpose;
+use super::rng::{SplitMix, hash, purpose};
 use super::surface::Bump;
 
 /// How a mark changes the skin.
@@ -33,6 +35,9 @@ enum Stroke {
 pub(crate) struct Face {
     strokes: Vec<(Stroke, Ink, f64, (P2, P2))>,
     noise: Noise,
+    /// Open eyes (front view), left of the image first.
+    pub eyes: Vec<Eye>,
+    lash: Rgb,
 }
 
 /// A quadratic Bézier from `a` to `b` pulled towards `c`, `n` + 1 points.
@@ -55,6 +60,8 @@ impl Face {
         Face {
             strokes: Vec::new(),
             noise: Noise::new(seed, purpose::FEATURES),
+            eyes: Vec::new(),
+            lash: [0.0; 3],
         }
     }
 
@@ -75,6 +82,11 @@ impl Face {
 
     /// Skin colour at image mm `p` with the face's marks.
     pub(crate) fn albedo(&self, p: P2, mut alb: Rgb) -> Rgb {
+        for e in &self.eyes {
+            if e.near(p) {
+                alb = e.albedo(p, alb, self.lash);
+            }
+        }
         for (s, ink, strength, (lo, hi)) in &self.strokes {
             if p.0 < lo.0 || p.0 > hi.0 || p.1 < lo.1 || p.1 > hi.1 {
                 continue;
@@ -107,8 +119,11 @@ impl Face {
     }
 
     /// The face seen from the front with the glabella at image `v = vg` mm below the
-    /// head centre: outline (to be merged with the cranium), relief and marks.
-    pub(crate) fn front(vg: f64, palette: &Palette, seed: u64) -> (Poly, Vec<Bump>, Face) {
+    /// head centre, pupils `ipd_mm` apart: outline (to be merged with the cranium),
+    /// relief and marks (with the open eyes).
+    pub(crate) fn front(vg: f64, ipd_mm: f64, skin_type: u8, palette: &Palette, seed: u64) -> (Poly, Vec<Bump>, Face) {
+        let eye_x = ipd_mm / 2.0;
+        let eye_v = vg + 17.0;
         let chin = vg + 111.0;
         let half = |v: f64| (78.0 - 0.08 * v) * (1.0 - (v / chin).clamp(0.0, 1.0).powf(2.6)).powf(1.0 / 2.6);
         let mut right: Vec<P2> = (0..=60)
@@ -132,8 +147,8 @@ impl Face {
         for s in [-1.0, 1.0] {
             bumps.extend([
                 bump((s * 27.0, vg - 3.0), (16.0, 5.0), 3.5),    // brow ridge
-                bump((s * 31.0, vg + 14.0), (13.0, 9.0), -8.0),  // eye socket
-                bump((s * 31.0, vg + 16.0), (10.0, 6.0), 3.5),   // closed lid
+                bump((s * eye_x, vg + 14.0), (13.0, 9.0), -8.0), // eye socket
+                bump((s * eye_x, eye_v), (10.0, 6.0), 3.0),      // eyeball and lids
                 bump((s * 12.0, vg + 44.0), (6.0, 5.0), 4.0),    // nostril wing
                 bump((s * 45.0, vg + 30.0), (16.0, 12.0), 5.0),  // cheekbone
                 bump((s * 42.0, vg + 58.0), (12.0, 10.0), -2.5), // cheek hollow
@@ -157,34 +172,9 @@ impl Face {
                 0.9,
             );
             f.add(
-                Stroke::Line {
-                    line: quad((s * 19.0, vg + 11.0), (s * 31.0, vg + 7.5), (s * 44.0, vg + 11.0), 10),
-                    width: 1.4,
-                },
-                Ink::Multiply([0.78, 0.74, 0.74]),
-                0.6,
-            );
-            f.add(
-                Stroke::Line {
-                    line: quad((s * 18.0, vg + 16.0), (s * 31.0, vg + 21.0), (s * 45.0, vg + 15.0), 10),
-                    width: 0.8,
-                },
-                Ink::Multiply([0.4, 0.36, 0.36]),
-                0.8,
-            );
-            f.add(
-                Stroke::Hairs {
-                    line: quad((s * 21.0, vg + 17.2), (s * 31.0, vg + 21.8), (s * 43.0, vg + 16.2), 10),
-                    width: (1.6, 1.6),
-                    slant: (s * 0.3, 0.95),
-                },
-                Ink::Paint(lash),
-                0.85,
-            );
-            f.add(
                 Stroke::Blob {
-                    c: (s * 31.0, vg + 24.0),
-                    r: (13.0, 5.0),
+                    c: (s * eye_x, vg + 25.5),
+                    r: (13.0, 4.0),
                     soft: 0.9,
                 },
                 Ink::Multiply([0.93, 0.9, 0.94]),
@@ -235,6 +225,18 @@ impl Face {
             Ink::Multiply([0.45, 0.36, 0.36]),
             0.8,
         );
+        f.lash = lash;
+        for s in [-1.0f64, 1.0] {
+            // The same draws for both eyes: one iris colour, one pupil size.
+            let mut r = SplitMix::new(hash(seed, purpose::FEATURES, 1, 0));
+            f.eyes.push(Eye::new(
+                (s * eye_x, eye_v),
+                s,
+                skin_type,
+                &mut r,
+                Noise::new(seed, purpose::FEATURES + 10),
+            ));
+        }
         (outline, bumps, f)
     }
 

@@ -142,6 +142,31 @@ pub(crate) fn chaikin_closed(pts: &[P2], rounds: usize) -> Vec<P2> {
     cur
 }
 
+/// Chaikin corner cutting of an open polyline, `rounds` times, keeping its end points.
+pub(crate) fn chaikin_open(pts: &[P2], rounds: usize) -> Vec<P2> {
+    let mut cur = pts.to_vec();
+    for _ in 0..rounds {
+        let n = cur.len();
+        if n < 3 {
+            break;
+        }
+        let mut next = Vec::with_capacity(2 * n);
+        next.push(cur[0]);
+        for i in 0..n - 1 {
+            let (a, b) = (cur[i], cur[i + 1]);
+            if i > 0 {
+                next.push((0.75 * a.0 + 0.25 * b.0, 0.75 * a.1 + 0.25 * b.1));
+            }
+            if i + 1 < n - 1 {
+                next.push((0.25 * a.0 + 0.75 * b.0, 0.25 * a.1 + 0.75 * b.1));
+            }
+        }
+        next.push(cur[n - 1]);
+        cur = next;
+    }
+    cur
+}
+
 /// Distance from `p` to an open polyline and the arc-length fraction (0..=1) of the
 /// closest point.
 pub(crate) fn polyline_distance(line: &[P2], p: P2) -> (f64, f64) {

@@ -13,6 +13,7 @@ mod camera;
 mod closeup;
 mod color;
 mod ear;
+mod eye;
 mod face;
 mod geom;
 mod light;
@@ -21,6 +22,7 @@ mod noise;
 mod paint;
 mod rng;
 mod scalp;
+mod sensor;
 mod skin;
 mod splat;
 mod stubble;
@@ -32,6 +34,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use smp_design::{Design, Pattern, RegionKind, View};
+use smp_photo::labels::{LabelMap, frontal_line_mm};
 
 pub use self::closeup::{Closeup, synth_bare_closeup, synth_closeup};
 
@@ -148,6 +151,15 @@ pub struct SynthParams {
 pub struct SynthHead {
     /// The photo (sRGB).
     pub image: image::RgbImage,
+    /// What each pixel's centre shows, full resolution (`cell_px` 1): background, skin
+    /// (face, forehead in front of the design's hairline, ears, neck, below the
+    /// fringe), bald, thinning or haired scalp, scar; the coverage is the share of the
+    /// natural hair density there (1 haired, 0.45 in thinning areas, ramps at edges).
+    pub truth: LabelMap,
+    /// The true pupil centres (image's left eye first), pixels; front views only.
+    pub pupils_px: Option<[[f64; 2]; 2]>,
+    /// The client's true interpupillary distance, mm (drawn by the seed, 57–69 mm).
+    pub ipd_mm: f64,
     /// The pattern's template with one view named after the photo, calibrated to it.
     pub design: Design,
     /// Scale of the photo at the head's centre, pixels per mm.
@@ -223,14 +235,23 @@ pub fn synth(params: &SynthParams, photo_file: &str) -> Result<SynthHead, String
         Pattern::FueScars => Some(Scar::Fue),
         _ => None,
     });
-    let hairline: Vec<geom::P2> = match design.hairline() {
-        Some(h) => h.points.iter().map(|p| (p.x, p.y)).collect(),
-        None => vec![(-60.0, 118.0), (0.0, 80.0), (60.0, 118.0)],
-    };
-    let field = scalp::Scalp::new(&hairline, &losses, scar, params.seed);
+    let field = field(&design, params.view, &cam, &losses, scar, params.seed);
     let hairs = stubble::grow(&field, params.seed);
     let palette = color::Palette::new(params.skin_type, params.hair_level);
-    let layers = body::layers(&cam, params.view, &palette, params.seed);
+    let ipd_mm = rng::SplitMix::new(rng::hash(params.seed, rng::purpose::FEATURES, 2, 0)).range(57.0, 69.0);
+    let build = body::Build {
+        skin_type: params.skin_type,
+        ipd_mm,
+        seed: params.seed,
+    };
+    let layers = body::layers(&cam, params.view, &palette, build);
+    let pupils_px = layers.iter().find_map(|l| match &l.marks {
+        body::Marks::Face(f) if f.eyes.len() == 2 => Some([0, 1].map(|k| {
+            let (x, y) = cam.px(f.eyes[k].pupil);
+            [x, y]
+        })),
+        _ => None,
+    });
     let splats = marks::splats(&cam, &hairs, &palette);
     let scene = paint::Scene {
         cam: &cam,
@@ -241,9 +262,12 @@ pub fn synth(params: &SynthParams, photo_file: &str) -> Result<SynthHead, String
         tint_noise: noise::Noise::new(params.seed, rng::purpose::SKIN + 400),
         seed: params.seed,
     };
-    let image = paint::paint(&scene, &splats);
+    let (image, truth) = paint::paint(&scene, &splats);
     Ok(SynthHead {
         image,
+        truth,
+        pupils_px,
+        ipd_mm,
         design,
         px_per_mm: cam.ppm,
         stubble_density_per_cm2: hairs.hairs_per_cm2,
@@ -251,6 +275,14 @@ pub fn synth(params: &SynthParams, photo_file: &str) -> Result<SynthHead, String
         skin_rgb: color::to_srgb8(palette.skin),
         hair_rgb: color::to_srgb8(palette.tip),
     })
+}
+
+/// The hair field of a photo: the natural outline as `view` shows it, whose front is the
+/// design's frontal line (the rule the photo analysis uses), over what the camera sees.
+fn field(design: &Design, view: SynthView, cam: &camera::Camera, losses: &[Loss], scar: Option<Scar>, seed: u64) -> scalp::Scalp {
+    let hairline: Vec<geom::P2> = frontal_line_mm(design).iter().map(|p| (p.x, p.y)).collect();
+    let outline = scalp::natural_outline(view, cam, &hairline);
+    scalp::Scalp::new(&outline, &hairline, losses, scar, seed, cam.visible_bounds(25.0))
 }
 
 /// The template's bald (`treat`) and thinning (`blend`) areas.

@@ -1,20 +1,22 @@
 //! Painting the photo in bands of rows, in parallel: per pixel the backdrop, the body
 //! layers (shaded, with contact shadows from the layers in front), the scalp's albedo
 //! (skin texture, the grey "shadow" of hair, scars) and then the stubble marks blended
-//! into that albedo before light is applied. Sensor noise finishes it.
+//! into that albedo before light is applied. The camera ([`super::sensor`]) develops
+//! the light into the photo.
 
 use image::RgbImage;
 use rayon::prelude::*;
+use smp_photo::labels::{Label, LabelMap};
 
 use super::body::{Layer, Marks, Material, Role};
 use super::camera::Camera;
-use super::color::{Palette, Rgb, encode, mix, mul};
+use super::color::{Palette, Rgb, mix, mul};
 use super::ear;
 use super::geom::{P2, smoothstep};
 use super::light::{KEY_2D, backdrop, diffuse, specular};
 use super::noise::Noise;
-use super::rng::{hash, purpose, unit};
-use super::scalp::Scalp;
+use super::scalp::{HAIRED_MIN, Scalp, THINNING_MIN};
+use super::sensor::{Optics, develop};
 use super::skin::Texture;
 use super::splat::{Band, Splat};
 use super::surface::Surf;
@@ -58,6 +60,9 @@ struct Px {
     /// Layers in front of the head, premultiplied, and their coverage.
     front: [f32; 3],
     front_cover: f32,
+    /// What the pixel's centre shows (truth label code) and the native coverage there.
+    label: u8,
+    coverage: f32,
 }
 
 fn f32s(c: Rgb) -> [f32; 3] {
@@ -135,6 +140,29 @@ impl Scene<'_> {
         (alb, spec)
     }
 
+    /// The truth at image mm `p` on the head layer: scalp by its hair density (scar on
+    /// a FUT strip), skin elsewhere (forehead, face, below the fringe).
+    fn head_label(&self, p: P2) -> (Label, f32) {
+        let Some(d) = self.cam.surface(p) else {
+            return (Label::Skin, 0.0);
+        };
+        if !self.scalp.is_scalp(d) {
+            return (Label::Skin, 0.0);
+        }
+        let density = self.scalp.tint_density(d);
+        if self.scalp.fut_strip(d, 0.0) >= 0.5 {
+            return (Label::Scar, 0.0);
+        }
+        let label = if density >= HAIRED_MIN {
+            Label::Haired
+        } else if density >= THINNING_MIN {
+            Label::Thinning
+        } else {
+            Label::Bald
+        };
+        (label, density as f32)
+    }
+
     fn pixel(&self, x: usize, y: usize) -> Px {
         let cam = self.cam;
         let p = cam.img_mm(x as f64 + 0.5, y as f64 + 0.5);
@@ -156,6 +184,20 @@ impl Scene<'_> {
         }
         let mut px = Px::default();
         let (mut front, mut front_cover) = ([0.0f64; 3], 0.0f64);
+        // The truth: the topmost layer covering the pixel's centre.
+        let (mut label, mut coverage) = (Label::Background, 0.0f32);
+        for i in 0..n {
+            if covers[i] < 0.5 {
+                continue;
+            }
+            (label, coverage) = match (self.layers[i].role, self.layers[i].material) {
+                (Role::Head, _) => self.head_label(p),
+                (_, Material::Skin { .. }) => (Label::Skin, 0.0),
+                (_, Material::Cloth(_)) => (Label::Background, 0.0),
+            };
+        }
+        px.label = label.code();
+        px.coverage = coverage;
         for i in 0..n {
             let c = covers[i];
             if c <= 0.0 {
@@ -186,11 +228,17 @@ impl Scene<'_> {
         px
     }
 
-    /// Paint rows `y0..y0 + rows` into `out` (RGB8), with the marks of `bucket`.
-    fn band(&self, y0: usize, out: &mut [u8], splats: &[Splat], bucket: &[u32]) {
+    /// Paint rows `y0..y0 + rows` into `out` (linear light reaching the sensor), with the
+    /// marks of `bucket`, and
+    /// their truth into `labels` and `coverage`.
+    fn band(&self, y0: usize, out: &mut [[f32; 3]], truth: (&mut [u8], &mut [f32]), splats: &[Splat], bucket: &[u32]) {
         let w = self.cam.width as usize;
-        let rows = out.len() / (3 * w);
+        let rows = out.len() / w;
         let px: Vec<Px> = (0..rows * w).map(|k| self.pixel(k % w, y0 + k / w)).collect();
+        for (k, p) in px.iter().enumerate() {
+            truth.0[k] = p.label;
+            truth.1[k] = p.coverage;
+        }
         let mut albedo: Vec<[f32; 3]> = px.iter().map(|p| p.albedo).collect();
         let mut band = Band {
             y0,
@@ -201,23 +249,20 @@ impl Scene<'_> {
             band.draw(&splats[i as usize]);
         }
         for (k, (p, a)) in px.iter().zip(&albedo).enumerate() {
-            let (x, y) = (k % w, y0 + k / w);
-            let h = hash(self.seed, purpose::SENSOR, x as i64, y as i64);
+            let mut v = [0.0f32; 3];
             for c in 0..3 {
                 let head = a[c] * p.light[c] + p.spec;
-                let mut v = p.back[c] + (head - p.back[c]) * p.cover;
-                v = v * (1.0 - p.front_cover) + p.front[c];
-                // Sensor noise, triangular, about ±1.5 levels.
-                let r = h.rotate_left(21 * c as u32);
-                let dither = (unit(r) + unit(r.rotate_left(11)) - 1.0) as f32 * 1.5;
-                out[3 * k + c] = encode(v, dither);
+                let x = p.back[c] + (head - p.back[c]) * p.cover;
+                v[c] = x * (1.0 - p.front_cover) + p.front[c];
             }
+            out[k] = v;
         }
     }
 }
 
-/// Paint the scene with its stubble marks.
-pub(crate) fn paint(scene: &Scene<'_>, splats: &[Splat]) -> RgbImage {
+/// Paint the scene with its stubble marks; also its truth label map (one cell per
+/// pixel).
+pub(crate) fn paint(scene: &Scene<'_>, splats: &[Splat]) -> (RgbImage, LabelMap) {
     assert!(scene.layers.len() <= MAX_LAYERS, "too many body layers");
     let (w, h) = (scene.cam.width as usize, scene.cam.height as usize);
     let bands = h.div_ceil(BAND);
@@ -232,10 +277,14 @@ pub(crate) fn paint(scene: &Scene<'_>, splats: &[Splat]) -> RgbImage {
             buckets[b].push(i as u32);
         }
     }
-    let mut buf = vec![0u8; w * h * 3];
-    buf.par_chunks_mut(w * 3 * BAND)
+    let mut buf = vec![[0.0f32; 3]; w * h];
+    let mut truth = LabelMap::new(w as u32, h as u32, 1);
+    buf.par_chunks_mut(w * BAND)
+        .zip(truth.labels.par_chunks_mut(w * BAND))
+        .zip(truth.coverage.par_chunks_mut(w * BAND))
         .zip(buckets.par_iter())
         .enumerate()
-        .for_each(|(b, (chunk, bucket))| scene.band(b * BAND, chunk, splats, bucket));
-    RgbImage::from_raw(w as u32, h as u32, buf).expect("buffer matches the image size")
+        .for_each(|(b, (((chunk, labels), coverage), bucket))| scene.band(b * BAND, chunk, (labels, coverage), splats, bucket));
+    let image = develop(buf, w, h, Optics::photo(scene.cam.ppm), scene.seed);
+    (image, truth)
 }

@@ -201,7 +201,15 @@ fn stubble_tips_land_where_the_design_view_puts_them() {
     };
     let h = synth(&p, "a.png").unwrap();
     let cam = camera::Camera::new(p.view, p.width_px);
-    let field = scalp::Scalp::new(&[(-60.0, 118.0), (0.0, 80.0), (60.0, 118.0)], &[], None, p.seed);
+    let hairline = [(-60.0, 118.0), (0.0, 80.0), (60.0, 118.0)];
+    let field = scalp::Scalp::new(
+        &scalp::natural_outline(p.view, &camera::Camera::new(p.view, p.width_px), &hairline),
+        &hairline,
+        &[],
+        None,
+        p.seed,
+        scalp::FULL_BOUNDS,
+    );
     let hairs = stubble::grow(&field, p.seed);
     let v = h.design.view("top").unwrap();
     let (mut on, mut off, mut n) = (0.0, 0.0, 0.0);
@@ -219,7 +227,11 @@ fn stubble_tips_land_where_the_design_view_puts_them() {
         n += 1.0;
     }
     assert!(n > 300.0);
-    assert!(on / n < off / n - 4.0, "tips {:.1} vs beside {:.1}", on / n, off / n);
+    // The camera's lens blur spreads each 0.1 mm tip (0.6 px here) over a few pixels and
+    // its noise is ~3 levels per pixel, so a tip darkens its own pixel by a few levels;
+    // over 300+ tips the mean's standard error is ~0.2 levels, and a tip drawn one pixel
+    // off would darken its projected pixel by far less.
+    assert!(on / n < off / n - 2.0, "tips {:.1} vs beside {:.1}", on / n, off / n);
 }
 
 #[test]
@@ -234,12 +246,8 @@ fn the_true_density_is_the_count_per_area() {
     );
     assert!((0.07..=0.12).contains(&h.stubble_diameter_mm), "{}", h.stubble_diameter_mm);
     // Recount the tips in discs well inside the haired sides.
-    let field = scalp::Scalp::new(
-        &h.design.hairline().unwrap().points.iter().map(|q| (q.x, q.y)).collect::<Vec<_>>(),
-        &losses(&h.design),
-        None,
-        p.seed,
-    );
+    let cam = camera::Camera::new(p.view, p.width_px);
+    let field = field(&h.design, p.view, &cam, &losses(&h.design), None, p.seed);
     let hairs = stubble::grow(&field, p.seed);
     assert_eq!(hairs.hairs_per_cm2, h.stubble_density_per_cm2);
     for c in [
@@ -332,98 +340,110 @@ fn scars_show_pale() {
 #[test]
 #[ignore = "writes PNGs to /tmp for looking at"]
 fn look() {
-    let cases: Vec<(&str, SynthParams)> = vec![
-        (
-            "top_nw5",
-            SynthParams {
-                width_px: 1200,
-                ..params(SynthView::Top)
-            },
-        ),
-        (
-            "front_nw3",
-            SynthParams {
-                pattern: Pattern::Norwood(3),
-                width_px: 1200,
-                ..params(SynthView::Front)
-            },
-        ),
-        (
-            "left_nw5",
-            SynthParams {
-                width_px: 1200,
-                ..params(SynthView::Left)
-            },
-        ),
-        (
-            "right_nw1",
-            SynthParams {
-                pattern: Pattern::Norwood(1),
-                width_px: 1200,
-                ..params(SynthView::Right)
-            },
-        ),
-        (
-            "back_fut",
-            SynthParams {
-                pattern: Pattern::Norwood(1),
-                scar: Some(Scar::Fut),
-                width_px: 1200,
-                ..params(SynthView::Back)
-            },
-        ),
-        (
-            "back_fue",
-            SynthParams {
-                pattern: Pattern::FueScars,
-                width_px: 1200,
-                ..params(SynthView::Back)
-            },
-        ),
-        (
-            "top_skin1",
-            SynthParams {
-                skin_type: 1,
-                width_px: 1200,
-                ..params(SynthView::Top)
-            },
-        ),
-        (
-            "top_skin6",
-            SynthParams {
-                skin_type: 6,
-                width_px: 1200,
-                ..params(SynthView::Top)
-            },
-        ),
-        (
-            "top_hair8",
-            SynthParams {
-                hair_level: 8,
-                width_px: 1200,
-                ..params(SynthView::Top)
-            },
-        ),
-        (
-            "top_nw1_big",
-            SynthParams {
-                pattern: Pattern::Norwood(1),
-                width_px: 3000,
-                ..params(SynthView::Top)
-            },
-        ),
-    ];
-    for (name, p) in cases {
+    let spec = std::env::var("SYNTH_LOOK").unwrap_or_else(|_| "norwood-3:front".into());
+    for item in spec.split_whitespace() {
+        let parts: Vec<&str> = item.split(':').collect();
+        let p = SynthParams {
+            pattern: parts[0].parse().unwrap(),
+            view: parts[1].parse().unwrap(),
+            skin_type: parts.get(2).map_or(2, |s| s.parse().unwrap()),
+            hair_level: parts.get(3).map_or(2, |s| s.parse().unwrap()),
+            scar: None,
+            seed: parts.get(4).map_or(1, |s| s.parse().unwrap()),
+            width_px: 1200,
+        };
         let t = std::time::Instant::now();
         let h = synth(&p, "x.png").unwrap();
-        eprintln!(
-            "{name}: {:?} density {:.1}/cm² d {:.3} mm skin {:?} hair {:?}",
-            t.elapsed(),
-            h.stubble_density_per_cm2,
-            h.stubble_diameter_mm,
-            h.skin_rgb,
-            h.hair_rgb
-        );
-        h.image.save(format!("/tmp/synth_{name}.png")).unwrap();
+        eprintln!("{item}: {:?}", t.elapsed());
+        h.image.save(format!("/tmp/look_{}.png", item.replace(':', "_"))).unwrap();
+        let (cx, cy) = h.pupils_px.map_or((400, 150), |p| (p[0][0] as u32 - 100, p[0][1] as u32 - 250));
+        image::imageops::crop_imm(&h.image, cx, cy, 500, 400)
+            .to_image()
+            .save(format!("/tmp/crop_{}.png", item.replace(':', "_")))
+            .unwrap();
+        let colours = [
+            [40u8, 40, 40],
+            [230, 180, 150],
+            [255, 255, 0],
+            [255, 128, 0],
+            [120, 60, 20],
+            [255, 0, 255],
+        ];
+        let mut t = h.image.clone();
+        for (i, px) in t.pixels_mut().enumerate() {
+            let c = colours[h.truth.labels[i] as usize];
+            for k in 0..3 {
+                px.0[k] = ((u16::from(px.0[k]) + u16::from(c[k])) / 2) as u8;
+            }
+        }
+        t.save(format!("/tmp/truth_{}.png", item.replace(':', "_"))).unwrap();
+    }
+}
+
+#[test]
+#[ignore = "writes PNGs with the design grid to /tmp"]
+fn look_grid() {
+    for view in SynthView::ALL {
+        let p = SynthParams {
+            pattern: Pattern::Norwood(1),
+            view,
+            skin_type: 2,
+            hair_level: 2,
+            scar: None,
+            seed: 1,
+            width_px: 600,
+        };
+        let mut h = synth(&p, "x.png").unwrap();
+        let cam = camera::Camera::new(view, p.width_px);
+        for y in 0..h.image.height() {
+            for x in 0..h.image.width() {
+                let Some(d) = cam.surface(cam.img_mm(x as f64 + 0.5, y as f64 + 0.5)) else {
+                    continue;
+                };
+                let w = 0.6;
+                let near = |c: f64, s: f64| (c - (c / s).round() * s).abs() < w;
+                let px = h.image.get_pixel_mut(x, y);
+                if near(d.x, 100.0) || near(d.y, 100.0) {
+                    *px = image::Rgb([255, 0, 0]);
+                } else if near(d.x, 20.0) {
+                    *px = image::Rgb([0, 160, 0]);
+                } else if near(d.y, 20.0) {
+                    *px = image::Rgb([0, 0, 255]);
+                }
+            }
+        }
+        h.image.save(format!("/tmp/grid_{view}.png")).unwrap();
+    }
+}
+
+#[test]
+#[ignore = "prints design points in image mm"]
+fn look_points() {
+    for view in [SynthView::Front, SynthView::Left] {
+        let cam = camera::Camera::new(view, 600);
+        for (x, y) in [
+            (0.0, 80.0),
+            (-60.0, 118.0),
+            (-66.0, 123.0),
+            (-90.0, 142.0),
+            (-120.0, 160.0),
+            (-148.0, 171.0),
+            (-170.0, 178.0),
+            (-176.0, 186.0),
+            (-130.0, 189.0),
+        ] {
+            eprintln!("{view} design ({x},{y}) -> {:?}", cam.project_mm(smp_design::PointMm::new(x, y)));
+        }
+        for (u, v) in [
+            (-50.0, -35.0),
+            (-45.0, 0.0),
+            (-20.0, 15.0),
+            (0.0, 20.0),
+            (0.0, 55.0),
+            (-60.0, 0.0),
+            (-70.0, -60.0),
+        ] {
+            eprintln!("{view} image ({u},{v}) -> {:?}", cam.surface((u, v)));
+        }
     }
 }
