@@ -123,7 +123,10 @@ impl ViewAnalysis {
         {
             return Some("the cells do not cover the photo".into());
         }
-        self.labels().err().map(|e| format!("labels_rle: {e}")).or_else(|| self.coverage_tenths().err().map(|e| format!("coverage_rle: {e}")))
+        self.labels()
+            .err()
+            .map(|e| format!("labels_rle: {e}"))
+            .or_else(|| self.coverage_tenths().err().map(|e| format!("coverage_rle: {e}")))
     }
 }
 

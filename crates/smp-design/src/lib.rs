@@ -17,10 +17,10 @@ pub mod template;
 pub mod units;
 pub mod view;
 
+pub use analysis::{AnalysisSeeds, ViewAnalysis};
 pub use draft::DesignDraft;
 pub use error::{DesignError, FaultClass, FieldError};
 pub use model::{Clusters, Design, Hairline, MAX_DILUTION_WATER_PARTS, Region, RegionKind, RegionPigment, Sessions, Shade};
 pub use template::Pattern;
 pub use units::{Cm2, Mm, PerCm2, PointMm};
-pub use analysis::{AnalysisSeeds, ViewAnalysis};
 pub use view::{HeadEllipse, Mask, MaskEdit, MaskKind, MmToPx, View};

@@ -290,10 +290,18 @@ mod tests {
             analysis: Some(analysis),
         };
         let m = ScalpMask::for_view(&view).unwrap();
-        let scalp: Vec<bool> = [(5.0, 5.0), (15.0, 5.0), (25.0, 5.0), (35.0, 5.0), (5.0, 15.0), (15.0, 15.0), (-1.0, 5.0)]
-            .iter()
-            .map(|&(x, y)| m.is_scalp(&img, x, y))
-            .collect();
+        let scalp: Vec<bool> = [
+            (5.0, 5.0),
+            (15.0, 5.0),
+            (25.0, 5.0),
+            (35.0, 5.0),
+            (5.0, 15.0),
+            (15.0, 15.0),
+            (-1.0, 5.0),
+        ]
+        .iter()
+        .map(|&(x, y)| m.is_scalp(&img, x, y))
+        .collect();
         assert_eq!(scalp, [true, false, true, false, true, false, false]);
         view.mask = Some(Mask {
             hair_rgb: [0, 0, 0],
@@ -303,7 +311,10 @@ mod tests {
                 polygon_px: vec![[10.0, 0.0], [20.0, 0.0], [20.0, 10.0], [10.0, 10.0]],
             }],
         });
-        assert!(ScalpMask::for_view(&view).unwrap().is_scalp(&img, 15.0, 5.0), "the painted edit wins");
+        assert!(
+            ScalpMask::for_view(&view).unwrap().is_scalp(&img, 15.0, 5.0),
+            "the painted edit wins"
+        );
         view.analysis = None;
         view.mask = None;
         assert!(ScalpMask::for_view(&view).is_none());

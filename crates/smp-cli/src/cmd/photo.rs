@@ -178,7 +178,10 @@ fn run_analyze(a: AnalyzeArgs) -> Result<(), CliError> {
             "seeds": {"hair_px": seeds.hair_px, "scalp_px": seeds.scalp_px},
             "design": out.display().to_string(),
         });
-        println!("{}", serde_json::to_string_pretty(&doc).map_err(|e| CliError::Other(e.to_string()))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&doc).map_err(|e| CliError::Other(e.to_string()))?
+        );
     } else {
         println!("view {name:?}: {w}×{h} px at {ppm:.2} px/mm, cells of {} px", result.labels.cell_px);
         println!("{:<11} {:>9} {:>14}", "label", "area cm²", "mean coverage");

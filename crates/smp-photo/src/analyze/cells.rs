@@ -150,7 +150,12 @@ pub(crate) fn mode_smooth(labels: &[u8], active: &[bool], w: u32, h: u32, passes
                     }
                 }
                 let own = cur[i];
-                let (best, count) = n.iter().enumerate().max_by_key(|&(_, c)| *c).map(|(l, c)| (l as u8, *c)).unwrap_or((own, 0));
+                let (best, count) = n
+                    .iter()
+                    .enumerate()
+                    .max_by_key(|&(_, c)| *c)
+                    .map(|(l, c)| (l as u8, *c))
+                    .unwrap_or((own, 0));
                 if count > n[own as usize & 7] {
                     next[i] = best;
                 }
@@ -172,7 +177,9 @@ mod tests {
             height: 3,
             cell_px: 2,
         };
-        let set = vec![true, true, false, true, true, false, false, false, true, true, false, false, false, false, false];
+        let set = vec![
+            true, true, false, true, true, false, false, false, true, true, false, false, false, false, false,
+        ];
         let c = g.components(&set);
         assert_eq!(c.count, 2);
         let reached = g.flood(&set, |i| i == 0);

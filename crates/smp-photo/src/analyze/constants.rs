@@ -6,7 +6,15 @@
 /// offsets from the temporal point (right side; mirrored on the left), mm: the synthetic
 /// head's outline (`smp-synth`): the temporal hairline runs back and down to the
 /// sideburn at about ear-top level (practice; no published average was found).
-pub const TEMPORAL_TO_SIDEBURN_MM: [(f64, f64); 7] = [(6.0, 5.0), (16.0, 13.0), (30.0, 24.0), (46.0, 34.0), (60.0, 42.0), (74.0, 48.0), (88.0, 53.0)];
+pub const TEMPORAL_TO_SIDEBURN_MM: [(f64, f64); 7] = [
+    (6.0, 5.0),
+    (16.0, 13.0),
+    (30.0, 24.0),
+    (46.0, 34.0),
+    (60.0, 42.0),
+    (74.0, 48.0),
+    (88.0, 53.0),
+];
 
 /// Centre of the zone androgenetic loss can reach, design mm: the Norwood VII pattern
 /// (Norwood 1975) leaves only a horseshoe of hair at the sides and back; its bald top
@@ -33,3 +41,9 @@ pub const HAIRED_MIN_COVERAGE: f32 = 0.72;
 
 /// Radius around a user's seed point whose label is pinned, mm.
 pub const SEED_PIN_RADIUS_MM: f64 = 6.0;
+
+/// Depth below the frontal hairline line from which the face begins, mm: the forehead
+/// band above it (5–7 cm high between brows and hairline, Garg & Garg 2017's 7–10 cm
+/// hairline height less the brow) is plain skin the hair model can learn bare skin from;
+/// below it brows, eyes and lips would mislead it.
+pub const FACE_BELOW_LINE_MM: f64 = 25.0;

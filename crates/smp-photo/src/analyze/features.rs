@@ -100,10 +100,7 @@ pub(crate) fn cell_features(photo: &RgbImage, cell_px: u32) -> CellFeatures {
                 }
             }
             let linear: Vec<[f32; 3]> = sum.iter().zip(&count).map(|(s, &n)| s.map(|c| c / n.max(1) as f32)).collect();
-            let lab = linear
-                .iter()
-                .map(|l| linear_to_lab(l.map(f64::from)).map(|c| c as f32))
-                .collect();
+            let lab = linear.iter().map(|l| linear_to_lab(l.map(f64::from)).map(|c| c as f32)).collect();
             let lap = lap.iter().zip(&lap_count).map(|(e, &n)| e / n.max(1) as f32).collect();
             (linear, lab, lap)
         })
@@ -153,7 +150,11 @@ mod tests {
     fn speckled_cells_have_more_texture_and_colours_average_in_linear_light() {
         // Left half smooth skin, right half skin with dark specks every third pixel.
         let img = RgbImage::from_fn(40, 20, |x, y| {
-            if x >= 20 && (x + 2 * y) % 3 == 0 { image::Rgb([40, 30, 25]) } else { image::Rgb([200, 160, 140]) }
+            if x >= 20 && (x + 2 * y) % 3 == 0 {
+                image::Rgb([40, 30, 25])
+            } else {
+                image::Rgb([200, 160, 140])
+            }
         });
         let f = cell_features(&img, 10);
         assert_eq!((f.width, f.height, f.len()), (4, 2, 8));

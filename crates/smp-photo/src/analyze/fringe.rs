@@ -37,7 +37,11 @@ pub(crate) fn fringe(grid: &CellGrid, labels: &[u8], tolerance_px: f64) -> Vec<V
             .min_by(|&a, &b| d2(pts[a], from).total_cmp(&d2(pts[b], from)))
     };
     // Start each chain at the unused point with the fewest unused neighbours (an end).
-    while let Some(start) = (0..pts.len()).filter(|&k| !used[k]).min_by_key(|&k| (0..pts.len()).filter(|&j| j != k && !used[j] && d2(pts[j], pts[k]) <= linked).count()) {
+    while let Some(start) = (0..pts.len()).filter(|&k| !used[k]).min_by_key(|&k| {
+        (0..pts.len())
+            .filter(|&j| j != k && !used[j] && d2(pts[j], pts[k]) <= linked)
+            .count()
+    }) {
         used[start] = true;
         let mut line = vec![pts[start]];
         let mut cur = pts[start];

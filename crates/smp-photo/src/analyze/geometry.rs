@@ -29,9 +29,17 @@ pub fn unproject(view: &View, x: f64, y: f64) -> Option<PointMm> {
 pub fn frontal_line(design: &Design) -> Vec<PointMm> {
     let core = crate::labels::frontal_line_mm(design);
     let (first, last) = (core[0], core[core.len() - 1]);
-    let mut line: Vec<PointMm> = TEMPORAL_TO_SIDEBURN_MM.iter().rev().map(|&(dx, dy)| PointMm::new(first.x - dx, first.y + dy)).collect();
+    let mut line: Vec<PointMm> = TEMPORAL_TO_SIDEBURN_MM
+        .iter()
+        .rev()
+        .map(|&(dx, dy)| PointMm::new(first.x - dx, first.y + dy))
+        .collect();
     line.extend(core);
-    line.extend(TEMPORAL_TO_SIDEBURN_MM.iter().map(|&(dx, dy)| PointMm::new(last.x + dx, last.y + dy)));
+    line.extend(
+        TEMPORAL_TO_SIDEBURN_MM
+            .iter()
+            .map(|&(dx, dy)| PointMm::new(last.x + dx, last.y + dy)),
+    );
     line
 }
 
@@ -40,7 +48,13 @@ pub fn line_y_at(line: &[PointMm], x: f64) -> Option<f64> {
     line.windows(2).find_map(|s| {
         let (a, b) = (s[0], s[1]);
         let (lo, hi) = if a.x <= b.x { (a, b) } else { (b, a) };
-        (x >= lo.x && x <= hi.x).then(|| if hi.x == lo.x { lo.y.min(hi.y) } else { lo.y + (hi.y - lo.y) * (x - lo.x) / (hi.x - lo.x) })
+        (x >= lo.x && x <= hi.x).then(|| {
+            if hi.x == lo.x {
+                lo.y.min(hi.y)
+            } else {
+                lo.y + (hi.y - lo.y) * (x - lo.x) / (hi.x - lo.x)
+            }
+        })
     })
 }
 

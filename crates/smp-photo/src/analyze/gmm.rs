@@ -94,7 +94,9 @@ pub(crate) fn two_means(samples: &[[f32; D]], floor: &[f32; D], axis_weights: &[
     let z = |x: &[f32; D]| -> [f32; D] { std::array::from_fn(|k| (x[k] - mean[k]) * scale[k]) };
     let mut c = [[0f32; D]; 2];
     // Start from the split on the feature with the largest normalised spread.
-    let k0 = (0..D).max_by(|&a, &b| (var[a] * scale[a] * scale[a]).total_cmp(&(var[b] * scale[b] * scale[b]))).unwrap_or(0);
+    let k0 = (0..D)
+        .max_by(|&a, &b| (var[a] * scale[a] * scale[a]).total_cmp(&(var[b] * scale[b] * scale[b])))
+        .unwrap_or(0);
     let mut side: Vec<bool> = samples.iter().map(|x| z(x)[k0] > 0.0).collect();
     for _ in 0..8 {
         let mut s = [[0f32; D]; 2];

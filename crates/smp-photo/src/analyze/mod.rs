@@ -30,9 +30,9 @@ use rayon::prelude::*;
 use smp_design::{Design, View};
 
 use self::cells::{CellGrid, mode_smooth};
-use self::constants::{BALD_MAX_COVERAGE, CELL_MM, HAIRED_MIN_COVERAGE, SEED_PIN_RADIUS_MM};
+use self::constants::{BALD_MAX_COVERAGE, CELL_MM, FACE_BELOW_LINE_MM, HAIRED_MIN_COVERAGE, SEED_PIN_RADIUS_MM};
 use self::features::{box_mean, cell_features};
-use self::geometry::{frontal_line, in_front_of_line, in_loss_zone, unproject};
+use self::geometry::{frontal_line, in_front_of_line, in_loss_zone, line_y_at, unproject};
 use self::gmm::D;
 use self::hair::{HairInput, Prior};
 use crate::labels::{Label, LabelMap};
@@ -61,9 +61,7 @@ pub struct Analysis {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum AnalyzeError {
     /// The view's scale is missing or implausible.
-    #[error(
-        "view {view:?} is not calibrated ({px_per_mm:.3} pixels per mm); calibrate it first with a ruler, a coin or the pupils"
-    )]
+    #[error("view {view:?} is not calibrated ({px_per_mm:.3} pixels per mm); calibrate it first with a ruler, a coin or the pupils")]
     NotCalibrated {
         /// The view.
         view: String,
@@ -113,6 +111,9 @@ fn expected_centre(view: &View, design: &Design) -> Option<(f64, f64)> {
     Some((pts.iter().map(|p| p.0).sum::<f64>() / n, pts.iter().map(|p| p.1).sum::<f64>() / n))
 }
 
+/// Half-width of the averaging window of the hair model's inputs, cells.
+const HAIR_SMOOTHING_CELLS: u32 = 2;
+
 /// Analyse `photo` as seen through `view` of `design`, re-seeded by the user's `seeds`.
 pub fn analyze(photo: &RgbImage, view: &View, design: &Design, seeds: &Seeds) -> Result<Analysis, AnalyzeError> {
     let ppm = view.mm_to_px.px_per_mm();
@@ -142,7 +143,10 @@ pub fn analyze(photo: &RgbImage, view: &View, design: &Design, seeds: &Seeds) ->
         cell_px,
     };
     let n = f.len();
-    let tex: Vec<f32> = box_mean(&f.laplacian, f.width, f.height, 1).iter().map(|&e| (1.0 + e).ln()).collect();
+    let tex: Vec<f32> = box_mean(&f.laplacian, f.width, f.height, 1)
+        .iter()
+        .map(|&e| (1.0 + e).ln())
+        .collect();
     let lab: [Vec<f32>; 3] = std::array::from_fn(|k| box_mean(&f.lab.iter().map(|l| l[k]).collect::<Vec<_>>(), f.width, f.height, 1));
     let feats: Vec<[f32; D]> = (0..n).map(|i| [lab[0][i], lab[1][i], lab[2][i], 5.0 * tex[i]]).collect();
 
@@ -152,7 +156,10 @@ pub fn analyze(photo: &RgbImage, view: &View, design: &Design, seeds: &Seeds) ->
     // Sure client cells: the inner part of the head ellipse (or of the image) and the seeds.
     let (hc, hr) = match &view.head {
         Some(h) => (h.center_px, h.radii_px),
-        None => ([f64::from(w_px) / 2.0, f64::from(h_px) / 2.0], [f64::from(w_px) / 4.0, f64::from(h_px) / 4.0]),
+        None => (
+            [f64::from(w_px) / 2.0, f64::from(h_px) / 2.0],
+            [f64::from(w_px) / 4.0, f64::from(h_px) / 4.0],
+        ),
     };
     let inner: Vec<bool> = (0..n)
         .map(|i| {
@@ -167,6 +174,8 @@ pub fn analyze(photo: &RgbImage, view: &View, design: &Design, seeds: &Seeds) ->
     }
 
     let line = frontal_line(design);
+    let core = crate::labels::frontal_line_mm(design);
+    let face = |p: smp_design::PointMm| line_y_at(&core, p.x).is_some_and(|y| p.y < y - FACE_BELOW_LINE_MM);
     let points: Vec<Option<smp_design::PointMm>> = (0..n)
         .into_par_iter()
         .map(|i| {
@@ -185,10 +194,22 @@ pub fn analyze(photo: &RgbImage, view: &View, design: &Design, seeds: &Seeds) ->
             hair::basis(((x - hc[0]) / hr[0]) as f32, ((y - hc[1]) / hr[1]) as f32)
         })
         .collect();
+    // Hair is a property of areas, not of single cells: average over ~3 cells each way.
+    let smooth_linear: [Vec<f32>; 3] = std::array::from_fn(|k| {
+        box_mean(
+            &f.linear.iter().map(|l| l[k]).collect::<Vec<_>>(),
+            f.width,
+            f.height,
+            HAIR_SMOOTHING_CELLS,
+        )
+    });
+    let smooth_tex = box_mean(&tex, f.width, f.height, HAIR_SMOOTHING_CELLS);
     let logs: Vec<[f32; hair::CH]> = (0..n)
         .map(|i| {
-            let l = f.linear[i];
-            [(l[0] + 1e-3).ln(), (l[1] + 1e-3).ln(), (l[2] + 1e-3).ln(), tex[i]]
+            let l = [smooth_linear[0][i], smooth_linear[1][i], smooth_linear[2][i]];
+            let (r, g, b) = ((l[0] + 1e-3).ln(), (l[1] + 1e-3).ln(), (l[2] + 1e-3).ln());
+            let y = (0.2126 * l[0] + 0.7152 * l[1] + 0.0722 * l[2] + 1e-3).ln();
+            [r - g, b - g, y, smooth_tex[i]]
         })
         .collect();
     let prior: Vec<Prior> = (0..n)
@@ -196,7 +217,10 @@ pub fn analyze(photo: &RgbImage, view: &View, design: &Design, seeds: &Seeds) ->
             _ if !body[i] => Prior::Off,
             _ if hair_seed[i] => Prior::Hair,
             _ if bare_seed[i] => Prior::Bare,
-            None => Prior::Off,
+            // Off the hemisphere: the nape's hair and the neck, both worth modelling.
+            None => Prior::Free,
+            // The face's features (brows, eyes, lips) are neither skin nor hair to the model.
+            Some(p) if face(p) => Prior::Off,
             Some(p) if in_front_of_line(&line, p) => Prior::LeanBare,
             Some(p) if !in_loss_zone(p) => Prior::LeanHair,
             Some(_) => Prior::Free,
@@ -212,19 +236,30 @@ pub fn analyze(photo: &RgbImage, view: &View, design: &Design, seeds: &Seeds) ->
     if std::env::var_os("SMP_ANALYZE_DEBUG").is_some() {
         eprintln!("hair model: {hair:?}");
     }
-    let coverage: Vec<f32> = (0..n).map(|i| if prior[i] == Prior::Off { 0.0 } else { hair.coverage(&logs[i], &basis[i]) }).collect();
-    let coverage = box_mean(&coverage, f.width, f.height, 1);
+    let coverage: Vec<f32> = (0..n)
+        .map(|i| {
+            if prior[i] == Prior::Off {
+                0.0
+            } else {
+                hair.coverage(&logs[i], &basis[i])
+            }
+        })
+        .collect();
 
     let label_of = |i: usize| -> Label {
         if !body[i] {
             return Label::Background;
         }
         let c = coverage[i];
-        let in_front = points[i].is_some_and(|p| in_front_of_line(&line, p));
-        let geometric_skin = points[i].is_none_or(|p| in_front || !in_loss_zone(p));
+        // In front of the hairline is forehead, whatever grows there (brows).
+        if points[i].is_some_and(|p| in_front_of_line(&core, p)) {
+            return Label::Skin;
+        }
+        let geometric_skin = points[i].is_none_or(|p| in_front_of_line(&line, p) || !in_loss_zone(p));
         if geometric_skin {
-            // The permanent fringe keeps its hair; bare skin there is ear, neck or face.
-            if !in_front && c >= HAIRED_MIN_COVERAGE { Label::Haired } else { Label::Skin }
+            // The temples and the permanent fringe keep their hair; bare skin there is
+            // temple, ear, neck or face.
+            if c >= HAIRED_MIN_COVERAGE { Label::Haired } else { Label::Skin }
         } else if c < BALD_MAX_COVERAGE {
             Label::Bald
         } else if c < HAIRED_MIN_COVERAGE {

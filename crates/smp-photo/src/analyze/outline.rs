@@ -38,8 +38,17 @@ pub(crate) fn trace_outline(grid: &CellGrid, set: &[bool], tolerance_px: f64) ->
         cur = n;
     }
     let s = f64::from(grid.cell_px);
-    let pts: Vec<[f64; 2]> = boundary.iter().map(|&(x, y)| [(x as f64 + 0.5) * s, (y as f64 + 0.5) * s]).collect();
-    simplify(&pts, tolerance_px)
+    let mut pts: Vec<[f64; 2]> = boundary
+        .iter()
+        .map(|&(x, y)| [(x as f64 + 0.5) * s, (y as f64 + 0.5) * s])
+        .collect();
+    // Simplify the closed ring through its start, then drop the repeated start.
+    pts.push(pts[0]);
+    let mut poly = simplify(&pts, tolerance_px);
+    if poly.len() > 1 {
+        poly.pop();
+    }
+    poly
 }
 
 /// Douglas–Peucker simplification of an open polyline.

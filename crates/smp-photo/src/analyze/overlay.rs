@@ -7,12 +7,12 @@ use crate::labels::{Label, LabelMap};
 
 /// Display colour of each label (sRGB), by code.
 pub const LABEL_COLOURS: [[u8; 3]; 6] = [
-    [40, 40, 40],    // background: darkened
-    [250, 200, 60],  // skin: amber
-    [230, 40, 40],   // bald: red
-    [240, 140, 30],  // thinning: orange
-    [40, 120, 240],  // haired: blue
-    [200, 60, 220],  // scar: magenta
+    [40, 40, 40],   // background: darkened
+    [250, 200, 60], // skin: amber
+    [230, 40, 40],  // bald: red
+    [240, 140, 30], // thinning: orange
+    [40, 120, 240], // haired: blue
+    [200, 60, 220], // scar: magenta
 ];
 
 /// Opacity of the label colours over the photo.
@@ -46,7 +46,13 @@ pub fn draw_overlay(photo: &RgbImage, labels: &LabelMap, outline_px: &[[f64; 2]]
     }
     let width = i64::from((photo.width() / 600).max(1));
     for k in 0..outline_px.len() {
-        line(&mut out, outline_px[k], outline_px[(k + 1) % outline_px.len()], [255, 255, 255], width);
+        line(
+            &mut out,
+            outline_px[k],
+            outline_px[(k + 1) % outline_px.len()],
+            [255, 255, 255],
+            width,
+        );
     }
     for f in fringe_px {
         for s in f.windows(2) {

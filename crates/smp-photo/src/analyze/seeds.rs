@@ -30,8 +30,14 @@ pub(crate) fn near(grid: &CellGrid, points: &[[f64; 2]], radius_px: f64) -> Vec<
     let r2 = radius_px * radius_px;
     let s = f64::from(grid.cell_px);
     for p in points {
-        let (x0, x1) = (((p[0] - radius_px) / s).floor().max(0.0) as usize, ((p[0] + radius_px) / s).ceil() as usize);
-        let (y0, y1) = (((p[1] - radius_px) / s).floor().max(0.0) as usize, ((p[1] + radius_px) / s).ceil() as usize);
+        let (x0, x1) = (
+            ((p[0] - radius_px) / s).floor().max(0.0) as usize,
+            ((p[0] + radius_px) / s).ceil() as usize,
+        );
+        let (y0, y1) = (
+            ((p[1] - radius_px) / s).floor().max(0.0) as usize,
+            ((p[1] + radius_px) / s).ceil() as usize,
+        );
         for cy in y0..=y1.min(grid.height as usize - 1) {
             for cx in x0..=x1.min(grid.width as usize - 1) {
                 let i = cy * grid.width as usize + cx;
