@@ -32,6 +32,9 @@ impl CellFeatures {
     }
 }
 
+/// One row of cells: mean linear colours, their CIELAB, Laplacian energies.
+type CellRow = (Vec<[f32; 3]>, Vec<[f32; 3]>, Vec<f32>);
+
 /// 8-bit luma (Rec. 601 weights on the stored values, as JPEG does).
 fn luma(p: &[u8]) -> i32 {
     (i32::from(p[0]) * 77 + i32::from(p[1]) * 150 + i32::from(p[2]) * 29) >> 8
@@ -46,7 +49,7 @@ pub(crate) fn cell_features(photo: &RgbImage, cell_px: u32) -> CellFeatures {
     let lut = decode_lut();
     let raw = photo.as_raw();
     let stride = w as usize * 3;
-    let rows: Vec<(Vec<[f32; 3]>, Vec<[f32; 3]>, Vec<f32>)> = (0..ch)
+    let rows: Vec<CellRow> = (0..ch)
         .into_par_iter()
         .map(|cy| {
             let mut sum = vec![[0f32; 3]; cw as usize];

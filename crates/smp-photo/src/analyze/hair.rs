@@ -36,7 +36,7 @@ pub struct HairModel {
 
 /// Weight of each channel in class distances: luminance counts least, since what the
 /// shading basis misses (cast shadows, highlights) shows there.
-const CHANNEL_WEIGHT: [f32; CH] = [1.0, 1.0, 0.25, 1.0];
+const CHANNEL_WEIGHT: [f32; CH] = [1.0, 1.0, 0.25, 0.1];
 
 /// Size of the shading basis.
 pub const BASIS: usize = 4;
