@@ -5,7 +5,6 @@
 
 /// Features per sample.
 pub(crate) const D: usize = 4;
-const _: () = assert!(D == super::hair::CH);
 
 /// One Gaussian component.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -203,14 +203,8 @@ pub fn analyze(photo: &RgbImage, view: &View, design: &Design, seeds: &Seeds) ->
             HAIR_SMOOTHING_CELLS,
         )
     });
-    let smooth_tex = box_mean(&tex, f.width, f.height, HAIR_SMOOTHING_CELLS);
-    let logs: Vec<[f32; hair::CH]> = (0..n)
-        .map(|i| {
-            let l = [smooth_linear[0][i], smooth_linear[1][i], smooth_linear[2][i]];
-            let (r, g, b) = ((l[0] + 1e-3).ln(), (l[1] + 1e-3).ln(), (l[2] + 1e-3).ln());
-            let y = (0.2126 * l[0] + 0.7152 * l[1] + 0.0722 * l[2] + 1e-3).ln();
-            [r - g, b - g, y, smooth_tex[i]]
-        })
+    let smoothed: Vec<[f32; 3]> = (0..n)
+        .map(|i| [smooth_linear[0][i], smooth_linear[1][i], smooth_linear[2][i]])
         .collect();
     let prior: Vec<Prior> = (0..n)
         .map(|i| match points[i] {
@@ -227,10 +221,9 @@ pub fn analyze(photo: &RgbImage, view: &View, design: &Design, seeds: &Seeds) ->
         })
         .collect();
     let hair = hair::fit_hair(&HairInput {
-        logs: &logs,
+        linear: &smoothed,
         basis: &basis,
         prior: &prior,
-        linear: &f.linear,
     })
     .ok_or_else(|| AnalyzeError::NoHead { view: view.name.clone() })?;
     if std::env::var_os("SMP_ANALYZE_DEBUG").is_some() {
@@ -241,7 +234,7 @@ pub fn analyze(photo: &RgbImage, view: &View, design: &Design, seeds: &Seeds) ->
             if prior[i] == Prior::Off {
                 0.0
             } else {
-                hair.coverage(&logs[i], &basis[i])
+                hair.coverage(&smoothed[i], &basis[i])
             }
         })
         .collect();
