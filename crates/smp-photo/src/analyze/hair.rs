@@ -206,6 +206,10 @@ fn run_em(input: &HairInput, idx: &[usize], mut hair: Vec<bool>, unit: &[f32; CH
     last
 }
 
+/// Brightness above the median, in interquartile ranges, from which a cell counts as a
+/// specular highlight (Tukey's fence is 1.5 above the upper quartile, ~2 above the median).
+const HIGHLIGHT_IQRS: f32 = 2.0;
+
 /// Fractions of the cells the alternative starting splits put on the darker side.
 const START_SPLITS: [f32; 7] = [0.15, 0.25, 0.35, 0.5, 0.65, 0.75, 0.85];
 
@@ -213,12 +217,14 @@ const START_SPLITS: [f32; 7] = [0.15, 0.25, 0.35, 0.5, 0.65, 0.75, 0.85];
 const MIN_PRIOR_VOTES: i64 = 20;
 
 /// Whether the class marked `hair` really is the haired one: the user's seeds decide;
-/// else the anatomical priors; else the darker class is hair.
+/// else the forehead (bare); else the darker class is hair (hair darkens skin).
 fn hair_side_is_true(input: &HairInput, idx: &[usize], hair: &[bool], ratio: &[f32; CH]) -> bool {
     let mut vote = 0i64;
     for &i in idx {
+        // The permanent fringe does not vote: its band also holds the ears and the
+        // neck below the nape, bare skin.
         let agree = match input.prior[i] {
-            Prior::Hair | Prior::LeanHair => hair[i],
+            Prior::Hair => hair[i],
             Prior::Bare | Prior::LeanBare => !hair[i],
             _ => continue,
         };
@@ -249,6 +255,23 @@ pub(crate) fn fit_hair(input: &HairInput) -> Option<HairModel> {
         .iter()
         .map(|&i| std::array::from_fn(|c| input.linear[i][c] / predict(&shading0[c], &input.basis[i]).max(1e-4) - 1.0))
         .collect();
+    // Specular highlights add white light on top of the albedo: a third population
+    // that neither class explains. Leave the brightest outliers out of the fit.
+    let bright: Vec<f32> = rel.iter().map(|r| r.iter().sum::<f32>() / CH as f32).collect();
+    let mut sorted_bright = bright.clone();
+    sorted_bright.sort_by(f32::total_cmp);
+    let q = |f: f32| sorted_bright[((sorted_bright.len() as f32 * f) as usize).min(sorted_bright.len() - 1)];
+    let limit = q(0.5) + HIGHLIGHT_IQRS * (q(0.75) - q(0.25));
+    let kept: Vec<usize> = idx.iter().zip(&bright).filter(|(_, b)| **b <= limit).map(|(&i, _)| i).collect();
+    let (idx, rel): (Vec<usize>, Vec<[f32; CH]>) = if kept.len() >= 4 * BASIS {
+        idx.iter()
+            .zip(rel)
+            .filter(|(_, r)| r.iter().sum::<f32>() / CH as f32 <= limit)
+            .map(|(&i, r)| (i, r))
+            .unzip()
+    } else {
+        (idx, rel)
+    };
     let m = idx.len() as f32;
     let unit: [f32; CH] = std::array::from_fn(|c| {
         let mean = idx.iter().map(|&i| input.linear[i][c]).sum::<f32>() / m;

@@ -211,11 +211,13 @@ pub fn analyze(photo: &RgbImage, view: &View, design: &Design, seeds: &Seeds) ->
             _ if !body[i] => Prior::Off,
             _ if hair_seed[i] => Prior::Hair,
             _ if bare_seed[i] => Prior::Bare,
-            // Off the hemisphere: the nape's hair and the neck, both worth modelling.
-            None => Prior::Free,
+            // Off the hemisphere (face, neck) the shading basis does not reach.
+            None => Prior::Off,
             // The face's features (brows, eyes, lips) are neither skin nor hair to the model.
             Some(p) if face(p) => Prior::Off,
-            Some(p) if in_front_of_line(&line, p) => Prior::LeanBare,
+            // The forehead is skin by the rule, and its own tint (face skin) would be a
+            // third colour to the model; the temples beside it may carry hair.
+            Some(p) if in_front_of_line(&core, p) => Prior::Off,
             Some(p) if !in_loss_zone(p) => Prior::LeanHair,
             Some(_) => Prior::Free,
         })
