@@ -18,7 +18,7 @@ use clap::{Parser, Subcommand};
     name = "smp",
     version,
     about,
-    after_help = "Examples:\n  smp design template --pattern norwood-5 -o client.json\n  smp design check client.json\n  smp impressions client.json --stats\n  smp impressions client.json --session 1 -o session1.svg\n  smp path client.json --session 1 -o session1.gcode\n  smp synth --pattern norwood-5 --view top --seed 7 -o head.png --design head.json\n  smp preview head.json --state healed --side-by-side -o head-healed.png\n  smp calibrate client.json --view top --photo top.jpg --p1 100,200 --p2 580,200 --distance-mm 50 --ref-px 2010,640 --ref-mm 0,80\n  smp color match --skin 66,9,15 --hair 22,4,5 --json\n  smp stubble --photo closeup.jpg --px-per-mm 30 --json\n  smp plan client.json --start 2026-03-02 --ics sessions.ics\n  smp removal --fitzpatrick 2 --location head-neck --colors black --amount minimal --scarring none --layering none\n  smp report head.json --view top --client \"Sam Smith\" --clinic \"Scalp Studio\" --start 2026-03-02 -o report.pdf\n  smp serve\n  smp backup --data ./data -o backup.tar"
+    after_help = "Examples:\n  smp design template --pattern norwood-5 -o client.json\n  smp design check client.json\n  smp impressions client.json --stats\n  smp impressions client.json --session 1 -o session1.svg\n  smp path client.json --session 1 -o session1.gcode\n  smp synth --pattern norwood-5 --view top --seed 7 -o head.png --design head.json\n  smp preview head.json --state healed --side-by-side -o head-healed.png\n  smp calibrate client.json --view top --photo top.jpg --p1 100,200 --p2 580,200 --distance-mm 50 --ref-px 2010,640 --ref-mm 0,80\n  smp photo analyze client.json --view top -o top-labels.png\n  smp color match --skin 66,9,15 --hair 22,4,5 --json\n  smp stubble --photo closeup.jpg --px-per-mm 30 --json\n  smp plan client.json --start 2026-03-02 --ics sessions.ics\n  smp removal --fitzpatrick 2 --location head-neck --colors black --amount minimal --scarring none --layering none\n  smp report head.json --view top --client \"Sam Smith\" --clinic \"Scalp Studio\" --start 2026-03-02 -o report.pdf\n  smp serve\n  smp backup --data ./data -o backup.tar"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -38,8 +38,11 @@ enum Command {
     Preview(cmd::preview::PreviewArgs),
     /// Map a photo view onto the design from two points a known distance apart.
     Calibrate(cmd::calibrate::CalibrateArgs),
-    /// Sample the skin/hair mask of a view, so blend regions get dots only on scalp.
+    /// Store a hand-made skin/hair mask in a view (the photo analysis replaces the sampled one).
     Mask(cmd::mask::MaskArgs),
+    /// Photo analysis: label skin, bald, thinning and haired scalp in a view's photo.
+    #[command(subcommand)]
+    Photo(cmd::photo::PhotoCmd),
     /// A synthetic head photo with a matching calibrated starter design.
     Synth(cmd::synth::SynthArgs),
     /// Count the client's stubble tips in a close-up: density per cm², size, colour.
@@ -76,6 +79,7 @@ fn main() {
         Command::Preview(a) => cmd::preview::run(a),
         Command::Calibrate(a) => cmd::calibrate::run(a),
         Command::Mask(a) => cmd::mask::run(a),
+        Command::Photo(c) => cmd::photo::run(c),
         Command::Synth(a) => cmd::synth::run(a),
         Command::Stubble(a) => cmd::stubble::run(a),
         Command::Color(c) => cmd::color::run(c),

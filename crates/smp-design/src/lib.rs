@@ -4,6 +4,7 @@
 //! Coordinates are millimetres on the scalp surface laid flat: x to the client's right,
 //! y towards the back of the head.
 
+pub mod analysis;
 pub mod area;
 pub mod clinical;
 pub mod draft;
@@ -16,6 +17,7 @@ pub mod template;
 pub mod units;
 pub mod view;
 
+pub use analysis::{AnalysisSeeds, ViewAnalysis};
 pub use draft::DesignDraft;
 pub use error::{DesignError, FaultClass, FieldError};
 pub use model::{Clusters, Design, Hairline, MAX_DILUTION_WATER_PARTS, Region, RegionKind, RegionPigment, Sessions, Shade};

@@ -548,6 +548,15 @@ fn check_views(v: &mut Checker, views: &[crate::view::View]) {
                 "outline the head again, or remove \"head\"",
             );
         }
+        if let Some(a) = &view.analysis
+            && let Some(problem) = a.problem()
+        {
+            v.invalid(
+                &format!("{p}.analysis"),
+                format!("the stored photo analysis is damaged: {problem}"),
+                "analyse the photo again (smp photo analyze), or remove \"analysis\"",
+            );
+        }
         if let Some(mask) = &view.mask {
             for (j, e) in mask.edits.iter().enumerate() {
                 if e.polygon_px.len() < 3 || !e.polygon_px.iter().flatten().all(|c| c.is_finite()) {

@@ -1,5 +1,6 @@
 //! Photo views of a design: how design millimetres land on a photo's pixels, the head's
-//! outline for foreshortening, and the skin/hair mask that limits `blend` regions.
+//! outline for foreshortening, and the skin/hair mask and photo analysis that limit
+//! `blend` regions.
 
 use serde::{Deserialize, Serialize};
 
@@ -107,13 +108,17 @@ pub struct View {
     /// Head outline for foreshortening; flat projection when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub head: Option<HeadEllipse>,
-    /// Skin/hair mask for `blend` regions; blend dots go everywhere when absent.
+    /// Hand-made skin/hair mask for `blend` regions (its painted edits win over the
+    /// analysis); blend dots go everywhere when neither it nor an analysis is present.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mask: Option<Mask>,
     /// Width and height in pixels of the photo the view was calibrated on, upright (EXIF
     /// orientation applied), so another photo can be checked against it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub photo_size_px: Option<[u32; 2]>,
+    /// The photo analysis (`smp photo analyze`): labels and native coverage per cell.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub analysis: Option<crate::analysis::ViewAnalysis>,
 }
 
 #[cfg(test)]

@@ -1,16 +1,40 @@
-//! The skin/hair mask of a view: which pixels show scalp. Colour segmentation against a
-//! sampled hair and skin colour, then painted edits; `blend` regions only get dots where
-//! scalp shows.
+//! Which pixels of a view show scalp, so `blend` regions only get dots there: the
+//! stored photo analysis when the view has one (bald, thinning and scar cells show
+//! scalp), else the colour segmentation of a hand-made mask against its sampled hair and
+//! skin colours; a hand-made mask's painted edits win over both.
 
 use image::RgbImage;
 use smp_color::srgb::{linear_to_lab, rgb8_to_linear};
-use smp_design::{Mask, MaskKind};
+use smp_design::{Mask, MaskEdit, MaskKind, View};
+
+use crate::labels::Label;
 
 /// A mask ready to query.
 pub struct ScalpMask<'a> {
-    mask: &'a Mask,
-    hair_lab: [f64; 3],
-    skin_lab: [f64; 3],
+    edits: &'a [MaskEdit],
+    colours: Option<([f64; 3], [f64; 3])>,
+    analysis: Option<AnalysisCells>,
+}
+
+/// The stored analysis's labels at their exact cell size.
+struct AnalysisCells {
+    width: u32,
+    height: u32,
+    cell_px: f64,
+    labels: Vec<u8>,
+}
+
+impl AnalysisCells {
+    fn label_at(&self, x: f64, y: f64) -> Label {
+        if !(x >= 0.0 && y >= 0.0) {
+            return Label::Background;
+        }
+        let (cx, cy) = ((x / self.cell_px) as u32, (y / self.cell_px) as u32);
+        if cx >= self.width || cy >= self.height {
+            return Label::Background;
+        }
+        Label::from_code(self.labels[cy as usize * self.width as usize + cx as usize]).unwrap_or(Label::Background)
+    }
 }
 
 fn lab(p: [u8; 3]) -> [f64; 3] {
@@ -35,27 +59,56 @@ fn inside(poly: &[[f64; 2]], x: f64, y: f64) -> bool {
 }
 
 impl<'a> ScalpMask<'a> {
-    /// Prepare a view's mask.
+    /// Prepare a hand-made mask (colour segmentation and edits).
     pub fn new(mask: &'a Mask) -> Self {
         ScalpMask {
-            mask,
-            hair_lab: lab(mask.hair_rgb),
-            skin_lab: lab(mask.skin_rgb),
+            edits: &mask.edits,
+            colours: Some((lab(mask.hair_rgb), lab(mask.skin_rgb))),
+            analysis: None,
+        }
+    }
+
+    /// The mask of a view: its stored analysis (with the hand-made mask's edits on top)
+    /// when it has one, else its hand-made mask; `None` when it has neither.
+    pub fn for_view(view: &'a View) -> Option<Self> {
+        let analysis = view.analysis.as_ref().and_then(|a| {
+            Some(AnalysisCells {
+                width: a.cells[0],
+                height: a.cells[1],
+                cell_px: a.cell_px,
+                labels: a.labels().ok()?,
+            })
+        });
+        match (analysis, &view.mask) {
+            (Some(a), mask) => Some(ScalpMask {
+                edits: mask.as_ref().map_or(&[], |m| &m.edits),
+                colours: None,
+                analysis: Some(a),
+            }),
+            (None, Some(m)) => Some(Self::new(m)),
+            (None, None) => None,
         }
     }
 
     /// Whether scalp shows at pixel `(x, y)` of `photo`: the latest edit covering the pixel
-    /// decides, else the colour is nearer (in CIELAB) the skin sample than the hair one.
+    /// decides, else the analysis's label (bald, thinning or scar), else the colour is
+    /// nearer (in CIELAB) the skin sample than the hair one.
     pub fn is_scalp(&self, photo: &RgbImage, x: f64, y: f64) -> bool {
-        if let Some(e) = self.mask.edits.iter().rev().find(|e| inside(&e.polygon_px, x, y)) {
+        if let Some(e) = self.edits.iter().rev().find(|e| inside(&e.polygon_px, x, y)) {
             return e.kind == MaskKind::Scalp;
         }
+        if let Some(a) = &self.analysis {
+            return matches!(a.label_at(x, y), Label::Bald | Label::Thinning | Label::Scar);
+        }
+        let Some((hair_lab, skin_lab)) = self.colours else {
+            return true;
+        };
         let (xi, yi) = (x.floor(), y.floor());
         if xi < 0.0 || yi < 0.0 || xi >= f64::from(photo.width()) || yi >= f64::from(photo.height()) {
             return false;
         }
         let p = lab(photo.get_pixel(xi as u32, yi as u32).0);
-        dist2(p, self.skin_lab) <= dist2(p, self.hair_lab)
+        dist2(p, skin_lab) <= dist2(p, hair_lab)
     }
 }
 
@@ -195,7 +248,6 @@ pub fn sample_skin_hair(photo: &RgbImage, points: impl Iterator<Item = (f64, f64
 #[cfg(test)]
 mod tests {
     use super::*;
-    use smp_design::MaskEdit;
 
     #[test]
     fn segments_by_nearest_sample_and_edits_win() {
@@ -212,6 +264,61 @@ mod tests {
             polygon_px: vec![[4.0, 4.0], [8.0, 4.0], [8.0, 8.0], [4.0, 8.0]],
         });
         assert!(!ScalpMask::new(&m2).is_scalp(&img, 5.5, 5.5));
+    }
+
+    #[test]
+    fn the_stored_analysis_decides_and_edits_still_win() {
+        use smp_design::{MmToPx, PointMm, ViewAnalysis};
+        let img = RgbImage::from_pixel(40, 20, image::Rgb([200, 160, 140]));
+        // 4 × 2 cells of 10 px: top row bald, haired, thinning, skin; bottom row scar, background …
+        let analysis = ViewAnalysis {
+            photo_px: [40, 20],
+            cell_px: 10.0,
+            cells: [4, 2],
+            labels_rle: "2x1 4x1 3x1 1x1 5x1 0x3".into(),
+            coverage_rle: "0x8".into(),
+            skin_rgb: [200, 160, 140],
+            hair_rgb: [60, 50, 40],
+            seeds: Default::default(),
+        };
+        let mut view = View {
+            name: "top".into(),
+            file: "p.png".into(),
+            mm_to_px: MmToPx::from_similarity(PointMm::new(0.0, 0.0), (0.0, 0.0), 1.0, (1.0, 0.0)),
+            head: None,
+            mask: None,
+            analysis: Some(analysis),
+            photo_size_px: None,
+        };
+        let m = ScalpMask::for_view(&view).unwrap();
+        let scalp: Vec<bool> = [
+            (5.0, 5.0),
+            (15.0, 5.0),
+            (25.0, 5.0),
+            (35.0, 5.0),
+            (5.0, 15.0),
+            (15.0, 15.0),
+            (-1.0, 5.0),
+        ]
+        .iter()
+        .map(|&(x, y)| m.is_scalp(&img, x, y))
+        .collect();
+        assert_eq!(scalp, [true, false, true, false, true, false, false]);
+        view.mask = Some(Mask {
+            hair_rgb: [0, 0, 0],
+            skin_rgb: [255, 255, 255],
+            edits: vec![MaskEdit {
+                kind: MaskKind::Scalp,
+                polygon_px: vec![[10.0, 0.0], [20.0, 0.0], [20.0, 10.0], [10.0, 10.0]],
+            }],
+        });
+        assert!(
+            ScalpMask::for_view(&view).unwrap().is_scalp(&img, 15.0, 5.0),
+            "the painted edit wins"
+        );
+        view.analysis = None;
+        view.mask = None;
+        assert!(ScalpMask::for_view(&view).is_none());
     }
 
     #[test]

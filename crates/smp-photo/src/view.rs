@@ -117,13 +117,21 @@ pub fn calibrate(c: &Calibration) -> Result<MmToPx, CalibrationError> {
 }
 
 /// The same view on a copy of its photo resized by `k` (e.g. 0.4 for a 4000 px photo
-/// shown at 1600 px): the map, the head outline and the mask edits scale with it.
+/// shown at 1600 px): the map, the head outline, the mask edits and the analysis's
+/// cells scale with it.
 pub fn scaled_view(view: &View, k: f64) -> View {
     let mut v = view.clone();
     v.mm_to_px = MmToPx(view.mm_to_px.0.map(|c| c * k));
     if let Some(h) = &mut v.head {
         h.center_px = h.center_px.map(|c| c * k);
         h.radii_px = h.radii_px.map(|c| c * k);
+    }
+    if let Some(a) = &mut v.analysis {
+        a.cell_px *= k;
+        a.photo_px = a.photo_px.map(|c| (f64::from(c) * k).round() as u32);
+        for p in a.seeds.hair_px.iter_mut().chain(a.seeds.scalp_px.iter_mut()) {
+            *p = p.map(|c| c * k);
+        }
     }
     if let Some(m) = &mut v.mask {
         for e in &mut m.edits {
@@ -266,6 +274,7 @@ mod tests {
             }),
             mask: None,
             photo_size_px: Some([800, 600]),
+            analysis: None,
         };
         let (same, note) = view_for_photo(&view, 800, 600).unwrap();
         assert_eq!((same, note), (view.clone(), None));

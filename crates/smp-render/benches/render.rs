@@ -58,6 +58,7 @@ fn view(px_per_mm: f64, w: u32, h: u32) -> View {
         head: None,
         mask: None,
         photo_size_px: Some([w, h]),
+        analysis: None,
     }
 }
 

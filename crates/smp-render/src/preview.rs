@@ -107,7 +107,7 @@ fn inked_dots(
     inks: &[Ink],
 ) -> Vec<RenderDot> {
     let px_per_mm = view.mm_to_px.px_per_mm();
-    let mask = view.mask.as_ref().map(ScalpMask::new);
+    let mask = ScalpMask::for_view(view);
     let (w, h) = (f64::from(photo.width()), f64::from(photo.height()));
     imp.select(sel)
         .filter_map(|d| {

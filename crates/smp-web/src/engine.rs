@@ -157,7 +157,7 @@ pub fn calibrated(req: &CalibrateRequest, sha256: &str, photo_size_px: [u32; 2])
     })
     .map_err(|e| AppError::field("distance_mm", e.to_string()))?;
     let mut draft: DesignDraft = design.to_draft();
-    // The head outline and mask are pixels of the same photo: they survive a recalibration.
+    // The head outline, mask and analysis are pixels of the same photo: they survive a recalibration.
     let old = draft.views.iter().find(|v| v.name == req.view && v.file.ends_with(sha256)).cloned();
     draft.views.retain(|v| v.name != req.view);
     draft.views.push(View {
@@ -165,8 +165,9 @@ pub fn calibrated(req: &CalibrateRequest, sha256: &str, photo_size_px: [u32; 2])
         file: format!("{HASH_PREFIX}{sha256}"),
         mm_to_px: map,
         head: old.as_ref().and_then(|v| v.head),
-        mask: old.and_then(|v| v.mask),
+        mask: old.as_ref().and_then(|v| v.mask.clone()),
         photo_size_px: Some(photo_size_px),
+        analysis: old.and_then(|v| v.analysis),
     });
     Ok(Design::from_draft(draft)?)
 }

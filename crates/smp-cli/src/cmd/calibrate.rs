@@ -124,6 +124,11 @@ pub fn run(a: CalibrateArgs) -> Result<(), CliError> {
         head,
         mask: design.view(&a.view).and_then(|v| v.mask.clone()),
         photo_size_px: Some([photo.width(), photo.height()]),
+        // The analysis holds pixels of one photo: it survives recalibrating that photo only.
+        analysis: design
+            .view(&a.view)
+            .filter(|v| v.file == file.to_string_lossy())
+            .and_then(|v| v.analysis.clone()),
     });
     let updated = Design::from_draft(draft)?;
     let out = a.output.clone().unwrap_or_else(|| a.design.clone());

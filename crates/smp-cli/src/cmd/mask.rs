@@ -1,5 +1,6 @@
-//! `smp mask`: the skin/hair mask of a view, so `blend` regions only get dots where
-//! scalp shows.
+//! `smp mask`: store a hand-made skin/hair mask in a view (hair and skin colours, and
+//! painted edits kept from the file). The photo analysis (`smp photo analyze`) is the
+//! usual way to limit `blend` regions to visible scalp; a mask's edits win over it.
 
 use std::path::PathBuf;
 
@@ -16,7 +17,7 @@ use crate::output::{progress, write_atomic};
 /// Arguments of `smp mask`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  smp mask client.json --view top\n  smp mask client.json --view top --hair 52,44,40 --skin 214,176,150\n\nWithout --hair/--skin the colours are sampled from the photo where the blend regions\nfall: hair from the darkest tenth, skin from the lightest third. Painted corrections go\nin the view's \"mask\".\"edits\" (see docs/design-format.md) and are kept."
+    after_help = "Examples:\n  smp mask client.json --view top --hair 52,44,40 --skin 214,176,150\n  smp mask client.json --view top\n\nA hand-made mask: prefer `smp photo analyze`, whose labels replace the colour rule below.\nWith a stored analysis, only the mask's painted corrections (the view's \"mask\".\"edits\",\nsee docs/design-format.md, kept by this command) still count, and they win over it.\nWithout --hair/--skin the colours are sampled from the photo where the blend regions\nfall: hair from the darkest tenth, skin from the lightest third."
 )]
 pub struct MaskArgs {
     /// The design file.

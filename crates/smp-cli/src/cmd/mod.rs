@@ -8,6 +8,7 @@ pub mod design;
 pub mod impressions;
 pub mod mask;
 pub mod path;
+pub mod photo;
 pub mod plan;
 pub mod preview;
 pub mod removal;

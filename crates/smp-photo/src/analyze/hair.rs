@@ -1,0 +1,406 @@
+//! How much of the scalp the client's own hair hides, per cell.
+//!
+//! A photo's colour is albedo times light: the light over a head is a smooth function
+//! of the surface normal (a key light wrapping round, a sky fill, the dermis's warm glow
+//! where light grazes), while the client's hair multiplies the skin's albedo by a
+//! darker, cooler factor in steps. So each cell's linear colour is modelled, per channel,
+//! as a smooth shading (a low-order polynomial in the head ellipsoid's normal) times 1 on
+//! bare skin or times the hair's ratio on haired scalp. Classification EM fits shading
+//! and ratio, moves each free cell to the class it fits better, and repeats, from
+//! several starting splits (the fit with the smallest residual wins: a boundary between
+//! bald and haired can otherwise hide in a shading ramp). The anatomy names the classes
+//! (the permanent fringe at the sides and back is haired, the forehead bare); the user's
+//! seeds are fixed members of theirs. A cell's native coverage is where its colour lies
+//! between the bare (×1) and the haired (× ratio) prediction.
+
+use super::gmm::two_means;
+use super::lsq::solve;
+
+/// Colour channels (linear R, G, B).
+pub(crate) const CH: usize = 3;
+
+/// Size of the shading basis.
+pub const BASIS: usize = 8;
+
+/// The shading basis at head-normalised image position (`u`, `v`) (the head ellipse's
+/// centre at 0, its rim at radius 1): constant, the surface normal's three components
+/// (Lambertian light from any direction) and their squares and cross term (the wrap of
+/// the light past the terminator and the dermis's glow).
+pub(crate) fn basis(u: f32, v: f32) -> [f32; BASIS] {
+    let nz = (1.0 - u * u - v * v).max(0.0).sqrt();
+    [1.0, u, v, nz, u * u, v * v, u * v, nz * nz * nz]
+}
+
+/// The fitted model of one photo.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HairModel {
+    /// Shading coefficients per channel over [`basis`] (bare skin's colour included).
+    pub shading: [[f32; BASIS]; CH],
+    /// Haired scalp's colour over bare skin's, per channel.
+    pub hair_ratio: [f32; CH],
+    /// Residual spread per channel (linear light).
+    pub spread: [f32; CH],
+    /// Whether bare skin and hair were told apart (else every scalp cell is haired).
+    pub separated: bool,
+    /// Mean linear RGB of the cells taken as bare.
+    pub bare_linear: [f32; 3],
+    /// Mean linear RGB of the cells taken as haired.
+    pub hair_linear: [f32; 3],
+}
+
+/// Smallest separation of the classes, in residual spreads, for bare skin and hair to
+/// count as told apart (below it, one class fits the whole scalp).
+const MIN_SEPARATION: f32 = 2.0;
+
+/// What the classes start from, per cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Prior {
+    /// Not modelled (background, the face's features).
+    Off,
+    /// Starts bare, free to move.
+    Free,
+    /// Starts bare by anatomy (the forehead), free to move.
+    LeanBare,
+    /// Starts haired by anatomy (the permanent fringe), free to move.
+    LeanHair,
+    /// Bare by the user's seed: fixed.
+    Bare,
+    /// Haired by the user's seed: fixed.
+    Hair,
+}
+
+impl Prior {
+    fn movable(self) -> bool {
+        matches!(self, Prior::Free | Prior::LeanBare | Prior::LeanHair)
+    }
+}
+
+/// The per-cell inputs.
+pub(crate) struct HairInput<'a> {
+    /// Mean linear RGB per cell (smoothed).
+    pub linear: &'a [[f32; 3]],
+    /// Basis per cell.
+    pub basis: &'a [[f32; BASIS]],
+    /// Prior per cell.
+    pub prior: &'a [Prior],
+}
+
+fn predict(shading: &[f32; BASIS], b: &[f32; BASIS]) -> f32 {
+    (0..BASIS).map(|k| shading[k] * b[k]).sum()
+}
+
+/// Fit shading and ratio for fixed classes (alternating: shading for given ratios, ratios
+/// for given shading). The normal equations are sums over each class, accumulated once,
+/// so each alternation costs only a small solve.
+fn fit(input: &HairInput, idx: &[usize], hair: &[bool], ratio0: [f32; CH]) -> Option<([[f32; BASIS]; CH], [f32; CH])> {
+    let mut a = [[[0f64; BASIS]; BASIS]; 2];
+    let mut rhs = [[[0f64; BASIS]; CH]; 2];
+    for &i in idx {
+        let k = usize::from(hair[i]);
+        let row: [f64; BASIS] = input.basis[i].map(f64::from);
+        for p in 0..BASIS {
+            for q in p..BASIS {
+                a[k][p][q] += row[p] * row[q];
+            }
+            for c in 0..CH {
+                rhs[k][c][p] += row[p] * f64::from(input.linear[i][c]);
+            }
+        }
+    }
+    for m in &mut a {
+        for p in 0..BASIS {
+            for q in 0..p {
+                m[p][q] = m[q][p];
+            }
+        }
+    }
+    let has_hair = idx.iter().any(|&i| hair[i]);
+    let mut ratio = ratio0.map(f64::from);
+    let mut shading = [[0f64; BASIS]; CH];
+    let ridge = 1e-4 * idx.len() as f64;
+    for _ in 0..4 {
+        for c in 0..CH {
+            let r = if has_hair { ratio[c] } else { 0.0 };
+            let mut ata = [[0f64; BASIS]; BASIS];
+            let mut atb = [0f64; BASIS];
+            for p in 0..BASIS {
+                for q in 0..BASIS {
+                    ata[p][q] = a[0][p][q] + r * r * a[1][p][q];
+                }
+                atb[p] = rhs[0][c][p] + r * rhs[1][c][p];
+                if p > 0 {
+                    // A little ridge keeps the higher terms tame on small heads.
+                    ata[p][p] += ridge;
+                }
+            }
+            shading[c] = solve(ata, atb)?;
+        }
+        if !has_hair {
+            break;
+        }
+        for c in 0..CH {
+            let beta = &shading[c];
+            let num: f64 = (0..BASIS).map(|p| beta[p] * rhs[1][c][p]).sum();
+            let den: f64 = (0..BASIS)
+                .map(|p| (0..BASIS).map(|q| beta[p] * a[1][p][q] * beta[q]).sum::<f64>())
+                .sum();
+            ratio[c] = if den > 0.0 { (num / den).clamp(0.05, 20.0) } else { 1.0 };
+        }
+    }
+    Some((shading.map(|s| s.map(|v| v as f32)), ratio.map(|r| r as f32)))
+}
+
+/// One classification-EM run.
+struct Run {
+    hair: Vec<bool>,
+    shading: [[f32; BASIS]; CH],
+    ratio: [f32; CH],
+    spread: [f32; CH],
+    objective: f32,
+}
+
+fn run_em(input: &HairInput, idx: &[usize], mut hair: Vec<bool>, unit: &[f32; CH]) -> Option<Run> {
+    let mut last: Option<Run> = None;
+    let mut ratio = [0.7f32; CH];
+    for _round in 0..8 {
+        for &i in idx {
+            match input.prior[i] {
+                Prior::Hair => hair[i] = true,
+                Prior::Bare => hair[i] = false,
+                _ => {}
+            }
+        }
+        let (shading, r) = fit(input, idx, &hair, ratio)?;
+        ratio = r;
+        let mut var = [0f32; CH];
+        let mut changed = false;
+        for &i in idx {
+            let p: [f32; CH] = std::array::from_fn(|c| predict(&shading[c], &input.basis[i]));
+            let o = input.linear[i];
+            let d_bare: f32 = (0..CH).map(|c| ((o[c] - p[c]) / unit[c]).powi(2)).sum();
+            let d_hair: f32 = (0..CH).map(|c| ((o[c] - ratio[c] * p[c]) / unit[c]).powi(2)).sum();
+            for c in 0..CH {
+                let e = o[c] - if hair[i] { ratio[c] * p[c] } else { p[c] };
+                var[c] += e * e;
+            }
+            if input.prior[i].movable() {
+                let h = d_hair < d_bare;
+                changed |= h != hair[i];
+                hair[i] = h;
+            }
+        }
+        let m = idx.len().max(1) as f32;
+        let spread = var.map(|v| (v / m).sqrt().max(1e-5));
+        let objective = (0..CH).map(|c| var[c] / (unit[c] * unit[c])).sum::<f32>() / m;
+        last = Some(Run {
+            hair: hair.clone(),
+            shading,
+            ratio,
+            spread,
+            objective,
+        });
+        if !changed {
+            break;
+        }
+    }
+    last
+}
+
+/// Brightness above the median, in interquartile ranges, from which a cell counts as a
+/// specular highlight (Tukey's fence is 1.5 above the upper quartile, ~2 above the median).
+const HIGHLIGHT_IQRS: f32 = 2.0;
+
+/// Fractions of the cells the alternative starting splits put on the darker side.
+const START_SPLITS: [f32; 7] = [0.15, 0.25, 0.35, 0.5, 0.65, 0.75, 0.85];
+
+/// Net prior cells needed for the anatomy to name the classes.
+const MIN_PRIOR_VOTES: i64 = 20;
+
+/// Whether the class marked `hair` really is the haired one: the user's seeds decide;
+/// else the forehead (bare); else the darker class is hair (hair darkens skin).
+fn hair_side_is_true(input: &HairInput, idx: &[usize], hair: &[bool], ratio: &[f32; CH]) -> bool {
+    let mut vote = 0i64;
+    for &i in idx {
+        // The permanent fringe does not vote: its band also holds the ears and the
+        // neck below the nape, bare skin.
+        let agree = match input.prior[i] {
+            Prior::Hair => hair[i],
+            Prior::Bare | Prior::LeanBare => !hair[i],
+            _ => continue,
+        };
+        let weight = if matches!(input.prior[i], Prior::Hair | Prior::Bare) {
+            100
+        } else {
+            1
+        };
+        vote += if agree { weight } else { -weight };
+    }
+    if vote.abs() >= MIN_PRIOR_VOTES {
+        return vote > 0;
+    }
+    ratio.iter().sum::<f32>() < CH as f32
+}
+
+/// Fit the model; `None` when too few cells are on the head.
+pub(crate) fn fit_hair(input: &HairInput) -> Option<HairModel> {
+    let n = input.linear.len();
+    let idx: Vec<usize> = (0..n).filter(|&i| input.prior[i] != Prior::Off).collect();
+    if idx.len() < 4 * BASIS {
+        return None;
+    }
+    let none = vec![false; n];
+    let (shading0, _) = fit(input, &idx, &none, [1.0; CH])?;
+    // Relative residuals of shading alone: where the albedo departs from the average.
+    let rel: Vec<[f32; CH]> = idx
+        .iter()
+        .map(|&i| std::array::from_fn(|c| input.linear[i][c] / predict(&shading0[c], &input.basis[i]).max(1e-4) - 1.0))
+        .collect();
+    // Specular highlights add white light on top of the albedo: a third population
+    // that neither class explains. Leave the brightest outliers out of the fit.
+    let bright: Vec<f32> = rel.iter().map(|r| r.iter().sum::<f32>() / CH as f32).collect();
+    let mut sorted_bright = bright.clone();
+    sorted_bright.sort_by(f32::total_cmp);
+    let q = |f: f32| sorted_bright[((sorted_bright.len() as f32 * f) as usize).min(sorted_bright.len() - 1)];
+    let limit = q(0.5) + HIGHLIGHT_IQRS * (q(0.75) - q(0.25));
+    let kept: Vec<usize> = idx.iter().zip(&bright).filter(|(_, b)| **b <= limit).map(|(&i, _)| i).collect();
+    let (idx, rel): (Vec<usize>, Vec<[f32; CH]>) = if kept.len() >= 4 * BASIS {
+        idx.iter()
+            .zip(rel)
+            .filter(|(_, r)| r.iter().sum::<f32>() / CH as f32 <= limit)
+            .map(|(&i, r)| (i, r))
+            .unzip()
+    } else {
+        (idx, rel)
+    };
+    let m = idx.len() as f32;
+    let unit: [f32; CH] = std::array::from_fn(|c| {
+        let mean = idx.iter().map(|&i| input.linear[i][c]).sum::<f32>() / m;
+        (0.05 * mean).max(1e-4)
+    });
+    let darkness: Vec<f32> = rel.iter().map(|r| -(r[0] + r[1] + r[2])).collect();
+    let mut sorted = darkness.clone();
+    sorted.sort_by(f32::total_cmp);
+    let side = two_means(
+        &rel.iter().map(|r| [r[0], r[1], r[2], 0.0]).collect::<Vec<_>>(),
+        &[1e-6; 4],
+        &[1.0, 1.0, 1.0, 0.0],
+    );
+    let to_cells = |sel: &dyn Fn(usize) -> bool| -> Vec<bool> {
+        let mut h = vec![false; n];
+        for (k, &i) in idx.iter().enumerate() {
+            h[i] = sel(k);
+        }
+        h
+    };
+    let mut starts: Vec<Vec<bool>> = vec![
+        input.prior.iter().map(|p| matches!(p, Prior::Hair | Prior::LeanHair)).collect(),
+        to_cells(&|k| side[k]),
+        to_cells(&|k| !side[k]),
+    ];
+    for q in START_SPLITS {
+        let t = sorted[((sorted.len() as f32 * q) as usize).min(sorted.len() - 1)];
+        starts.push(to_cells(&|k| darkness[k] > t));
+    }
+    let best = starts
+        .into_iter()
+        .filter_map(|h| run_em(input, &idx, h, &unit))
+        .min_by(|a, b| a.objective.total_cmp(&b.objective))?;
+    let Run {
+        mut hair,
+        mut shading,
+        mut ratio,
+        spread,
+        ..
+    } = best;
+    if !hair_side_is_true(input, &idx, &hair, &ratio) {
+        // The class found as hair is bare skin: swap them; the shading takes the other
+        // class's colour and the ratio inverts.
+        for &i in &idx {
+            hair[i] = !hair[i];
+        }
+        for c in 0..CH {
+            shading[c] = shading[c].map(|s| s * ratio[c]);
+            ratio[c] = 1.0 / ratio[c];
+        }
+    }
+    let separation = (0..CH)
+        .map(|c| {
+            let p = idx.iter().map(|&i| predict(&shading[c], &input.basis[i])).sum::<f32>() / m;
+            ((1.0 - ratio[c]) * p / spread[c]).powi(2)
+        })
+        .sum::<f32>()
+        .sqrt();
+    let has_bare = idx.iter().any(|&i| !hair[i]);
+    let has_hair = idx.iter().any(|&i| hair[i]);
+    let mean = |want: bool| {
+        let (mut s, mut k) = ([0f32; 3], 0f32);
+        for &i in idx.iter().filter(|&&i| hair[i] == want) {
+            (0..3).for_each(|c| s[c] += input.linear[i][c]);
+            k += 1.0;
+        }
+        s.map(|v| v / k.max(1.0))
+    };
+    Some(HairModel {
+        shading,
+        hair_ratio: ratio,
+        spread,
+        separated: has_bare && has_hair && separation >= MIN_SEPARATION,
+        bare_linear: mean(false),
+        hair_linear: mean(true),
+    })
+}
+
+impl HairModel {
+    /// Native coverage (0–1) of a cell of linear colour `o` at basis `b`: where it lies
+    /// between the bare prediction and the haired one.
+    pub fn coverage(&self, o: &[f32; 3], b: &[f32; BASIS]) -> f32 {
+        if !self.separated {
+            return 1.0;
+        }
+        let (mut num, mut den) = (0f32, 0f32);
+        for c in 0..CH {
+            let p = predict(&self.shading[c], b);
+            let step = p - self.hair_ratio[c] * p;
+            num += (p - o[c]) * step;
+            den += step * step;
+        }
+        if den > 0.0 { (num / den).clamp(0.0, 1.0) } else { 1.0 }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_darker_haired_band_is_found_under_strong_shading() {
+        // Cells over the unit disc, lit from the upper left; hair (25 % darker and
+        // cooler) on the right third, the anatomy's prior on its far edge.
+        let (mut lin, mut bas, mut prior, mut truth) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for y in 0..40 {
+            for x in 0..40 {
+                let (u, v) = (x as f32 / 20.0 - 1.0, y as f32 / 20.0 - 1.0);
+                if u * u + v * v >= 0.95 {
+                    continue;
+                }
+                let nz = (1.0 - u * u - v * v).sqrt();
+                let light = (0.2 - 0.4 * u - 0.3 * v + 0.5 * nz).max(0.02) + 0.1;
+                let haired = u > 0.3;
+                let alb = if haired { [0.45, 0.33, 0.3] } else { [0.6, 0.42, 0.36] };
+                lin.push(alb.map(|a| a * light));
+                bas.push(basis(u, v));
+                prior.push(if u > 0.8 { Prior::LeanHair } else { Prior::Free });
+                truth.push(haired);
+            }
+        }
+        let input = HairInput {
+            linear: &lin,
+            basis: &bas,
+            prior: &prior,
+        };
+        let m = fit_hair(&input).unwrap();
+        assert!(m.separated, "{m:?}");
+        let wrong = (0..lin.len()).filter(|&i| (m.coverage(&lin[i], &bas[i]) > 0.5) != truth[i]).count();
+        assert!(wrong * 20 < lin.len(), "{wrong} of {} cells wrong: {m:?}", lin.len());
+    }
+}
