@@ -2,8 +2,8 @@
 //! the head through a calibrated view, and read what it shows: the labels (skin, bald,
 //! thinning, haired scalp, scar) and the scalp mask, the client's skin and hair colours, the stubble, and the pigment that matches them.
 
-pub mod camera;
 pub mod analyze;
+pub mod camera;
 pub mod constants;
 pub mod decode;
 pub mod fit;

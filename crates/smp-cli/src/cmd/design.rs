@@ -1,4 +1,4 @@
-//! `smp design template` and `smp design check`.
+//! `smp design template`, `smp design check` and `smp design fit`.
 
 use std::path::PathBuf;
 
@@ -21,6 +21,8 @@ pub enum DesignCmd {
         after_help = "Examples:\n  smp design check client.json\n  smp design check client.json --json\n\nExit code 0 when valid (warnings included), 2 when the design is invalid."
     )]
     Check(CheckArgs),
+    /// Fit the regions, the hairline and the colours to the client's own head in a view's photo.
+    Fit(crate::cmd::fit::FitArgs),
 }
 
 /// Arguments of `smp design template`.
@@ -47,6 +49,7 @@ pub struct CheckArgs {
 /// Run a design subcommand.
 pub fn run(cmd: DesignCmd) -> Result<(), CliError> {
     match cmd {
+        DesignCmd::Fit(a) => crate::cmd::fit::run(a),
         DesignCmd::Template(a) => {
             let pattern: Pattern = a.pattern.parse().map_err(CliError::BadInput)?;
             let design = pattern.template().map_err(CliError::BadInput)?;

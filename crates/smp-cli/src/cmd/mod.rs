@@ -5,6 +5,7 @@ pub mod backup;
 pub mod calibrate;
 pub mod color;
 pub mod design;
+pub mod fit;
 pub mod impressions;
 pub mod mask;
 pub mod path;

@@ -34,7 +34,12 @@ const TEMPLE_MIN_LATERAL_MM: f64 = 30.0;
 
 /// Share of the midline band behind the proposed height that must be haired for the
 /// frontal hairline to count as intact (no new hairline then).
-const INTACT_SHARE: f64 = 0.6;
+const INTACT_SHARE: f64 = 0.5;
+/// A front of mixed full and thinning hair (a Ludwig pattern's) is intact when this
+/// share has hair at all …
+const INTACT_WITH_THINNING_SHARE: f64 = 0.8;
+/// … and at least this share full hair.
+const INTACT_MIN_HAIRED_SHARE: f64 = 0.2;
 
 /// The client's temporal point nearest `prior` (the design's current end of the
 /// hairline on that side): the closest cell of the temporal hair's edge (a haired cell
@@ -60,21 +65,22 @@ pub fn temporal_point(grid: &SurfaceGrid, prior: PointMm) -> Option<PointMm> {
 }
 
 /// Whether the frontal hairline is intact: most of the midline band from `height_mm` to
-/// 12 mm behind it has hair (full or thinning) where the view sees it. `None` when the view sees too
+/// 12 mm behind it is haired, or mostly haired and thinning (a Ludwig pattern's front) where the view sees it. `None` when the view sees too
 /// little of the band to tell.
 pub fn frontal_intact(grid: &SurfaceGrid, height_mm: f64) -> Option<bool> {
-    let (mut seen, mut haired) = (0usize, 0usize);
+    let (mut seen, mut haired, mut thinning) = (0usize, 0usize, 0usize);
     for j in 0..grid.h {
         for i in 0..grid.w {
             let p = grid.point(i, j);
             if p.x.abs() <= 20.0 && (height_mm..=height_mm + 12.0).contains(&p.y) && grid.seen(i, j) {
                 seen += 1;
-                // Thinning hair (Ludwig) still keeps its frontal line.
-                haired += matches!(grid.label(i, j), Some(Label::Haired | Label::Thinning)) as usize;
+                haired += (grid.label(i, j) == Some(Label::Haired)) as usize;
+                thinning += (grid.label(i, j) == Some(Label::Thinning)) as usize;
             }
         }
     }
-    (seen >= 20).then_some(haired as f64 >= INTACT_SHARE * seen as f64)
+    let (h, t) = (haired as f64 / seen.max(1) as f64, thinning as f64 / seen.max(1) as f64);
+    (seen >= 20).then_some(h >= INTACT_SHARE || (h + t >= INTACT_WITH_THINNING_SHARE && h >= INTACT_MIN_HAIRED_SHARE))
 }
 
 /// A hairline from the mid-frontal point (0, `height_mm`) to the temporal points
@@ -98,6 +104,20 @@ pub fn proposal(height_mm: f64, left: PointMm, right: PointMm) -> Vec<PointMm> {
     };
     let mut pts: Vec<PointMm> = half(left, -1.0).into_iter().rev().collect();
     pts.extend(half(right, 1.0).into_iter().skip(1));
+    pts
+}
+
+/// `line` (left to right) with an end moved back to the client's temporal point on that
+/// side where the temple has receded behind it (farther back by more than a cell).
+pub fn recede_ends(line: &[PointMm], left: Option<PointMm>, right: Option<PointMm>) -> Vec<PointMm> {
+    let mut pts = line.to_vec();
+    if let Some(t) = left.filter(|t| t.y > pts[0].y + 1.0) {
+        pts[0] = t;
+    }
+    let last = pts.len() - 1;
+    if let Some(t) = right.filter(|t| t.y > pts[last].y + 1.0) {
+        pts[last] = t;
+    }
     pts
 }
 

@@ -30,7 +30,7 @@ const SOFT_EDGE_CELLS: usize = 4;
 /// that must hold.
 const SKIN_TOLERANCE_MM: f64 = 0.4;
 /// Smallest patch of non-scalp skin kept free by a region of its own, cm².
-const MIN_SKIN_CM2: f64 = 0.25;
+const MIN_SKIN_CM2: f64 = 2.0;
 /// The treatment reaches this far into the native hair, cells, so no strip of bare scalp
 /// is left between them (the edge blend then fades it into the hair).
 const REACH_INTO_HAIR_CELLS: usize = 1;
@@ -41,22 +41,16 @@ const FRONT_MARGIN_MM: f64 = 4.0;
 const THINNING_BANDS: [(f32, f32, f64); 3] = [(0.0, 0.33, 0.75), (0.33, 0.66, 0.5), (0.66, 1.01, 0.3)];
 /// Simplification tolerance of the outlines, mm: under a cell, so no outline moves more
 /// than the grid's own resolution.
-const OUTLINE_TOLERANCE_MM: f64 = 1.0;
+const OUTLINE_TOLERANCE_MM: f64 = 0.5;
 
 /// How to fit.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct FitOptions {
     /// Height of the mid-frontal hairline point above the glabella, along the surface,
     /// mm, as the practitioner chose it: the hairline may then come forward onto the
     /// forehead. `None`: a clinically normal 80 mm, never in front of where the photo's
     /// analysis ended the forehead.
     pub hairline_mm: Option<Mm>,
-}
-
-impl Default for FitOptions {
-    fn default() -> Self {
-        FitOptions { hairline_mm: None }
-    }
 }
 
 /// What the fit did, region by region.
@@ -169,12 +163,13 @@ pub fn fit_design(design: &Design, view_name: &str, photo: &RgbImage, labels: &L
             );
             let left = hairline::temporal_point(&grid, prior_left);
             let right = hairline::temporal_point(&grid, prior_right);
-            let mut pts = hairline::proposal(height, left.unwrap_or(prior_left), right.unwrap_or(prior_right));
-            if opts.hairline_mm.is_none() {
-                for p in &mut pts {
-                    p.y = p.y.max(hairline::y_at(&frontal, p.x));
-                }
-            }
+            let pts = match opts.hairline_mm {
+                Some(_) => hairline::proposal(height, left.unwrap_or(prior_left), right.unwrap_or(prior_right)),
+                // The analysis ended the forehead at the frontal line (the design's hairline
+                // or 80 mm), so by default that line stays; only a temple that recedes
+                // behind its end moves the end back to the client's own temporal point.
+                None => hairline::recede_ends(&frontal, left, right),
+            };
             let temples_found = [left.is_some(), right.is_some()];
             if temples_found.contains(&false) {
                 warnings.push(
@@ -310,10 +305,11 @@ pub fn fit_design(design: &Design, view_name: &str, photo: &RgbImage, labels: &L
             push(r, &mut fitted);
         }
     }
-    // Skin that is not scalp (forehead, ears, neck) is kept free, with one cell of scalp
+    // Skin that is not scalp (forehead, ears, neck) is kept free, with one cell of the hair
     // around it: the edge blend fades dots into the hair, the hair band above an ear can
-    // be narrower than the fade, and a cell's label is read at its centre only. Behind the
-    // hairline the hairline's own ramp keeps the forehead free instead.
+    // be narrower than the fade, and a cell's label is read at its centre only. Bald scalp
+    // next to skin is left to the treatment (a temple's bald corner must not open a gap),
+    // and behind the hairline the hairline's own ramp keeps the forehead free.
     let mut skin: Vec<bool> = (0..n).map(|k| !treat[k] && grid.any[k] == Some(Label::Skin)).collect();
     let grown = dilate(&skin, grid.w, grid.h);
     let final_hairline = hairline_pts.clone();
@@ -326,11 +322,14 @@ pub fn fit_design(design: &Design, view_name: &str, photo: &RgbImage, labels: &L
     for j in 0..grid.h {
         for i in 0..grid.w {
             let k = j * grid.w + i;
-            if grown[k] && grid.any[k].is_some_and(Label::is_scalp) && !behind_hairline(grid.point(i, j)) {
+            if grown[k] && grid.any[k] == Some(Label::Haired) && !behind_hairline(grid.point(i, j)) {
                 skin[k] = true;
             }
         }
     }
+    // Specks of skin inside the scalp are the labels' noise, and pinholes in the skin
+    // would cut it into pieces: neither makes a region of its own.
+    fill_small_holes(&mut skin, grid.w, grid.h, (MIN_SKIN_CM2 * 100.0 / (CELL_MM * CELL_MM)) as usize);
     let mut k_skin = 0;
     for o in contour::outlines_without_holes(&skin, grid.w, grid.h, grid.origin, CELL_MM, SKIN_TOLERANCE_MM) {
         if area_mm2(&o.outer) / 100.0 < MIN_SKIN_CM2 {
@@ -443,6 +442,51 @@ fn dilate(m: &[bool], w: usize, h: usize) -> Vec<bool> {
         }
     }
     out
+}
+
+/// Fill the holes of `m` smaller than `max_cells` cells (areas of `false` not connected
+/// to the border).
+fn fill_small_holes(m: &mut [bool], w: usize, h: usize, max_cells: usize) {
+    let mut seen = vec![false; w * h];
+    let mut stack = Vec::new();
+    let mut area = Vec::new();
+    for start in 0..w * h {
+        if m[start] || seen[start] {
+            continue;
+        }
+        area.clear();
+        let mut border = false;
+        seen[start] = true;
+        stack.push(start);
+        while let Some(k) = stack.pop() {
+            area.push(k);
+            let (i, j) = (k % w, k / w);
+            border |= i == 0 || j == 0 || i + 1 == w || j + 1 == h;
+            let mut visit = |n: usize| {
+                if !m[n] && !seen[n] {
+                    seen[n] = true;
+                    stack.push(n);
+                }
+            };
+            if i > 0 {
+                visit(k - 1);
+            }
+            if i + 1 < w {
+                visit(k + 1);
+            }
+            if j > 0 {
+                visit(k - w);
+            }
+            if j + 1 < h {
+                visit(k + w);
+            }
+        }
+        if !border && area.len() < max_cells {
+            for &k in &area {
+                m[k] = true;
+            }
+        }
+    }
 }
 
 /// Morphological closing (grow, then shrink), filling one-cell notches and pinholes the
