@@ -142,10 +142,12 @@ pub fn fit_design(design: &Design, view_name: &str, photo: &RgbImage, labels: &L
     let grid = SurfaceGrid::read(view, labels);
     let mut warnings = Vec::new();
 
+    // A region this view's earlier fit made is always replaced (a refit starts afresh).
+    let own = format!("{view_name} ");
     let replaced: Vec<&Region> = design
         .regions()
         .iter()
-        .filter(|r| r.kind != RegionKind::Scar && mostly_seen(view, r))
+        .filter(|r| r.kind != RegionKind::Scar && (mostly_seen(view, r) || r.name.starts_with(&own)))
         .collect();
     let treat_like = replaced.iter().find(|r| r.kind == RegionKind::Treat).copied();
     let blend_like = replaced.iter().find(|r| r.kind == RegionKind::Blend).copied();
