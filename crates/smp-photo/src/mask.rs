@@ -90,6 +90,13 @@ impl<'a> ScalpMask<'a> {
         }
     }
 
+    /// Whether pixel `(x, y)` is on the client at all: only a stored analysis can say it is
+    /// not (background there), so a dot the head model puts past the photo's own outline
+    /// is not drawn on the backdrop.
+    pub fn on_client(&self, x: f64, y: f64) -> bool {
+        self.analysis.as_ref().is_none_or(|a| a.label_at(x, y) != Label::Background)
+    }
+
     /// Whether scalp shows at pixel `(x, y)` of `photo`: the latest edit covering the pixel
     /// decides, else the analysis's label (bald, thinning or scar), else the colour is
     /// nearer (in CIELAB) the skin sample than the hair one.
@@ -304,6 +311,12 @@ mod tests {
         .map(|&(x, y)| m.is_scalp(&img, x, y))
         .collect();
         assert_eq!(scalp, [true, false, true, false, true, false, false]);
+        // Only background is off the client: skin and hair are on it.
+        let on: Vec<bool> = [(5.0, 5.0), (15.0, 5.0), (35.0, 5.0), (15.0, 15.0), (45.0, 5.0)]
+            .iter()
+            .map(|&(x, y)| m.on_client(x, y))
+            .collect();
+        assert_eq!(on, [true, true, true, false, false]);
         view.mask = Some(Mask {
             hair_rgb: [0, 0, 0],
             skin_rgb: [255, 255, 255],

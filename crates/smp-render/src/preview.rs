@@ -112,7 +112,7 @@ fn inked_dots(
     imp.select(sel)
         .filter_map(|d| {
             let p = project(view, d.pos())?;
-            let outside = p.x < 0.0 || p.y < 0.0 || p.x >= w || p.y >= h;
+            let outside = p.x < 0.0 || p.y < 0.0 || p.x >= w || p.y >= h || mask.as_ref().is_some_and(|m| !m.on_client(p.x, p.y));
             let region = &design.regions()[d.region as usize];
             let hidden_by_hair = region.kind == RegionKind::Blend && mask.as_ref().is_some_and(|m| !m.is_scalp(photo, p.x, p.y));
             let ink = &inks[d.region as usize];
