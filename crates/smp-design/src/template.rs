@@ -107,7 +107,7 @@ fn p(x: f64, y: f64) -> PointMm {
 
 /// Half of the designed hairline, midline to the right temple, as (x, y) control points:
 /// a gentle frontal curve, the fronto-temporal angle, then back along the temple.
-const HAIRLINE_HALF: [(f64, f64); 8] = [
+pub const HAIRLINE_HALF: [(f64, f64); 8] = [
     (0.0, 80.0),
     (12.0, 80.6),
     (24.0, 82.4),

@@ -74,7 +74,9 @@ fn bench(c: &mut Criterion) {
     g.bench_function("baseline: decode + encode JPEG", |b| {
         b.iter(|| jpeg(&decode_photo(black_box(&bytes), PhotoLimits::default()).unwrap()).len())
     });
-    g.bench_function("decode + analyse + fit + healed preview + encode", |b| b.iter(|| whole(black_box(&bytes), &head.design)));
+    g.bench_function("decode + analyse + fit + healed preview + encode", |b| {
+        b.iter(|| whole(black_box(&bytes), &head.design))
+    });
     g.finish();
 }
 

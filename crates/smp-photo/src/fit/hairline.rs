@@ -2,6 +2,9 @@
 //! joined to the client's own temporal points as the photo shows them.
 
 use smp_design::PointMm;
+// The templates' natural half hairline, midline (0, 80) to temple (60, 118), which a
+// proposal stretches to the client's own points.
+use smp_design::template::HAIRLINE_HALF as HALF_SHAPE;
 
 use super::grid::SurfaceGrid;
 use crate::labels::Label;
@@ -12,19 +15,6 @@ pub const DEFAULT_HAIRLINE_MM: f64 = 80.0;
 /// Accepted range of `--hairline-mm`, mm (domain.md: 7–10 cm, a little either side for
 /// unusual faces; the lint warns outside the clinical range).
 pub const HAIRLINE_RANGE_MM: (f64, f64) = (60.0, 110.0);
-
-/// Half of a natural hairline from the midline (0, 80) to the temporal point (60, 118),
-/// design mm: a gentle frontal curve and the fronto-temporal angle (the template's shape).
-const HALF_SHAPE: [(f64, f64); 8] = [
-    (0.0, 80.0),
-    (12.0, 80.6),
-    (24.0, 82.4),
-    (34.0, 85.6),
-    (42.0, 90.0),
-    (48.0, 96.5),
-    (54.0, 106.0),
-    (60.0, 118.0),
-];
 
 /// How far from the design's temporal point the client's own is looked for, mm: a
 /// temple recedes by a few centimetres at most before the pattern is a different one.
