@@ -33,12 +33,18 @@ const SKIN_TOLERANCE_MM: f64 = 0.4;
 const MIN_SKIN_CM2: f64 = 2.0;
 /// The treatment reaches this far into the native hair, cells, so no strip of bare scalp
 /// is left between them (the edge blend then fades it into the hair).
-const REACH_INTO_HAIR_CELLS: usize = 1;
+const REACH_INTO_HAIR_CELLS: usize = 0;
 /// The treatment starts this far in front of the hairline, mm, so the hairline's own
 /// feathered ramp, not the polygon, shapes the front edge (as the templates do).
 const FRONT_MARGIN_MM: f64 = 4.0;
-/// Native coverage bands of thinning hair and the share of the full density each gets.
-const THINNING_BANDS: [(f32, f32, f64); 3] = [(0.0, 0.33, 0.75), (0.33, 0.66, 0.5), (0.66, 1.01, 0.3)];
+/// Share of the treat density in blend regions (thinning hair, and the client's own hair
+/// inside the treated area): the templates' 60 of 80 per cm². Blend dots are drawn only
+/// where the photo shows scalp, so more hair already means fewer dots; a steeper step
+/// in density would show as a line where the two densities meet.
+const BLEND_SHARE: f64 = 0.75;
+/// Smallest blend region, cm²: smaller patches of thinning stay under the treatment, so
+/// the design does not break into dozens of pieces whose borders show.
+const MIN_BLEND_CM2: f64 = 4.0;
 /// Simplification tolerance of the outlines, mm: under a cell, so no outline moves more
 /// than the grid's own resolution.
 const OUTLINE_TOLERANCE_MM: f64 = 0.5;
@@ -280,20 +286,26 @@ pub fn fit_design(design: &Design, view_name: &str, photo: &RgbImage, labels: &L
         );
         r.density_per_cm2 = Some(PerCm2(base_density));
         push(r, &mut fitted);
-        for hole in o.holes.iter().filter(|h| area_mm2(h) / 100.0 >= MIN_REGION_CM2) {
+        // The client's own hair inside the treated area: blended (dots only where scalp
+        // shows), not cut out, as a hole in the dots would draw a dark rim around it.
+        for hole in o.holes.iter().filter(|h| area_mm2(h) / 100.0 >= MIN_BLEND_CM2) {
             k_keep += 1;
-            let mut r = like(None, &format!("{view_name} own hair {k_keep}"), RegionKind::Exclude, hole.clone());
-            r.density_per_cm2 = None;
-            r.dot_diameter_mm = None;
-            r.shade = None;
+            let mut r = like(
+                blend_like.or(treat_like),
+                &format!("{view_name} own hair {k_keep}"),
+                RegionKind::Blend,
+                hole.clone(),
+            );
+            r.density_per_cm2 = Some(PerCm2((base_density * BLEND_SHARE).round()));
             push(r, &mut fitted);
         }
     }
     let mut k_blend = 0;
-    for (lo, hi, share) in THINNING_BANDS {
-        let band: Vec<bool> = thinning_cov.iter().map(|c| c.is_some_and(|c| c >= lo && c < hi)).collect();
-        for o in contour::outlines(&band, grid.w, grid.h, grid.origin, CELL_MM, OUTLINE_TOLERANCE_MM) {
-            if area_mm2(&o.outer) / 100.0 < MIN_REGION_CM2 {
+    let mut thinning: Vec<bool> = thinning_cov.iter().map(Option::is_some).collect();
+    close(&mut thinning, grid.w, grid.h);
+    {
+        for o in contour::outlines(&thinning, grid.w, grid.h, grid.origin, CELL_MM, OUTLINE_TOLERANCE_MM) {
+            if area_mm2(&o.outer) / 100.0 < MIN_BLEND_CM2 {
                 continue;
             }
             k_blend += 1;
@@ -303,7 +315,7 @@ pub fn fit_design(design: &Design, view_name: &str, photo: &RgbImage, labels: &L
                 RegionKind::Blend,
                 o.outer,
             );
-            r.density_per_cm2 = Some(PerCm2((base_density * share).round()));
+            r.density_per_cm2 = Some(PerCm2((base_density * BLEND_SHARE).round()));
             push(r, &mut fitted);
         }
     }
