@@ -29,6 +29,8 @@ mod stubble;
 mod surface;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod truth_tests;
 
 use std::fmt;
 use std::str::FromStr;
