@@ -8,9 +8,9 @@
 //! bare skin or times the hair's ratio on haired scalp. Classification EM fits shading
 //! and ratio, moves each free cell to the class it fits better, and repeats, from
 //! several starting splits (the fit with the smallest residual wins: a boundary between
-//! bald and haired can otherwise hide in a shading ramp). The anatomy names the classes
-//! (the permanent fringe at the sides and back is haired, the forehead bare); the user's
-//! seeds are fixed members of theirs. A cell's native coverage is where its colour lies
+//! bald and haired can otherwise hide in a shading ramp). The permanent fringe at the
+//! sides and back starts as haired; the darker class is named hair unless the user's
+//! seeds (fixed members of their class) say otherwise. A cell's native coverage is where its colour lies
 //! between the bare (×1) and the haired (× ratio) prediction.
 
 use super::gmm::two_means;
@@ -59,8 +59,6 @@ pub(crate) enum Prior {
     Off,
     /// Starts bare, free to move.
     Free,
-    /// Starts bare by anatomy (the forehead), free to move.
-    LeanBare,
     /// Starts haired by anatomy (the permanent fringe), free to move.
     LeanHair,
     /// Bare by the user's seed: fixed.
@@ -71,7 +69,7 @@ pub(crate) enum Prior {
 
 impl Prior {
     fn movable(self) -> bool {
-        matches!(self, Prior::Free | Prior::LeanBare | Prior::LeanHair)
+        matches!(self, Prior::Free | Prior::LeanHair)
     }
 }
 
@@ -213,19 +211,19 @@ const HIGHLIGHT_IQRS: f32 = 2.0;
 /// Fractions of the cells the alternative starting splits put on the darker side.
 const START_SPLITS: [f32; 7] = [0.15, 0.25, 0.35, 0.5, 0.65, 0.75, 0.85];
 
-/// Net prior cells needed for the anatomy to name the classes.
+/// Net seed votes (each seed cell counts 100) needed for the seeds to name the classes.
 const MIN_PRIOR_VOTES: i64 = 20;
 
 /// Whether the class marked `hair` really is the haired one: the user's seeds decide;
-/// else the forehead (bare); else the darker class is hair (hair darkens skin).
+/// else the darker class is hair (hair darkens skin).
 fn hair_side_is_true(input: &HairInput, idx: &[usize], hair: &[bool], ratio: &[f32; CH]) -> bool {
     let mut vote = 0i64;
     for &i in idx {
         // The permanent fringe does not vote: its band also holds the ears and the
-        // neck below the nape, bare skin.
+        // neck below the nape, bare skin; the forehead is left out of the model.
         let agree = match input.prior[i] {
             Prior::Hair => hair[i],
-            Prior::Bare | Prior::LeanBare => !hair[i],
+            Prior::Bare => !hair[i],
             _ => continue,
         };
         let weight = if matches!(input.prior[i], Prior::Hair | Prior::Bare) {
