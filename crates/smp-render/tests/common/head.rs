@@ -4,8 +4,8 @@
 
 use image::RgbImage;
 use smp_color::pigments::{PigmentLibrary, match_pigment};
-use smp_design::draft::PigmentDraft;
 use smp_color::srgb::{linear_to_lab, rgb8_to_linear};
+use smp_design::draft::PigmentDraft;
 use smp_design::geometry::contains;
 use smp_design::{Design, Pattern, PointMm, RegionKind, View};
 use smp_dots::{Impressions, Selection, impressions};
