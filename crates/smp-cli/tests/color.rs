@@ -75,7 +75,7 @@ fn match_with_a_user_library_and_warnings() {
     let lib = dir.join("pigments.json");
     std::fs::write(
         &lib,
-        r#"{"format":"smp-pigments","version":1,"dilutions_water_parts":[0,2,4],
+        r#"{"format":"smp-pigments","version":1,"dilutions_water_parts":[0,1,2],
             "pigments":[{"name":"house black","masstone_srgb8":[20,20,22]}]}"#,
     )
     .unwrap();
@@ -85,13 +85,13 @@ fn match_with_a_user_library_and_warnings() {
         "--skin",
         "75,8,15",
         "--hair",
-        "70,6,18",
+        "72,6,18",
         "--pigments",
         lib.to_str().unwrap(),
         "--json",
     ]));
     assert_eq!(v["pigment"], "house black");
-    assert_eq!(v["dilution"], "1:4");
+    assert_eq!(v["dilution"], "1:2");
     let w: Vec<String> = v["warnings"]
         .as_array()
         .unwrap()

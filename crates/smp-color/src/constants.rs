@@ -75,8 +75,9 @@ pub const SPREAD_MM2_PER_YEAR: f64 = 0.002;
 /// the core (the core is the dot that is seen), and dense enough to shade the area as
 /// the stubble does.
 pub const HEALED_SKIRT_DIAMETER_OF_NEEDLE: f64 = 6.0;
-/// The skirt's edge: dispersed pigment thins out gradually, so the skirt is drawn with a
-/// soft rim, a Gaussian of this share of its radius (model parameter). With a sharp rim
+/// The skirt's edge: dispersed pigment thins out gradually, so the skirt has a soft rim,
+/// a Gaussian of this share of its radius (model parameter); the renderer draws the
+/// whole skirt as one Gaussian of the same variance (r²/4 + (0.5·r)²). With a sharp rim
 /// the overlapping 1.5 mm skirts drew a 1–2 mm mottle at a photo's scale, twice the fine
 /// texture of the native stubble beside it (issue 13's realistic heads).
 pub const SKIRT_EDGE_SIGMA_OF_RADIUS: f64 = 0.5;

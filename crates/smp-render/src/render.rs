@@ -319,7 +319,8 @@ fn coverage(d: &RenderDot, r: f64, x: isize, y: isize) -> f64 {
 /// A dot's disks as drawn: (radius px, absorbed share, soft edge σ px). Transmittances
 /// multiply: over the core the layer absorbs 1 − τ_o·τ_i, the outer disk's share plus
 /// the core's share of what the outer one lets through. A skirt (a disk with a core)
-/// thins out gradually ([`SKIRT_EDGE_SIGMA_OF_RADIUS`]): dispersed pigment has no rim.
+/// thins out gradually ([`SKIRT_EDGE_SIGMA_OF_RADIUS`]): dispersed pigment has no rim;
+/// it is drawn as a Gaussian of the soft disk's variance.
 fn disks_of(d: &RenderDot) -> impl Iterator<Item = (f64, [f64; 3], f64)> {
     let r = d.diameter_px / 2.0;
     let soft = if d.inner.is_some() { SKIRT_EDGE_SIGMA_OF_RADIUS * r } else { 0.0 };
@@ -345,10 +346,10 @@ fn stamp_disks(acc: &mut [[f32; 3]], (w, h, y0, rows): (usize, usize, usize, usi
     }
     let (ux, uy) = d.radial;
     for (r, a, soft) in disks_of(d) {
-        if r <= 0.0 || a.iter().all(|&v| v <= 0.0) {
+        // Skirts are smooth enough for the skirt grid (see `render_in`).
+        if soft > 0.0 || r <= 0.0 || a.iter().all(|&v| v <= 0.0) {
             continue;
         }
-        let sigma = (sigma * sigma + soft * soft).sqrt();
         let reach = r + 3.5 * sigma + 1.0;
         let (xa, xb) = ((d.x - reach).floor() as isize, (d.x + reach).ceil() as isize);
         let (ya, yb) = ((d.y - reach).floor() as isize, (d.y + reach).ceil() as isize);
@@ -543,6 +544,57 @@ pub fn render_in(photo: &RgbImage, dots: &[RenderDot], px_per_mm: f64, optics: &
         if any_halo { photo.height() } else { 1 },
         halo_f,
     );
+    // Skirts, soft and wide, on their own grid: a Gaussian of each one's variance (the
+    // disk's r²/4 and its soft rim's), one blur for all at their mass-weighted mean.
+    let skirts: Vec<(&RenderDot, [f64; 3], f64)> = dots
+        .iter()
+        .filter_map(|d| {
+            let (r, a, soft) = disks_of(d).next()?;
+            (soft > 0.0).then(|| {
+                (
+                    d,
+                    a.map(|v| v * std::f64::consts::PI * r * r * d.foreshorten),
+                    r * r / 4.0 + soft * soft,
+                )
+            })
+        })
+        .collect();
+    let skirt_var = {
+        let (m, mv) = skirts.iter().fold((0.0, 0.0), |(m, mv), (_, a, v)| (m + a[1], mv + a[1] * v));
+        if m > 0.0 { mv / m } else { 0.0 }
+    };
+    let skirt_sigma = (skirt_var + extra_var).sqrt();
+    let mut skirt = Grid::new(
+        if skirts.is_empty() { 1 } else { photo.width() },
+        if skirts.is_empty() { 1 } else { photo.height() },
+        // Cells of half a σ: the splat and read-back tents stay small beside the blur.
+        ((skirt_sigma / 2.0) as usize).max(1),
+    );
+    for (d, a, _) in &skirts {
+        skirt.splat(d.x, d.y, *a);
+    }
+    let mut tmp = Vec::new();
+    let skirt = (!skirts.is_empty()).then(|| {
+        let ch = std::array::from_fn(|k| {
+            let mut b = vec![0.0; skirt.w * skirt.h];
+            blur_add(
+                &skirt.ch[k],
+                skirt.w,
+                skirt.h,
+                cell_sigma(skirt_sigma, skirt.f),
+                1.0,
+                &mut tmp,
+                &mut b,
+            );
+            b
+        });
+        Grid {
+            f: skirt.f,
+            w: skirt.w,
+            h: skirt.h,
+            ch,
+        }
+    });
     for d in dots {
         let m = mass(d);
         fine.splat(d.x, d.y, m);
@@ -554,7 +606,6 @@ pub fn render_in(photo: &RgbImage, dots: &[RenderDot], px_per_mm: f64, optics: &
             halo.splat(d.x, d.y, [hm, 0.0, 0.0]);
         }
     }
-    let mut tmp = Vec::new();
     let fine = blurred(&fine, &split, [2, 3], scale, &mut tmp);
     let coarse = blurred(&coarse, &split, [4, 5], scale, &mut tmp);
     let halo = if any_halo {
@@ -604,6 +655,9 @@ pub fn render_in(photo: &RgbImage, dots: &[RenderDot], px_per_mm: f64, optics: &
     let (fine_cols, fine_rows) = (fine.axis(w, fine.w), fine.axis(h, fine.h));
     let (coarse_cols, coarse_rows) = (coarse.axis(w, coarse.w), coarse.axis(h, coarse.h));
     let (halo_cols, halo_rows) = halo.as_ref().map_or((Vec::new(), Vec::new()), |g| (g.axis(w, g.w), g.axis(h, g.h)));
+    let (skirt_cols, skirt_rows) = skirt
+        .as_ref()
+        .map_or((Vec::new(), Vec::new()), |g| (g.axis(w, g.w), g.axis(h, g.h)));
     let mut out = photo.clone();
     let bands: Vec<(usize, &mut [u8])> = out.chunks_mut(3 * w * BAND_ROWS).enumerate().collect();
     bands.into_par_iter().for_each_init(
@@ -641,6 +695,7 @@ pub fn render_in(photo: &RgbImage, dots: &[RenderDot], px_per_mm: f64, optics: &
             let mut fine_row: [Vec<f32>; 3] = std::array::from_fn(|_| vec![0.0; fine.w]);
             let mut coarse_row: [Vec<f32>; 3] = std::array::from_fn(|_| vec![0.0; coarse.w]);
             let mut halo_row = vec![0.0f32; halo.as_ref().map_or(0, |g| g.w)];
+            let mut skirt_row: [Vec<f32>; 3] = std::array::from_fn(|_| vec![0.0; skirt.as_ref().map_or(0, |g| g.w)]);
             for r in 0..rows {
                 // Interpolate the grids vertically once per row; per pixel only horizontally.
                 for k in 0..3 {
@@ -653,6 +708,11 @@ pub fn render_in(photo: &RgbImage, dots: &[RenderDot], px_per_mm: f64, optics: &
                 }
                 if let Some(g) = &halo {
                     g.lerp_row(0, halo_rows[y0 + r], &mut halo_row);
+                }
+                if let Some(g) = &skirt {
+                    for (k, row) in skirt_row.iter_mut().enumerate() {
+                        g.lerp_row(k, skirt_rows[y0 + r], row);
+                    }
                 }
                 for x in xa..xb {
                     let n = buf[r * w + x];
@@ -672,7 +732,13 @@ pub fn render_in(photo: &RgbImage, dots: &[RenderDot], px_per_mm: f64, optics: &
                     } else {
                         0.0
                     };
-                    let a = tau[r * w + x];
+                    let mut a = tau[r * w + x];
+                    if skirt.is_some() {
+                        let (s0, s1, sf) = skirt_cols[x];
+                        for k in 0..3 {
+                            a[k] += skirt_row[k][s0] * (1.0 - sf) + skirt_row[k][s1] * sf;
+                        }
+                    }
                     if b == [0.0; 3] && e == 0.0 && a == [0.0; 3] {
                         continue;
                     }
@@ -738,8 +804,13 @@ pub fn render_reference(photo: &RgbImage, dots: &[RenderDot], px_per_mm: f64, op
         // each disk scaled to hold exactly its area.
         let sigma = PIXEL_BOX_VAR.sqrt();
         for (rd, a, soft) in disks_of(d) {
-            let sigma = (sigma * sigma + soft * soft).sqrt();
-            let reach = (rd + 3.5 * sigma).ceil() as isize + 1;
+            // A skirt: a Gaussian of its disk's and its soft rim's variance.
+            let var = rd * rd / 4.0 + soft * soft + sigma * sigma;
+            let reach = if soft > 0.0 {
+                (3.5 * var.sqrt()).ceil() as isize + 1
+            } else {
+                (rd + 3.5 * sigma).ceil() as isize + 1
+            };
             let (xs, ys) = (
                 d.x.floor() as isize - reach..=d.x.floor() as isize + reach,
                 d.y.floor() as isize - reach..=d.y.floor() as isize + reach,
@@ -747,7 +818,11 @@ pub fn render_reference(photo: &RgbImage, dots: &[RenderDot], px_per_mm: f64, op
             let value = |x: isize, y: isize| {
                 let (px, py) = (x as f64 + 0.5 - d.x, y as f64 + 0.5 - d.y);
                 let (u, v) = ((px * ux + py * uy) / d.foreshorten.max(1e-6), -px * uy + py * ux);
-                blurred_disk(rd / sigma, (u * u + v * v).sqrt() / sigma)
+                if soft > 0.0 {
+                    (-(u * u + v * v) / (2.0 * var)).exp()
+                } else {
+                    blurred_disk(rd / sigma, (u * u + v * v).sqrt() / sigma)
+                }
             };
             let sum: f64 = ys
                 .clone()
