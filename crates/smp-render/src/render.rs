@@ -104,6 +104,8 @@ pub fn influence_radius_mm(o: &SkinOptics, max_dot_mm: f64) -> f64 {
 const COARSE_CELL_MM: f64 = 1.41 / 0.9;
 /// Largest fine grid cell, mm.
 const FINE_CELL_MM: f64 = 0.432 / 0.9;
+/// Light share below which a pixel's grain is topped up (see `render_in`).
+const GRAIN_FROM: f32 = 0.995;
 /// Rows per band of the full-resolution pass.
 const BAND_ROWS: usize = 32;
 
@@ -805,14 +807,19 @@ pub fn render_in(photo: &RgbImage, dots: &[RenderDot], px_per_mm: f64, optics: &
                     } else {
                         0.0
                     };
-                    let noise = if grainy { normal3(seed, x, y0 + r) } else { [0.0; 3] };
-                    for k in 0..3 {
+                    let v: [f32; 3] = std::array::from_fn(|k| {
                         let skin = (lin[k] - spec) * (1.0 + e * tint[k]);
                         let through = backscatter[k] * (1.0 - a[k].min(1.0)) * (1.0 - b[k].min(1.0));
-                        let v = skin * (1.0 - backscatter[k] + through) + spec;
-                        let mut o = enc.encode(v);
-                        if grainy && lin[k] > 0.0 {
-                            let g = top_up(grain[k], v / lin[k]) * noise[k];
+                        skin * (1.0 - backscatter[k] + through) + spec
+                    });
+                    // Grain only where the pigment takes a visible share of the light: below
+                    // half a percent the top-up is under a twentieth of the grain.
+                    let m: [f32; 3] = std::array::from_fn(|k| if lin[k] > 0.0 { v[k] / lin[k] } else { 1.0 });
+                    let noise = (grainy && m.iter().any(|&m| m < GRAIN_FROM)).then(|| normal3(seed, x, y0 + r));
+                    for k in 0..3 {
+                        let mut o = enc.encode(v[k]);
+                        if let Some(n) = noise {
+                            let g = top_up(grain[k], m[k]) * n[k];
                             o = (f32::from(o) + g).round().clamp(0.0, 255.0) as u8;
                         }
                         p[k] = o;
