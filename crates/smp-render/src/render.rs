@@ -104,6 +104,8 @@ pub fn influence_radius_mm(o: &SkinOptics, max_dot_mm: f64) -> f64 {
 const COARSE_CELL_MM: f64 = 1.41 / 0.9;
 /// Largest fine grid cell, mm.
 const FINE_CELL_MM: f64 = 0.432 / 0.9;
+/// Light share below which a pixel's grain is topped up (see `render_in`).
+const GRAIN_FROM: f32 = 0.995;
 /// Rows per band of the full-resolution pass.
 const BAND_ROWS: usize = 32;
 
@@ -282,6 +284,19 @@ fn mass(d: &RenderDot) -> [f64; 3] {
     std::array::from_fn(|k| d.diffused[k] * outer + d.inner.map_or(0.0, |i| i.diffused[k]) * inner)
 }
 
+/// What a dot gives the per-dot narrow Gaussians: its absorbed area per channel and mean
+/// squared radius. A skirt's share goes to the skirt grid instead (see `render_in`), so
+/// only a skirted dot's core is stamped.
+fn stamped_mass(d: &RenderDot) -> ([f64; 3], f64) {
+    match d.inner {
+        Some(i) => {
+            let core = disk_area(i.diameter_px, d.foreshorten);
+            (i.diffused.map(|v| v * core), (i.diameter_px / 2.0).powi(2))
+        }
+        None => (mass(d), mean_r2(d)),
+    }
+}
+
 /// Mean squared radius of a dot's absorbed light (core and skirt weighted by mass), px².
 fn mean_r2(d: &RenderDot) -> f64 {
     let r2 = (d.diameter_px / 2.0).powi(2);
@@ -433,8 +448,7 @@ fn stamp(
     (px_per_mm, extra_var): (f64, f64),
     sc: &mut StampScratch,
 ) {
-    let m = mass(d);
-    let r2 = mean_r2(d);
+    let (m, r2) = stamped_mass(d);
     for i in 0..2 {
         let s2 = (split.sigma_mm[i] * px_per_mm).powi(2) + extra_var;
         let wts: [f64; 3] = std::array::from_fn(|k| split.w[k][i] * m[k]);
@@ -567,11 +581,24 @@ pub fn render_in(photo: &RgbImage, dots: &[RenderDot], px_per_mm: f64, optics: &
     let mut skirt = Grid::new(
         if skirts.is_empty() { 1 } else { photo.width() },
         if skirts.is_empty() { 1 } else { photo.height() },
-        // Cells of half a σ: the splat and read-back tents stay small beside the blur.
-        ((skirt_sigma / 2.0) as usize).max(1),
+        // Cells of 0.7 σ: the splat and read-back tents stay small beside the blur.
+        ((skirt_sigma / 1.4) as usize).max(1),
+    );
+    // The light a skirt removes on the way in, spread by the profile's two narrow
+    // Gaussians (the wide ones are on the fine and coarse grids with all the rest).
+    let mut skirt_in = Grid::new(
+        if skirts.is_empty() { 1 } else { photo.width() },
+        if skirts.is_empty() { 1 } else { photo.height() },
+        skirt.f,
     );
     for (d, a, _) in &skirts {
         skirt.splat(d.x, d.y, *a);
+        let area = disk_area(d.diameter_px, d.foreshorten);
+        skirt_in.splat(
+            d.x,
+            d.y,
+            std::array::from_fn(|k| (split.w[k][0] + split.w[k][1]) * d.diffused[k] * area),
+        );
     }
     let mut tmp = Vec::new();
     let skirt = (!skirts.is_empty()).then(|| {
@@ -592,6 +619,32 @@ pub fn render_in(photo: &RgbImage, dots: &[RenderDot], px_per_mm: f64, optics: &
             f: skirt.f,
             w: skirt.w,
             h: skirt.h,
+            ch,
+        }
+    });
+    let skirt_in = (!skirts.is_empty()).then(|| {
+        let ch = std::array::from_fn(|k| {
+            let (w0, w1) = (split.w[k][0], split.w[k][1]);
+            let mut b = vec![0.0; skirt_in.w * skirt_in.h];
+            if w0 + w1 > 0.0 {
+                let narrow = (w0 * split.sigma_mm[0].powi(2) + w1 * split.sigma_mm[1].powi(2)) / (w0 + w1) * px_per_mm * px_per_mm;
+                let sigma = (skirt_var + narrow + extra_var).sqrt();
+                blur_add(
+                    &skirt_in.ch[k],
+                    skirt_in.w,
+                    skirt_in.h,
+                    cell_sigma(sigma, skirt_in.f),
+                    1.0,
+                    &mut tmp,
+                    &mut b,
+                );
+            }
+            b
+        });
+        Grid {
+            f: skirt_in.f,
+            w: skirt_in.w,
+            h: skirt_in.h,
             ch,
         }
     });
@@ -649,6 +702,7 @@ pub fn render_in(photo: &RgbImage, dots: &[RenderDot], px_per_mm: f64, optics: &
     let tint = REDNESS_TINT.map(|t| (t - 1.0) as f32);
     let grain = cam.grain_sigma.map(|g| g as f32);
     let grainy = grain.iter().any(|&g| g > 0.0);
+    let lit = cam.light.shading_at(0.0, 0.0).is_some();
     // Channels a grid holds anything for (blue diffuses too little to reach them).
     let fine_used: [bool; 3] = std::array::from_fn(|k| split.w[k][2] + split.w[k][3] > 0.0);
     let coarse_used: [bool; 3] = std::array::from_fn(|k| split.w[k][4] + split.w[k][5] > 0.0);
@@ -696,6 +750,7 @@ pub fn render_in(photo: &RgbImage, dots: &[RenderDot], px_per_mm: f64, optics: &
             let mut coarse_row: [Vec<f32>; 3] = std::array::from_fn(|_| vec![0.0; coarse.w]);
             let mut halo_row = vec![0.0f32; halo.as_ref().map_or(0, |g| g.w)];
             let mut skirt_row: [Vec<f32>; 3] = std::array::from_fn(|_| vec![0.0; skirt.as_ref().map_or(0, |g| g.w)]);
+            let mut skirt_in_row: [Vec<f32>; 3] = std::array::from_fn(|_| vec![0.0; skirt.as_ref().map_or(0, |g| g.w)]);
             for r in 0..rows {
                 // Interpolate the grids vertically once per row; per pixel only horizontally.
                 for k in 0..3 {
@@ -709,9 +764,10 @@ pub fn render_in(photo: &RgbImage, dots: &[RenderDot], px_per_mm: f64, optics: &
                 if let Some(g) = &halo {
                     g.lerp_row(0, halo_rows[y0 + r], &mut halo_row);
                 }
-                if let Some(g) = &skirt {
-                    for (k, row) in skirt_row.iter_mut().enumerate() {
-                        g.lerp_row(k, skirt_rows[y0 + r], row);
+                if let (Some(g), Some(gi)) = (&skirt, &skirt_in) {
+                    for k in 0..3 {
+                        g.lerp_row(k, skirt_rows[y0 + r], &mut skirt_row[k]);
+                        gi.lerp_row(k, skirt_rows[y0 + r], &mut skirt_in_row[k]);
                     }
                 }
                 for x in xa..xb {
@@ -737,6 +793,7 @@ pub fn render_in(photo: &RgbImage, dots: &[RenderDot], px_per_mm: f64, optics: &
                         let (s0, s1, sf) = skirt_cols[x];
                         for k in 0..3 {
                             a[k] += skirt_row[k][s0] * (1.0 - sf) + skirt_row[k][s1] * sf;
+                            b[k] += skirt_in_row[k][s0] * (1.0 - sf) + skirt_in_row[k][s1] * sf;
                         }
                     }
                     if b == [0.0; 3] && e == 0.0 && a == [0.0; 3] {
@@ -745,15 +802,24 @@ pub fn render_in(photo: &RgbImage, dots: &[RenderDot], px_per_mm: f64, optics: &
                     let p = &mut pixels[(r * w + x) * 3..(r * w + x) * 3 + 3];
                     let lin = [dec[p[0] as usize], dec[p[1] as usize], dec[p[2] as usize]];
                     // The surface's own reflection stays on top of the pigment.
-                    let spec = cam.light.specular(lin, x as f64 + 0.5, (y0 + r) as f64 + 0.5);
-                    let noise = if grainy { normal3(seed, x, y0 + r) } else { [0.0; 3] };
-                    for k in 0..3 {
+                    let spec = if lit {
+                        cam.light.specular(lin, x as f64 + 0.5, (y0 + r) as f64 + 0.5)
+                    } else {
+                        0.0
+                    };
+                    let v: [f32; 3] = std::array::from_fn(|k| {
                         let skin = (lin[k] - spec) * (1.0 + e * tint[k]);
                         let through = backscatter[k] * (1.0 - a[k].min(1.0)) * (1.0 - b[k].min(1.0));
-                        let v = skin * (1.0 - backscatter[k] + through) + spec;
-                        let mut o = enc.encode(v);
-                        if grainy && lin[k] > 0.0 {
-                            let g = top_up(grain[k], v / lin[k]) * noise[k];
+                        skin * (1.0 - backscatter[k] + through) + spec
+                    });
+                    // Grain only where the pigment takes a visible share of the light: below
+                    // half a percent the top-up is under a twentieth of the grain.
+                    let m: [f32; 3] = std::array::from_fn(|k| if lin[k] > 0.0 { v[k] / lin[k] } else { 1.0 });
+                    let noise = (grainy && m.iter().any(|&m| m < GRAIN_FROM)).then(|| normal3(seed, x, y0 + r));
+                    for k in 0..3 {
+                        let mut o = enc.encode(v[k]);
+                        if let Some(n) = noise {
+                            let g = top_up(grain[k], m[k]) * n[k];
                             o = (f32::from(o) + g).round().clamp(0.0, 255.0) as u8;
                         }
                         p[k] = o;
@@ -794,9 +860,11 @@ pub fn render_reference(photo: &RgbImage, dots: &[RenderDot], px_per_mm: f64, op
                     }
                 }
                 let inner_cover = d.inner.map_or(0.0, |i| coverage(d, i.diameter_px / 2.0, x, y));
+                // A skirt's own share is a soft Gaussian, added below.
+                let outer_cover = if d.inner.is_some() { 0.0 } else { cover };
                 for k in 0..3 {
                     let id = d.inner.map_or(0.0, |i| i.diffused[k]);
-                    d_img[k][y as usize * w + x as usize] += (cover * d.diffused[k] + inner_cover * id) as f32;
+                    d_img[k][y as usize * w + x as usize] += (outer_cover * d.diffused[k] + inner_cover * id) as f32;
                 }
             }
         }
@@ -838,6 +906,9 @@ pub fn render_reference(photo: &RgbImage, dots: &[RenderDot], px_per_mm: f64, op
                     let s = value(x, y) * scale;
                     for k in 0..3 {
                         tau_img[k][y as usize * w + x as usize] -= (s * a[k]) as f32;
+                        if soft > 0.0 {
+                            d_img[k][y as usize * w + x as usize] += (s * d.diffused[k]) as f32;
+                        }
                     }
                 }
             }

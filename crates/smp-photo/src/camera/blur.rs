@@ -20,8 +20,9 @@ const CENTRAL_DIFF_VAR: f64 = 1.0 / 3.0;
 /// Variance of a pixel's own area (a unit box), px²: part of any sampled edge, and drawn
 /// separately by the renderer.
 pub const PIXEL_BOX_VAR: f64 = 1.0 / 12.0;
-/// Row stride of the search (every row: clean edges are few in a head photo).
-const ROW_STRIDE: usize = 1;
+/// Rows searched: every row up to this many, then evenly spread (clean edges are few in
+/// a head photo, but a large photo has them in proportion).
+const MAX_ROWS: usize = 1000;
 
 /// Green channel as f32 (the channel with the most detail and least noise).
 fn green(photo: &RgbImage) -> (Vec<f32>, usize, usize) {
@@ -50,7 +51,7 @@ pub fn blur_sigma_px(photo: &RgbImage) -> Option<f64> {
     }
     let r = REACH_PX.ceil() as usize + 1;
     let estimates: Vec<f64> = (r..h - r)
-        .step_by(ROW_STRIDE)
+        .step_by(h.div_ceil(MAX_ROWS).max(1))
         .collect::<Vec<_>>()
         .par_iter()
         .flat_map_iter(|&y| {
