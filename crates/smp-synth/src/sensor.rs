@@ -8,7 +8,7 @@ use image::codecs::jpeg::JpegEncoder;
 use rayon::prelude::*;
 
 use super::color::encode;
-use super::rng::{hash, mix, purpose, unit};
+use super::rng::{hash, mix, purpose};
 
 /// JPEG quality of the delivered photo (a phone's default is 85–95; 85 is the lower,
 /// blockier end).
@@ -67,9 +67,10 @@ impl Optics {
     }
 }
 
-/// A near-normal deviate from a hash (sum of four uniforms, variance 1).
+/// A near-normal deviate from 64 random bits: the sum of four 16-bit uniforms,
+/// scaled to variance 1.
 fn normal(h: u64) -> f64 {
-    let s: f64 = (1..=4u64).map(|k| unit(mix(h ^ k.wrapping_mul(0x9E37_79B9_7F4A_7C15)))).sum();
+    let s: f64 = (0..4).map(|k| ((h >> (16 * k)) & 0xFFFF) as f64 + 0.5).sum::<f64>() / 65536.0;
     (s - 2.0) * 3.0f64.sqrt()
 }
 
@@ -82,7 +83,7 @@ pub(crate) fn develop(mut pixels: Vec<[f32; 3]>, w: usize, h: usize, optics: Opt
                 for c in 0..3 {
                     let s = f64::from(p[c]).max(0.0);
                     let sigma = CHANNEL_NOISE[c] * (s / optics.electrons + READ_NOISE * READ_NOISE).sqrt();
-                    p[c] = (s + sigma * normal(hsh ^ (c as u64 + 1) << 56)) as f32;
+                    p[c] = (s + sigma * normal(mix(hsh ^ (c as u64 + 1) << 56))) as f32;
                 }
             }
         });

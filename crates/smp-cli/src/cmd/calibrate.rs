@@ -87,28 +87,26 @@ pub fn run(a: CalibrateArgs) -> Result<(), CliError> {
     let design = Design::load(&a.design)?;
     let photo = load_photo(&a.photo, PhotoLimits::default()).map_err(photo_error)?;
     let (w, h) = (f64::from(photo.width()), f64::from(photo.height()));
-    let inside = |name: &str, (x, y): (f64, f64)| {
-        if (0.0..w).contains(&x) && (0.0..h).contains(&y) {
-            Ok(())
-        } else {
-            Err(CliError::BadInput(format!("{name} {x},{y} is outside the {w}×{h} photo")))
-        }
-    };
     let ref_px = pair(&a.ref_px, "--ref-px")?;
-    inside("--ref-px", ref_px)?;
-    let (p1, p2, distance_mm, note) = match &a.pupils {
-        Some(clicks) => pupil_scale(&a, clicks, &photo, &inside)?,
+    inside("--ref-px", ref_px, (w, h))?;
+    let Scale { p1, p2, distance_mm, note } = match &a.pupils {
+        Some(clicks) => pupil_scale(&a, clicks, &photo)?,
         None => {
             let (p1, p2) = (
                 pair(a.p1.as_deref().unwrap_or_default(), "--p1")?,
                 pair(a.p2.as_deref().unwrap_or_default(), "--p2")?,
             );
-            inside("--p1", p1)?;
-            inside("--p2", p2)?;
-            let d = a
+            inside("--p1", p1, (w, h))?;
+            inside("--p2", p2, (w, h))?;
+            let distance_mm = a
                 .distance_mm
                 .ok_or_else(|| CliError::BadInput("give --distance-mm with --p1 and --p2".into()))?;
-            (p1, p2, d, String::new())
+            Scale {
+                p1,
+                p2,
+                distance_mm,
+                note: String::new(),
+            }
         }
     };
     let ref_mm = match &a.ref_mm {
@@ -172,14 +170,27 @@ pub fn run(a: CalibrateArgs) -> Result<(), CliError> {
     Ok(())
 }
 
+/// Refuse a pixel outside a `w` × `h` photo, naming the option it came from.
+fn inside(name: &str, (x, y): (f64, f64), (w, h): (f64, f64)) -> Result<(), CliError> {
+    if (0.0..w).contains(&x) && (0.0..h).contains(&y) {
+        Ok(())
+    } else {
+        Err(CliError::BadInput(format!("{name} {x},{y} is outside the {w}×{h} photo")))
+    }
+}
+
+/// Two pixels a known distance apart, and what to tell the user about them.
+struct Scale {
+    p1: (f64, f64),
+    p2: (f64, f64),
+    distance_mm: f64,
+    note: String,
+}
+
 /// The scale's two ends from pupil clicks, refined to the pupils, with the distance
 /// between them (the given or the mean IPD) and a note on its error.
-fn pupil_scale(
-    a: &CalibrateArgs,
-    clicks: &[String],
-    photo: &image::RgbImage,
-    inside: &dyn Fn(&str, (f64, f64)) -> Result<(), CliError>,
-) -> Result<((f64, f64), (f64, f64), f64, String), CliError> {
+fn pupil_scale(a: &CalibrateArgs, clicks: &[String], photo: &image::RgbImage) -> Result<Scale, CliError> {
+    let size = (f64::from(photo.width()), f64::from(photo.height()));
     if a.view != "front" {
         return Err(CliError::BadInput(format!(
             "--pupils needs the front view (the eyes facing the camera), not {:?}; use --p1/--p2/--distance-mm with a ruler or coin",
@@ -188,8 +199,8 @@ fn pupil_scale(
     }
     let c1 = pair(&clicks[0], "--pupils (first)")?;
     let c2 = pair(&clicks[1], "--pupils (second)")?;
-    inside("--pupils", c1)?;
-    inside("--pupils", c2)?;
+    inside("--pupils", c1, size)?;
+    inside("--pupils", c2, size)?;
     let ipd = match a.ipd_mm {
         Some(v) if !(v.is_finite() && (40.0..=85.0).contains(&v)) => {
             return Err(CliError::BadInput(format!(
@@ -219,5 +230,10 @@ fn pupil_scale(
             100.0 * ASSUMED_IPD_ERROR
         ));
     }
-    Ok((q1, q2, ipd, note))
+    Ok(Scale {
+        p1: q1,
+        p2: q2,
+        distance_mm: ipd,
+        note,
+    })
 }
