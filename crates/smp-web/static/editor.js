@@ -400,6 +400,7 @@
       fitSay(j.summary + ' Not saved yet.', 'ok');
       for (const w of j.warnings) { const li = document.createElement('li'); li.className = 'warn'; li.textContent = w; $('fit-warnings').appendChild(li); }
       $('fit-show').disabled = false; $('fit-show').dataset.fitted = '1';
+      ed.dataset.fits = String(Number(ed.dataset.fits || 0) + 1);
       await showLabels();
     } catch (e) { fitSay('Could not fit: ' + e.plain, 'error'); }
     $('fit').disabled = false;
