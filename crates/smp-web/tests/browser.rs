@@ -103,6 +103,10 @@ async fn wait_js(c: &Client, expr: &str, what: &str) -> serde_json::Value {
 /// Clicks the canvas at a photo pixel.
 async fn click_canvas(c: &Client, (px, py): (f64, f64)) {
     let canvas = c.find(Locator::Id("overlay")).await.unwrap();
+    // Pointer actions do not scroll: the canvas must be in the viewport.
+    c.execute("document.getElementById('overlay').scrollIntoView({block: 'center'});", vec![])
+        .await
+        .unwrap();
     let rect = c
         .execute("const r = document.getElementById('overlay').getBoundingClientRect(), p = document.getElementById('photo'); return [r.width, r.height, p.naturalWidth, p.naturalHeight];", vec![])
         .await
