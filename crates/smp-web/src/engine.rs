@@ -125,12 +125,21 @@ pub struct CalibrateRequest {
     pub view: String,
     /// The photo.
     pub photo_id: i64,
-    /// First end of the known distance, px.
-    pub p1_px: [f64; 2],
+    /// First end of the known distance, px (ruler or coin).
+    #[serde(default)]
+    pub p1_px: Option<[f64; 2]>,
     /// Second end, px.
-    pub p2_px: [f64; 2],
+    #[serde(default)]
+    pub p2_px: Option<[f64; 2]>,
     /// Distance between them, mm.
-    pub distance_mm: f64,
+    #[serde(default)]
+    pub distance_mm: Option<f64>,
+    /// The two pupil centres as clicked, px: the scale instead of a ruler or coin.
+    #[serde(default)]
+    pub pupils_px: Option<[[f64; 2]; 2]>,
+    /// The client's measured interpupillary distance, mm (default: the 63 mm adult mean).
+    #[serde(default)]
+    pub ipd_mm: Option<f64>,
     /// Where the glabella (or `ref_mm`) is in the photo, px.
     pub ref_px: [f64; 2],
     /// The design point at `ref_px`, mm; the design's glabella landmark by default.
@@ -138,9 +147,31 @@ pub struct CalibrateRequest {
     pub ref_mm: Option<[f64; 2]>,
 }
 
+/// A known distance in the photo: two points and the millimetres between them.
+#[derive(Debug, Clone, Copy)]
+pub struct KnownDistance {
+    /// First end, px.
+    pub p1_px: [f64; 2],
+    /// Second end, px.
+    pub p2_px: [f64; 2],
+    /// Distance between them, mm.
+    pub distance_mm: f64,
+}
+
+/// The ruler or coin of a calibration request.
+pub fn ruler(req: &CalibrateRequest) -> AppResult<KnownDistance> {
+    match (req.p1_px, req.p2_px, req.distance_mm) {
+        (Some(p1_px), Some(p2_px), Some(distance_mm)) => Ok(KnownDistance { p1_px, p2_px, distance_mm }),
+        _ => Err(AppError::field(
+            "distance_mm",
+            "mark both ends of the ruler or coin and give the distance between them, or click the two pupils",
+        )),
+    }
+}
+
 /// The design with the calibrated view of photo `sha256` put in (replacing one of the
-/// same name).
-pub fn calibrated(req: &CalibrateRequest, sha256: &str, photo_size_px: [u32; 2]) -> AppResult<Design> {
+/// same name), `known` being the scale.
+pub fn calibrated(req: &CalibrateRequest, known: KnownDistance, sha256: &str, photo_size_px: [u32; 2]) -> AppResult<Design> {
     let design = parse_design(&req.design)?;
     let ref_mm = match (req.ref_mm, design.glabella()) {
         (Some([x, y]), _) => PointMm::new(x, y),
@@ -148,9 +179,9 @@ pub fn calibrated(req: &CalibrateRequest, sha256: &str, photo_size_px: [u32; 2])
         (None, None) => PointMm::new(0.0, 0.0),
     };
     let map: MmToPx = calibrate(&Calibration {
-        p1_px: (req.p1_px[0], req.p1_px[1]),
-        p2_px: (req.p2_px[0], req.p2_px[1]),
-        distance_mm: req.distance_mm,
+        p1_px: (known.p1_px[0], known.p1_px[1]),
+        p2_px: (known.p2_px[0], known.p2_px[1]),
+        distance_mm: known.distance_mm,
         ref_px: (req.ref_px[0], req.ref_px[1]),
         ref_mm,
         rotation_deg: preset_rotation_deg(&req.view),
@@ -207,6 +238,11 @@ pub fn preview_png(
 ) -> AppResult<Vec<u8>> {
     let img = smp_render::preview::preview(photo, design, v, imp, state, sel, &PigmentLibrary::builtin())
         .map_err(|e| AppError::field("regions.pigment", e.to_string()))?;
+    png(&img)
+}
+
+/// `img` as a fast-compressed PNG.
+pub fn png(img: &RgbImage) -> AppResult<Vec<u8>> {
     let mut out = Vec::new();
     let enc = image::codecs::png::PngEncoder::new_with_quality(
         &mut out,

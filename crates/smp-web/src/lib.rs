@@ -6,7 +6,9 @@ pub mod auth;
 pub mod demo;
 pub mod engine;
 pub mod error;
+pub mod fitting;
 pub mod pages;
+pub mod pupils;
 pub mod records;
 pub mod state;
 

@@ -1,5 +1,6 @@
 // SMP Studio design editor: draws on the client's photo, asks the server for dots and
-// previews (POST /api/v1/dots, /api/v1/preview), saves immutable versions.
+// previews (POST /api/v1/dots, /api/v1/preview), fits the design to the photo
+// (POST /api/v1/fit, /api/v1/overlay), saves immutable versions.
 (() => {
   'use strict';
   const $ = (id) => document.getElementById(id);
@@ -8,12 +9,13 @@
   const photoId = Number(ed.dataset.photo);
   const viewName = ed.dataset.view;
   const csrf = document.querySelector('meta[name=csrf-token]').content;
-  const photo = $('photo'), after = $('after'), canvas = $('overlay'), ctx = canvas.getContext('2d');
+  const photo = $('photo'), after = $('after'), labelsImg = $('labels'), canvas = $('overlay'), ctx = canvas.getContext('2d');
   let base = Number(ed.dataset.version);
   let design = null, mode = 'none', upto = 0, previewState = '';
   let handles = [], regionPts = [], cal = [], dots = null, drag = -1;
   let dotsTimer = 0, previewTimer = 0, dotsAbort = null, previewAbort = null, previewUrl = '';
   let library = { pigments: [], dilutions_water_parts: [] }, lastMatch = null;
+  let calBy = 'ruler', seeds = { hair_px: [], scalp_px: [] }, fitTimer = 0, labelsUrl = '';
 
   async function api(method, url, body, signal) {
     const r = await fetch(url, {
@@ -23,8 +25,9 @@
     });
     if (!r.ok) {
       let msg = r.status + ' ' + r.statusText;
-      try { const e = await r.json(); msg = e.error + (e.field ? ' (' + e.field + ')' : ''); } catch (_) { /* not JSON */ }
-      const err = new Error(msg); err.status = r.status; throw err;
+      let plain = 'the server could not do it (' + r.status + '); try again';
+      try { const e = await r.json(); msg = e.error + (e.field ? ' (' + e.field + ')' : ''); plain = e.error; } catch (_) { /* not JSON */ }
+      const err = new Error(msg); err.status = r.status; err.plain = plain; throw err;
     }
     return r;
   }
@@ -128,14 +131,26 @@
       ctx.stroke();
     }
     for (const p of regionPts.concat(cal)) { ctx.beginPath(); ctx.arc(p[0], p[1], 5 / s, 0, 6.2832); ctx.fill(); }
+    // Seed points: hair filled dark, bare scalp a white ring, both outlined to show on any photo.
+    ctx.lineWidth = 2 / s;
+    for (const [list, fill] of [[seeds.hair_px, '#3a2412'], [seeds.scalp_px, null]]) {
+      for (const p of list) {
+        ctx.beginPath(); ctx.arc(p[0], p[1], 6 / s, 0, 6.2832);
+        ctx.fillStyle = fill || 'rgba(255,255,255,0.2)'; ctx.fill();
+        ctx.strokeStyle = fill ? '#fff' : '#e0f'; ctx.stroke();
+      }
+    }
   }
 
   function setMode(m) {
     if (m !== 'none' && m !== 'calibrate' && !view()) { hint('Calibrate the photo first: click Calibrate.'); m = 'calibrate'; }
+    if ((m === 'hair' || m === 'scalp') && !$('fit-show').dataset.fitted) { fitSay('Click Fit to photo first; then mark the points it got wrong.', 'error'); m = 'none'; }
     mode = m; cal = []; regionPts = []; drag = -1;
     document.querySelectorAll('[data-mode]').forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.mode === m)));
     hint({
-      calibrate: 'Click one end of the ruler or coin, then the other end, then the midline reference point.',
+      calibrate: calBy === 'pupils' ? 'Click the centre of one pupil, then the other, then the midline reference point.' : 'Click one end of the ruler or coin, then the other end, then the midline reference point.',
+      hair: 'Tap places that are the client\'s hair; the fit runs again.',
+      scalp: 'Tap places that are bare scalp; the fit runs again.',
       hairline: 'Click to add hairline handles from temple to temple; drag a handle to move it.',
       region: 'Click the corners of the region, then Finish region.',
       none: 'Look at the result. Pick a tool to edit.',
@@ -172,17 +187,28 @@
       draw();
     } else if (mode === 'region') {
       regionPts.push(p); draw();
+    } else if (mode === 'hair' || mode === 'scalp') {
+      seeds[mode === 'hair' ? 'hair_px' : 'scalp_px'].push(p.map((x) => Math.round(x)));
+      showSeeds(); draw();
+      clearTimeout(fitTimer); fitTimer = setTimeout(fitToPhoto, 500);
     } else if (mode === 'calibrate') {
       cal.push(p); draw();
       const refBehind = Number($('cal-ref').value);
-      if (cal.length < 3) { hint(cal.length === 1 ? 'Now the other end.' : 'Now the midline point ' + refBehind + ' mm behind the glabella' + (refBehind ? '.' : ' (the glabella itself).')); return; }
+      if (cal.length < 3) { hint(cal.length === 1 ? (calBy === 'pupils' ? 'Now the centre of the other pupil.' : 'Now the other end.') : 'Now the midline point ' + refBehind + ' mm behind the glabella' + (refBehind ? '.' : ' (the glabella itself).')); return; }
       const [p1, p2, ref] = cal; cal = [];
       const g = (design.landmarks && design.landmarks.glabella) || [0, 0];
+      const body = { design, view: viewName, photo_id: photoId, ref_px: ref, ref_mm: [g[0], g[1] + refBehind] };
+      if (calBy === 'pupils') {
+        body.pupils_px = [p1, p2];
+        if ($('cal-ipd').value) body.ipd_mm = Number($('cal-ipd').value);
+      } else Object.assign(body, { p1_px: p1, p2_px: p2, distance_mm: Number($('cal-distance').value) });
+      $('cal-note').textContent = '';
       try {
-        const r = await api('POST', '/api/v1/calibrate', { design, view: viewName, photo_id: photoId, p1_px: p1, p2_px: p2, distance_mm: Number($('cal-distance').value), ref_px: ref, ref_mm: [g[0], g[1] + refBehind] });
-        design = (await r.json()).design;
-        loadHandles(); showCalibration(); hint('Calibrated. Draw the hairline or regions.'); changed();
-      } catch (e) { hint('Calibration failed: ' + e.message); }
+        const j = await (await api('POST', '/api/v1/calibrate', body)).json();
+        design = j.design;
+        if (j.pupils) { $('cal-note').textContent = j.pupils.note; cal = j.pupils.centres_px; setTimeout(() => { cal = []; draw(); }, 1500); }
+        loadHandles(); showCalibration(); hint('Calibrated. Fit to photo, or draw the hairline or regions.'); changed();
+      } catch (e) { hint('Calibration failed: ' + e.plain); $('cal-note').textContent = 'Not calibrated: ' + e.plain; }
     }
   });
   canvas.addEventListener('pointermove', (ev) => { if (drag >= 0) { handles[drag] = eventPx(ev); draw(); } });
@@ -352,6 +378,55 @@
     renderRegions(); changed();
     hint('Pigment set: ' + lastMatch.pigment + ' ' + lastMatch.dilution + ' in the treat and blend regions (save to keep it).');
   });
+
+  // Fit to photo: the server reads the photo (again when points were marked) and fits
+  // the regions, hairline and colours; the result is an unsaved change like any edit.
+  const fitSay = (text, cls) => { $('fit-status').textContent = text; $('fit-status').className = cls || ''; };
+  function showSeeds() {
+    const h = seeds.hair_px.length, sc = seeds.scalp_px.length;
+    $('seed-count').textContent = h + sc ? h + ' hair and ' + sc + ' bare-scalp point' + (sc === 1 ? '' : 's') + ' marked.' : '';
+  }
+  async function fitToPhoto() {
+    $('fit-warnings').textContent = '';
+    if (!view()) { fitSay('Calibrate the photo first (Calibrate, then three clicks); then fit.', 'error'); return; }
+    const body = { design, view: viewName, seeds };
+    if ($('fit-hairline').value) body.hairline_mm = Number($('fit-hairline').value);
+    fitSay('Reading the photo and fitting…');
+    $('fit').disabled = true;
+    try {
+      const j = await (await api('POST', '/api/v1/fit', body)).json();
+      design = j.design;
+      loadHandles(); renderRegions(); changed();
+      fitSay(j.summary + ' Not saved yet.', 'ok');
+      for (const w of j.warnings) { const li = document.createElement('li'); li.className = 'warn'; li.textContent = w; $('fit-warnings').appendChild(li); }
+      $('fit-show').disabled = false; $('fit-show').dataset.fitted = '1';
+      ed.dataset.fits = String(Number(ed.dataset.fits || 0) + 1);
+      await showLabels();
+    } catch (e) { fitSay('Could not fit: ' + e.plain, 'error'); }
+    $('fit').disabled = false;
+  }
+  async function showLabels() {
+    if (!$('fit-show').checked || !$('fit-show').dataset.fitted) { labelsImg.hidden = true; return; }
+    try {
+      const blob = await (await api('POST', '/api/v1/overlay', { design, view: viewName, max_width_px: 1400 })).blob();
+      if (labelsUrl) URL.revokeObjectURL(labelsUrl);
+      labelsUrl = URL.createObjectURL(blob);
+      labelsImg.src = labelsUrl; labelsImg.hidden = false;
+    } catch (e) { fitSay('The photo reading cannot be shown: ' + e.plain, 'error'); }
+  }
+  $('fit').addEventListener('click', fitToPhoto);
+  $('fit-show').addEventListener('change', showLabels);
+  $('seeds-clear').addEventListener('click', () => {
+    seeds = { hair_px: [], scalp_px: [] }; showSeeds(); draw();
+    if ($('fit-show').dataset.fitted) fitToPhoto();
+  });
+  document.querySelectorAll('input[name=cal-by]').forEach((r) => r.addEventListener('change', () => {
+    calBy = r.value;
+    const pupils = calBy === 'pupils';
+    $('cal-distance-label').hidden = pupils; $('cal-how').hidden = pupils;
+    $('cal-ipd-label').hidden = !pupils; $('cal-pupils-how').hidden = !pupils;
+    setMode('calibrate');
+  }));
 
   $('save').addEventListener('click', async () => {
     const status = $('save-status');

@@ -103,6 +103,10 @@ async fn wait_js(c: &Client, expr: &str, what: &str) -> serde_json::Value {
 /// Clicks the canvas at a photo pixel.
 async fn click_canvas(c: &Client, (px, py): (f64, f64)) {
     let canvas = c.find(Locator::Id("overlay")).await.unwrap();
+    // Pointer actions do not scroll: the canvas must be in the viewport.
+    c.execute("document.getElementById('overlay').scrollIntoView({block: 'center'});", vec![])
+        .await
+        .unwrap();
     let rect = c
         .execute("const r = document.getElementById('overlay').getBoundingClientRect(), p = document.getElementById('photo'); return [r.width, r.height, p.naturalWidth, p.naturalHeight];", vec![])
         .await
@@ -326,6 +330,60 @@ async fn editor_story_in_chromium() {
         .await
         .unwrap();
     assert_eq!(measured, json!("68,10,16|30,3,2"));
+
+    // Fit to photo: the summary in words, other dots, the photo reading over the photo.
+    let dots_saved = wait_js(
+        &c,
+        "Number(document.getElementById('editor').dataset.dots || 0)",
+        "the saved design's dots",
+    )
+    .await;
+    c.find(Locator::Id("fit")).await.unwrap().click().await.unwrap();
+    let summary = wait_js(
+        &c,
+        "document.getElementById('editor').dataset.fits === '1' && document.getElementById('fit-status').textContent",
+        "the fit summary",
+    )
+    .await;
+    assert!(
+        summary.as_str().unwrap().starts_with("Bald area ") && summary.as_str().unwrap().contains("cm² treated"),
+        "{summary}"
+    );
+    wait_js(
+        &c,
+        &format!("Number(document.getElementById('editor').dataset.dots) !== {dots_saved}"),
+        "dots after the fit",
+    )
+    .await;
+    wait_js(&c, "!document.getElementById('labels').hidden && document.getElementById('labels').complete && document.getElementById('labels').naturalWidth > 0", "the photo reading").await;
+    c.execute("window.scrollTo(0, 0);", vec![]).await.unwrap();
+    shot(&c, "editor-fit.png").await;
+    // The brush: a bare-scalp point re-runs the fit; the marker count is shown; clear them.
+    c.find(Locator::Id("mode-scalp")).await.unwrap().click().await.unwrap();
+    click_canvas(&c, at(0.0, glabella.y + 150.0)).await;
+    wait_js(
+        &c,
+        "document.getElementById('seed-count').textContent.includes('1 bare-scalp point')",
+        "the marked point",
+    )
+    .await;
+    wait_js(
+        &c,
+        "document.getElementById('editor').dataset.fits === '2'",
+        "the fit again with the point",
+    )
+    .await;
+    shot(&c, "editor-fit-brush.png").await;
+    c.find(Locator::Id("seeds-clear")).await.unwrap().click().await.unwrap();
+    wait_js(
+        &c,
+        "document.getElementById('seed-count').textContent === '' && document.getElementById('editor').dataset.fits === '3'",
+        "the points cleared",
+    )
+    .await;
+    // The reading can be hidden.
+    c.find(Locator::Id("fit-show")).await.unwrap().click().await.unwrap();
+    wait_js(&c, "document.getElementById('labels').hidden", "the reading hidden").await;
 
     // Records: register a needle and a pigment lot, record a session with them, fill a survey.
     for (kind, product, number) in [("needle", "RL1 0.25 mm", "N-2026-11"), ("pigment", "Carbon Black 1:3", "P-2026-07")] {

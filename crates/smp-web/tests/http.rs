@@ -267,6 +267,10 @@ async fn every_api_route_is_tenant_isolated() {
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{b}: another clinic's photo by hash");
         let r = z.post_json("/api/v1/color/match", &json!({"design": value, "view": "top"})).await;
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{b}: matching on another clinic's photo");
+        for path in ["/api/v1/fit", "/api/v1/overlay"] {
+            let r = z.post_json(path, &json!({"design": value, "view": "top"})).await;
+            assert_eq!(r.status(), StatusCode::NOT_FOUND, "{b}: {path} on another clinic's photo");
+        }
         let r = z.post_json("/api/v1/calibrate", &json!({"design": value, "view": "top", "photo_id": photo, "p1_px": [0,0], "p2_px": [10,0], "distance_mm": 5, "ref_px": [5,5]})).await;
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{b}");
         // The audit of A's data is unchanged by Z's attempts.
@@ -1330,5 +1334,176 @@ async fn consent_screening_booking_calendar_and_public_page() {
             StatusCode::NOT_FOUND,
             "{b}: consent withdrawn"
         );
+    }
+}
+
+/// Px per mm of a view's map in a design JSON.
+fn view_px_per_mm(design: &serde_json::Value) -> f64 {
+    let m: Vec<f64> = design["views"][0]["mm_to_px"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    (m[0] * m[4] - m[1] * m[3]).abs().sqrt()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fit_to_photo_overlay_and_seeds() {
+    for app in spawn_apps("http-fit").await {
+        let b = app.db.backend;
+        let (s, _, _, _, value) = clinic_a(&app).await;
+        assert!(value["views"][0]["analysis"].is_null(), "{b}: a new design has no photo reading");
+        // No reading to show before a fit; the message says what to do.
+        let r = s.post_json("/api/v1/overlay", &json!({"design": value, "view": "top"})).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(
+            r.json::<serde_json::Value>().await.unwrap()["error"]
+                .as_str()
+                .unwrap()
+                .contains("Fit to photo")
+        );
+        let r = s.post_json("/api/v1/fit", &json!({"design": value, "view": "top"})).await;
+        assert_eq!(r.status(), StatusCode::OK, "{b}");
+        let f: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(f["analysed"], true, "{b}: no stored reading, so the photo is read");
+        assert!(
+            !f["design"]["views"][0]["analysis"].is_null(),
+            "{b}: the reading is kept in the view"
+        );
+        // The endpoint gives what the library gives on the same photo and design.
+        let (png, design) = synth_photo(320);
+        let photo = image::load_from_memory(&png).unwrap().to_rgb8();
+        let got = smp_photo::analyze::view_labels(&design, "top", &photo, &Default::default()).unwrap();
+        let lib = smp_photo::fit::fit_design(&got.design, "top", &photo, &got.labels, Default::default()).unwrap();
+        let treat: f64 = lib
+            .regions
+            .iter()
+            .filter(|r| r.kind == smp_design::RegionKind::Treat)
+            .map(|r| r.area_cm2)
+            .sum();
+        assert!(treat > 0.0, "a norwood-4 head has bald scalp to treat");
+        assert_eq!(f["treated_cm2"].as_f64().unwrap(), (treat * 10.0).round() / 10.0, "{b}");
+        let summary = f["summary"].as_str().unwrap();
+        assert!(summary.starts_with(&format!("Bald area {treat:.0} cm² treated")), "{b}: {summary}");
+        // The fitted design has other dots than the template.
+        let dots = |d: serde_json::Value| {
+            let s = &s;
+            async move {
+                s.post_json("/api/v1/dots", &json!({"design": d, "view": "top"}))
+                    .await
+                    .json::<serde_json::Value>()
+                    .await
+                    .unwrap()["count"]
+                    .as_u64()
+                    .unwrap()
+            }
+        };
+        assert_ne!(dots(value.clone()).await, dots(f["design"].clone()).await, "{b}");
+        // A second fit reuses the stored reading and gives the same areas.
+        let again: serde_json::Value = s
+            .post_json("/api/v1/fit", &json!({"design": f["design"], "view": "top"}))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(again["analysed"], false, "{b}");
+        assert_eq!(again["treated_cm2"], f["treated_cm2"], "{b}");
+        // Marked points make it read the photo again, and they are kept with the reading.
+        let seeded: serde_json::Value = s
+            .post_json(
+                "/api/v1/fit",
+                &json!({"design": f["design"], "view": "top", "seeds": {"hair_px": [[20, 20]], "scalp_px": [[160, 150]]}}),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(seeded["analysed"], true, "{b}: {seeded}");
+        assert!(seeded["design"]["views"][0]["analysis"].to_string().contains("160"), "{b}");
+        // The overlay: the photo's size, tinted (not the photo itself).
+        let r = s.post_json("/api/v1/overlay", &json!({"design": f["design"], "view": "top"})).await;
+        assert_eq!(r.status(), StatusCode::OK, "{b}");
+        let img = image::load_from_memory(&r.bytes().await.unwrap()).unwrap().to_rgb8();
+        assert_eq!(img.dimensions(), photo.dimensions());
+        assert_ne!(img, photo, "{b}");
+        // Plain errors: an uncalibrated design, an implausible hairline.
+        let mut bare = value.clone();
+        bare["views"] = json!([]);
+        let r = s.post_json("/api/v1/fit", &json!({"design": bare, "view": "top"})).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(
+            r.json::<serde_json::Value>().await.unwrap()["error"]
+                .as_str()
+                .unwrap()
+                .contains("calibrate")
+        );
+        let r = s
+            .post_json("/api/v1/fit", &json!({"design": value, "view": "top", "hairline_mm": 150}))
+            .await;
+        assert_eq!(r.json::<serde_json::Value>().await.unwrap()["field"], "hairline_mm", "{b}");
+        // Another clinic reaches neither A's photo nor its reading.
+        app.user("Zeta", "owner@zeta.test", Role::Owner).await;
+        let z = app.login("owner@zeta.test").await;
+        for path in ["/api/v1/fit", "/api/v1/overlay"] {
+            let r = z.post_json(path, &json!({"design": f["design"], "view": "top"})).await;
+            assert_eq!(r.status(), StatusCode::NOT_FOUND, "{b}: {path} from another clinic");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn calibration_by_the_pupils() {
+    for app in spawn_apps("http-pupils").await {
+        let b = app.db.backend;
+        let (s, client, _, _, _) = clinic_a(&app).await;
+        let (png, head) = common::synth::head(smp_synth::SynthView::Front, 640);
+        let r = s.upload(client, "front", png, "front.png").await;
+        assert_eq!(r.status(), StatusCode::CREATED, "{b}");
+        let photo_id = r.json::<serde_json::Value>().await.unwrap()["id"].as_i64().unwrap();
+        let design: serde_json::Value = serde_json::from_str(&head.design.to_json()).unwrap();
+        let truth = head.pupils_px.unwrap();
+        // Clicks a few pixels off the true centres.
+        let clicks = [[truth[0][0] + 3.0, truth[0][1] - 2.0], [truth[1][0] - 2.0, truth[1][1] + 3.0]];
+        let true_d = (truth[0][0] - truth[1][0]).hypot(truth[0][1] - truth[1][1]);
+        let body = |ipd: Option<f64>| {
+            let mut v = json!({"design": design, "view": "front", "photo_id": photo_id, "pupils_px": clicks, "ref_px": [320, 200]});
+            if let Some(d) = ipd {
+                v["ipd_mm"] = json!(d);
+            }
+            v
+        };
+        let r: serde_json::Value = s
+            .post_json("/api/v1/calibrate", &body(Some(head.ipd_mm)))
+            .await
+            .json()
+            .await
+            .unwrap();
+        let ppm = view_px_per_mm(&r["design"]);
+        assert!(
+            (ppm / (true_d / head.ipd_mm) - 1.0).abs() < 0.02,
+            "{b}: {ppm} px/mm from the measured IPD; {r}"
+        );
+        assert_eq!(r["pupils"]["assumed"], false);
+        let r: serde_json::Value = s.post_json("/api/v1/calibrate", &body(None)).await.json().await.unwrap();
+        assert_eq!(r["pupils"]["ipd_mm"], 63.0, "{b}");
+        assert_eq!(r["pupils"]["assumed"], true);
+        let note = r["pupils"]["note"].as_str().unwrap();
+        assert!(note.contains("8 %") && note.contains("calibration card"), "{b}: {note}");
+        // Clicks on the forehead find no pupil: a plain message, no coordinates.
+        let mut far = body(None);
+        far["pupils_px"] = json!([[200, 40], [440, 40]]);
+        let r = s.post_json("/api/v1/calibrate", &far).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        let e: serde_json::Value = r.json().await.unwrap();
+        assert!(e["error"].as_str().unwrap().contains("pupil"), "{b}: {e}");
+        // Neither a ruler nor pupils: says what to give.
+        let r = s
+            .post_json(
+                "/api/v1/calibrate",
+                &json!({"design": design, "view": "front", "photo_id": photo_id, "ref_px": [5, 5]}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{b}");
     }
 }

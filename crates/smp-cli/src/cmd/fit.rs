@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 use serde_json::json;
 use smp_design::{Design, Mm};
-use smp_photo::analyze::{Seeds, analyze, from_stored, to_stored};
+use smp_photo::analyze::{Seeds, view_labels};
 use smp_photo::fit::{FitOptions, Fitted, HAIRLINE_RANGE_MM, HairlineFit, fit_design};
 
 use crate::cmd::preview::{load_view_photo, pick_view};
@@ -57,22 +57,12 @@ pub fn run(a: FitArgs) -> Result<(), CliError> {
             view.name
         )));
     }
-    let (labels, design) = match &view.analysis {
-        Some(stored) => (
-            from_stored(stored).map_err(|e| CliError::BadInput(format!("{}: {e}", a.design.display())))?,
-            design,
-        ),
-        None => {
-            progress(a.quiet, "analysing the photo (no stored analysis in this view)…");
-            let result = analyze(&photo, &view, &design, &Seeds::default()).map_err(|e| CliError::BadInput(e.to_string()))?;
-            let stored = to_stored(&result, [photo.width(), photo.height()]);
-            let mut draft = design.to_draft();
-            for v in draft.views.iter_mut().filter(|v| v.name == view.name) {
-                v.analysis = Some(stored.clone());
-            }
-            (result.labels, Design::from_draft(draft)?)
-        }
-    };
+    if view.analysis.is_none() {
+        progress(a.quiet, "analysing the photo (no stored analysis in this view)…");
+    }
+    let got = view_labels(&design, &view.name, &photo, &Seeds::default())
+        .map_err(|e| CliError::BadInput(format!("{}: {e}", a.design.display())))?;
+    let (labels, design) = (got.labels, got.design);
     progress(a.quiet, "fitting the regions and the hairline…");
     let opts = FitOptions {
         hairline_mm: a.hairline_mm.map(Mm),

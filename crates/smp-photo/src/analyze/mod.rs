@@ -22,6 +22,7 @@ mod hair;
 mod lsq;
 mod outline;
 mod overlay;
+mod reuse;
 mod seeds;
 mod stored;
 
@@ -39,6 +40,7 @@ use crate::labels::{Label, LabelMap};
 
 pub use self::hair::HairModel;
 pub use self::overlay::{LABEL_COLOURS, draw_overlay};
+pub use self::reuse::{ViewLabels, ViewLabelsError, view_labels};
 pub use self::seeds::Seeds;
 pub use self::stored::{StoreError, from_stored, to_stored};
 

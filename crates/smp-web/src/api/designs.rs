@@ -245,8 +245,20 @@ pub async fn calibrate(
 ) -> AppResult<Json<serde_json::Value>> {
     me.require(Permission::EditMedical)?;
     let photo = state.store.photo(me.clinic_id(), req.photo_id).await?;
-    let design = blocking(move || engine::calibrated(&req, &photo.sha256, [photo.width_px as u32, photo.height_px as u32])).await?;
-    Ok(Json(serde_json::json!({ "design": engine::design_value(&design) })))
+    let size = [photo.width_px as u32, photo.height_px as u32];
+    let (known, pupils) = match req.pupils_px {
+        Some(clicks) => {
+            let img = decoded(&state, &photo.sha256).await?;
+            let ipd = req.ipd_mm;
+            let (k, p) = blocking(move || crate::pupils::known_distance(&img, clicks, ipd)).await?;
+            (k, Some(p))
+        }
+        None => (engine::ruler(&req)?, None),
+    };
+    let design = blocking(move || engine::calibrated(&req, known, &photo.sha256, size)).await?;
+    Ok(Json(
+        serde_json::json!({ "design": engine::design_value(&design), "pupils": pupils }),
+    ))
 }
 
 /// Body of `POST /api/v1/preview`.

@@ -4,6 +4,7 @@
 pub mod clients;
 pub mod color;
 pub mod designs;
+pub mod fit;
 pub mod json;
 pub mod openapi;
 pub mod photos;
@@ -58,6 +59,8 @@ pub fn routes() -> Router<AppState> {
         .route("/dots", post(designs::dots))
         .route("/calibrate", post(designs::calibrate))
         .route("/preview", post(designs::preview))
+        .route("/fit", post(fit::fit))
+        .route("/overlay", post(fit::overlay))
         .route("/pigments", get(color::pigments))
         .route("/color/match", post(color::match_pigment))
         .route("/lots", get(records::lots).post(records::add_lot))

@@ -2,6 +2,8 @@
 //! PostgreSQL when `SMP_TEST_POSTGRES_URL` is set; required with `CI=true`).
 #![allow(dead_code)]
 
+pub mod synth;
+
 use std::sync::Arc;
 
 use reqwest::{Client, StatusCode};

@@ -1,0 +1,64 @@
+//! The labels a fit works on: the view's stored analysis when the user gave no new seed
+//! points, else a fresh analysis of the photo, stored in the view. The CLI and the web
+//! editor both fit through this, so they agree on when a photo is analysed again.
+
+use image::RgbImage;
+use smp_design::{Design, DesignError};
+
+use super::{Analysis, AnalyzeError, Seeds, StoreError, analyze, from_stored, to_stored};
+use crate::labels::LabelMap;
+
+/// Why a view's labels could not be had.
+#[derive(Debug, thiserror::Error)]
+pub enum ViewLabelsError {
+    /// No view of that name.
+    #[error("the design has no view named '{0}'; calibrate that photo first")]
+    NoView(String),
+    /// The photo could not be analysed.
+    #[error(transparent)]
+    Analyze(#[from] AnalyzeError),
+    /// The stored analysis is unreadable.
+    #[error(transparent)]
+    Stored(#[from] StoreError),
+    /// The design with the new analysis does not validate.
+    #[error(transparent)]
+    Design(#[from] DesignError),
+}
+
+/// The labels of view `view_name`, and the design (with the new analysis stored in the
+/// view when one was made). `analysis` is the fresh analysis, `None` when the stored one
+/// was reused.
+pub struct ViewLabels {
+    /// The label map of the view's photo.
+    pub labels: LabelMap,
+    /// The design, its view holding the analysis the labels come from.
+    pub design: Design,
+    /// The fresh analysis (with the outline and fringe), if the photo was analysed.
+    pub analysis: Option<Analysis>,
+}
+
+/// The labels of `view_name`'s `photo`: the stored analysis when `seeds` is empty and one
+/// is stored, else a new analysis seeded by `seeds`, stored in the returned design.
+pub fn view_labels(design: &Design, view_name: &str, photo: &RgbImage, seeds: &Seeds) -> Result<ViewLabels, ViewLabelsError> {
+    let view = design.view(view_name).ok_or_else(|| ViewLabelsError::NoView(view_name.into()))?;
+    if seeds.is_empty()
+        && let Some(stored) = &view.analysis
+    {
+        return Ok(ViewLabels {
+            labels: from_stored(stored)?,
+            design: design.clone(),
+            analysis: None,
+        });
+    }
+    let result = analyze(photo, view, design, seeds)?;
+    let stored = to_stored(&result, [photo.width(), photo.height()]);
+    let mut draft = design.to_draft();
+    for v in draft.views.iter_mut().filter(|v| v.name == view_name) {
+        v.analysis = Some(stored.clone());
+    }
+    Ok(ViewLabels {
+        labels: result.labels.clone(),
+        design: Design::from_draft(draft)?,
+        analysis: Some(result),
+    })
+}
