@@ -30,7 +30,18 @@ fn analyze_stores_the_labels_and_reports_them() {
     std::fs::write(&design, h.design.to_json()).unwrap();
     let d = design.to_str().unwrap();
     let overlay = dir.join("labels.png");
-    let o = smp(&["photo", "analyze", d, "--view", "top", "--hair-px", "200,300", "--json", "-o", overlay.to_str().unwrap()]);
+    let o = smp(&[
+        "photo",
+        "analyze",
+        d,
+        "--view",
+        "top",
+        "--hair-px",
+        "200,300",
+        "--json",
+        "-o",
+        overlay.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
     let labels = v["labels"].as_array().unwrap();
@@ -42,7 +53,10 @@ fn analyze_stores_the_labels_and_reports_them() {
     let total: f64 = labels.iter().map(|l| l["area_cm2"].as_f64().unwrap()).sum();
     let photo_cm2 = 400.0 * 500.0 / (ppm * ppm) / 100.0;
     assert!((total - photo_cm2).abs() < 0.01 * photo_cm2, "{total} vs {photo_cm2}");
-    assert!(labels[0]["area_cm2"].as_f64().unwrap() > 0.2 * photo_cm2, "the backdrop is background");
+    assert!(
+        labels[0]["area_cm2"].as_f64().unwrap() > 0.2 * photo_cm2,
+        "the backdrop is background"
+    );
     assert_eq!(v["seeds"]["hair_px"][0], serde_json::json!([200.0, 300.0]));
     let img = image::open(&overlay).unwrap();
     assert_eq!((img.width(), img.height()), (400, 500));
@@ -56,7 +70,18 @@ fn analyze_stores_the_labels_and_reports_them() {
     assert_eq!(v["seeds"]["hair_px"].as_array().unwrap().len(), 1);
     let o = smp(&["photo", "analyze", d, "--reset-seeds", "-q"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(Design::load(&design).unwrap().view("top").unwrap().analysis.as_ref().unwrap().seeds.hair_px.is_empty());
+    assert!(
+        Design::load(&design)
+            .unwrap()
+            .view("top")
+            .unwrap()
+            .analysis
+            .as_ref()
+            .unwrap()
+            .seeds
+            .hair_px
+            .is_empty()
+    );
 
     // A seed off the photo: exit 2, named flag, design untouched.
     let before = std::fs::read(&design).unwrap();

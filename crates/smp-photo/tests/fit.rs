@@ -146,8 +146,13 @@ fn fitted_regions_cover_the_bald_scalp_stay_on_the_head_and_meet_the_hair() {
         // Dots the photo shows must land on the scalp.
         let (mut off, mut edge) = (0usize, 0usize);
         for d in &imp.dots {
-            if let Some(q) = project(view, PointMm::new(d.x_mm, d.y_mm)) {
-                if q.x >= 0.0 && q.y >= 0.0 && q.x < head.image.width() as f64 && q.y < head.image.height() as f64 {
+            if let Some(q) = project(view, PointMm::new(d.x_mm, d.y_mm))
+                && q.x >= 0.0
+                && q.y >= 0.0
+                && q.x < head.image.width() as f64
+                && q.y < head.image.height() as f64
+            {
+                {
                     let l = head.truth.at_px(q.x, q.y);
                     // Skin is skin in every view; the head's silhouette is only known where
                     // the view sees the surface face-on (at a grazing angle the head model

