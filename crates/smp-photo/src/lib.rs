@@ -8,6 +8,7 @@ pub mod decode;
 pub mod labels;
 pub mod mask;
 pub mod matching;
+pub mod pupils;
 pub mod sample;
 pub mod stubble;
 pub mod view;

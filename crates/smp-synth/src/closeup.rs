@@ -1,16 +1,18 @@
 //! Close-up photos of haired scalp: a flat patch facing the camera at a stated scale,
 //! with the head's own stubble (the same lattice, units, tips and shafts under the
 //! skin as [`super::synth`] draws for the same seed), skin texture, the hair's grey
-//! cast, a gentle light gradient and sensor noise. The true number of tips in the
+//! cast, a gentle light gradient and a milder camera than the head photos' (sensor
+//! noise and JPEG, no lens blur). The true number of tips in the
 //! image is counted, so its density is exact: what stubble detection is tested on.
 
 use rayon::prelude::*;
 use smp_design::PointMm;
 
-use super::color::{Palette, encode, mix, mul, to_srgb8};
+use super::color::{Palette, mix, mul, to_srgb8};
 use super::marks::flat_splats;
 use super::noise::Noise;
-use super::rng::{hash, purpose, unit};
+use super::rng::purpose;
+use super::sensor::{Optics, develop};
 use super::skin::Texture;
 use super::splat::Band;
 use super::stubble::grow_full;
@@ -35,8 +37,10 @@ pub struct Closeup {
     pub area_cm2: f64,
     /// True density of this image: `tips / area_cm2`, hairs per cm².
     pub density_per_cm2: f64,
-    /// True mean diameter of those tips, mm.
+    /// True mean diameter of those tips, mm (on the skin, before the camera's blur).
     pub mean_diameter_mm: f64,
+    /// The camera's blur, Gaussian σ in pixels (0: the close-ups' camera has none).
+    pub psf_px: f64,
     /// Scalp skin colour before texture (sRGB).
     pub skin_rgb: [u8; 3],
     /// Colour of a stubble tip as drawn in the skin (sRGB).
@@ -88,7 +92,13 @@ fn closeup(params: &SynthParams, px_per_mm: f64, size_px: (u32, u32), stubble: b
         .map(|hr| hr.d)
         .collect();
     let palette = Palette::new(params.skin_type, params.hair_level);
-    let splats = flat_splats(&hairs, origin, px_per_mm, &palette);
+    let look = super::HairLook::default();
+    let marks_look = super::marks::Look {
+        grey_fraction: look.grey_fraction,
+        stubble_length_mm: look.stubble_length_mm,
+        seed: params.seed,
+    };
+    let splats = flat_splats(&hairs, origin, px_per_mm, &palette, &marks_look);
     let texture = Texture::new(params.seed, px_per_mm);
     let tint = Noise::new(params.seed, purpose::SKIN + 400);
     let (wu, hu) = (w as usize, h as usize);
@@ -117,24 +127,19 @@ fn closeup(params: &SynthParams, px_per_mm: f64, size_px: (u32, u32), stubble: b
     for s in &splats {
         band.draw(s);
     }
-    let mut buf = vec![0u8; wu * hu * 3];
-    buf.par_chunks_mut(wu * 3).enumerate().for_each(|(y, row)| {
-        for x in 0..wu {
+    let mut light = vec![[0.0f32; 3]; wu * hu];
+    light.par_chunks_mut(wu).enumerate().for_each(|(y, row)| {
+        for (x, out) in row.iter_mut().enumerate() {
             // A soft light falling off by ~12 % across the patch (key light from the
             // upper left, as in the head photos).
             let (fx, fy) = (x as f64 / wu as f64, y as f64 / hu as f64);
-            let light = (1.04 - 0.07 * fx - 0.05 * fy) as f32;
-            let a = albedo[y * wu + x];
-            let hsh = hash(params.seed, purpose::SENSOR, x as i64, y as i64);
-            for c in 0..3 {
-                // Sensor noise, triangular, about ±1.5 levels (as the head photos).
-                let r = hsh.rotate_left(21 * c as u32);
-                let dither = (unit(r) + unit(r.rotate_left(11)) - 1.0) as f32 * 1.5;
-                row[3 * x + c] = encode(a[c] * light, dither);
-            }
+            let k = (1.04 - 0.07 * fx - 0.05 * fy) as f32;
+            *out = albedo[y * wu + x].map(|c| c * k);
         }
     });
-    let image = image::RgbImage::from_raw(w, h, buf).expect("buffer matches the image size");
+    // A milder camera than the head photos': no lens blur (see `Optics::closeup`).
+    let optics = Optics::closeup();
+    let image = develop(light, wu, hu, optics, params.seed);
     let area_cm2 = wmm * hmm / 100.0;
     let mean_diameter_mm = if inside.is_empty() {
         0.0
@@ -148,6 +153,7 @@ fn closeup(params: &SynthParams, px_per_mm: f64, size_px: (u32, u32), stubble: b
         area_cm2,
         density_per_cm2: inside.len() as f64 / area_cm2,
         mean_diameter_mm,
+        psf_px: optics.psf_px,
         skin_rgb: to_srgb8(palette.skin),
         hair_rgb: to_srgb8(palette.tip),
     })

@@ -123,7 +123,16 @@ pub(crate) struct Palette {
     pub shadow: Rgb,
     /// Hypopigmented scar tissue.
     pub scar: Rgb,
+    /// An unpigmented (white) hair in the air.
+    pub white: Rgb,
+    /// A white stubble tip as seen in the skin.
+    pub white_tip: Rgb,
+    /// The shaft of a white hair under the skin: barely there.
+    pub white_tail: Rgb,
 }
+
+/// Unpigmented scalp hair, CIELAB: white with a slight yellow cast (canities).
+const WHITE_HAIR_LAB: [f64; 3] = [86.0, 0.0, 7.0];
 
 impl Palette {
     /// The palette for Fitzpatrick type `skin_type` (1..=6) and hair `level` (1..=10).
@@ -143,6 +152,9 @@ impl Palette {
         let k = 0.28 * contrast;
         let shadow = [1.0 - k * 0.95, 1.0 - k * 0.82, 1.0 - k * 0.62];
         let scar = mix(skin, [0.60, 0.50, 0.47], 0.3);
+        let white = lab_to_linear(WHITE_HAIR_LAB);
+        let white_tip = mix(white, veil, 0.15);
+        let white_tail = mix(skin, white_tip, 0.15);
         Palette {
             skin,
             hair,
@@ -150,6 +162,18 @@ impl Palette {
             tail,
             shadow,
             scar,
+            white,
+            white_tip,
+            white_tail,
         }
+    }
+
+    /// The palette of a head whose hairs are white in the share `grey` (0..=1): the
+    /// hair's grey cast in the skin weakens with it and the brows grey more slowly.
+    pub(crate) fn greyed(mut self, grey: f64) -> Self {
+        let g = grey.clamp(0.0, 1.0);
+        self.shadow = self.shadow.map(|k| 1.0 - (1.0 - k) * (1.0 - g));
+        self.hair = mix(self.hair, self.white, 0.6 * g);
+        self
     }
 }

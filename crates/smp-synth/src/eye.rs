@@ -80,18 +80,24 @@ impl Eye {
         (up, lo, t)
     }
 
+    /// How much of `p` lies between the lids, 0..=1.
+    pub(crate) fn opening(&self, p: (f64, f64)) -> f64 {
+        let (up, lo, t) = self.lids(p.0);
+        if t.abs() >= 1.0 {
+            return 0.0;
+        }
+        smoothstep(-0.12, 0.12, (p.1 - up).min(lo - p.1))
+    }
+
     /// Skin albedo `alb` at image mm `p` with the eye painted in.
     pub(crate) fn albedo(&self, p: (f64, f64), alb: Rgb, lash: Rgb) -> Rgb {
         let (up, lo, t) = self.lids(p.0);
-        let inside = (p.1 - up).min(lo - p.1);
         // Lash line and lid shadow along the upper margin; a faint lower margin.
         let d_up = (p.1 - up).abs();
         let mut out = alb;
-        if t.abs() < 1.0 && inside > -1.5 {
-            let open = smoothstep(-0.12, 0.12, inside);
-            if open > 0.0 {
-                out = mix(out, self.globe(p, up), open);
-            }
+        let open = self.opening(p);
+        if open > 0.0 {
+            out = mix(out, self.globe(p, up), open);
         }
         let edge = 1.0 - smoothstep(0.0, 0.5 + 0.6 * (1.0 - t * t), d_up);
         if edge > 0.0 && t.abs() < 1.05 && p.1 <= up + 0.4 {

@@ -80,6 +80,12 @@ impl Face {
         self.strokes.push((s, ink, strength, (lo, hi)));
     }
 
+    /// Share of the skin's sheen at `p`: none on the eyes, whose wet cornea reflects
+    /// the light only as the sharp catchlight drawn in them.
+    pub(crate) fn sheen(&self, p: P2) -> f64 {
+        self.eyes.iter().filter(|e| e.near(p)).fold(1.0, |k, e| k * (1.0 - e.opening(p)))
+    }
+
     /// Skin colour at image mm `p` with the face's marks.
     pub(crate) fn albedo(&self, p: P2, mut alb: Rgb) -> Rgb {
         for e in &self.eyes {

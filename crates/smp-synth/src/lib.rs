@@ -29,6 +29,8 @@ mod stubble;
 mod surface;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod truth_tests;
 
 use std::fmt;
 use std::str::FromStr;
@@ -146,6 +148,34 @@ pub struct SynthParams {
     pub width_px: u32,
 }
 
+/// Default stubble length above the skin, mm: 0, a head shaved with a razor that day,
+/// the look SMP imitates (domain.md: "a full head of shaved hair"), and what the stubble
+/// detection and the preview's optics were calibrated on. Scalp hair then grows ~0.3–0.5
+/// mm a day (Loussouarn et al. 2005, "Worldwide diversity of hair growth": 0.30 African
+/// to 0.49 mm/day Asian hair), so 0.4 mm is about a day's stubble.
+pub const DEFAULT_STUBBLE_LENGTH_MM: f64 = 0.0;
+/// Longest stubble drawn, mm: longer hair no longer reads as a shaved head.
+pub const MAX_STUBBLE_LENGTH_MM: f64 = 3.0;
+
+/// How the hair looks beyond its level: grey and stubble length.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HairLook {
+    /// Share of the hairs that are white (unpigmented), 0..=1: 0 none, 0.5 "salt and
+    /// pepper" grey, 1 white. Each hair is either pigmented or white, as in canities.
+    pub grey_fraction: f64,
+    /// Length of the stubble above the skin, mm (0 = shaved flush with a razor).
+    pub stubble_length_mm: f64,
+}
+
+impl Default for HairLook {
+    fn default() -> Self {
+        HairLook {
+            grey_fraction: 0.0,
+            stubble_length_mm: DEFAULT_STUBBLE_LENGTH_MM,
+        }
+    }
+}
+
 /// A synthetic photo with its true figures.
 #[derive(Debug, Clone)]
 pub struct SynthHead {
@@ -160,6 +190,10 @@ pub struct SynthHead {
     pub pupils_px: Option<[[f64; 2]; 2]>,
     /// The client's true interpupillary distance, mm (drawn by the seed, 57–69 mm).
     pub ipd_mm: f64,
+    /// The camera's blur, Gaussian σ in pixels (lens, sensor and demosaicing).
+    pub psf_px: f64,
+    /// How the hair was drawn: grey share and stubble length.
+    pub look: HairLook,
     /// The pattern's template with one view named after the photo, calibrated to it.
     pub design: Design,
     /// Scale of the photo at the head's centre, pixels per mm.
@@ -178,6 +212,22 @@ pub struct SynthHead {
     pub skin_rgb: [u8; 3],
     /// Colour of a stubble tip as drawn in the skin (sRGB).
     pub hair_rgb: [u8; 3],
+}
+
+fn check_look(look: &HairLook) -> Result<(), String> {
+    if !(0.0..=1.0).contains(&look.grey_fraction) {
+        return Err(format!(
+            "grey_fraction {} is outside 0..=1 (the share of white hairs)",
+            look.grey_fraction
+        ));
+    }
+    if !(0.0..=MAX_STUBBLE_LENGTH_MM).contains(&look.stubble_length_mm) {
+        return Err(format!(
+            "stubble_length_mm {} is outside 0..={MAX_STUBBLE_LENGTH_MM} mm",
+            look.stubble_length_mm
+        ));
+    }
+    Ok(())
 }
 
 fn check(params: &SynthParams) -> Result<(), String> {
@@ -200,12 +250,21 @@ fn check(params: &SynthParams) -> Result<(), String> {
     }
 }
 
-/// Draw a synthetic head. `photo_file` names the image in the design's view.
+/// Draw a synthetic head with dark stubble of the default length
+/// ([`HairLook::default`]). `photo_file` names the image in the design's view.
 ///
 /// Errors: a parameter out of range (the message names it and its valid range), or an
 /// empty `photo_file`.
 pub fn synth(params: &SynthParams, photo_file: &str) -> Result<SynthHead, String> {
+    synth_with(params, &HairLook::default(), photo_file)
+}
+
+/// Draw a synthetic head whose hair looks as `look` says.
+///
+/// Errors: as [`synth`], and a grey share or stubble length out of range.
+pub fn synth_with(params: &SynthParams, look: &HairLook, photo_file: &str) -> Result<SynthHead, String> {
     check(params)?;
+    check_look(look)?;
     let cam = camera::Camera::new(params.view, params.width_px);
     // Norwood 1 has no loss to design for (no template): the design carries Norwood 2's
     // regions, while the picture shows the full head of stubble.
@@ -237,7 +296,7 @@ pub fn synth(params: &SynthParams, photo_file: &str) -> Result<SynthHead, String
     });
     let field = field(&design, params.view, &cam, &losses, scar, params.seed);
     let hairs = stubble::grow(&field, params.seed);
-    let palette = color::Palette::new(params.skin_type, params.hair_level);
+    let palette = color::Palette::new(params.skin_type, params.hair_level).greyed(look.grey_fraction);
     let ipd_mm = rng::SplitMix::new(rng::hash(params.seed, rng::purpose::FEATURES, 2, 0)).range(57.0, 69.0);
     let build = body::Build {
         skin_type: params.skin_type,
@@ -252,7 +311,12 @@ pub fn synth(params: &SynthParams, photo_file: &str) -> Result<SynthHead, String
         })),
         _ => None,
     });
-    let splats = marks::splats(&cam, &hairs, &palette);
+    let marks_look = marks::Look {
+        grey_fraction: look.grey_fraction,
+        stubble_length_mm: look.stubble_length_mm,
+        seed: params.seed,
+    };
+    let splats = marks::splats(&cam, &hairs, &palette, &marks_look);
     let scene = paint::Scene {
         cam: &cam,
         layers: &layers,
@@ -268,6 +332,8 @@ pub fn synth(params: &SynthParams, photo_file: &str) -> Result<SynthHead, String
         truth,
         pupils_px,
         ipd_mm,
+        psf_px: sensor::Optics::photo(cam.ppm).psf_px,
+        look: *look,
         design,
         px_per_mm: cam.ppm,
         stubble_density_per_cm2: hairs.hairs_per_cm2,

@@ -107,7 +107,10 @@ impl Scene<'_> {
                     (alb, spec) = self.scalp_albedo(p, alb, spec);
                 }
                 match &layer.marks {
-                    Marks::Face(f) => alb = f.albedo(p, alb),
+                    Marks::Face(f) => {
+                        alb = f.albedo(p, alb);
+                        spec *= f.sheen(p);
+                    }
                     Marks::Ear(frame) => alb = ear::albedo(frame, p, alb),
                     Marks::None => {}
                 }

@@ -62,4 +62,5 @@ pub(crate) mod purpose {
     pub(crate) const SCAR: u64 = 6;
     pub(crate) const SENSOR: u64 = 7;
     pub(crate) const FEATURES: u64 = 8;
+    pub(crate) const GREY: u64 = 9;
 }

@@ -415,35 +415,3 @@ fn look_grid() {
         h.image.save(format!("/tmp/grid_{view}.png")).unwrap();
     }
 }
-
-#[test]
-#[ignore = "prints design points in image mm"]
-fn look_points() {
-    for view in [SynthView::Front, SynthView::Left] {
-        let cam = camera::Camera::new(view, 600);
-        for (x, y) in [
-            (0.0, 80.0),
-            (-60.0, 118.0),
-            (-66.0, 123.0),
-            (-90.0, 142.0),
-            (-120.0, 160.0),
-            (-148.0, 171.0),
-            (-170.0, 178.0),
-            (-176.0, 186.0),
-            (-130.0, 189.0),
-        ] {
-            eprintln!("{view} design ({x},{y}) -> {:?}", cam.project_mm(smp_design::PointMm::new(x, y)));
-        }
-        for (u, v) in [
-            (-50.0, -35.0),
-            (-45.0, 0.0),
-            (-20.0, 15.0),
-            (0.0, 20.0),
-            (0.0, 55.0),
-            (-60.0, 0.0),
-            (-70.0, -60.0),
-        ] {
-            eprintln!("{view} image ({u},{v}) -> {:?}", cam.surface((u, v)));
-        }
-    }
-}

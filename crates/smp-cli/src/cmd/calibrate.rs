@@ -1,11 +1,14 @@
-//! `smp calibrate`: derive a photo view from two points a known distance apart and one
-//! point whose design position is known, and store it in the design.
+//! `smp calibrate`: derive a photo view from two points a known distance apart (a ruler,
+//! a coin, or the pupils of a front photo) and one point whose design position is known,
+//! and store it in the design.
 
 use std::path::PathBuf;
 
 use clap::Args;
 use smp_design::{Design, HeadEllipse, PointMm, View};
+use smp_photo::constants::{ASSUMED_IPD_ERROR, MEAN_IPD_MM};
 use smp_photo::decode::{PhotoLimits, load_photo};
+use smp_photo::pupils::refine_pupils;
 use smp_photo::view::{Calibration, calibrate, preset_rotation_deg};
 
 use crate::cmd::preview::photo_error;
@@ -15,7 +18,7 @@ use crate::output::{progress, write_atomic};
 /// Arguments of `smp calibrate`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  # a 10p coin (24.5 mm) from (812,1460) to (910,1462); the glabella at (1500,2900)\n  smp calibrate client.json --view front --photo front.jpg --p1 812,1460 --p2 910,1462 \\\n      --distance-mm 24.5 --ref-px 1500,2900 --ref-mm 0,0\n  # a ruler on a top photo; the mid-frontal hairline point (0,80) at (2010,640)\n  smp calibrate client.json --view top --photo top.jpg --p1 100,200 --p2 580,200 \\\n      --distance-mm 50 --ref-px 2010,640 --ref-mm 0,80 --head 2000,1500,1400,1600\n\nThe view is stored in the design (written atomically; the old file stays if anything\nfails). Rotation defaults by view name: top/back/crown 0°, front 180°, left -90°, right 90°."
+    after_help = "Examples:\n  # a 10p coin (24.5 mm) from (812,1460) to (910,1462); the glabella at (1500,2900)\n  smp calibrate client.json --view front --photo front.jpg --p1 812,1460 --p2 910,1462 \\\n      --distance-mm 24.5 --ref-px 1500,2900 --ref-mm 0,0\n  # a ruler on a top photo; the mid-frontal hairline point (0,80) at (2010,640)\n  smp calibrate client.json --view top --photo top.jpg --p1 100,200 --p2 580,200 \\\n      --distance-mm 50 --ref-px 2010,640 --ref-mm 0,80 --head 2000,1500,1400,1600\n  # the pupils of a front photo (each click moves to the dark pupil nearby); the glabella at (600,560)\n  smp calibrate client.json --view front --photo front.jpg --pupils 462,737 738,737 --ref-px 600,560\n  # the same with the client's measured interpupillary distance\n  smp calibrate client.json --view front --photo front.jpg --pupils 462,737 738,737 --ipd-mm 66 --ref-px 600,560\n\nWith --pupils the scale assumes the mean adult interpupillary distance (63 mm) unless\n--ipd-mm gives the client's own: people differ by about ±8 %, and so may the scale.\nThe view is stored in the design (written atomically; the old file stays if anything\nfails). Rotation defaults by view name: top/back/crown 0°, front 180°, left -90°, right 90°."
 )]
 pub struct CalibrateArgs {
     /// The design file to add the view to.
@@ -27,14 +30,22 @@ pub struct CalibrateArgs {
     #[arg(long)]
     photo: PathBuf,
     /// First end of the known distance, pixels "X,Y".
-    #[arg(long)]
-    p1: String,
+    #[arg(long, required_unless_present = "pupils", conflicts_with = "pupils")]
+    p1: Option<String>,
     /// Second end, pixels "X,Y".
-    #[arg(long)]
-    p2: String,
+    #[arg(long, required_unless_present = "pupils", conflicts_with = "pupils")]
+    p2: Option<String>,
     /// Distance between them, millimetres.
-    #[arg(long)]
-    distance_mm: f64,
+    #[arg(long, required_unless_present = "pupils", conflicts_with = "pupils")]
+    distance_mm: Option<f64>,
+    /// Front views: the centres of the two pupils, pixels "X,Y X,Y" (instead of
+    /// --p1/--p2/--distance-mm); each is moved to the dark pupil within a few mm.
+    #[arg(long, num_args = 2, value_names = ["X,Y", "X,Y"])]
+    pupils: Option<Vec<String>>,
+    /// The client's measured interpupillary distance, mm (with --pupils; default: the
+    /// adult mean, 63 mm).
+    #[arg(long, requires = "pupils")]
+    ipd_mm: Option<f64>,
     /// A pixel whose design position is known, "X,Y".
     #[arg(long)]
     ref_px: String,
@@ -76,12 +87,28 @@ pub fn run(a: CalibrateArgs) -> Result<(), CliError> {
     let design = Design::load(&a.design)?;
     let photo = load_photo(&a.photo, PhotoLimits::default()).map_err(photo_error)?;
     let (w, h) = (f64::from(photo.width()), f64::from(photo.height()));
-    let (p1, p2, ref_px) = (pair(&a.p1, "--p1")?, pair(&a.p2, "--p2")?, pair(&a.ref_px, "--ref-px")?);
-    for (name, (x, y)) in [("--p1", p1), ("--p2", p2), ("--ref-px", ref_px)] {
-        if !(0.0..w).contains(&x) || !(0.0..h).contains(&y) {
-            return Err(CliError::BadInput(format!("{name} {x},{y} is outside the {w}×{h} photo")));
+    let ref_px = pair(&a.ref_px, "--ref-px")?;
+    inside("--ref-px", ref_px, (w, h))?;
+    let Scale { p1, p2, distance_mm, note } = match &a.pupils {
+        Some(clicks) => pupil_scale(&a, clicks, &photo)?,
+        None => {
+            let (p1, p2) = (
+                pair(a.p1.as_deref().unwrap_or_default(), "--p1")?,
+                pair(a.p2.as_deref().unwrap_or_default(), "--p2")?,
+            );
+            inside("--p1", p1, (w, h))?;
+            inside("--p2", p2, (w, h))?;
+            let distance_mm = a
+                .distance_mm
+                .ok_or_else(|| CliError::BadInput("give --distance-mm with --p1 and --p2".into()))?;
+            Scale {
+                p1,
+                p2,
+                distance_mm,
+                note: String::new(),
+            }
         }
-    }
+    };
     let ref_mm = match &a.ref_mm {
         Some(s) => {
             let (x, y) = pair(s, "--ref-mm")?;
@@ -94,7 +121,7 @@ pub fn run(a: CalibrateArgs) -> Result<(), CliError> {
     let map = calibrate(&Calibration {
         p1_px: p1,
         p2_px: p2,
-        distance_mm: a.distance_mm,
+        distance_mm,
         ref_px,
         ref_mm,
         rotation_deg: a.rotation_deg.unwrap_or_else(|| preset_rotation_deg(&a.view)),
@@ -132,9 +159,80 @@ pub fn run(a: CalibrateArgs) -> Result<(), CliError> {
     let updated = Design::from_draft(draft)?;
     let out = a.output.clone().unwrap_or_else(|| a.design.clone());
     write_atomic(&out, updated.to_json().as_bytes())?;
+    if !note.is_empty() {
+        progress(a.quiet, &note);
+    }
     progress(
         a.quiet,
         &format!("view {:?}: {:.2} px/mm; wrote {}", a.view, map.px_per_mm(), out.display()),
     );
     Ok(())
+}
+
+/// Refuse a pixel outside a `w` × `h` photo, naming the option it came from.
+fn inside(name: &str, (x, y): (f64, f64), (w, h): (f64, f64)) -> Result<(), CliError> {
+    if (0.0..w).contains(&x) && (0.0..h).contains(&y) {
+        Ok(())
+    } else {
+        Err(CliError::BadInput(format!("{name} {x},{y} is outside the {w}×{h} photo")))
+    }
+}
+
+/// Two pixels a known distance apart, and what to tell the user about them.
+struct Scale {
+    p1: (f64, f64),
+    p2: (f64, f64),
+    distance_mm: f64,
+    note: String,
+}
+
+/// The scale's two ends from pupil clicks, refined to the pupils, with the distance
+/// between them (the given or the mean IPD) and a note on its error.
+fn pupil_scale(a: &CalibrateArgs, clicks: &[String], photo: &image::RgbImage) -> Result<Scale, CliError> {
+    let size = (f64::from(photo.width()), f64::from(photo.height()));
+    if a.view != "front" {
+        return Err(CliError::BadInput(format!(
+            "--pupils needs the front view (the eyes facing the camera), not {:?}; use --p1/--p2/--distance-mm with a ruler or coin",
+            a.view
+        )));
+    }
+    let c1 = pair(&clicks[0], "--pupils (first)")?;
+    let c2 = pair(&clicks[1], "--pupils (second)")?;
+    inside("--pupils", c1, size)?;
+    inside("--pupils", c2, size)?;
+    let ipd = match a.ipd_mm {
+        Some(v) if !(v.is_finite() && (40.0..=85.0).contains(&v)) => {
+            return Err(CliError::BadInput(format!(
+                "--ipd-mm {v} is not an adult interpupillary distance (about 54–74 mm); give it in mm"
+            )));
+        }
+        Some(v) => v,
+        None => MEAN_IPD_MM,
+    };
+    let p = refine_pupils(photo, [c1, c2]).map_err(CliError::BadInput)?;
+    let moved = |c: (f64, f64), q: (f64, f64)| (c.0 - q.0).hypot(c.1 - q.1);
+    let (q1, q2) = (p[0].centre_px, p[1].centre_px);
+    let mut note = format!(
+        "pupils at {:.1},{:.1} and {:.1},{:.1} (moved {:.1} and {:.1} px from the clicks)",
+        q1.0,
+        q1.1,
+        q2.0,
+        q2.1,
+        moved(c1, q1),
+        moved(c2, q2)
+    );
+    if a.ipd_mm.is_some() {
+        note.push_str(&format!("; the client's interpupillary distance, {ipd} mm"));
+    } else {
+        note.push_str(&format!(
+            "; assumed the adult mean interpupillary distance, {MEAN_IPD_MM} mm: people differ by about ±{:.0} %, and so may this scale. Measure the client's (--ipd-mm) or put a calibration card or ruler in the photo for a better one",
+            100.0 * ASSUMED_IPD_ERROR
+        ));
+    }
+    Ok(Scale {
+        p1: q1,
+        p2: q2,
+        distance_mm: ipd,
+        note,
+    })
 }

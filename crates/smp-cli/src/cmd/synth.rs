@@ -4,7 +4,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 use smp_design::Pattern;
-use smp_synth::{Scar, SynthParams, SynthView, synth, synth_closeup};
+use smp_photo::labels::Label;
+use smp_synth::{HairLook, Scar, SynthParams, SynthView, synth_closeup, synth_with};
 
 use crate::cmd::preview::write_image;
 use crate::error::CliError;
@@ -13,7 +14,7 @@ use crate::output::{progress, write_atomic};
 /// Arguments of `smp synth`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  smp synth --pattern norwood-5 --view top --skin 2 --hair-level 2 --seed 7 -o head.png --design head.json\n  smp synth --pattern norwood-1 --view back --skin 5 --hair-level 1 --scar fut -o fut.png --design fut.json\n  smp preview head.json --state healed --side-by-side -o head-healed.png\n  smp synth --pattern norwood-1 --skin 3 --hair-level 2 --seed 4 --closeup 30 --width 600 -o stubble.png --json\n  smp stubble --photo stubble.png --px-per-mm 30 --json\n\nThe head is drawn at a stated scale with natural stubble, the pattern's bald area and\nscars; the design is the pattern's template with a calibrated view of the image.\nWith --closeup N the image is instead a flat, square close-up (width × width pixels at\nN px/mm) of the same head's fully haired scalp, and --json gives the true number and\ndensity of the stubble tips in it (for testing `smp stubble`)."
+    after_help = "Examples:\n  smp synth --pattern norwood-5 --view top --skin 2 --hair-level 2 --seed 7 -o head.png --design head.json\n  smp synth --pattern norwood-1 --view back --skin 5 --hair-level 1 --scar fut -o fut.png --design fut.json\n  smp synth --pattern norwood-3 --view front --skin 3 --hair-level 2 --grey 0.5 --stubble-mm 0.4 -o front.jpg --truth truth.png --json\n  smp preview head.json --state healed --side-by-side -o head-healed.png\n  smp synth --pattern norwood-1 --skin 3 --hair-level 2 --seed 4 --closeup 30 --width 600 -o stubble.png --json\n  smp stubble --photo stubble.png --px-per-mm 30 --json\n\nThe head is drawn at a stated scale with natural stubble, the pattern's bald area and\nscars; the design is the pattern's template with a calibrated view of the image.\nThe photo goes through a camera model (lens blur, sensor noise, JPEG at quality 85).\n--truth writes the true label of every pixel as an 8-bit grey PNG the size of the photo:\n0 background, 1 skin (face, forehead in front of the hairline, ears, neck), 2 bald\nscalp, 3 thinning scalp, 4 haired scalp, 5 scar. --json gives the true scale and, in\nfront views, the true pupil centres (for testing pupil calibration).\nWith --closeup N the image is instead a flat, square close-up (width × width pixels at\nN px/mm) of the same head's fully haired scalp, and --json gives the true number and\ndensity of the stubble tips in it (for testing `smp stubble`)."
 )]
 pub struct SynthArgs {
     /// norwood-1 … norwood-7, ludwig-1 … ludwig-3.
@@ -34,6 +35,12 @@ pub struct SynthArgs {
     /// Seed of every random choice.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Share of white hairs, 0 (none) – 1 (all white); 0.5 looks salt-and-pepper grey.
+    #[arg(long, default_value_t = 0.0)]
+    grey: f64,
+    /// Stubble length above the skin, mm (0 = shaved with a razor; hair grows ~0.4 mm a day).
+    #[arg(long, default_value_t = smp_synth::DEFAULT_STUBBLE_LENGTH_MM)]
+    stubble_mm: f64,
     /// Image width, pixels.
     #[arg(long, default_value_t = 1200)]
     width: u32,
@@ -47,6 +54,9 @@ pub struct SynthArgs {
     /// Write the matching calibrated starter design here.
     #[arg(long)]
     design: Option<PathBuf>,
+    /// Write the true label map here (.png, 8-bit grey codes 0–5, the photo's size).
+    #[arg(long, value_name = "PNG")]
+    truth: Option<PathBuf>,
     /// Machine-readable facts about the head on stdout.
     #[arg(long)]
     json: bool,
@@ -72,28 +82,62 @@ pub fn run(a: SynthArgs) -> Result<(), CliError> {
     if let Some(ppm) = a.closeup {
         return closeup(&a, &params, ppm);
     }
+    if let Some(t) = &a.truth
+        && !t
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("png"))
+    {
+        return Err(CliError::BadInput(format!(
+            "--truth {}: use a .png file name (label codes must not go through lossy JPEG)",
+            t.display()
+        )));
+    }
+    let look = HairLook {
+        grey_fraction: a.grey,
+        stubble_length_mm: a.stubble_mm,
+    };
     progress(a.quiet, &format!("drawing a {pattern} head, {} view…", a.view));
     // The design refers to the image by its path relative to the design file.
     let photo_file = match (&a.design, a.output.file_name()) {
         (Some(d), Some(name)) if d.parent() == a.output.parent() => PathBuf::from(name),
         _ => std::path::absolute(&a.output).unwrap_or_else(|_| a.output.clone()),
     };
-    let head = synth(&params, &photo_file.to_string_lossy()).map_err(CliError::BadInput)?;
+    let head = synth_with(&params, &look, &photo_file.to_string_lossy()).map_err(CliError::BadInput)?;
     write_image(&a.output, &head.image)?;
     if let Some(d) = &a.design {
         write_atomic(d, head.design.to_json().as_bytes())?;
     }
+    if let Some(t) = &a.truth {
+        let mut buf = std::io::Cursor::new(Vec::new());
+        head.truth
+            .to_gray()
+            .write_to(&mut buf, image::ImageFormat::Png)
+            .map_err(|e| CliError::Other(format!("cannot encode {}: {e}", t.display())))?;
+        write_atomic(t, buf.get_ref())?;
+    }
     if a.json {
+        let counts = head.truth.pixel_counts();
+        let label_px: serde_json::Map<String, serde_json::Value> = Label::ALL
+            .iter()
+            .map(|l| (l.as_str().to_string(), counts[l.code() as usize].into()))
+            .collect();
         println!(
             "{}",
             serde_json::json!({
                 "width_px": head.image.width(),
                 "height_px": head.image.height(),
                 "px_per_mm": head.px_per_mm,
+                "pupils_px": head.pupils_px,
+                "ipd_mm": head.ipd_mm,
+                "psf_px": head.psf_px,
+                "grey_fraction": head.look.grey_fraction,
+                "stubble_length_mm": head.look.stubble_length_mm,
                 "stubble_density_per_cm2": head.stubble_density_per_cm2,
                 "stubble_diameter_mm": head.stubble_diameter_mm,
                 "skin_rgb": head.skin_rgb,
                 "hair_rgb": head.hair_rgb,
+                "label_px": label_px,
             })
         );
     }
@@ -113,9 +157,14 @@ pub fn run(a: SynthArgs) -> Result<(), CliError> {
 
 /// `smp synth --closeup`: a close-up of haired scalp with its true tip count.
 fn closeup(a: &SynthArgs, params: &SynthParams, ppm: f64) -> Result<(), CliError> {
-    if a.design.is_some() {
+    if a.grey != 0.0 || a.stubble_mm != smp_synth::DEFAULT_STUBBLE_LENGTH_MM {
         return Err(CliError::BadInput(
-            "--design goes with a head photo, not with --closeup (a close-up has no design view)".into(),
+            "--grey and --stubble-mm go with a head photo: close-ups show dark stubble shaved flush".into(),
+        ));
+    }
+    if a.design.is_some() || a.truth.is_some() {
+        return Err(CliError::BadInput(
+            "--design and --truth go with a head photo, not with --closeup (a close-up has no design view)".into(),
         ));
     }
     progress(
@@ -135,6 +184,7 @@ fn closeup(a: &SynthArgs, params: &SynthParams, ppm: f64) -> Result<(), CliError
                 "area_cm2": c.area_cm2,
                 "stubble_density_per_cm2": c.density_per_cm2,
                 "stubble_diameter_mm": c.mean_diameter_mm,
+                "psf_px": c.psf_px,
                 "skin_rgb": c.skin_rgb,
                 "hair_rgb": c.hair_rgb,
             })
