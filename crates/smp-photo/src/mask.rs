@@ -22,9 +22,23 @@ struct AnalysisCells {
     height: u32,
     cell_px: f64,
     labels: Vec<u8>,
+    /// Native coverage in tenths, per cell.
+    coverage: Vec<u8>,
 }
 
 impl AnalysisCells {
+    /// The native coverage (0–1) at pixel (`x`, `y`); 0 off the map.
+    fn coverage_at(&self, x: f64, y: f64) -> f64 {
+        if !(x >= 0.0 && y >= 0.0) {
+            return 0.0;
+        }
+        let (cx, cy) = ((x / self.cell_px) as u32, (y / self.cell_px) as u32);
+        if cx >= self.width || cy >= self.height {
+            return 0.0;
+        }
+        f64::from(self.coverage[cy as usize * self.width as usize + cx as usize]) / 10.0
+    }
+
     fn label_at(&self, x: f64, y: f64) -> Label {
         if !(x >= 0.0 && y >= 0.0) {
             return Label::Background;
@@ -77,6 +91,7 @@ impl<'a> ScalpMask<'a> {
                 height: a.cells[1],
                 cell_px: a.cell_px,
                 labels: a.labels().ok()?,
+                coverage: a.coverage_tenths().ok()?,
             })
         });
         match (analysis, &view.mask) {
@@ -87,6 +102,23 @@ impl<'a> ScalpMask<'a> {
             }),
             (None, Some(m)) => Some(Self::new(m)),
             (None, None) => None,
+        }
+    }
+
+    /// The share of the scalp that shows at pixel `(x, y)` of `photo`, 0–1: with a stored
+    /// analysis, 1 − the native coverage on thinning and haired scalp (so blend dots thin
+    /// out as the client's own hair thickens, rather than switching off at a label's
+    /// border, which drew a dark ring where a thinning border met a haired core), 1 on
+    /// bald scalp and scars, 0 off the scalp; otherwise [`Self::is_scalp`] as 0 or 1.
+    pub fn scalp_share(&self, photo: &RgbImage, x: f64, y: f64) -> f64 {
+        let edited = self.edits.iter().rev().any(|e| inside(&e.polygon_px, x, y));
+        match &self.analysis {
+            Some(a) if !edited => match a.label_at(x, y) {
+                Label::Bald | Label::Scar => 1.0,
+                Label::Thinning | Label::Haired => (1.0 - a.coverage_at(x, y)).clamp(0.0, 1.0),
+                Label::Skin | Label::Background => 0.0,
+            },
+            _ => f64::from(u8::from(self.is_scalp(photo, x, y))),
         }
     }
 
@@ -317,6 +349,11 @@ mod tests {
             .map(|&(x, y)| m.on_client(x, y))
             .collect();
         assert_eq!(on, [true, true, true, false, false]);
+        // Bald shows all its scalp, skin none; thinning and hair show what their coverage
+        // leaves (all zero coverage in this analysis).
+        assert_eq!(m.scalp_share(&img, 5.0, 5.0), 1.0);
+        assert_eq!(m.scalp_share(&img, 35.0, 5.0), 0.0);
+        assert_eq!(m.scalp_share(&img, 25.0, 5.0), 1.0);
         view.mask = Some(Mask {
             hair_rgb: [0, 0, 0],
             skin_rgb: [255, 255, 255],

@@ -114,7 +114,10 @@ fn inked_dots(
             let p = project(view, d.pos())?;
             let outside = p.x < 0.0 || p.y < 0.0 || p.x >= w || p.y >= h || mask.as_ref().is_some_and(|m| !m.on_client(p.x, p.y));
             let region = &design.regions()[d.region as usize];
-            let hidden_by_hair = region.kind == RegionKind::Blend && mask.as_ref().is_some_and(|m| !m.is_scalp(photo, p.x, p.y));
+            // A blend dot shows with the chance that scalp shows where it lands; the draw
+            // is a hash of its position, so the same dot shows in every render.
+            let hidden_by_hair =
+                region.kind == RegionKind::Blend && mask.as_ref().is_some_and(|m| unit_hash(d.pos()) >= m.scalp_share(photo, p.x, p.y));
             let ink = &inks[d.region as usize];
             (!outside && !hidden_by_hair)
                 .then(|| render_dot(&state.look(d.diameter_mm, ink.dose(region, d.shade)), &p, px_per_mm, &ink.pigment))
@@ -192,4 +195,12 @@ pub fn dots_box(dots: &[RenderDot]) -> PxBox {
         x1: x1.max(0.0).ceil() as u32 + 1,
         y1: y1.max(0.0).ceil() as u32 + 1,
     }
+}
+
+/// Purpose of the stream that decides which blend dots show through thinning hair.
+const BLEND_SHOW_PURPOSE: u64 = 0x626c_656e_6473;
+
+/// A uniform number in [0, 1) fixed by a design point, from the one source of randomness.
+fn unit_hash(p: smp_design::PointMm) -> f64 {
+    smp_dots::rng::Rng::new(p.x.to_bits() ^ p.y.to_bits().rotate_left(29), BLEND_SHOW_PURPOSE).f64()
 }
