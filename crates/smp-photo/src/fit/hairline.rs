@@ -7,6 +7,7 @@ use smp_design::PointMm;
 use smp_design::template::HAIRLINE_HALF as HALF_SHAPE;
 
 use super::grid::SurfaceGrid;
+use crate::analyze::geometry::line_y_at;
 use crate::labels::Label;
 
 /// Default mid-frontal height above the glabella, mm: ~8 cm, range 7–10 cm (Garg & Garg
@@ -113,16 +114,8 @@ pub fn recede_ends(line: &[PointMm], left: Option<PointMm>, right: Option<PointM
 
 /// The y of `line` (left to right in x) at `x`, clamped to its ends.
 pub fn y_at(line: &[PointMm], x: f64) -> f64 {
-    if x <= line[0].x {
-        return line[0].y;
-    }
-    for w in line.windows(2) {
-        if x <= w[1].x {
-            let t = if w[1].x > w[0].x { (x - w[0].x) / (w[1].x - w[0].x) } else { 0.0 };
-            return w[0].y + t * (w[1].y - w[0].y);
-        }
-    }
-    line[line.len() - 1].y
+    let x = x.clamp(line[0].x, line[line.len() - 1].x);
+    line_y_at(line, x).unwrap_or(line[0].y)
 }
 
 #[cfg(test)]

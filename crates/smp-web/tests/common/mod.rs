@@ -169,22 +169,6 @@ pub async fn status_of_declared_upload(base: &str, path: &str, len: usize) -> (u
 
 /// A small synthetic top-view head photo (PNG) and its calibrated design.
 pub fn synth_photo(width_px: u32) -> (Vec<u8>, smp_design::Design) {
-    let head = smp_synth::synth(
-        &smp_synth::SynthParams {
-            pattern: "norwood-4".parse().unwrap(),
-            view: smp_synth::SynthView::Top,
-            skin_type: 2,
-            hair_level: 2,
-            scar: None,
-            seed: 5,
-            width_px,
-        },
-        "photo.png",
-    )
-    .unwrap();
-    let mut png = Vec::new();
-    head.image
-        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-        .unwrap();
+    let (png, head) = synth::head(smp_synth::SynthView::Top, width_px);
     (png, head.design)
 }
