@@ -113,6 +113,13 @@ fn expected_centre(view: &View, design: &Design) -> Option<(f64, f64)> {
     Some((pts.iter().map(|p| p.0).sum::<f64>() / n, pts.iter().map(|p| p.1).sum::<f64>() / n))
 }
 
+/// Native coverage from which the temples, sides and back count as haired: there the
+/// choice is only hair or bare skin (ears, neck), so the midpoint.
+const GEOMETRIC_HAIR_MIN_COVERAGE: f32 = 0.5;
+
+/// Forehead cells needed for their texture to anchor bare skin's.
+const MIN_FOREHEAD_CELLS: usize = 30;
+
 /// Half-width of the averaging window of the hair model's inputs, cells.
 const HAIR_SMOOTHING_CELLS: u32 = 2;
 
@@ -224,10 +231,28 @@ pub fn analyze(photo: &RgbImage, view: &View, design: &Design, seeds: &Seeds) ->
             Some(_) => Prior::Free,
         })
         .collect();
+    // Texture is read over ~7 mm: single cells hold only a few stubble tips.
+    let rough: Vec<f32> = box_mean(&f.laplacian, f.width, f.height, HAIR_SMOOTHING_CELLS)
+        .iter()
+        .map(|&e| (1.0 + e).ln())
+        .collect();
+    // The forehead band is bare skin by the rule: its texture is the camera's own grain
+    // on skin, the floor bare scalp sits on.
+    let forehead: Vec<f32> = (0..n)
+        .filter(|&i| body[i] && points[i].is_some_and(|p| in_front_of_line(&core, p) && !face(p)))
+        .map(|i| rough[i])
+        .collect();
+    let bare_texture = (forehead.len() >= MIN_FOREHEAD_CELLS).then(|| {
+        let mut v = forehead;
+        v.sort_by(f32::total_cmp);
+        v[v.len() / 2]
+    });
     let hair = hair::fit_hair(&HairInput {
         linear: &smoothed,
         basis: &basis,
         prior: &prior,
+        texture: &rough,
+        bare_texture,
     })
     .ok_or_else(|| AnalyzeError::NoHead { view: view.name.clone() })?;
     if std::env::var_os("SMP_ANALYZE_DEBUG").is_some() {
@@ -238,7 +263,7 @@ pub fn analyze(photo: &RgbImage, view: &View, design: &Design, seeds: &Seeds) ->
             if prior[i] == Prior::Off {
                 0.0
             } else {
-                hair.coverage(&smoothed[i], &basis[i])
+                hair.coverage(&smoothed[i], &basis[i], rough[i])
             }
         })
         .collect();
@@ -256,7 +281,11 @@ pub fn analyze(photo: &RgbImage, view: &View, design: &Design, seeds: &Seeds) ->
         if geometric_skin {
             // The temples and the permanent fringe keep their hair; bare skin there is
             // temple, ear, neck or face.
-            if c >= HAIRED_MIN_COVERAGE { Label::Haired } else { Label::Skin }
+            if c >= GEOMETRIC_HAIR_MIN_COVERAGE {
+                Label::Haired
+            } else {
+                Label::Skin
+            }
         } else if c < BALD_MAX_COVERAGE {
             Label::Bald
         } else if c < HAIRED_MIN_COVERAGE {
