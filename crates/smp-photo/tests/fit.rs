@@ -231,3 +231,36 @@ fn fitted_regions_cover_the_bald_scalp_stay_on_the_head_and_meet_the_hair() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn the_fit_matches_the_pigment_when_the_design_knows_both_colours() {
+    let head = synth(&case(1), "head.png").unwrap();
+    let view_name = case(1).view.as_str();
+    // At 360 px wide the photo cannot show stubble tips: without a measured hair colour
+    // nothing is chosen, and the regions keep carbon black at their shade.
+    let plain = fit_design(&head.design, view_name, &head.image, &head.truth, FitOptions::default()).unwrap();
+    assert!(plain.pigment.is_none() && plain.hair_lab.is_none());
+    assert!(plain.design.regions().iter().all(|r| r.pigment.is_none()));
+    // With the hair's colour measured on a close-up (a dark brown, smp stubble's kind of
+    // reading), the fit matches a pigment and sets it on what it made that lays dots.
+    let mut draft = head.design.to_draft();
+    draft.colours.hair_lab = Some([28.0, 4.0, 6.0]);
+    let design = smp_design::Design::from_draft(draft).unwrap();
+    let f = fit_design(&design, view_name, &head.image, &head.truth, FitOptions::default()).unwrap();
+    let m = f.pigment.as_ref().expect("a pigment is matched");
+    let skin = f.design.colours().skin_lab.expect("skin measured from the bald scalp");
+    let want = smp_color::pigments::match_pigment(skin, [28.0, 4.0, 6.0], &smp_color::pigments::PigmentLibrary::builtin()).unwrap();
+    assert_eq!((&m.pigment, m.dilution), (&want.pigment, want.dilution));
+    let made: Vec<&str> = f.regions.iter().map(|r| r.name.as_str()).collect();
+    let mut dotted = 0;
+    for r in f.design.regions().iter().filter(|r| made.contains(&r.name.as_str())) {
+        if r.kind == RegionKind::Exclude {
+            assert!(r.pigment.is_none(), "{} lays no dots", r.name);
+        } else {
+            let p = r.pigment.as_ref().unwrap_or_else(|| panic!("{} has no pigment", r.name));
+            assert_eq!((p.name.as_str(), p.dilution), (m.pigment.as_str(), m.dilution));
+            dotted += 1;
+        }
+    }
+    assert!(dotted > 0, "the fit made regions with dots");
+}

@@ -88,7 +88,10 @@ pub fn fit(req: &FitRequest, photo: &RgbImage) -> AppResult<FitJson> {
         HairlineFit::Intact => ("intact", None, "the client's own hairline is intact, so no new one".into()),
         HairlineFit::NotSeen => ("not_seen", None, "hairline not in this photo, kept as it was".into()),
     };
-    let summary = format!("Bald area {treated:.0} cm² treated; thinning {blended:.0} cm² blended; {said}.");
+    let ink = fitted.pigment.as_ref().map_or(String::new(), |m| {
+        format!(" Pigment matched to the client's skin and hair: {} at 1:{}.", m.pigment, m.dilution)
+    });
+    let summary = format!("Bald area {treated:.0} cm² treated; thinning {blended:.0} cm² blended; {said}.{ink}");
     Ok(FitJson {
         design: design_value(&fitted.design),
         summary,

@@ -112,6 +112,7 @@ fn fit_json(view: &str, f: &Fitted, out: &std::path::Path) -> serde_json::Value 
             "skin_lab": f.skin_lab.map(|l| l.map(r1)),
             "hair_lab": f.hair_lab.map(|l| l.map(r1)),
         },
+        "pigment": f.pigment.as_ref().map(|m| json!({"name": m.pigment, "dilution": m.dilution, "predicted_delta_e00": r1(m.predicted_delta_e00)})),
         "warnings": f.warnings,
         "design": out.display().to_string(),
     })
@@ -152,6 +153,12 @@ fn print_summary(view: &str, f: &Fitted) {
     }
     if let Some(l) = f.hair_lab {
         println!("hair: L* {:.1}, a* {:.1}, b* {:.1}", l[0], l[1], l[2]);
+    }
+    if let Some(m) = &f.pigment {
+        println!(
+            "pigment: {} at 1:{} on the new regions (predicted healed colour {:.1} ΔE00 from the hair)",
+            m.pigment, m.dilution, m.predicted_delta_e00
+        );
     }
     for w in &f.warnings {
         println!("warning: {w}");

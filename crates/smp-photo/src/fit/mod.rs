@@ -10,8 +10,9 @@ pub mod grid;
 pub mod hairline;
 
 use image::RgbImage;
+use smp_color::pigments::{Match, PigmentLibrary, match_pigment};
 use smp_design::clinical::{DEFAULT_DENSITY_PER_CM2, DEFAULT_DOT_DIAMETER_MM, DEFAULT_FEATHER_MM};
-use smp_design::draft::{HairlineDraft, RegionDraft};
+use smp_design::draft::{DesignDraft, HairlineDraft, RegionDraft};
 use smp_design::geometry::area_mm2;
 use smp_design::{Design, DesignError, Mm, PerCm2, PointMm, Region, RegionKind, Shade, View};
 
@@ -102,6 +103,9 @@ pub struct Fitted {
     /// The client's hair colour read from the haired scalp, CIELAB, when the photo is
     /// sharp enough to resolve stubble tips.
     pub hair_lab: Option<[f64; 3]>,
+    /// The pigment matched to the client's skin and hair and set on the fitted regions,
+    /// when both colours are known.
+    pub pigment: Option<Match>,
     /// Things the user should know.
     pub warnings: Vec<String>,
 }
@@ -382,6 +386,7 @@ pub fn fit_design(design: &Design, view_name: &str, photo: &RgbImage, labels: &L
     if draft.colours.hair_lab.is_none() {
         draft.colours.hair_lab = hair_lab.map(round_lab);
     }
+    let pigment = choose_pigment(&mut draft, &fitted, &mut warnings);
     let design = Design::from_draft(draft)?;
     Ok(Fitted {
         design,
@@ -390,8 +395,35 @@ pub fn fit_design(design: &Design, view_name: &str, photo: &RgbImage, labels: &L
         hairline: hairline_fit,
         skin_lab,
         hair_lab,
+        pigment,
         warnings,
     })
+}
+
+/// The pigment and dilution matched to the client's skin and hair (the design's colours,
+/// as measured), set on the fitted regions that lay dots and carry no practitioner's
+/// choice already; its warnings join the fit's. Without both colours nothing is chosen:
+/// the regions keep carbon black at their shade.
+fn choose_pigment(draft: &mut DesignDraft, fitted: &[FittedRegion], warnings: &mut Vec<String>) -> Option<Match> {
+    let (skin, hair) = (draft.colours.skin_lab?, draft.colours.hair_lab?);
+    let m = match match_pigment(skin, hair, &PigmentLibrary::builtin()) {
+        Ok(m) => m,
+        Err(e) => {
+            warnings.push(format!("no pigment was matched to the client's colours: {e}"));
+            return None;
+        }
+    };
+    for r in draft.regions.iter_mut() {
+        let new = fitted.iter().any(|f| f.name == r.name);
+        if new && r.kind != RegionKind::Exclude && r.pigment.is_none() {
+            r.pigment = Some(smp_design::draft::PigmentDraft {
+                name: m.pigment.clone(),
+                dilution: m.dilution,
+            });
+        }
+    }
+    warnings.extend(m.warnings.iter().cloned());
+    Some(m)
 }
 
 fn round_lab(l: [f64; 3]) -> [f64; 3] {
