@@ -29,10 +29,10 @@ for state in fresh healed aged:5; do
   $smp preview "$tmp/big.json" --state "$state" --crop 1050,760,300,220 -q -o "$out/closeup-${state/:/}.png"
 done
 # Fitted to the client's own head: the photo analysed, the design fitted, then healed,
-# before | after, at a consultation photo's scale (600 px wide: ~2–3 px/mm).
+# before | after, at a consultation photo's scale (1000 px wide: 4 px/mm).
 fitted() { # name pattern view skin hair
   local name=$1 pattern=$2 view=$3 skin=$4 hair=$5
-  $smp synth --pattern "$pattern" --view "$view" --skin "$skin" --hair-level "$hair" --seed 7 --width 600 -q \
+  $smp synth --pattern "$pattern" --view "$view" --skin "$skin" --hair-level "$hair" --seed 7 --width 1000 -q \
     -o "$tmp/$name-fit.png" --design "$tmp/$name-fit.json"
   $smp design fit "$tmp/$name-fit.json" --view "$view" -q > /dev/null
   $smp preview "$tmp/$name-fit.json" --state healed --side-by-side -q -o "$out/$name-fitted.png"
