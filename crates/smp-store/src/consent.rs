@@ -46,6 +46,10 @@ pub struct ConsentSignature {
 /// Screening answers (stored as given; the web layer derives the warnings).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct ScreeningAnswers {
+    /// Whether the client has any allergy (asked first, yes or no); `None` on screenings
+    /// from before the question was asked, where the details text decides.
+    #[serde(default)]
+    pub has_allergies: Option<bool>,
     /// Allergies, incl. pigments and metals.
     #[serde(default)]
     pub allergies: String,
@@ -55,12 +59,18 @@ pub struct ScreeningAnswers {
     /// Blood thinners taken.
     #[serde(default)]
     pub blood_thinners: bool,
+    /// Whether the scalp has a skin condition (yes or no first), as for allergies.
+    #[serde(default)]
+    pub has_skin_conditions: Option<bool>,
     /// Skin conditions of the scalp (psoriasis, eczema, active acne, …).
     #[serde(default)]
     pub skin_conditions: String,
     /// Date of a recent hair transplant, YYYY-MM-DD, if any.
     #[serde(default)]
     pub hair_transplant_on: String,
+    /// Whether the client takes any medication (yes or no first), as for allergies.
+    #[serde(default)]
+    pub takes_medications: Option<bool>,
     /// Other medications.
     #[serde(default)]
     pub medications: String,
@@ -126,12 +136,8 @@ pub struct Appointment {
 
 /// Checks `YYYY-MM-DDTHH:MM`.
 pub fn check_start(s: &str) -> Result<(), String> {
-    let ok = s.len() == 16
-        && crate::records::check_date("starts_at", &s[..10]).is_ok()
-        && s.as_bytes()[10] == b'T'
-        && s[11..13].parse::<u32>().is_ok_and(|h| h < 24)
-        && s.as_bytes()[13] == b':'
-        && s[14..16].parse::<u32>().is_ok_and(|m| m < 60);
+    // jiff checks the calendar (no 2024-02-31) and never slices inside a character.
+    let ok = s.len() == 16 && s.as_bytes()[10] == b'T' && s.parse::<jiff::civil::DateTime>().is_ok();
     if ok {
         Ok(())
     } else {

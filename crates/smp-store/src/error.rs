@@ -31,6 +31,11 @@ pub enum StoreError {
     /// A value the store refuses (says which and why).
     #[error("{0}")]
     BadInput(String),
+    /// A tattoo session for a client who is not ready for one (no signed consent, no
+    /// screening, a contraindication, a positive patch test): the reasons, for the
+    /// practitioner.
+    #[error("this client is not ready for a tattoo session: {}", .0.join("; "))]
+    NotReady(Vec<String>),
     /// The operation does not exist for this backend.
     #[error("{0}")]
     Unsupported(String),

@@ -209,12 +209,8 @@ pub struct Survey {
 
 /// Checks a YYYY-MM-DD date.
 pub fn check_date(field: &str, s: &str) -> Result<(), String> {
-    let ok = s.len() == 10
-        && s.as_bytes()[4] == b'-'
-        && s.as_bytes()[7] == b'-'
-        && s[..4].parse::<u32>().is_ok()
-        && s[5..7].parse::<u32>().is_ok_and(|m| (1..=12).contains(&m))
-        && s[8..].parse::<u32>().is_ok_and(|d| (1..=31).contains(&d));
+    // A real calendar date: 2024-02-31 is refused, 2024-02-29 accepted.
+    let ok = s.len() == 10 && s.parse::<jiff::civil::Date>().is_ok();
     if ok {
         Ok(())
     } else {

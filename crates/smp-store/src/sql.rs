@@ -115,6 +115,17 @@ macro_rules! sql_store {
             })
         }
 
+        fn patch_test_row(r: &DbRow) -> StoreResult<PatchTest> {
+            Ok(PatchTest {
+                id: r.try_get("id")?,
+                client_id: r.try_get("client_id")?,
+                lot_id: r.try_get("lot_id")?,
+                tested_on: r.try_get("tested_on")?,
+                result: r.try_get("result")?,
+                created_at: r.try_get("created_at")?,
+            })
+        }
+
         fn consent_row(r: &DbRow) -> StoreResult<ConsentDocument> {
             Ok(ConsentDocument {
                 id: r.try_get("id")?,
@@ -737,6 +748,11 @@ macro_rules! sql_store {
                         )));
                     }
                 }
+                let on: jiff::civil::Date = s.performed_on.parse().map_err(|_| bad(format!("performed_on '{}' is not a date; use YYYY-MM-DD", s.performed_on)))?;
+                let blockers = $crate::readiness::session_blockers(self, clinic, s.client_id, on).await?;
+                if !blockers.is_empty() {
+                    return Err(StoreError::NotReady(blockers));
+                }
                 let sql = format!(
                     "INSERT INTO treatment_sessions (clinic_id, client_id, performed_on, practitioner_id, design_id, design_session, regions, impressions, \
                      needle_lot_id, pigment_lot_id, dilution, notes, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING {SESSION_COLS}"
@@ -1011,6 +1027,13 @@ macro_rules! sql_store {
                     return Err(bad(format!("{} minutes is not a plausible length (5–600)", a.minutes)));
                 }
                 self.client(clinic, a.client_id).await?;
+                if a.kind == "session" {
+                    let on: jiff::civil::Date = a.starts_at.get(..10).and_then(|d| d.parse().ok()).ok_or_else(|| bad(format!("starts_at '{}' is not a time; use YYYY-MM-DDTHH:MM", a.starts_at)))?;
+                    let blockers = $crate::readiness::session_blockers(self, clinic, a.client_id, on).await?;
+                    if !blockers.is_empty() {
+                        return Err(StoreError::NotReady(blockers));
+                    }
+                }
                 self.user(clinic, a.practitioner_id).await?;
                 let sql = format!(
                     "INSERT INTO appointments (clinic_id, client_id, practitioner_id, kind, starts_at, minutes, room, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {APPOINTMENT_COLS}"
@@ -1109,6 +1132,13 @@ macro_rules! sql_store {
                 if l.kind != "pigment" {
                     return Err(bad(format!("lot {} is a {} lot; patch tests are of pigment lots", l.lot_number, l.kind)));
                 }
+                // ISO dates compare as text.
+                if l.expires_on.as_str() < tested_on {
+                    return Err(bad(format!(
+                        "pigment lot {} ({}) expired on {}, before the test date {tested_on}; test with an in-date lot",
+                        l.lot_number, l.product, l.expires_on
+                    )));
+                }
                 let row = sqlx::query(
                     "INSERT INTO patch_tests (clinic_id, client_id, lot_id, tested_on, result, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, created_at",
                 )
@@ -1129,18 +1159,16 @@ macro_rules! sql_store {
                     .bind(client)
                     .fetch_all(&self.pool)
                     .await?;
-                rows.iter()
-                    .map(|r| {
-                        Ok(PatchTest {
-                            id: r.try_get("id")?,
-                            client_id: r.try_get("client_id")?,
-                            lot_id: r.try_get("lot_id")?,
-                            tested_on: r.try_get("tested_on")?,
-                            result: r.try_get("result")?,
-                            created_at: r.try_get("created_at")?,
-                        })
-                    })
-                    .collect()
+                rows.iter().map(patch_test_row).collect()
+            }
+
+            async fn patch_tests_with_lot(&self, clinic: ClinicId, lot: i64) -> StoreResult<Vec<PatchTest>> {
+                let rows = sqlx::query("SELECT id, client_id, lot_id, tested_on, result, created_at FROM patch_tests WHERE clinic_id = $1 AND lot_id = $2 ORDER BY tested_on, id")
+                    .bind(clinic.0)
+                    .bind(lot)
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter().map(patch_test_row).collect()
             }
 
             async fn add_follow_up(&self, clinic: ClinicId, session: i64, due_on: &str, what: &str) -> StoreResult<FollowUp> {

@@ -174,6 +174,9 @@ pub trait Store: Send + Sync + 'static {
     async fn add_patch_test(&self, clinic: ClinicId, client: i64, lot: i64, tested_on: &str, result: &str) -> StoreResult<PatchTest>;
     /// A client's patch tests, oldest first.
     async fn patch_tests(&self, clinic: ClinicId, client: i64) -> StoreResult<Vec<PatchTest>>;
+    /// Every patch test of a lot, by date: a patch test puts the pigment in the skin, so
+    /// a recall reaches these clients too.
+    async fn patch_tests_with_lot(&self, clinic: ClinicId, lot: i64) -> StoreResult<Vec<PatchTest>>;
 
     /// Schedules a follow-up check-in after a session.
     async fn add_follow_up(&self, clinic: ClinicId, session: i64, due_on: &str, what: &str) -> StoreResult<FollowUp>;

@@ -71,3 +71,24 @@ pub async fn open(db: &TestDb) -> Arc<dyn Store> {
         .await
         .unwrap_or_else(|e| panic!("{}: open {}: {e}", db.backend, db.url))
 }
+
+/// Makes `client` ready for a tattoo session, as a clinic would before the first one:
+/// the clinic's consent text (a plain one is published if it has none) signed by the
+/// client, and a screening with nothing to report.
+pub async fn make_ready(store: &dyn Store, clinic: crate::ClinicId, client: i64) {
+    let doc = match store.latest_consent(clinic).await.unwrap() {
+        Some(d) => d,
+        None => store
+            .publish_consent(clinic, "I agree to scalp micropigmentation and have read the aftercare guidance.")
+            .await
+            .unwrap(),
+    };
+    store
+        .sign_consent(clinic, client, doc.id, &doc.sha256, "Test Client", "M0 0 L9 9 L20 4")
+        .await
+        .unwrap();
+    store
+        .add_screening(clinic, client, &crate::ScreeningAnswers::default())
+        .await
+        .unwrap();
+}

@@ -3,7 +3,7 @@
 //! appends never fork; a modified row is detected).
 
 use smp_store::audit::{AuditEvent, verify};
-use smp_store::testing::{open, test_databases};
+use smp_store::testing::{make_ready, open, test_databases};
 use smp_store::*;
 
 fn lot(kind: &str, number: &str, expires: &str) -> NewLot {
@@ -60,6 +60,8 @@ async fn lots_sessions_recall_events_surveys() {
             )
             .await
             .unwrap();
+        make_ready(store.as_ref(), a.id, c1.id).await;
+        make_ready(store.as_ref(), a.id, c2.id).await;
         let needle = store.add_lot(a.id, &lot("needle", "N-1", "2027-06-30")).await.unwrap();
         let ink = store.add_lot(a.id, &lot("pigment", "P-1", "2027-01-31")).await.unwrap();
         let old_ink = store.add_lot(a.id, &lot("pigment", "P-0", "2026-10-31")).await.unwrap();
@@ -131,6 +133,7 @@ async fn lots_sessions_recall_events_surveys() {
             )
             .await
             .unwrap();
+        make_ready(store.as_ref(), z.id, zc.id).await;
         assert!(
             store
                 .record_session(z.id, &session(zc.id, zu.id, needle.id, old_ink.id, "2026-10-01"))
@@ -256,5 +259,122 @@ async fn audit_chain_never_forks_and_detects_tampering() {
         let mut log = store.audit_log(a.id).await.unwrap();
         log.remove(3);
         assert_eq!(verify(&log).unwrap_err().seq, 5);
+    }
+}
+
+/// Issue 14: a tattoo session is refused, when recorded as when booked, for a client
+/// without signed current consent or screening, with a blocking contraindication, or
+/// with a positive patch test; and the store's dates are real calendar dates.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sessions_need_consent_screening_and_no_contraindication() {
+    for db in test_databases("readiness").await {
+        let b = db.backend;
+        let store = open(&db).await;
+        let a = store.create_clinic("A").await.unwrap();
+        let u = store.create_user(a.id, "p@a.test", Role::Practitioner, "h").await.unwrap();
+        let c = store
+            .create_client(
+                a.id,
+                &ClientFields {
+                    name: "One".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let needle = store.add_lot(a.id, &lot("needle", "N-1", "2027-06-30")).await.unwrap();
+        let ink = store.add_lot(a.id, &lot("pigment", "P-1", "2027-06-30")).await.unwrap();
+        let book = |on: &str| NewAppointment {
+            client_id: c.id,
+            practitioner_id: u.id,
+            kind: "session".into(),
+            starts_at: format!("{on}T10:00"),
+            minutes: 180,
+            room: String::new(),
+        };
+        let refused = |e: StoreError, want: &str| {
+            let StoreError::NotReady(why) = &e else {
+                panic!("{b}: not a readiness refusal: {e}")
+            };
+            assert!(why.iter().any(|w| w.contains(want)), "{b}: {why:?} lacks {want:?}");
+        };
+        let s = session(c.id, u.id, needle.id, ink.id, "2026-12-10");
+        // Nothing on file: no consent text, no screening.
+        refused(store.record_session(a.id, &s).await.unwrap_err(), "no consent text");
+        refused(store.record_session(a.id, &s).await.unwrap_err(), "no screening");
+        refused(store.book_appointment(a.id, &book("2026-12-10")).await.unwrap_err(), "no screening");
+        // A consultation needs none of it.
+        let mut consult = book("2026-12-10");
+        consult.kind = "consultation".into();
+        store.book_appointment(a.id, &consult).await.unwrap();
+        // Consent published but not signed.
+        let doc = store
+            .publish_consent(a.id, "I agree to scalp micropigmentation and have read the aftercare guidance.")
+            .await
+            .unwrap();
+        refused(
+            store.record_session(a.id, &s).await.unwrap_err(),
+            "has not signed the current consent (version 1)",
+        );
+        store
+            .sign_consent(a.id, c.id, doc.id, &doc.sha256, "One", "M0 0 L9 9 L20 4")
+            .await
+            .unwrap();
+        // A transplant four months before the session blocks it; seven months before, not.
+        let transplant = |on: &str| ScreeningAnswers {
+            hair_transplant_on: on.into(),
+            ..Default::default()
+        };
+        store.add_screening(a.id, c.id, &transplant("2026-08-10")).await.unwrap();
+        refused(store.record_session(a.id, &s).await.unwrap_err(), "Hair transplant");
+        store.add_screening(a.id, c.id, &transplant("2026-05-01")).await.unwrap();
+        // A new consent version must be signed again.
+        let v2 = store
+            .publish_consent(
+                a.id,
+                "I agree to scalp micropigmentation, version two, with the new aftercare guidance.",
+            )
+            .await
+            .unwrap();
+        refused(store.record_session(a.id, &s).await.unwrap_err(), "(version 2)");
+        store
+            .sign_consent(a.id, c.id, v2.id, &v2.sha256, "One", "M0 0 L9 9 L20 4")
+            .await
+            .unwrap();
+        store.book_appointment(a.id, &book("2026-12-10")).await.unwrap();
+        store.record_session(a.id, &s).await.unwrap();
+        // A positive patch test stops the next one.
+        store.add_patch_test(a.id, c.id, ink.id, "2026-12-11", "positive").await.unwrap();
+        refused(
+            store
+                .record_session(a.id, &session(c.id, u.id, needle.id, ink.id, "2026-12-20"))
+                .await
+                .unwrap_err(),
+            "positive patch test to pigment product P-1",
+        );
+        assert_eq!(
+            store.list_sessions(a.id, c.id).await.unwrap().len(),
+            1,
+            "{b}: nothing refused was kept"
+        );
+        // Calendar dates: no 31 February, leap days fine, no panic on a multi-byte time.
+        let e = store
+            .record_session(a.id, &session(c.id, u.id, needle.id, ink.id, "2024-02-31"))
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("not a date"), "{b}: {e}");
+        let mut odd = book("2026-12-10");
+        odd.starts_at = "AAAAAAAAAé12345".into();
+        assert!(
+            store
+                .book_appointment(a.id, &odd)
+                .await
+                .unwrap_err()
+                .to_string()
+                .contains("not a time"),
+            "{b}"
+        );
+        assert!(smp_store::records::check_date("d", "2024-02-29").is_ok());
+        assert!(smp_store::records::check_date("d", "2023-02-29").is_err());
     }
 }

@@ -69,13 +69,14 @@ impl From<StoreError> for AppError {
             StoreError::NotFound(_) => StatusCode::NOT_FOUND,
             StoreError::Duplicate { .. } => StatusCode::CONFLICT,
             StoreError::Conflict { .. } => StatusCode::CONFLICT,
-            StoreError::BadInput(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            StoreError::BadInput(_) | StoreError::NotReady(_) => StatusCode::UNPROCESSABLE_ENTITY,
             StoreError::Unsupported(_) => StatusCode::NOT_IMPLEMENTED,
             StoreError::Database(_) | StoreError::Io { .. } => StatusCode::INTERNAL_SERVER_ERROR,
         };
         let field = match &e {
             StoreError::Duplicate { field, .. } => Some(field.to_string()),
             StoreError::Conflict { .. } => Some("base_version".into()),
+            StoreError::NotReady(_) => Some("client_id".into()),
             _ => None,
         };
         if status == StatusCode::INTERNAL_SERVER_ERROR {

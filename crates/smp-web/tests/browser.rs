@@ -407,7 +407,19 @@ async fn editor_story_in_chromium() {
         )
         .await;
     }
+    // A session needs the client's signed consent and a screening (their pages are
+    // tested over HTTP); here they are put on file directly.
+    let client_id: i64 = client_path.as_str().unwrap().rsplit('/').next().unwrap().parse().unwrap();
+    let alpha = app.store.clinic_by_name("Alpha").await.unwrap().unwrap().id;
+    smp_store::testing::make_ready(app.store.as_ref(), alpha, client_id).await;
     c.goto(&format!("{base}{}", client_path.as_str().unwrap())).await.unwrap();
+    // The lots are chosen, never defaulted to the first in the list.
+    c.execute(
+        "for (const [id, want] of [['s-needle', 'N-2026-11'], ['s-pigment', 'P-2026-07']]) { const s = document.getElementById(id); if (s.value !== '') throw new Error(id + ' preselected'); s.value = [...s.options].find(o => o.text.includes(want)).value; }",
+        vec![],
+    )
+    .await
+    .unwrap();
     c.find(Locator::Id("s-impressions")).await.unwrap().send_keys("4230").await.unwrap();
     c.find(Locator::Id("s-regions"))
         .await

@@ -9,6 +9,13 @@ use reqwest::StatusCode;
 use serde_json::json;
 use smp_store::Role;
 
+/// Clinic A's client made ready for tattoo sessions (consent signed, screened), as the
+/// store requires before one is recorded.
+async fn ready(app: &App, client: i64) {
+    let clinic = app.store.clinic_by_name("Alpha").await.unwrap().unwrap().id;
+    smp_store::testing::make_ready(app.store.as_ref(), clinic, client).await;
+}
+
 /// Clinic A with a client, photo and design made through the API; returns (A's owner
 /// session, client id, photo id, design id, design JSON).
 async fn clinic_a(app: &App) -> (common::Session, i64, i64, i64, serde_json::Value) {
@@ -767,6 +774,15 @@ async fn records_lots_sessions_outcomes_audit_and_report() {
             .as_i64()
             .unwrap();
         let session = |pigment: i64| json!({"performed_on": "2026-11-20", "design_session": 1, "impressions": 4200, "needle_lot_id": needle, "pigment_lot_id": pigment, "design_id": design});
+        // Without signed consent and a screening a session is refused, with the reasons;
+        // nothing is recorded.
+        let r = s.post_json(&format!("/api/v1/clients/{client}/sessions"), &session(ink)).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        let e: serde_json::Value = r.json().await.unwrap();
+        let msg = e["error"].as_str().unwrap();
+        assert!(msg.contains("no consent text") && msg.contains("no screening"), "{b}: {msg}");
+        assert_eq!(e["field"], "client_id", "{b}");
+        ready(&app, client).await;
         let r = s.post_json(&format!("/api/v1/clients/{client}/sessions"), &session(expired)).await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{b}");
         assert!(
@@ -792,6 +808,21 @@ async fn records_lots_sessions_outcomes_audit_and_report() {
         let hits: Vec<serde_json::Value> = s.get(&format!("/api/v1/lots/{ink}/sessions")).await.json().await.unwrap();
         assert_eq!(hits.len(), 1);
         assert_eq!(hits[0]["client_name"], "Ann Client", "{b}: recall search names the client");
+        // A patch test puts the pigment in the skin: the recall reaches it too.
+        let clinic_id = app.store.clinic_by_name("Alpha").await.unwrap().unwrap().id;
+        app.store
+            .add_patch_test(clinic_id, client, ink, "2026-11-19", "negative")
+            .await
+            .unwrap();
+        let all: Vec<serde_json::Value> = s.get(&format!("/api/v1/lots/{ink}/sessions")).await.json().await.unwrap();
+        let vias: Vec<&str> = all.iter().map(|h| h["via"].as_str().unwrap()).collect();
+        assert_eq!(vias, ["session", "patch_test"], "{b}");
+        assert_eq!(all[1]["patch_test"]["tested_on"], "2026-11-19", "{b}");
+        let page = s.get(&format!("/lots/{ink}/clients")).await.text().await.unwrap();
+        assert!(
+            page.contains("patch test (negative)") && page.contains("session, 4200 impressions"),
+            "{b}"
+        );
         let r = s
             .post_json(
                 &format!("/api/v1/clients/{client}/adverse-events"),
@@ -936,6 +967,7 @@ async fn gdpr_export_and_erasure_leave_no_personal_data() {
     for app in spawn_apps("http-gdpr").await {
         let b = app.db.backend;
         let (s, client, photo, design, _) = clinic_a(&app).await;
+        ready(&app, client).await;
         let personal = [
             "Zacharias Uniquename",
             "zach@unique.test",
@@ -1156,7 +1188,11 @@ async fn consent_screening_booking_calendar_and_public_page() {
             form(&[("hair_transplant_on", &recent), ("allergies", "nickel")]),
         )
         .await;
-        let r = post(format!("/clients/{client}/appointments"), book("session")).await;
+        // Booked for next week, the session falls inside the wait; in 2099 it would not.
+        let next_week = smp_plan::CivilDate::from_epoch_days(smp_store::now_unix() / 86_400 + 7).to_string();
+        let mut soon = book("session");
+        soon.iter_mut().find(|(k, _)| k == "starts_at").unwrap().1 = format!("{next_week}T10:30");
+        let r = post(format!("/clients/{client}/appointments"), soon).await;
         let text = r.text().await.unwrap();
         assert!(text.contains("SMP over grafts usually waits"), "{b}: {text}");
         post(format!("/clients/{client}/screening"), form(&[("allergies", "nickel")])).await;
@@ -1175,7 +1211,10 @@ async fn consent_screening_booking_calendar_and_public_page() {
         let v2 = "Version two: I agree to SMP, understand it is permanent, and accept touch-ups every few years.";
         post("/settings/consent".into(), form(&[("text", v2)])).await;
         let r = post(format!("/clients/{client}/appointments"), book("session")).await;
-        assert!(r.text().await.unwrap().contains("has not signed consent version 2"), "{b}");
+        assert!(
+            r.text().await.unwrap().contains("has not signed the current consent (version 2)"),
+            "{b}"
+        );
         let doc2 = store.latest_consent(clinic).await.unwrap().unwrap();
         assert_eq!(doc2.version, 2);
         assert_eq!(
@@ -1279,6 +1318,28 @@ async fn consent_screening_booking_calendar_and_public_page() {
             "{b}: revoked"
         );
 
+        // Yes/no first: "none known" under a "no" raises nothing (it once read as an allergy).
+        post(
+            format!("/clients/{client}/screening"),
+            form(&[
+                ("has_allergies", "no"),
+                ("allergies", "none known"),
+                ("has_skin_conditions", "no"),
+                ("takes_medications", "no"),
+                ("medications", "N/A"),
+            ]),
+        )
+        .await;
+        let page = s.get(&format!("/clients/{client}")).await.text().await.unwrap();
+        assert!(
+            !page.contains("Allergies reported") && !page.contains("Medications reported"),
+            "{b}: no false alarms"
+        );
+        assert!(
+            page.contains("name=\"has_allergies\" value=\"no\" required checked"),
+            "{b}: the answer shown again"
+        );
+
         // Public page: off → 404; on → only consented photos.
         let public = format!("{}/public/{}/results", app.base, clinic.0);
         assert_eq!(reqwest::get(&public).await.unwrap().status(), StatusCode::NOT_FOUND);
@@ -1299,6 +1360,13 @@ async fn consent_screening_booking_calendar_and_public_page() {
             "{b}: only the consented photo"
         );
         assert!(!page.contains("Ann Client"), "{b}: no names on the public page");
+        // Too few answers and sessions to publish: the page says so instead of "1 session,
+        // 1 adverse event".
+        assert!(
+            page.contains("once at least 10 clients have answered") && page.contains("from 10 sessions on"),
+            "{b}: small samples are not published"
+        );
+        assert!(!page.contains("sessions and"), "{b}");
         assert_eq!(
             reqwest::get(format!("{}/public/{}/photos/{second}", app.base, clinic.0))
                 .await

@@ -55,16 +55,25 @@ pub async fn recall(
     Ok(Json(lot))
 }
 
-/// One hit of a recall search.
+/// One hit of a recall search: a session that used the lot, or a patch test of it (both
+/// put the pigment in the client's skin).
 #[derive(Serialize)]
 pub struct RecallHit {
-    session: TreatmentSession,
+    /// `session` or `patch_test`.
+    via: &'static str,
+    /// The session, for a session hit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    session: Option<TreatmentSession>,
+    /// The patch test, for a patch-test hit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    patch_test: Option<smp_store::PatchTest>,
     client_name: String,
     client_email: String,
     client_phone: String,
 }
 
-/// GET /api/v1/lots/{id}/sessions: every session (and client) that used the lot.
+/// GET /api/v1/lots/{id}/sessions: every session and patch test (and its client) that
+/// used the lot.
 pub async fn recall_search(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Json<Vec<RecallHit>>> {
     me.require(Permission::ReadMedical)?;
     let clinic = me.clinic_id();
@@ -73,7 +82,20 @@ pub async fn recall_search(State(state): State<AppState>, me: CurrentUser, Path(
     for s in state.store.sessions_with_lot(clinic, id).await? {
         let c = state.store.client(clinic, s.client_id).await?;
         out.push(RecallHit {
-            session: s,
+            via: "session",
+            session: Some(s),
+            patch_test: None,
+            client_name: c.fields.name,
+            client_email: c.fields.email,
+            client_phone: c.fields.phone,
+        });
+    }
+    for t in state.store.patch_tests_with_lot(clinic, id).await? {
+        let c = state.store.client(clinic, t.client_id).await?;
+        out.push(RecallHit {
+            via: "patch_test",
+            session: None,
+            patch_test: Some(t),
             client_name: c.fields.name,
             client_email: c.fields.email,
             client_phone: c.fields.phone,

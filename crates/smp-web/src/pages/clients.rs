@@ -1,7 +1,6 @@
 //! Clients list with search, a client's page (details, photos by view and date,
 //! designs), and the forms behind them.
 
-use crate::records::screening::{Contraindication, warnings};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
@@ -9,6 +8,7 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use smp_design::Pattern;
+use smp_store::screening::{Contraindication, warnings};
 use smp_store::{AdverseEvent, Client, ClientFields, DesignRecord, EVENT_KINDS, PHOTO_VIEWS, Photo, Survey, TreatmentSession};
 use smp_store::{Appointment, ConsentDocument, ScreeningAnswers};
 
@@ -246,7 +246,7 @@ pub async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path
             .filter(|s| s.client_id == id)
             .collect();
         if let Some(sc) = state.store.latest_screening(clinic, id).await.map_err(html)? {
-            warns = warnings(&sc.answers, crate::pages::today_date());
+            warns = warnings(&sc.answers, crate::pages::today_civil());
             screening = sc.answers;
             screened = true;
         }
@@ -278,10 +278,11 @@ pub async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path
             }
             patch_tests.push((lot_label(t.lot_id), t.tested_on, t.result));
         }
+        // Only a pigment a session could use is worth testing: in date and not recalled.
         all_pigment_lots = lots
             .iter()
-            .filter(|l| l.kind == "pigment" && l.recalled_at.is_none())
-            .map(|l| (l.id, format!("{} {}", l.product, l.lot_number)))
+            .filter(|l| l.kind == "pigment" && l.recalled_at.is_none() && l.expires_on >= today)
+            .map(|l| (l.id, format!("{} {} (exp. {})", l.product, l.lot_number, l.expires_on)))
             .collect();
         // The plan's spacing proposes the next session after the last one.
         if let Some(last) = sessions.last().and_then(|s| smp_plan::CivilDate::parse(&s.0.performed_on).ok()) {

@@ -222,10 +222,20 @@ pub struct PublicPage {
     clinic: String,
     clinic_id: i64,
     stats: GroupStats,
+    /// Whether the survey figures (and their chart) are published: n ≥ [`MIN_PUBLIC_SAMPLE`].
+    show_surveys: bool,
+    /// Whether the session and adverse-event figures are: sessions ≥ [`MIN_PUBLIC_SAMPLE`].
+    show_safety: bool,
+    /// The minimum, for the page to say.
+    min_sample: usize,
     chart: String,
     photos: Vec<Photo>,
     published: &'static [Published],
 }
+
+/// Smallest sample a public figure is published from: below it one client's answer or
+/// one event is a large share, and a client could be recognised.
+pub const MIN_PUBLIC_SAMPLE: usize = 10;
 
 /// GET /public/{clinic}/results: aggregate figures and consented photos only; 404 unless
 /// the clinic turned the page on.
@@ -246,6 +256,9 @@ pub async fn public_results(State(state): State<AppState>, Path(clinic): Path<i6
         clinic: c.name,
         clinic_id: clinic,
         chart: chart_svg(&stats),
+        show_surveys: stats.n >= MIN_PUBLIC_SAMPLE,
+        show_safety: stats.sessions >= MIN_PUBLIC_SAMPLE,
+        min_sample: MIN_PUBLIC_SAMPLE,
         stats,
         photos,
         published: PUBLISHED,

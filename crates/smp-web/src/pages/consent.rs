@@ -10,12 +10,14 @@ use crate::auth::{CurrentUser, Permission};
 use crate::error::{AppError, AppResult};
 use crate::pages::html;
 use crate::records::audit;
-use crate::records::screening::warnings;
 use crate::state::AppState;
 
 /// The screening form (checkboxes arrive only when ticked).
 #[derive(Deserialize)]
 pub struct ScreeningForm {
+    has_allergies: Option<String>,
+    has_skin_conditions: Option<String>,
+    takes_medications: Option<String>,
     #[serde(default)]
     allergies: String,
     keloid: Option<String>,
@@ -36,7 +38,11 @@ pub async fn screening(
     Form(f): Form<ScreeningForm>,
 ) -> AppResult<Redirect> {
     me.require(Permission::EditMedical).map_err(|e| e.as_html())?;
+    let yes_no = |v: &Option<String>| v.as_deref().map(|x| x == "yes");
     let answers = ScreeningAnswers {
+        has_allergies: yes_no(&f.has_allergies),
+        has_skin_conditions: yes_no(&f.has_skin_conditions),
+        takes_medications: yes_no(&f.takes_medications),
         allergies: f.allergies,
         keloid: f.keloid.is_some(),
         blood_thinners: f.blood_thinners.is_some(),
@@ -79,50 +85,10 @@ pub async fn sign(
     Ok(Redirect::to(&format!("/clients/{client}#consent")))
 }
 
-/// Why a session can't be booked for this client now (empty when it can).
+/// Why a session can't go ahead for this client today (empty when it can): the store's
+/// rules, the same it applies when a session is booked or recorded.
 pub async fn session_blockers(state: &AppState, me: &CurrentUser, client: i64) -> AppResult<Vec<String>> {
-    let clinic = me.clinic_id();
-    let mut out = Vec::new();
-    match state.store.latest_consent(clinic).await? {
-        None => out.push("the clinic has no consent text yet (owner: Settings)".to_string()),
-        Some(doc) => {
-            let signed = state
-                .store
-                .consent_signatures(clinic, client)
-                .await?
-                .iter()
-                .any(|s| s.document_id == doc.id);
-            if !signed {
-                out.push(format!("the client has not signed consent version {}", doc.version));
-            }
-        }
-    }
-    let lots = state.store.list_lots(clinic).await?;
-    for t in state
-        .store
-        .patch_tests(clinic, client)
-        .await?
-        .iter()
-        .filter(|t| t.result == "positive")
-    {
-        let lot = lots
-            .iter()
-            .find(|l| l.id == t.lot_id)
-            .map_or("?".into(), |l| format!("{} {}", l.product, l.lot_number));
-        out.push(format!(
-            "positive patch test to {lot} on {}: don't treat with this pigment; refer to a dermatologist",
-            t.tested_on
-        ));
-    }
-    match state.store.latest_screening(clinic, client).await? {
-        None => out.push("no screening questionnaire on file".into()),
-        Some(s) => {
-            for w in warnings(&s.answers, crate::pages::today_date()).into_iter().filter(|w| w.blocking) {
-                out.push(w.message);
-            }
-        }
-    }
-    Ok(out)
+    Ok(smp_store::readiness::session_blockers(state.store.as_ref(), me.clinic_id(), client, crate::pages::today_civil()).await?)
 }
 
 /// The booking form.
@@ -140,17 +106,6 @@ pub struct BookForm {
 /// are complete and nothing blocking is found (front desk sees only that, not why).
 pub async fn book(State(state): State<AppState>, me: CurrentUser, Path(client): Path<i64>, Form(f): Form<BookForm>) -> AppResult<Redirect> {
     me.require(Permission::EditContacts).map_err(|e| e.as_html())?;
-    if f.kind == "session" {
-        let blockers = session_blockers(&state, &me, client).await.map_err(|e| e.as_html())?;
-        if !blockers.is_empty() {
-            let why = if me.can(Permission::ReadMedical) {
-                blockers.join("; ")
-            } else {
-                "screening or consent is incomplete — ask a practitioner".into()
-            };
-            return Err(AppError::field("kind", format!("a session can't be booked yet: {why}")).as_html());
-        }
-    }
     let a = NewAppointment {
         client_id: client,
         practitioner_id: f.practitioner_id,
@@ -159,7 +114,19 @@ pub async fn book(State(state): State<AppState>, me: CurrentUser, Path(client): 
         minutes: f.minutes,
         room: f.room,
     };
-    let rec = state.store.book_appointment(me.clinic_id(), &a).await.map_err(html)?;
+    let rec = match state.store.book_appointment(me.clinic_id(), &a).await {
+        Ok(rec) => rec,
+        // The front desk learns only that it is blocked, not the client's medical reasons.
+        Err(smp_store::StoreError::NotReady(why)) => {
+            let why = if me.can(Permission::ReadMedical) {
+                why.join("; ")
+            } else {
+                "screening or consent is incomplete — ask a practitioner".into()
+            };
+            return Err(AppError::field("kind", format!("a session can't be booked yet: {why}")).as_html());
+        }
+        Err(e) => return Err(html(e)),
+    };
     audit(&state, &me, "create", "appointment", rec.id, Some(client))
         .await
         .map_err(|e| e.as_html())?;

@@ -65,7 +65,8 @@ pub async fn recall(State(state): State<AppState>, me: CurrentUser, Path(id): Pa
 pub struct RecallPage {
     nav: Nav,
     lot: Lot,
-    rows: Vec<(i64, String, String, String, i64)>,
+    /// Client id, name, contact, date, what (a session's impressions or a patch test).
+    rows: Vec<(i64, String, String, String, String)>,
 }
 
 /// GET /lots/{id}/clients: every client who received the lot.
@@ -74,15 +75,24 @@ pub async fn recall_search(State(state): State<AppState>, me: CurrentUser, Path(
     let clinic = me.clinic_id();
     let lot = state.store.lot(clinic, id).await.map_err(html)?;
     let mut rows = Vec::new();
-    for s in state.store.sessions_with_lot(clinic, id).await.map_err(html)? {
-        let c = state.store.client(clinic, s.client_id).await.map_err(html)?;
-        let contact = [c.fields.phone.as_str(), c.fields.email.as_str()]
+    let contact = |c: &smp_store::Client| {
+        [c.fields.phone.as_str(), c.fields.email.as_str()]
             .iter()
             .filter(|x| !x.is_empty())
             .copied()
             .collect::<Vec<_>>()
-            .join(" · ");
-        rows.push((c.id, c.fields.name, contact, s.performed_on, s.impressions));
+            .join(" · ")
+    };
+    for s in state.store.sessions_with_lot(clinic, id).await.map_err(html)? {
+        let c = state.store.client(clinic, s.client_id).await.map_err(html)?;
+        let (who, what) = (contact(&c), format!("session, {} impressions", s.impressions));
+        rows.push((c.id, c.fields.name, who, s.performed_on, what));
+    }
+    // A patch test puts the pigment in the skin too.
+    for t in state.store.patch_tests_with_lot(clinic, id).await.map_err(html)? {
+        let c = state.store.client(clinic, t.client_id).await.map_err(html)?;
+        let (who, what) = (contact(&c), format!("patch test ({})", t.result));
+        rows.push((c.id, c.fields.name, who, t.tested_on, what));
     }
     audit(&state, &me, "export", "recall-search", id, None)
         .await

@@ -2,7 +2,6 @@
 
 pub mod audit;
 pub mod gdpr;
-pub mod screening;
 pub mod stats;
 pub mod summary;
 
