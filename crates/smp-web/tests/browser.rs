@@ -413,6 +413,32 @@ async fn editor_story_in_chromium() {
     let alpha = app.store.clinic_by_name("Alpha").await.unwrap().unwrap().id;
     smp_store::testing::make_ready(app.store.as_ref(), alpha, client_id).await;
     c.goto(&format!("{base}{}", client_path.as_str().unwrap())).await.unwrap();
+    // Screening asks yes or no first: "none known" under "no" raises no alarm.
+    for name in ["has_allergies", "has_skin_conditions", "takes_medications"] {
+        c.find(Locator::Css(&format!("input[name='{name}'][value='no']")))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+    c.find(Locator::Css("input[name='allergies']"))
+        .await
+        .unwrap()
+        .send_keys("none known")
+        .await
+        .unwrap();
+    c.find(Locator::Id("save-screening")).await.unwrap().click().await.unwrap();
+    wait_js(
+        &c,
+        "location.hash === '#screening' && document.querySelector(\"input[name='has_allergies'][value='no']\").checked && !document.body.innerText.includes('Allergies reported')",
+        "the screening saved with no false alarm",
+    )
+    .await;
+    c.execute("document.getElementById('screening').scrollIntoView();", vec![])
+        .await
+        .unwrap();
+    shot(&c, "client-screening.png").await;
     // The lots are chosen, never defaulted to the first in the list.
     c.execute(
         "for (const [id, want] of [['s-needle', 'N-2026-11'], ['s-pigment', 'P-2026-07']]) { const s = document.getElementById(id); if (s.value !== '') throw new Error(id + ' preselected'); s.value = [...s.options].find(o => o.text.includes(want)).value; }",
