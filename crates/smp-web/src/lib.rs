@@ -28,6 +28,7 @@ async fn static_file(axum::extract::Path(name): axum::extract::Path<String>) -> 
         "app.css" => (include_str!("../static/app.css"), "text/css; charset=utf-8"),
         "editor.js" => (include_str!("../static/editor.js"), "text/javascript; charset=utf-8"),
         "signature.js" => (include_str!("../static/signature.js"), "text/javascript; charset=utf-8"),
+        "aftercare.js" => (include_str!("../static/aftercare.js"), "text/javascript; charset=utf-8"),
         _ => return error::AppError::not_found("file").into_response(),
     };
     ([(header::CONTENT_TYPE, kind), (header::CACHE_CONTROL, "no-cache")], body).into_response()
@@ -60,6 +61,32 @@ async fn refuse_oversized(
         .into_response(),
         _ => next.run(req).await,
     }
+}
+
+/// The policy every page is served under: scripts and frames from the app only (no
+/// inline script can run, so an injected one is inert), images also as data/blob URLs
+/// (the editor's previews), no embedding in other sites' frames.
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; \
+                   connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+/// Security headers on every response, and `no-store` on all but the static files and
+/// the public results page: medical pages and photos must not stay in a shared tablet's
+/// cache after logout.
+async fn security_headers(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    let public = {
+        let p = req.uri().path();
+        p.starts_with("/static/") || p.starts_with("/public/")
+    };
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_SECURITY_POLICY, header::HeaderValue::from_static(CSP));
+    h.insert(header::X_FRAME_OPTIONS, header::HeaderValue::from_static("DENY"));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, header::HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, header::HeaderValue::from_static("no-referrer"));
+    if !public {
+        h.insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    }
+    res
 }
 
 /// The whole app.
@@ -123,6 +150,7 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(move |req, next| {
             refuse_oversized((upload_limit, photo_limit), req, next)
         }))
+        .layer(axum::middleware::from_fn(security_headers))
         .with_state(state)
 }
 

@@ -85,6 +85,31 @@ async fn login_csrf_throttle_and_logout() {
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{b}");
+        // …and so is one without the login form's cookie, even with a token (a fresh
+        // client, as another site's form would post).
+        let bare = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let r = bare
+            .post(format!("{}/login", app.base))
+            .form(&[("_csrf", csrf.as_str()), ("email", "owner@alpha.test"), ("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{b}: login CSRF without the cookie");
+        // Every response carries the security headers; pages are never cached.
+        let r = http.get(format!("{}/login", app.base)).send().await.unwrap();
+        let h = r.headers();
+        assert!(h["content-security-policy"].to_str().unwrap().contains("script-src 'self'"), "{b}");
+        assert!(
+            h["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"),
+            "{b}"
+        );
+        assert_eq!(h["x-frame-options"], "DENY");
+        assert_eq!(h["x-content-type-options"], "nosniff");
+        assert_eq!(h["referrer-policy"], "no-referrer");
+        assert_eq!(h["cache-control"], "no-store", "{b}");
         for _ in 0..5 {
             let r = http
                 .post(format!("{}/login", app.base))
@@ -214,7 +239,10 @@ async fn every_api_route_is_tenant_isolated() {
             format!("/designs/{design}/plan"),
         ] {
             assert_eq!(z.get(&path).await.status(), StatusCode::NOT_FOUND, "{b}: {path}");
-            assert_eq!(a.get(&path).await.status(), StatusCode::OK, "{b}: {path}");
+            let r = a.get(&path).await;
+            assert_eq!(r.status(), StatusCode::OK, "{b}: {path}");
+            // Medical pages and photos stay out of a shared tablet's cache.
+            assert_eq!(r.headers()["cache-control"], "no-store", "{b}: {path}");
         }
         // Writes to A's records from Z's session: all refused, nothing changed.
         for path in [

@@ -113,10 +113,7 @@ pub async fn image(State(state): State<AppState>, me: CurrentUser, Path(id): Pat
     // The browser must apply EXIF orientation like the server does (CSS default
     // `image-orientation: from-image`), so pixel coordinates agree.
     Ok((
-        [
-            (header::CONTENT_TYPE, photo.media_type),
-            (header::CACHE_CONTROL, "private, max-age=86400".into()),
-        ],
+        [(header::CONTENT_TYPE, photo.media_type), (header::CACHE_CONTROL, "no-store".into())],
         bytes,
     )
         .into_response())

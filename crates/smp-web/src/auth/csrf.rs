@@ -36,14 +36,11 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
         return next.run(req).await;
     }
     let path = req.uri().path().to_string();
+    let login = path == "/login" || path == "/login/totp";
     let expected = if path == "/login" || path == "/login/totp" && cookie(req.headers(), LOGIN_CSRF_COOKIE).is_some() {
         cookie(req.headers(), LOGIN_CSRF_COOKIE)
     } else {
         session_of(&state, req.headers()).await.map(|s| s.csrf_token)
-    };
-    let Some(expected) = expected else {
-        // No session: let the handler answer 401 / redirect to the login page.
-        return next.run(req).await;
     };
     let refuse = || {
         let mut e = AppError::new(
@@ -55,6 +52,12 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
             e = e.as_html();
         }
         e.into_response()
+    };
+    let Some(expected) = expected else {
+        // A login posted without the login form's cookie comes from another site (login
+        // CSRF): refused. Anything else without a session: the handler answers 401 or
+        // sends the user to the login page.
+        return if login { refuse() } else { next.run(req).await };
     };
     if let Some(h) = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()) {
         return if token::same(h, &expected) { next.run(req).await } else { refuse() };

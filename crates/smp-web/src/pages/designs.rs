@@ -285,14 +285,7 @@ pub async fn version_preview(
         .map(|v| v.name.clone())
         .ok_or_else(|| AppError::field("view", "this version has no calibrated photo yet"))?;
     let png = render_preview(&state, &me, design, &view, &q.state, 0, 900).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "image/png"),
-            (header::CACHE_CONTROL, "private, max-age=3600"),
-        ],
-        png,
-    )
-        .into_response())
+    Ok(([(header::CONTENT_TYPE, "image/png"), (header::CACHE_CONTROL, "no-store")], png).into_response())
 }
 
 /// The plan page.

@@ -98,9 +98,12 @@ pub fn url_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// A local redirect target (never another site: `//evil` and `http:` are refused).
+/// A local redirect target (never another site: `//evil` and `http:` are refused, and so
+/// is any whitespace or control character, which browsers strip: `/\t/evil` would become
+/// `//evil`).
 pub fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+    let visible = next.bytes().all(|b| (0x21..=0x7e).contains(&b));
+    if visible && next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
         next
     } else {
         "/clients"
@@ -140,5 +143,10 @@ mod tests {
         assert_eq!(safe_next("/clients/2"), "/clients/2");
         assert_eq!(safe_next("//evil.example"), "/clients");
         assert_eq!(safe_next("https://evil.example"), "/clients");
+        // Issue 14: browsers strip tabs and newlines, so these would leave the site.
+        assert_eq!(safe_next("/\t/evil.example"), "/clients");
+        assert_eq!(safe_next("/\n/evil.example"), "/clients");
+        assert_eq!(safe_next("/clients\r\nSet-Cookie: x=1"), "/clients");
+        assert_eq!(safe_next("/clients/2?tab=records#sessions"), "/clients/2?tab=records#sessions");
     }
 }
