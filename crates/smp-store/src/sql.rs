@@ -1003,19 +1003,22 @@ macro_rules! sql_store {
             }
 
             async fn latest_screening(&self, clinic: ClinicId, client: i64) -> StoreResult<Option<Screening>> {
-                let row = sqlx::query("SELECT id, answers, created_at FROM screenings WHERE clinic_id = $1 AND client_id = $2 ORDER BY id DESC LIMIT 1")
+                Ok(self.screenings(clinic, client).await?.pop())
+            }
+
+            async fn screenings(&self, clinic: ClinicId, client: i64) -> StoreResult<Vec<Screening>> {
+                let rows = sqlx::query("SELECT id, answers, created_at FROM screenings WHERE clinic_id = $1 AND client_id = $2 ORDER BY id")
                     .bind(clinic.0)
                     .bind(client)
-                    .fetch_optional(&self.pool)
+                    .fetch_all(&self.pool)
                     .await?;
-                match row {
-                    None => Ok(None),
-                    Some(r) => {
+                rows.iter()
+                    .map(|r| {
                         let text: String = r.try_get("answers")?;
                         let answers = serde_json::from_str(&text).map_err(|e| bad(format!("stored screening is unreadable: {e}")))?;
-                        Ok(Some(Screening { id: r.try_get("id")?, client_id: client, answers, created_at: r.try_get("created_at")? }))
-                    }
-                }
+                        Ok(Screening { id: r.try_get("id")?, client_id: client, answers, created_at: r.try_get("created_at")? })
+                    })
+                    .collect()
             }
 
             async fn book_appointment(&self, clinic: ClinicId, a: &NewAppointment) -> StoreResult<Appointment> {
@@ -1217,6 +1220,9 @@ macro_rules! sql_store {
                     ("UPDATE consent_signatures SET signer_name = '', signature_svg = '' WHERE clinic_id = $1 AND client_id = $2", "consent signatures"),
                     ("DELETE FROM screenings WHERE clinic_id = $1 AND client_id = $2", "screenings"),
                     ("UPDATE follow_ups SET note = '' WHERE clinic_id = $1 AND client_id = $2", "check-ins"),
+                    // Bookings hold the client's name in calendar feeds and a room note; no
+                    // recall needs them.
+                    ("DELETE FROM appointments WHERE clinic_id = $1 AND client_id = $2", "appointments"),
                 ] {
                     sqlx::query(sql).bind(clinic.0).bind(id).execute(&mut *tx).await.map_err(|e| {
                         StoreError::BadInput(format!("erasing the client's {what} failed, nothing was erased: {e}"))

@@ -149,6 +149,8 @@ pub trait Store: Send + Sync + 'static {
     async fn add_screening(&self, clinic: ClinicId, client: i64, answers: &ScreeningAnswers) -> StoreResult<Screening>;
     /// The latest screening of a client.
     async fn latest_screening(&self, clinic: ClinicId, client: i64) -> StoreResult<Option<Screening>>;
+    /// Every screening of a client, oldest first.
+    async fn screenings(&self, clinic: ClinicId, client: i64) -> StoreResult<Vec<Screening>>;
     /// Books an appointment.
     async fn book_appointment(&self, clinic: ClinicId, a: &NewAppointment) -> StoreResult<Appointment>;
     /// Appointments starting on or after `from` (YYYY-MM-DD), by start.

@@ -996,6 +996,27 @@ async fn gdpr_export_and_erasure_leave_no_personal_data() {
         let b = app.db.backend;
         let (s, client, photo, design, _) = clinic_a(&app).await;
         ready(&app, client).await;
+        // A booking to be erased with the client (its calendar entry names them).
+        let clinic_id = app.store.clinic_by_name("Alpha").await.unwrap().unwrap().id;
+        let me: serde_json::Value = s.get("/api/v1/me").await.json().await.unwrap();
+        app.store
+            .book_appointment(
+                clinic_id,
+                &smp_store::NewAppointment {
+                    client_id: client,
+                    practitioner_id: me["user"]["id"].as_i64().unwrap(),
+                    kind: "consultation".into(),
+                    starts_at: "2099-05-04T09:00".into(),
+                    minutes: 30,
+                    room: "room 2, Zacharias".into(),
+                },
+            )
+            .await
+            .unwrap();
+        // The same photo stored twice (once made the export fail: "Duplicate filename").
+        let (png, _) = synth_photo(320);
+        assert_eq!(s.upload(client, "top", png, "again.png").await.status(), StatusCode::CREATED, "{b}");
+
         let personal = [
             "Zacharias Uniquename",
             "zach@unique.test",
@@ -1059,6 +1080,20 @@ async fn gdpr_export_and_erasure_leave_no_personal_data() {
             contains(&bytes, personal[0]) && contains(&bytes, personal[3]) && contains(&bytes, &format!("photos/{hash}.png")),
             "{b}"
         );
+        // Art. 15/20: everything held, screening to bookings included.
+        for held in [
+            "\"screenings\"",
+            "has_allergies",
+            "\"patch_tests\"",
+            "\"consent_signatures\"",
+            "M0 0 L9 9 L20 4",
+            "\"appointments\"",
+            "room 2, Zacharias",
+            "\"check_ins\"",
+            "redness and swelling settling",
+        ] {
+            assert!(contains(&bytes, held), "{b}: the export lacks {held}");
+        }
 
         // A wrong confirmation erases nothing.
         let r = s
@@ -1088,6 +1123,15 @@ async fn gdpr_export_and_erasure_leave_no_personal_data() {
 
         let c: serde_json::Value = s.get(&format!("/api/v1/clients/{client}")).await.json().await.unwrap();
         assert_eq!(c["name"], format!("erased client {client}"));
+        assert!(
+            app.store
+                .list_appointments(clinic_id, "0")
+                .await
+                .unwrap()
+                .iter()
+                .all(|a| a.client_id != client),
+            "{b}: the erased client's bookings are gone"
+        );
         assert_eq!(
             (c["email"].as_str(), c["phone"].as_str(), c["notes"].as_str()),
             (Some(""), Some(""), Some(""))

@@ -5,7 +5,10 @@
 use std::io::Write;
 
 use serde::Serialize;
-use smp_store::{AdverseEvent, Client, DesignRecord, DesignVersion, Lot, Photo, Survey, TreatmentSession};
+use smp_store::{
+    AdverseEvent, Appointment, Client, ConsentSignature, DesignRecord, DesignVersion, FollowUp, Lot, PatchTest, Photo, Screening, Survey,
+    TreatmentSession,
+};
 
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
@@ -24,12 +27,22 @@ pub struct ClientExport {
     pub designs: Vec<(DesignRecord, Vec<DesignVersion>)>,
     /// Treatment sessions.
     pub sessions: Vec<TreatmentSession>,
-    /// The lots those sessions used.
+    /// Follow-up check-ins after those sessions.
+    pub check_ins: Vec<FollowUp>,
+    /// The lots those sessions and the patch tests used.
     pub lots: Vec<Lot>,
     /// Adverse events.
     pub adverse_events: Vec<AdverseEvent>,
     /// Outcome surveys.
     pub surveys: Vec<Survey>,
+    /// Screening questionnaires, oldest first.
+    pub screenings: Vec<Screening>,
+    /// Patch tests.
+    pub patch_tests: Vec<PatchTest>,
+    /// Consent signatures (the version signed, its text's hash, the drawn signature).
+    pub consent_signatures: Vec<ConsentSignature>,
+    /// Appointments, past and booked.
+    pub appointments: Vec<Appointment>,
 }
 
 /// The export of client `id` as a zip: `record.json` and `photos/<sha256>.<ext>`.
@@ -44,23 +57,37 @@ pub async fn export_zip(state: &AppState, me: &CurrentUser, id: i64) -> AppResul
         designs.push((d, versions));
     }
     let sessions = st.list_sessions(clinic, id).await?;
+    let patch_tests = st.patch_tests(clinic, id).await?;
     let lots = st
         .list_lots(clinic)
         .await?
         .into_iter()
-        .filter(|l| sessions.iter().any(|s| s.needle_lot_id == l.id || s.pigment_lot_id == l.id))
+        .filter(|l| {
+            sessions.iter().any(|s| s.needle_lot_id == l.id || s.pigment_lot_id == l.id) || patch_tests.iter().any(|t| t.lot_id == l.id)
+        })
+        .collect();
+    let appointments = st
+        .list_appointments(clinic, "0")
+        .await?
+        .into_iter()
+        .filter(|a| a.client_id == id)
         .collect();
     let adverse_events = st.list_adverse_events(clinic, Some(id)).await?;
     let surveys = st.list_surveys(clinic).await?.into_iter().filter(|s| s.client_id == id).collect();
     let record = ClientExport {
-        format: "smp-client-export/1",
+        format: "smp-client-export/2",
         client,
         photos,
         designs,
         sessions,
+        check_ins: st.list_follow_ups(clinic, Some(id)).await?,
         lots,
         adverse_events,
         surveys,
+        screenings: st.screenings(clinic, id).await?,
+        patch_tests,
+        consent_signatures: st.consent_signatures(clinic, id).await?,
+        appointments,
     };
     let files = state.files.clone();
     tokio::task::spawn_blocking(move || -> AppResult<Vec<u8>> {
@@ -72,7 +99,9 @@ pub async fn export_zip(state: &AppState, me: &CurrentUser, id: i64) -> AppResul
         zip.start_file("record.json", opts).map_err(|e| io(&e))?;
         zip.write_all(serde_json::to_string_pretty(&record).map_err(|e| io(&e))?.as_bytes())
             .map_err(|e| io(&e))?;
-        for p in &record.photos {
+        // The same photo uploaded twice is one file (a zip refuses duplicate names).
+        let mut written = std::collections::HashSet::new();
+        for p in record.photos.iter().filter(|p| written.insert(p.sha256.clone())) {
             let ext = p.media_type.rsplit('/').next().unwrap_or("bin");
             zip.start_file(format!("photos/{}.{ext}", p.sha256), opts).map_err(|e| io(&e))?;
             zip.write_all(&files.get(&p.sha256)?).map_err(|e| io(&e))?;
