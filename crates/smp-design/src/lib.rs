@@ -10,6 +10,7 @@ pub mod clinical;
 pub mod draft;
 pub mod error;
 pub mod geometry;
+pub mod limits;
 pub mod lint;
 pub mod model;
 mod parse;

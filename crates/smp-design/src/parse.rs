@@ -7,6 +7,7 @@ use crate::clinical::*;
 use crate::draft::*;
 use crate::error::{DesignError, FaultClass, FieldError};
 use crate::geometry;
+use crate::limits;
 use crate::model::*;
 use crate::units::{Mm, PerCm2, PointMm};
 
@@ -68,6 +69,22 @@ impl Design {
             );
         }
         let regions = check_regions(&mut v, &d.regions);
+        let asked: f64 = regions
+            .iter()
+            .filter(|r| r.has_dots())
+            .map(|r| r.polygon_area().0 * r.density.0)
+            .sum();
+        if asked > limits::MAX_IMPRESSIONS {
+            v.invalid(
+                "regions",
+                format!(
+                    "the regions ask for about {:.0} impressions; at most {:.0} are accepted",
+                    asked,
+                    limits::MAX_IMPRESSIONS
+                ),
+                "check the regions' sizes and densities: a full head is 30 000–50 000 impressions",
+            );
+        }
         let hairline = d.hairline.as_ref().and_then(|h| check_hairline(&mut v, h));
         let sessions = check_sessions(&mut v, d.sessions.as_ref());
         for (name, p) in &d.landmarks {
@@ -239,6 +256,19 @@ impl Checker {
 }
 
 fn check_polygon(v: &mut Checker, path: &str, poly: &[PointMm]) -> bool {
+    // Before anything that grows with the number of points (the crossing check).
+    if poly.len() > limits::MAX_POLYGON_POINTS {
+        v.invalid(
+            path,
+            format!(
+                "the outline has {} points; at most {} are accepted",
+                poly.len(),
+                limits::MAX_POLYGON_POINTS
+            ),
+            "simplify the outline (fewer corners keep the same shape)",
+        );
+        return false;
+    }
     if poly.len() < 3 {
         v.invalid(
             path,
@@ -295,6 +325,18 @@ fn check_regions(v: &mut Checker, drafts: &[RegionDraft]) -> Vec<Region> {
             "the design has no treat, blend or scar region".into(),
             "add at least one region that receives dots",
         );
+    }
+    if drafts.len() > limits::MAX_REGIONS {
+        v.invalid(
+            "regions",
+            format!(
+                "the design has {} regions; at most {} are accepted",
+                drafts.len(),
+                limits::MAX_REGIONS
+            ),
+            "merge neighbouring regions with the same settings",
+        );
+        return Vec::new();
     }
     let mut names = BTreeSet::new();
     let mut out = Vec::with_capacity(drafts.len());
@@ -422,6 +464,18 @@ fn required(v: &mut Checker, path: &str, value: Option<f64>, field: &str) -> f64
 }
 
 fn check_hairline(v: &mut Checker, h: &HairlineDraft) -> Option<Hairline> {
+    if h.points.len() > limits::MAX_POLYGON_POINTS {
+        v.invalid(
+            "hairline.points",
+            format!(
+                "the hairline has {} points; at most {} are accepted",
+                h.points.len(),
+                limits::MAX_POLYGON_POINTS
+            ),
+            "simplify the hairline (fewer points keep the same shape)",
+        );
+        return None;
+    }
     let mut ok = true;
     if h.points.len() < 2 {
         v.invalid(

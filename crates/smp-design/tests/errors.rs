@@ -262,3 +262,55 @@ fn measured_colours_round_trip_and_bad_ones_are_refused() {
     let (c, p, _, _) = reject(|v| v["colours"] = serde_json::json!({"hair": [30.0, 3.0, 2.0]}));
     assert_eq!((c, p.as_str()), (FaultClass::Syntax, "colours.hair"));
 }
+
+/// Issue 14: limits that keep one request from tying up the machine, each naming the
+/// field (a 50 000-point polygon once took 16 s to check).
+#[test]
+fn huge_outlines_region_counts_and_impression_totals_are_refused_by_name() {
+    // A circle of 10 001 points, 40 mm across.
+    let circle = |n: usize| -> serde_json::Value {
+        (0..n)
+            .map(|i| {
+                let a = i as f64 / n as f64 * std::f64::consts::TAU;
+                serde_json::json!([20.0 * a.cos(), 150.0 + 20.0 * a.sin()])
+            })
+            .collect()
+    };
+    let (_, p, m, h) = reject(|v| v["regions"][0]["polygon"] = circle(50_000));
+    assert_eq!(p, "regions[0].polygon");
+    assert!(m.contains("50000 points") && m.contains("at most 10000"), "{m}");
+    assert!(h.contains("simplify"));
+    let mut ok = base();
+    ok["regions"][0]["polygon"] = circle(10_000);
+    Design::parse(&ok.to_string()).expect("10 000 points are accepted");
+
+    let (_, p, m, _) = reject(|v| {
+        let one = v["regions"][0].clone();
+        v["regions"] = (0..201)
+            .map(|i| {
+                let mut r = one.clone();
+                r["name"] = format!("r{i}").into();
+                r
+            })
+            .collect();
+    });
+    assert_eq!(p, "regions");
+    assert!(m.contains("201 regions") && m.contains("at most 200"), "{m}");
+
+    // 400 × 400 mm at 200 per cm² asks for 320 000 per region; two ask for 640 000.
+    let (_, p, m, h) = reject(|v| {
+        let square = serde_json::json!([[-200.0, -50.0], [200.0, -50.0], [200.0, 350.0], [-200.0, 350.0]]);
+        for k in 0..2 {
+            v["regions"][k]["polygon"] = square.clone();
+            v["regions"][k]["density_per_cm2"] = 200.0.into();
+            v["regions"][k]["kind"] = "treat".into();
+        }
+    });
+    assert_eq!(p, "regions");
+    assert!(m.contains("impressions") && m.contains("at most 500000"), "{m}");
+    assert!(h.contains("30 000–50 000"));
+
+    let (_, p, m, _) = reject(|v| v["hairline"]["points"] = circle(10_001));
+    assert_eq!(p, "hairline.points");
+    assert!(m.contains("at most 10000"), "{m}");
+}

@@ -483,6 +483,20 @@ async fn versions_conflicts_uploads_dots_preview_plan() {
                 .unwrap()
                 .contains("no view 'front'")
         );
+        // A 50 000-point outline is refused at once, naming the field (it once kept a
+        // core busy for 16 s).
+        let mut huge = v2["design"].clone();
+        huge["regions"][0]["polygon"] = (0..50_000)
+            .map(|i| {
+                let a = f64::from(i) / 50_000.0 * std::f64::consts::TAU;
+                json!([20.0 * a.cos(), 150.0 + 20.0 * a.sin()])
+            })
+            .collect();
+        let r = s.post_json("/api/v1/dots", &json!({"design": huge, "view": "top"})).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        let e: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(e["field"], "regions[0].polygon", "{b}: {e}");
+        assert!(e["error"].as_str().unwrap().contains("at most 10000"), "{b}: {e}");
         // Preview: a PNG of the requested width.
         let r = s
             .post_json(
