@@ -44,6 +44,8 @@ pub struct Inner {
     pub files: FileStore,
     /// Failed-login counters.
     pub throttle: Throttle,
+    /// Authenticator codes already used (each works once).
+    pub used_codes: crate::auth::totp::UsedCodes,
     /// Settings.
     pub config: AppConfig,
     /// Recently decoded photos (hash → pixels): the editor asks for many previews of one photo.
@@ -60,6 +62,7 @@ impl AppState {
             store,
             files,
             throttle: Throttle::default(),
+            used_codes: Default::default(),
             config,
             photos: Mutex::new(Vec::new()),
         }))

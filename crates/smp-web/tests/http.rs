@@ -677,6 +677,10 @@ async fn owner_reset_password_change_and_totp() {
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{b}");
         let r = http.get(format!("{}/clients", app.base)).send().await.unwrap();
         assert_eq!(r.headers()["location"], "/account?must=1", "{b}");
+        // The API is closed too (it once was open after a reset), except "who am I".
+        let r = http.get(format!("{}/api/v1/clients", app.base)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{b}: API before the new password");
+        assert!(r.text().await.unwrap().contains("set a new one"), "{b}");
         let me: serde_json::Value = http
             .get(format!("{}/api/v1/me", app.base))
             .send()
@@ -781,6 +785,78 @@ async fn owner_reset_password_change_and_totp() {
             http.get(format!("{}/api/v1/me", app.base)).send().await.unwrap().status(),
             StatusCode::OK,
             "{b}"
+        );
+        // The same code does not work twice (someone who saw it over a shoulder).
+        let other = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let csrf2 = login_csrf(&other.get(format!("{}/login", app.base)).send().await.unwrap());
+        other
+            .post(format!("{}/login", app.base))
+            .form(&[("_csrf", csrf2.as_str()), ("email", "p@alpha.test"), ("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        let r = other
+            .post(format!("{}/login/totp", app.base))
+            .form(&[("_csrf", csrf2.as_str()), ("code", code.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "{b}: a replayed code is refused");
+        // Switching it off needs the password (or a fresh code), not just the session.
+        let me: serde_json::Value = http
+            .get(format!("{}/api/v1/me", app.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let token = me["csrf_token"].as_str().unwrap().to_string();
+        let off = |password: &str| {
+            vec![
+                ("_csrf".to_string(), token.clone()),
+                ("action".to_string(), "off".to_string()),
+                ("password".to_string(), password.to_string()),
+            ]
+        };
+        let r = http.post(format!("{}/account/totp", app.base)).form(&off("")).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        let r = http
+            .post(format!("{}/account/totp", app.base))
+            .form(&off("not my password"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        let clinic = app.store.clinic_by_name("Alpha").await.unwrap().unwrap().id;
+        assert!(app.store.user(clinic, pid).await.unwrap().totp_secret.is_some(), "{b}: still on");
+        let r = http
+            .post(format!("{}/account/totp", app.base))
+            .form(&off(PASSWORD))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{b}");
+        assert!(
+            app.store.user(clinic, pid).await.unwrap().totp_secret.is_none(),
+            "{b}: off with the password"
+        );
+        // An owner's reset (the phone was lost) clears the authenticator too.
+        app.store.set_totp(clinic, pid, Some(&secret)).await.unwrap();
+        owner
+            .http
+            .post(format!("{}/users/{pid}/reset", owner.base))
+            .form(&[("_csrf", owner.csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            app.store.user(clinic, pid).await.unwrap().totp_secret.is_none(),
+            "{b}: reset clears it"
         );
     }
 }

@@ -89,6 +89,8 @@ pub enum AuthRejection {
     ChangePassword,
     /// API request: 401.
     Api(&'static str),
+    /// API request of a user who must set a new password first: 403.
+    ApiChangePassword,
 }
 
 impl IntoResponse for AuthRejection {
@@ -97,6 +99,11 @@ impl IntoResponse for AuthRejection {
             AuthRejection::Login(next) => Redirect::to(&format!("/login?next={}", crate::pages::url_encode(&next))).into_response(),
             AuthRejection::ChangePassword => Redirect::to("/account?must=1").into_response(),
             AuthRejection::Api(msg) => AppError::new(StatusCode::UNAUTHORIZED, msg).into_response(),
+            AuthRejection::ApiChangePassword => AppError::new(
+                StatusCode::FORBIDDEN,
+                "your password was reset: set a new one on your account page (/account) before anything else",
+            )
+            .into_response(),
         }
     }
 }
@@ -129,8 +136,15 @@ impl FromRequestParts<AppState> for CurrentUser {
             .user(session.clinic_id, session.user_id)
             .await
             .map_err(|_| reject("log in first"))?;
-        if user.must_change_password && !path.starts_with("/account") && !api {
-            return Err(AuthRejection::ChangePassword);
+        // After an owner's reset only the account page (and, for API clients, who they
+        // are) is open until a new password is set.
+        if user.must_change_password && !path.starts_with("/account") {
+            if !api {
+                return Err(AuthRejection::ChangePassword);
+            }
+            if path != "/api/v1/me" {
+                return Err(AuthRejection::ApiChangePassword);
+            }
         }
         let clinic = state.store.clinic(session.clinic_id).await.map_err(|_| reject("log in first"))?;
         Ok(CurrentUser { user, clinic, session })

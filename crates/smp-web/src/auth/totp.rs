@@ -63,10 +63,35 @@ pub fn hotp(key: &[u8], step: u64, digits: u32) -> u32 {
 
 /// Whether `code` is the secret's current code (± [`SKEW_STEPS`]).
 pub fn verify(secret_b32: &str, code: &str, unix_seconds: u64) -> bool {
-    let Some(key) = unbase32(secret_b32) else { return false };
-    let Ok(code) = code.trim().parse::<u32>() else { return false };
+    matched_step(secret_b32, code, unix_seconds).is_some()
+}
+
+/// The time step `code` belongs to, if it is valid at `unix_seconds`: a login remembers
+/// it, so the same code cannot be used twice (RFC 6238 §5.2).
+pub fn matched_step(secret_b32: &str, code: &str, unix_seconds: u64) -> Option<u64> {
+    let key = unbase32(secret_b32)?;
+    let code = code.trim().parse::<u32>().ok()?;
     let step = unix_seconds / STEP_SECONDS;
-    (step.saturating_sub(SKEW_STEPS)..=step + SKEW_STEPS).any(|s| hotp(&key, s, 6) == code)
+    (step.saturating_sub(SKEW_STEPS)..=step + SKEW_STEPS).find(|&s| hotp(&key, s, 6) == code)
+}
+
+/// The steps already used, per user: a code is accepted once, and never one older than
+/// the last accepted.
+#[derive(Default)]
+pub struct UsedCodes(std::sync::Mutex<std::collections::HashMap<i64, u64>>);
+
+impl UsedCodes {
+    /// Whether `step` is newer than the user's last accepted one; if so it becomes it.
+    pub fn accept(&self, user: i64, step: u64) -> bool {
+        let mut used = self.0.lock().expect("used TOTP codes lock");
+        match used.get(&user) {
+            Some(&last) if step <= last => false,
+            _ => {
+                used.insert(user, step);
+                true
+            }
+        }
+    }
 }
 
 /// The `otpauth://` URI an authenticator app imports.

@@ -88,13 +88,34 @@ pub struct TotpForm {
     secret: String,
     #[serde(default)]
     code: String,
+    #[serde(default)]
+    password: String,
 }
 
 /// POST /account/totp: on (with a code proving the app has the secret) or off.
 pub async fn set_totp(State(state): State<AppState>, me: CurrentUser, Form(f): Form<TotpForm>) -> Response {
+    let secs = smp_store::now_unix().max(0) as u64;
     let secret = match f.action.as_str() {
-        "off" => None,
-        _ if totp::verify(&f.secret, &f.code, smp_store::now_unix().max(0) as u64) => Some(f.secret.as_str()),
+        // Turning the second factor off needs the password or a fresh code: a session
+        // left open on a shared tablet must not be enough.
+        "off" => {
+            let by_code = me
+                .user
+                .totp_secret
+                .as_deref()
+                .and_then(|s| totp::matched_step(s, &f.code, secs))
+                .is_some_and(|step| state.used_codes.accept(me.user.id, step));
+            let by_password = !f.password.is_empty() && crate::auth::password::verify_password(&f.password, &me.user.password_hash);
+            if !(by_code || by_password) {
+                return (
+                    axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                    page(&me, "To turn the authenticator off, give your password or a current code."),
+                )
+                    .into_response();
+            }
+            None
+        }
+        _ if totp::verify(&f.secret, &f.code, secs) => Some(f.secret.as_str()),
         _ => {
             return (
                 axum::http::StatusCode::UNPROCESSABLE_ENTITY,

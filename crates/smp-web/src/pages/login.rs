@@ -68,17 +68,44 @@ pub struct LoginForm {
     next: String,
 }
 
-/// The client address used for throttling.
-fn client_addr(state: &AppState, headers: &HeaderMap, peer: SocketAddr) -> String {
+/// The client address used for throttling: the peer, or behind the trusted proxy the
+/// proxy's own (rightmost) `X-Forwarded-For` entry.
+pub(crate) fn client_addr(state: &AppState, headers: &HeaderMap, peer: SocketAddr) -> String {
     if state.config.trust_forwarded_for
-        && let Some(first) = headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
+        && let Some(addr) = proxy_seen(headers)
     {
-        return first.trim().to_string();
+        return addr;
     }
     peer.ip().to_string()
+}
+
+/// The address the proxy saw: it appends it last, so entries to its left come from the
+/// client and can be anything it likes.
+fn proxy_seen(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .rfind(|v| !v.is_empty())
+        .map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_proxys_own_forwarded_entry_counts() {
+        let mut h = HeaderMap::new();
+        assert_eq!(proxy_seen(&h), None);
+        // The client sent "1.2.3.4" itself; the proxy appended what it saw.
+        h.insert("x-forwarded-for", "1.2.3.4, 203.0.113.9".parse().unwrap());
+        assert_eq!(proxy_seen(&h).as_deref(), Some("203.0.113.9"));
+        h.append("x-forwarded-for", "198.51.100.7".parse().unwrap());
+        assert_eq!(proxy_seen(&h).as_deref(), Some("198.51.100.7"));
+    }
 }
 
 /// POST /login
@@ -175,8 +202,11 @@ pub async fn submit_totp(State(state): State<AppState>, headers: HeaderMap, Form
         return login_page(&headers, &state, &f.next, &msg, true, axum::http::StatusCode::TOO_MANY_REQUESTS);
     }
     let secs = now_unix().max(0) as u64;
-    match user.and_then(|u| u.totp_secret) {
-        Some(secret) if totp::verify(&secret, &f.code, secs) => {
+    let accepted = user
+        .and_then(|u| u.totp_secret)
+        .and_then(|secret| totp::matched_step(&secret, &f.code, secs));
+    match accepted {
+        Some(step) if state.used_codes.accept(session.user_id, step) => {
             let _ = state.store.complete_second_factor(&hash).await;
             Redirect::to(safe_next(&f.next)).into_response()
         }
@@ -186,7 +216,7 @@ pub async fn submit_totp(State(state): State<AppState>, headers: HeaderMap, Form
                 &headers,
                 &state,
                 &f.next,
-                "That code is wrong or expired; use the current one.",
+                "That code is wrong, expired or already used; wait for the next one.",
                 true,
                 axum::http::StatusCode::UNAUTHORIZED,
             )

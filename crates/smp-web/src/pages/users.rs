@@ -87,6 +87,8 @@ pub async fn reset(State(state): State<AppState>, me: CurrentUser, Path(id): Pat
         .set_password(me.clinic_id(), id, &hash(&temp)?, true)
         .await
         .map_err(html)?;
+    // A reset is for a user who lost access: the lost phone's authenticator goes too.
+    state.store.set_totp(me.clinic_id(), id, None).await.map_err(html)?;
     state.store.delete_user_sessions(me.clinic_id(), id).await.map_err(html)?;
     page(&state, &me, temp, user.email).await
 }
