@@ -1737,3 +1737,87 @@ async fn calibration_by_the_pupils() {
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{b}");
     }
 }
+
+/// Issue 14: every route that reads a client's medical data (API and pages) writes
+/// exactly one audit entry per call, and security events are audited too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_medical_read_is_audited_once() {
+    for app in spawn_apps("http-audit-reads").await {
+        let b = app.db.backend;
+        let (s, client, photo, design, design_json) = clinic_a(&app).await;
+        let clinic = app.store.clinic_by_name("Alpha").await.unwrap().unwrap().id;
+        ready(&app, client).await;
+        let count = || async { app.store.audit_log(clinic).await.unwrap().len() };
+        let gets = [
+            "/api/v1/clients".to_string(),
+            format!("/api/v1/clients/{client}"),
+            format!("/api/v1/clients/{client}/photos"),
+            format!("/api/v1/clients/{client}/designs"),
+            format!("/api/v1/photos/{photo}"),
+            format!("/api/v1/photos/{photo}/image"),
+            format!("/api/v1/designs/{design}"),
+            format!("/api/v1/designs/{design}/versions"),
+            format!("/api/v1/designs/{design}/versions/1"),
+            format!("/api/v1/designs/{design}/plan"),
+            format!("/api/v1/clients/{client}/sessions"),
+            format!("/api/v1/clients/{client}/adverse-events"),
+            format!("/clients/{client}"),
+            format!("/photos/{photo}/image"),
+            format!("/designs/{design}/edit"),
+            format!("/designs/{design}/versions/1/preview.png"),
+            format!("/designs/{design}/plan"),
+            format!("/designs/{design}/report.pdf"),
+            format!("/clients/{client}/export.zip"),
+        ];
+        for path in &gets {
+            let before = count().await;
+            let r = s.get(path).await;
+            assert!(r.status().is_success(), "{b}: GET {path}: {}", r.status());
+            assert_eq!(count().await - before, 1, "{b}: GET {path} writes one audit entry");
+        }
+        let posts = [
+            (
+                "/api/v1/preview",
+                json!({"design": design_json, "view": "top", "state": "healed", "max_width_px": 300}),
+            ),
+            (
+                "/api/v1/color/match",
+                json!({"design": design_json, "view": "top", "skin_lab": [60.0, 12.0, 16.0], "hair_lab": [25.0, 3.0, 5.0]}),
+            ),
+        ];
+        for (path, body) in &posts {
+            let before = count().await;
+            let r = s.post_json(path, body).await;
+            assert!(r.status().is_success(), "{b}: POST {path}: {}", r.status());
+            assert_eq!(count().await - before, 1, "{b}: POST {path} writes one audit entry");
+        }
+        // Security events: a login, a failed one, a user added, a reset.
+        let before = app.store.audit_log(clinic).await.unwrap();
+        app.user("Alpha", "p@alpha.test", Role::Practitioner).await;
+        app.login("p@alpha.test").await;
+        let http = reqwest::Client::builder().cookie_store(true).build().unwrap();
+        let csrf = login_csrf(&http.get(format!("{}/login", app.base)).send().await.unwrap());
+        http.post(format!("{}/login", app.base))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("email", "p@alpha.test"),
+                ("password", "not the password"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        let r = s
+            .http
+            .post(format!("{}/users", s.base))
+            .form(&[("_csrf", s.csrf.as_str()), ("email", "new@alpha.test"), ("role", "front-desk")])
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success(), "{b}: {}", r.status());
+        let after = app.store.audit_log(clinic).await.unwrap();
+        let actions: Vec<&str> = after[before.len()..].iter().map(|e| e.action.as_str()).collect();
+        for want in ["login", "login-failed", "create"] {
+            assert!(actions.contains(&want), "{b}: {want} not in {actions:?}");
+        }
+    }
+}

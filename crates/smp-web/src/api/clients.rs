@@ -30,6 +30,9 @@ fn visible(me: &CurrentUser, mut c: Client) -> Client {
 pub async fn list(State(state): State<AppState>, me: CurrentUser, Query(s): Query<Search>) -> AppResult<Json<Vec<Client>>> {
     me.require(Permission::ReadContacts)?;
     let list = state.store.list_clients(me.clinic_id(), &s.q).await?;
+    // The list carries every client's notes to those who may read them: one entry for
+    // the whole list (entity id 0: no one client).
+    crate::records::audit(&state, &me, "read", "client-list", 0, None).await?;
     Ok(Json(list.into_iter().map(|c| visible(&me, c)).collect()))
 }
 
@@ -51,7 +54,9 @@ pub async fn create(
 /// GET /api/v1/clients/{id}
 pub async fn get(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Json<Client>> {
     me.require(Permission::ReadContacts)?;
-    Ok(Json(visible(&me, state.store.client(me.clinic_id(), id).await?)))
+    let c = state.store.client(me.clinic_id(), id).await?;
+    crate::records::audit(&state, &me, "read", "client", id, Some(id)).await?;
+    Ok(Json(visible(&me, c)))
 }
 
 /// PUT /api/v1/clients/{id}

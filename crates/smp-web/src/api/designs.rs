@@ -62,10 +62,12 @@ pub async fn view_photo(
 ) -> AppResult<(smp_design::View, std::sync::Arc<image::RgbImage>)> {
     let view = engine::view(design, view_name)?.clone();
     let hash = engine::view_hash(&view)?.to_string();
-    if state.store.photo_by_hash(me.clinic_id(), &hash).await?.is_none() {
+    let Some(record) = state.store.photo_by_hash(me.clinic_id(), &hash).await? else {
         return Err(AppError::not_found("photo"));
-    }
+    };
     let photo = decoded(state, &hash).await?;
+    // Everything drawn or measured on a client's photo is a read of their record.
+    crate::records::audit(state, me, "read", "photo", record.id, Some(record.client_id)).await?;
     Ok((view, photo))
 }
 
@@ -95,7 +97,9 @@ pub async fn render_preview(
 pub async fn list(State(state): State<AppState>, me: CurrentUser, Path(client): Path<i64>) -> AppResult<Json<Vec<DesignRecord>>> {
     me.require(Permission::ReadMedical)?;
     state.store.client(me.clinic_id(), client).await?;
-    Ok(Json(state.store.list_designs(me.clinic_id(), client).await?))
+    let list = state.store.list_designs(me.clinic_id(), client).await?;
+    crate::records::audit(&state, &me, "read", "designs", client, Some(client)).await?;
+    Ok(Json(list))
 }
 
 /// Body of `POST /api/v1/clients/{id}/designs`: a template pattern or a whole design.

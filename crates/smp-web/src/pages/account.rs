@@ -70,6 +70,7 @@ pub async fn change_password(State(state): State<AppState>, me: CurrentUser, For
     let result = async {
         let hash = hash_password(&f.new).map_err(|m| AppError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, m))?;
         state.store.set_password(me.clinic_id(), me.user.id, &hash, false).await?;
+        crate::records::audit(&state, &me, "change", "password", me.user.id, None).await?;
         state.store.delete_user_sessions(me.clinic_id(), me.user.id).await?;
         Ok::<(), AppError>(())
     }
@@ -127,8 +128,13 @@ pub async fn set_totp(State(state): State<AppState>, me: CurrentUser, Form(f): F
                 .into_response();
         }
     };
-    match state.store.set_totp(me.clinic_id(), me.user.id, secret).await {
+    let action = if secret.is_some() { "totp-on" } else { "totp-off" };
+    let done = async {
+        state.store.set_totp(me.clinic_id(), me.user.id, secret).await?;
+        crate::records::audit(&state, &me, action, "user", me.user.id, None).await
+    };
+    match done.await {
         Ok(()) => Redirect::to("/account").into_response(),
-        Err(e) => AppError::from(e).as_html().into_response(),
+        Err(e) => e.as_html().into_response(),
     }
 }

@@ -136,6 +136,11 @@ pub async fn submit(
             false
         }
     };
+    if let Some(u) = user.as_ref().filter(|_| !ok)
+        && let Err(e) = crate::records::audit::security_event(&state, u.clinic_id, u.id, "login-failed").await
+    {
+        return e.as_html().into_response();
+    }
     let Some(user) = user.filter(|_| ok) else {
         state.throttle.fail(&keys, now);
         return login_page(
@@ -161,6 +166,9 @@ pub async fn submit(
     };
     if let Err(e) = state.store.create_session(&session).await {
         return crate::error::AppError::from(e).as_html().into_response();
+    }
+    if let Err(e) = crate::records::audit::security_event(&state, user.clinic_id, user.id, "login").await {
+        return e.as_html().into_response();
     }
     let cookie = set_cookie(&state, SESSION_COOKIE, &raw, state.config.session_hours * 3600);
     if session.second_factor_pending {
@@ -208,6 +216,9 @@ pub async fn submit_totp(State(state): State<AppState>, headers: HeaderMap, Form
     match accepted {
         Some(step) if state.used_codes.accept(session.user_id, step) => {
             let _ = state.store.complete_second_factor(&hash).await;
+            if let Err(e) = crate::records::audit::security_event(&state, session.clinic_id, session.user_id, "login-second-factor").await {
+                return e.as_html().into_response();
+            }
             Redirect::to(safe_next(&f.next)).into_response()
         }
         _ => {

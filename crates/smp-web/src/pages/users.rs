@@ -74,6 +74,9 @@ pub async fn add(State(state): State<AppState>, me: CurrentUser, Form(f): Form<A
         .set_password(me.clinic_id(), user.id, &hash(&temp)?, true)
         .await
         .map_err(|e| AppError::from(e).as_html())?;
+    crate::records::audit(&state, &me, "create", "user", user.id, None)
+        .await
+        .map_err(|e| e.as_html())?;
     page(&state, &me, temp, user.email).await
 }
 
@@ -90,5 +93,8 @@ pub async fn reset(State(state): State<AppState>, me: CurrentUser, Path(id): Pat
     // A reset is for a user who lost access: the lost phone's authenticator goes too.
     state.store.set_totp(me.clinic_id(), id, None).await.map_err(html)?;
     state.store.delete_user_sessions(me.clinic_id(), id).await.map_err(html)?;
+    crate::records::audit(&state, &me, "reset", "user", id, None)
+        .await
+        .map_err(|e| e.as_html())?;
     page(&state, &me, temp, user.email).await
 }

@@ -19,3 +19,17 @@ pub async fn audit(state: &AppState, me: &CurrentUser, action: &str, entity: &st
     state.store.audit(me.clinic_id(), &ev).await?;
     Ok(())
 }
+
+/// Records a security event of `user` in `clinic` (a login, a failed one, a password or
+/// authenticator change), where no logged-in [`CurrentUser`] exists yet.
+pub async fn security_event(state: &AppState, clinic: smp_store::ClinicId, user: i64, action: &str) -> AppResult<()> {
+    let ev = AuditEvent {
+        actor: user,
+        action,
+        entity: "user",
+        entity_id: user,
+        client_id: None,
+    };
+    state.store.audit(clinic, &ev).await?;
+    Ok(())
+}
