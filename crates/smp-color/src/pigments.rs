@@ -387,7 +387,7 @@ pub fn match_pigment(skin_lab: [f64; 3], target_lab: [f64; 3], library: &Pigment
     let too_light = pl - tl > TOO_LIGHT_DELTA_L;
     if too_light {
         warnings.push(format!(
-            "too light to match: the best option heals {:.1} L* lighter than the target (L* {tl:.1}); pigment under skin cannot be that dark — if the target is cut hair, match the shaved stubble tips instead (smp stubble on a close-up), which sit under skin too; the whole-area effect shows whether the treatment still shades like the stubble",
+            "too light to match: the best option heals {:.1} L* lighter than the target (L* {tl:.1}); pigment under skin cannot be that dark — if the target is cut hair, match the shaved stubble tips instead (measured on a close-up photo), which sit under skin too; the whole-area effect shows whether the treatment still shades like the stubble",
             pl - tl
         ));
     }

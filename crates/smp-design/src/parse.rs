@@ -590,7 +590,7 @@ fn check_views(v: &mut Checker, views: &[crate::view::View]) {
             v.invalid(
                 &format!("{p}.mm_to_px"),
                 "the mm-to-pixel map is degenerate or not finite".into(),
-                "calibrate the view again (smp calibrate) with two points a known distance apart",
+                "calibrate the view again with two points a known distance apart",
             );
         }
         if let Some(h) = &view.head

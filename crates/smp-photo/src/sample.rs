@@ -41,7 +41,7 @@ pub enum SampleError {
     NoDottedRegion,
     /// The regions project outside the photo.
     #[error(
-        "the design's treat and blend regions fall outside the photo of view {view:?} ({width}×{height} pixels): nothing to sample; check the view's calibration (smp calibrate)"
+        "the design's treat and blend regions fall outside the photo of view {view:?} ({width}×{height} pixels): nothing to sample; check the photo's calibration (its scale and position)"
     )]
     OutsidePhoto {
         /// The view's name.
@@ -108,12 +108,12 @@ pub fn sample_design(design: &Design, view: &View, photo: &RgbImage) -> Result<D
     let ppm = view.mm_to_px.px_per_mm();
     if ppm < MIN_TIP_PX_PER_MM {
         hair_warnings.push(format!(
-            "the photo has {ppm:.1} px/mm: stubble tips (~0.1 mm) are smaller than a pixel, so the sampled hair mixes with skin and reads too light; use a closer photo or give --hair"
+            "the photo has {ppm:.1} px/mm: stubble tips (~0.1 mm) are smaller than a pixel, so the sampled hair mixes with skin and reads too light; use a closer photo or enter the hair colour measured on a close-up"
         ));
     }
     if view.mask.is_none() {
         hair_warnings.push(
-            "hair sampled as the darkest tenth of the treat and blend regions: where stubble covers less than that (bald or thinning scalp) it reads lighter than the tips; mark hair in a mask (smp mask) or give --hair (e.g. from smp color analyze on a close-up)".into(),
+            "hair sampled as the darkest tenth of the treat and blend regions: where stubble covers less than that (bald or thinning scalp) it reads lighter than the tips; mark the client's hair on the photo, or enter the hair colour measured on a close-up".into(),
         );
     }
     Ok(DesignSample {

@@ -65,7 +65,7 @@ pub fn calendar(plan: &Plan, client: &str, dtstamp: &str) -> Result<String, Plan
         .sessions
         .first()
         .and_then(|s| s.date)
-        .ok_or_else(|| PlanError::BadInput("the schedule has no dates: give a start date (--start YYYY-MM-DD)".into()))?;
+        .ok_or_else(|| PlanError::BadInput("the schedule has no dates: give a start date".into()))?;
     let base = format!("{}-{}", slug(client), first.basic());
     let mut out = String::new();
     line(&mut out, "BEGIN:VCALENDAR");

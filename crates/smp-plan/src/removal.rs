@@ -154,7 +154,7 @@ pub struct RemovalEstimate {
 pub fn smp_note() -> String {
     let (lo, hi) = SMP_REMOVAL_SESSIONS;
     format!(
-        "Published SMP experience: undesired SMP has been removed by laser in {lo}–{hi} sessions (the seed). \
+        "Published SMP experience: undesired SMP has been removed by laser in {lo}–{hi} sessions (reported case series). \
          SMP differs from the tattoos the scale was built on: its dots are tiny (~0.1–0.25 mm), shallow \
          (upper dermis) and a single colour (diluted carbon black), so there is little ink per cm² for the \
          laser to clear. SMP's 2–4 sessions are not the scale's \"layering\", which means a tattoo covered by \

@@ -109,6 +109,31 @@ fn text_of(pdf: &[u8], name: &str) -> String {
         .join(" ")
 }
 
+/// Issue 15: the client reads no internal names, file names, command lines or flags.
+#[test]
+fn the_report_speaks_the_clients_words() {
+    if !have("pdftotext") {
+        return;
+    }
+    let t = text();
+    for word in [
+        "domain.md",
+        "the seed",
+        "The seed",
+        "smp ",
+        " --",
+        ".json",
+        "stubble tool",
+        "Rust",
+        "smp-",
+    ] {
+        assert!(!t.contains(word), "the report says {word:?}: …{}…", {
+            let i = t.find(word).unwrap();
+            &t[t.floor_char_boundary(i.saturating_sub(60))..t.ceil_char_boundary((i + 60).min(t.len()))]
+        });
+    }
+}
+
 #[test]
 fn pdf_text_states_the_plans_figures() {
     if !have("pdftotext") {

@@ -29,6 +29,7 @@ async fn static_file(axum::extract::Path(name): axum::extract::Path<String>) -> 
         "editor.js" => (include_str!("../static/editor.js"), "text/javascript; charset=utf-8"),
         "signature.js" => (include_str!("../static/signature.js"), "text/javascript; charset=utf-8"),
         "aftercare.js" => (include_str!("../static/aftercare.js"), "text/javascript; charset=utf-8"),
+        "favicon.svg" => (include_str!("../static/favicon.svg"), "image/svg+xml"),
         _ => return error::AppError::not_found("file").into_response(),
     };
     ([(header::CONTENT_TYPE, kind), (header::CACHE_CONTROL, "no-cache")], body).into_response()
@@ -143,6 +144,8 @@ pub fn router(state: AppState) -> Router {
         .route("/public/{clinic}/results", get(pages::clinic::public_results))
         .route("/public/{clinic}/photos/{id}", get(pages::clinic::public_photo))
         .route("/static/{name}", get(static_file))
+        // Browsers ask for it whatever the page says.
+        .route("/favicon.ico", get(|| async { Redirect::permanent("/static/favicon.svg") }))
         .route("/healthz", get(|| async { "ok" }))
         .nest("/api/v1", api::routes())
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::csrf::guard))

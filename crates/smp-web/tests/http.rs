@@ -1821,3 +1821,43 @@ async fn every_medical_read_is_audited_once() {
         }
     }
 }
+
+/// Issue 15: what a practitioner reads carries no command lines, file names or API
+/// calls, counts agree with their nouns, and the browser's icon is found.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_speak_the_users_words() {
+    for app in spawn_apps("http-words").await {
+        let b = app.db.backend;
+        let (s, client, _photo, design, _) = clinic_a(&app).await;
+        for path in [
+            "/clients".to_string(),
+            format!("/clients/{client}"),
+            format!("/designs/{design}/edit"),
+            format!("/designs/{design}/plan"),
+            "/outcomes".into(),
+            "/lots".into(),
+            "/settings".into(),
+            "/appointments".into(),
+        ] {
+            let page = s.get(&path).await.text().await.unwrap();
+            for word in [
+                "smp stubble",
+                "smp mask",
+                "smp calibrate",
+                "domain.md",
+                "seed article",
+                "GET /api",
+                "--hair",
+                " 1 sessions",
+                " 1 adverse events",
+            ] {
+                assert!(!page.contains(word), "{b}: {path} says {word:?}");
+            }
+        }
+        let r = s.get("/favicon.ico").await;
+        assert_eq!(r.status(), StatusCode::PERMANENT_REDIRECT, "{b}");
+        let r = s.get("/static/favicon.svg").await;
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(r.headers()["content-type"], "image/svg+xml");
+    }
+}

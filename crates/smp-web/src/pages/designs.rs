@@ -330,10 +330,10 @@ pub async fn plan(State(state): State<AppState>, me: CurrentUser, Path(id): Path
     Ok(PlanPage {
         nav: Nav::of(&me),
         summary: format!(
-            "{:.1} cm² treated, {} impressions in {} sessions {} days apart; needle time {:.1}–{:.1} h in all.",
+            "{:.1} cm² treated, {} impressions in {} {} days apart; needle time {:.1}–{:.1} h in all.",
             p.area_cm2,
             p.impressions,
-            p.sessions.len(),
+            super::count(p.sessions.len(), "session", "sessions"),
             p.spacing_days,
             lo / 60.0,
             hi / 60.0

@@ -110,6 +110,11 @@ pub fn safe_next(next: &str) -> &str {
     }
 }
 
+/// "1 session", "3 sessions": a count with its noun in the right number.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// A store error answered as an HTML page (page handlers).
 pub fn html(e: smp_store::StoreError) -> crate::error::AppError {
     crate::error::AppError::from(e).as_html()
@@ -141,6 +146,10 @@ mod tests {
         assert_eq!(url_decode(&url_encode("/clients/3?x=ü")), "/clients/3?x=ü");
         assert_eq!(escape("<a href='x'>&\""), "&lt;a href=&#39;x&#39;&gt;&amp;&quot;");
         assert_eq!(safe_next("/clients/2"), "/clients/2");
+        assert_eq!(
+            (count(1, "session", "sessions"), count(0, "client", "clients")),
+            ("1 session".into(), "0 clients".into())
+        );
         assert_eq!(safe_next("//evil.example"), "/clients");
         assert_eq!(safe_next("https://evil.example"), "/clients");
         // Issue 14: browsers strip tabs and newlines, so these would leave the site.

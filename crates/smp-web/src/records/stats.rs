@@ -109,22 +109,23 @@ pub struct Published {
     pub source: &'static str,
 }
 
-/// The published figures (domain.md, "Evidence on outcomes").
+/// The published figures (shared/domain.md, "Evidence on outcomes"), with their sources
+/// in the words a client reads.
 pub const PUBLISHED: &[Published] = &[
     Published {
         what: "very satisfied (hair loss and scarring)",
         figure: "80 %",
-        source: "the seed article's cited series",
+        source: "published patient series quoted in UK patient guidance",
     },
     Published {
         what: "would recommend",
         figure: "100 %",
-        source: "the seed article's cited series",
+        source: "published patient series quoted in UK patient guidance",
     },
     Published {
         what: "mean satisfaction, 80 patients",
         figure: "4.8 / 5",
-        source: "the seed article's cited series",
+        source: "published patient series quoted in UK patient guidance",
     },
     Published {
         what: "highly satisfied",
