@@ -157,9 +157,19 @@ fn user_add_serve_demo_backup_restore() {
 
     // The audit chain of the restored copy verifies; a row changed behind the app's back
     // is caught.
+    // The server made its signing key on first start (mode 0600); the backup leaves it
+    // out, so the restored copy is checked with the original.
+    let key = demo.join("audit.key");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&key).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    assert!(!restored.join("audit.key").exists(), "the key is not in the backup");
     let db = restored.join("smp.db");
     tokio::runtime::Runtime::new().unwrap().block_on(async {
         let store = smp_store::open_sqlite(&db).await.unwrap();
+        let anchor = smp_store::anchor::Anchor::open(&restored, Some(&key)).unwrap();
         let clinic = store.clinic_by_name("Demo Clinic").await.unwrap().unwrap();
         for i in 0..3 {
             let ev = smp_store::audit::AuditEvent {
@@ -169,22 +179,53 @@ fn user_add_serve_demo_backup_restore() {
                 entity_id: i,
                 client_id: Some(1),
             };
-            store.audit(clinic.id, &ev).await.unwrap();
+            anchor.record(&store.audit(clinic.id, &ev).await.unwrap()).unwrap();
         }
     });
-    let o = common::smp(&["audit", "verify", "--data", restored.to_str().unwrap(), "--json"]);
+    let verify = |json: bool| {
+        let mut args = vec![
+            "audit",
+            "verify",
+            "--data",
+            restored.to_str().unwrap(),
+            "--audit-key-file",
+            key.to_str().unwrap(),
+        ];
+        if json {
+            args.push("--json");
+        }
+        common::smp(&args)
+    };
+    let o = verify(true);
     assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v[0]["intact"], true);
     assert_eq!(v[0]["entries"], 3);
-    tokio::runtime::Runtime::new().unwrap().block_on(async {
-        let pool = sqlx::SqlitePool::connect(&format!("sqlite:{}", db.display())).await.unwrap();
-        sqlx::query("UPDATE audit_log SET entity_id = 99 WHERE seq = 2")
-            .execute(&pool)
-            .await
-            .unwrap();
-    });
+    // Without the key the heads cannot be checked: said, and not called intact.
     let o = common::smp(&["audit", "verify", "--data", restored.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("no audit key"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    let sql = |q: &'static str| {
+        tokio::runtime::Runtime::new().unwrap().block_on(async {
+            let pool = sqlx::SqlitePool::connect(&format!("sqlite:{}", db.display())).await.unwrap();
+            sqlx::query(q).execute(&pool).await.unwrap();
+        })
+    };
+    // The last entry deleted: the chain alone still links, the signed head catches it.
+    sql("DELETE FROM audit_log WHERE seq = 3");
+    let o = verify(false);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("tail was removed"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    sql("UPDATE audit_log SET entity_id = 99 WHERE seq = 2");
+    let o = verify(false);
     assert_eq!(o.status.code(), Some(1));
     assert!(
         String::from_utf8_lossy(&o.stdout).contains("TAMPERED at entry 2"),

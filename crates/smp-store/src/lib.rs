@@ -2,6 +2,7 @@
 //! implementations (the same SQL for both), versioned migrations, and content-addressed
 //! photo files.
 
+pub mod anchor;
 pub mod audit;
 pub mod consent;
 pub mod error;

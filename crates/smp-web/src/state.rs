@@ -44,6 +44,9 @@ pub struct Inner {
     pub files: FileStore,
     /// Failed-login counters.
     pub throttle: Throttle,
+    /// Signs each clinic's audit head outside the database, when the server has a data
+    /// directory (`smp serve` always does).
+    pub anchor: Option<smp_store::anchor::Anchor>,
     /// Authenticator codes already used (each works once).
     pub used_codes: crate::auth::totp::UsedCodes,
     /// Settings.
@@ -58,9 +61,15 @@ const PHOTO_CACHE_ENTRIES: usize = 6;
 impl AppState {
     /// State over a store and a photo directory.
     pub fn new(store: Arc<dyn Store>, files: FileStore, config: AppConfig) -> AppState {
+        Self::with_anchor(store, files, config, None)
+    }
+
+    /// State whose audit heads are signed by `anchor`.
+    pub fn with_anchor(store: Arc<dyn Store>, files: FileStore, config: AppConfig, anchor: Option<smp_store::anchor::Anchor>) -> AppState {
         AppState(Arc::new(Inner {
             store,
             files,
+            anchor,
             throttle: Throttle::default(),
             used_codes: Default::default(),
             config,

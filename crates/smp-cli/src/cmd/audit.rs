@@ -18,7 +18,7 @@ pub enum AuditCmd {
 /// Arguments of `smp audit verify`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  smp audit verify --data ./data\n  smp audit verify --database-url postgres://smp@127.0.0.1/smp --json"
+    after_help = "Examples:\n  smp audit verify --data ./data\n  smp audit verify --database-url postgres://smp@127.0.0.1/smp --json\n  smp audit verify --data ./restored --audit-key-file /secure/audit.key\n\nEach clinic's chain is recomputed link by link, and its last signed head (written by\nsmp serve after every entry, outside the database) must still be in it unchanged: a log\nwhose tail was deleted, or that was rewritten and chained again, is reported."
 )]
 pub struct VerifyArgs {
     /// Data directory (SQLite) when no --database-url is given.
@@ -27,6 +27,10 @@ pub struct VerifyArgs {
     /// PostgreSQL URL.
     #[arg(long, env = "SMP_DATABASE_URL")]
     database_url: Option<String>,
+    /// The audit log's signing key (default DATA/audit.key): the signed heads in
+    /// DATA/audit-heads are checked with it, so a cut or re-chained log is found.
+    #[arg(long)]
+    audit_key_file: Option<PathBuf>,
     /// Machine-readable JSON.
     #[arg(long)]
     json: bool,
@@ -53,10 +57,25 @@ pub fn run(c: AuditCmd) -> Result<(), CliError> {
     }
     let results = runtime()?.block_on(async {
         let store = open_store(&a.data, a.database_url.as_deref()).await?;
+        let anchor = smp_store::anchor::Anchor::open_existing(&a.data, a.audit_key_file.as_deref())
+            .map_err(|e| CliError::BadInput(format!("the audit key: {e}")))?;
         let mut out = Vec::new();
         for clinic in store.list_clinics().await.map_err(store_error)? {
             let log = store.audit_log(clinic.id).await.map_err(store_error)?;
-            let check = smp_store::audit::verify(&log);
+            let check = smp_store::audit::verify(&log).and_then(|()| match &anchor {
+                Some(anchor) => anchor.check(clinic.id, &log),
+                None if log.is_empty() => Ok(()),
+                None => Err(smp_store::audit::ChainBreak {
+                    seq: 0,
+                    reason: format!(
+                        "no audit key at {}: the signed heads cannot be checked (give --audit-key-file)",
+                        a.audit_key_file
+                            .clone()
+                            .unwrap_or_else(|| a.data.join(smp_store::anchor::KEY_FILE))
+                            .display()
+                    ),
+                }),
+            });
             out.push(ClinicResult {
                 clinic: clinic.name,
                 entries: log.len(),

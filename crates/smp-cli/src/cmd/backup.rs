@@ -12,7 +12,7 @@ use crate::output::progress;
 /// Arguments of `smp backup`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  smp backup --data ./data -o smp-2026-11-27.tar\n  smp restore smp-2026-11-27.tar --data ./data-restored\n\nSafe while `smp serve` runs. PostgreSQL: back up the database with\n`pg_dump -Fc URL -f smp.dump` (restore: `pg_restore -d URL smp.dump`) and the photos with\nthis command's tar or any file copy of DATA/photos."
+    after_help = "Examples:\n  smp backup --data ./data -o smp-2026-11-27.tar\n  smp restore smp-2026-11-27.tar --data ./data-restored\n\nSafe while `smp serve` runs. PostgreSQL: back up the database with\n`pg_dump -Fc URL -f smp.dump` (restore: `pg_restore -d URL smp.dump`) and the photos with\nthis command's tar or any file copy of DATA/photos.\n\nThe archive holds the audit log's signed heads (DATA/audit-heads), not its key: keep\nDATA/audit.key apart, and give it to `smp audit verify --audit-key-file` after a restore."
 )]
 pub struct BackupArgs {
     /// Data directory to back up.
@@ -65,6 +65,18 @@ pub fn backup(a: BackupArgs) -> Result<(), CliError> {
     std::fs::create_dir_all(&tmp_dir).map_err(|e| io(&tmp_dir, e))?;
     let snapshot = tmp_dir.join(DB_FILE);
     let _ = std::fs::remove_file(&snapshot);
+    // The signed audit heads, copied before the snapshot so none is newer than the log
+    // it will be checked against after a restore.
+    let heads = a.data.join(smp_store::anchor::HEADS_DIR);
+    let heads_copy = tmp_dir.join(smp_store::anchor::HEADS_DIR);
+    if heads.is_dir() {
+        std::fs::create_dir_all(&heads_copy).map_err(|e| io(&heads_copy, e))?;
+        for f in std::fs::read_dir(&heads).map_err(|e| io(&heads, e))?.flatten() {
+            if f.path().extension().is_some_and(|x| x == "json") {
+                std::fs::copy(f.path(), heads_copy.join(f.file_name())).map_err(|e| io(&f.path(), e))?;
+            }
+        }
+    }
     progress(a.quiet, "snapshotting the database…");
     runtime()?.block_on(async {
         let store = smp_store::open_sqlite(&db).await.map_err(store_error)?;
@@ -78,6 +90,9 @@ pub fn backup(a: BackupArgs) -> Result<(), CliError> {
         let photos = a.data.join(PHOTOS_DIR);
         if photos.is_dir() {
             tar.append_dir_all(PHOTOS_DIR, &photos)?;
+        }
+        if heads_copy.is_dir() {
+            tar.append_dir_all(smp_store::anchor::HEADS_DIR, &heads_copy)?;
         }
         tar.into_inner()?.sync_all()
     })();

@@ -34,6 +34,10 @@ pub struct ServeArgs {
     /// Don't create the demo clinic on a new database.
     #[arg(long)]
     no_demo: bool,
+    /// The audit log's signing key (default DATA/audit.key, made on first start, mode
+    /// 0600): keep a copy apart from the database backups.
+    #[arg(long)]
+    audit_key_file: Option<PathBuf>,
 }
 
 /// Run `smp serve`.
@@ -85,7 +89,9 @@ pub fn run(a: ServeArgs) -> Result<(), CliError> {
                 a.data.display()
             ),
         }
-        smp_web::serve(listener, AppState::new(store, files, config))
+        let anchor = smp_store::anchor::Anchor::open(&a.data, a.audit_key_file.as_deref())
+            .map_err(|e| CliError::Other(format!("the audit log's signing key: {e}")))?;
+        smp_web::serve(listener, AppState::with_anchor(store, files, config, Some(anchor)))
             .await
             .map_err(|e| CliError::Other(format!("server stopped: {e}")))
     })

@@ -178,7 +178,10 @@ pub async fn outcomes(State(state): State<AppState>, me: CurrentUser) -> AppResu
 pub async fn audit_log(State(state): State<AppState>, me: CurrentUser) -> AppResult<Json<serde_json::Value>> {
     me.require(Permission::ManageClinic)?;
     let entries = state.store.audit_log(me.clinic_id()).await?;
-    let check = verify(&entries);
+    let check = verify(&entries).and_then(|()| match &state.anchor {
+        Some(a) => a.check(me.clinic_id(), &entries),
+        None => Ok(()),
+    });
     Ok(Json(serde_json::json!({
         "verified": check.is_ok(),
         "break": check.err().map(|b| serde_json::json!({"seq": b.seq, "reason": b.reason})),

@@ -276,7 +276,11 @@ pub struct AuditPage {
 pub async fn audit_page(State(state): State<AppState>, me: CurrentUser) -> AppResult<AuditPage> {
     me.require(Permission::ManageClinic).map_err(|e| e.as_html())?;
     let mut entries = state.store.audit_log(me.clinic_id()).await.map_err(html)?;
-    let (chain, chain_ok) = match verify(&entries) {
+    let checked = verify(&entries).and_then(|()| match &state.anchor {
+        Some(a) => a.check(me.clinic_id(), &entries),
+        None => Ok(()),
+    });
+    let (chain, chain_ok) = match checked {
         Ok(()) => (format!("Chain intact: {} entries verified.", entries.len()), true),
         Err(b) => (format!("TAMPERING DETECTED at entry {}: {}.", b.seq, b.reason), false),
     };

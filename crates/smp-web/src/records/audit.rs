@@ -4,7 +4,7 @@
 use smp_store::audit::AuditEvent;
 
 use crate::auth::CurrentUser;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
 /// Appends `action` on `entity` `id` (about client `client`) by the current user.
@@ -16,7 +16,16 @@ pub async fn audit(state: &AppState, me: &CurrentUser, action: &str, entity: &st
         entity_id: id,
         client_id: client,
     };
-    state.store.audit(me.clinic_id(), &ev).await?;
+    let entry = state.store.audit(me.clinic_id(), &ev).await?;
+    sign_head(state, &entry)
+}
+
+/// Signs the clinic's new audit head outside the database.
+fn sign_head(state: &AppState, entry: &smp_store::audit::AuditEntry) -> AppResult<()> {
+    if let Some(a) = &state.anchor {
+        a.record(entry)
+            .map_err(|e| AppError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, format!("signing the audit log: {e}")))?;
+    }
     Ok(())
 }
 
@@ -30,6 +39,6 @@ pub async fn security_event(state: &AppState, clinic: smp_store::ClinicId, user:
         entity_id: user,
         client_id: None,
     };
-    state.store.audit(clinic, &ev).await?;
-    Ok(())
+    let entry = state.store.audit(clinic, &ev).await?;
+    sign_head(state, &entry)
 }

@@ -30,7 +30,8 @@ pub async fn spawn_apps(tag: &str) -> Vec<App> {
             max_upload_bytes: 2 << 20,
             ..AppConfig::default()
         };
-        let state = AppState::new(store.clone(), files, config);
+        let anchor = smp_store::anchor::Anchor::open(&db.dir, None).unwrap();
+        let state = AppState::with_anchor(store.clone(), files, config, Some(anchor));
         tokio::spawn(smp_web::serve(listener, state));
         apps.push(App { base, store, db });
     }
