@@ -218,6 +218,24 @@ pub fn check_date(field: &str, s: &str) -> Result<(), String> {
     }
 }
 
+/// Longest short text (names, lot numbers, rooms, regions), characters.
+pub const SHORT_TEXT_CHARS: usize = 200;
+/// Longest note or reason, characters.
+pub const NOTE_CHARS: usize = 5_000;
+/// Longest consent text, characters.
+pub const CONSENT_TEXT_CHARS: usize = 100_000;
+
+/// Refuses free text longer than `max` characters, naming the field: one 10 MB lot name
+/// once made every client page 20–29 MB.
+pub fn check_text(field: &str, value: &str, max: usize) -> Result<(), String> {
+    let n = value.chars().count();
+    if n > max {
+        Err(format!("{field} is {n} characters long; at most {max} are accepted"))
+    } else {
+        Ok(())
+    }
+}
+
 /// A follow-up check-in after a session.
 #[derive(Debug, Clone, Serialize)]
 pub struct FollowUp {

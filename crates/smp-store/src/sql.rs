@@ -280,6 +280,7 @@ macro_rules! sql_store {
             }
 
             async fn create_clinic(&self, name: &str) -> StoreResult<Clinic> {
+                check_text("name", name, SHORT_TEXT_CHARS).map_err(StoreError::BadInput)?;
                 let name = name.trim();
                 if name.is_empty() {
                     return Err(StoreError::BadInput("clinic name is empty; give the clinic a name".into()));
@@ -549,6 +550,7 @@ macro_rules! sql_store {
                 if name.trim().is_empty() {
                     return Err(StoreError::BadInput("design name is empty; give it a name".into()));
                 }
+                check_text("name", name, SHORT_TEXT_CHARS).map_err(StoreError::BadInput)?;
                 self.client(clinic, client).await?;
                 if let Some(p) = photo {
                     self.photo(clinic, p).await?;
@@ -622,6 +624,7 @@ macro_rules! sql_store {
                 note: &str,
                 user: i64,
             ) -> StoreResult<DesignVersion> {
+                check_text("note", note, NOTE_CHARS).map_err(StoreError::BadInput)?;
                 let mut tx = self.pool.begin().await?;
                 // The conditional update is the lock: of two saves from the same base,
                 // exactly one moves latest_version on; the other changes no row.
@@ -659,6 +662,8 @@ macro_rules! sql_store {
             }
 
             async fn add_lot(&self, clinic: ClinicId, l: &NewLot) -> StoreResult<Lot> {
+                check_text("product", &l.product, SHORT_TEXT_CHARS).map_err(bad)?;
+                check_text("lot_number", &l.lot_number, SHORT_TEXT_CHARS).map_err(bad)?;
                 if !LOT_KINDS.contains(&l.kind.as_str()) {
                     return Err(bad(format!("lot kind '{}' is unknown; use pigment or needle", l.kind)));
                 }
@@ -701,6 +706,7 @@ macro_rules! sql_store {
             }
 
             async fn recall_lot(&self, clinic: ClinicId, id: i64, reason: &str) -> StoreResult<Lot> {
+                check_text("reason", reason, NOTE_CHARS).map_err(bad)?;
                 if reason.trim().is_empty() {
                     return Err(bad("say why the lot is recalled (the manufacturer's notice)".into()));
                 }
@@ -718,6 +724,9 @@ macro_rules! sql_store {
             }
 
             async fn record_session(&self, clinic: ClinicId, s: &NewTreatmentSession) -> StoreResult<TreatmentSession> {
+                check_text("regions", &s.regions, SHORT_TEXT_CHARS).map_err(bad)?;
+                check_text("dilution", &s.dilution, SHORT_TEXT_CHARS).map_err(bad)?;
+                check_text("notes", &s.notes, NOTE_CHARS).map_err(bad)?;
                 check_date("performed_on", &s.performed_on).map_err(bad)?;
                 if s.impressions < 0 || s.design_session < 1 {
                     return Err(bad("impressions must be ≥ 0 and the design session ≥ 1".into()));
@@ -797,6 +806,7 @@ macro_rules! sql_store {
             }
 
             async fn add_adverse_event(&self, clinic: ClinicId, e: &NewAdverseEvent) -> StoreResult<AdverseEvent> {
+                check_text("action", &e.action, NOTE_CHARS).map_err(bad)?;
                 if !EVENT_KINDS.contains(&e.kind.as_str()) {
                     return Err(bad(format!("event kind '{}' is unknown; use one of {}", e.kind, EVENT_KINDS.join(", "))));
                 }
@@ -846,6 +856,7 @@ macro_rules! sql_store {
             }
 
             async fn add_survey(&self, clinic: ClinicId, s: &NewSurvey) -> StoreResult<Survey> {
+                check_text("comment", &s.comment, NOTE_CHARS).map_err(bad)?;
                 if !(1..=5).contains(&s.satisfaction) {
                     return Err(bad(format!("satisfaction {} is out of range: 1 (very dissatisfied) to 5 (very satisfied)", s.satisfaction)));
                 }
@@ -930,6 +941,7 @@ macro_rules! sql_store {
             }
 
             async fn publish_consent(&self, clinic: ClinicId, text: &str) -> StoreResult<ConsentDocument> {
+                check_text("text", text, CONSENT_TEXT_CHARS).map_err(bad)?;
                 if text.trim().len() < 20 {
                     return Err(bad("the consent text is empty or too short; write out what the client agrees to".into()));
                 }
@@ -957,6 +969,8 @@ macro_rules! sql_store {
             }
 
             async fn sign_consent(&self, clinic: ClinicId, client: i64, document: i64, text_sha256: &str, signer: &str, signature_svg: &str) -> StoreResult<ConsentSignature> {
+                check_text("signer_name", signer, SHORT_TEXT_CHARS).map_err(bad)?;
+                check_text("signature", signature_svg, 200_000).map_err(bad)?;
                 self.client(clinic, client).await?;
                 let sql = format!("SELECT {CONSENT_COLS} FROM consent_documents WHERE clinic_id = $1 AND id = $2");
                 let rows = sqlx::query(&sql).bind(clinic.0).bind(document).fetch_all(&self.pool).await?;
@@ -987,6 +1001,9 @@ macro_rules! sql_store {
             }
 
             async fn add_screening(&self, clinic: ClinicId, client: i64, answers: &ScreeningAnswers) -> StoreResult<Screening> {
+                for (field, text) in [("allergies", &answers.allergies), ("skin_conditions", &answers.skin_conditions), ("medications", &answers.medications), ("hair_transplant_on", &answers.hair_transplant_on)] {
+                    check_text(field, text, NOTE_CHARS).map_err(bad)?;
+                }
                 self.client(clinic, client).await?;
                 if !answers.hair_transplant_on.is_empty() {
                     check_date("hair_transplant_on", &answers.hair_transplant_on).map_err(bad)?;
@@ -1022,6 +1039,7 @@ macro_rules! sql_store {
             }
 
             async fn book_appointment(&self, clinic: ClinicId, a: &NewAppointment) -> StoreResult<Appointment> {
+                check_text("room", &a.room, SHORT_TEXT_CHARS).map_err(bad)?;
                 if !APPOINTMENT_KINDS.contains(&a.kind.as_str()) {
                     return Err(bad(format!("appointment kind '{}' is unknown; use consultation, session or touch-up", a.kind)));
                 }
@@ -1191,6 +1209,7 @@ macro_rules! sql_store {
             }
 
             async fn complete_follow_up(&self, clinic: ClinicId, id: i64, done_on: &str, note: &str) -> StoreResult<FollowUp> {
+                check_text("note", note, NOTE_CHARS).map_err(bad)?;
                 check_date("done_on", done_on).map_err(bad)?;
                 let sql = format!("UPDATE follow_ups SET done_on = $1, note = $2 WHERE clinic_id = $3 AND id = $4 AND done_on IS NULL RETURNING {FOLLOW_COLS}");
                 let rows = sqlx::query(&sql).bind(done_on).bind(note).bind(clinic.0).bind(id).fetch_all(&self.pool).await?;

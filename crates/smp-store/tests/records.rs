@@ -378,3 +378,28 @@ async fn sessions_need_consent_screening_and_no_contraindication() {
         assert!(smp_store::records::check_date("d", "2023-02-29").is_err());
     }
 }
+
+/// Issue 14: free text has limits, each refusal naming the field (a 10 MB lot name once
+/// made every client page 20–29 MB); nothing refused is stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn free_text_is_limited_by_field() {
+    for db in test_databases("text-limits").await {
+        let b = db.backend;
+        let store = open(&db).await;
+        let a = store.create_clinic("A").await.unwrap();
+        let huge = "x".repeat(10 << 20);
+        let e = store.add_lot(a.id, &lot("pigment", &huge, "2027-01-31")).await.unwrap_err();
+        assert!(e.to_string().contains("lot_number is 10485760 characters long; at most 200"), "{b}: {e}");
+        assert!(store.list_lots(a.id).await.unwrap().is_empty(), "{b}");
+        let mut l = lot("pigment", "P-1", "2027-01-31");
+        l.product = "é".repeat(201);
+        assert!(store.add_lot(a.id, &l).await.unwrap_err().to_string().contains("product is 201 characters"), "{b}");
+        l.product = "é".repeat(200);
+        let ink = store.add_lot(a.id, &l).await.unwrap();
+        let e = store.recall_lot(a.id, ink.id, &huge).await.unwrap_err();
+        assert!(e.to_string().starts_with("reason is"), "{b}: {e}");
+        assert!(store.lot(a.id, ink.id).await.unwrap().recalled_at.is_none(), "{b}");
+        let e = store.publish_consent(a.id, &huge).await.unwrap_err();
+        assert!(e.to_string().contains("at most 100000"), "{b}: {e}");
+    }
+}
