@@ -1056,6 +1056,33 @@ macro_rules! sql_store {
                     }
                 }
                 self.user(clinic, a.practitioner_id).await?;
+                let start: jiff::civil::DateTime = a.starts_at.parse().map_err(|_| bad(format!("starts_at '{}' is not a time; use YYYY-MM-DDTHH:MM", a.starts_at)))?;
+                let today = jiff::tz::TimeZone::UTC.to_datetime(jiff::Timestamp::now()).date();
+                if start.date() < today {
+                    return Err(bad(format!("{} is in the past; book today or later", a.starts_at)));
+                }
+                // The practitioner and the room can be in one appointment at a time.
+                let end = start.saturating_add(jiff::SignedDuration::from_mins(a.minutes));
+                let day = start.date().to_string();
+                let sql = format!("SELECT {APPOINTMENT_COLS} FROM appointments WHERE clinic_id = $1 AND starts_at >= $2 AND starts_at < $3");
+                let next_day = start.date().saturating_add(jiff::Span::new().days(1)).to_string();
+                let before = start.date().saturating_sub(jiff::Span::new().days(1)).to_string();
+                let near = sqlx::query(&sql).bind(clinic.0).bind(&before).bind(&next_day).fetch_all(&self.pool).await?;
+                let room = a.room.trim();
+                for other in near.iter().map(appointment_row) {
+                    let other = other?;
+                    let Ok(o_start) = other.starts_at.parse::<jiff::civil::DateTime>() else { continue };
+                    let o_end = o_start.saturating_add(jiff::SignedDuration::from_mins(other.minutes));
+                    let overlaps = o_start < end && start < o_end;
+                    let same_room = !room.is_empty() && other.room.trim().eq_ignore_ascii_case(room);
+                    if overlaps && (other.practitioner_id == a.practitioner_id || same_room) {
+                        let who = if other.practitioner_id == a.practitioner_id { "the practitioner" } else { "the room" };
+                        return Err(bad(format!(
+                            "{who} is booked {} for {} minutes then, overlapping {} for {} minutes on {day}; choose another time",
+                            other.starts_at, other.minutes, a.starts_at, a.minutes
+                        )));
+                    }
+                }
                 let sql = format!(
                     "INSERT INTO appointments (clinic_id, client_id, practitioner_id, kind, starts_at, minutes, room, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {APPOINTMENT_COLS}"
                 );

@@ -302,9 +302,9 @@ async fn sessions_need_consent_screening_and_no_contraindication() {
         // Nothing on file: no consent text, no screening.
         refused(store.record_session(a.id, &s).await.unwrap_err(), "no consent text");
         refused(store.record_session(a.id, &s).await.unwrap_err(), "no screening");
-        refused(store.book_appointment(a.id, &book("2026-12-10")).await.unwrap_err(), "no screening");
+        refused(store.book_appointment(a.id, &book("2099-12-10")).await.unwrap_err(), "no screening");
         // A consultation needs none of it.
-        let mut consult = book("2026-12-10");
+        let mut consult = book("2099-12-09");
         consult.kind = "consultation".into();
         store.book_appointment(a.id, &consult).await.unwrap();
         // Consent published but not signed.
@@ -341,7 +341,7 @@ async fn sessions_need_consent_screening_and_no_contraindication() {
             .sign_consent(a.id, c.id, v2.id, &v2.sha256, "One", "M0 0 L9 9 L20 4")
             .await
             .unwrap();
-        store.book_appointment(a.id, &book("2026-12-10")).await.unwrap();
+        store.book_appointment(a.id, &book("2099-12-10")).await.unwrap();
         store.record_session(a.id, &s).await.unwrap();
         // A positive patch test stops the next one.
         store.add_patch_test(a.id, c.id, ink.id, "2026-12-11", "positive").await.unwrap();
@@ -363,7 +363,7 @@ async fn sessions_need_consent_screening_and_no_contraindication() {
             .await
             .unwrap_err();
         assert!(e.to_string().contains("not a date"), "{b}: {e}");
-        let mut odd = book("2026-12-10");
+        let mut odd = book("2099-12-10");
         odd.starts_at = "AAAAAAAAAé12345".into();
         assert!(
             store
@@ -389,11 +389,22 @@ async fn free_text_is_limited_by_field() {
         let a = store.create_clinic("A").await.unwrap();
         let huge = "x".repeat(10 << 20);
         let e = store.add_lot(a.id, &lot("pigment", &huge, "2027-01-31")).await.unwrap_err();
-        assert!(e.to_string().contains("lot_number is 10485760 characters long; at most 200"), "{b}: {e}");
+        assert!(
+            e.to_string().contains("lot_number is 10485760 characters long; at most 200"),
+            "{b}: {e}"
+        );
         assert!(store.list_lots(a.id).await.unwrap().is_empty(), "{b}");
         let mut l = lot("pigment", "P-1", "2027-01-31");
         l.product = "é".repeat(201);
-        assert!(store.add_lot(a.id, &l).await.unwrap_err().to_string().contains("product is 201 characters"), "{b}");
+        assert!(
+            store
+                .add_lot(a.id, &l)
+                .await
+                .unwrap_err()
+                .to_string()
+                .contains("product is 201 characters"),
+            "{b}"
+        );
         l.product = "é".repeat(200);
         let ink = store.add_lot(a.id, &l).await.unwrap();
         let e = store.recall_lot(a.id, ink.id, &huge).await.unwrap_err();
@@ -401,5 +412,76 @@ async fn free_text_is_limited_by_field() {
         assert!(store.lot(a.id, ink.id).await.unwrap().recalled_at.is_none(), "{b}");
         let e = store.publish_consent(a.id, &huge).await.unwrap_err();
         assert!(e.to_string().contains("at most 100000"), "{b}: {e}");
+    }
+}
+
+/// Issue 14: a practitioner or a room cannot be double-booked, and nothing is booked in
+/// the past.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bookings_do_not_overlap_or_lie_in_the_past() {
+    for db in test_databases("bookings").await {
+        let b = db.backend;
+        let store = open(&db).await;
+        let a = store.create_clinic("A").await.unwrap();
+        let u = store.create_user(a.id, "p@a.test", Role::Practitioner, "h").await.unwrap();
+        let v = store.create_user(a.id, "q@a.test", Role::Practitioner, "h").await.unwrap();
+        let c = store
+            .create_client(
+                a.id,
+                &ClientFields {
+                    name: "One".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let book = |who: i64, at: &str, minutes: i64, room: &str| NewAppointment {
+            client_id: c.id,
+            practitioner_id: who,
+            kind: "consultation".into(),
+            starts_at: at.into(),
+            minutes,
+            room: room.into(),
+        };
+        store
+            .book_appointment(a.id, &book(u.id, "2099-03-02T10:00", 60, "Room 1"))
+            .await
+            .unwrap();
+        let e = store
+            .book_appointment(a.id, &book(u.id, "2099-03-02T10:30", 30, "Room 2"))
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("the practitioner is booked 2099-03-02T10:00"), "{b}: {e}");
+        let e = store
+            .book_appointment(a.id, &book(v.id, "2099-03-02T09:30", 45, "room 1"))
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("the room is booked"), "{b}: {e}");
+        // Back to back is fine, and so is another practitioner in another room.
+        store
+            .book_appointment(a.id, &book(u.id, "2099-03-02T11:00", 30, "Room 1"))
+            .await
+            .unwrap();
+        store
+            .book_appointment(a.id, &book(v.id, "2099-03-02T10:15", 30, "Room 2"))
+            .await
+            .unwrap();
+        // Across midnight.
+        store.book_appointment(a.id, &book(v.id, "2099-03-02T23:30", 90, "")).await.unwrap();
+        let e = store
+            .book_appointment(a.id, &book(v.id, "2099-03-03T00:15", 30, ""))
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("overlapping"), "{b}: {e}");
+        let e = store
+            .book_appointment(a.id, &book(u.id, "2020-01-01T10:00", 30, ""))
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("in the past"), "{b}: {e}");
+        assert_eq!(
+            store.list_appointments(a.id, "0").await.unwrap().len(),
+            4,
+            "{b}: only the accepted ones"
+        );
     }
 }

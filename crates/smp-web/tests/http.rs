@@ -1287,9 +1287,10 @@ async fn consent_screening_booking_calendar_and_public_page() {
         let me: serde_json::Value = s.get("/api/v1/me").await.json().await.unwrap();
         let uid = me["user"]["id"].as_i64().unwrap().to_string();
         let book = |kind: &str| {
+            // One practitioner can't be in two places: consultations the day before.
             form(&[
                 ("kind", kind),
-                ("starts_at", "2099-03-02T10:30"),
+                ("starts_at", if kind == "session" { "2099-03-02T10:30" } else { "2099-03-01T10:30" }),
                 ("minutes", "180"),
                 ("practitioner_id", &uid),
                 ("room", "2"),
