@@ -181,3 +181,18 @@ pub fn load_photo(path: &Path, limits: PhotoLimits) -> Result<RgbImage, PhotoErr
         io => io,
     })
 }
+
+/// A stored copy of an upload: the decoded pixels, upright, re-encoded with no metadata
+/// (no EXIF camera, time or GPS, no orientation tag left to apply twice). JPEGs stay
+/// JPEG at quality 95; PNG and WebP become lossless PNG. Returns the bytes and their
+/// media type.
+pub fn clean_copy(upright: &RgbImage, was_jpeg: bool) -> Result<(Vec<u8>, &'static str), ImageError> {
+    let mut out = Vec::new();
+    if was_jpeg {
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 95).encode_image(upright)?;
+        Ok((out, "image/jpeg"))
+    } else {
+        upright.write_to(&mut Cursor::new(&mut out), ImageFormat::Png)?;
+        Ok((out, "image/png"))
+    }
+}

@@ -1862,3 +1862,42 @@ async fn pages_speak_the_users_words() {
         assert_eq!(r.headers()["content-type"], "image/svg+xml");
     }
 }
+
+/// Issue 14: a stored photo keeps no EXIF (camera, time, GPS): it is an upright, clean
+/// copy, so a photo shared on the public page leaks nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stored_photos_carry_no_metadata() {
+    for app in spawn_apps("http-exif").await {
+        let b = app.db.backend;
+        let (s, client, _, _, _) = clinic_a(&app).await;
+        let img = image::RgbImage::from_fn(120, 80, |x, y| image::Rgb([(x * 2) as u8, (y * 3) as u8, 90]));
+        let mut jpeg = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90).encode_image(&img).unwrap();
+        // An APP1 EXIF segment: orientation 6 (turn 90° clockwise) and a GPS-like text.
+        let mut tiff = b"II*\0\x08\0\0\0".to_vec();
+        tiff.extend_from_slice(&1u16.to_le_bytes());
+        tiff.extend_from_slice(&0x0112u16.to_le_bytes());
+        tiff.extend_from_slice(&3u16.to_le_bytes());
+        tiff.extend_from_slice(&1u32.to_le_bytes());
+        tiff.extend_from_slice(&6u16.to_le_bytes());
+        tiff.extend_from_slice(&[0, 0]);
+        tiff.extend_from_slice(&0u32.to_le_bytes());
+        tiff.extend_from_slice(b"GPS 51.5007N 0.1246W Pixel 7 Pro");
+        let mut app1 = b"Exif\0\0".to_vec();
+        app1.extend_from_slice(&tiff);
+        let mut upload = jpeg[..2].to_vec();
+        upload.extend_from_slice(&[0xFF, 0xE1]);
+        upload.extend_from_slice(&((app1.len() + 2) as u16).to_be_bytes());
+        upload.extend_from_slice(&app1);
+        upload.extend_from_slice(&jpeg[2..]);
+        let r = s.upload(client, "front", upload, "phone.jpg").await;
+        assert_eq!(r.status(), StatusCode::CREATED, "{b}");
+        let p: serde_json::Value = r.json().await.unwrap();
+        assert_eq!((p["width_px"].as_i64(), p["height_px"].as_i64()), (Some(80), Some(120)), "{b}: upright");
+        let stored = s.get(&format!("/api/v1/photos/{}/image", p["id"])).await.bytes().await.unwrap();
+        let has = |needle: &[u8]| stored.windows(needle.len()).any(|w| w == needle);
+        assert!(!has(b"Exif") && !has(b"GPS") && !has(b"Pixel 7"), "{b}: metadata kept");
+        let back = image::load_from_memory(&stored).unwrap();
+        assert_eq!((back.width(), back.height()), (80, 120), "{b}: stored upright, no tag left to apply twice");
+    }
+}

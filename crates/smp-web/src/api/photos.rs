@@ -1,5 +1,5 @@
-//! Photo upload (limits and EXIF orientation as in the preview stage, stored by content
-//! hash), listing and download.
+//! Photo upload (limits and EXIF orientation as in the preview stage; stored as a clean,
+//! upright copy with no metadata, by content hash), listing and download.
 
 use std::sync::Arc;
 
@@ -8,7 +8,7 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use image::RgbImage;
-use smp_photo::decode::{PhotoLimits, decode_photo};
+use smp_photo::decode::{PhotoLimits, clean_copy, decode_photo};
 use smp_store::{NewPhoto, Photo};
 
 use crate::auth::{CurrentUser, Permission};
@@ -50,15 +50,22 @@ pub async fn store_upload(state: &AppState, me: &CurrentUser, client: i64, mut m
     let kind = media_type(&bytes).ok_or_else(|| {
         AppError::field(
             "file",
-            "the file is not a JPEG, PNG or WebP photo (HEIC: export as JPEG on the phone or with `heif-convert`)",
+            "the file is not a JPEG, PNG or WebP photo (an iPhone's HEIC photo: export it as JPEG, or set the camera to \"Most Compatible\")",
         )
     })?;
     let data = bytes.clone();
-    let img: RgbImage = tokio::task::spawn_blocking(move || decode_photo(&data, PhotoLimits::default()))
-        .await
-        .map_err(|e| AppError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?
-        .map_err(|e| AppError::field("file", e.to_string()))?;
-    let hash = state.files.put(&bytes)?;
+    let was_jpeg = kind == "image/jpeg";
+    // Stored as a clean copy: upright, with no EXIF (camera, time, GPS) to leak from a
+    // shared photo; the original upload is not kept.
+    let (img, clean, kind) = tokio::task::spawn_blocking(move || -> AppResult<(RgbImage, Vec<u8>, &'static str)> {
+        let img = decode_photo(&data, PhotoLimits::default()).map_err(|e| AppError::field("file", e.to_string()))?;
+        let (clean, kind) = clean_copy(&img, was_jpeg)
+            .map_err(|e| AppError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("storing the photo: {e}")))?;
+        Ok((img, clean, kind))
+    })
+    .await
+    .map_err(|e| AppError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))??;
+    let hash = state.files.put(&clean)?;
     let photo = NewPhoto {
         client_id: client,
         view,
