@@ -8,6 +8,7 @@ pub(crate) const SQLITE: &[(i64, &str)] = &[
     (3, include_str!("../migrations/0003_consent.sql")),
     (4, include_str!("../migrations/0004_patch_tests.sql")),
     (5, include_str!("../migrations/0005_follow_ups.sql")),
+    (6, include_str!("../migrations/0006_idle_logout.sql")),
 ];
 
 /// The PostgreSQL flavour of a migration: the SQL is shared, only the auto-increment key
@@ -17,7 +18,7 @@ pub(crate) fn postgres(sql: &str) -> String {
 }
 
 /// The schema version this build expects.
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 /// Applies the pending migrations on `pool`, each through `flavour` (the backend's dialect).
 macro_rules! run_migrations {

@@ -17,6 +17,10 @@ pub struct Clinic {
     pub created_at: i64,
 }
 
+/// The idle times a clinic may choose, minutes: from 5 (a shared tablet in a busy room)
+/// to 8 hours (one practitioner's own laptop); 15 by default.
+pub const IDLE_MINUTES_RANGE: (i64, i64) = (5, 480);
+
 /// A user's role; what each may do is in the web crate's permission matrix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

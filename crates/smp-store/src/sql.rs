@@ -390,8 +390,8 @@ macro_rules! sql_store {
 
             async fn create_session(&self, s: &AuthSession) -> StoreResult<()> {
                 sqlx::query(
-                    "INSERT INTO auth_sessions (token_hash, user_id, clinic_id, csrf_token, second_factor_pending, created_at, expires_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    "INSERT INTO auth_sessions (token_hash, user_id, clinic_id, csrf_token, second_factor_pending, created_at, expires_at, last_seen) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $6)",
                 )
                 .bind(&s.token_hash)
                 .bind(s.user_id)
@@ -406,15 +406,42 @@ macro_rules! sql_store {
             }
 
             async fn session(&self, token_hash: &str, now: i64) -> StoreResult<Option<AuthSession>> {
+                // Unused for longer than the clinic's idle time: logged out.
                 let row = sqlx::query(
-                    "SELECT token_hash, user_id, clinic_id, csrf_token, second_factor_pending, created_at, expires_at \
-                     FROM auth_sessions WHERE token_hash = $1 AND expires_at > $2",
+                    "SELECT s.token_hash, s.user_id, s.clinic_id, s.csrf_token, s.second_factor_pending, s.created_at, s.expires_at, s.last_seen \
+                     FROM auth_sessions s JOIN clinics c ON c.id = s.clinic_id \
+                     WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen + c.idle_minutes * 60 > $2",
                 )
                 .bind(token_hash)
                 .bind(now)
                 .fetch_optional(&self.pool)
                 .await?;
-                row.as_ref().map(session_row).transpose()
+                let Some(row) = row else { return Ok(None) };
+                let last_seen: i64 = row.try_get("last_seen")?;
+                // Written at most every 30 s: a page's many requests cost one update.
+                if now - last_seen >= 30 {
+                    sqlx::query("UPDATE auth_sessions SET last_seen = $1 WHERE token_hash = $2").bind(now).bind(token_hash).execute(&self.pool).await?;
+                }
+                session_row(&row).map(Some)
+            }
+
+            async fn set_idle_minutes(&self, clinic: ClinicId, minutes: i64) -> StoreResult<()> {
+                if !(IDLE_MINUTES_RANGE.0..=IDLE_MINUTES_RANGE.1).contains(&minutes) {
+                    return Err(bad(format!(
+                        "{minutes} minutes is not an idle time the app accepts; choose {} to {} minutes",
+                        IDLE_MINUTES_RANGE.0, IDLE_MINUTES_RANGE.1
+                    )));
+                }
+                sqlx::query("UPDATE clinics SET idle_minutes = $1 WHERE id = $2").bind(minutes).bind(clinic.0).execute(&self.pool).await?;
+                Ok(())
+            }
+
+            async fn idle_minutes(&self, clinic: ClinicId) -> StoreResult<i64> {
+                let row = sqlx::query("SELECT idle_minutes FROM clinics WHERE id = $1").bind(clinic.0).fetch_optional(&self.pool).await?;
+                match row {
+                    Some(r) => Ok(r.try_get("idle_minutes")?),
+                    None => Err(StoreError::NotFound("clinic")),
+                }
             }
 
             async fn complete_second_factor(&self, token_hash: &str) -> StoreResult<()> {

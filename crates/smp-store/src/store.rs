@@ -171,6 +171,11 @@ pub trait Store: Send + Sync + 'static {
     async fn set_public_results(&self, clinic: ClinicId, on: bool) -> StoreResult<()>;
     /// Whether the clinic's public results page is on.
     async fn public_results(&self, clinic: ClinicId) -> StoreResult<bool>;
+    /// Sets how long a login may sit unused before it ends, minutes
+    /// ([`crate::model::IDLE_MINUTES_RANGE`]).
+    async fn set_idle_minutes(&self, clinic: ClinicId, minutes: i64) -> StoreResult<()>;
+    /// How long a login may sit unused before it ends, minutes.
+    async fn idle_minutes(&self, clinic: ClinicId) -> StoreResult<i64>;
 
     /// Records a patch test of a pigment lot (append-only: a result is a new row).
     async fn add_patch_test(&self, clinic: ClinicId, client: i64, lot: i64, tested_on: &str, result: &str) -> StoreResult<PatchTest>;

@@ -52,6 +52,35 @@ async fn store_story_on_every_backend() {
         );
         store.delete_user_sessions(a.id, owner.id).await.unwrap();
         assert!(store.session("t1", 150).await.unwrap().is_none());
+        // Idle logout (issue 14): a login unused for the clinic's idle time (15 minutes
+        // by default) ends; each use moves its clock on.
+        let t0 = 1_000_000;
+        let idle = AuthSession {
+            token_hash: "t2".into(),
+            second_factor_pending: false,
+            created_at: t0,
+            expires_at: t0 + 12 * 3600,
+            ..s.clone()
+        };
+        store.create_session(&idle).await.unwrap();
+        assert_eq!(store.idle_minutes(a.id).await.unwrap(), 15, "{b}");
+        assert!(store.session("t2", t0 + 14 * 60).await.unwrap().is_some(), "{b}: used after 14 min");
+        assert!(
+            store.session("t2", t0 + 28 * 60).await.unwrap().is_some(),
+            "{b}: 14 min after its last use"
+        );
+        assert!(
+            store.session("t2", t0 + 44 * 60).await.unwrap().is_none(),
+            "{b}: 16 min unused: logged out"
+        );
+        store.set_idle_minutes(a.id, 30).await.unwrap();
+        assert!(
+            store.session("t2", t0 + 44 * 60).await.unwrap().is_some(),
+            "{b}: the clinic allows 30 min"
+        );
+        let e = store.set_idle_minutes(a.id, 1).await.unwrap_err();
+        assert!(e.to_string().contains("choose 5 to 480 minutes"), "{b}: {e}");
+        store.delete_user_sessions(a.id, owner.id).await.unwrap();
 
         let c1 = store
             .create_client(

@@ -1290,7 +1290,14 @@ async fn consent_screening_booking_calendar_and_public_page() {
             // One practitioner can't be in two places: consultations the day before.
             form(&[
                 ("kind", kind),
-                ("starts_at", if kind == "session" { "2099-03-02T10:30" } else { "2099-03-01T10:30" }),
+                (
+                    "starts_at",
+                    if kind == "session" {
+                        "2099-03-02T10:30"
+                    } else {
+                        "2099-03-01T10:30"
+                    },
+                ),
                 ("minutes", "180"),
                 ("practitioner_id", &uid),
                 ("room", "2"),
@@ -1855,6 +1862,22 @@ async fn pages_speak_the_users_words() {
                 assert!(!page.contains(word), "{b}: {path} says {word:?}");
             }
         }
+        // The owner sets the idle logout (issue 14): shown, stored, bounded.
+        let clinic = app.store.clinic_by_name("Alpha").await.unwrap().unwrap().id;
+        assert!(
+            s.get("/settings").await.text().await.unwrap().contains("unused for 15 minutes"),
+            "{b}"
+        );
+        let post = |m: &str| {
+            s.http
+                .post(format!("{}/settings/idle", s.base))
+                .form(&[("_csrf", s.csrf.clone()), ("minutes", m.to_string())])
+                .send()
+        };
+        assert_eq!(post("30").await.unwrap().status(), StatusCode::SEE_OTHER, "{b}");
+        assert_eq!(app.store.idle_minutes(clinic).await.unwrap(), 30, "{b}");
+        assert_eq!(post("1").await.unwrap().status(), StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert_eq!(app.store.idle_minutes(clinic).await.unwrap(), 30, "{b}");
         let r = s.get("/favicon.ico").await;
         assert_eq!(r.status(), StatusCode::PERMANENT_REDIRECT, "{b}");
         let r = s.get("/static/favicon.svg").await;
@@ -1872,7 +1895,9 @@ async fn stored_photos_carry_no_metadata() {
         let (s, client, _, _, _) = clinic_a(&app).await;
         let img = image::RgbImage::from_fn(120, 80, |x, y| image::Rgb([(x * 2) as u8, (y * 3) as u8, 90]));
         let mut jpeg = Vec::new();
-        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90).encode_image(&img).unwrap();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90)
+            .encode_image(&img)
+            .unwrap();
         // An APP1 EXIF segment: orientation 6 (turn 90° clockwise) and a GPS-like text.
         let mut tiff = b"II*\0\x08\0\0\0".to_vec();
         tiff.extend_from_slice(&1u16.to_le_bytes());
@@ -1893,11 +1918,19 @@ async fn stored_photos_carry_no_metadata() {
         let r = s.upload(client, "front", upload, "phone.jpg").await;
         assert_eq!(r.status(), StatusCode::CREATED, "{b}");
         let p: serde_json::Value = r.json().await.unwrap();
-        assert_eq!((p["width_px"].as_i64(), p["height_px"].as_i64()), (Some(80), Some(120)), "{b}: upright");
+        assert_eq!(
+            (p["width_px"].as_i64(), p["height_px"].as_i64()),
+            (Some(80), Some(120)),
+            "{b}: upright"
+        );
         let stored = s.get(&format!("/api/v1/photos/{}/image", p["id"])).await.bytes().await.unwrap();
         let has = |needle: &[u8]| stored.windows(needle.len()).any(|w| w == needle);
         assert!(!has(b"Exif") && !has(b"GPS") && !has(b"Pixel 7"), "{b}: metadata kept");
         let back = image::load_from_memory(&stored).unwrap();
-        assert_eq!((back.width(), back.height()), (80, 120), "{b}: stored upright, no tag left to apply twice");
+        assert_eq!(
+            (back.width(), back.height()),
+            (80, 120),
+            "{b}: stored upright, no tag left to apply twice"
+        );
     }
 }

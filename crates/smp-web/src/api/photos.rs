@@ -59,8 +59,8 @@ pub async fn store_upload(state: &AppState, me: &CurrentUser, client: i64, mut m
     // shared photo; the original upload is not kept.
     let (img, clean, kind) = tokio::task::spawn_blocking(move || -> AppResult<(RgbImage, Vec<u8>, &'static str)> {
         let img = decode_photo(&data, PhotoLimits::default()).map_err(|e| AppError::field("file", e.to_string()))?;
-        let (clean, kind) = clean_copy(&img, was_jpeg)
-            .map_err(|e| AppError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("storing the photo: {e}")))?;
+        let (clean, kind) =
+            clean_copy(&img, was_jpeg).map_err(|e| AppError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("storing the photo: {e}")))?;
         Ok((img, clean, kind))
     })
     .await

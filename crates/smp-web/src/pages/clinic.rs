@@ -29,6 +29,8 @@ pub struct SettingsPage {
     consent: Option<ConsentDocument>,
     public_on: bool,
     clinic_id: i64,
+    idle_minutes: i64,
+    idle_range: (i64, i64),
 }
 
 /// GET /settings
@@ -36,12 +38,31 @@ pub async fn settings(State(state): State<AppState>, me: CurrentUser) -> AppResu
     me.require(Permission::ManageClinic).map_err(|e| e.as_html())?;
     let consent = state.store.latest_consent(me.clinic_id()).await.map_err(html)?;
     let public_on = state.store.public_results(me.clinic_id()).await.map_err(html)?;
+    let idle_minutes = state.store.idle_minutes(me.clinic_id()).await.map_err(html)?;
     Ok(SettingsPage {
         nav: Nav::of(&me),
         consent,
         public_on,
         clinic_id: me.clinic_id().0,
+        idle_minutes,
+        idle_range: smp_store::IDLE_MINUTES_RANGE,
     })
+}
+
+/// The idle-logout form.
+#[derive(Deserialize)]
+pub struct IdleForm {
+    minutes: i64,
+}
+
+/// POST /settings/idle (owner): how long a login may sit unused.
+pub async fn set_idle(State(state): State<AppState>, me: CurrentUser, Form(f): Form<IdleForm>) -> AppResult<Redirect> {
+    me.require(Permission::ManageClinic).map_err(|e| e.as_html())?;
+    state.store.set_idle_minutes(me.clinic_id(), f.minutes).await.map_err(html)?;
+    audit(&state, &me, "change", "idle-logout", me.clinic_id().0, None)
+        .await
+        .map_err(|e| e.as_html())?;
+    Ok(Redirect::to("/settings"))
 }
 
 /// The consent-text form.
