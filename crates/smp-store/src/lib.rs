@@ -4,6 +4,7 @@
 
 pub mod anchor;
 pub mod audit;
+pub mod booking;
 pub mod consent;
 pub mod error;
 pub mod files;

@@ -1066,50 +1066,7 @@ macro_rules! sql_store {
             }
 
             async fn book_appointment(&self, clinic: ClinicId, a: &NewAppointment) -> StoreResult<Appointment> {
-                check_text("room", &a.room, SHORT_TEXT_CHARS).map_err(bad)?;
-                if !APPOINTMENT_KINDS.contains(&a.kind.as_str()) {
-                    return Err(bad(format!("appointment kind '{}' is unknown; use consultation, session or touch-up", a.kind)));
-                }
-                check_start(&a.starts_at).map_err(bad)?;
-                if !(5..=600).contains(&a.minutes) {
-                    return Err(bad(format!("{} minutes is not a plausible length (5–600)", a.minutes)));
-                }
-                self.client(clinic, a.client_id).await?;
-                if a.kind == "session" {
-                    let on: jiff::civil::Date = a.starts_at.get(..10).and_then(|d| d.parse().ok()).ok_or_else(|| bad(format!("starts_at '{}' is not a time; use YYYY-MM-DDTHH:MM", a.starts_at)))?;
-                    let blockers = $crate::readiness::session_blockers(self, clinic, a.client_id, on).await?;
-                    if !blockers.is_empty() {
-                        return Err(StoreError::NotReady(blockers));
-                    }
-                }
-                self.user(clinic, a.practitioner_id).await?;
-                let start: jiff::civil::DateTime = a.starts_at.parse().map_err(|_| bad(format!("starts_at '{}' is not a time; use YYYY-MM-DDTHH:MM", a.starts_at)))?;
-                let today = jiff::tz::TimeZone::UTC.to_datetime(jiff::Timestamp::now()).date();
-                if start.date() < today {
-                    return Err(bad(format!("{} is in the past; book today or later", a.starts_at)));
-                }
-                // The practitioner and the room can be in one appointment at a time.
-                let end = start.saturating_add(jiff::SignedDuration::from_mins(a.minutes));
-                let day = start.date().to_string();
-                let sql = format!("SELECT {APPOINTMENT_COLS} FROM appointments WHERE clinic_id = $1 AND starts_at >= $2 AND starts_at < $3");
-                let next_day = start.date().saturating_add(jiff::Span::new().days(1)).to_string();
-                let before = start.date().saturating_sub(jiff::Span::new().days(1)).to_string();
-                let near = sqlx::query(&sql).bind(clinic.0).bind(&before).bind(&next_day).fetch_all(&self.pool).await?;
-                let room = a.room.trim();
-                for other in near.iter().map(appointment_row) {
-                    let other = other?;
-                    let Ok(o_start) = other.starts_at.parse::<jiff::civil::DateTime>() else { continue };
-                    let o_end = o_start.saturating_add(jiff::SignedDuration::from_mins(other.minutes));
-                    let overlaps = o_start < end && start < o_end;
-                    let same_room = !room.is_empty() && other.room.trim().eq_ignore_ascii_case(room);
-                    if overlaps && (other.practitioner_id == a.practitioner_id || same_room) {
-                        let who = if other.practitioner_id == a.practitioner_id { "the practitioner" } else { "the room" };
-                        return Err(bad(format!(
-                            "{who} is booked {} for {} minutes then, overlapping {} for {} minutes on {day}; choose another time",
-                            other.starts_at, other.minutes, a.starts_at, a.minutes
-                        )));
-                    }
-                }
+                $crate::booking::check_booking(self, clinic, a, None).await?;
                 let sql = format!(
                     "INSERT INTO appointments (clinic_id, client_id, practitioner_id, kind, starts_at, minutes, room, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {APPOINTMENT_COLS}"
                 );
@@ -1118,9 +1075,41 @@ macro_rules! sql_store {
             }
 
             async fn list_appointments(&self, clinic: ClinicId, from: &str) -> StoreResult<Vec<Appointment>> {
-                let sql = format!("SELECT {APPOINTMENT_COLS} FROM appointments WHERE clinic_id = $1 AND starts_at >= $2 ORDER BY starts_at, id");
+                let sql = format!("SELECT {APPOINTMENT_COLS} FROM appointments WHERE clinic_id = $1 AND starts_at >= $2 AND cancelled_at IS NULL ORDER BY starts_at, id");
                 let rows = sqlx::query(&sql).bind(clinic.0).bind(from).fetch_all(&self.pool).await?;
                 rows.iter().map(appointment_row).collect()
+            }
+
+            async fn appointment(&self, clinic: ClinicId, id: i64) -> StoreResult<Appointment> {
+                let sql = format!("SELECT {APPOINTMENT_COLS} FROM appointments WHERE clinic_id = $1 AND id = $2 AND cancelled_at IS NULL");
+                let row = sqlx::query(&sql).bind(clinic.0).bind(id).fetch_optional(&self.pool).await?;
+                row.as_ref().map(appointment_row).transpose()?.ok_or(StoreError::NotFound("appointment"))
+            }
+
+            async fn cancel_appointment(&self, clinic: ClinicId, id: i64) -> StoreResult<()> {
+                let done = sqlx::query("UPDATE appointments SET cancelled_at = $1 WHERE clinic_id = $2 AND id = $3 AND cancelled_at IS NULL")
+                    .bind(now_unix())
+                    .bind(clinic.0)
+                    .bind(id)
+                    .execute(&self.pool)
+                    .await?;
+                if done.rows_affected() == 0 { Err(StoreError::NotFound("appointment")) } else { Ok(()) }
+            }
+
+            async fn reschedule_appointment(&self, clinic: ClinicId, id: i64, starts_at: &str, minutes: i64) -> StoreResult<Appointment> {
+                let old = self.appointment(clinic, id).await?;
+                let moved = NewAppointment {
+                    client_id: old.client_id,
+                    practitioner_id: old.practitioner_id,
+                    kind: old.kind.clone(),
+                    starts_at: starts_at.to_string(),
+                    minutes,
+                    room: old.room.clone(),
+                };
+                $crate::booking::check_booking(self, clinic, &moved, Some(id)).await?;
+                let sql = format!("UPDATE appointments SET starts_at = $1, minutes = $2 WHERE clinic_id = $3 AND id = $4 AND cancelled_at IS NULL RETURNING {APPOINTMENT_COLS}");
+                let row = sqlx::query(&sql).bind(starts_at).bind(minutes).bind(clinic.0).bind(id).fetch_optional(&self.pool).await?;
+                row.as_ref().map(appointment_row).transpose()?.ok_or(StoreError::NotFound("appointment"))
             }
 
             async fn add_calendar_token(&self, clinic: ClinicId, user: i64, token_hash: &str) -> StoreResult<()> {

@@ -155,6 +155,12 @@ pub trait Store: Send + Sync + 'static {
     async fn book_appointment(&self, clinic: ClinicId, a: &NewAppointment) -> StoreResult<Appointment>;
     /// Appointments starting on or after `from` (YYYY-MM-DD), by start.
     async fn list_appointments(&self, clinic: ClinicId, from: &str) -> StoreResult<Vec<Appointment>>;
+    /// One booked (not cancelled) appointment.
+    async fn appointment(&self, clinic: ClinicId, id: i64) -> StoreResult<Appointment>;
+    /// Cancels a booked appointment (it leaves the lists and calendar feeds).
+    async fn cancel_appointment(&self, clinic: ClinicId, id: i64) -> StoreResult<()>;
+    /// Moves a booked appointment, under the same rules as a new booking.
+    async fn reschedule_appointment(&self, clinic: ClinicId, id: i64, starts_at: &str, minutes: i64) -> StoreResult<Appointment>;
     /// Stores a calendar-feed token (hash) for a user.
     async fn add_calendar_token(&self, clinic: ClinicId, user: i64, token_hash: &str) -> StoreResult<()>;
     /// Revokes all of a user's calendar tokens.

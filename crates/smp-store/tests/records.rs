@@ -485,3 +485,63 @@ async fn bookings_do_not_overlap_or_lie_in_the_past() {
         );
     }
 }
+
+/// Issue 14: an appointment can be moved (under the booking rules) or cancelled; a
+/// cancelled one leaves the list and frees its time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn appointments_move_and_cancel() {
+    for db in test_databases("reschedule").await {
+        let b = db.backend;
+        let store = open(&db).await;
+        let a = store.create_clinic("A").await.unwrap();
+        let u = store.create_user(a.id, "p@a.test", Role::Practitioner, "h").await.unwrap();
+        let c = store
+            .create_client(
+                a.id,
+                &ClientFields {
+                    name: "One".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let book = |at: &str| NewAppointment {
+            client_id: c.id,
+            practitioner_id: u.id,
+            kind: "consultation".into(),
+            starts_at: at.into(),
+            minutes: 60,
+            room: String::new(),
+        };
+        let first = store.book_appointment(a.id, &book("2099-04-01T09:00")).await.unwrap();
+        let second = store.book_appointment(a.id, &book("2099-04-01T11:00")).await.unwrap();
+        // Moving onto another booking is refused; by a quarter of an hour onto itself is fine.
+        let e = store
+            .reschedule_appointment(a.id, first.id, "2099-04-01T10:30", 60)
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("overlapping"), "{b}: {e}");
+        let moved = store.reschedule_appointment(a.id, first.id, "2099-04-01T09:15", 45).await.unwrap();
+        assert_eq!((moved.starts_at.as_str(), moved.minutes), ("2099-04-01T09:15", 45));
+        let e = store
+            .reschedule_appointment(a.id, first.id, "2020-04-01T09:15", 45)
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("in the past"), "{b}: {e}");
+        store.cancel_appointment(a.id, second.id).await.unwrap();
+        let left: Vec<i64> = store.list_appointments(a.id, "0").await.unwrap().iter().map(|x| x.id).collect();
+        assert_eq!(left, [first.id], "{b}");
+        assert!(
+            matches!(store.cancel_appointment(a.id, second.id).await, Err(StoreError::NotFound(_))),
+            "{b}: once"
+        );
+        // Its time is free again.
+        store.reschedule_appointment(a.id, first.id, "2099-04-01T11:00", 60).await.unwrap();
+        // Another clinic's appointment is not found.
+        let z = store.create_clinic("Z").await.unwrap();
+        assert!(
+            matches!(store.cancel_appointment(z.id, first.id).await, Err(StoreError::NotFound(_))),
+            "{b}"
+        );
+    }
+}

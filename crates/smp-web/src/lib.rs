@@ -29,6 +29,7 @@ async fn static_file(axum::extract::Path(name): axum::extract::Path<String>) -> 
         "editor.js" => (include_str!("../static/editor.js"), "text/javascript; charset=utf-8"),
         "signature.js" => (include_str!("../static/signature.js"), "text/javascript; charset=utf-8"),
         "aftercare.js" => (include_str!("../static/aftercare.js"), "text/javascript; charset=utf-8"),
+        "confirm.js" => (include_str!("../static/confirm.js"), "text/javascript; charset=utf-8"),
         "favicon.svg" => (include_str!("../static/favicon.svg"), "image/svg+xml"),
         _ => return error::AppError::not_found("file").into_response(),
     };
@@ -140,6 +141,8 @@ pub fn router(state: AppState) -> Router {
         .route("/settings/idle", post(pages::clinic::set_idle))
         .route("/appointments", get(pages::clinic::appointments))
         .route("/appointments/feed", post(pages::clinic::new_feed))
+        .route("/appointments/{id}/reschedule", post(pages::clinic::reschedule))
+        .route("/appointments/{id}/cancel", post(pages::clinic::cancel))
         .route("/appointments/feed/revoke", post(pages::clinic::revoke_feeds))
         .route("/calendar/{file}", get(pages::clinic::feed))
         .route("/public/{clinic}/results", get(pages::clinic::public_results))

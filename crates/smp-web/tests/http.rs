@@ -1572,6 +1572,35 @@ async fn consent_screening_booking_calendar_and_public_page() {
             StatusCode::NOT_FOUND,
             "{b}: consent withdrawn"
         );
+
+        // Appointments move under the booking rules, and cancel (issue 14).
+        let booked = store.list_appointments(clinic, "0").await.unwrap();
+        let session = booked.iter().find(|a| a.kind == "session").unwrap().clone();
+        let consult = booked.iter().find(|a| a.kind == "consultation").unwrap().id;
+        let page = s.get("/appointments").await.text().await.unwrap();
+        assert!(
+            page.contains("2099-03-02 10:30") && !page.contains("2099-03-02T10:30 ("),
+            "{b}: times as people write them"
+        );
+        assert!(page.contains("data-confirm=\"Cancel session"), "{b}: cancelling asks first");
+        let moving = |id: i64, at: &str| {
+            post(
+                format!("/appointments/{id}/reschedule"),
+                form(&[("starts_at", at), ("minutes", "60")]),
+            )
+        };
+        let r = moving(consult, session.starts_at.as_str()).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{b}: onto the session");
+        assert_eq!(moving(consult, "2099-03-03T14:00").await.status(), StatusCode::SEE_OTHER, "{b}");
+        assert_eq!(store.appointment(clinic, consult).await.unwrap().starts_at, "2099-03-03T14:00");
+        // The session can't move while the positive patch test stands: the owner sees why.
+        let r = moving(session.id, "2099-03-04T09:00").await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(r.text().await.unwrap().contains("positive patch test"), "{b}");
+        let r = post(format!("/appointments/{}/cancel", session.id), form(&[])).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{b}");
+        let left: Vec<i64> = store.list_appointments(clinic, "0").await.unwrap().iter().map(|a| a.id).collect();
+        assert_eq!(left, [consult], "{b}: the cancelled one is gone");
     }
 }
 

@@ -97,12 +97,62 @@ pub async fn set_public(State(state): State<AppState>, me: CurrentUser, Form(f):
     Ok(Redirect::to("/settings"))
 }
 
+/// The move form of an appointment.
+#[derive(Deserialize)]
+pub struct RescheduleForm {
+    starts_at: String,
+    minutes: i64,
+}
+
+/// POST /appointments/{id}/reschedule: the same rules as a new booking (no double
+/// booking, not in the past, a ready client for a session).
+pub async fn reschedule(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<RescheduleForm>,
+) -> AppResult<Redirect> {
+    me.require(Permission::EditContacts).map_err(|e| e.as_html())?;
+    let a = match state
+        .store
+        .reschedule_appointment(me.clinic_id(), id, &f.starts_at, f.minutes)
+        .await
+    {
+        Ok(a) => a,
+        // The front desk learns only that it is blocked, not the client's medical reasons.
+        Err(smp_store::StoreError::NotReady(_)) if !me.can(Permission::ReadMedical) => {
+            return Err(AppError::field(
+                "starts_at",
+                "the session can't be moved there: screening or consent is incomplete — ask a practitioner",
+            )
+            .as_html());
+        }
+        Err(e) => return Err(html(e)),
+    };
+    audit(&state, &me, "change", "appointment", id, Some(a.client_id))
+        .await
+        .map_err(|e| e.as_html())?;
+    Ok(Redirect::to("/appointments"))
+}
+
+/// POST /appointments/{id}/cancel
+pub async fn cancel(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Redirect> {
+    me.require(Permission::EditContacts).map_err(|e| e.as_html())?;
+    let a = state.store.appointment(me.clinic_id(), id).await.map_err(html)?;
+    state.store.cancel_appointment(me.clinic_id(), id).await.map_err(html)?;
+    audit(&state, &me, "cancel", "appointment", id, Some(a.client_id))
+        .await
+        .map_err(|e| e.as_html())?;
+    Ok(Redirect::to("/appointments"))
+}
+
 /// The appointments page.
 #[derive(Template, WebTemplate)]
 #[template(path = "appointments.html")]
 pub struct AppointmentsPage {
     nav: Nav,
-    rows: Vec<(Appointment, String, String)>,
+    /// Appointment, client name, practitioner, when (as people write it).
+    rows: Vec<(Appointment, String, String, String)>,
     feed_url: String,
     touch_ups: Vec<(i64, String, String, String)>,
 }
@@ -120,7 +170,8 @@ async fn appointments_page(state: &AppState, me: &CurrentUser, feed_url: String)
             .iter()
             .find(|u| u.id == a.practitioner_id)
             .map_or("?".into(), |u| u.email.clone());
-        rows.push((a, client.fields.name, who));
+        let when = a.starts_at.replacen('T', " ", 1);
+        rows.push((a, client.fields.name, who, when));
     }
     // Touch-ups: due 3 years after a client's last session; listed from 90 days before.
     let today = crate::pages::today_date();
