@@ -1907,6 +1907,10 @@ async fn pages_speak_the_users_words() {
         assert_eq!(app.store.idle_minutes(clinic).await.unwrap(), 30, "{b}");
         assert_eq!(post("1").await.unwrap().status(), StatusCode::UNPROCESSABLE_ENTITY, "{b}");
         assert_eq!(app.store.idle_minutes(clinic).await.unwrap(), 30, "{b}");
+        // A mistyped field is named, not its value (it once answered field "123").
+        let r = s.post_json("/api/v1/clients", &json!({"name": 123})).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert_eq!(r.json::<serde_json::Value>().await.unwrap()["field"], "name", "{b}");
         let r = s.get("/favicon.ico").await;
         assert_eq!(r.status(), StatusCode::PERMANENT_REDIRECT, "{b}");
         let r = s.get("/static/favicon.svg").await;
