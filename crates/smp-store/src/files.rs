@@ -49,9 +49,19 @@ impl FileStore {
         };
         let dir = path.parent().expect("hash path has a parent");
         std::fs::create_dir_all(dir).map_err(|e| io(e, dir))?;
-        let tmp = dir.join(format!(".{hash}.{}.tmp", std::process::id()));
+        // A name of its own per write: two uploads of the same photo at once once shared
+        // one temporary file, and the second rename failed.
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let tmp = dir.join(format!(".{hash}.{}.{n}.tmp", std::process::id()));
         std::fs::write(&tmp, bytes).map_err(|e| io(e, &tmp))?;
-        std::fs::rename(&tmp, &path).map_err(|e| io(e, &path))?;
+        if let Err(e) = std::fs::rename(&tmp, &path) {
+            let _ = std::fs::remove_file(&tmp);
+            // Someone else stored the same bytes first: the content is the same.
+            if !path.exists() {
+                return Err(io(e, &path));
+            }
+        }
         Ok(hash)
     }
 

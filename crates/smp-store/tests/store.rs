@@ -263,5 +263,33 @@ fn file_store_is_content_addressed() {
     assert_eq!(files.put(b"photo bytes").unwrap(), h);
     assert_eq!(files.get(&h).unwrap(), b"photo bytes");
     assert!(files.get("../../etc/passwd").is_err(), "hash names only");
+    // Issue 14: the same new photo stored by many uploads at once (they once shared one
+    // temporary file, and all but one failed with the server's path in the message).
+    let bytes: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+    let want = smp_store::files::sha256_hex(&bytes);
+    std::thread::scope(|sc| {
+        for _ in 0..8 {
+            sc.spawn(|| assert_eq!(files.put(&bytes).unwrap(), want));
+        }
+    });
+    assert_eq!(files.get(&want).unwrap(), bytes);
+    let leftovers = walk_tmp(&dir);
+    assert_eq!(leftovers, 0, "no temporary files left behind");
     let _ = std::fs::remove_dir_all(dir);
+}
+
+fn walk_tmp(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| {
+            let p = e.path();
+            if p.is_dir() {
+                walk_tmp(&p)
+            } else {
+                usize::from(p.extension().is_some_and(|x| x == "tmp"))
+            }
+        })
+        .sum()
 }

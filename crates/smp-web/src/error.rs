@@ -82,9 +82,15 @@ impl From<StoreError> for AppError {
         if status == StatusCode::INTERNAL_SERVER_ERROR {
             eprintln!("store error: {e}");
         }
+        // The server's paths and database details stay in its log.
+        let message = match &e {
+            StoreError::Io { .. } => "the photo store could not be read or written; try again, and if it persists ask the administrator (the server's log has the details)".to_string(),
+            StoreError::Database(_) => "the database could not be reached or refused the change; nothing was saved — try again".to_string(),
+            _ => e.to_string(),
+        };
         AppError {
             status,
-            message: e.to_string(),
+            message,
             field,
             html: false,
         }
