@@ -15,6 +15,20 @@ fn lot(kind: &str, number: &str, expires: &str) -> NewLot {
     }
 }
 
+/// A client of `clinic` with only a name.
+async fn client(store: &dyn Store, clinic: ClinicId, name: &str) -> Client {
+    store
+        .create_client(
+            clinic,
+            &ClientFields {
+                name: name.into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+}
+
 fn session(client: i64, user: i64, needle: i64, pigment: i64, on: &str) -> NewTreatmentSession {
     NewTreatmentSession {
         client_id: client,
@@ -40,26 +54,8 @@ async fn lots_sessions_recall_events_surveys() {
         let z = store.create_clinic("Z").await.unwrap();
         let u = store.create_user(a.id, "p@a.test", Role::Practitioner, "h").await.unwrap();
         let zu = store.create_user(z.id, "p@z.test", Role::Practitioner, "h").await.unwrap();
-        let c1 = store
-            .create_client(
-                a.id,
-                &ClientFields {
-                    name: "One".into(),
-                    ..Default::default()
-                },
-            )
-            .await
-            .unwrap();
-        let c2 = store
-            .create_client(
-                a.id,
-                &ClientFields {
-                    name: "Two".into(),
-                    ..Default::default()
-                },
-            )
-            .await
-            .unwrap();
+        let c1 = client(store.as_ref(), a.id, "One").await;
+        let c2 = client(store.as_ref(), a.id, "Two").await;
         make_ready(store.as_ref(), a.id, c1.id).await;
         make_ready(store.as_ref(), a.id, c2.id).await;
         let needle = store.add_lot(a.id, &lot("needle", "N-1", "2027-06-30")).await.unwrap();
@@ -123,16 +119,7 @@ async fn lots_sessions_recall_events_surveys() {
         // Tenancy: Z can't see, use or recall A's lots.
         assert!(store.lot(z.id, ink.id).await.is_err());
         assert!(store.sessions_with_lot(z.id, ink.id).await.unwrap().is_empty(), "{b}");
-        let zc = store
-            .create_client(
-                z.id,
-                &ClientFields {
-                    name: "Zed".into(),
-                    ..Default::default()
-                },
-            )
-            .await
-            .unwrap();
+        let zc = client(store.as_ref(), z.id, "Zed").await;
         make_ready(store.as_ref(), z.id, zc.id).await;
         assert!(
             store
@@ -272,16 +259,7 @@ async fn sessions_need_consent_screening_and_no_contraindication() {
         let store = open(&db).await;
         let a = store.create_clinic("A").await.unwrap();
         let u = store.create_user(a.id, "p@a.test", Role::Practitioner, "h").await.unwrap();
-        let c = store
-            .create_client(
-                a.id,
-                &ClientFields {
-                    name: "One".into(),
-                    ..Default::default()
-                },
-            )
-            .await
-            .unwrap();
+        let c = client(store.as_ref(), a.id, "One").await;
         let needle = store.add_lot(a.id, &lot("needle", "N-1", "2027-06-30")).await.unwrap();
         let ink = store.add_lot(a.id, &lot("pigment", "P-1", "2027-06-30")).await.unwrap();
         let book = |on: &str| NewAppointment {
@@ -425,16 +403,7 @@ async fn bookings_do_not_overlap_or_lie_in_the_past() {
         let a = store.create_clinic("A").await.unwrap();
         let u = store.create_user(a.id, "p@a.test", Role::Practitioner, "h").await.unwrap();
         let v = store.create_user(a.id, "q@a.test", Role::Practitioner, "h").await.unwrap();
-        let c = store
-            .create_client(
-                a.id,
-                &ClientFields {
-                    name: "One".into(),
-                    ..Default::default()
-                },
-            )
-            .await
-            .unwrap();
+        let c = client(store.as_ref(), a.id, "One").await;
         let book = |who: i64, at: &str, minutes: i64, room: &str| NewAppointment {
             client_id: c.id,
             practitioner_id: who,
@@ -495,16 +464,7 @@ async fn appointments_move_and_cancel() {
         let store = open(&db).await;
         let a = store.create_clinic("A").await.unwrap();
         let u = store.create_user(a.id, "p@a.test", Role::Practitioner, "h").await.unwrap();
-        let c = store
-            .create_client(
-                a.id,
-                &ClientFields {
-                    name: "One".into(),
-                    ..Default::default()
-                },
-            )
-            .await
-            .unwrap();
+        let c = client(store.as_ref(), a.id, "One").await;
         let book = |at: &str| NewAppointment {
             client_id: c.id,
             practitioner_id: u.id,
