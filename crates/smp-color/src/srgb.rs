@@ -94,7 +94,7 @@ pub fn linear_to_lab(l: [f64; 3]) -> [f64; 3] {
 /// on the command line, sent to the API or stored in a design.
 pub fn lab_range_error([l, a, b]: [f64; 3]) -> Option<String> {
     if !(l.is_finite() && (0.0..=100.0).contains(&l)) {
-        Some(format!("L* {l} is outside 0..=100"))
+        Some(format!("L* {l} is not a lightness: L* runs from 0 (black) to 100 (white)"))
     } else if !(a.is_finite() && b.is_finite() && a.abs() <= 128.0 && b.abs() <= 128.0) {
         Some(format!("a* {a}, b* {b}: a* and b* must be within ±128"))
     } else {

@@ -236,7 +236,7 @@ impl Checker {
         if !(p.x.is_finite() && p.y.is_finite()) || p.x.abs() > MAX_COORD_MM || p.y.abs() > MAX_COORD_MM {
             self.invalid(
                 path,
-                format!("point [{}, {}] is outside ±{MAX_COORD_MM} mm", p.x, p.y),
+                format!("point [{}, {}] is more than {MAX_COORD_MM} mm from the centre", p.x, p.y),
                 "coordinates are millimetres on the scalp laid flat; convert pixels or cm to mm",
             );
             return false;
@@ -247,8 +247,17 @@ impl Checker {
     fn range(&mut self, path: &str, value: f64, (lo, lo_incl, hi): (f64, bool, f64), what: &str, hint: &str) -> bool {
         let ok_lo = if lo_incl { value >= lo } else { value > lo };
         if !(value.is_finite() && ok_lo && value <= hi) {
-            let open = if lo_incl { "" } else { "above " };
-            self.invalid(path, format!("{what} {value} is outside {open}{lo}..={hi}"), hint);
+            let shown = if value.is_finite() {
+                format!("{value}")
+            } else {
+                "not a number".to_string()
+            };
+            let range = if lo_incl {
+                format!("from {lo} to {hi}")
+            } else {
+                format!("more than {lo} and at most {hi}")
+            };
+            self.invalid(path, format!("{what} is {shown}; it must be {range}"), hint);
             return false;
         }
         true
@@ -441,7 +450,7 @@ fn check_pigment(v: &mut Checker, path: &str, pd: &PigmentDraft) -> Option<Regio
     if pd.dilution > MAX_DILUTION_WATER_PARTS {
         v.invalid(
             &format!("{path}.dilution"),
-            format!("dilution {} is outside 0..={MAX_DILUTION_WATER_PARTS}", pd.dilution),
+            format!("dilution 1:{} is more water than 1:{MAX_DILUTION_WATER_PARTS}", pd.dilution),
             "give the parts of water per part of pigment (1:N), a whole number from 0 to 6",
         );
         ok = false;

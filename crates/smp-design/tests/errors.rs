@@ -143,7 +143,11 @@ fn absurd_values_are_rejected_with_their_path() {
         assert_eq!(c, FaultClass::Invalid, "{path}: {m}");
         assert_eq!(p, path, "{m}");
         assert!(h.contains(hint_part), "{path}: hint {h:?} lacks {hint_part:?}");
+        // Issue 15: in words, not code ("is outside above 0..=200").
+        assert!(!m.contains("..=") && !m.contains("outside above"), "{path}: {m}");
     }
+    let (_, _, m, _) = reject(|v| v["regions"][0]["density_per_cm2"] = (-5).into());
+    assert!(m.ends_with("is -5; it must be more than 0 and at most 200"), "{m}");
 }
 
 #[test]
@@ -208,7 +212,7 @@ fn region_pigment_is_optional_checked_and_round_trips() {
 
     let (c, p, m, h) = reject(|v| v["regions"][0]["pigment"] = serde_json::json!({"name": "carbon black", "dilution": 7}));
     assert_eq!((c, p.as_str()), (FaultClass::Invalid, "regions[0].pigment.dilution"));
-    assert!(m.contains("0..=6") && h.contains("water"), "{m} {h}");
+    assert!(m.contains("more water than 1:6") && h.contains("water"), "{m} {h}");
     let (c, p, _, h) = reject(|v| v["regions"][0]["pigment"] = serde_json::json!({"name": "  ", "dilution": 1}));
     assert_eq!((c, p.as_str()), (FaultClass::Invalid, "regions[0].pigment.name"));
     assert!(h.contains("carbon black"), "{h}");
@@ -239,7 +243,7 @@ fn edge_blend_defaults_by_kind_round_trips_and_rejects_bad_widths() {
     assert_eq!(Design::parse(&d.to_json()).unwrap().regions()[0].edge_blend.0, 4.5);
     let (c, p, m, h) = reject(|v| v["regions"][0]["edge_blend_mm"] = 45.into());
     assert_eq!((c, p.as_str()), (FaultClass::Invalid, "regions[0].edge_blend_mm"));
-    assert!(m.contains("edge blend 45") && h.contains("millimetres"), "{m} / {h}");
+    assert!(m.contains("edge blend is 45") && h.contains("millimetres"), "{m} / {h}");
     let (_, p, _, _) = reject(|v| v["regions"][0]["edge_blend_mm"] = (-1).into());
     assert_eq!(p, "regions[0].edge_blend_mm");
 }
