@@ -14,7 +14,7 @@ use smp_store::{AuthSession, now_unix};
 
 use crate::auth::csrf::LOGIN_CSRF_COOKIE;
 use crate::auth::password::verify_password;
-use crate::auth::throttle::{MAX_FAILURES, MAX_FAILURES_PER_ADDRESS};
+use crate::auth::throttle::MAX_FAILURES;
 use crate::auth::{SESSION_COOKIE, cookie, set_cookie, token, totp};
 use crate::pages::safe_next;
 use crate::state::AppState;
@@ -117,14 +117,16 @@ pub async fn submit(
 ) -> Response {
     let email = f.email.trim().to_lowercase();
     let addr = client_addr(&state, &headers, peer);
-    let keys = [email.as_str(), addr.as_str()];
     let now = Instant::now();
-    if let Err(wait) = state
-        .throttle
-        .check(&[(keys[0], MAX_FAILURES), (keys[1], MAX_FAILURES_PER_ADDRESS)], now)
-    {
-        let minutes = wait.as_secs().div_ceil(60);
-        let msg = format!("Too many failed logins. Try again in {minutes} minute(s), or ask the clinic owner to reset your password.");
+    if let Err(wait) = state.throttle.check_login(&email, &addr, now) {
+        let msg = if wait.as_secs() < 90 {
+            format!("Too many failed logins. Try again in {} second(s).", wait.as_secs().max(1))
+        } else {
+            format!(
+                "Too many failed logins. Try again in {} minute(s), or ask the clinic owner to reset your password.",
+                wait.as_secs().div_ceil(60)
+            )
+        };
         return login_page(&headers, &state, &f.next, &msg, false, axum::http::StatusCode::TOO_MANY_REQUESTS);
     }
     let user = state.store.user_by_email(&email).await.ok().flatten();
@@ -142,7 +144,7 @@ pub async fn submit(
         return e.as_html().into_response();
     }
     let Some(user) = user.filter(|_| ok) else {
-        state.throttle.fail(&keys, now);
+        state.throttle.fail_login(&email, &addr, now);
         return login_page(
             &headers,
             &state,
@@ -152,7 +154,7 @@ pub async fn submit(
             axum::http::StatusCode::UNAUTHORIZED,
         );
     };
-    state.throttle.succeed(&email);
+    state.throttle.succeed_login(&email, &addr);
     let raw = token::random_hex(32);
     let created = now_unix();
     let session = AuthSession {
