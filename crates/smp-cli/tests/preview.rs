@@ -158,6 +158,25 @@ fn preview_and_calibrate_errors_are_clear_and_lose_nothing() {
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("outside"));
+    // Issue 15: a view the app does not know ("side") is refused, naming the known ones.
+    let o = smp(&[
+        "calibrate",
+        &design,
+        "--view",
+        "side",
+        "--photo",
+        &photo,
+        "--p1",
+        "10,10",
+        "--p2",
+        "90,10",
+        "--distance-mm",
+        "25",
+        "--ref-px",
+        "30,60",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("top, front, left, right, back, crown"), "{}", stderr(&o));
     assert_eq!(
         std::fs::read_to_string(&design).unwrap(),
         original,

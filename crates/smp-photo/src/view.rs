@@ -64,6 +64,10 @@ pub fn preset_rotation_deg(view_name: &str) -> f64 {
     }
 }
 
+/// The standard views of a consultation, as the app names them: each has its place on
+/// the head (and its default rotation, [`preset_rotation_deg`]).
+pub const STANDARD_VIEWS: [&str; 6] = ["top", "front", "left", "right", "back", "crown"];
+
 /// What calibration needs: two pixels a known distance apart (a ruler or a coin), and
 /// one pixel whose design position is known.
 #[derive(Debug, Clone, PartialEq)]

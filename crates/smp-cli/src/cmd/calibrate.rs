@@ -84,6 +84,13 @@ fn pair(s: &str, what: &str) -> Result<(f64, f64), CliError> {
 
 /// Run `smp calibrate`.
 pub fn run(a: CalibrateArgs) -> Result<(), CliError> {
+    if !smp_photo::view::STANDARD_VIEWS.contains(&a.view.as_str()) {
+        return Err(CliError::BadInput(format!(
+            "--view {:?} is not a view the app knows; use one of {}",
+            a.view,
+            smp_photo::view::STANDARD_VIEWS.join(", ")
+        )));
+    }
     let design = Design::load(&a.design)?;
     let photo = load_photo(&a.photo, PhotoLimits::default()).map_err(photo_error)?;
     let (w, h) = (f64::from(photo.width()), f64::from(photo.height()));

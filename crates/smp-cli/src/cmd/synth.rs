@@ -17,7 +17,7 @@ use crate::output::{progress, write_atomic};
     after_help = "Examples:\n  smp synth --pattern norwood-5 --view top --skin 2 --hair-level 2 --seed 7 -o head.png --design head.json\n  smp synth --pattern norwood-1 --view back --skin 5 --hair-level 1 --scar fut -o fut.png --design fut.json\n  smp synth --pattern norwood-3 --view front --skin 3 --hair-level 2 --grey 0.5 --stubble-mm 0.4 -o front.jpg --truth truth.png --json\n  smp preview head.json --state healed --side-by-side -o head-healed.png\n  smp synth --pattern norwood-1 --skin 3 --hair-level 2 --seed 4 --closeup 30 --width 600 -o stubble.png --json\n  smp stubble --photo stubble.png --px-per-mm 30 --json\n\nThe head is drawn at a stated scale with natural stubble, the pattern's bald area and\nscars; the design is the pattern's template with a calibrated view of the image.\nThe photo goes through a camera model (lens blur, sensor noise, JPEG at quality 85).\n--truth writes the true label of every pixel as an 8-bit grey PNG the size of the photo:\n0 background, 1 skin (face, forehead in front of the hairline, ears, neck), 2 bald\nscalp, 3 thinning scalp, 4 haired scalp, 5 scar. --json gives the true scale and, in\nfront views, the true pupil centres (for testing pupil calibration).\nWith --closeup N the image is instead a flat, square close-up (width × width pixels at\nN px/mm) of the same head's fully haired scalp, and --json gives the true number and\ndensity of the stubble tips in it (for testing `smp stubble`)."
 )]
 pub struct SynthArgs {
-    /// norwood-1 … norwood-7, ludwig-1 … ludwig-3.
+    /// norwood-1 … norwood-7, ludwig-1 … ludwig-3, fut-scar or fue-scars.
     #[arg(long)]
     pattern: String,
     /// top, front, left, right or back.
