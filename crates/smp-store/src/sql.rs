@@ -273,6 +273,108 @@ macro_rules! sql_store {
             rows.into_iter().next().ok_or(StoreError::NotFound(what))
         }
 
+        impl $store {
+            /// The rules a session must meet before it is written (lots, dates, a ready client).
+            async fn check_session(&self, clinic: ClinicId, s: &NewTreatmentSession) -> StoreResult<()> {
+                check_text("regions", &s.regions, SHORT_TEXT_CHARS).map_err(bad)?;
+                check_text("dilution", &s.dilution, SHORT_TEXT_CHARS).map_err(bad)?;
+                check_text("notes", &s.notes, NOTE_CHARS).map_err(bad)?;
+                check_date("performed_on", &s.performed_on).map_err(bad)?;
+                if s.impressions < 0 || s.design_session < 1 {
+                    return Err(bad("impressions must be ≥ 0 and the design session ≥ 1".into()));
+                }
+                self.client(clinic, s.client_id).await?;
+                if let Some(d) = s.design_id {
+                    let design = self.design(clinic, d).await?;
+                    if design.client_id != s.client_id {
+                        return Err(bad(format!("design {d} belongs to another client")));
+                    }
+                }
+                for (id, kind) in [(s.needle_lot_id, "needle"), (s.pigment_lot_id, "pigment")] {
+                    let lot = self.lot(clinic, id).await?;
+                    if lot.kind != kind {
+                        return Err(bad(format!("lot {} is a {} lot, not a {kind} lot", lot.lot_number, lot.kind)));
+                    }
+                    if lot.recalled_at.is_some() {
+                        return Err(bad(format!(
+                            "{kind} lot {} ({}) is recalled ({}); do not use it — take a lot that is not recalled",
+                            lot.lot_number, lot.product, lot.recall_reason
+                        )));
+                    }
+                    // ISO dates compare as text.
+                    if lot.expires_on.as_str() < s.performed_on.as_str() {
+                        return Err(bad(format!(
+                            "{kind} lot {} ({}) expired on {}, before the session date {}; use an in-date lot",
+                            lot.lot_number, lot.product, lot.expires_on, s.performed_on
+                        )));
+                    }
+                }
+                let on: jiff::civil::Date = s.performed_on.parse().map_err(|_| bad(format!("performed_on '{}' is not a date; use YYYY-MM-DD", s.performed_on)))?;
+                let blockers = $crate::readiness::session_blockers(self, clinic, s.client_id, on).await?;
+                if !blockers.is_empty() {
+                    return Err(StoreError::NotReady(blockers));
+                }
+                Ok(())
+            }
+
+            /// Writes a checked session inside `tx`.
+            async fn insert_session(tx: &mut sqlx::Transaction<'_, $db>, clinic: ClinicId, s: &NewTreatmentSession) -> StoreResult<TreatmentSession> {
+                let sql = format!(
+                    "INSERT INTO treatment_sessions (clinic_id, client_id, performed_on, practitioner_id, design_id, design_session, regions, impressions, \
+                     needle_lot_id, pigment_lot_id, dilution, notes, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING {SESSION_COLS}"
+                );
+                let row = sqlx::query(&sql)
+                    .bind(clinic.0)
+                    .bind(s.client_id)
+                    .bind(&s.performed_on)
+                    .bind(s.practitioner_id)
+                    .bind(s.design_id)
+                    .bind(s.design_session)
+                    .bind(s.regions.trim())
+                    .bind(s.impressions)
+                    .bind(s.needle_lot_id)
+                    .bind(s.pigment_lot_id)
+                    .bind(s.dilution.trim())
+                    .bind(&s.notes)
+                    .bind(now_unix())
+                    .fetch_one(&mut **tx)
+                    .await?;
+                tsession_row(&row)
+            }
+
+            /// Appends to the clinic's audit chain inside `tx`; the caller holds
+            /// `audit_lock`, so no other append of this process interleaves.
+            async fn append_audit_in(tx: &mut sqlx::Transaction<'_, $db>, clinic: ClinicId, ev: &AuditEvent<'_>) -> StoreResult<AuditEntry> {
+                let subject = ev.subject();
+                let last = sqlx::query("SELECT seq, hash FROM audit_log WHERE clinic_id = $1 ORDER BY seq DESC LIMIT 1")
+                    .bind(clinic.0)
+                    .fetch_optional(&mut **tx)
+                    .await?;
+                let (seq, prev) = match &last {
+                    Some(r) => (r.try_get::<i64, _>("seq")? + 1, r.try_get::<String, _>("hash")?),
+                    None => (1, GENESIS.to_string()),
+                };
+                let at = now_unix();
+                let hash = entry_hash(&prev, clinic, seq, at, ev.actor, ev.action, ev.entity, ev.entity_id, &subject);
+                let sql = format!("INSERT INTO audit_log ({AUDIT_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING {AUDIT_COLS}");
+                let row = sqlx::query(&sql)
+                    .bind(clinic.0)
+                    .bind(seq)
+                    .bind(at)
+                    .bind(ev.actor)
+                    .bind(ev.action)
+                    .bind(ev.entity)
+                    .bind(ev.entity_id)
+                    .bind(&subject)
+                    .bind(&prev)
+                    .bind(&hash)
+                    .fetch_one(&mut **tx)
+                    .await
+                    .map_err(|e| if is_unique_violation(&e) { bad("the audit log is busy (another server wrote to it); nothing was saved — try again".into()) } else { e.into() })?;
+                audit_row(&row)
+            }
+        }
+
         #[async_trait]
         impl Store for $store {
             fn backend(&self) -> &'static str {
@@ -751,65 +853,43 @@ macro_rules! sql_store {
             }
 
             async fn record_session(&self, clinic: ClinicId, s: &NewTreatmentSession) -> StoreResult<TreatmentSession> {
-                check_text("regions", &s.regions, SHORT_TEXT_CHARS).map_err(bad)?;
-                check_text("dilution", &s.dilution, SHORT_TEXT_CHARS).map_err(bad)?;
-                check_text("notes", &s.notes, NOTE_CHARS).map_err(bad)?;
-                check_date("performed_on", &s.performed_on).map_err(bad)?;
-                if s.impressions < 0 || s.design_session < 1 {
-                    return Err(bad("impressions must be ≥ 0 and the design session ≥ 1".into()));
-                }
-                self.client(clinic, s.client_id).await?;
-                if let Some(d) = s.design_id {
-                    let design = self.design(clinic, d).await?;
-                    if design.client_id != s.client_id {
-                        return Err(bad(format!("design {d} belongs to another client")));
-                    }
-                }
-                for (id, kind) in [(s.needle_lot_id, "needle"), (s.pigment_lot_id, "pigment")] {
-                    let lot = self.lot(clinic, id).await?;
-                    if lot.kind != kind {
-                        return Err(bad(format!("lot {} is a {} lot, not a {kind} lot", lot.lot_number, lot.kind)));
-                    }
-                    if lot.recalled_at.is_some() {
-                        return Err(bad(format!(
-                            "{kind} lot {} ({}) is recalled ({}); do not use it — take a lot that is not recalled",
-                            lot.lot_number, lot.product, lot.recall_reason
-                        )));
-                    }
-                    // ISO dates compare as text.
-                    if lot.expires_on.as_str() < s.performed_on.as_str() {
-                        return Err(bad(format!(
-                            "{kind} lot {} ({}) expired on {}, before the session date {}; use an in-date lot",
-                            lot.lot_number, lot.product, lot.expires_on, s.performed_on
-                        )));
-                    }
-                }
+                self.check_session(clinic, s).await?;
+                let mut tx = self.pool.begin().await?;
+                let rec = Self::insert_session(&mut tx, clinic, s).await?;
+                tx.commit().await?;
+                Ok(rec)
+            }
+
+            async fn record_session_audited(
+                &self,
+                clinic: ClinicId,
+                s: &NewTreatmentSession,
+                check_ins: &[(i64, &str)],
+                actor: i64,
+            ) -> StoreResult<(TreatmentSession, AuditEntry)> {
+                self.check_session(clinic, s).await?;
                 let on: jiff::civil::Date = s.performed_on.parse().map_err(|_| bad(format!("performed_on '{}' is not a date; use YYYY-MM-DD", s.performed_on)))?;
-                let blockers = $crate::readiness::session_blockers(self, clinic, s.client_id, on).await?;
-                if !blockers.is_empty() {
-                    return Err(StoreError::NotReady(blockers));
+                // The session, its check-ins and its audit entry stand or fall together: a
+                // crash mid-way once left a session with 1 of its 3 check-ins.
+                let _serial = self.audit_lock.lock().await;
+                let mut tx = self.pool.begin().await?;
+                let rec = Self::insert_session(&mut tx, clinic, s).await?;
+                for (days, what) in check_ins {
+                    let due = on.saturating_add(jiff::Span::new().days(*days)).to_string();
+                    sqlx::query("INSERT INTO follow_ups (clinic_id, client_id, session_id, due_on, what, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+                        .bind(clinic.0)
+                        .bind(s.client_id)
+                        .bind(rec.id)
+                        .bind(&due)
+                        .bind(*what)
+                        .bind(now_unix())
+                        .execute(&mut *tx)
+                        .await?;
                 }
-                let sql = format!(
-                    "INSERT INTO treatment_sessions (clinic_id, client_id, performed_on, practitioner_id, design_id, design_session, regions, impressions, \
-                     needle_lot_id, pigment_lot_id, dilution, notes, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING {SESSION_COLS}"
-                );
-                let row = sqlx::query(&sql)
-                    .bind(clinic.0)
-                    .bind(s.client_id)
-                    .bind(&s.performed_on)
-                    .bind(s.practitioner_id)
-                    .bind(s.design_id)
-                    .bind(s.design_session)
-                    .bind(s.regions.trim())
-                    .bind(s.impressions)
-                    .bind(s.needle_lot_id)
-                    .bind(s.pigment_lot_id)
-                    .bind(s.dilution.trim())
-                    .bind(&s.notes)
-                    .bind(now_unix())
-                    .fetch_one(&self.pool)
-                    .await?;
-                tsession_row(&row)
+                let ev = AuditEvent { actor, action: "create", entity: "session", entity_id: rec.id, client_id: Some(s.client_id) };
+                let entry = Self::append_audit_in(&mut tx, clinic, &ev).await?;
+                tx.commit().await?;
+                Ok((rec, entry))
             }
 
             async fn list_sessions(&self, clinic: ClinicId, client: i64) -> StoreResult<Vec<TreatmentSession>> {

@@ -106,6 +106,15 @@ pub trait Store: Send + Sync + 'static {
     async fn recall_lot(&self, clinic: ClinicId, id: i64, reason: &str) -> StoreResult<Lot>;
     /// Records a session; refuses expired or recalled lots and lots of the wrong kind.
     async fn record_session(&self, clinic: ClinicId, s: &NewTreatmentSession) -> StoreResult<TreatmentSession>;
+    /// Records a session, its follow-up check-ins (days after, what to check) and its
+    /// audit entry by `actor`, all in one transaction: all are written, or none.
+    async fn record_session_audited(
+        &self,
+        clinic: ClinicId,
+        s: &NewTreatmentSession,
+        check_ins: &[(i64, &str)],
+        actor: i64,
+    ) -> StoreResult<(TreatmentSession, AuditEntry)>;
     /// A client's sessions, by date.
     async fn list_sessions(&self, clinic: ClinicId, client: i64) -> StoreResult<Vec<TreatmentSession>>;
     /// Every session that used a lot (recall search).

@@ -335,6 +335,43 @@ async fn sessions_need_consent_screening_and_no_contraindication() {
             1,
             "{b}: nothing refused was kept"
         );
+        // With its check-ins and its audit entry, in one transaction (issue 14).
+        let before = store.audit_log(a.id).await.unwrap().len();
+        let (rec, entry) = store
+            .record_session_audited(
+                a.id,
+                &session(c.id, u.id, needle.id, ink.id, "2026-12-06"),
+                &[(2, "call"), (7, "call"), (28, "visit")],
+                u.id,
+            )
+            .await
+            .unwrap();
+        let due: Vec<String> = store
+            .list_follow_ups(a.id, Some(c.id))
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|f| f.session_id == rec.id)
+            .map(|f| f.due_on)
+            .collect();
+        assert_eq!(due, ["2026-12-08", "2026-12-13", "2027-01-03"], "{b}");
+        let log = store.audit_log(a.id).await.unwrap();
+        assert_eq!(log.len(), before + 1, "{b}");
+        assert_eq!(
+            (log.last().unwrap(), entry.action.as_str(), entry.entity_id),
+            (&entry, "create", rec.id)
+        );
+        assert!(smp_store::audit::verify(&log).is_ok(), "{b}");
+        // Refused: nothing of it is written.
+        let n = store.list_sessions(a.id, c.id).await.unwrap().len();
+        assert!(
+            store
+                .record_session_audited(a.id, &session(c.id, u.id, needle.id, ink.id, "2026-12-20"), &[(2, "call")], u.id)
+                .await
+                .is_err()
+        );
+        assert_eq!(store.list_sessions(a.id, c.id).await.unwrap().len(), n, "{b}");
+        assert_eq!(store.audit_log(a.id).await.unwrap().len(), before + 1, "{b}");
         // Calendar dates: no 31 February, leap days fine, no panic on a multi-byte time.
         let e = store
             .record_session(a.id, &session(c.id, u.id, needle.id, ink.id, "2024-02-31"))

@@ -403,29 +403,19 @@ pub const CHECK_INS: [(i64, &str); 3] = [
     (28, "visit: healed colour, plan the next session"),
 ];
 
-/// Records a session (page and API alike): the store's lot checks, its check-ins, its
-/// audit entry.
+/// Records a session (page and API alike): the store's checks, then the session, its
+/// check-ins and its audit entry in one transaction; the audit head is signed after.
 pub async fn record_session_with_follow_ups(
     state: &AppState,
     me: &CurrentUser,
     s: &NewTreatmentSession,
 ) -> AppResult<smp_store::TreatmentSession> {
-    let rec = state.store.record_session(me.clinic_id(), s).await?;
-    schedule_follow_ups(state, me, &rec).await?;
-    audit(state, me, "create", "session", rec.id, Some(s.client_id)).await?;
+    let (rec, entry) = state
+        .store
+        .record_session_audited(me.clinic_id(), s, &CHECK_INS, me.user.id)
+        .await?;
+    crate::records::audit::sign_head(state, &entry)?;
     Ok(rec)
-}
-
-/// Schedules the check-ins of a newly recorded session.
-async fn schedule_follow_ups(state: &AppState, me: &CurrentUser, session: &smp_store::TreatmentSession) -> AppResult<()> {
-    let date = smp_plan::CivilDate::parse(&session.performed_on).map_err(|e| AppError::field("performed_on", e.to_string()))?;
-    for (days, what) in CHECK_INS {
-        state
-            .store
-            .add_follow_up(me.clinic_id(), session.id, &date.add_days(days).to_string(), what)
-            .await?;
-    }
-    Ok(())
 }
 
 /// The check-in form.

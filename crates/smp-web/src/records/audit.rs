@@ -21,7 +21,7 @@ pub async fn audit(state: &AppState, me: &CurrentUser, action: &str, entity: &st
 }
 
 /// Signs the clinic's new audit head outside the database.
-fn sign_head(state: &AppState, entry: &smp_store::audit::AuditEntry) -> AppResult<()> {
+pub fn sign_head(state: &AppState, entry: &smp_store::audit::AuditEntry) -> AppResult<()> {
     if let Some(a) = &state.anchor {
         a.record(entry)
             .map_err(|e| AppError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, format!("signing the audit log: {e}")))?;
