@@ -56,7 +56,7 @@ impl Default for PhotoLimits {
 }
 
 const HOW_TO_CONVERT: &str =
-    "convert it to JPEG or PNG first (on an iPhone: Settings → Camera → Formats → Most Compatible; or `heif-convert photo.heic photo.jpg`)";
+    "convert it to JPEG or PNG first (on an iPhone: Settings → Camera → Formats → Most Compatible, or share the photo as JPEG)";
 
 /// Recognise HEIC/HEIF (an ISO-BMFF `ftyp` box with a HEIF brand), which no decoder in
 /// the registries builds without native libraries.

@@ -55,9 +55,9 @@ async fn refuse_oversized(
         Some(n) if n > limit as u64 => error::AppError::new(
             axum::http::StatusCode::PAYLOAD_TOO_LARGE,
             format!(
-                "the upload is {:.1} MB; photos may be {} MB at most",
-                n as f64 / 1048576.0,
-                photo_limit >> 20
+                "the upload is {:.1} MB; photos may be {:.0} MB at most",
+                n as f64 / 1e6,
+                photo_limit as f64 / 1e6
             ),
         )
         .into_response(),

@@ -17,7 +17,7 @@ pub struct AppConfig {
     pub trust_forwarded_for: bool,
     /// Login session lifetime, hours.
     pub session_hours: i64,
-    /// Largest photo upload, bytes.
+    /// Largest photo upload, bytes (by default the photo limit the CLI uses too).
     pub max_upload_bytes: usize,
 }
 
@@ -27,7 +27,7 @@ impl Default for AppConfig {
             secure_cookies: false,
             trust_forwarded_for: false,
             session_hours: 12,
-            max_upload_bytes: 40 << 20,
+            max_upload_bytes: smp_photo::decode::PhotoLimits::default().max_bytes as usize,
         }
     }
 }
