@@ -344,7 +344,9 @@ macro_rules! sql_store {
 
             /// Appends to the clinic's audit chain inside `tx`; the caller holds
             /// `audit_lock`, so no other append of this process interleaves.
-            async fn append_audit_in(tx: &mut sqlx::Transaction<'_, $db>, clinic: ClinicId, ev: &AuditEvent<'_>) -> StoreResult<AuditEntry> {
+            /// `None` when another writer took the next seq first (the key refused it):
+            /// the transaction is then spoilt, and the caller starts a new one.
+            async fn append_audit_in(tx: &mut sqlx::Transaction<'_, $db>, clinic: ClinicId, ev: &AuditEvent<'_>) -> StoreResult<Option<AuditEntry>> {
                 let subject = ev.subject();
                 let last = sqlx::query("SELECT seq, hash FROM audit_log WHERE clinic_id = $1 ORDER BY seq DESC LIMIT 1")
                     .bind(clinic.0)
@@ -357,7 +359,7 @@ macro_rules! sql_store {
                 let at = now_unix();
                 let hash = entry_hash(&prev, clinic, seq, at, ev.actor, ev.action, ev.entity, ev.entity_id, &subject);
                 let sql = format!("INSERT INTO audit_log ({AUDIT_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING {AUDIT_COLS}");
-                let row = sqlx::query(&sql)
+                let res = sqlx::query(&sql)
                     .bind(clinic.0)
                     .bind(seq)
                     .bind(at)
@@ -369,9 +371,12 @@ macro_rules! sql_store {
                     .bind(&prev)
                     .bind(&hash)
                     .fetch_one(&mut **tx)
-                    .await
-                    .map_err(|e| if is_unique_violation(&e) { bad("the audit log is busy (another server wrote to it); nothing was saved — try again".into()) } else { e.into() })?;
-                audit_row(&row)
+                    .await;
+                match res {
+                    Ok(row) => audit_row(&row).map(Some),
+                    Err(e) if is_unique_violation(&e) => Ok(None),
+                    Err(e) => Err(e.into()),
+                }
             }
         }
 
@@ -887,7 +892,9 @@ macro_rules! sql_store {
                         .await?;
                 }
                 let ev = AuditEvent { actor, action: "create", entity: "session", entity_id: rec.id, client_id: Some(s.client_id) };
-                let entry = Self::append_audit_in(&mut tx, clinic, &ev).await?;
+                let entry = Self::append_audit_in(&mut tx, clinic, &ev)
+                    .await?
+                    .ok_or_else(|| bad("the audit log is busy (another server wrote to it); nothing was saved — try again".into()))?;
                 tx.commit().await?;
                 Ok((rec, entry))
             }
@@ -996,41 +1003,14 @@ macro_rules! sql_store {
             }
 
             async fn audit(&self, clinic: ClinicId, ev: &AuditEvent<'_>) -> StoreResult<AuditEntry> {
-                let subject = ev.subject();
                 let _serial = self.audit_lock.lock().await;
                 // The (clinic, seq) key serialises appends: of two writers that read the same
                 // last entry, one insert fails and that writer re-reads and retries.
                 for _ in 0..50 {
-                    let last = sqlx::query("SELECT seq, hash FROM audit_log WHERE clinic_id = $1 ORDER BY seq DESC LIMIT 1")
-                        .bind(clinic.0)
-                        .fetch_optional(&self.pool)
-                        .await?;
-                    let (seq, prev) = match &last {
-                        Some(r) => (r.try_get::<i64, _>("seq")? + 1, r.try_get::<String, _>("hash")?),
-                        None => (1, GENESIS.to_string()),
-                    };
-                    let at = now_unix();
-                    let hash = entry_hash(&prev, clinic, seq, at, ev.actor, ev.action, ev.entity, ev.entity_id, &subject);
-                    let sql = format!(
-                        "INSERT INTO audit_log ({AUDIT_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING {AUDIT_COLS}"
-                    );
-                    let res = sqlx::query(&sql)
-                        .bind(clinic.0)
-                        .bind(seq)
-                        .bind(at)
-                        .bind(ev.actor)
-                        .bind(ev.action)
-                        .bind(ev.entity)
-                        .bind(ev.entity_id)
-                        .bind(&subject)
-                        .bind(&prev)
-                        .bind(&hash)
-                        .fetch_one(&self.pool)
-                        .await;
-                    match res {
-                        Ok(row) => return audit_row(&row),
-                        Err(e) if is_unique_violation(&e) => continue,
-                        Err(e) => return Err(e.into()),
+                    let mut tx = self.pool.begin().await?;
+                    if let Some(entry) = Self::append_audit_in(&mut tx, clinic, ev).await? {
+                        tx.commit().await?;
+                        return Ok(entry);
                     }
                 }
                 Err(bad("the audit log is too busy to append; try again".into()))
