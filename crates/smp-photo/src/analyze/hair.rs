@@ -395,11 +395,10 @@ pub(crate) fn fit_hair(input: &HairInput) -> Option<HairModel> {
     // Full hair's texture is the haired class's median: robust to the thinning cells
     // and the bare rim cells the class holds (a higher percentile was tried: it moves
     // thinning out of hair but splits uniform hair).
-    let pct = 0.5;
     let mut hair_tex: Vec<f32> = idx.iter().filter(|&&i| hair[i]).map(|&i| input.texture[i]).collect();
     if !hair_tex.is_empty() {
         hair_tex.sort_by(f32::total_cmp);
-        texture.hair = hair_tex[((hair_tex.len() as f32 * pct) as usize).min(hair_tex.len() - 1)];
+        texture.hair = hair_tex[hair_tex.len() / 2];
     }
     let separation = (0..CH)
         .map(|c| {
