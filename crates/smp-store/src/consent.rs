@@ -132,6 +132,8 @@ pub struct Appointment {
     pub room: String,
     /// Booked, Unix seconds.
     pub created_at: i64,
+    /// When it was cancelled, Unix seconds (lists and feeds leave cancelled ones out).
+    pub cancelled_at: Option<i64>,
 }
 
 /// Checks `YYYY-MM-DDTHH:MM`.

@@ -161,12 +161,13 @@ macro_rules! sql_store {
                 minutes: r.try_get("minutes")?,
                 room: r.try_get("room")?,
                 created_at: r.try_get("created_at")?,
+                cancelled_at: r.try_get("cancelled_at")?,
             })
         }
 
         const CONSENT_COLS: &str = "id, clinic_id, version, text, sha256, created_at";
         const SIGNATURE_COLS: &str = "id, clinic_id, client_id, document_id, text_sha256, signer_name, signature_svg, signed_at";
-        const APPOINTMENT_COLS: &str = "id, clinic_id, client_id, practitioner_id, kind, starts_at, minutes, room, created_at";
+        const APPOINTMENT_COLS: &str = "id, clinic_id, client_id, practitioner_id, kind, starts_at, minutes, room, created_at, cancelled_at";
 
         const FOLLOW_COLS: &str = "id, client_id, session_id, due_on, what, done_on, note";
 
@@ -1144,6 +1145,12 @@ macro_rules! sql_store {
                 let sql = format!("SELECT {APPOINTMENT_COLS} FROM appointments WHERE clinic_id = $1 AND id = $2 AND cancelled_at IS NULL");
                 let row = sqlx::query(&sql).bind(clinic.0).bind(id).fetch_optional(&self.pool).await?;
                 row.as_ref().map(appointment_row).transpose()?.ok_or(StoreError::NotFound("appointment"))
+            }
+
+            async fn client_appointments(&self, clinic: ClinicId, client: i64) -> StoreResult<Vec<Appointment>> {
+                let sql = format!("SELECT {APPOINTMENT_COLS} FROM appointments WHERE clinic_id = $1 AND client_id = $2 ORDER BY starts_at, id");
+                let rows = sqlx::query(&sql).bind(clinic.0).bind(client).fetch_all(&self.pool).await?;
+                rows.iter().map(appointment_row).collect()
             }
 
             async fn cancel_appointment(&self, clinic: ClinicId, id: i64) -> StoreResult<()> {

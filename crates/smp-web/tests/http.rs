@@ -1103,6 +1103,23 @@ async fn gdpr_export_and_erasure_leave_no_personal_data() {
             )
             .await
             .unwrap();
+        // A cancelled booking is still held, so it is exported too.
+        let cancelled = app
+            .store
+            .book_appointment(
+                clinic_id,
+                &smp_store::NewAppointment {
+                    client_id: client,
+                    practitioner_id: me["user"]["id"].as_i64().unwrap(),
+                    kind: "consultation".into(),
+                    starts_at: "2099-05-05T09:00".into(),
+                    minutes: 30,
+                    room: "room 3, cancelled".into(),
+                },
+            )
+            .await
+            .unwrap();
+        app.store.cancel_appointment(clinic_id, cancelled.id).await.unwrap();
         // The same photo stored twice (once made the export fail: "Duplicate filename").
         let (png, _) = synth_photo(320);
         assert_eq!(s.upload(client, "top", png, "again.png").await.status(), StatusCode::CREATED, "{b}");
@@ -1179,6 +1196,7 @@ async fn gdpr_export_and_erasure_leave_no_personal_data() {
             "M0 0 L9 9 L20 4",
             "\"appointments\"",
             "room 2, Zacharias",
+            "room 3, cancelled",
             "\"check_ins\"",
             "redness and swelling settling",
         ] {

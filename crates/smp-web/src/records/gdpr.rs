@@ -41,7 +41,7 @@ pub struct ClientExport {
     pub patch_tests: Vec<PatchTest>,
     /// Consent signatures (the version signed, its text's hash, the drawn signature).
     pub consent_signatures: Vec<ConsentSignature>,
-    /// Appointments, past and booked.
+    /// Appointments, past, booked and cancelled.
     pub appointments: Vec<Appointment>,
 }
 
@@ -66,12 +66,7 @@ pub async fn export_zip(state: &AppState, me: &CurrentUser, id: i64) -> AppResul
             sessions.iter().any(|s| s.needle_lot_id == l.id || s.pigment_lot_id == l.id) || patch_tests.iter().any(|t| t.lot_id == l.id)
         })
         .collect();
-    let appointments = st
-        .list_appointments(clinic, "0")
-        .await?
-        .into_iter()
-        .filter(|a| a.client_id == id)
-        .collect();
+    let appointments = st.client_appointments(clinic, id).await?;
     let adverse_events = st.list_adverse_events(clinic, Some(id)).await?;
     let surveys = st.list_surveys(clinic).await?.into_iter().filter(|s| s.client_id == id).collect();
     let record = ClientExport {
