@@ -49,8 +49,8 @@ pub async fn check_booking<S: Store + ?Sized>(store: &S, clinic: ClinicId, a: &N
     let from = start.date().saturating_sub(Span::new().days(1)).to_string();
     let until = start.date().saturating_add(Span::new().days(1)).to_string();
     let room = a.room.trim();
-    for other in store.list_appointments(clinic, &from).await? {
-        if Some(other.id) == except || other.starts_at.as_str() >= until.as_str() {
+    for other in store.appointments_between(clinic, &from, &until).await? {
+        if Some(other.id) == except {
             continue;
         }
         let Ok(o_start) = other.starts_at.parse::<DateTime>() else {

@@ -1136,15 +1136,20 @@ macro_rules! sql_store {
             }
 
             async fn list_appointments(&self, clinic: ClinicId, from: &str) -> StoreResult<Vec<Appointment>> {
-                let sql = format!("SELECT {APPOINTMENT_COLS} FROM appointments WHERE clinic_id = $1 AND starts_at >= $2 AND cancelled_at IS NULL ORDER BY starts_at, id");
-                let rows = sqlx::query(&sql).bind(clinic.0).bind(from).fetch_all(&self.pool).await?;
-                rows.iter().map(appointment_row).collect()
+                // Past every valid start (hours stop at 23), in any collation: no bound.
+                self.appointments_between(clinic, from, "9999-12-31T24:00").await
             }
 
             async fn appointment(&self, clinic: ClinicId, id: i64) -> StoreResult<Appointment> {
                 let sql = format!("SELECT {APPOINTMENT_COLS} FROM appointments WHERE clinic_id = $1 AND id = $2 AND cancelled_at IS NULL");
                 let row = sqlx::query(&sql).bind(clinic.0).bind(id).fetch_optional(&self.pool).await?;
                 row.as_ref().map(appointment_row).transpose()?.ok_or(StoreError::NotFound("appointment"))
+            }
+
+            async fn appointments_between(&self, clinic: ClinicId, from: &str, until: &str) -> StoreResult<Vec<Appointment>> {
+                let sql = format!("SELECT {APPOINTMENT_COLS} FROM appointments WHERE clinic_id = $1 AND starts_at >= $2 AND starts_at < $3 AND cancelled_at IS NULL ORDER BY starts_at, id");
+                let rows = sqlx::query(&sql).bind(clinic.0).bind(from).bind(until).fetch_all(&self.pool).await?;
+                rows.iter().map(appointment_row).collect()
             }
 
             async fn client_appointments(&self, clinic: ClinicId, client: i64) -> StoreResult<Vec<Appointment>> {

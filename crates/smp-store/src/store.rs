@@ -166,6 +166,8 @@ pub trait Store: Send + Sync + 'static {
     async fn list_appointments(&self, clinic: ClinicId, from: &str) -> StoreResult<Vec<Appointment>>;
     /// One booked (not cancelled) appointment.
     async fn appointment(&self, clinic: ClinicId, id: i64) -> StoreResult<Appointment>;
+    /// Booked appointments starting from `from` up to (not including) `until`.
+    async fn appointments_between(&self, clinic: ClinicId, from: &str, until: &str) -> StoreResult<Vec<Appointment>>;
     /// Every appointment of a client, cancelled ones included (the export holds all).
     async fn client_appointments(&self, clinic: ClinicId, client: i64) -> StoreResult<Vec<Appointment>>;
     /// Cancels a booked appointment (it leaves the lists and calendar feeds).
