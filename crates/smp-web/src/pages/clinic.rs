@@ -113,22 +113,11 @@ pub async fn reschedule(
     Form(f): Form<RescheduleForm>,
 ) -> AppResult<Redirect> {
     me.require(Permission::EditContacts).map_err(|e| e.as_html())?;
-    let a = match state
+    let a = state
         .store
         .reschedule_appointment(me.clinic_id(), id, &f.starts_at, f.minutes)
         .await
-    {
-        Ok(a) => a,
-        // The front desk learns only that it is blocked, not the client's medical reasons.
-        Err(smp_store::StoreError::NotReady(_)) if !me.can(Permission::ReadMedical) => {
-            return Err(AppError::field(
-                "starts_at",
-                "the session can't be moved there: screening or consent is incomplete — ask a practitioner",
-            )
-            .as_html());
-        }
-        Err(e) => return Err(html(e)),
-    };
+        .map_err(|e| super::consent::booking_error(&me, e, "starts_at", "the session can't be moved there"))?;
     audit(&state, &me, "change", "appointment", id, Some(a.client_id))
         .await
         .map_err(|e| e.as_html())?;

@@ -91,6 +91,23 @@ pub async fn session_blockers(state: &AppState, me: &CurrentUser, client: i64) -
     Ok(smp_store::readiness::session_blockers(state.store.as_ref(), me.clinic_id(), client, crate::pages::today_civil()).await?)
 }
 
+/// A refused booking or move as a page error: a client not ready for a session is
+/// explained to those who may read medical data; the front desk learns only that it is
+/// blocked, not the client's medical reasons.
+pub fn booking_error(me: &CurrentUser, e: smp_store::StoreError, field: &str, what: &str) -> AppError {
+    match e {
+        smp_store::StoreError::NotReady(why) => {
+            let why = if me.can(Permission::ReadMedical) {
+                why.join("; ")
+            } else {
+                "screening or consent is incomplete — ask a practitioner".into()
+            };
+            AppError::field(field, format!("{what}: {why}")).as_html()
+        }
+        e => html(e),
+    }
+}
+
 /// The booking form.
 #[derive(Deserialize)]
 pub struct BookForm {
@@ -116,16 +133,7 @@ pub async fn book(State(state): State<AppState>, me: CurrentUser, Path(client): 
     };
     let rec = match state.store.book_appointment(me.clinic_id(), &a).await {
         Ok(rec) => rec,
-        // The front desk learns only that it is blocked, not the client's medical reasons.
-        Err(smp_store::StoreError::NotReady(why)) => {
-            let why = if me.can(Permission::ReadMedical) {
-                why.join("; ")
-            } else {
-                "screening or consent is incomplete — ask a practitioner".into()
-            };
-            return Err(AppError::field("kind", format!("a session can't be booked yet: {why}")).as_html());
-        }
-        Err(e) => return Err(html(e)),
+        Err(e) => return Err(booking_error(&me, e, "kind", "a session can't be booked yet")),
     };
     audit(&state, &me, "create", "appointment", rec.id, Some(client))
         .await
