@@ -77,10 +77,13 @@ pub const SPREAD_MM2_PER_YEAR: f64 = 0.002;
 pub const HEALED_SKIRT_DIAMETER_OF_NEEDLE: f64 = 6.0;
 /// The skirt's edge: dispersed pigment thins out gradually, so the skirt has a soft rim,
 /// a Gaussian of this share of its radius (model parameter); the renderer draws the
-/// whole skirt as one Gaussian of the same variance (r²/4 + (0.5·r)²). With a sharp rim
-/// the overlapping 1.5 mm skirts drew a 1–2 mm mottle at a photo's scale, twice the fine
-/// texture of the native stubble beside it (issue 13's realistic heads).
-pub const SKIRT_EDGE_SIGMA_OF_RADIUS: f64 = 0.5;
+/// whole skirt as one Gaussian of the same variance (r²/4 + (s·r)², σ ≈ 1.0 mm for the
+/// 1.5 mm skirt), the pigment's mass unchanged. With a sharp rim the overlapping skirts
+/// drew a 1–2 mm mottle at a photo's scale, twice the fine texture of the native stubble
+/// beside it; with s = 0.5 (σ 0.53 mm) the 0.5–1.5 mm band of a healed crown still
+/// measured 1.75× the same head's full stubble (norwood-5 top at 4 px/mm: 1.22 against
+/// 0.70 grey levels); at 1.3 it measures 1.1× (0.77), the mean tone unchanged.
+pub const SKIRT_EDGE_SIGMA_OF_RADIUS: f64 = 1.3;
 /// See [`HEALED_SKIRT_DIAMETER_OF_NEEDLE`]: the skirt's concentration as a share of the core's.
 pub const HEALED_SKIRT_CONCENTRATION_SHARE: f64 = 0.024;
 /// The smallest patch the eye resolves from a conversational distance, mm: normal visual

@@ -3,6 +3,7 @@
 use image::RgbImage;
 use smp_color::pigments::PigmentLibrary;
 use smp_color::{Pigment, SkinOptics};
+use smp_design::geometry::contains;
 use smp_design::{Design, Region, RegionKind, View};
 use smp_dots::{Impressions, Selection};
 
@@ -108,6 +109,7 @@ fn inked_dots(
 ) -> Vec<RenderDot> {
     let px_per_mm = view.mm_to_px.px_per_mm();
     let mask = ScalpMask::for_view(view);
+    let cumulative = &design.sessions().cumulative;
     let (w, h) = (f64::from(photo.width()), f64::from(photo.height()));
     imp.select(sel)
         .filter_map(|d| {
@@ -115,9 +117,14 @@ fn inked_dots(
             let outside = p.x < 0.0 || p.y < 0.0 || p.x >= w || p.y >= h || mask.as_ref().is_some_and(|m| !m.on_client(p.x, p.y));
             let region = &design.regions()[d.region as usize];
             // A blend dot shows with the chance that scalp shows where it lands; the draw
-            // is a hash of its position, so the same dot shows in every render.
-            let hidden_by_hair =
-                region.kind == RegionKind::Blend && mask.as_ref().is_some_and(|m| unit_hash(d.pos()) >= m.scalp_share(photo, p.x, p.y));
+            // is a hash of its position, so the same dot shows in every render. So does a
+            // dot of a treated area's fade past its outline: on the client's own hair it
+            // would lay a second, darker band along the edge.
+            let hidden_by_hair = matches!(region.kind, RegionKind::Blend | RegionKind::Treat)
+                && mask
+                    .as_ref()
+                    .is_some_and(|m| show_rank(d, cumulative) >= m.scalp_share(photo, p.x, p.y))
+                && (region.kind == RegionKind::Blend || !contains(&region.polygon, d.pos()));
             let ink = &inks[d.region as usize];
             (!outside && !hidden_by_hair)
                 .then(|| render_dot(&state.look(d.diameter_mm, ink.dose(region, d.shade)), &p, px_per_mm, &ink.pigment))
@@ -201,6 +208,21 @@ pub fn dots_box(dots: &[RenderDot]) -> PxBox {
 const BLEND_SHOW_PURPOSE: u64 = 0x626c_656e_6473;
 
 /// A uniform number in [0, 1) fixed by a design point, from the one source of randomness.
+/// A dot's rank among the dots that show where hair hides part of the scalp, 0–1: the
+/// dots of earlier sessions first, in a random order within each (a hash of the
+/// position, so every render agrees). Each session's dots, and those of sessions 1..k
+/// together, are evenly spread, so the dots ranked below a share are close to an even
+/// subset too: a random pick of the whole set would clump, drawing a mottle of
+/// 1–2 mm patches over thinning hair.
+fn show_rank(d: &smp_dots::impressions::Impression, cumulative: &[f64]) -> f64 {
+    let k = usize::from(d.session.max(1)) - 1;
+    let (lo, hi) = match cumulative.get(k) {
+        Some(&hi) => (if k == 0 { 0.0 } else { cumulative[k - 1] }, hi),
+        None => (0.0, 1.0),
+    };
+    lo + unit_hash(d.pos()) * (hi - lo)
+}
+
 fn unit_hash(p: smp_design::PointMm) -> f64 {
     smp_dots::rng::Rng::new(p.x.to_bits() ^ p.y.to_bits().rotate_left(29), BLEND_SHOW_PURPOSE).f64()
 }

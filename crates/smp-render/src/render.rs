@@ -94,10 +94,13 @@ impl Split {
 
 /// Distance from a dot beyond which the render leaves pixels unchanged, mm: three
 /// standard deviations of the widest Gaussian plus one coarse cell of interpolation,
-/// plus the halo's reach and the dot itself.
+/// plus the halo's reach, plus the dot's radius and three standard deviations of a
+/// skirt's soft rim.
 pub fn influence_radius_mm(o: &SkinOptics, max_dot_mm: f64) -> f64 {
     let widest = o.sigma_mm.iter().copied().fold(0.0, f64::max);
-    (3.0 * widest + 1.5 * COARSE_CELL_MM).max(3.0 * FRESH_HALO_SIGMA_MM + 1.5 * FINE_CELL_MM) + max_dot_mm
+    let skirt_sigma_of_diameter = 0.5 * (0.25 + SKIRT_EDGE_SIGMA_OF_RADIUS * SKIRT_EDGE_SIGMA_OF_RADIUS).sqrt();
+    (3.0 * widest + 1.5 * COARSE_CELL_MM).max(3.0 * FRESH_HALO_SIGMA_MM + 1.5 * FINE_CELL_MM)
+        + max_dot_mm * (0.5 + 3.0 * skirt_sigma_of_diameter)
 }
 
 /// Largest coarse grid cell, mm (for the influence radius).

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::head::{Side, design_of, head, laplacian_sd, lstar, mean_lab_where, render_state, sides, speck_share, unproject};
+use common::head::{Side, band_sd, design_of, head, laplacian_sd, lstar, mean_lab_where, render_state, sides, speck_share, unproject};
 use smp_design::geometry::contains;
 use smp_design::{Pattern, RegionKind};
 use smp_render::state::PreviewState;
@@ -19,6 +19,10 @@ const BAND_MM: (f64, f64) = (5.0, 15.0);
 const MAX_BAND_DELTA_L: f64 = 2.0;
 /// Allowed ratio of fine texture (Laplacian SD) treated / native (issue 13).
 const TEXTURE_RATIO: (f64, f64) = (0.67, 1.5);
+/// The mottle's scales, mm: Gaussians of these σ bound the band compared.
+const MOTTLE_MM: (f64, f64) = (0.5, 1.5);
+/// Largest mottle of the treatment against full stubble in the same place.
+const MAX_MOTTLE_RATIO: f64 = 1.3;
 /// A speck: a pixel this many grey levels below its 5×5 median (issue 13) ...
 const SPECK_LEVELS: f64 = 25.0;
 /// ... and at most this share of treated pixels may be one.
@@ -76,6 +80,16 @@ fn healed_treatment_matches_the_native_stubble_beside_it() {
             "shading difference {shading:.1}: {what}"
         );
         assert!((lt - ft).abs() <= MAX_BAND_DELTA_L, "full stubble there {ft:.1}: {what}");
+
+        // Mottle: the 0.5–1.5 mm band (between Gaussians of those σ) deep in the
+        // treatment against the same pixels of the full head of stubble. Overlapping
+        // dots, each a blob of about that size, drew patches a client sees at arm's
+        // length where the native stubble is even.
+        let deep = |i: usize| matches!(s[i], Some((Side::Treated, d)) if d >= BAND_MM.0);
+        let scales = (MOTTLE_MM.0 * h.px_per_mm, MOTTLE_MM.1 * h.px_per_mm);
+        let (mt, mf) = (band_sd(&out, scales, deep), band_sd(&full.image, scales, deep));
+        eprintln!("  mottle {mt:.2} against full stubble {mf:.2}");
+        assert!(mt <= MAX_MOTTLE_RATIO * mf, "mottle {mt:.2} against full stubble {mf:.2}: {what}");
 
         let ratio = tt / tn;
         eprintln!("  texture ratio {ratio:.2}");

@@ -36,10 +36,13 @@ const MIN_SKIN_CM2: f64 = 2.0;
 /// feathered ramp, not the polygon, shapes the front edge (as the templates do).
 const FRONT_MARGIN_MM: f64 = 4.0;
 /// Share of the treat density in blend regions (thinning hair, and the client's own hair
-/// inside the treated area): the templates' 60 of 80 per cm². Blend dots are drawn only
-/// where the photo shows scalp, so more hair already means fewer dots; a steeper step
-/// in density would show as a line where the two densities meet.
-const BLEND_SHARE: f64 = 0.75;
+/// inside the treated area). Blend dots are drawn only where the photo shows scalp (each
+/// with the chance 1 − native coverage), so the hair already thins them: at the treat's
+/// full density, dot and shade, a thinning area's own hair plus the dots shows the same
+/// tone as the treated bald scalp beside it. The templates' lighter 60 of 80 per cm²
+/// with a smaller, paler dot left thinning areas as a light ring round a treated crown
+/// (norwood-5 top: 6 grey levels darker against the bald area's 19).
+const BLEND_SHARE: f64 = 1.0;
 /// Smallest blend region, cm²: smaller patches of thinning stay under the treatment, so
 /// the design does not break into dozens of pieces whose borders show.
 const MIN_BLEND_CM2: f64 = 4.0;
@@ -286,7 +289,7 @@ pub fn fit_design(design: &Design, view_name: &str, photo: &RgbImage, labels: &L
         for hole in o.holes.iter().filter(|h| area_mm2(h) / 100.0 >= MIN_BLEND_CM2) {
             k_keep += 1;
             let mut r = like(
-                blend_like.or(treat_like),
+                treat_like.or(blend_like),
                 &format!("{view_name} own hair {k_keep}"),
                 RegionKind::Blend,
                 hole.clone(),
@@ -299,13 +302,16 @@ pub fn fit_design(design: &Design, view_name: &str, photo: &RgbImage, labels: &L
     let mut thinning: Vec<bool> = thinning_cov.iter().map(Option::is_some).collect();
     close(&mut thinning, grid.w, grid.h);
     {
-        for o in contour::outlines(&thinning, grid.w, grid.h, grid.origin, CELL_MM, OUTLINE_TOLERANCE_MM) {
+        // A ring of thinning round a bald crown must not cover the crown: a blend region
+        // is one polygon without holes, and blend wins over treat where they overlap, so
+        // the bald middle would get the lighter, sparser blend dots.
+        for o in contour::outlines_without_holes(&thinning, grid.w, grid.h, grid.origin, CELL_MM, OUTLINE_TOLERANCE_MM) {
             if area_mm2(&o.outer) / 100.0 < MIN_BLEND_CM2 {
                 continue;
             }
             k_blend += 1;
             let mut r = like(
-                blend_like.or(treat_like),
+                treat_like.or(blend_like),
                 &format!("{view_name} thinning {k_blend}"),
                 RegionKind::Blend,
                 o.outer,

@@ -219,3 +219,49 @@ pub fn speck_share(img: &RgbImage, levels: f64, pick: impl Fn(usize) -> bool) ->
     }
     specks as f64 / n as f64
 }
+
+/// Grey levels blurred by a Gaussian of `sigma_px` (separable, truncated at 3σ, edges
+/// clamped).
+pub fn gaussian_blur(g: &[f64], w: usize, h: usize, sigma_px: f64) -> Vec<f64> {
+    let r = (3.0 * sigma_px).ceil() as isize;
+    let taps: Vec<f64> = (-r..=r).map(|i| (-(i * i) as f64 / (2.0 * sigma_px * sigma_px)).exp()).collect();
+    let total: f64 = taps.iter().sum();
+    let pass = |src: &[f64], horizontal: bool| -> Vec<f64> {
+        let mut out = vec![0.0; w * h];
+        for y in 0..h {
+            for x in 0..w {
+                let mut s = 0.0;
+                for (k, t) in taps.iter().enumerate() {
+                    let o = k as isize - r;
+                    let (xx, yy) = if horizontal {
+                        ((x as isize + o).clamp(0, w as isize - 1) as usize, y)
+                    } else {
+                        (x, (y as isize + o).clamp(0, h as isize - 1) as usize)
+                    };
+                    s += t * src[yy * w + xx];
+                }
+                out[y * w + x] = s / total;
+            }
+        }
+        out
+    };
+    pass(&pass(g, true), false)
+}
+
+/// Standard deviation, over the pixels `pick` selects, of the grey levels' band between
+/// two Gaussian scales (a difference of Gaussians, σ in pixels): the mottle of that size.
+pub fn band_sd(img: &RgbImage, (fine_px, coarse_px): (f64, f64), pick: impl Fn(usize) -> bool) -> f64 {
+    let g = grey(img);
+    let (w, h) = (img.width() as usize, img.height() as usize);
+    let (a, b) = (gaussian_blur(&g, w, h, fine_px), gaussian_blur(&g, w, h, coarse_px));
+    let (mut s, mut s2, mut n) = (0.0, 0.0, 0.0);
+    for i in 0..w * h {
+        if pick(i) {
+            let d = a[i] - b[i];
+            s += d;
+            s2 += d * d;
+            n += 1.0;
+        }
+    }
+    (s2 / n - (s / n).powi(2)).sqrt()
+}
