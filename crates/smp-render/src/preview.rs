@@ -3,7 +3,6 @@
 use image::RgbImage;
 use smp_color::pigments::PigmentLibrary;
 use smp_color::{Pigment, SkinOptics};
-use smp_design::geometry::contains;
 use smp_design::{Design, Region, RegionKind, View};
 use smp_dots::{Impressions, Selection};
 
@@ -116,15 +115,15 @@ fn inked_dots(
             let p = project(view, d.pos())?;
             let outside = p.x < 0.0 || p.y < 0.0 || p.x >= w || p.y >= h || mask.as_ref().is_some_and(|m| !m.on_client(p.x, p.y));
             let region = &design.regions()[d.region as usize];
-            // A blend dot shows with the chance that scalp shows where it lands; the draw
-            // is a hash of its position, so the same dot shows in every render. So does a
-            // dot of a treated area's fade past its outline: on the client's own hair it
-            // would lay a second, darker band along the edge.
+            // A dot shows with the chance that scalp shows where it lands (1 on bald
+            // scalp, 1 − the native coverage on hair): between the client's own hairs
+            // there is only so much scalp to pigment, and dots on top of the hair at
+            // full density would draw a darker band wherever a treatment meets it. The
+            // draw is by rank (see `show_rank`), so the same dots show in every render.
             let hidden_by_hair = matches!(region.kind, RegionKind::Blend | RegionKind::Treat)
                 && mask
                     .as_ref()
-                    .is_some_and(|m| show_rank(d, cumulative) >= m.scalp_share(photo, p.x, p.y))
-                && (region.kind == RegionKind::Blend || !contains(&region.polygon, d.pos()));
+                    .is_some_and(|m| show_rank(d, cumulative) >= m.scalp_share(photo, p.x, p.y));
             let ink = &inks[d.region as usize];
             (!outside && !hidden_by_hair)
                 .then(|| render_dot(&state.look(d.diameter_mm, ink.dose(region, d.shade)), &p, px_per_mm, &ink.pigment))

@@ -25,6 +25,11 @@ pub use self::hairline::{DEFAULT_HAIRLINE_MM, HAIRLINE_RANGE_MM};
 
 /// Smallest area the fit turns into a region, cm²: smaller specks are noise of the labels.
 const MIN_REGION_CM2: f64 = 0.3;
+/// Largest bald or thinning patch wholly inside the client's hair that the fit takes as
+/// the labels' noise, cm²: the analysis's stray specks in hair measure ~1 cm² (norwood-6
+/// left: 0.8 and 1.3 cm²), while the smallest patch of loss a client brings (a crown
+/// whorl, a scar) spans a few cm².
+const MIN_SPECK_CM2: f64 = 2.0;
 /// Width of the natural soft edge of hair next to skin, cells.
 const SOFT_EDGE_CELLS: usize = 4;
 /// Simplification tolerance of the skin kept free, mm: tighter, as its edge is the one
@@ -245,6 +250,12 @@ pub fn fit_design(design: &Design, view_name: &str, photo: &RgbImage, labels: &L
     for k in 0..n {
         if near_skin[k] && thinning_cov[k].is_some() {
             treat[k] = false;
+            thinning_cov[k] = None;
+        }
+    }
+    drop_specks_in_hair(&mut treat, &grid, (MIN_SPECK_CM2 * 100.0 / (CELL_MM * CELL_MM)) as usize);
+    for k in 0..n {
+        if !treat[k] {
             thinning_cov[k] = None;
         }
     }
@@ -487,46 +498,76 @@ fn dilate(m: &[bool], w: usize, h: usize) -> Vec<bool> {
     out
 }
 
-/// Fill the holes of `m` smaller than `max_cells` cells (areas of `false` not connected
-/// to the border).
-fn fill_small_holes(m: &mut [bool], w: usize, h: usize, max_cells: usize) {
+/// Each 4-connected area of the cells of `m` equal to `want`, as its cell indices.
+fn areas(m: &[bool], want: bool, w: usize, h: usize) -> Vec<Vec<usize>> {
     let mut seen = vec![false; w * h];
     let mut stack = Vec::new();
-    let mut area = Vec::new();
+    let mut out = Vec::new();
     for start in 0..w * h {
-        if m[start] || seen[start] {
+        if m[start] != want || seen[start] {
             continue;
         }
-        area.clear();
-        let mut border = false;
+        let mut area = Vec::new();
         seen[start] = true;
         stack.push(start);
         while let Some(k) = stack.pop() {
             area.push(k);
-            let (i, j) = (k % w, k / w);
-            border |= i == 0 || j == 0 || i + 1 == w || j + 1 == h;
-            let mut visit = |n: usize| {
-                if !m[n] && !seen[n] {
+            for n in neighbours(k, w, h).into_iter().flatten() {
+                if m[n] == want && !seen[n] {
                     seen[n] = true;
                     stack.push(n);
                 }
-            };
-            if i > 0 {
-                visit(k - 1);
-            }
-            if i + 1 < w {
-                visit(k + 1);
-            }
-            if j > 0 {
-                visit(k - w);
-            }
-            if j + 1 < h {
-                visit(k + w);
             }
         }
+        out.push(area);
+    }
+    out
+}
+
+/// The 4-neighbours of cell `k` inside the `w`×`h` grid.
+fn neighbours(k: usize, w: usize, h: usize) -> [Option<usize>; 4] {
+    let (i, j) = (k % w, k / w);
+    [
+        (i > 0).then(|| k - 1),
+        (i + 1 < w).then(|| k + 1),
+        (j > 0).then(|| k - w),
+        (j + 1 < h).then(|| k + w),
+    ]
+}
+
+/// Fill the holes of `m` smaller than `max_cells` cells (areas of `false` not connected
+/// to the border).
+fn fill_small_holes(m: &mut [bool], w: usize, h: usize, max_cells: usize) {
+    for area in areas(m, false, w, h) {
+        let border = area.iter().any(|&k| {
+            let (i, j) = (k % w, k / w);
+            i == 0 || j == 0 || i + 1 == w || j + 1 == h
+        });
         if !border && area.len() < max_cells {
             for &k in &area {
                 m[k] = true;
+            }
+        }
+    }
+}
+
+/// Clear the areas of `treat` smaller than `max_cells` that lie wholly inside the
+/// client's hair (every cell around them haired): specks of the labels' noise, where
+/// full-density dots on top of the hair would draw a dark blot.
+fn drop_specks_in_hair(treat: &mut [bool], grid: &SurfaceGrid, max_cells: usize) {
+    let (w, h) = (grid.w, grid.h);
+    for area in areas(treat, true, w, h) {
+        if area.len() >= max_cells {
+            continue;
+        }
+        let in_hair = area.iter().all(|&k| {
+            neighbours(k, w, h)
+                .into_iter()
+                .all(|n| n.is_some_and(|n| treat[n] || matches!(grid.cells[n], Some((Label::Haired, _)))))
+        });
+        if in_hair {
+            for &k in &area {
+                treat[k] = false;
             }
         }
     }
