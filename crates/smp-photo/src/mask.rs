@@ -22,13 +22,52 @@ struct AnalysisCells {
     height: u32,
     cell_px: f64,
     labels: Vec<u8>,
-    /// Native coverage in tenths, per cell.
-    coverage: Vec<u8>,
+    /// The share of scalp that shows, per cell, smoothed over the scalp (see
+    /// [`SHARE_SMOOTHING_MM`]).
+    share: Vec<f32>,
+}
+
+/// Radius over which the scalp's showing share is averaged, mm. A cell's coverage is
+/// read from ~1.5 mm of photo, and its label from a threshold on it, so both flicker
+/// from cell to cell where hair thins diffusely; dots thinned cell by cell drew dark and
+/// light patches of a few mm (ludwig-2 top, a fut-scar back). Hair density varies over
+/// centimetres, so the share is taken over ~5 mm.
+const SHARE_SMOOTHING_MM: f64 = 2.5;
+
+/// Per cell, the share of scalp that shows: 1 − the native coverage on scalp (bald,
+/// thinning or haired alike, so a label's threshold draws no step), 1 on scars, 0 off
+/// the scalp; averaged over the scalp cells within `radius` cells (skin and background
+/// stay 0, so no dot reaches them).
+fn smoothed_share(labels: &[u8], coverage: &[u8], w: u32, h: u32, radius: u32) -> Vec<f32> {
+    let on: Vec<f32> = labels
+        .iter()
+        .map(|&l| f32::from(u8::from(Label::from_code(l).is_some_and(Label::is_scalp))))
+        .collect();
+    let raw: Vec<f32> = labels
+        .iter()
+        .zip(coverage)
+        .map(|(&l, &c)| match Label::from_code(l) {
+            Some(Label::Scar) => 1.0,
+            Some(Label::Bald | Label::Thinning | Label::Haired) => 1.0 - f32::from(c) / 10.0,
+            _ => 0.0,
+        })
+        .collect();
+    let num = crate::analyze::box_mean(&raw, w, h, radius);
+    let den = crate::analyze::box_mean(&on, w, h, radius);
+    (0..raw.len())
+        .map(|i| {
+            if on[i] > 0.0 && den[i] > 0.0 {
+                (num[i] / den[i]).clamp(0.0, 1.0)
+            } else {
+                0.0
+            }
+        })
+        .collect()
 }
 
 impl AnalysisCells {
-    /// The native coverage (0–1) at pixel (`x`, `y`); 0 off the map.
-    fn coverage_at(&self, x: f64, y: f64) -> f64 {
+    /// The smoothed share of scalp that shows at pixel (`x`, `y`); 0 off the map.
+    fn share_at(&self, x: f64, y: f64) -> f64 {
         if !(x >= 0.0 && y >= 0.0) {
             return 0.0;
         }
@@ -36,7 +75,7 @@ impl AnalysisCells {
         if cx >= self.width || cy >= self.height {
             return 0.0;
         }
-        f64::from(self.coverage[cy as usize * self.width as usize + cx as usize]) / 10.0
+        f64::from(self.share[cy as usize * self.width as usize + cx as usize])
     }
 
     fn label_at(&self, x: f64, y: f64) -> Label {
@@ -85,13 +124,17 @@ impl<'a> ScalpMask<'a> {
     /// The mask of a view: its stored analysis (with the hand-made mask's edits on top)
     /// when it has one, else its hand-made mask; `None` when it has neither.
     pub fn for_view(view: &'a View) -> Option<Self> {
+        let ppm = view.mm_to_px.px_per_mm();
         let analysis = view.analysis.as_ref().and_then(|a| {
+            let labels = a.labels().ok()?;
+            let coverage = a.coverage_tenths().ok()?;
+            let radius = (SHARE_SMOOTHING_MM * ppm / a.cell_px).round().clamp(0.0, 50.0) as u32;
             Some(AnalysisCells {
                 width: a.cells[0],
                 height: a.cells[1],
                 cell_px: a.cell_px,
-                labels: a.labels().ok()?,
-                coverage: a.coverage_tenths().ok()?,
+                share: smoothed_share(&labels, &coverage, a.cells[0], a.cells[1], radius),
+                labels,
             })
         });
         match (analysis, &view.mask) {
@@ -106,18 +149,14 @@ impl<'a> ScalpMask<'a> {
     }
 
     /// The share of the scalp that shows at pixel `(x, y)` of `photo`, 0–1: with a stored
-    /// analysis, 1 − the native coverage on thinning and haired scalp (so blend dots thin
-    /// out as the client's own hair thickens, rather than switching off at a label's
-    /// border, which drew a dark ring where a thinning border met a haired core), 1 on
-    /// bald scalp and scars, 0 off the scalp; otherwise [`Self::is_scalp`] as 0 or 1.
+    /// analysis, 1 − the native coverage averaged over ~5 mm of scalp (so dots thin out
+    /// as the client's own hair thickens, with no step at a label's border and no
+    /// cell-sized patches), 1 on scars, 0 off the scalp; otherwise [`Self::is_scalp`] as
+    /// 0 or 1.
     pub fn scalp_share(&self, photo: &RgbImage, x: f64, y: f64) -> f64 {
         let edited = self.edits.iter().rev().any(|e| inside(&e.polygon_px, x, y));
         match &self.analysis {
-            Some(a) if !edited => match a.label_at(x, y) {
-                Label::Bald | Label::Scar => 1.0,
-                Label::Thinning | Label::Haired => (1.0 - a.coverage_at(x, y)).clamp(0.0, 1.0),
-                Label::Skin | Label::Background => 0.0,
-            },
+            Some(a) if !edited => a.share_at(x, y),
             _ => f64::from(u8::from(self.is_scalp(photo, x, y))),
         }
     }

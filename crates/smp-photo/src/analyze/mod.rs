@@ -32,7 +32,8 @@ use smp_design::{Design, View};
 
 use self::cells::{CellGrid, mode_smooth};
 use self::constants::{BALD_MAX_COVERAGE, CELL_MM, FACE_BELOW_LINE_MM, HAIRED_MIN_COVERAGE, SEED_PIN_RADIUS_MM};
-use self::features::{box_mean, cell_features};
+pub(crate) use self::features::box_mean;
+use self::features::cell_features;
 use self::geometry::{frontal_line, in_front_of_line, in_loss_zone, line_y_at, unproject};
 use self::gmm::D;
 use self::hair::{HairInput, Prior};
