@@ -245,16 +245,17 @@ fn fut_regions() -> Vec<RegionDraft> {
         ),
         // Scar tissue is pale and holds pigment less evenly: denser than the hair around.
         // Paler than bald scalp too (no follicles: ~14 L* above the hair around it on the
-        // synthetic heads, against ~8 for bald scalp), so a full 0.25 mm needle, full
-        // shade and the densest the lint allows (120 per cm², before dots merge) bring it
-        // towards the hair's tone (issue 13: at 0.2 mm, shade 0.75 and 100 per cm² it
-        // kept 80 % of its contrast).
+        // synthetic heads, against ~8 for bald scalp), so the largest common needle
+        // (0.30 mm, domain.md: 3RL for filling), full shade and the densest the lint
+        // allows (120 per cm², before dots merge) bring it to the hair's tone (issue 13:
+        // at 0.2 mm, shade 0.75 and 100 per cm² it kept 80 % of its contrast, at 0.25 mm
+        // 44 %, at 0.30 mm 16 %).
         region(
             "strip-scar",
             RegionKind::Scar,
             occipital_band(115.0, 322.0, 300.0, 8.0),
             120.0,
-            0.25,
+            0.30,
             1.0,
         ),
     ]

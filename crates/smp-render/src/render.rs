@@ -21,7 +21,7 @@ use rayon::prelude::*;
 use smp_color::SkinOptics;
 use smp_color::constants::{FRESH_HALO_SIGMA_MM, REDNESS_TINT, SKIRT_EDGE_SIGMA_OF_RADIUS};
 use smp_color::srgb::{EncodeLut, decode_lut};
-use smp_photo::camera::{PIXEL_BOX_VAR, PhotoCamera};
+use smp_photo::camera::{HighlightMap, PIXEL_BOX_VAR, PhotoCamera};
 
 use crate::disk::blurred_disk;
 use crate::grain::{normal3, top_up};
@@ -706,6 +706,7 @@ pub fn render_in(photo: &RgbImage, dots: &[RenderDot], px_per_mm: f64, optics: &
     let grain = cam.grain_sigma.map(|g| g as f32);
     let grainy = grain.iter().any(|&g| g > 0.0);
     let lit = cam.light.shading_at(0.0, 0.0).is_some();
+    let highlights = lit.then(|| HighlightMap::new(photo, &cam.light, px_per_mm));
     // Channels a grid holds anything for (blue diffuses too little to reach them).
     let fine_used: [bool; 3] = std::array::from_fn(|k| split.w[k][2] + split.w[k][3] > 0.0);
     let coarse_used: [bool; 3] = std::array::from_fn(|k| split.w[k][4] + split.w[k][5] > 0.0);
@@ -805,10 +806,12 @@ pub fn render_in(photo: &RgbImage, dots: &[RenderDot], px_per_mm: f64, optics: &
                     let p = &mut pixels[(r * w + x) * 3..(r * w + x) * 3 + 3];
                     let lin = [dec[p[0] as usize], dec[p[1] as usize], dec[p[2] as usize]];
                     // The surface's own reflection stays on top of the pigment.
-                    let spec = if lit {
-                        cam.light.specular(lin, x as f64 + 0.5, (y0 + r) as f64 + 0.5)
-                    } else {
-                        0.0
+                    let spec = match &highlights {
+                        Some(map) => {
+                            let (px, py) = (x as f64 + 0.5, (y0 + r) as f64 + 0.5);
+                            cam.light.specular(lin, px, py).min(map.at(px, py))
+                        }
+                        None => 0.0,
                     };
                     let v: [f32; 3] = std::array::from_fn(|k| {
                         let skin = (lin[k] - spec) * (1.0 + e * tint[k]);

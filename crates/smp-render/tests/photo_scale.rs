@@ -124,7 +124,6 @@ fn states_differ_in_the_mean_colour_at_photo_scale() {
 }
 
 #[test]
-#[ignore = "fails: at the lint's densest 120 per cm² the fut-scar template takes the scar's contrast down by 45 % (ΔL* 14.3 → 7.9), issue 13 asks 70 %"]
 fn a_healed_fut_scar_treatment_hides_most_of_the_scar() {
     let h = head(Pattern::FutScar, SynthView::Back, 3, 2, 31, WIDTH_PX);
     let (_, v, _) = design_of(&h);

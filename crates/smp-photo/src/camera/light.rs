@@ -136,3 +136,78 @@ impl Light {
         (beta - floor).clamp(0.0, p[0].min(p[1]).min(p[2]).min(above))
     }
 }
+
+/// Side of a highlight cell, mm: a scalp's highlight is a broad lobe (centimetres) with
+/// sparkle from the skin's relief; what a single pixel adds beyond its surroundings is
+/// mostly grain, or a pale but matt line such as a scar, which the dichromatic split
+/// cannot tell from sheen. Each pixel's highlight is capped at the mean over ~2 mm.
+const HIGHLIGHT_CELL_MM: f64 = 5.0;
+/// Pixels sampled per cell side when averaging: every other one is enough for a mean.
+const HIGHLIGHT_STRIDE: u32 = 2;
+
+/// The highlights of a photo averaged over cells of ~2 mm, read bilinearly between cell
+/// centres: what the pigment keeps on top is the smaller of a pixel's own highlight and
+/// this, so grain and narrow pale marks are darkened like the skin around them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HighlightMap {
+    cell_px: u32,
+    cols: usize,
+    rows: usize,
+    mean: Vec<f32>,
+}
+
+impl HighlightMap {
+    /// The map of `photo` (scale `px_per_mm`) under `light`.
+    pub fn new(photo: &RgbImage, light: &Light, px_per_mm: f64) -> Self {
+        use rayon::prelude::*;
+        let cell = ((HIGHLIGHT_CELL_MM * px_per_mm).round() as u32).max(2);
+        let cols = photo.width().div_ceil(cell) as usize;
+        let rows = photo.height().div_ceil(cell) as usize;
+        if light.cell_px == 0 {
+            return HighlightMap {
+                cell_px: cell,
+                cols,
+                rows,
+                mean: vec![0.0; cols * rows],
+            };
+        }
+        let dec = smp_color::srgb::decode_lut();
+        let mean: Vec<f32> = (0..rows)
+            .into_par_iter()
+            .flat_map_iter(|cy| {
+                let dec = &dec;
+                (0..cols).map(move |cx| {
+                    let (x0, y0) = (cx as u32 * cell, cy as u32 * cell);
+                    let (x1, y1) = ((x0 + cell).min(photo.width()), (y0 + cell).min(photo.height()));
+                    let (mut s, mut n) = (0f32, 0f32);
+                    for y in (y0..y1).step_by(HIGHLIGHT_STRIDE as usize) {
+                        for x in (x0..x1).step_by(HIGHLIGHT_STRIDE as usize) {
+                            let p = photo.get_pixel(x, y).0.map(|v| dec[v as usize]);
+                            s += light.specular(p, f64::from(x) + 0.5, f64::from(y) + 0.5);
+                            n += 1.0;
+                        }
+                    }
+                    if n > 0.0 { s / n } else { 0.0 }
+                })
+            })
+            .collect();
+        HighlightMap {
+            cell_px: cell,
+            cols,
+            rows,
+            mean,
+        }
+    }
+
+    /// The mean highlight around pixel `(x, y)` (linear units).
+    pub fn at(&self, x: f64, y: f64) -> f32 {
+        let c = f64::from(self.cell_px);
+        let u = (x / c - 0.5).clamp(0.0, (self.cols - 1) as f64);
+        let v = (y / c - 0.5).clamp(0.0, (self.rows - 1) as f64);
+        let (u0, v0) = (u as usize, v as usize);
+        let (u1, v1) = ((u0 + 1).min(self.cols - 1), (v0 + 1).min(self.rows - 1));
+        let (fu, fv) = ((u - u0 as f64) as f32, (v - v0 as f64) as f32);
+        let m = |i: usize, j: usize| self.mean[j * self.cols + i];
+        (m(u0, v0) * (1.0 - fu) + m(u1, v0) * fu) * (1.0 - fv) + (m(u0, v1) * (1.0 - fu) + m(u1, v1) * fu) * fv
+    }
+}
