@@ -70,7 +70,30 @@ enum Command {
     Restore(cmd::backup::RestoreArgs),
 }
 
+/// Exit status of a process whose reader went away (128 + SIGPIPE, as a shell reports it).
+const BROKEN_PIPE_EXIT: i32 = 141;
+
+/// A reader that stops early (`smp photo analyze … | head`) closes the pipe, and the
+/// standard library's printing then panics; that is the reader's choice, not an error to
+/// report with a backtrace, so the process just ends as a shell tool would.
+fn quiet_on_broken_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let p = info.payload();
+        let msg = p
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| p.downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if msg.starts_with("failed printing to stdout") && msg.contains("Broken pipe") {
+            std::process::exit(BROKEN_PIPE_EXIT);
+        }
+        default(info);
+    }));
+}
+
 fn main() {
+    quiet_on_broken_pipe();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Design(c) => cmd::design::run(c),

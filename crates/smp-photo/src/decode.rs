@@ -153,7 +153,7 @@ pub fn decode_photo(bytes: &[u8], limits: PhotoLimits) -> Result<RgbImage, Photo
     let orientation = decoder.orientation().map_err(classify)?;
     let mut img = DynamicImage::from_decoder(decoder).map_err(classify)?;
     img.apply_orientation(orientation);
-    Ok(img.to_rgb8())
+    Ok(img.into_rgb8())
 }
 
 /// Read and decode a photo file.
@@ -189,8 +189,13 @@ pub fn load_photo(path: &Path, limits: PhotoLimits) -> Result<RgbImage, PhotoErr
 pub fn clean_copy(upright: &RgbImage, was_jpeg: bool) -> Result<(Vec<u8>, &'static str), ImageError> {
     let mut out = Vec::new();
     if was_jpeg {
-        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 95).encode_image(upright)?;
-        Ok((out, "image/jpeg"))
+        let bytes = crate::encode::jpeg(upright, 95).map_err(|e| {
+            ImageError::Encoding(image::error::EncodingError::new(
+                image::error::ImageFormatHint::Exact(ImageFormat::Jpeg),
+                e,
+            ))
+        })?;
+        Ok((bytes, "image/jpeg"))
     } else {
         upright.write_to(&mut Cursor::new(&mut out), ImageFormat::Png)?;
         Ok((out, "image/png"))

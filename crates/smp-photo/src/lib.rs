@@ -6,6 +6,7 @@ pub mod analyze;
 pub mod camera;
 pub mod constants;
 pub mod decode;
+pub mod encode;
 pub mod fit;
 pub mod labels;
 pub mod mask;

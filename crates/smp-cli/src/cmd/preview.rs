@@ -177,6 +177,9 @@ pub fn run(a: PreviewArgs) -> Result<(), CliError> {
     Ok(())
 }
 
+/// Quality of JPEG previews: high enough that the encoding does not smear the dots.
+const JPEG_QUALITY: u8 = 90;
+
 /// Encode an image by the output's extension and write it atomically.
 pub fn write_image(path: &Path, img: &image::RgbImage) -> Result<(), CliError> {
     let format = match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
@@ -184,8 +187,13 @@ pub fn write_image(path: &Path, img: &image::RgbImage) -> Result<(), CliError> {
         Some("jpg" | "jpeg") => image::ImageFormat::Jpeg,
         _ => return Err(CliError::BadInput(format!("{}: use a .png or .jpg file name", path.display()))),
     };
-    let mut buf = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut buf, format)
-        .map_err(|e| CliError::Other(format!("cannot encode {}: {e}", path.display())))?;
-    write_atomic(path, buf.get_ref())
+    let bytes = if format == image::ImageFormat::Jpeg {
+        smp_photo::encode::jpeg(img, JPEG_QUALITY).map_err(|e| CliError::BadInput(format!("{}: {e}", path.display())))?
+    } else {
+        let mut buf = std::io::Cursor::new(Vec::new());
+        img.write_to(&mut buf, format)
+            .map_err(|e| CliError::Other(format!("cannot encode {}: {e}", path.display())))?;
+        buf.into_inner()
+    };
+    write_atomic(path, &bytes)
 }
