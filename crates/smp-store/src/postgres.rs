@@ -23,6 +23,7 @@ impl PgStore {
         Ok(PgStore {
             pool,
             audit_lock: Default::default(),
+            booking_lock: Default::default(),
         })
     }
 

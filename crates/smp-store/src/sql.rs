@@ -23,6 +23,9 @@ macro_rules! sql_store {
             pub(crate) pool: Pool<$db>,
             /// Serialises this process's audit appends (the key retry covers other processes).
             pub(crate) audit_lock: std::sync::Arc<tokio::sync::Mutex<()>>,
+            /// Serialises this process's bookings (the clinic row's lock covers other
+            /// processes), so a check and its insert are never split by another booking.
+            pub(crate) booking_lock: std::sync::Arc<tokio::sync::Mutex<()>>,
         }
 
         const USER_COLS: &str =
@@ -341,6 +344,15 @@ macro_rules! sql_store {
                     .fetch_one(&mut **tx)
                     .await?;
                 tsession_row(&row)
+            }
+
+            /// Takes the clinic's booking lock inside `tx`: a write to the clinic's row,
+            /// which another transaction's write (a booking in another process) waits
+            /// for until `tx` ends. On SQLite the write takes the database's write lock;
+            /// reads from other connections go on (WAL).
+            async fn lock_bookings(tx: &mut sqlx::Transaction<'_, $db>, clinic: ClinicId) -> StoreResult<()> {
+                sqlx::query("UPDATE clinics SET id = id WHERE id = $1").bind(clinic.0).execute(&mut **tx).await?;
+                Ok(())
             }
 
             /// Appends to the clinic's audit chain inside `tx`; the caller holds
@@ -1127,12 +1139,21 @@ macro_rules! sql_store {
             }
 
             async fn book_appointment(&self, clinic: ClinicId, a: &NewAppointment) -> StoreResult<Appointment> {
+                // Two desks booking the same slot at once must not both pass the check
+                // before either inserts: the check and the insert run under the clinic's
+                // booking lock (this process's mutex, then the clinic row's write lock,
+                // which another process's booking waits for until this one commits).
+                let _serial = self.booking_lock.lock().await;
+                let mut tx = self.pool.begin().await?;
+                lock_bookings(&mut tx, clinic).await?;
                 $crate::booking::check_booking(self, clinic, a, None).await?;
                 let sql = format!(
                     "INSERT INTO appointments (clinic_id, client_id, practitioner_id, kind, starts_at, minutes, room, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {APPOINTMENT_COLS}"
                 );
-                let row = sqlx::query(&sql).bind(clinic.0).bind(a.client_id).bind(a.practitioner_id).bind(&a.kind).bind(&a.starts_at).bind(a.minutes).bind(a.room.trim()).bind(now_unix()).fetch_one(&self.pool).await?;
-                appointment_row(&row)
+                let row = sqlx::query(&sql).bind(clinic.0).bind(a.client_id).bind(a.practitioner_id).bind(&a.kind).bind(&a.starts_at).bind(a.minutes).bind(a.room.trim()).bind(now_unix()).fetch_one(&mut *tx).await?;
+                let booked = appointment_row(&row)?;
+                tx.commit().await?;
+                Ok(booked)
             }
 
             async fn list_appointments(&self, clinic: ClinicId, from: &str) -> StoreResult<Vec<Appointment>> {
@@ -1178,10 +1199,15 @@ macro_rules! sql_store {
                     minutes,
                     room: old.room.clone(),
                 };
+                let _serial = self.booking_lock.lock().await;
+                let mut tx = self.pool.begin().await?;
+                lock_bookings(&mut tx, clinic).await?;
                 $crate::booking::check_booking(self, clinic, &moved, Some(id)).await?;
                 let sql = format!("UPDATE appointments SET starts_at = $1, minutes = $2 WHERE clinic_id = $3 AND id = $4 AND cancelled_at IS NULL RETURNING {APPOINTMENT_COLS}");
-                let row = sqlx::query(&sql).bind(starts_at).bind(minutes).bind(clinic.0).bind(id).fetch_optional(&self.pool).await?;
-                row.as_ref().map(appointment_row).transpose()?.ok_or(StoreError::NotFound("appointment"))
+                let row = sqlx::query(&sql).bind(starts_at).bind(minutes).bind(clinic.0).bind(id).fetch_optional(&mut *tx).await?;
+                let moved = row.as_ref().map(appointment_row).transpose()?.ok_or(StoreError::NotFound("appointment"))?;
+                tx.commit().await?;
+                Ok(moved)
             }
 
             async fn add_calendar_token(&self, clinic: ClinicId, user: i64, token_hash: &str) -> StoreResult<()> {

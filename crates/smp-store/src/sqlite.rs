@@ -44,6 +44,7 @@ impl SqliteStore {
         Ok(SqliteStore {
             pool,
             audit_lock: Default::default(),
+            booking_lock: Default::default(),
         })
     }
 

@@ -492,6 +492,52 @@ async fn bookings_do_not_overlap_or_lie_in_the_past() {
     }
 }
 
+/// Issue 14: two desks (two server processes: two stores on one database) booking the
+/// same practitioner's slot at the same moment get one booking, not two; the others are
+/// told the slot is taken.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn simultaneous_bookings_of_one_slot_give_one_appointment() {
+    for db in test_databases("booking-race").await {
+        let b = db.backend;
+        let first = open(&db).await;
+        let a = first.create_clinic("A").await.unwrap();
+        let u = first.create_user(a.id, "p@a.test", Role::Practitioner, "h").await.unwrap();
+        let c = client(first.as_ref(), a.id, "One").await;
+        let desks = [first.clone(), open(&db).await, open(&db).await];
+        for round in 0..3 {
+            let at = format!("2099-04-0{}T10:00", round + 1);
+            let tries = (0..6).map(|k| {
+                let store = desks[k % desks.len()].clone();
+                let want = NewAppointment {
+                    client_id: c.id,
+                    practitioner_id: u.id,
+                    kind: "consultation".into(),
+                    starts_at: at.clone(),
+                    minutes: 60,
+                    room: String::new(),
+                };
+                tokio::spawn(async move { store.book_appointment(a.id, &want).await })
+            });
+            let results = futures_join(tries.collect()).await;
+            let booked = results.iter().filter(|r| r.is_ok()).count();
+            assert_eq!(booked, 1, "{b}, round {round}: {results:?}");
+            for e in results.iter().filter_map(|r| r.as_ref().err()) {
+                assert!(e.to_string().contains("the practitioner is booked"), "{b}: {e}");
+            }
+        }
+        assert_eq!(first.list_appointments(a.id, "0").await.unwrap().len(), 3, "{b}");
+    }
+}
+
+/// Waits for every task, in order.
+async fn futures_join<T: Send + 'static>(tasks: Vec<tokio::task::JoinHandle<T>>) -> Vec<T> {
+    let mut out = Vec::with_capacity(tasks.len());
+    for t in tasks {
+        out.push(t.await.expect("task"));
+    }
+    out
+}
+
 /// Issue 14: an appointment can be moved (under the booking rules) or cancelled; a
 /// cancelled one leaves the list and frees its time.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

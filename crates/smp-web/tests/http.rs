@@ -1403,6 +1403,12 @@ async fn consent_screening_booking_calendar_and_public_page() {
             r.text().await.unwrap().contains("has not signed the current consent (version 2)"),
             "{b}"
         );
+        // The session booked under version 1 is flagged on the appointments list.
+        let page = s.get("/appointments").await.text().await.unwrap();
+        assert!(
+            page.contains("Not ready for this session: the client has not signed the current consent (version 2)"),
+            "{b}: {page}"
+        );
         let doc2 = store.latest_consent(clinic).await.unwrap().unwrap();
         assert_eq!(doc2.version, 2);
         assert_eq!(
@@ -1411,6 +1417,8 @@ async fn consent_screening_booking_calendar_and_public_page() {
                 .status(),
             StatusCode::SEE_OTHER
         );
+        let page = s.get("/appointments").await.text().await.unwrap();
+        assert!(!page.contains("Not ready for this session"), "{b}: signed again, ready");
         let sigs = store.consent_signatures(clinic, client).await.unwrap();
         assert_eq!(sigs.len(), 2);
         assert_eq!(

@@ -140,8 +140,9 @@ pub async fn cancel(State(state): State<AppState>, me: CurrentUser, Path(id): Pa
 #[template(path = "appointments.html")]
 pub struct AppointmentsPage {
     nav: Nav,
-    /// Appointment, client name, practitioner, when (as people write it).
-    rows: Vec<(Appointment, String, String, String)>,
+    /// Appointment, client name, practitioner, when (as people write it), and for a
+    /// session what stops it today (empty when the client is ready).
+    rows: Vec<(Appointment, String, String, String, String)>,
     feed_url: String,
     touch_ups: Vec<(i64, String, String, String)>,
 }
@@ -160,7 +161,20 @@ async fn appointments_page(state: &AppState, me: &CurrentUser, feed_url: String)
             .find(|u| u.id == a.practitioner_id)
             .map_or("?".into(), |u| u.email.clone());
         let when = a.starts_at.replacen('T', " ", 1);
-        rows.push((a, client.fields.name, who, when));
+        // A session booked before the consent text changed, or before a screening or
+        // patch test that now stops it, shows so before the client comes in.
+        let not_ready = match a.starts_at.get(..10).and_then(|d| d.parse::<jiff::civil::Date>().ok()) {
+            Some(on) if a.kind == "session" => {
+                let why = smp_store::readiness::session_blockers(state.store.as_ref(), clinic, a.client_id, on).await?;
+                match why.is_empty() {
+                    true => String::new(),
+                    false if me.can(Permission::ReadMedical) => why.join("; "),
+                    false => "screening or consent is incomplete — ask a practitioner".into(),
+                }
+            }
+            _ => String::new(),
+        };
+        rows.push((a, client.fields.name, who, when, not_ready));
     }
     // Touch-ups: due 3 years after a client's last session; listed from 90 days before.
     let today = crate::pages::today_date();
