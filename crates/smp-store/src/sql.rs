@@ -1145,7 +1145,7 @@ macro_rules! sql_store {
                 // which another process's booking waits for until this one commits).
                 let _serial = self.booking_lock.lock().await;
                 let mut tx = self.pool.begin().await?;
-                lock_bookings(&mut tx, clinic).await?;
+                Self::lock_bookings(&mut tx, clinic).await?;
                 $crate::booking::check_booking(self, clinic, a, None).await?;
                 let sql = format!(
                     "INSERT INTO appointments (clinic_id, client_id, practitioner_id, kind, starts_at, minutes, room, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {APPOINTMENT_COLS}"
@@ -1201,7 +1201,7 @@ macro_rules! sql_store {
                 };
                 let _serial = self.booking_lock.lock().await;
                 let mut tx = self.pool.begin().await?;
-                lock_bookings(&mut tx, clinic).await?;
+                Self::lock_bookings(&mut tx, clinic).await?;
                 $crate::booking::check_booking(self, clinic, &moved, Some(id)).await?;
                 let sql = format!("UPDATE appointments SET starts_at = $1, minutes = $2 WHERE clinic_id = $3 AND id = $4 AND cancelled_at IS NULL RETURNING {APPOINTMENT_COLS}");
                 let row = sqlx::query(&sql).bind(starts_at).bind(minutes).bind(clinic.0).bind(id).fetch_optional(&mut *tx).await?;
