@@ -30,6 +30,7 @@ async fn static_file(axum::extract::Path(name): axum::extract::Path<String>) -> 
         "signature.js" => (include_str!("../static/signature.js"), "text/javascript; charset=utf-8"),
         "aftercare.js" => (include_str!("../static/aftercare.js"), "text/javascript; charset=utf-8"),
         "confirm.js" => (include_str!("../static/confirm.js"), "text/javascript; charset=utf-8"),
+        "copy.js" => (include_str!("../static/copy.js"), "text/javascript; charset=utf-8"),
         "favicon.svg" => (include_str!("../static/favicon.svg"), "image/svg+xml"),
         _ => return error::AppError::not_found("file").into_response(),
     };

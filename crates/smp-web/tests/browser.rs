@@ -475,6 +475,26 @@ async fn editor_story_in_chromium() {
     .await;
     shot(&c, "outcomes.png").await;
 
+    // The calendar address is shown in full, ready to paste into a calendar app.
+    c.goto(&format!("{base}/appointments")).await.unwrap();
+    c.find(Locator::Id("new-feed")).await.unwrap().click().await.unwrap();
+    let feed = wait_js(
+        &c,
+        "(document.getElementById('feed-url') || {}).textContent || ''",
+        "the calendar address",
+    )
+    .await;
+    let full = wait_js(
+        &c,
+        "(() => { const t = document.getElementById('feed-url').textContent; return t.startsWith('http') ? t : null; })()",
+        "the address in full",
+    )
+    .await;
+    assert!(
+        full.as_str().unwrap().starts_with(base) && full.as_str().unwrap().ends_with(".ics"),
+        "{feed} → {full}"
+    );
+
     c.find(Locator::Id("logout")).await.unwrap().click().await.unwrap();
     wait_js(&c, "location.pathname === '/login'", "the login page after logout").await;
     c.goto(&format!("{base}{}", client_path.as_str().unwrap())).await.unwrap();

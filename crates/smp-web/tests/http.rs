@@ -1000,6 +1000,19 @@ async fn records_lots_sessions_outcomes_audit_and_report() {
             "{b}: check-ins at +2 and +28 days"
         );
         assert!(sheet.contains("mailto:?subject="), "{b}: e-mailable");
+        // With an e-mail address on file, the link is addressed to the client.
+        let r = s
+            .put_json(
+                &format!("/api/v1/clients/{client}"),
+                &json!({"name": "Ann Client", "email": "ann@example.test", "notes": "allergic to nickel"}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK, "{b}");
+        let sheet = s.get(&format!("/sessions/{client}/{sid}/aftercare")).await.text().await.unwrap();
+        assert!(
+            sheet.contains("mailto:ann%40example.test?subject=") && sheet.contains("E-mail this to the client"),
+            "{b}: addressed to the client"
+        );
         let clinic_id = app.store.clinic_by_name("Alpha").await.unwrap().unwrap().id;
         let follow = app.store.list_follow_ups(clinic_id, Some(client)).await.unwrap();
         assert_eq!(follow.len(), 3, "{b}: three check-ins scheduled");
@@ -1494,11 +1507,12 @@ async fn consent_screening_booking_calendar_and_public_page() {
 
         // Calendar feed at a secret URL, revocable; no cookie needed.
         let page = post("/appointments/feed".into(), form(&[])).await.text().await.unwrap();
+        assert!(page.contains("id=\"copy-feed\""), "{b}: a copy button");
         let url = page
-            .split("id=\"feed-url\">")
+            .split("id=\"feed-url\" data-path=\"")
             .nth(1)
             .unwrap()
-            .split('<')
+            .split('"')
             .next()
             .unwrap()
             .to_string();

@@ -393,6 +393,8 @@ pub struct AftercarePage {
     avoid: Vec<(String, String, String)>,
     warning_signs: Vec<(String, String)>,
     check_ins: Vec<(String, String)>,
+    /// The client's e-mail address, encoded for a mailto: link (empty without one).
+    mail_to: String,
     mail_body: String,
 }
 
@@ -501,6 +503,7 @@ pub async fn aftercare(
         .await
         .map_err(|e| e.as_html())?;
     Ok(AftercarePage {
+        mail_to: crate::pages::url_encode(client.fields.email.trim()),
         client: client.fields.name,
         clinic: me.clinic.name.clone(),
         session_date: session.performed_on,
