@@ -1066,6 +1066,26 @@ async fn records_lots_sessions_outcomes_audit_and_report() {
             entries.iter().all(|e| !e.to_string().contains("Ann")),
             "{b}: no personal data in the audit log"
         );
+        // The audit page: user names and UTC times, filtered by action and client, paged.
+        let me: serde_json::Value = s.get("/api/v1/me").await.json().await.unwrap();
+        let email = me["user"]["email"].as_str().unwrap().to_string();
+        let page = s.get("/audit").await.text().await.unwrap();
+        assert!(page.contains(&email) && page.contains("Times are UTC"), "{b}: names, not ids");
+        let reads = s.get(&format!("/audit?action=read&client={client}")).await.text().await.unwrap();
+        let want = entries
+            .iter()
+            .filter(|e| e["action"] == "read" && e["subject"] == format!("client:{client}"))
+            .count();
+        assert!(want > 0, "{b}");
+        let rows = reads.matches("<tr><td>").count();
+        assert_eq!(rows, want.min(100), "{b}: only this client's reads");
+        assert!(
+            reads.contains(&format!("{want} entries match")) || (want == 1 && reads.contains("1 entry matches")),
+            "{b}"
+        );
+        let bad = s.get("/audit?from=yesterday").await;
+        assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(bad.text().await.unwrap().contains("use YYYY-MM-DD"), "{b}");
         // Front desk: no records.
         app.user("Alpha", "desk@alpha.test", Role::FrontDesk).await;
         let desk = app.login("desk@alpha.test").await;
