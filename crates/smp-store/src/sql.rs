@@ -1404,6 +1404,48 @@ macro_rules! sql_store {
                 Ok(n > 0)
             }
 
+            async fn delete_design(&self, clinic: ClinicId, id: i64) -> StoreResult<()> {
+                let mut tx = self.pool.begin().await?;
+                // The check and the delete in one transaction: a session recorded from the
+                // design meanwhile makes the delete fail on its reference, not orphan it.
+                let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM designs WHERE clinic_id = $1 AND id = $2").bind(clinic.0).bind(id).fetch_one(&mut *tx).await?.try_get("n")?;
+                if n == 0 {
+                    return Err(StoreError::NotFound("design"));
+                }
+                let used: i64 = sqlx::query("SELECT COUNT(*) AS n FROM treatment_sessions WHERE clinic_id = $1 AND design_id = $2").bind(clinic.0).bind(id).fetch_one(&mut *tx).await?.try_get("n")?;
+                if used > 0 {
+                    return Err(bad(format!(
+                        "this design is kept: {used} recorded {} done from it, and the treatment record must show what was done",
+                        if used == 1 { "session was" } else { "sessions were" }
+                    )));
+                }
+                sqlx::query("DELETE FROM design_versions WHERE clinic_id = $1 AND design_id = $2").bind(clinic.0).bind(id).execute(&mut *tx).await?;
+                sqlx::query("DELETE FROM designs WHERE clinic_id = $1 AND id = $2").bind(clinic.0).bind(id).execute(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn delete_photo(&self, clinic: ClinicId, id: i64) -> StoreResult<String> {
+                let mut tx = self.pool.begin().await?;
+                let row = sqlx::query("SELECT sha256, marketing_consent FROM photos WHERE clinic_id = $1 AND id = $2").bind(clinic.0).bind(id).fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound("photo"))?;
+                let sha: String = row.try_get("sha256")?;
+                let public: i64 = row.try_get("marketing_consent")?;
+                if public != 0 {
+                    return Err(bad("the client allowed this photo to be shown publicly: withdraw that first, then delete it".into()));
+                }
+                let drawn: i64 = sqlx::query("SELECT COUNT(*) AS n FROM designs WHERE clinic_id = $1 AND photo_id = $2").bind(clinic.0).bind(id).fetch_one(&mut *tx).await?.try_get("n")?;
+                if drawn > 0 {
+                    return Err(bad(format!(
+                        "{drawn} {} drawn on this photo: delete {} first",
+                        if drawn == 1 { "design is" } else { "designs are" },
+                        if drawn == 1 { "it" } else { "them" }
+                    )));
+                }
+                sqlx::query("DELETE FROM photos WHERE clinic_id = $1 AND id = $2").bind(clinic.0).bind(id).execute(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(sha)
+            }
+
             async fn backup_to(&self, path: &std::path::Path) -> StoreResult<()> {
                 self.backup_impl(path).await
             }

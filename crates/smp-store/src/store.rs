@@ -220,6 +220,13 @@ pub trait Store: Send + Sync + 'static {
     async fn erase_client(&self, clinic: ClinicId, id: i64) -> StoreResult<Vec<String>>;
     /// Whether any photo record (any clinic) still uses this content hash.
     async fn hash_in_use(&self, sha256: &str) -> StoreResult<bool>;
+    /// Deletes a design and its versions, unless a recorded session was done from it
+    /// (then it is part of the treatment record and stays: `BadInput` says so).
+    async fn delete_design(&self, clinic: ClinicId, id: i64) -> StoreResult<()>;
+    /// Deletes a photo record, unless a design is drawn on it or the client allowed it to
+    /// be shown publicly (`BadInput` says which). Returns its content hash, whose file the
+    /// caller removes when no record uses it any more.
+    async fn delete_photo(&self, clinic: ClinicId, id: i64) -> StoreResult<String>;
 
     /// A consistent copy of the database in `path` (SQLite `VACUUM INTO`); PostgreSQL
     /// says to use `pg_dump`.

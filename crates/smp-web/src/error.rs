@@ -18,6 +18,8 @@ pub struct AppError {
     pub field: Option<String>,
     /// Answer as HTML (pages) instead of JSON (API).
     pub html: bool,
+    /// Where the error page leads back to (the page the user came from), when known.
+    pub back: Option<String>,
 }
 
 /// The JSON body of an API error.
@@ -37,6 +39,7 @@ impl AppError {
             message: message.into(),
             field: None,
             html: false,
+            back: None,
         }
     }
     /// 400/422 about one input field.
@@ -46,6 +49,7 @@ impl AppError {
             message: message.into(),
             field: Some(field.into()),
             html: false,
+            back: None,
         }
     }
     /// 404 (also what another clinic's record gives, so ids reveal nothing).
@@ -60,6 +64,28 @@ impl AppError {
     pub fn as_html(mut self) -> AppError {
         self.html = true;
         self
+    }
+
+    /// The same error, its page leading back to `path` (a path on this site).
+    pub fn back_to(mut self, path: &str) -> AppError {
+        if path.starts_with('/') && !path.starts_with("//") {
+            self.back = Some(path.to_string());
+        }
+        self
+    }
+
+    /// The error page's heading, in words.
+    fn heading(&self) -> &'static str {
+        match self.status {
+            StatusCode::NOT_FOUND => "Not found",
+            StatusCode::FORBIDDEN => "Not allowed",
+            StatusCode::UNAUTHORIZED => "Please sign in",
+            StatusCode::CONFLICT => "Changed meanwhile",
+            StatusCode::PAYLOAD_TOO_LARGE => "Too large",
+            StatusCode::TOO_MANY_REQUESTS => "Too many attempts",
+            s if s.is_client_error() => "That can't be done",
+            _ => "Something went wrong",
+        }
     }
 }
 
@@ -93,6 +119,7 @@ impl From<StoreError> for AppError {
             message,
             field,
             html: false,
+            back: None,
         }
     }
 }
@@ -105,6 +132,7 @@ impl From<smp_design::DesignError> for AppError {
             message: e.to_string(),
             field,
             html: false,
+            back: None,
         }
     }
 }
@@ -112,9 +140,13 @@ impl From<smp_design::DesignError> for AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         if self.html {
+            let back = match &self.back {
+                Some(path) => format!("<a href=\"{}\" id=back>Back to where you were</a> · ", crate::pages::escape(path)),
+                None => String::new(),
+            };
             let body = format!(
-                "<!doctype html><html lang=en><head><meta charset=utf-8><meta name=viewport content='width=device-width'><title>{status}</title><link rel=stylesheet href=/static/app.css></head><body><main class=narrow><h1>{status}</h1><p class=error>{msg}</p><p><a href=/clients>Back to clients</a></p></main></body></html>",
-                status = self.status,
+                "<!doctype html><html lang=en><head><meta charset=utf-8><meta name=viewport content='width=device-width'><title>{heading}</title><link rel=stylesheet href=/static/app.css><link rel=icon href=/static/favicon.svg type=image/svg+xml></head><body><main class=narrow><h1>{heading}</h1><p class=error>{msg}</p><p>{back}<a href=/clients>Clients</a></p></main></body></html>",
+                heading = self.heading(),
                 msg = crate::pages::escape(&self.message)
             );
             (self.status, Html(body)).into_response()

@@ -136,6 +136,8 @@ pub fn router(state: AppState) -> Router {
         .route("/clients/{id}/patch-tests", post(pages::consent::patch_test))
         .route("/clients/{id}/appointments", post(pages::consent::book))
         .route("/photos/{id}/marketing", post(pages::consent::marketing))
+        .route("/photos/{id}/delete", post(pages::consent::delete_photo))
+        .route("/designs/{id}/delete", post(pages::consent::delete_design))
         .route("/settings", get(pages::clinic::settings))
         .route("/settings/consent", post(pages::clinic::publish_consent))
         .route("/settings/public", post(pages::clinic::set_public))

@@ -2027,3 +2027,91 @@ async fn stored_photos_carry_no_metadata() {
         );
     }
 }
+
+/// Issue 15: a design no session was done from and a photo no design is drawn on can be
+/// deleted (the page asks first); what a record depends on is refused in words, on a page
+/// that leads back to the client.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn designs_and_photos_delete_unless_a_record_needs_them() {
+    for app in spawn_apps("http-delete").await {
+        let b = app.db.backend;
+        let (s, client, photo, design, _) = clinic_a(&app).await;
+        let post = |path: String| {
+            let (http, url, csrf) = (s.http.clone(), format!("{}{path}", s.base), s.csrf.clone());
+            async move { http.post(url).form(&[("_csrf", csrf)]).send().await.unwrap() }
+        };
+        let page = s.get(&format!("/clients/{client}")).await.text().await.unwrap();
+        assert!(
+            page.contains(&format!("action=\"/designs/{design}/delete\"")) && page.contains("data-confirm=\"Delete the design D1"),
+            "{b}: delete asks first"
+        );
+        // The photo carries a design: refused, with the way back.
+        let r = post(format!("/photos/{photo}/delete")).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        let text = r.text().await.unwrap();
+        assert!(
+            text.contains("1 design is drawn on this photo: delete it first")
+                && text.contains(&format!("href=\"/clients/{client}\" id=back")),
+            "{b}: {text}"
+        );
+        // A design a session was done from stays.
+        let r = s
+            .post_json(
+                &format!("/api/v1/clients/{client}/designs"),
+                &json!({"name": "D2", "pattern": "norwood-3"}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::CREATED, "{b}");
+        let design2 = r.json::<serde_json::Value>().await.unwrap()["design_id"].as_i64().unwrap();
+        ready(&app, client).await;
+        let lot = |kind: &str, n: &str| json!({"kind": kind, "product": format!("{kind} P"), "lot_number": n, "expires_on": "2099-01-01"});
+        let pig: serde_json::Value = s.post_json("/api/v1/lots", &lot("pigment", "P-1")).await.json().await.unwrap();
+        let needle: serde_json::Value = s.post_json("/api/v1/lots", &lot("needle", "N-1")).await.json().await.unwrap();
+        let r = s
+            .post_json(
+                &format!("/api/v1/clients/{client}/sessions"),
+                &json!({"performed_on": "2026-11-20", "design_id": design2, "design_session": 1, "impressions": 5, "needle_lot_id": needle["id"], "pigment_lot_id": pig["id"]}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::CREATED, "{b}: {}", r.text().await.unwrap());
+        let r = post(format!("/designs/{design2}/delete")).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(r.text().await.unwrap().contains("1 recorded session was done from it"), "{b}");
+        // The design on the photo goes, then the photo; both are audited.
+        assert_eq!(
+            post(format!("/designs/{design}/delete")).await.status(),
+            StatusCode::SEE_OTHER,
+            "{b}"
+        );
+        assert_eq!(
+            s.get(&format!("/api/v1/designs/{design}")).await.status(),
+            StatusCode::NOT_FOUND,
+            "{b}"
+        );
+        assert_eq!(post(format!("/photos/{photo}/delete")).await.status(), StatusCode::SEE_OTHER, "{b}");
+        assert_eq!(
+            s.get(&format!("/photos/{photo}/image")).await.status(),
+            StatusCode::NOT_FOUND,
+            "{b}"
+        );
+        let audit: serde_json::Value = s.get("/api/v1/audit").await.json().await.unwrap();
+        let deleted = audit["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["action"] == "delete")
+            .count();
+        assert_eq!(deleted, 2, "{b}");
+        // Another clinic cannot delete A's records.
+        app.user("Beta", "owner@beta.test", Role::Owner).await;
+        let other = app.login("owner@beta.test").await;
+        let r = other
+            .http
+            .post(format!("{}/designs/{design2}/delete", other.base))
+            .form(&[("_csrf", other.csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{b}");
+    }
+}

@@ -117,7 +117,7 @@ pub async fn reschedule(
         .store
         .reschedule_appointment(me.clinic_id(), id, &f.starts_at, f.minutes)
         .await
-        .map_err(|e| super::consent::booking_error(&me, e, "starts_at", "the session can't be moved there"))?;
+        .map_err(|e| super::consent::booking_error(&me, e, "starts_at", "the session can't be moved there").back_to("/appointments"))?;
     audit(&state, &me, "change", "appointment", id, Some(a.client_id))
         .await
         .map_err(|e| e.as_html())?;

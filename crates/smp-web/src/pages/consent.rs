@@ -133,7 +133,7 @@ pub async fn book(State(state): State<AppState>, me: CurrentUser, Path(client): 
     };
     let rec = match state.store.book_appointment(me.clinic_id(), &a).await {
         Ok(rec) => rec,
-        Err(e) => return Err(booking_error(&me, e, "kind", "a session can't be booked yet")),
+        Err(e) => return Err(booking_error(&me, e, "kind", "a session can't be booked yet").back_to(&format!("/clients/{client}"))),
     };
     audit(&state, &me, "create", "appointment", rec.id, Some(client))
         .await
@@ -167,10 +167,56 @@ pub async fn marketing(
     Ok(Redirect::to(&format!("/clients/{}", p.client_id)))
 }
 
+/// POST /photos/{id}/delete: a photo no design is drawn on and not shown publicly; its
+/// file goes too once no record uses it.
+pub async fn delete_photo(State(state): State<AppState>, me: CurrentUser, Path(photo): Path<i64>) -> AppResult<Redirect> {
+    me.require(Permission::EditMedical).map_err(|e| e.as_html())?;
+    let p = state.store.photo(me.clinic_id(), photo).await.map_err(html)?;
+    let sha = state
+        .store
+        .delete_photo(me.clinic_id(), photo)
+        .await
+        .map_err(|e| with_way_back(e, p.client_id))?;
+    if !state.store.hash_in_use(&sha).await.map_err(html)? {
+        state.files.remove(&sha).map_err(|e| AppError::from(e).as_html())?;
+    }
+    audit(&state, &me, "delete", "photo", photo, Some(p.client_id))
+        .await
+        .map_err(|e| e.as_html())?;
+    Ok(Redirect::to(&format!("/clients/{}", p.client_id)))
+}
+
+/// POST /designs/{id}/delete: a design no recorded session was done from.
+pub async fn delete_design(State(state): State<AppState>, me: CurrentUser, Path(design): Path<i64>) -> AppResult<Redirect> {
+    me.require(Permission::EditMedical).map_err(|e| e.as_html())?;
+    let d = state.store.design(me.clinic_id(), design).await.map_err(html)?;
+    state
+        .store
+        .delete_design(me.clinic_id(), design)
+        .await
+        .map_err(|e| with_way_back(e, d.client_id))?;
+    audit(&state, &me, "delete", "design", design, Some(d.client_id))
+        .await
+        .map_err(|e| e.as_html())?;
+    Ok(Redirect::to(&format!("/clients/{}", d.client_id)))
+}
+
+/// A refused delete as a page that leads back to the client.
+fn with_way_back(e: smp_store::StoreError, client: i64) -> AppError {
+    match e {
+        smp_store::StoreError::BadInput(why) => AppError::field("delete", format!("nothing was deleted: {why}"))
+            .as_html()
+            .back_to(&format!("/clients/{client}")),
+        e => html(e),
+    }
+}
+
 /// The patch-test form.
 #[derive(Deserialize)]
 pub struct PatchForm {
-    lot_id: i64,
+    /// Empty when the clinic has no lots to choose from.
+    #[serde(default)]
+    lot_id: String,
     tested_on: String,
     result: String,
 }
@@ -183,11 +229,20 @@ pub async fn patch_test(
     Form(f): Form<PatchForm>,
 ) -> AppResult<Redirect> {
     me.require(Permission::EditMedical).map_err(|e| e.as_html())?;
+    let back = format!("/clients/{client}#screening");
+    let lot_id: i64 = f.lot_id.trim().parse().map_err(|_| {
+        AppError::field(
+            "lot_id",
+            "choose the pigment lot that was tested; if the list is empty, add the clinic's lots under Lots first",
+        )
+        .as_html()
+        .back_to(&back)
+    })?;
     let t = state
         .store
-        .add_patch_test(me.clinic_id(), client, f.lot_id, &f.tested_on, &f.result)
+        .add_patch_test(me.clinic_id(), client, lot_id, &f.tested_on, &f.result)
         .await
-        .map_err(html)?;
+        .map_err(|e| html(e).back_to(&back))?;
     audit(&state, &me, "create", "patch-test", t.id, Some(client))
         .await
         .map_err(|e| e.as_html())?;

@@ -499,7 +499,8 @@ pub async fn erase(State(state): State<AppState>, me: CurrentUser, Path(id): Pat
             "confirm",
             "type the client's full name exactly to confirm the erasure; nothing was erased",
         )
-        .as_html());
+        .as_html()
+        .back_to(&format!("/clients/{id}")));
     }
     crate::records::gdpr::erase(&state, &me, id).await.map_err(|e| e.as_html())?;
     audit(&state, &me, "erase", "client", id, Some(id)).await.map_err(|e| e.as_html())?;
