@@ -118,6 +118,12 @@ pub const HAIRLINE_HALF: [(f64, f64); 8] = [
     (60.0, 118.0),
 ];
 
+/// The canonical adult hairline, left temple to right, glabella at the origin: the
+/// templates' hairline, and where forehead skin ends on a design that draws none.
+pub fn natural_hairline() -> Vec<PointMm> {
+    hairline_curve()
+}
+
 fn hairline_curve() -> Vec<PointMm> {
     let left = HAIRLINE_HALF.iter().rev().map(|&(x, y)| p(-x, y));
     let right = HAIRLINE_HALF.iter().skip(1).map(|&(x, y)| p(x, y));

@@ -7,11 +7,10 @@
 use image::GrayImage;
 use smp_design::{Design, PointMm};
 
-use crate::constants::{FRONTAL_LINE_ABOVE_GLABELLA_MM, TEMPORAL_POINT_MM};
-
 /// Where non-scalp skin (the forehead) ends in front, in design mm, left temple to right
-/// temple: the design's hairline when it has one; otherwise the line 80 mm above the
-/// glabella (the design's landmark, else the origin) joined to the temporal points.
+/// temple: the design's hairline when it has one; otherwise the canonical adult hairline
+/// (80 mm above the glabella at the midline, curving back to the temporal points at
+/// ±60 mm, 118 mm), placed at the design's glabella (else the origin).
 ///
 /// A bald head shows no boundary between forehead and bald scalp, so this line is the
 /// rule, shared by the synthetic truth, the photo analysis and the fit.
@@ -20,12 +19,10 @@ pub fn frontal_line_mm(design: &Design) -> Vec<PointMm> {
         return h.points.clone();
     }
     let g = design.glabella().unwrap_or(PointMm::new(0.0, 0.0));
-    let (tx, ty) = TEMPORAL_POINT_MM;
-    vec![
-        PointMm::new(g.x - tx, g.y + ty),
-        PointMm::new(g.x, g.y + FRONTAL_LINE_ABOVE_GLABELLA_MM),
-        PointMm::new(g.x + tx, g.y + ty),
-    ]
+    smp_design::template::natural_hairline()
+        .into_iter()
+        .map(|p| PointMm::new(g.x + p.x, g.y + p.y))
+        .collect()
 }
 
 /// What a pixel shows. The numbers are the codes of the truth PNG (`smp synth --truth`).
@@ -239,9 +236,18 @@ mod tests {
         draft.landmarks.insert("glabella".into(), PointMm::new(5.0, -10.0));
         let d = Design::from_draft(draft).unwrap();
         let line = frontal_line_mm(&d);
-        assert_eq!(line.len(), 3);
-        assert_eq!(line[1], PointMm::new(5.0, -10.0 + FRONTAL_LINE_ABOVE_GLABELLA_MM));
-        assert_eq!(line[0].x, 5.0 - TEMPORAL_POINT_MM.0);
-        assert_eq!(line[2].y, -10.0 + TEMPORAL_POINT_MM.1);
+        // The canonical hairline moved with the glabella: the midline point 80 mm above
+        // it (Garg & Garg 2017), the ends at the temporal points ±60 mm, 118 mm.
+        let mid = line.iter().find(|p| (p.x - 5.0).abs() < 1e-9).expect("a midline point");
+        assert!(
+            (mid.y - (-10.0 + smp_design::clinical::HAIRLINE_ABOVE_GLABELLA_MM)).abs() < 1e-9,
+            "{mid:?}"
+        );
+        let (first, last) = (line[0], line[line.len() - 1]);
+        assert!(
+            (first.x - (5.0 - 60.0)).abs() < 1e-9 && (last.x - (5.0 + 60.0)).abs() < 1e-9,
+            "{line:?}"
+        );
+        assert!((last.y - (-10.0 + 118.0)).abs() < 1e-9, "{line:?}");
     }
 }

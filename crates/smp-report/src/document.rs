@@ -102,6 +102,7 @@ pub fn data(input: &ReportInput<'_>, f: &Facts, pictures: &[Picture], info: &Inf
         "aged_label": PreviewState::Aged(crate::clinical::AGED_YEARS).to_string(),
         "hairline": {
             "svg": HAIRLINE_SVG,
+            "present": f.hairline.is_some(),
             "height": f.hairline.and_then(|h| h.height_mm).map(|v| format!("{v:.0} mm")),
             "width": f.hairline.map(|h| format!("{:.0} mm", h.width_mm)),
         },

@@ -283,6 +283,56 @@ fn scar_designs_count_scarring_in_the_removal_estimate() {
     input.scarring = None;
     let f = smp_report::facts::facts(&input, &smp_dots::generate(&h.design)).unwrap();
     assert_eq!(f.kirby_desai.scarring.as_str(), "none");
+    // A norwood design draws a new hairline; scar work leaves the client's own.
+    assert!(f.hairline.is_some_and(|d| d.height_mm.is_some_and(|mm| (mm - 80.0).abs() < 1.0)));
+    input.design = &scar.design;
+    input.photo = ClientPhoto {
+        view: "back",
+        image: &scar.image,
+    };
+    let f = smp_report::facts::facts(&input, &imp).unwrap();
+    assert!(f.hairline.is_none(), "a scar design draws no hairline");
+}
+
+/// Issue 15: female-pattern (and scar) designs draw no new hairline, so the report shows
+/// the treatment area and says the client's own hairline stays.
+#[test]
+fn designs_that_keep_the_clients_hairline_get_no_hairline_page() {
+    if !have("pdftotext") {
+        return;
+    }
+    let params = SynthParams {
+        pattern: Pattern::Ludwig(2),
+        view: SynthView::Top,
+        skin_type: 3,
+        hair_level: 4,
+        scar: None,
+        seed: 5,
+        width_px: 240,
+    };
+    let l = synth(&params, "top.png").expect("synthetic head");
+    let (prices, pigments, opts) = (PriceList::uk_default(), PigmentLibrary::builtin(), options());
+    let input = ReportInput {
+        design: &l.design,
+        photo: ClientPhoto {
+            view: "top",
+            image: &l.image,
+        },
+        prices: &prices,
+        pigments: &pigments,
+        client: "A",
+        clinic: "B",
+        date: CivilDate::new(2026, 2, 20).unwrap(),
+        plan: &opts,
+        fitzpatrick: None,
+        scarring: None,
+        skin_lab: None,
+        hair_lab: None,
+    };
+    let t = text_of(&render_report(&input).expect("report"), "ludwig");
+    assert!(!t.contains("Your hairline") && !t.contains("Hairline height"), "{t}");
+    assert!(t.contains("Your treatment area") && t.contains("No new hairline is drawn"), "{t}");
+    assert!(text().contains("Your hairline"), "a norwood design keeps its page");
 }
 
 #[test]

@@ -5,7 +5,8 @@
 
 use std::fmt::Write;
 
-use smp_design::{Design, PointMm, RegionKind};
+use smp_design::geometry::contains;
+use smp_design::{Design, Hairline, PointMm, RegionKind};
 
 use crate::world::FONT_FAMILY;
 
@@ -21,13 +22,28 @@ pub struct HairlineDims {
     pub width_mm: f64,
 }
 
-/// The hairline's figures, or `None` when the design has no hairline.
-pub fn hairline_dims(design: &Design) -> Option<HairlineDims> {
-    let line = &design.hairline()?.points;
-    let glabella = design.glabella();
-    let mid_x = glabella.map_or(0.0, |g| g.x);
-    // Where the curve crosses the midline; a curve that never does (a one-sided design)
-    // is measured at its frontmost point.
+/// How far behind the mid-frontal point a treated area must reach for the design to
+/// draw a new hairline, mm: the templates' frontal area starts 4 mm in front of it.
+const NEW_HAIRLINE_REACH_MM: f64 = 5.0;
+
+/// The design's hairline when the design draws one: a treated area reaches it. Every
+/// template carries the canonical line (it keeps dots off the forehead), but a
+/// female-pattern or scar design treats only behind it and leaves the client's own
+/// hairline as it is, so it shows no "new hairline" to the client.
+pub fn new_hairline(design: &Design) -> Option<&Hairline> {
+    let h = design.hairline()?;
+    let mid = mid_frontal(&h.points, design.glabella().map_or(0.0, |g| g.x))?;
+    let behind = PointMm::new(mid.x, mid.y + NEW_HAIRLINE_REACH_MM);
+    design
+        .regions()
+        .iter()
+        .any(|r| r.kind == RegionKind::Treat && contains(&r.polygon, behind))
+        .then_some(h)
+}
+
+/// Where a hairline crosses the midline at `mid_x`; a curve that never does (a one-sided
+/// design) at its frontmost point.
+fn mid_frontal(line: &[PointMm], mid_x: f64) -> Option<PointMm> {
     let crossing = line.windows(2).find_map(|w| {
         let (a, b) = (w[0], w[1]);
         let (lo, hi) = if a.x <= b.x { (a, b) } else { (b, a) };
@@ -38,7 +54,14 @@ pub fn hairline_dims(design: &Design) -> Option<HairlineDims> {
             None
         }
     });
-    let mid_point = crossing.or_else(|| line.iter().copied().min_by(|p, q| p.y.total_cmp(&q.y)))?;
+    crossing.or_else(|| line.iter().copied().min_by(|p, q| p.y.total_cmp(&q.y)))
+}
+
+/// The new hairline's figures, or `None` when the design draws none.
+pub fn hairline_dims(design: &Design) -> Option<HairlineDims> {
+    let line = &new_hairline(design)?.points;
+    let glabella = design.glabella();
+    let mid_point = mid_frontal(line, glabella.map_or(0.0, |g| g.x))?;
     let (min_x, max_x) = line.iter().fold((f64::MAX, f64::MIN), |(lo, hi), p| (lo.min(p.x), hi.max(p.x)));
     Some(HairlineDims {
         mid_point,
@@ -68,7 +91,8 @@ fn fill(kind: RegionKind) -> (&'static str, &'static str) {
 pub fn hairline_svg(design: &Design) -> String {
     let dims = hairline_dims(design);
     let mut pts: Vec<PointMm> = design.regions().iter().flat_map(|r| r.polygon.iter().copied()).collect();
-    if let Some(h) = design.hairline() {
+    let hairline = new_hairline(design);
+    if let Some(h) = hairline {
         pts.extend(h.points.iter().copied());
     }
     if let Some(g) = design.glabella() {
@@ -110,7 +134,7 @@ pub fn hairline_svg(design: &Design) -> String {
             xml(&r.name)
         );
     }
-    if let Some(hl) = design.hairline() {
+    if let Some(hl) = hairline {
         let d: Vec<String> = hl.points.iter().map(|p| format!("{:.2},{:.2}", p.x, p.y)).collect();
         let _ = write!(
             s,
@@ -153,7 +177,7 @@ pub fn hairline_svg(design: &Design) -> String {
                 m.y
             );
         }
-        if let Some(hl) = design.hairline() {
+        if let Some(hl) = hairline {
             let (l, r) = hl.points.iter().fold((hl.points[0], hl.points[0]), |(l, r), &p| {
                 (if p.x < l.x { p } else { l }, if p.x > r.x { p } else { r })
             });
