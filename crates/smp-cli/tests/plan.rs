@@ -113,7 +113,7 @@ fn plan_rate_prices_and_human_output() {
     for want in [
         "cm² treated",
         "session",
-        "quote: GBP",
+        "quote: £",
         "what drives it",
         "extent",
         "experience",

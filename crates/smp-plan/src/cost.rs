@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use crate::clinical::TOUCH_UP_YEARS;
 use crate::error::PlanError;
 use crate::plan::Plan;
+use crate::words::{count, money_cents};
 
 /// The default UK price list, shipped with the crate.
 pub const UK_DEFAULT_JSON: &str = include_str!("../data/prices-uk.json");
@@ -223,7 +224,11 @@ impl PriceList {
             ));
         }
         breakdown.push(line(
-            format!("Treatment: {what} × {c} {:.2}–{:.2} per {per}", self.price.min, self.price.max),
+            format!(
+                "Treatment: {what} × {}–{} per {per}",
+                money_cents(c, self.price.min),
+                money_cents(c, self.price.max)
+            ),
             work,
             true,
         ));
@@ -248,7 +253,8 @@ impl PriceList {
         let drivers = vec![
             format!(
                 "extent: {:.0} cm² treated in {n} sessions, {} impressions — the larger the hair loss, the higher the price",
-                plan.area_cm2, plan.impressions
+                plan.area_cm2,
+                count(plan.impressions as u64)
             ),
             format!(
                 "experience: {} practitioner, ×{:.2} — skill and experience matter more than price",

@@ -9,6 +9,7 @@ pub mod error;
 pub mod ics;
 pub mod plan;
 pub mod removal;
+pub mod words;
 
 pub use cost::{PriceList, Quote};
 pub use date::CivilDate;

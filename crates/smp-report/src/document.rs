@@ -9,7 +9,7 @@ use typst_layout::PagedDocument;
 
 use crate::error::ReportError;
 use crate::facts::{Facts, SkinTypeSource};
-use crate::format::{count, lab, money, roman};
+use crate::format::{count, lab, money, money_range, roman};
 use crate::info::Info;
 use crate::input::ReportInput;
 use crate::literal;
@@ -59,7 +59,7 @@ pub fn data(input: &ReportInput<'_>, f: &Facts, pictures: &[Picture], info: &Inf
         .map(|l| {
             json!({
                 "item": l.item,
-                "range": format!("{} – {}", money(&q.currency, l.min), money(&q.currency, l.max)),
+                "range": money_range(&q.currency, l.min, l.max),
                 "included": l.included,
             })
         })

@@ -149,13 +149,13 @@ fn human(p: &Plan, q: &Quote) -> String {
         p.touch_up_years[1],
         touch.join(", ")
     ));
-    out.push_str(&format!("\nquote: {} {:.0}–{:.0}\n", q.currency, q.min, q.max));
+    let money = |min: f64, max: f64| smp_plan::words::money_range(&q.currency, min, max);
+    out.push_str(&format!("\nquote: {}\n", money(q.min, q.max)));
     for l in &q.breakdown {
         out.push_str(&format!(
-            "  {:<70} {:>8.0}–{:<8.0}{}\n",
+            "  {:<70} {:>17}{}\n",
             l.item,
-            l.min,
-            l.max,
+            money(l.min, l.max),
             if l.included { "" } else { " (not included)" }
         ));
     }

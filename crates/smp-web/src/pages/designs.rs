@@ -303,20 +303,6 @@ pub struct PlanPage {
     touch_up: String,
 }
 
-fn money(currency: &str, min: f64, max: f64) -> String {
-    let sym = match currency {
-        "GBP" => "£",
-        "EUR" => "€",
-        "USD" => "$",
-        _ => "",
-    };
-    if (min - max).abs() < 0.5 {
-        format!("{sym}{min:.0} {currency}")
-    } else {
-        format!("{sym}{min:.0}–{sym}{max:.0} {currency}")
-    }
-}
-
 /// GET /designs/{id}/plan
 pub async fn plan(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<PlanPage> {
     me.require(Permission::ReadMedical).map_err(|e| e.as_html())?;
@@ -361,11 +347,11 @@ pub async fn plan(State(state): State<AppState>, me: CurrentUser, Path(id): Path
             .map(|l| {
                 (
                     format!("{}{}", l.item, if l.included { "" } else { " (not included)" }),
-                    money(&q.currency, l.min, l.max),
+                    smp_plan::words::money_range(&q.currency, l.min, l.max),
                 )
             })
             .collect(),
-        total: money(&q.currency, q.min, q.max),
+        total: smp_plan::words::money_range(&q.currency, q.min, q.max),
         drivers: q.drivers.clone(),
         touch_up: format!("{}–{}", p.touch_up_years[0], p.touch_up_years[1]),
         design: record,
