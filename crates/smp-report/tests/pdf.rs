@@ -71,6 +71,30 @@ fn pdf() -> &'static [u8] {
     })
 }
 
+/// A report input for `h` seen in `view`, with plain names and nothing measured.
+fn plain_input<'a>(
+    h: &'a SynthHead,
+    view: &'a str,
+    prices: &'a PriceList,
+    pigments: &'a PigmentLibrary,
+    plan: &'a PlanOptions,
+) -> ReportInput<'a> {
+    ReportInput {
+        design: &h.design,
+        photo: ClientPhoto { view, image: &h.image },
+        prices,
+        pigments,
+        client: "A",
+        clinic: "B",
+        date: CivilDate::new(2026, 2, 20).unwrap(),
+        plan,
+        fitzpatrick: None,
+        scarring: None,
+        skin_lab: None,
+        hair_lab: None,
+    }
+}
+
 /// Whether poppler's `tool` runs; fails under CI, skips loudly otherwise.
 fn have(tool: &str) -> bool {
     let ok = Command::new(tool).arg("-v").output().is_ok();
@@ -251,23 +275,8 @@ fn scar_designs_count_scarring_in_the_removal_estimate() {
     let prices = PriceList::uk_default();
     let pigments = PigmentLibrary::builtin();
     let opts = options();
-    let mut input = ReportInput {
-        design: &scar.design,
-        photo: ClientPhoto {
-            view: "back",
-            image: &scar.image,
-        },
-        prices: &prices,
-        pigments: &pigments,
-        client: "A",
-        clinic: "B",
-        date: CivilDate::new(2026, 2, 20).unwrap(),
-        plan: &opts,
-        fitzpatrick: Some(2),
-        scarring: None,
-        skin_lab: None,
-        hair_lab: None,
-    };
+    let mut input = plain_input(&scar, "back", &prices, &pigments, &opts);
+    input.fitzpatrick = Some(2);
     let imp = smp_dots::generate(&scar.design);
     let f = smp_report::facts::facts(&input, &imp).unwrap();
     assert_eq!(f.kirby_desai.scarring.as_str(), "minimal");
@@ -312,23 +321,7 @@ fn designs_that_keep_the_clients_hairline_get_no_hairline_page() {
     };
     let l = synth(&params, "top.png").expect("synthetic head");
     let (prices, pigments, opts) = (PriceList::uk_default(), PigmentLibrary::builtin(), options());
-    let input = ReportInput {
-        design: &l.design,
-        photo: ClientPhoto {
-            view: "top",
-            image: &l.image,
-        },
-        prices: &prices,
-        pigments: &pigments,
-        client: "A",
-        clinic: "B",
-        date: CivilDate::new(2026, 2, 20).unwrap(),
-        plan: &opts,
-        fitzpatrick: None,
-        scarring: None,
-        skin_lab: None,
-        hair_lab: None,
-    };
+    let input = plain_input(&l, "top", &prices, &pigments, &opts);
     let t = text_of(&render_report(&input).expect("report"), "ludwig");
     assert!(!t.contains("Your hairline") && !t.contains("Hairline height"), "{t}");
     assert!(t.contains("Your treatment area") && t.contains("No new hairline is drawn"), "{t}");
