@@ -11,6 +11,64 @@ use crate::limits;
 use crate::model::*;
 use crate::units::{Mm, PerCm2, PointMm};
 
+/// A field the reader could not take, in words, with how to fix it: the nearest known
+/// name for a misspelt field, and types as people say them ("a number", not "f64").
+fn field_fault(serde_message: &str) -> (String, String) {
+    if let Some(rest) = serde_message.strip_prefix("unknown field `")
+        && let Some((name, tail)) = rest.split_once('`')
+    {
+        let known: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
+        let nearest = known.iter().copied().min_by_key(|k| edit_distance(name, k));
+        let fix = match nearest {
+            Some(k) if edit_distance(name, k) <= 3 => format!("did you mean \"{k}\"? The fields here are: {}", known.join(", ")),
+            _ if known.is_empty() => "remove it: this part of the design takes no fields".to_string(),
+            _ => format!("remove it or use one of: {}", known.join(", ")),
+        };
+        return (format!("unknown field \"{name}\""), fix);
+    }
+    let mut m = serde_message.to_string();
+    for (code, words) in [
+        ("expected f64", "expected a number"),
+        ("expected f32", "expected a number"),
+        ("expected u8", "expected a whole number from 0 to 255"),
+        ("expected u32", "expected a whole number of 0 or more"),
+        ("expected u64", "expected a whole number of 0 or more"),
+        ("expected i64", "expected a whole number"),
+        ("expected a sequence", "expected a list in [ ]"),
+        ("expected a map", "expected an object in { }"),
+        ("expected a string", "expected text in quotes"),
+        ("invalid type: string", "got the text"),
+        ("invalid type: floating point", "got the number"),
+        ("invalid type: integer", "got the number"),
+        ("invalid type: map", "got an object"),
+        ("invalid type: sequence", "got a list"),
+        ("invalid type: null", "got null"),
+        ("invalid type: boolean", "got"),
+    ] {
+        m = m.replace(code, words);
+    }
+    (
+        m,
+        "write numbers without quotes, text in quotes and points as [x, y] in mm".to_string(),
+    )
+}
+
+/// Levenshtein distance between two field names.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diag = row[0];
+        row[0] = i + 1;
+        for j in 0..b.len() {
+            let up = row[j + 1];
+            row[j + 1] = (diag + usize::from(ca != b[j])).min(row[j] + 1).min(up + 1);
+            diag = up;
+        }
+    }
+    row[b.len()]
+}
+
 impl Design {
     /// Parse and validate a design file's text.
     pub fn parse(text: &str) -> Result<Design, DesignError> {
@@ -25,12 +83,8 @@ impl Design {
         check_format_and_version(&value)?;
         let draft: DesignDraft = serde_path_to_error::deserialize(value).map_err(|e| {
             let path = e.path().to_string();
-            DesignError::one(
-                FaultClass::Syntax,
-                if path == "." { "$" } else { &path },
-                e.into_inner().to_string(),
-                "give the field the type shown in docs/design-format.md",
-            )
+            let (problem, fix) = field_fault(&e.into_inner().to_string());
+            DesignError::one(FaultClass::Syntax, if path == "." { "$" } else { &path }, problem, &fix)
         })?;
         Design::from_draft(draft)
     }

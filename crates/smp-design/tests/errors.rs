@@ -42,12 +42,17 @@ fn syntax_and_type_errors_name_the_place() {
     assert!(e.to_string().contains("line 1"), "{e}");
     let e = Design::parse("[1,2]").unwrap_err();
     assert!(e.to_string().contains("not a JSON object"));
-    let (c, p, m, _) = reject(|v| v["regions"][1]["density_per_cm2"] = "eighty".into());
+    // Types in words, not Rust's ("f64"); a misspelt field gets the nearest name.
+    let (c, p, m, hint) = reject(|v| v["regions"][1]["density_per_cm2"] = "eighty".into());
     assert_eq!((c, p.as_str()), (FaultClass::Syntax, "regions[1].density_per_cm2"));
-    assert!(m.contains("invalid type"), "{m}");
-    let (_, p, m, _) = reject(|v| v["regions"][0]["densty_per_cm2"] = 80.into());
+    assert!(m.contains("got the text \"eighty\", expected a number"), "{m}");
+    assert!(!m.contains("f64") && hint.contains("numbers without quotes"), "{m} / {hint}");
+    let (_, p, m, hint) = reject(|v| v["regions"][0]["densty_per_cm2"] = 80.into());
     assert_eq!(p, "regions[0].densty_per_cm2");
-    assert!(m.contains("unknown field `densty_per_cm2`"), "{m}");
+    assert!(m.contains("unknown field \"densty_per_cm2\""), "{m}");
+    assert!(hint.starts_with("did you mean \"density_per_cm2\"?"), "{hint}");
+    let (_, _, _, hint) = reject(|v| v["regions"][0]["zzzzzzzzzz"] = 1.into());
+    assert!(hint.starts_with("remove it or use one of: name, kind"), "{hint}");
     let (_, p, _, _) = reject(|v| v["regions"][0]["polygon"][2] = serde_json::json!([1.0]));
     assert_eq!(p, "regions[0].polygon[2]");
     let (_, p, m, _) = reject(|v| {
