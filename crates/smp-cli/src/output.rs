@@ -40,6 +40,41 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
     Ok(())
 }
 
+/// Refuse an output path that cannot be written before any slow work starts: its folder
+/// must exist and take a new file (tried with an empty one), and the path must not be a
+/// folder. `-` (stdout) always passes.
+pub fn check_writable(path: &Path) -> Result<(), CliError> {
+    if path.as_os_str() == "-" {
+        return Ok(());
+    }
+    if path.is_dir() {
+        return Err(CliError::BadInput(format!(
+            "{} is a folder; give a file name to write, e.g. {}",
+            path.display(),
+            path.join("out.png").display()
+        )));
+    }
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    if !dir.is_dir() {
+        return Err(CliError::BadInput(format!(
+            "cannot write {}: the folder {} does not exist; create it first",
+            path.display(),
+            dir.display()
+        )));
+    }
+    let probe = dir.join(format!(".smp-write-check-{}", std::process::id()));
+    match std::fs::File::create(&probe) {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            Ok(())
+        }
+        Err(e) => Err(CliError::BadInput(format!(
+            "cannot write {}: {e}; choose a folder you can write to",
+            path.display()
+        ))),
+    }
+}
+
 /// A progress line on stderr, so stdout stays clean for data.
 pub fn progress(quiet: bool, msg: &str) {
     if !quiet {

@@ -254,3 +254,22 @@ fn a_photo_of_another_size_is_scaled_or_refused_and_a_truncated_one_refused() {
         stderr(&o)
     );
 }
+
+/// Issue 15: an output that cannot be written is refused before the slow work, saying
+/// why; nothing is decoded or rendered first.
+#[test]
+fn unwritable_outputs_are_refused_before_any_work() {
+    let dir = tmp("unwritable");
+    let (design, photo) = setup(&dir);
+    assert!(calibrate(&design, &photo).status.success());
+    let missing = dir.join("no-such-folder").join("after.png");
+    let o = smp(&["preview", &design, "--state", "healed", "-o", missing.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(e.contains("does not exist; create it first") && !e.contains("decoding"), "{e}");
+    let o = smp(&["preview", &design, "--state", "healed", "-o", dir.to_str().unwrap()]);
+    assert!(stderr(&o).contains("is a folder; give a file name"), "{}", stderr(&o));
+    let o = smp(&["synth", "--pattern", "norwood-3", "-o", missing.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(!missing.exists());
+}

@@ -124,6 +124,9 @@ fn overlay_with_legend(photo: &RgbImage, a: &Analysis) -> RgbImage {
 }
 
 fn run_analyze(a: AnalyzeArgs) -> Result<(), CliError> {
+    if let Some(o) = &a.output {
+        crate::output::check_writable(o)?;
+    }
     let design = Design::load(&a.design)?;
     let view = pick_view(&design, a.view.as_deref())?;
     let photo_path = a.photo.clone().unwrap_or_else(|| view_photo_path(&a.design, view));

@@ -107,6 +107,7 @@ pub fn view_photo_path(design_path: &Path, view: &View) -> PathBuf {
 
 /// Run `smp preview`.
 pub fn run(a: PreviewArgs) -> Result<(), CliError> {
+    crate::output::check_writable(&a.output)?;
     let design = Design::load(&a.design)?;
     let state: PreviewState = a.state.parse().map_err(CliError::BadInput)?;
     let sel = selection(a.session, a.upto, design.sessions().count())?;

@@ -93,6 +93,7 @@ fn report_error(e: ReportError) -> CliError {
 
 /// Run `smp report`.
 pub fn run(a: ReportArgs) -> Result<(), CliError> {
+    crate::output::check_writable(&a.output)?;
     let design = Design::load(&a.design)?;
     let view = pick_view(&design, a.view.as_deref())?;
     let prices = match &a.prices {

@@ -67,6 +67,9 @@ pub struct SynthArgs {
 
 /// Run `smp synth`.
 pub fn run(a: SynthArgs) -> Result<(), CliError> {
+    for out in std::iter::once(&a.output).chain(a.design.iter()).chain(a.truth.iter()) {
+        crate::output::check_writable(out)?;
+    }
     let pattern: Pattern = a.pattern.parse().map_err(CliError::BadInput)?;
     let view: SynthView = a.view.parse().map_err(CliError::BadInput)?;
     let scar = a.scar.as_deref().map(str::parse::<Scar>).transpose().map_err(CliError::BadInput)?;
