@@ -22,9 +22,14 @@ fn write_stdout(bytes: &[u8]) -> Result<(), CliError> {
         .map_err(|e| CliError::Other(format!("cannot write to stdout: {e}")))
 }
 
+/// The folder `path` is written in (`.` for a bare file name).
+fn folder_of(path: &Path) -> &Path {
+    path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."))
+}
+
 /// Replace `path` with `bytes` atomically.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = folder_of(path);
     let name = path
         .file_name()
         .ok_or_else(|| CliError::BadInput(format!("{} is not a file name", path.display())))?;
@@ -54,7 +59,7 @@ pub fn check_writable(path: &Path) -> Result<(), CliError> {
             path.join("out.png").display()
         )));
     }
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = folder_of(path);
     if !dir.is_dir() {
         return Err(CliError::BadInput(format!(
             "cannot write {}: the folder {} does not exist; create it first",

@@ -809,7 +809,10 @@ pub fn render_in(photo: &RgbImage, dots: &[RenderDot], px_per_mm: f64, optics: &
                     let spec = match &highlights {
                         Some(map) => {
                             let (px, py) = (x as f64 + 0.5, (y0 + r) as f64 + 0.5);
-                            cam.light.specular(lin, px, py).min(map.at(px, py))
+                            // Capped by the mean around it, which is 0 on most of a scalp:
+                            // the pixel's own split is needed only under a highlight.
+                            let cap = map.at(px, py);
+                            if cap > 0.0 { cam.light.specular(lin, px, py).min(cap) } else { 0.0 }
                         }
                         None => 0.0,
                     };

@@ -2,7 +2,6 @@
 //! healed and aged, each small enough for a page.
 
 use image::RgbImage;
-use image::codecs::jpeg::JpegEncoder;
 use image::imageops::{FilterType, resize};
 use rayon::prelude::*;
 use smp_color::pigments::PigmentLibrary;
@@ -92,18 +91,12 @@ pub fn pictures(
         .map(|(label, img)| {
             let [x, y, w, h] = crop;
             let small = shrink(&image::imageops::crop_imm(&img, x, y, w, h).to_image(), PREVIEW_WIDTH_PX);
-            let mut buf = std::io::Cursor::new(Vec::new());
             // JPEG: photos compress ~8× smaller than PNG at no visible loss on a page.
-            JpegEncoder::new_with_quality(&mut buf, JPEG_QUALITY)
-                .encode_image(&small)
-                .map_err(|e| ReportError::Encode {
-                    what: label.clone(),
-                    message: e.to_string(),
-                })?;
-            Ok(Picture {
-                label,
-                jpeg: buf.into_inner(),
-            })
+            let jpeg = smp_photo::encode::jpeg(&small, JPEG_QUALITY).map_err(|e| ReportError::Encode {
+                what: label.clone(),
+                message: e.to_string(),
+            })?;
+            Ok(Picture { label, jpeg })
         })
         .collect()
 }

@@ -1122,34 +1122,22 @@ async fn gdpr_export_and_erasure_leave_no_personal_data() {
         // A booking to be erased with the client (its calendar entry names them).
         let clinic_id = app.store.clinic_by_name("Alpha").await.unwrap().unwrap().id;
         let me: serde_json::Value = s.get("/api/v1/me").await.json().await.unwrap();
+        let consultation = |starts_at: &str, room: &str| smp_store::NewAppointment {
+            client_id: client,
+            practitioner_id: me["user"]["id"].as_i64().unwrap(),
+            kind: "consultation".into(),
+            starts_at: starts_at.into(),
+            minutes: 30,
+            room: room.into(),
+        };
         app.store
-            .book_appointment(
-                clinic_id,
-                &smp_store::NewAppointment {
-                    client_id: client,
-                    practitioner_id: me["user"]["id"].as_i64().unwrap(),
-                    kind: "consultation".into(),
-                    starts_at: "2099-05-04T09:00".into(),
-                    minutes: 30,
-                    room: "room 2, Zacharias".into(),
-                },
-            )
+            .book_appointment(clinic_id, &consultation("2099-05-04T09:00", "room 2, Zacharias"))
             .await
             .unwrap();
         // A cancelled booking is still held, so it is exported too.
         let cancelled = app
             .store
-            .book_appointment(
-                clinic_id,
-                &smp_store::NewAppointment {
-                    client_id: client,
-                    practitioner_id: me["user"]["id"].as_i64().unwrap(),
-                    kind: "consultation".into(),
-                    starts_at: "2099-05-05T09:00".into(),
-                    minutes: 30,
-                    room: "room 3, cancelled".into(),
-                },
-            )
+            .book_appointment(clinic_id, &consultation("2099-05-05T09:00", "room 3, cancelled"))
             .await
             .unwrap();
         app.store.cancel_appointment(clinic_id, cancelled.id).await.unwrap();

@@ -96,15 +96,9 @@ impl Light {
         if self.cell_px == 0 || self.cols == 0 {
             return None;
         }
-        let rows = self.shading.len() / self.cols;
         let c = f64::from(self.cell_px);
-        let u = ((x - f64::from(self.origin_px.0)) / c - 0.5).clamp(0.0, (self.cols - 1) as f64);
-        let v = ((y - f64::from(self.origin_px.1)) / c - 0.5).clamp(0.0, (rows - 1) as f64);
-        let (u0, v0) = (u as usize, v as usize);
-        let (u1, v1) = ((u0 + 1).min(self.cols - 1), (v0 + 1).min(rows - 1));
-        let (fu, fv) = (u - u0 as f64, v - v0 as f64);
-        let s = |i: usize, j: usize| self.shading[j * self.cols + i];
-        Some((s(u0, v0) * (1.0 - fu) + s(u1, v0) * fu) * (1.0 - fv) + (s(u0, v1) * (1.0 - fu) + s(u1, v1) * fu) * fv)
+        let (u, v) = ((x - f64::from(self.origin_px.0)) / c, (y - f64::from(self.origin_px.1)) / c);
+        Some(between_centres(&self.shading, self.cols, u, v))
     }
 
     /// The white surface reflection in the pixel `(x, y)` of linear colour `p` (linear
@@ -202,12 +196,19 @@ impl HighlightMap {
     /// The mean highlight around pixel `(x, y)` (linear units).
     pub fn at(&self, x: f64, y: f64) -> f32 {
         let c = f64::from(self.cell_px);
-        let u = (x / c - 0.5).clamp(0.0, (self.cols - 1) as f64);
-        let v = (y / c - 0.5).clamp(0.0, (self.rows - 1) as f64);
-        let (u0, v0) = (u as usize, v as usize);
-        let (u1, v1) = ((u0 + 1).min(self.cols - 1), (v0 + 1).min(self.rows - 1));
-        let (fu, fv) = ((u - u0 as f64) as f32, (v - v0 as f64) as f32);
-        let m = |i: usize, j: usize| self.mean[j * self.cols + i];
-        (m(u0, v0) * (1.0 - fu) + m(u1, v0) * fu) * (1.0 - fv) + (m(u0, v1) * (1.0 - fu) + m(u1, v1) * fu) * fv
+        between_centres(&self.mean, self.cols, x / c, y / c) as f32
     }
+}
+
+/// A grid of per-cell values (`cols` a row, row-major) read bilinearly between cell
+/// centres at (`u`, `v`) in cells from the grid's corner, held at the edge cells.
+fn between_centres<T: Copy + Into<f64>>(cells: &[T], cols: usize, u: f64, v: f64) -> f64 {
+    let rows = cells.len() / cols;
+    let u = (u - 0.5).clamp(0.0, (cols - 1) as f64);
+    let v = (v - 0.5).clamp(0.0, (rows - 1) as f64);
+    let (u0, v0) = (u as usize, v as usize);
+    let (u1, v1) = ((u0 + 1).min(cols - 1), (v0 + 1).min(rows - 1));
+    let (fu, fv) = (u - u0 as f64, v - v0 as f64);
+    let s = |i: usize, j: usize| -> f64 { cells[j * cols + i].into() };
+    (s(u0, v0) * (1.0 - fu) + s(u1, v0) * fu) * (1.0 - fv) + (s(u0, v1) * (1.0 - fu) + s(u1, v1) * fu) * fv
 }

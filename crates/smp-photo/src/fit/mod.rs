@@ -482,20 +482,9 @@ fn mostly_seen(view: &View, r: &Region) -> bool {
 
 /// A mask grown by one cell (4-neighbours).
 fn dilate(m: &[bool], w: usize, h: usize) -> Vec<bool> {
-    let mut out = m.to_vec();
-    for j in 0..h {
-        for i in 0..w {
-            if m[j * w + i] {
-                continue;
-            }
-            let near = (i > 0 && m[j * w + i - 1])
-                || (i + 1 < w && m[j * w + i + 1])
-                || (j > 0 && m[(j - 1) * w + i])
-                || (j + 1 < h && m[(j + 1) * w + i]);
-            out[j * w + i] = near;
-        }
-    }
-    out
+    (0..w * h)
+        .map(|k| m[k] || neighbours(k, w, h).into_iter().flatten().any(|n| m[n]))
+        .collect()
 }
 
 /// Each 4-connected area of the cells of `m` equal to `want`, as its cell indices.

@@ -289,7 +289,7 @@ pub struct AuditPage {
 /// One audit entry as the page shows it.
 pub struct AuditRow {
     seq: i64,
-    /// "YYYY-MM-DD HH:MM:SS" (UTC).
+    /// "YYYY-MM-DD HH:MM UTC".
     when: String,
     who: String,
     action: String,
@@ -324,13 +324,6 @@ pub struct AuditFilter {
 /// Entries per page of the audit log.
 pub const AUDIT_PAGE_ROWS: usize = 100;
 
-/// Unix seconds as "YYYY-MM-DD HH:MM:SS" in UTC.
-fn utc_text(at: i64) -> String {
-    jiff::Timestamp::from_second(at)
-        .map(|t| t.strftime("%Y-%m-%d %H:%M:%S").to_string())
-        .unwrap_or_else(|_| at.to_string())
-}
-
 impl AuditFilter {
     /// Whether `e` passes.
     fn keeps(&self, e: &AuditEntry) -> bool {
@@ -344,12 +337,11 @@ impl AuditFilter {
         if num(&self.client).is_some_and(|c| e.subject != format!("client:{c}")) {
             return false;
         }
-        let day = utc_text(e.at);
-        let day = &day[..10.min(day.len())];
-        if !self.from.trim().is_empty() && day < self.from.trim() {
+        let day = smp_plan::CivilDate::from_epoch_days(e.at.div_euclid(86_400)).to_string();
+        if !self.from.trim().is_empty() && day.as_str() < self.from.trim() {
             return false;
         }
-        if !self.until.trim().is_empty() && day > self.until.trim() {
+        if !self.until.trim().is_empty() && day.as_str() > self.until.trim() {
             return false;
         }
         true
@@ -444,7 +436,7 @@ pub async fn audit_page(
         .take(AUDIT_PAGE_ROWS)
         .map(|e| AuditRow {
             seq: e.seq,
-            when: utc_text(e.at),
+            when: super::designs::date_time(e.at),
             who: name_of(e.actor),
             action: e.action.clone(),
             record: format!("{} {}", e.entity, e.entity_id),
