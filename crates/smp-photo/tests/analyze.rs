@@ -107,6 +107,11 @@ fn labels_match_the_truth_across_skin_hair_views_and_patterns() {
             image::imageops::replace(&mut both, &o, 0, 0);
             image::imageops::replace(&mut both, &tr, i64::from(o.width()), 0);
             both.save(std::path::Path::new(dir).join(format!("case{i:02}.png"))).unwrap();
+            let m = &a.labels;
+            let cov = image::GrayImage::from_fn(m.width, m.height, |x, y| {
+                image::Luma([(255.0 * m.coverage[(y * m.width + x) as usize]) as u8])
+            });
+            cov.save(std::path::Path::new(dir).join(format!("cov{i:02}.png"))).unwrap();
         }
     }
     let (bm, hm) = (median(&mut bald.clone()), median(&mut haired.clone()));

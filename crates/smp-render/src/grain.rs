@@ -14,10 +14,28 @@ pub fn top_up(sigma: f32, m: f32) -> f32 {
     if m >= 1.0 || sigma <= 0.0 {
         0.0
     } else {
-        // m^(5/6) = √m · ∛m, much cheaper than powf.
-        let m = m.max(0.0);
-        sigma * (1.0 - m.sqrt() * m.cbrt()).sqrt()
+        // Read from a table: it runs for every channel of every treated pixel, where
+        // cbrt and two square roots took a twentieth of a 12 MP preview.
+        let t = top_up_table();
+        let u = m.max(0.0) * TOP_UP_STEPS as f32;
+        let i = (u as usize).min(TOP_UP_STEPS - 1);
+        let f = u - i as f32;
+        sigma * (t[i] + (t[i + 1] - t[i]) * f)
     }
+}
+
+/// Steps of the top-up table over m in 0..1.
+const TOP_UP_STEPS: usize = 4096;
+
+/// `√(1 − m^(5/6))` at m = i / [`TOP_UP_STEPS`].
+fn top_up_table() -> &'static [f32; TOP_UP_STEPS + 1] {
+    static T: std::sync::OnceLock<[f32; TOP_UP_STEPS + 1]> = std::sync::OnceLock::new();
+    T.get_or_init(|| {
+        std::array::from_fn(|i| {
+            let m = i as f64 / TOP_UP_STEPS as f64;
+            (1.0 - m.sqrt() * m.cbrt()).max(0.0).sqrt() as f32
+        })
+    })
 }
 
 fn mix(mut z: u64) -> u64 {
@@ -59,8 +77,10 @@ mod tests {
         assert_eq!(top_up(4.0, 1.0), 0.0);
         assert!((top_up(4.0, 0.0) - 4.0).abs() < 1e-6);
         // Darkened grain plus the top-up gives the photo's grain back.
-        let m = 0.3f32;
-        let kept = 4.0 * m.powf(GRAIN_EXPONENT / 2.0);
-        assert!(((kept * kept + top_up(4.0, m).powi(2)).sqrt() - 4.0).abs() < 1e-4);
+        for m in [0.3f32, 0.01, 0.5123, 0.9, 0.99, 0.9999] {
+            let kept = 4.0 * m.powf(GRAIN_EXPONENT / 2.0);
+            let back = (kept * kept + top_up(4.0, m).powi(2)).sqrt();
+            assert!((back - 4.0).abs() < 0.02, "m {m}: {back}");
+        }
     }
 }

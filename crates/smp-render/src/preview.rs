@@ -6,7 +6,7 @@ use smp_color::{Pigment, SkinOptics};
 use smp_design::{Design, Region, RegionKind, View};
 use smp_dots::{Impressions, Selection};
 
-use crate::render::{InnerDisk, RenderDot, render_in};
+use crate::render::{InnerDisk, RenderDot, render_onto};
 use crate::state::{DotLook, PreviewState};
 use smp_photo::camera::{PhotoCamera, PxBox};
 use smp_photo::mask::ScalpMask;
@@ -174,10 +174,24 @@ pub fn preview(
     sel: Selection,
     library: &PigmentLibrary,
 ) -> Result<RgbImage, UnknownPigment> {
-    let dots = render_dots(photo, design, view, imp, state, sel, library)?;
+    preview_onto(photo.clone(), design, view, imp, state, sel, library)
+}
+
+/// [`preview`] drawn on the photo itself, for callers done with the original.
+pub fn preview_onto(
+    mut photo: RgbImage,
+    design: &Design,
+    view: &View,
+    imp: &Impressions,
+    state: PreviewState,
+    sel: Selection,
+    library: &PigmentLibrary,
+) -> Result<RgbImage, UnknownPigment> {
+    let dots = render_dots(&photo, design, view, imp, state, sel, library)?;
     let px_per_mm = view.mm_to_px.px_per_mm();
-    let cam = PhotoCamera::estimate(photo, dots_box(&dots), px_per_mm);
-    Ok(render_in(photo, &dots, px_per_mm, &SkinOptics::default(), &cam, design.seed()))
+    let cam = PhotoCamera::estimate(&photo, dots_box(&dots), px_per_mm);
+    render_onto(&mut photo, &dots, px_per_mm, &SkinOptics::default(), &cam, design.seed());
+    Ok(photo)
 }
 
 /// The pixels the dots lie on (their centres' bounding box): where the photo's grain and

@@ -21,7 +21,7 @@ use rayon::prelude::*;
 use smp_color::SkinOptics;
 use smp_color::constants::{FRESH_HALO_SIGMA_MM, REDNESS_TINT, SKIRT_EDGE_SIGMA_OF_RADIUS};
 use smp_color::srgb::{EncodeLut, decode_lut};
-use smp_photo::camera::{HighlightMap, PIXEL_BOX_VAR, PhotoCamera};
+use smp_photo::camera::{HighlightMap, PIXEL_BOX_VAR, PhotoCamera, PxBox};
 
 use crate::disk::blurred_disk;
 use crate::grain::{normal3, top_up};
@@ -543,6 +543,14 @@ pub fn render(photo: &RgbImage, dots: &[RenderDot], px_per_mm: f64, optics: &Ski
 /// (the grain drawn from `seed`), and under its highlights, which the pigment beneath
 /// the surface cannot darken.
 pub fn render_in(photo: &RgbImage, dots: &[RenderDot], px_per_mm: f64, optics: &SkinOptics, cam: &PhotoCamera, seed: u64) -> RgbImage {
+    let mut out = photo.clone();
+    render_onto(&mut out, dots, px_per_mm, optics, cam, seed);
+    out
+}
+
+/// [`render_in`] drawing on the photo itself: a 12 MP copy costs more than a tenth of
+/// a preview (36 MB of fresh pages for the kernel to clear, then copied).
+pub fn render_onto(photo: &mut RgbImage, dots: &[RenderDot], px_per_mm: f64, optics: &SkinOptics, cam: &PhotoCamera, seed: u64) {
     let (w, h) = (photo.width() as usize, photo.height() as usize);
     // What every Gaussian and disk is seen through: the camera's blur and the pixel's area.
     let extra_var = cam.blur_sigma_px.powi(2) + PIXEL_BOX_VAR;
@@ -706,7 +714,8 @@ pub fn render_in(photo: &RgbImage, dots: &[RenderDot], px_per_mm: f64, optics: &
     let grain = cam.grain_sigma.map(|g| g as f32);
     let grainy = grain.iter().any(|&g| g > 0.0);
     let lit = cam.light.shading_at(0.0, 0.0).is_some();
-    let highlights = lit.then(|| HighlightMap::new(photo, &cam.light, px_per_mm));
+    let splitter = cam.light.splitter();
+    let highlights = lit.then(|| HighlightMap::new(photo, &cam.light, px_per_mm, reach_box(dots, influence_px, w, h)));
     // Channels a grid holds anything for (blue diffuses too little to reach them).
     let fine_used: [bool; 3] = std::array::from_fn(|k| split.w[k][2] + split.w[k][3] > 0.0);
     let coarse_used: [bool; 3] = std::array::from_fn(|k| split.w[k][4] + split.w[k][5] > 0.0);
@@ -716,17 +725,15 @@ pub fn render_in(photo: &RgbImage, dots: &[RenderDot], px_per_mm: f64, optics: &
     let (skirt_cols, skirt_rows) = skirt
         .as_ref()
         .map_or((Vec::new(), Vec::new()), |g| (g.axis(w, g.w), g.axis(h, g.h)));
-    let mut out = photo.clone();
-    let bands: Vec<(usize, &mut [u8])> = out.chunks_mut(3 * w * BAND_ROWS).enumerate().collect();
-    bands.into_par_iter().for_each_init(
-        || {
-            (
-                vec![[0.0f32; 3]; w * BAND_ROWS],
-                vec![[0.0f32; 3]; w * BAND_ROWS],
-                StampScratch::default(),
-            )
-        },
-        |(buf, tau, sc), (band, pixels)| {
+    let bands: Vec<(usize, &mut [u8])> = photo.chunks_mut(3 * w * BAND_ROWS).enumerate().collect();
+    bands.into_par_iter().for_each(|(band, pixels)| {
+        BAND_SCRATCH.with_borrow_mut(|s| {
+            let n = w * BAND_ROWS;
+            if s.buf.len() < n {
+                s.buf.resize(n, [0.0; 3]);
+                s.tau.resize(n, [0.0; 3]);
+            }
+            let (buf, tau, sc) = (&mut s.buf[..n], &mut s.tau[..n], &mut s.sc);
             let y0 = band * BAND_ROWS;
             let rows = pixels.len() / (3 * w);
             buf.iter_mut().for_each(|v| *v = [0.0; 3]);
@@ -754,6 +761,7 @@ pub fn render_in(photo: &RgbImage, dots: &[RenderDot], px_per_mm: f64, optics: &
             let mut coarse_row: [Vec<f32>; 3] = std::array::from_fn(|_| vec![0.0; coarse.w]);
             let mut halo_row = vec![0.0f32; halo.as_ref().map_or(0, |g| g.w)];
             let mut skirt_row: [Vec<f32>; 3] = std::array::from_fn(|_| vec![0.0; skirt.as_ref().map_or(0, |g| g.w)]);
+            let (mut cap_row, mut shade_row) = (vec![0.0f32; xb - xa], vec![0.0f32; xb - xa]);
             let mut skirt_in_row: [Vec<f32>; 3] = std::array::from_fn(|_| vec![0.0; skirt.as_ref().map_or(0, |g| g.w)]);
             for r in 0..rows {
                 // Interpolate the grids vertically once per row; per pixel only horizontally.
@@ -767,6 +775,10 @@ pub fn render_in(photo: &RgbImage, dots: &[RenderDot], px_per_mm: f64, optics: &
                 }
                 if let Some(g) = &halo {
                     g.lerp_row(0, halo_rows[y0 + r], &mut halo_row);
+                }
+                if let Some(map) = &highlights {
+                    map.row((y0 + r) as u32, xa as u32, &mut cap_row[..xb - xa]);
+                    cam.light.shading_row((y0 + r) as u32, xa as u32, &mut shade_row[..xb - xa]);
                 }
                 if let (Some(g), Some(gi)) = (&skirt, &skirt_in) {
                     for k in 0..3 {
@@ -806,15 +818,13 @@ pub fn render_in(photo: &RgbImage, dots: &[RenderDot], px_per_mm: f64, optics: &
                     let p = &mut pixels[(r * w + x) * 3..(r * w + x) * 3 + 3];
                     let lin = [dec[p[0] as usize], dec[p[1] as usize], dec[p[2] as usize]];
                     // The surface's own reflection stays on top of the pigment.
-                    let spec = match &highlights {
-                        Some(map) => {
-                            let (px, py) = (x as f64 + 0.5, (y0 + r) as f64 + 0.5);
-                            // Capped by the mean around it, which is 0 on most of a scalp:
-                            // the pixel's own split is needed only under a highlight.
-                            let cap = map.at(px, py);
-                            if cap > 0.0 { cam.light.specular(lin, px, py).min(cap) } else { 0.0 }
-                        }
-                        None => 0.0,
+                    // Capped by the mean around it, which is 0 on most of a scalp: the
+                    // pixel's own split is needed only under a highlight.
+                    let cap = if lit { cap_row[x - xa] } else { 0.0 };
+                    let spec = if cap > 0.0 {
+                        splitter.split(lin, shade_row[x - xa]).min(cap)
+                    } else {
+                        0.0
                     };
                     let v: [f32; 3] = std::array::from_fn(|k| {
                         let skin = (lin[k] - spec) * (1.0 + e * tint[k]);
@@ -829,15 +839,51 @@ pub fn render_in(photo: &RgbImage, dots: &[RenderDot], px_per_mm: f64, optics: &
                         let mut o = enc.encode(v[k]);
                         if let Some(n) = noise {
                             let g = top_up(grain[k], m[k]) * n[k];
-                            o = (f32::from(o) + g).round().clamp(0.0, 255.0) as u8;
+                            // Clamped first, so adding ½ and truncating rounds (cheaper than round()).
+                            o = ((f32::from(o) + g).clamp(0.0, 255.0) + 0.5) as u8;
                         }
                         p[k] = o;
                     }
                 }
             }
-        },
-    );
-    out
+        })
+    });
+}
+
+/// Each worker's band buffers, kept between bands and renders: allocated per rayon job
+/// they cost ~2 MB of fresh, kernel-cleared pages each time.
+#[derive(Default)]
+struct BandScratch {
+    buf: Vec<[f32; 3]>,
+    tau: Vec<[f32; 3]>,
+    sc: StampScratch,
+}
+
+thread_local! {
+    static BAND_SCRATCH: std::cell::RefCell<BandScratch> = std::cell::RefCell::new(BandScratch::default());
+}
+
+/// The pixels within `reach_px` of any dot, clipped to the `w` × `h` photo.
+fn reach_box(dots: &[RenderDot], reach_px: f64, w: usize, h: usize) -> PxBox {
+    let (mut x0, mut y0, mut x1, mut y1) = (f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY);
+    for d in dots {
+        (x0, y0, x1, y1) = (x0.min(d.x), y0.min(d.y), x1.max(d.x), y1.max(d.y));
+    }
+    if dots.is_empty() {
+        return PxBox {
+            x0: 0,
+            y0: 0,
+            x1: 1,
+            y1: 1,
+        };
+    }
+    let clip = |v: f64, hi: usize| v.clamp(0.0, hi as f64) as u32;
+    PxBox {
+        x0: clip((x0 - reach_px).floor(), w),
+        y0: clip((y0 - reach_px).floor(), h),
+        x1: clip((x1 + reach_px).ceil(), w),
+        y1: clip((y1 + reach_px).ceil(), h),
+    }
 }
 
 /// The same model by direct convolution with all six Gaussians at full resolution (each

@@ -9,7 +9,7 @@ use smp_design::{Design, View};
 use smp_dots::impressions;
 use smp_photo::decode::{PhotoError, PhotoLimits, load_photo};
 use smp_render::label::side_by_side;
-use smp_render::preview::preview;
+use smp_render::preview::preview_onto;
 use smp_render::state::PreviewState;
 
 use crate::cmd::{selection, selection_label};
@@ -134,7 +134,10 @@ pub fn run(a: PreviewArgs) -> Result<(), CliError> {
     let t = std::time::Instant::now();
     // Region pigments name the built-in library; an unknown name is refused, not
     // silently drawn in carbon.
-    let after = preview(&photo, &design, view, &imp, state, sel, &library)
+    // The original is kept only for the side-by-side; else the preview draws on it.
+    let before = a.side_by_side.then(|| photo.clone());
+    let (width, height) = photo.dimensions();
+    let after = preview_onto(photo, &design, view, &imp, state, sel, &library)
         .map_err(|e| CliError::BadInput(format!("{}: {e}", a.design.display())))?;
     progress(a.quiet, &format!("rendered in {:.0} ms", t.elapsed().as_secs_f64() * 1e3));
     let label = match sel {
@@ -145,33 +148,26 @@ pub fn run(a: PreviewArgs) -> Result<(), CliError> {
             selection_label(s).to_uppercase()
         ),
     };
-    let (photo, after) = match &a.crop {
+    let (before, after) = match &a.crop {
         Some(c) => {
             let v = crate::cmd::calibrate::numbers(c, 4, "--crop")?;
             let fits = v.iter().all(|&n| n >= 0.0)
                 && v[2] >= 1.0
                 && v[3] >= 1.0
-                && v[0] + v[2] <= f64::from(photo.width())
-                && v[1] + v[3] <= f64::from(photo.height());
+                && v[0] + v[2] <= f64::from(width)
+                && v[1] + v[3] <= f64::from(height);
             if !fits {
-                return Err(CliError::BadInput(format!(
-                    "--crop {c} is not inside the {}×{} photo",
-                    photo.width(),
-                    photo.height()
-                )));
+                return Err(CliError::BadInput(format!("--crop {c} is not inside the {width}×{height} photo")));
             }
             let (x, y, w, h) = (v[0] as u32, v[1] as u32, v[2] as u32, v[3] as u32);
-            (
-                image::imageops::crop_imm(&photo, x, y, w, h).to_image(),
-                image::imageops::crop_imm(&after, x, y, w, h).to_image(),
-            )
+            let crop = |img: &RgbImage| image::imageops::crop_imm(img, x, y, w, h).to_image();
+            (before.as_ref().map(crop), crop(&after))
         }
-        None => (photo, after),
+        None => (before, after),
     };
-    let out = if a.side_by_side {
-        side_by_side(&photo, &after, "BEFORE", &label)
-    } else {
-        after
+    let out = match &before {
+        Some(photo) => side_by_side(photo, &after, "BEFORE", &label),
+        None => after,
     };
     write_image(&a.output, &out)?;
     progress(a.quiet, &format!("wrote {}", a.output.display()));

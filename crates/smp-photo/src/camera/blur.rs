@@ -24,28 +24,36 @@ pub const PIXEL_BOX_VAR: f64 = 1.0 / 12.0;
 /// a head photo, but a large photo has them in proportion).
 const MAX_ROWS: usize = 1000;
 
-/// Green channel as f32 (the channel with the most detail and least noise).
-fn green(photo: &RgbImage) -> (Vec<f32>, usize, usize) {
-    let (w, h) = (photo.width() as usize, photo.height() as usize);
-    (photo.as_raw().chunks_exact(3).map(|p| f32::from(p[1])).collect(), w, h)
+/// The green channel (the one with the most detail and least noise), read in place: a
+/// 12 MP copy as floats would be 48 MB of fresh memory for a scan of a few rows.
+struct Green<'a> {
+    raw: &'a [u8],
 }
 
-fn bilinear(g: &[f32], w: usize, h: usize, x: f64, y: f64) -> Option<f64> {
+impl Green<'_> {
+    /// Green of pixel `i` (row-major).
+    fn at(&self, i: usize) -> f32 {
+        f32::from(self.raw[3 * i + 1])
+    }
+}
+
+fn bilinear(g: &Green, w: usize, h: usize, x: f64, y: f64) -> Option<f64> {
     if x < 0.0 || y < 0.0 || x >= (w - 1) as f64 || y >= (h - 1) as f64 {
         return None;
     }
     let (xi, yi) = (x as usize, y as usize);
     let (fx, fy) = ((x - xi as f64) as f32, (y - yi as f64) as f32);
     let i = yi * w + xi;
-    let top = g[i] * (1.0 - fx) + g[i + 1] * fx;
-    let bottom = g[i + w] * (1.0 - fx) + g[i + w + 1] * fx;
+    let top = g.at(i) * (1.0 - fx) + g.at(i + 1) * fx;
+    let bottom = g.at(i + w) * (1.0 - fx) + g.at(i + w + 1) * fx;
     Some(f64::from(top * (1.0 - fy) + bottom * fy))
 }
 
 /// The blur's σ in pixels beyond the pixel's own area, from the median over the photo's
 /// clean step edges; `None` when the photo has too few of them.
 pub fn blur_sigma_px(photo: &RgbImage) -> Option<f64> {
-    let (g, w, h) = green(photo);
+    let g = Green { raw: photo.as_raw() };
+    let (w, h) = (photo.width() as usize, photo.height() as usize);
     if w < 16 || h < 16 {
         return None;
     }
@@ -69,10 +77,10 @@ pub fn blur_sigma_px(photo: &RgbImage) -> Option<f64> {
 
 /// The blur variance (slope-operator included) at `(x, y)` if it is the middle of a clean
 /// step edge: the steepest point along the gradient, with a monotone profile across.
-fn edge_sigma2(g: &[f32], w: usize, h: usize, x: usize, y: usize) -> Option<f64> {
+fn edge_sigma2(g: &Green, w: usize, h: usize, x: usize, y: usize) -> Option<f64> {
     let i = y * w + x;
-    let gx = f64::from(g[i + 1] - g[i - 1]) / 2.0;
-    let gy = f64::from(g[i + w] - g[i - w]) / 2.0;
+    let gx = f64::from(g.at(i + 1) - g.at(i - 1)) / 2.0;
+    let gy = f64::from(g.at(i + w) - g.at(i - w)) / 2.0;
     let slope = (gx * gx + gy * gy).sqrt();
     // A step of MIN_STEP blurred by ≤ 2.5 px still has a slope over MIN_STEP / 7.
     if slope < MIN_STEP / 7.0 {

@@ -10,7 +10,7 @@ use image::RgbImage;
 
 pub use self::blur::{PIXEL_BOX_VAR, blur_sigma_px};
 pub use self::grain::grain_sigma;
-pub use self::light::{HighlightMap, Light};
+pub use self::light::{HighlightMap, Light, Splitter};
 
 /// A box of photo pixels, `x0..x1` × `y0..y1`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
