@@ -4,6 +4,7 @@
 
 pub mod analyze;
 pub mod camera;
+pub mod card;
 pub mod constants;
 pub mod decode;
 pub mod encode;

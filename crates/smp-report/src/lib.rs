@@ -3,6 +3,7 @@
 //! alternatives and evidence as one A4 PDF. typst runs as a library in memory with its
 //! embedded fonts: nothing is read from disk or fetched.
 
+pub mod card;
 pub mod clinical;
 pub mod document;
 pub mod error;

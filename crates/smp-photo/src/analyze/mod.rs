@@ -19,7 +19,7 @@ mod fringe;
 pub mod geometry;
 mod gmm;
 mod hair;
-mod lsq;
+pub(crate) mod lsq;
 mod outline;
 mod overlay;
 mod reuse;

@@ -1,0 +1,156 @@
+//! Colour through the card: the neutral patches as the camera saw them against what the
+//! card reflects give, per channel, a tone curve `reference = gain·measured^γ + offset`
+//! in linear light. The gains are the white balance and exposure, γ the camera's tone
+//! curve, the offset the flare over the black. Printer colours vary, so only neutrals
+//! are used: they correct the light and the camera, not the skin's own colour.
+
+use serde::{Deserialize, Serialize};
+use smp_color::delta_e::delta_e00;
+use smp_color::srgb::{from_linear, linear_to_lab, to_linear};
+
+use super::layout::PATCHES;
+
+/// What the card's white paper reflects, linear (CIE Y): office paper's L* ≈ 95.
+pub const PAPER_Y: f64 = 0.88;
+/// What its black ink reflects, linear: printed black's L* ≈ 20.
+pub const INK_Y: f64 = 0.03;
+
+/// The tone-curve exponents searched, their range and step.
+const GAMMA_RANGE: (f64, f64, f64) = (0.4, 2.5, 0.01);
+
+/// The linear reflectance a patch of printed grey `grey` (0–1, taken as sRGB) has: ink
+/// and paper mixed as the printer's halftone mixes them.
+pub fn patch_reflectance(grey: f64) -> f64 {
+    INK_Y + (PAPER_Y - INK_Y) * to_linear(grey)
+}
+
+/// A per-channel correction from the photo's linear light to the scene's reflectance.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CardCorrection {
+    /// Per channel (R, G, B): gain, exponent γ, offset.
+    pub curves: [[f64; 3]; 3],
+    /// Mean CIEDE2000 between the corrected patches and what the card reflects: how
+    /// well the curve fits the card.
+    pub residual_delta_e00: f64,
+}
+
+impl CardCorrection {
+    /// Fit the curves to the patches (`None` where clipped); `None` with fewer than
+    /// three usable patches.
+    pub fn fit(patches_linear: &[Option<[f64; 3]>; 5]) -> Option<Self> {
+        let pairs: Vec<([f64; 3], f64)> = patches_linear
+            .iter()
+            .zip(&PATCHES)
+            .filter_map(|(m, p)| m.map(|m| (m, patch_reflectance(p.grey))))
+            .collect();
+        if pairs.len() < 3 {
+            return None;
+        }
+        let curves: [[f64; 3]; 3] =
+            std::array::from_fn(|c| fit_channel(&pairs.iter().map(|(m, r)| (m[c].max(1e-6), *r)).collect::<Vec<_>>()));
+        let mut out = CardCorrection {
+            curves,
+            residual_delta_e00: 0.0,
+        };
+        let de: f64 = pairs
+            .iter()
+            .map(|(m, r)| delta_e00(linear_to_lab(out.apply_linear(*m)), linear_to_lab([*r; 3])))
+            .sum::<f64>()
+            / pairs.len() as f64;
+        out.residual_delta_e00 = de;
+        Some(out)
+    }
+
+    /// The scene's linear reflectance for a linear colour of the photo.
+    pub fn apply_linear(&self, l: [f64; 3]) -> [f64; 3] {
+        std::array::from_fn(|c| {
+            let [g, gamma, o] = self.curves[c];
+            (g * l[c].max(0.0).powf(gamma) + o).clamp(0.0, 1.0)
+        })
+    }
+
+    /// [`CardCorrection::apply_linear`] for an 8-bit sRGB colour, to 8-bit sRGB.
+    pub fn apply_rgb8(&self, p: [u8; 3]) -> [u8; 3] {
+        let l = self.apply_linear(smp_color::srgb::rgb8_to_linear(p));
+        l.map(|v| (255.0 * from_linear(v)).round().clamp(0.0, 255.0) as u8)
+    }
+
+    /// The white balance: the gain each channel of the photo (linear) needs for paper
+    /// white to come out neutral, relative to green.
+    pub fn white_balance(&self) -> [f64; 3] {
+        let white = |c: usize| {
+            let [g, gamma, o] = self.curves[c];
+            // The photo's level that reads as paper white, in this channel.
+            ((PAPER_Y - o) / g).max(1e-6).powf(1.0 / gamma)
+        };
+        let w = [white(0), white(1), white(2)];
+        [w[1] / w[0], 1.0, w[1] / w[2]]
+    }
+}
+
+/// One channel's gain, γ and offset by least squares over the patches: for each γ on a
+/// grid the gain and offset are linear.
+fn fit_channel(pairs: &[(f64, f64)]) -> [f64; 3] {
+    let mut best = (f64::INFINITY, [1.0, 1.0, 0.0]);
+    let (lo, hi, step) = GAMMA_RANGE;
+    let steps = ((hi - lo) / step).round() as usize;
+    let n = pairs.len() as f64;
+    for k in 0..=steps {
+        let gamma = lo + k as f64 * step;
+        let xs: Vec<f64> = pairs.iter().map(|(m, _)| m.powf(gamma)).collect();
+        let (mx, my) = (xs.iter().sum::<f64>() / n, pairs.iter().map(|p| p.1).sum::<f64>() / n);
+        let sxx: f64 = xs.iter().map(|x| (x - mx).powi(2)).sum();
+        if sxx <= 1e-18 {
+            continue;
+        }
+        let sxy: f64 = xs.iter().zip(pairs).map(|(x, p)| (x - mx) * (p.1 - my)).sum();
+        let g = sxy / sxx;
+        if g <= 0.0 {
+            continue;
+        }
+        let o = my - g * mx;
+        // Errors weighed in lightness, as the eye (and ΔE) weighs them.
+        let err: f64 = xs
+            .iter()
+            .zip(pairs)
+            .map(|(x, p)| (from_linear((g * x + o).clamp(0.0, 1.0)) - from_linear(p.1)).powi(2))
+            .sum();
+        if err < best.0 {
+            best = (err, [g, gamma, o]);
+        }
+    }
+    best.1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn undoes_a_cast_an_exposure_and_a_tone_curve() {
+        // The card seen through a warm cast, one stop over and a camera curve of 0.8.
+        let cast = [1.25, 1.0, 0.7];
+        let seen = |refl: [f64; 3]| -> [f64; 3] { std::array::from_fn(|c| (2.0 * cast[c] * refl[c]).min(1.0).powf(1.0 / 0.8)) };
+        let patches: [Option<[f64; 3]>; 5] = std::array::from_fn(|k| {
+            let r = patch_reflectance(PATCHES[k].grey);
+            let s = seen([r; 3]);
+            // Overexposed white clips: it is left out, as the detector leaves it.
+            (s.iter().all(|&v| v < 0.99)).then_some(s)
+        });
+        assert!(patches[0].is_none(), "white clips one stop over");
+        let k = CardCorrection::fit(&patches).unwrap();
+        assert!(k.residual_delta_e00 < 0.5, "{k:?}");
+        // A skin colour in the same light comes back within ΔE00 1.
+        let skin = [0.30, 0.22, 0.17];
+        let back = k.apply_linear(seen(skin));
+        let de = delta_e00(linear_to_lab(back), linear_to_lab(skin));
+        assert!(de < 1.0, "skin back at ΔE00 {de}: {back:?}");
+        // White's photo levels differ by the cast through the camera's curve.
+        let wb = k.white_balance();
+        let want = [(1.0f64 / 1.25).powf(1.25), 1.0, (1.0f64 / 0.7).powf(1.25)];
+        assert!((0..3).all(|c| (wb[c] - want[c]).abs() < 0.03 * want[c]), "{wb:?} against {want:?}");
+        let few = [None, None, None, patches[3], patches[4]];
+        assert!(CardCorrection::fit(&few).is_none(), "two patches cannot fit three parameters");
+    }
+}

@@ -1,0 +1,485 @@
+//! Finding the card in a photo: its four ring markers, the plane map they give, and its
+//! neutral patches as the camera saw them.
+//!
+//! Dark pixels (darker than their surroundings by a fifth) are grouped into connected
+//! parts. A marker is a dark part enclosing a hole, with the ring's, the hole's and the
+//! dot's areas in the printed ratios (areas keep their ratios under any tilt) and an
+//! outline that is an ellipse. The one plain marker and the three dotted ones, placed
+//! by their geometry, give the card's homography; its neutral patches must then read
+//! white to black, which rules out look-alikes.
+
+use image::RgbImage;
+use smp_color::srgb::decode_lut;
+
+use super::homography::Homography;
+use super::layout::{CARD_H_MM, CARD_W_MM, DOT_MM, MARKERS_MM, PATCH_MM, PATCHES, Patch, RING_INNER_MM, RING_OUTER_MM, card_centre};
+
+/// A pixel is dark when below this share of the mean around it.
+const DARK_SHARE: f32 = 0.8;
+/// … and at least this many levels below it (grain in shadows is not ink).
+const DARK_MIN_STEP: f32 = 12.0;
+/// Smallest ring part counted, pixels (a ring at ~2 px/mm).
+const MIN_RING_AREA_PX: u32 = 60;
+/// A marker's radius may differ from the one the card's plane predicts by this factor
+/// (log units): blur and the dark threshold grow or shrink a ring a little.
+const MAX_RADIUS_LOG_ERROR: f64 = 0.3;
+/// Fewest levels (sRGB) between the white and the black patch.
+const MIN_PATCH_RANGE: f64 = 40.0;
+/// Share of a patch's samples at the top of the range from which it counts as clipped.
+const MAX_CLIPPED_SHARE: f64 = 0.25;
+/// Samples per side of a patch's inner area.
+const PATCH_SAMPLES: usize = 12;
+
+/// A ring marker found in the photo.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Marker {
+    /// Centre of the ring's outer outline, pixels.
+    pub centre_px: (f64, f64),
+    /// Radius of a circle of the outline's area, pixels.
+    pub radius_px: f64,
+    /// Whether its hole holds a dot (the plain marker is the card's top left).
+    pub dotted: bool,
+}
+
+/// The card as found in a photo.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CardFound {
+    /// The card's corners, pixels: top left, top right, bottom right, bottom left.
+    pub corners_px: [(f64, f64); 4],
+    /// Card mm → photo pixels.
+    pub homography: Homography,
+    /// Pixels per mm in the card's plane at its centre.
+    pub px_per_mm: f64,
+    /// The neutral patches as the camera saw them, white to black: median linear RGB,
+    /// `None` for a patch clipped by glare or overexposure.
+    pub patches_linear: [Option<[f64; 3]>; 5],
+}
+
+/// Why no card was found.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CardError {
+    /// Nothing like the card's markers.
+    #[error(
+        "no calibration card was found in the photo: it may be missing, too small (its corner rings need to be at least about 30 pixels across, so the card about a tenth of the photo's width), out of focus or washed out; retake the photo with the whole card flat and sharp beside the area"
+    )]
+    NotFound,
+    /// Some markers, not all four.
+    #[error(
+        "only {found} of the card's 4 corner rings were found: the card looks cut off, covered or bent; retake the photo with the whole card flat in view"
+    )]
+    Partial {
+        /// Markers found.
+        found: usize,
+    },
+    /// The patches are washed out by glare or too dark to read.
+    #[error(
+        "the card was found but its grey patches cannot be read ({why}); tilt the card away from the light or change the exposure, and retake the photo"
+    )]
+    Unreadable {
+        /// What was wrong with the patches.
+        why: String,
+    },
+}
+
+/// Find the card in `photo`.
+pub fn find_card(photo: &RgbImage) -> Result<CardFound, CardError> {
+    let (w, h) = (photo.width() as usize, photo.height() as usize);
+    if w < 16 || h < 16 {
+        return Err(CardError::NotFound);
+    }
+    let dark = dark_mask(photo);
+    let (labels, parts) = label_parts(&dark, w, h);
+    let markers: Vec<Marker> = parts
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.could_be_ring())
+        .filter_map(|(i, p)| marker(&labels, &dark, w, i as u32 + 1, p))
+        .collect();
+    let plain: Vec<&Marker> = markers.iter().filter(|m| !m.dotted).collect();
+    let dotted: Vec<&Marker> = markers.iter().filter(|m| m.dotted).collect();
+    if markers.is_empty() {
+        return Err(CardError::NotFound);
+    }
+    if plain.is_empty() || dotted.len() < 3 {
+        return Err(CardError::Partial {
+            found: (plain.len().min(1) + dotted.len().min(3)),
+        });
+    }
+    let mut best: Option<(f64, Homography)> = None;
+    // Few markers pass the shape tests; the card is the set whose plane predicts their
+    // sizes best.
+    let dotted = &dotted[..dotted.len().min(12)];
+    for p in &plain {
+        for a in 0..dotted.len() {
+            for b in a + 1..dotted.len() {
+                for c in b + 1..dotted.len() {
+                    let Some(quad) = assign(p, [dotted[a], dotted[b], dotted[c]]) else {
+                        continue;
+                    };
+                    let Some(hg) = Homography::from_points(&MARKERS_MM, &quad.map(|m| m.centre_px)) else {
+                        continue;
+                    };
+                    let err = quad
+                        .iter()
+                        .zip(&MARKERS_MM)
+                        .map(|(m, &at)| (m.radius_px / (RING_OUTER_MM * hg.area_scale(at).sqrt())).ln().abs())
+                        .fold(0.0, f64::max);
+                    if err <= MAX_RADIUS_LOG_ERROR && best.as_ref().is_none_or(|(e, _)| err < *e) {
+                        best = Some((err, hg));
+                    }
+                }
+            }
+        }
+    }
+    let Some((_, hg)) = best else {
+        return Err(CardError::Partial { found: 3 });
+    };
+    let patches = read_patches(photo, &hg)?;
+    let corners = [(0.0, 0.0), (CARD_W_MM, 0.0), (CARD_W_MM, CARD_H_MM), (0.0, CARD_H_MM)].map(|c| hg.apply(c));
+    Ok(CardFound {
+        corners_px: corners,
+        homography: hg,
+        px_per_mm: hg.px_per_mm(card_centre()),
+        patches_linear: patches,
+    })
+}
+
+/// The plain marker and three dotted ones placed as top left, top right, bottom left,
+/// bottom right (the layout's order): the dotted marker farthest from the plain one is
+/// diagonal to it; of the other two, top right lies clockwise of the diagonal in the
+/// image (y down), as on the card.
+fn assign<'a>(plain: &'a Marker, d: [&'a Marker; 3]) -> Option<[&'a Marker; 4]> {
+    let dist = |m: &Marker| (m.centre_px.0 - plain.centre_px.0).hypot(m.centre_px.1 - plain.centre_px.1);
+    let far = (0..3).max_by(|&i, &j| dist(d[i]).total_cmp(&dist(d[j])))?;
+    let others: Vec<&Marker> = (0..3).filter(|&i| i != far).map(|i| d[i]).collect();
+    let o = plain.centre_px;
+    let diag = (d[far].centre_px.0 - o.0, d[far].centre_px.1 - o.1);
+    let cross = |m: &Marker| diag.0 * (m.centre_px.1 - o.1) - diag.1 * (m.centre_px.0 - o.0);
+    let (tr, bl) = match (cross(others[0]) < 0.0, cross(others[1]) < 0.0) {
+        (true, false) => (others[0], others[1]),
+        (false, true) => (others[1], others[0]),
+        _ => return None,
+    };
+    Some([plain, tr, bl, d[far]])
+}
+
+/// Pixels darker than their neighbourhood (a box of about a sixteenth of the photo's
+/// shorter side): ink on the card whatever the light across it.
+fn dark_mask(photo: &RgbImage) -> Vec<bool> {
+    let (w, h) = (photo.width() as usize, photo.height() as usize);
+    let r = (w.min(h) / 16).clamp(8, 200);
+    let raw = photo.as_raw();
+    let luma = |x: usize, y: usize| -> u32 {
+        let p = &raw[(y * w + x) * 3..(y * w + x) * 3 + 3];
+        (u32::from(p[0]) * 77 + u32::from(p[1]) * 150 + u32::from(p[2]) * 29) >> 8
+    };
+    // Column sums over the rows of the window, moved down a row at a time.
+    let mut col = vec![0u32; w];
+    let add_row = |col: &mut [u32], y: usize, sign: i64| {
+        for (x, c) in col.iter_mut().enumerate() {
+            *c = (i64::from(*c) + sign * i64::from(luma(x, y))) as u32;
+        }
+    };
+    for y in 0..=r.min(h - 1) {
+        add_row(&mut col, y, 1);
+    }
+    let mut dark = vec![false; w * h];
+    let mut prefix = vec![0u64; w + 1];
+    for y in 0..h {
+        if y > 0 {
+            if y + r < h {
+                add_row(&mut col, y + r, 1);
+            }
+            if y > r {
+                add_row(&mut col, y - r - 1, -1);
+            }
+        }
+        let rows = (y + r).min(h - 1) + 1 - y.saturating_sub(r);
+        for x in 0..w {
+            prefix[x + 1] = prefix[x] + u64::from(col[x]);
+        }
+        for x in 0..w {
+            let (x0, x1) = (x.saturating_sub(r), (x + r).min(w - 1) + 1);
+            let mean = (prefix[x1] - prefix[x0]) as f32 / ((x1 - x0) * rows) as f32;
+            let v = luma(x, y) as f32;
+            dark[y * w + x] = v < DARK_SHARE * mean && mean - v > DARK_MIN_STEP;
+        }
+    }
+    dark
+}
+
+/// A connected dark part's size and place.
+#[derive(Debug, Clone, Copy)]
+struct Part {
+    area: u32,
+    x0: u32,
+    y0: u32,
+    x1: u32,
+    y1: u32,
+}
+
+impl Part {
+    /// Whether its size and fill could be a ring's (a ring fills about half its box).
+    fn could_be_ring(&self) -> bool {
+        let (bw, bh) = (self.x1 - self.x0 + 1, self.y1 - self.y0 + 1);
+        let fill = f64::from(self.area) / (f64::from(bw) * f64::from(bh));
+        self.area >= MIN_RING_AREA_PX && bw >= 8 && bh >= 8 && bw.max(bh) <= 5 * bw.min(bh) && (0.15..=0.8).contains(&fill)
+    }
+}
+
+/// Connected parts (8-neighbours) of the dark pixels: a label per pixel (0 for light,
+/// part `k` labelled `k + 1`) and each part's size and box.
+fn label_parts(dark: &[bool], w: usize, h: usize) -> (Vec<u32>, Vec<Part>) {
+    let mut labels = vec![0u32; w * h];
+    let mut parent: Vec<u32> = vec![0];
+    fn find(parent: &mut [u32], mut i: u32) -> u32 {
+        while parent[i as usize] != i {
+            parent[i as usize] = parent[parent[i as usize] as usize];
+            i = parent[i as usize];
+        }
+        i
+    }
+    for y in 0..h {
+        for x in 0..w {
+            let i = y * w + x;
+            if !dark[i] {
+                continue;
+            }
+            let mut l = 0u32;
+            let join = |l: &mut u32, n: u32, parent: &mut Vec<u32>| {
+                if n == 0 {
+                    return;
+                }
+                if *l == 0 {
+                    *l = n;
+                } else {
+                    let (a, b) = (find(parent, *l), find(parent, n));
+                    if a != b {
+                        parent[a.max(b) as usize] = a.min(b);
+                    }
+                }
+            };
+            if x > 0 {
+                join(&mut l, labels[i - 1], &mut parent);
+            }
+            if y > 0 {
+                let up = i - w;
+                join(&mut l, labels[up], &mut parent);
+                if x > 0 {
+                    join(&mut l, labels[up - 1], &mut parent);
+                }
+                if x + 1 < w {
+                    join(&mut l, labels[up + 1], &mut parent);
+                }
+            }
+            if l == 0 {
+                l = parent.len() as u32;
+                parent.push(l);
+            }
+            labels[i] = l;
+        }
+    }
+    // Resolve to compact part numbers.
+    let mut compact = vec![0u32; parent.len()];
+    let mut parts: Vec<Part> = Vec::new();
+    for k in 1..parent.len() as u32 {
+        let r = find(&mut parent, k);
+        if compact[r as usize] == 0 {
+            parts.push(Part {
+                area: 0,
+                x0: u32::MAX,
+                y0: u32::MAX,
+                x1: 0,
+                y1: 0,
+            });
+            compact[r as usize] = parts.len() as u32;
+        }
+        compact[k as usize] = compact[r as usize];
+    }
+    for y in 0..h {
+        for x in 0..w {
+            let i = y * w + x;
+            if labels[i] == 0 {
+                continue;
+            }
+            let c = compact[labels[i] as usize];
+            labels[i] = c;
+            let p = &mut parts[c as usize - 1];
+            p.area += 1;
+            let (x, y) = (x as u32, y as u32);
+            (p.x0, p.y0, p.x1, p.y1) = (p.x0.min(x), p.y0.min(y), p.x1.max(x), p.y1.max(y));
+        }
+    }
+    (labels, parts)
+}
+
+/// The part `id` as a marker, if it is one: a ring round a hole, the areas of ring, hole
+/// and dot in the printed ratios, its outline an ellipse, the dot at its centre.
+fn marker(labels: &[u32], dark: &[bool], w: usize, id: u32, p: &Part) -> Option<Marker> {
+    let (bx, by) = (p.x0 as usize, p.y0 as usize);
+    let (bw, bh) = ((p.x1 - p.x0 + 1) as usize, (p.y1 - p.y0 + 1) as usize);
+    let own = |x: usize, y: usize| labels[(by + y) * w + bx + x] == id;
+    // Outside: reached from the box's border without crossing the ring.
+    let mut outside = vec![false; bw * bh];
+    let mut stack: Vec<(usize, usize)> = Vec::new();
+    for x in 0..bw {
+        stack.push((x, 0));
+        stack.push((x, bh - 1));
+    }
+    for y in 0..bh {
+        stack.push((0, y));
+        stack.push((bw - 1, y));
+    }
+    while let Some((x, y)) = stack.pop() {
+        let k = y * bw + x;
+        if outside[k] || own(x, y) {
+            continue;
+        }
+        outside[k] = true;
+        if x > 0 {
+            stack.push((x - 1, y));
+        }
+        if x + 1 < bw {
+            stack.push((x + 1, y));
+        }
+        if y > 0 {
+            stack.push((x, y - 1));
+        }
+        if y + 1 < bh {
+            stack.push((x, y + 1));
+        }
+    }
+    // Moments of the outline's whole area (ring and what it encloses), and of the dot.
+    let (mut n, mut sx, mut sy, mut sxx, mut syy, mut sxy) = (0f64, 0f64, 0f64, 0f64, 0f64, 0f64);
+    let (mut hole, mut dot, mut dx, mut dy) = (0f64, 0f64, 0f64, 0f64);
+    for y in 0..bh {
+        for x in 0..bw {
+            let k = y * bw + x;
+            if outside[k] {
+                continue;
+            }
+            let (fx, fy) = (x as f64, y as f64);
+            n += 1.0;
+            sx += fx;
+            sy += fy;
+            sxx += fx * fx;
+            syy += fy * fy;
+            sxy += fx * fy;
+            if !own(x, y) {
+                hole += 1.0;
+                if dark[(by + y) * w + bx + x] {
+                    dot += 1.0;
+                    dx += fx;
+                    dy += fy;
+                }
+            }
+        }
+    }
+    if hole < 4.0 {
+        return None;
+    }
+    let (cx, cy) = (sx / n, sy / n);
+    let (vxx, vyy, vxy) = (sxx / n - cx * cx, syy / n - cy * cy, sxy / n - cx * cy);
+    // A filled ellipse's area is 4π√det of its second moments.
+    let ellipse = n / (4.0 * std::f64::consts::PI * (vxx * vyy - vxy * vxy).max(1e-9).sqrt());
+    let hole_share = hole / n;
+    let want_hole = (RING_INNER_MM / RING_OUTER_MM).powi(2);
+    let want_dot = (DOT_MM / RING_INNER_MM).powi(2);
+    if !(0.85..=1.2).contains(&ellipse) || !(0.4 * want_hole..=1.7 * want_hole).contains(&hole_share) {
+        return None;
+    }
+    let radius = (n / std::f64::consts::PI).sqrt();
+    let dot_share = dot / hole;
+    let dotted = if dot_share < 0.15 * want_dot {
+        false
+    } else if (0.35 * want_dot..=2.2 * want_dot).contains(&dot_share) && (dx / dot - cx).hypot(dy / dot - cy) <= 0.2 * radius {
+        true
+    } else {
+        return None;
+    };
+    Some(Marker {
+        centre_px: (bx as f64 + cx + 0.5, by as f64 + cy + 0.5),
+        radius_px: radius,
+        dotted,
+    })
+}
+
+/// Fewest unclipped patches to correct colour with.
+pub const MIN_USABLE_PATCHES: usize = 3;
+
+/// Each patch's median linear colour over the middle 60 % of its square, white to
+/// black, `None` where clipped; refused when fewer than three are usable or they are out
+/// of order (glare, shadow).
+fn read_patches(photo: &RgbImage, hg: &Homography) -> Result<[Option<[f64; 3]>; 5], CardError> {
+    let dec = decode_lut();
+    let mut out = [None; 5];
+    let mut luma: Vec<f64> = Vec::new();
+    let mut clipped_names = Vec::new();
+    for (k, p) in PATCHES.iter().enumerate() {
+        let (samples, clipped) = patch_samples(photo, hg, p);
+        if samples.len() < PATCH_SAMPLES * PATCH_SAMPLES / 2 {
+            return Err(CardError::Partial { found: 4 });
+        }
+        if clipped as f64 > MAX_CLIPPED_SHARE * samples.len() as f64 {
+            clipped_names.push(patch_name(p));
+            continue;
+        }
+        let mut v = [0f64; 3];
+        for (c, vc) in v.iter_mut().enumerate() {
+            let mut ch: Vec<u8> = samples.iter().map(|s| s[c]).collect();
+            ch.sort_unstable();
+            *vc = f64::from(dec[ch[ch.len() / 2] as usize]);
+        }
+        out[k] = Some(v);
+        luma.push(0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]);
+    }
+    if luma.len() < MIN_USABLE_PATCHES {
+        return Err(CardError::Unreadable {
+            why: format!("the {} patches are overexposed by glare or light", clipped_names.join(", ")),
+        });
+    }
+    if luma.windows(2).any(|w| w[1] >= w[0]) {
+        return Err(CardError::Unreadable {
+            why: "they do not run from white to black: glare or a shadow falls across the card".into(),
+        });
+    }
+    let to_level = |l: f64| 255.0 * smp_color::srgb::from_linear(l);
+    if to_level(luma[0]) - to_level(luma[luma.len() - 1]) < MIN_PATCH_RANGE {
+        return Err(CardError::Unreadable {
+            why: "the lightest and darkest differ too little: the photo is too dark or hazy".into(),
+        });
+    }
+    Ok(out)
+}
+
+/// The sRGB samples of a patch's middle (and how many have a channel at 254 or more).
+fn patch_samples(photo: &RgbImage, hg: &Homography, p: &Patch) -> (Vec<[u8; 3]>, usize) {
+    let mut samples = Vec::with_capacity(PATCH_SAMPLES * PATCH_SAMPLES);
+    let mut clipped = 0;
+    for i in 0..PATCH_SAMPLES {
+        for j in 0..PATCH_SAMPLES {
+            let f = |k: usize| 0.2 + 0.6 * (k as f64 + 0.5) / PATCH_SAMPLES as f64;
+            let (x, y) = hg.apply((p.x_mm + f(i) * PATCH_MM, p.y_mm + f(j) * PATCH_MM));
+            if x < 0.0 || y < 0.0 || x >= f64::from(photo.width()) || y >= f64::from(photo.height()) {
+                continue;
+            }
+            let s = photo.get_pixel(x as u32, y as u32).0;
+            if s.iter().any(|&v| v >= 254) {
+                clipped += 1;
+            }
+            samples.push(s);
+        }
+    }
+    (samples, clipped)
+}
+
+/// A patch's name in words.
+fn patch_name(p: &Patch) -> &'static str {
+    match p.grey {
+        g if g >= 0.99 => "white",
+        g if g <= 0.01 => "black",
+        g if g >= 0.6 => "light grey",
+        g if g >= 0.4 => "mid grey",
+        _ => "dark grey",
+    }
+}
