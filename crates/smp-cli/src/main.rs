@@ -36,8 +36,10 @@ enum Command {
     Path(cmd::path::PathArgs),
     /// The design on the client's photo: fresh, healed or aged.
     Preview(cmd::preview::PreviewArgs),
-    /// Map a photo view onto the design from two points a known distance apart.
+    /// Map a photo view onto the design: from the calibration card, or two points a known distance apart.
     Calibrate(cmd::calibrate::CalibrateArgs),
+    /// The printable calibration card (PDF) to hold beside the scalp in photos.
+    Card(cmd::card::CardArgs),
     /// Store a hand-made skin/hair mask in a view (the photo analysis replaces the sampled one).
     Mask(cmd::mask::MaskArgs),
     /// Photo analysis: label skin, bald, thinning and haired scalp in a view's photo.
@@ -101,6 +103,7 @@ fn main() {
         Command::Path(a) => cmd::path::run(a),
         Command::Preview(a) => cmd::preview::run(a),
         Command::Calibrate(a) => cmd::calibrate::run(a),
+        Command::Card(a) => cmd::card::run(a),
         Command::Mask(a) => cmd::mask::run(a),
         Command::Photo(c) => cmd::photo::run(c),
         Command::Synth(a) => cmd::synth::run(a),

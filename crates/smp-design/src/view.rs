@@ -119,6 +119,25 @@ pub struct View {
     /// The photo analysis (`smp photo analyze`): labels and native coverage per cell.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub analysis: Option<crate::analysis::ViewAnalysis>,
+    /// The calibration card found in the photo (`smp calibrate --card`): the scale came
+    /// from it, and colours read from the photo are corrected through it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<CardRecord>,
+}
+
+/// The calibration card as found in a view's photo.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CardRecord {
+    /// The card's corners, pixels: top left, top right, bottom right, bottom left.
+    pub corners_px: [[f64; 2]; 4],
+    /// Pixels per mm in the card's plane.
+    pub px_per_mm: f64,
+    /// Colour correction, per channel (R, G, B): gain, tone exponent and offset taking
+    /// the photo's linear light to the scene's reflectance.
+    pub colour_curves: [[f64; 3]; 3],
+    /// Mean CIEDE2000 of the corrected neutral patches from what the card reflects.
+    pub residual_delta_e00: f64,
 }
 
 #[cfg(test)]

@@ -367,6 +367,7 @@ mod tests {
             mask: None,
             analysis: Some(analysis),
             photo_size_px: None,
+            card: None,
         };
         let m = ScalpMask::for_view(&view).unwrap();
         let scalp: Vec<bool> = [

@@ -144,6 +144,10 @@ pub fn scaled_view(view: &View, k: f64) -> View {
             }
         }
     }
+    if let Some(c) = &mut v.card {
+        c.corners_px = c.corners_px.map(|p| p.map(|x| x * k));
+        c.px_per_mm *= k;
+    }
     v.photo_size_px = view.photo_size_px.map(|s| s.map(|c| (f64::from(c) * k).round().max(1.0) as u32));
     v
 }
@@ -279,6 +283,7 @@ mod tests {
             mask: None,
             photo_size_px: Some([800, 600]),
             analysis: None,
+            card: None,
         };
         let (same, note) = view_for_photo(&view, 800, 600).unwrap();
         assert_eq!((same, note), (view.clone(), None));

@@ -282,6 +282,7 @@ pub fn synth_with(params: &SynthParams, look: &HairLook, photo_file: &str) -> Re
         mask: None,
         photo_size_px: Some([cam.width, cam.height]),
         analysis: None,
+        card: None,
     });
     let design = Design::from_draft(draft).map_err(|e| format!("synthetic view is invalid: {e}"))?;
 

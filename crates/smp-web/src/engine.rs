@@ -188,7 +188,7 @@ pub fn calibrated(req: &CalibrateRequest, known: KnownDistance, sha256: &str, ph
     })
     .map_err(|e| AppError::field("distance_mm", e.to_string()))?;
     let mut draft: DesignDraft = design.to_draft();
-    // The head outline, mask and analysis are pixels of the same photo: they survive a recalibration.
+    // The head outline, mask, analysis and card are of the same photo: they survive a recalibration.
     let old = draft.views.iter().find(|v| v.name == req.view && v.file.ends_with(sha256)).cloned();
     draft.views.retain(|v| v.name != req.view);
     draft.views.push(View {
@@ -198,6 +198,7 @@ pub fn calibrated(req: &CalibrateRequest, known: KnownDistance, sha256: &str, ph
         head: old.as_ref().and_then(|v| v.head),
         mask: old.as_ref().and_then(|v| v.mask.clone()),
         photo_size_px: Some(photo_size_px),
+        card: old.as_ref().and_then(|v| v.card),
         analysis: old.and_then(|v| v.analysis),
     });
     Ok(Design::from_draft(draft)?)

@@ -1,6 +1,6 @@
 //! `smp calibrate`: derive a photo view from two points a known distance apart (a ruler,
-//! a coin, or the pupils of a front photo) and one point whose design position is known,
-//! and store it in the design.
+//! a coin, or the pupils of a front photo) or from the calibration card in the photo,
+//! and one point whose design position is known, and store it in the design.
 
 use std::path::PathBuf;
 
@@ -18,7 +18,7 @@ use crate::output::{progress, write_atomic};
 /// Arguments of `smp calibrate`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  # a 10p coin (24.5 mm) from (812,1460) to (910,1462); the glabella at (1500,2900)\n  smp calibrate client.json --view front --photo front.jpg --p1 812,1460 --p2 910,1462 \\\n      --distance-mm 24.5 --ref-px 1500,2900 --ref-mm 0,0\n  # a ruler on a top photo; the mid-frontal hairline point (0,80) at (2010,640)\n  smp calibrate client.json --view top --photo top.jpg --p1 100,200 --p2 580,200 \\\n      --distance-mm 50 --ref-px 2010,640 --ref-mm 0,80 --head 2000,1500,1400,1600\n  # the pupils of a front photo (each click moves to the dark pupil nearby); the glabella at (600,560)\n  smp calibrate client.json --view front --photo front.jpg --pupils 462,737 738,737 --ref-px 600,560\n  # the same with the client's measured interpupillary distance\n  smp calibrate client.json --view front --photo front.jpg --pupils 462,737 738,737 --ipd-mm 66 --ref-px 600,560\n\nWith --pupils the scale assumes the mean adult interpupillary distance (63 mm) unless\n--ipd-mm gives the client's own: people differ by about ±8 %, and so may the scale.\nThe view is stored in the design (written atomically; the old file stays if anything\nfails). Rotation defaults by view name: top/back/crown 0°, front 180°, left -90°, right 90°."
+    after_help = "Examples:\n  # a 10p coin (24.5 mm) from (812,1460) to (910,1462); the glabella at (1500,2900)\n  smp calibrate client.json --view front --photo front.jpg --p1 812,1460 --p2 910,1462 \\\n      --distance-mm 24.5 --ref-px 1500,2900 --ref-mm 0,0\n  # a ruler on a top photo; the mid-frontal hairline point (0,80) at (2010,640)\n  smp calibrate client.json --view top --photo top.jpg --p1 100,200 --p2 580,200 \\\n      --distance-mm 50 --ref-px 2010,640 --ref-mm 0,80 --head 2000,1500,1400,1600\n  # the pupils of a front photo (each click moves to the dark pupil nearby); the glabella at (600,560)\n  smp calibrate client.json --view front --photo front.jpg --pupils 462,737 738,737 --ref-px 600,560\n  # the same with the client's measured interpupillary distance\n  smp calibrate client.json --view front --photo front.jpg --pupils 462,737 738,737 --ipd-mm 66 --ref-px 600,560\n  # the printed calibration card (smp card) held beside the scalp: found by itself\n  smp calibrate client.json --view top --photo top.jpg --card --ref-px 2010,640 --ref-mm 0,80\n  # a new photo of a calibrated view: its reference point and rotation are kept\n  smp calibrate client.json --view top --photo top-2.jpg --card --json\n\nWith --card the card gives the scale (in its plane, so hold it flat beside the area,\nat the scalp's distance) and the colour correction used when colours are read from\nthis photo; when no card is found the command says why and exits with status 2.\nWith --pupils the scale assumes the mean adult interpupillary distance (63 mm) unless\n--ipd-mm gives the client's own: people differ by about ±8 %, and so may the scale.\nThe view is stored in the design (written atomically; the old file stays if anything\nfails). Rotation defaults by view name: top/back/crown 0°, front 180°, left -90°, right 90°."
 )]
 pub struct CalibrateArgs {
     /// The design file to add the view to.
@@ -30,25 +30,30 @@ pub struct CalibrateArgs {
     #[arg(long)]
     photo: PathBuf,
     /// First end of the known distance, pixels "X,Y".
-    #[arg(long, required_unless_present = "pupils", conflicts_with = "pupils")]
+    #[arg(long, required_unless_present_any = ["pupils", "card"], conflicts_with_all = ["pupils", "card"])]
     p1: Option<String>,
     /// Second end, pixels "X,Y".
-    #[arg(long, required_unless_present = "pupils", conflicts_with = "pupils")]
+    #[arg(long, required_unless_present_any = ["pupils", "card"], conflicts_with_all = ["pupils", "card"])]
     p2: Option<String>,
     /// Distance between them, millimetres.
-    #[arg(long, required_unless_present = "pupils", conflicts_with = "pupils")]
+    #[arg(long, required_unless_present_any = ["pupils", "card"], conflicts_with_all = ["pupils", "card"])]
     distance_mm: Option<f64>,
     /// Front views: the centres of the two pupils, pixels "X,Y X,Y" (instead of
     /// --p1/--p2/--distance-mm); each is moved to the dark pupil within a few mm.
-    #[arg(long, num_args = 2, value_names = ["X,Y", "X,Y"])]
+    #[arg(long, num_args = 2, value_names = ["X,Y", "X,Y"], conflicts_with = "card")]
     pupils: Option<Vec<String>>,
+    /// Find the calibration card (`smp card`) in the photo: the scale comes from it and
+    /// colours read from this photo are corrected through its grey patches.
+    #[arg(long)]
+    card: bool,
     /// The client's measured interpupillary distance, mm (with --pupils; default: the
     /// adult mean, 63 mm).
     #[arg(long, requires = "pupils")]
     ipd_mm: Option<f64>,
-    /// A pixel whose design position is known, "X,Y".
+    /// A pixel whose design position is known, "X,Y" (with --card on a calibrated view,
+    /// the view's own is kept unless given).
     #[arg(long)]
-    ref_px: String,
+    ref_px: Option<String>,
     /// Its design position in mm "X,Y" (default: the glabella landmark).
     #[arg(long)]
     ref_mm: Option<String>,
@@ -64,6 +69,9 @@ pub struct CalibrateArgs {
     /// No progress messages.
     #[arg(short, long)]
     quiet: bool,
+    /// Machine-readable result on stdout (see the README).
+    #[arg(long)]
+    json: bool,
 }
 
 /// Parse "a,b,…" into exactly `n` numbers.
@@ -94,46 +102,106 @@ pub fn run(a: CalibrateArgs) -> Result<(), CliError> {
     let design = Design::load(&a.design)?;
     let photo = load_photo(&a.photo, PhotoLimits::default()).map_err(photo_error)?;
     let (w, h) = (f64::from(photo.width()), f64::from(photo.height()));
-    let ref_px = pair(&a.ref_px, "--ref-px")?;
-    inside("--ref-px", ref_px, (w, h))?;
-    let Scale { p1, p2, distance_mm, note } = match &a.pupils {
-        Some(clicks) => pupil_scale(&a, clicks, &photo)?,
-        None => {
-            let (p1, p2) = (
-                pair(a.p1.as_deref().unwrap_or_default(), "--p1")?,
-                pair(a.p2.as_deref().unwrap_or_default(), "--p2")?,
-            );
-            inside("--p1", p1, (w, h))?;
-            inside("--p2", p2, (w, h))?;
-            let distance_mm = a
-                .distance_mm
-                .ok_or_else(|| CliError::BadInput("give --distance-mm with --p1 and --p2".into()))?;
-            Scale {
-                p1,
-                p2,
-                distance_mm,
-                note: String::new(),
-            }
-        }
-    };
-    let ref_mm = match &a.ref_mm {
+    let old = design.view(&a.view);
+    let rotation_deg = a
+        .rotation_deg
+        .or_else(|| a.card.then(|| old.map(|v| rotation_of(&v.mm_to_px))).flatten())
+        .unwrap_or_else(|| preset_rotation_deg(&a.view));
+    let given_ref_mm = match &a.ref_mm {
         Some(s) => {
             let (x, y) = pair(s, "--ref-mm")?;
-            PointMm::new(x, y)
+            Some(PointMm::new(x, y))
         }
-        None => design
-            .glabella()
-            .ok_or_else(|| CliError::BadInput("give --ref-mm: the design has no glabella landmark".into()))?,
+        None => None,
     };
-    let map = calibrate(&Calibration {
-        p1_px: p1,
-        p2_px: p2,
-        distance_mm,
-        ref_px,
-        ref_mm,
-        rotation_deg: a.rotation_deg.unwrap_or_else(|| preset_rotation_deg(&a.view)),
-    })
-    .map_err(|e| CliError::BadInput(e.to_string()))?;
+    let (map, card, note) = if a.card {
+        let (found, correction) = find_card_in(&photo, a.json)?;
+        progress(
+            a.quiet,
+            &format!(
+                "card found: {:.2} px/mm in its plane; grey patches fit to ΔE00 {:.1}",
+                found.px_per_mm, correction.residual_delta_e00
+            ),
+        );
+        // Keep the view's own reference point unless one is given.
+        let (ref_mm, ref_px) = match (&a.ref_px, old) {
+            (Some(s), _) => {
+                let ref_px = pair(s, "--ref-px")?;
+                inside("--ref-px", ref_px, (w, h))?;
+                (given_ref_mm.map_or_else(|| glabella(&design), Ok)?, ref_px)
+            }
+            (None, Some(v)) => {
+                let ref_mm = match given_ref_mm.or_else(|| design.glabella()) {
+                    Some(p) => p,
+                    None => v
+                        .mm_to_px
+                        .invert(w / 2.0, h / 2.0)
+                        .ok_or_else(|| CliError::BadInput(format!("view {:?} has no usable map: give --ref-px", a.view)))?,
+                };
+                (ref_mm, v.mm_to_px.apply(ref_mm))
+            }
+            (None, None) => {
+                return Err(CliError::BadInput(format!(
+                    "view {:?} is new: give --ref-px (a pixel whose design position is known, the glabella unless --ref-mm)",
+                    a.view
+                )));
+            }
+        };
+        if !(0.5..=200.0).contains(&found.px_per_mm) {
+            return Err(CliError::BadInput(format!(
+                "the card gives {:.2} pixels per mm, not a usable scale (0.5 to 200): retake the photo nearer or farther",
+                found.px_per_mm
+            )));
+        }
+        let t = rotation_deg.to_radians();
+        let map = smp_design::MmToPx::from_similarity(ref_mm, ref_px, found.px_per_mm, (t.cos(), t.sin()));
+        let record = smp_design::CardRecord {
+            corners_px: found.corners_px.map(|(x, y)| [x, y]),
+            px_per_mm: found.px_per_mm,
+            colour_curves: correction.curves,
+            residual_delta_e00: correction.residual_delta_e00,
+        };
+        (map, Some(record), String::new())
+    } else {
+        let ref_px = pair(
+            a.ref_px
+                .as_deref()
+                .ok_or_else(|| CliError::BadInput("give --ref-px: a pixel whose design position is known".into()))?,
+            "--ref-px",
+        )?;
+        inside("--ref-px", ref_px, (w, h))?;
+        let Scale { p1, p2, distance_mm, note } = match &a.pupils {
+            Some(clicks) => pupil_scale(&a, clicks, &photo)?,
+            None => {
+                let (p1, p2) = (
+                    pair(a.p1.as_deref().unwrap_or_default(), "--p1")?,
+                    pair(a.p2.as_deref().unwrap_or_default(), "--p2")?,
+                );
+                inside("--p1", p1, (w, h))?;
+                inside("--p2", p2, (w, h))?;
+                let distance_mm = a
+                    .distance_mm
+                    .ok_or_else(|| CliError::BadInput("give --distance-mm with --p1 and --p2".into()))?;
+                Scale {
+                    p1,
+                    p2,
+                    distance_mm,
+                    note: String::new(),
+                }
+            }
+        };
+        let ref_mm = given_ref_mm.map_or_else(|| glabella(&design), Ok)?;
+        let map = calibrate(&Calibration {
+            p1_px: p1,
+            p2_px: p2,
+            distance_mm,
+            ref_px,
+            ref_mm,
+            rotation_deg,
+        })
+        .map_err(|e| CliError::BadInput(e.to_string()))?;
+        (map, None, note)
+    };
     let head = match &a.head {
         Some(s) => {
             let v = numbers(s, 4, "--head")?;
@@ -163,6 +231,13 @@ pub fn run(a: CalibrateArgs) -> Result<(), CliError> {
             .view(&a.view)
             .filter(|v| v.file == file.to_string_lossy())
             .and_then(|v| v.analysis.clone()),
+        // A card found in this photo still corrects its colours after a recalibration.
+        card: card.or_else(|| {
+            design
+                .view(&a.view)
+                .filter(|v| v.file == file.to_string_lossy())
+                .and_then(|v| v.card)
+        }),
     });
     let updated = Design::from_draft(draft)?;
     let out = a.output.clone().unwrap_or_else(|| a.design.clone());
@@ -174,7 +249,49 @@ pub fn run(a: CalibrateArgs) -> Result<(), CliError> {
         a.quiet,
         &format!("view {:?}: {:.2} px/mm; wrote {}", a.view, map.px_per_mm(), out.display()),
     );
+    if a.json {
+        let card_json = card.map(|c| {
+            serde_json::json!({
+                "found": true,
+                "corners_px": c.corners_px,
+                "white_balance": smp_photo::card::CardCorrection { curves: c.colour_curves, residual_delta_e00: c.residual_delta_e00 }.white_balance(),
+                "residual_delta_e00": c.residual_delta_e00,
+            })
+        });
+        let mut out = serde_json::json!({ "view": a.view, "px_per_mm": map.px_per_mm() });
+        if let Some(c) = card_json {
+            out["card"] = c;
+        }
+        println!("{out}");
+    }
     Ok(())
+}
+
+/// The design's glabella, the default reference point.
+fn glabella(design: &Design) -> Result<PointMm, CliError> {
+    design
+        .glabella()
+        .ok_or_else(|| CliError::BadInput("give --ref-mm: the design has no glabella landmark".into()))
+}
+
+/// The rotation of a view's map, degrees (as `--rotation-deg` gives it).
+fn rotation_of(m: &smp_design::MmToPx) -> f64 {
+    m.0[3].atan2(m.0[0]).to_degrees()
+}
+
+/// The card in `photo` and its colour correction; when it is not found, the reason
+/// (also as JSON on stdout with `json`).
+fn find_card_in(photo: &image::RgbImage, json: bool) -> Result<(smp_photo::card::CardFound, smp_photo::card::CardCorrection), CliError> {
+    let found = smp_photo::card::find_card(photo).map_err(|e| {
+        if json {
+            println!("{}", serde_json::json!({ "card": { "found": false, "reason": e.to_string() } }));
+        }
+        CliError::BadInput(e.to_string())
+    })?;
+    let correction = smp_photo::card::CardCorrection::fit(&found.patches_linear).ok_or_else(|| {
+        CliError::BadInput("the card's grey patches could not be read: retake the photo with the card in even light".into())
+    })?;
+    Ok((found, correction))
 }
 
 /// Refuse a pixel outside a `w` × `h` photo, naming the option it came from.

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod backup;
 pub mod calibrate;
+pub mod card;
 pub mod color;
 pub mod design;
 pub mod fit;

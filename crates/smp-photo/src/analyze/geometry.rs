@@ -91,6 +91,7 @@ mod tests {
             mask: None,
             analysis: None,
             photo_size_px: None,
+            card: None,
         };
         for p in [PointMm::new(0.0, 190.0), PointMm::new(40.0, 120.0), PointMm::new(-70.0, 260.0)] {
             let q = project(&view, p).unwrap();
