@@ -177,6 +177,35 @@ pub fn card_pdf(paper: Paper) -> Vec<u8> {
     pdf.finish()
 }
 
+/// The card as printed, seen flat and square-on at `px_per_mm`: page 1 of its PDF
+/// rasterised (hayro, anti-aliased) and cut to the card. Synthetic photos put this
+/// print in the scene, so what is detected is what `smp card` prints.
+pub fn card_print(px_per_mm: f64) -> Result<image::RgbImage, String> {
+    use hayro::hayro_interpret::InterpreterSettings;
+    let paper = Paper::A6;
+    let pdf = hayro::hayro_syntax::Pdf::new(card_pdf(paper)).map_err(|e| format!("the card PDF does not read back: {e:?}"))?;
+    let page = pdf.pages().first().ok_or("the card PDF has no page")?;
+    let scale = (px_per_mm * 25.4 / 72.0) as f32;
+    let settings = hayro::RenderSettings {
+        x_scale: scale,
+        y_scale: scale,
+        bg_color: hayro::vello_cpu::color::palette::css::WHITE,
+        ..Default::default()
+    };
+    let pix = hayro::render(page, &hayro::RenderCache::new(), &InterpreterSettings::default(), &settings);
+    let (pw, ph) = (u32::from(pix.width()), u32::from(pix.height()));
+    let rgba = pix.data_as_u8_slice();
+    let (x0, y0) = ((paper.size_mm().0 - CARD_W_MM) / 2.0 * px_per_mm, TOP_MARGIN_MM * px_per_mm);
+    let (cw, ch) = ((CARD_W_MM * px_per_mm).round() as u32, (CARD_H_MM * px_per_mm).round() as u32);
+    if x0 as u32 + cw > pw || y0 as u32 + ch > ph {
+        return Err("the card does not fit its rendered page".into());
+    }
+    Ok(image::RgbImage::from_fn(cw, ch, |x, y| {
+        let i = (((y0.round() as u32 + y) * pw + x0.round() as u32 + x) * 4) as usize;
+        image::Rgb([rgba[i], rgba[i + 1], rgba[i + 2]])
+    }))
+}
+
 /// A filled circle of radius `r` about `(x, y)` (points), as four Béziers.
 fn circle(c: &mut Content, x: f32, y: f32, r: f32) {
     let k = 0.552_284_8 * r;
@@ -232,5 +261,20 @@ mod tests {
         assert_eq!("Letter".parse::<Paper>(), Ok(Paper::Letter));
         assert!("b5".parse::<Paper>().unwrap_err().contains("a4, letter or a6"));
         assert!(wrap(INSTRUCTIONS[1], 85.0, 7.0).len() >= 2);
+    }
+
+    #[test]
+    fn the_print_is_the_card_at_its_scale() {
+        let print = card_print(6.0).unwrap();
+        assert_eq!((print.width(), print.height()), (510, 324));
+        // The top-left marker's ring is black, its hole white, and no dot in it; the
+        // top-right marker has its dot.
+        let at = |x_mm: f64, y_mm: f64| print.get_pixel((x_mm * 6.0) as u32, (y_mm * 6.0) as u32).0[1];
+        let (mx, my) = MARKERS_MM[0];
+        assert!(at(mx + 5.2, my) < 40, "ring");
+        assert!(at(mx, my) > 215, "plain hole");
+        assert!(at(MARKERS_MM[1].0, MARKERS_MM[1].1) < 40, "dot");
+        let p = &PATCHES[2];
+        assert!((i32::from(at(p.x_mm + 4.5, p.y_mm + 4.5)) - 128).abs() <= 3, "mid grey");
     }
 }

@@ -10,6 +10,7 @@
 
 mod body;
 mod camera;
+pub mod card;
 mod closeup;
 mod color;
 mod ear;
@@ -212,6 +213,9 @@ pub struct SynthHead {
     pub skin_rgb: [u8; 3],
     /// Colour of a stubble tip as drawn in the skin (sRGB).
     pub hair_rgb: [u8; 3],
+    /// Where the calibration card's corners are, pixels (top left, top right, bottom
+    /// right, bottom left), when the shot has one.
+    pub card_corners_px: Option<[[f64; 2]; 4]>,
 }
 
 fn check_look(look: &HairLook) -> Result<(), String> {
@@ -263,7 +267,47 @@ pub fn synth(params: &SynthParams, photo_file: &str) -> Result<SynthHead, String
 ///
 /// Errors: as [`synth`], and a grey share or stubble length out of range.
 pub fn synth_with(params: &SynthParams, look: &HairLook, photo_file: &str) -> Result<SynthHead, String> {
+    synth_shot(params, look, &Shot::default(), photo_file)
+}
+
+/// Pixels per mm at the scalp in the photo `params` describes (before drawing it).
+pub fn photo_px_per_mm(params: &SynthParams) -> f64 {
+    camera::Camera::new(params.view, params.width_px).ppm
+}
+
+/// The light and what else is in the picture: the calibration card, a colour cast and
+/// the exposure (the camera's blur, noise and JPEG follow).
+#[derive(Debug, Clone, Copy)]
+pub struct Shot<'a> {
+    /// The calibration card held beside the head, if any.
+    pub card: Option<card::CardShot<'a>>,
+    /// The light's colour, per channel (R, G, B) multiplier of a neutral light's.
+    pub cast: [f64; 3],
+    /// Exposure, stops over the metered one (±1 is a stop brighter or darker).
+    pub exposure_ev: f64,
+}
+
+impl Default for Shot<'_> {
+    fn default() -> Self {
+        Shot {
+            card: None,
+            cast: [1.0; 3],
+            exposure_ev: 0.0,
+        }
+    }
+}
+
+/// Draw a synthetic head as `look` says, in the light and with the card `shot` gives.
+///
+/// Errors: as [`synth_with`], and a cast or exposure out of range.
+pub fn synth_shot(params: &SynthParams, look: &HairLook, shot: &Shot, photo_file: &str) -> Result<SynthHead, String> {
     check(params)?;
+    if !(shot.cast.iter().all(|c| c.is_finite() && (0.2..=5.0).contains(c)) && shot.exposure_ev.is_finite() && shot.exposure_ev.abs() <= 3.0) {
+        return Err(format!(
+            "a colour cast of {:?} and an exposure of {} stops are outside what a photo shows (casts 0.2–5 per channel, exposure ±3 stops)",
+            shot.cast, shot.exposure_ev
+        ));
+    }
     check_look(look)?;
     let cam = camera::Camera::new(params.view, params.width_px);
     // Norwood 1 has no loss to design for (no template): the design carries Norwood 2's
@@ -326,9 +370,25 @@ pub fn synth_with(params: &SynthParams, look: &HairLook, photo_file: &str) -> Re
         palette: &palette,
         texture: skin::Texture::new(params.seed, cam.ppm),
         tint_noise: noise::Noise::new(params.seed, rng::purpose::SKIN + 400),
-        seed: params.seed,
     };
-    let (image, truth) = paint::paint(&scene, &splats);
+    let (mut buf, mut truth) = paint::paint(&scene, &splats);
+    let (w, h) = (cam.width as usize, cam.height as usize);
+    let card_corners_px = shot.card.map(|c| {
+        let mut covered = vec![false; w * h];
+        card::draw(&mut buf, &mut covered, w, &c);
+        for (i, _) in covered.iter().enumerate().filter(|(_, c)| **c) {
+            truth.labels[i] = smp_photo::labels::Label::Background.code();
+            truth.coverage[i] = 0.0;
+        }
+        c.corners_px().map(|(x, y)| [x, y])
+    });
+    let gain = 2f64.powf(shot.exposure_ev);
+    if shot.cast != [1.0; 3] || gain != 1.0 {
+        let k = shot.cast.map(|c| (c * gain) as f32);
+        use rayon::prelude::*;
+        buf.par_iter_mut().for_each(|p| (0..3).for_each(|c| p[c] *= k[c]));
+    }
+    let image = sensor::develop(buf, w, h, sensor::Optics::photo(cam.ppm), params.seed);
     Ok(SynthHead {
         image,
         truth,
@@ -342,6 +402,7 @@ pub fn synth_with(params: &SynthParams, look: &HairLook, photo_file: &str) -> Re
         stubble_diameter_mm: hairs.mean_diameter_mm,
         skin_rgb: color::to_srgb8(palette.skin),
         hair_rgb: color::to_srgb8(palette.tip),
+        card_corners_px,
     })
 }
 

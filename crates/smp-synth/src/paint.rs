@@ -4,7 +4,6 @@
 //! into that albedo before light is applied. The camera ([`super::sensor`]) develops
 //! the light into the photo.
 
-use image::RgbImage;
 use rayon::prelude::*;
 use smp_photo::labels::{Label, LabelMap};
 
@@ -16,7 +15,6 @@ use super::geom::{P2, smoothstep};
 use super::light::{KEY_2D, backdrop, diffuse, specular};
 use super::noise::Noise;
 use super::scalp::{HAIRED_MIN, Scalp, THINNING_MIN};
-use super::sensor::{Optics, develop};
 use super::skin::Texture;
 use super::splat::{Band, Splat};
 use super::surface::Surf;
@@ -40,8 +38,6 @@ pub(crate) struct Scene<'a> {
     pub texture: Texture,
     /// Organic variation of the hair shadow.
     pub tint_noise: Noise,
-    /// Seed (sensor noise).
-    pub seed: u64,
 }
 
 /// One pixel before the stubble is blended in and light applied to the head.
@@ -263,9 +259,9 @@ impl Scene<'_> {
     }
 }
 
-/// Paint the scene with its stubble marks; also its truth label map (one cell per
-/// pixel).
-pub(crate) fn paint(scene: &Scene<'_>, splats: &[Splat]) -> (RgbImage, LabelMap) {
+/// Paint the scene with its stubble marks, in linear light before the camera; also its
+/// truth label map (one cell per pixel).
+pub(crate) fn paint(scene: &Scene<'_>, splats: &[Splat]) -> (Vec<[f32; 3]>, LabelMap) {
     assert!(scene.layers.len() <= MAX_LAYERS, "too many body layers");
     let (w, h) = (scene.cam.width as usize, scene.cam.height as usize);
     let bands = h.div_ceil(BAND);
@@ -288,6 +284,5 @@ pub(crate) fn paint(scene: &Scene<'_>, splats: &[Splat]) -> (RgbImage, LabelMap)
         .zip(buckets.par_iter())
         .enumerate()
         .for_each(|(b, (((chunk, labels), coverage), bucket))| scene.band(b * BAND, chunk, (labels, coverage), splats, bucket));
-    let image = develop(buf, w, h, Optics::photo(scene.cam.ppm), scene.seed);
-    (image, truth)
+    (buf, truth)
 }

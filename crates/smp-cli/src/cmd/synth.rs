@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use clap::Args;
 use smp_design::Pattern;
 use smp_photo::labels::Label;
-use smp_synth::{HairLook, Scar, SynthParams, SynthView, synth_closeup, synth_with};
+use smp_synth::card::CardShot;
+use smp_synth::{HairLook, Scar, Shot, SynthParams, SynthView, synth_closeup, synth_shot};
 
 use crate::cmd::preview::write_image;
 use crate::error::CliError;
@@ -57,12 +58,46 @@ pub struct SynthArgs {
     /// Write the true label map here (.png, 8-bit grey codes 0–5, the photo's size).
     #[arg(long, value_name = "PNG")]
     truth: Option<PathBuf>,
+    /// Hold the calibration card (`smp card`) beside the head, at the scalp's distance.
+    #[arg(long)]
+    card: bool,
+    /// Tilt of the card away from the camera, degrees (with --card).
+    #[arg(long, default_value_t = 0.0, requires = "card")]
+    card_tilt_deg: f64,
+    /// Turn of the card in the picture, degrees (with --card).
+    #[arg(long, default_value_t = 0.0, allow_hyphen_values = true, requires = "card")]
+    card_rotation_deg: f64,
+    /// Colour of the light, "R,G,B" multipliers of a neutral light (e.g. 1.2,1,0.8 warm).
+    #[arg(long, default_value = "1,1,1")]
+    cast: String,
+    /// Exposure, stops over the metered one (e.g. 1 or -1).
+    #[arg(long, default_value_t = 0.0, allow_hyphen_values = true)]
+    exposure_ev: f64,
     /// Machine-readable facts about the head on stdout.
     #[arg(long)]
     json: bool,
     /// No progress messages.
     #[arg(short, long)]
     quiet: bool,
+}
+
+/// The card held flat beside the head: its centre in the photo's bottom-left corner,
+/// clear of the image's edge, at the scalp's scale.
+fn card_beside_head<'a>(params: &SynthParams, print: &'a image::RgbImage, ppm: f64, tilt_deg: f64, rotation_deg: f64) -> CardShot<'a> {
+    let w = f64::from(params.width_px);
+    let h = 1.25 * w;
+    let (cw, ch) = (smp_photo::card::layout::CARD_W_MM * ppm, smp_photo::card::layout::CARD_H_MM * ppm);
+    // Room for the card's diagonal, whatever its turn.
+    let r = 0.5 * cw.hypot(ch);
+    CardShot {
+        print,
+        print_px_per_mm: 2.0 * ppm,
+        centre_px: ((0.02 * w + r).min(w / 2.0), (h - 0.02 * h - r).max(h / 2.0)),
+        px_per_mm: ppm,
+        rotation_deg,
+        tilt_deg,
+        tilt_axis_deg: 0.0,
+    }
 }
 
 /// Run `smp synth`.
@@ -106,7 +141,25 @@ pub fn run(a: SynthArgs) -> Result<(), CliError> {
         (Some(d), Some(name)) if d.parent() == a.output.parent() => PathBuf::from(name),
         _ => std::path::absolute(&a.output).unwrap_or_else(|_| a.output.clone()),
     };
-    let head = synth_with(&params, &look, &photo_file.to_string_lossy()).map_err(CliError::BadInput)?;
+    let c = crate::cmd::calibrate::numbers(&a.cast, 3, "--cast")?;
+    if !(0.0..=60.0).contains(&a.card_tilt_deg) {
+        return Err(CliError::BadInput(format!(
+            "--card-tilt-deg {}: a card tilted that far cannot be read; give 0 (facing the camera) to 60",
+            a.card_tilt_deg
+        )));
+    }
+    let ppm = smp_synth::photo_px_per_mm(&params);
+    let print = if a.card {
+        Some(smp_report::card::card_print(2.0 * ppm).map_err(CliError::Other)?)
+    } else {
+        None
+    };
+    let shot = Shot {
+        card: print.as_ref().map(|print| card_beside_head(&params, print, ppm, a.card_tilt_deg, a.card_rotation_deg)),
+        cast: [c[0], c[1], c[2]],
+        exposure_ev: a.exposure_ev,
+    };
+    let head = synth_shot(&params, &look, &shot, &photo_file.to_string_lossy()).map_err(CliError::BadInput)?;
     write_image(&a.output, &head.image)?;
     if let Some(d) = &a.design {
         write_atomic(d, head.design.to_json().as_bytes())?;
@@ -141,6 +194,7 @@ pub fn run(a: SynthArgs) -> Result<(), CliError> {
                 "skin_rgb": head.skin_rgb,
                 "hair_rgb": head.hair_rgb,
                 "label_px": label_px,
+                "card": head.card_corners_px.map(|c| serde_json::json!({ "corners_px": c, "px_per_mm": ppm })),
             })
         );
     }
