@@ -141,7 +141,10 @@ mod tests {
         let c = shot.corners_px();
         let width = c[1].0 - c[0].0;
         let height = ((c[3].1 - c[0].1) + (c[2].1 - c[1].1)) / 2.0;
-        assert!((width - 4.0 * CARD_W_MM).abs() < 0.1 * 4.0 * CARD_W_MM, "the axis keeps its length (but for perspective)");
+        assert!(
+            (width - 4.0 * CARD_W_MM).abs() < 0.1 * 4.0 * CARD_W_MM,
+            "the axis keeps its length (but for perspective)"
+        );
         assert!((height / (4.0 * CARD_H_MM) - 30f64.to_radians().cos()).abs() < 0.02, "{height}");
     }
 }

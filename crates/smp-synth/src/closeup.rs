@@ -16,7 +16,7 @@ use super::sensor::{Optics, develop};
 use super::skin::Texture;
 use super::splat::Band;
 use super::stubble::grow_full;
-use super::{SynthParams, check};
+use super::{Shot, SynthParams, apply_shot, check, check_shot};
 
 /// Design point (mm) at the close-up's centre: mid-scalp, fully haired on every pattern's
 /// natural head, 45 mm in front of the crown whorl.
@@ -45,6 +45,8 @@ pub struct Closeup {
     pub skin_rgb: [u8; 3],
     /// Colour of a stubble tip as drawn in the skin (sRGB).
     pub hair_rgb: [u8; 3],
+    /// Where the calibration card's corners are, pixels, when the shot has one.
+    pub card_corners_px: Option<[[f64; 2]; 4]>,
 }
 
 /// Draw a close-up of fully haired scalp, `size_px` (width, height) at `px_per_mm`.
@@ -53,7 +55,22 @@ pub struct Closeup {
 ///
 /// Errors: a parameter out of range (the message names it and its valid range).
 pub fn synth_closeup(params: &SynthParams, px_per_mm: f64, size_px: (u32, u32)) -> Result<Closeup, String> {
-    closeup(params, px_per_mm, size_px, true)
+    closeup(params, px_per_mm, size_px, true, &Shot::default())
+}
+
+/// [`synth_closeup`] (or, without `stubble`, [`synth_bare_closeup`]) in the light of
+/// `shot`, with its card (if any) on the patch.
+///
+/// Errors: as [`synth_closeup`], and a light out of range.
+pub fn synth_closeup_shot(
+    params: &SynthParams,
+    px_per_mm: f64,
+    size_px: (u32, u32),
+    shot: &Shot,
+    stubble: bool,
+) -> Result<Closeup, String> {
+    check_shot(shot)?;
+    closeup(params, px_per_mm, size_px, stubble, shot)
 }
 
 /// The same patch as [`synth_closeup`] with no stubble at all (bare skin: texture,
@@ -61,10 +78,10 @@ pub fn synth_closeup(params: &SynthParams, px_per_mm: f64, size_px: (u32, u32)) 
 ///
 /// Errors: as [`synth_closeup`].
 pub fn synth_bare_closeup(params: &SynthParams, px_per_mm: f64, size_px: (u32, u32)) -> Result<Closeup, String> {
-    closeup(params, px_per_mm, size_px, false)
+    closeup(params, px_per_mm, size_px, false, &Shot::default())
 }
 
-fn closeup(params: &SynthParams, px_per_mm: f64, size_px: (u32, u32), stubble: bool) -> Result<Closeup, String> {
+fn closeup(params: &SynthParams, px_per_mm: f64, size_px: (u32, u32), stubble: bool, shot: &Shot) -> Result<Closeup, String> {
     check(params)?;
     if !(px_per_mm.is_finite() && (5.0..=200.0).contains(&px_per_mm)) {
         return Err(format!("close-up scale {px_per_mm} px/mm is outside 5..=200"));
@@ -139,6 +156,7 @@ fn closeup(params: &SynthParams, px_per_mm: f64, size_px: (u32, u32), stubble: b
     });
     // A milder camera than the head photos': no lens blur (see `Optics::closeup`).
     let optics = Optics::closeup();
+    apply_shot(&mut light, wu, shot);
     let image = develop(light, wu, hu, optics, params.seed);
     let area_cm2 = wmm * hmm / 100.0;
     let mean_diameter_mm = if inside.is_empty() {
@@ -156,6 +174,7 @@ fn closeup(params: &SynthParams, px_per_mm: f64, size_px: (u32, u32), stubble: b
         psf_px: optics.psf_px,
         skin_rgb: to_srgb8(palette.skin),
         hair_rgb: to_srgb8(palette.tip),
+        card_corners_px: shot.card.map(|c| c.corners_px().map(|(x, y)| [x, y])),
     })
 }
 

@@ -39,7 +39,7 @@ use std::str::FromStr;
 use smp_design::{Design, Pattern, RegionKind, View};
 use smp_photo::labels::{LabelMap, frontal_line_mm};
 
-pub use self::closeup::{Closeup, synth_bare_closeup, synth_closeup};
+pub use self::closeup::{Closeup, synth_bare_closeup, synth_closeup, synth_closeup_shot};
 
 use self::geom::Poly;
 use self::scalp::{Loss, THINNING};
@@ -270,6 +270,34 @@ pub fn synth_with(params: &SynthParams, look: &HairLook, photo_file: &str) -> Re
     synth_shot(params, look, &Shot::default(), photo_file)
 }
 
+/// Put the shot's card into the scene `buf` (linear light, `w` pixels a row) and its
+/// light's cast and exposure over everything; the pixels the card covers.
+pub(crate) fn apply_shot(buf: &mut [[f32; 3]], w: usize, shot: &Shot) -> Vec<bool> {
+    use rayon::prelude::*;
+    let mut covered = vec![false; buf.len()];
+    if let Some(c) = &shot.card {
+        card::draw(buf, &mut covered, w, c);
+    }
+    let gain = 2f64.powf(shot.exposure_ev);
+    if shot.cast != [1.0; 3] || gain != 1.0 {
+        let k = shot.cast.map(|c| (c * gain) as f32);
+        buf.par_iter_mut().for_each(|p| (0..3).for_each(|c| p[c] *= k[c]));
+    }
+    covered
+}
+
+/// Whether a shot's light is one a photo could show.
+pub(crate) fn check_shot(shot: &Shot) -> Result<(), String> {
+    if shot.cast.iter().all(|c| c.is_finite() && (0.2..=5.0).contains(c)) && shot.exposure_ev.is_finite() && shot.exposure_ev.abs() <= 3.0 {
+        Ok(())
+    } else {
+        Err(format!(
+            "a colour cast of {:?} and an exposure of {} stops are outside what a photo shows (casts 0.2–5 per channel, exposure ±3 stops)",
+            shot.cast, shot.exposure_ev
+        ))
+    }
+}
+
 /// Pixels per mm at the scalp in the photo `params` describes (before drawing it).
 pub fn photo_px_per_mm(params: &SynthParams) -> f64 {
     camera::Camera::new(params.view, params.width_px).ppm
@@ -302,12 +330,7 @@ impl Default for Shot<'_> {
 /// Errors: as [`synth_with`], and a cast or exposure out of range.
 pub fn synth_shot(params: &SynthParams, look: &HairLook, shot: &Shot, photo_file: &str) -> Result<SynthHead, String> {
     check(params)?;
-    if !(shot.cast.iter().all(|c| c.is_finite() && (0.2..=5.0).contains(c)) && shot.exposure_ev.is_finite() && shot.exposure_ev.abs() <= 3.0) {
-        return Err(format!(
-            "a colour cast of {:?} and an exposure of {} stops are outside what a photo shows (casts 0.2–5 per channel, exposure ±3 stops)",
-            shot.cast, shot.exposure_ev
-        ));
-    }
+    check_shot(shot)?;
     check_look(look)?;
     let cam = camera::Camera::new(params.view, params.width_px);
     // Norwood 1 has no loss to design for (no template): the design carries Norwood 2's
@@ -373,21 +396,12 @@ pub fn synth_shot(params: &SynthParams, look: &HairLook, shot: &Shot, photo_file
     };
     let (mut buf, mut truth) = paint::paint(&scene, &splats);
     let (w, h) = (cam.width as usize, cam.height as usize);
-    let card_corners_px = shot.card.map(|c| {
-        let mut covered = vec![false; w * h];
-        card::draw(&mut buf, &mut covered, w, &c);
-        for (i, _) in covered.iter().enumerate().filter(|(_, c)| **c) {
-            truth.labels[i] = smp_photo::labels::Label::Background.code();
-            truth.coverage[i] = 0.0;
-        }
-        c.corners_px().map(|(x, y)| [x, y])
-    });
-    let gain = 2f64.powf(shot.exposure_ev);
-    if shot.cast != [1.0; 3] || gain != 1.0 {
-        let k = shot.cast.map(|c| (c * gain) as f32);
-        use rayon::prelude::*;
-        buf.par_iter_mut().for_each(|p| (0..3).for_each(|c| p[c] *= k[c]));
+    let covered = apply_shot(&mut buf, w, shot);
+    for (i, _) in covered.iter().enumerate().filter(|(_, c)| **c) {
+        truth.labels[i] = smp_photo::labels::Label::Background.code();
+        truth.coverage[i] = 0.0;
     }
+    let card_corners_px = shot.card.map(|c| c.corners_px().map(|(x, y)| [x, y]));
     let image = sensor::develop(buf, w, h, sensor::Optics::photo(cam.ppm), params.seed);
     Ok(SynthHead {
         image,

@@ -155,7 +155,9 @@ pub fn run(a: SynthArgs) -> Result<(), CliError> {
         None
     };
     let shot = Shot {
-        card: print.as_ref().map(|print| card_beside_head(&params, print, ppm, a.card_tilt_deg, a.card_rotation_deg)),
+        card: print
+            .as_ref()
+            .map(|print| card_beside_head(&params, print, ppm, a.card_tilt_deg, a.card_rotation_deg)),
         cast: [c[0], c[1], c[2]],
         exposure_ev: a.exposure_ev,
     };

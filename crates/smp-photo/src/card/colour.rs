@@ -47,8 +47,7 @@ impl CardCorrection {
         if pairs.len() < 3 {
             return None;
         }
-        let curves: [[f64; 3]; 3] =
-            std::array::from_fn(|c| fit_channel(&pairs.iter().map(|(m, r)| (m[c].max(1e-6), *r)).collect::<Vec<_>>()));
+        let curves = fit_curves(&pairs);
         let mut out = CardCorrection {
             curves,
             residual_delta_e00: 0.0,
@@ -89,38 +88,46 @@ impl CardCorrection {
     }
 }
 
-/// One channel's gain, γ and offset by least squares over the patches: for each γ on a
-/// grid the gain and offset are linear.
-fn fit_channel(pairs: &[(f64, f64)]) -> [f64; 3] {
-    let mut best = (f64::INFINITY, [1.0, 1.0, 0.0]);
+/// Each channel's gain, tone exponent γ and offset by least squares over the patches:
+/// for each γ on a grid the gain and offset are linear. Each channel has its own γ: a
+/// camera's tone curve bends each channel where the light's cast puts it.
+fn fit_curves(pairs: &[([f64; 3], f64)]) -> [[f64; 3]; 3] {
     let (lo, hi, step) = GAMMA_RANGE;
     let steps = ((hi - lo) / step).round() as usize;
-    let n = pairs.len() as f64;
-    for k in 0..=steps {
-        let gamma = lo + k as f64 * step;
-        let xs: Vec<f64> = pairs.iter().map(|(m, _)| m.powf(gamma)).collect();
-        let (mx, my) = (xs.iter().sum::<f64>() / n, pairs.iter().map(|p| p.1).sum::<f64>() / n);
-        let sxx: f64 = xs.iter().map(|x| (x - mx).powi(2)).sum();
-        if sxx <= 1e-18 {
-            continue;
+    std::array::from_fn(|c| {
+        let mut best = (f64::INFINITY, [1.0, 1.0, 0.0]);
+        for k in 0..=steps {
+            let gamma = lo + k as f64 * step;
+            if let Some((g, o, err)) = fit_line(pairs.iter().map(|(m, r)| (m[c].max(1e-6).powf(gamma), *r)))
+                && err < best.0
+            {
+                best = (err, [g, gamma, o]);
+            }
         }
-        let sxy: f64 = xs.iter().zip(pairs).map(|(x, p)| (x - mx) * (p.1 - my)).sum();
-        let g = sxy / sxx;
-        if g <= 0.0 {
-            continue;
-        }
-        let o = my - g * mx;
-        // Errors weighed in lightness, as the eye (and ΔE) weighs them.
-        let err: f64 = xs
-            .iter()
-            .zip(pairs)
-            .map(|(x, p)| (from_linear((g * x + o).clamp(0.0, 1.0)) - from_linear(p.1)).powi(2))
-            .sum();
-        if err < best.0 {
-            best = (err, [g, gamma, o]);
-        }
+        best.1
+    })
+}
+
+/// Gain and offset of `reference = gain·x + offset` by least squares, and the error in
+/// lightness (as the eye, and ΔE, weigh it); `None` when the gain is not positive.
+fn fit_line(points: impl Iterator<Item = (f64, f64)>) -> Option<(f64, f64, f64)> {
+    let pts: Vec<(f64, f64)> = points.collect();
+    let n = pts.len() as f64;
+    let (mx, my) = (pts.iter().map(|p| p.0).sum::<f64>() / n, pts.iter().map(|p| p.1).sum::<f64>() / n);
+    let sxx: f64 = pts.iter().map(|p| (p.0 - mx).powi(2)).sum();
+    if sxx <= 1e-18 {
+        return None;
     }
-    best.1
+    let g = pts.iter().map(|p| (p.0 - mx) * (p.1 - my)).sum::<f64>() / sxx;
+    if g <= 0.0 {
+        return None;
+    }
+    let o = my - g * mx;
+    let err = pts
+        .iter()
+        .map(|p| (from_linear((g * p.0 + o).clamp(0.0, 1.0)) - from_linear(p.1)).powi(2))
+        .sum();
+    Some((g, o, err))
 }
 
 #[cfg(test)]

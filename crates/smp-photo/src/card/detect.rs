@@ -27,7 +27,7 @@ const MAX_RADIUS_LOG_ERROR: f64 = 0.3;
 const MIN_PATCH_RANGE: f64 = 40.0;
 /// Share of a patch's samples at the top of the range from which it counts as clipped.
 const MAX_CLIPPED_SHARE: f64 = 0.25;
-/// Samples per side of a patch's inner area.
+/// Samples per side of a patch's middle.
 const PATCH_SAMPLES: usize = 12;
 
 /// A ring marker found in the photo.
@@ -407,9 +407,9 @@ fn marker(labels: &[u32], dark: &[bool], w: usize, id: u32, p: &Part) -> Option<
 /// Fewest unclipped patches to correct colour with.
 pub const MIN_USABLE_PATCHES: usize = 3;
 
-/// Each patch's median linear colour over the middle 60 % of its square, white to
-/// black, `None` where clipped; refused when fewer than three are usable or they are out
-/// of order (glare, shadow).
+/// Each patch's median linear colour over the middle 40 % of its square (clear of the
+/// colour a JPEG bleeds in from its neighbours), white to black, `None` where clipped;
+/// refused when fewer than three are usable or they are out of order (glare, shadow).
 fn read_patches(photo: &RgbImage, hg: &Homography) -> Result<[Option<[f64; 3]>; 5], CardError> {
     let dec = decode_lut();
     let mut out = [None; 5];
@@ -458,7 +458,7 @@ fn patch_samples(photo: &RgbImage, hg: &Homography, p: &Patch) -> (Vec<[u8; 3]>,
     let mut clipped = 0;
     for i in 0..PATCH_SAMPLES {
         for j in 0..PATCH_SAMPLES {
-            let f = |k: usize| 0.2 + 0.6 * (k as f64 + 0.5) / PATCH_SAMPLES as f64;
+            let f = |k: usize| 0.3 + 0.4 * (k as f64 + 0.5) / PATCH_SAMPLES as f64;
             let (x, y) = hg.apply((p.x_mm + f(i) * PATCH_MM, p.y_mm + f(j) * PATCH_MM));
             if x < 0.0 || y < 0.0 || x >= f64::from(photo.width()) || y >= f64::from(photo.height()) {
                 continue;
