@@ -87,8 +87,10 @@ pub fn data(input: &ReportInput<'_>, f: &Facts, pictures: &[Picture], info: &Inf
     let source = |given: bool| {
         if given {
             "measured by the clinic"
+        } else if f.through_card {
+            "measured from the photo through the calibration card held in it"
         } else {
-            "sampled from the photo"
+            "estimated from the photo (no calibration card in it, so the room's light colours it)"
         }
     };
     json!({

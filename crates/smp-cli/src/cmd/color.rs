@@ -36,7 +36,7 @@ pub enum ColorCmd {
     Match(MatchArgs),
     /// Robust CIELAB colour of a photo region (median; highlights and shadows excluded).
     #[command(
-        after_help = "Examples:\n  smp color analyze --photo scalp.jpg --region 400,300,120,80\n  smp color analyze --photo scalp.jpg --region 400,300,120,80 --json\n  smp color analyze --photo scalp.jpg --region 400,300,120,80 --white 60,60,40,40\n\nThe region is x,y,width,height in pixels of the upright photo. Without --white colours\nare as the camera recorded them (assumed sRGB, D65); with a white or grey card marked\nby --white the photo is first balanced so the card is neutral."
+        after_help = "Examples:\n  smp color analyze client.json --view top --region 400,300,120,80\n  smp color analyze --photo scalp.jpg --region 400,300,120,80\n  smp color analyze --photo scalp.jpg --region 400,300,120,80 --json\n  smp color analyze --photo scalp.jpg --region 400,300,120,80 --white 60,60,40,40\n\nThe region is x,y,width,height in pixels of the upright photo. Without --white colours\nare as the camera recorded them (assumed sRGB, D65); with a white or grey card marked\nby --white the photo is first balanced so the card is neutral. With a design, the region\nis read in the view's photo, through its calibration card (smp calibrate --card) if any."
     )]
     Analyze(AnalyzeArgs),
 }
@@ -44,9 +44,15 @@ pub enum ColorCmd {
 /// Arguments of `smp color analyze`.
 #[derive(Debug, Args)]
 pub struct AnalyzeArgs {
-    /// The photo (JPEG, PNG or WebP).
-    #[arg(long)]
-    photo: PathBuf,
+    /// A design: the region is read in its view's photo, through the view's calibration
+    /// card when `smp calibrate --card` found one.
+    design: Option<PathBuf>,
+    /// The design's view (default: its only or first view).
+    #[arg(long, requires = "design")]
+    view: Option<String>,
+    /// The photo (JPEG, PNG or WebP), for a quick check without a design.
+    #[arg(long, required_unless_present = "design", conflicts_with = "design")]
+    photo: Option<PathBuf>,
     /// Region "x,y,w,h" in pixels.
     #[arg(long)]
     region: String,
@@ -54,7 +60,7 @@ pub struct AnalyzeArgs {
     /// the card is neutral before the region is measured.
     #[arg(long)]
     white: Option<String>,
-    /// Machine-readable output: {"lab","pixels_used","pixels_excluded","white_gains","warnings"}.
+    /// Machine-readable output: {"lab","pixels_used","pixels_excluded","white_gains","through_card","warnings"}.
     #[arg(long)]
     json: bool,
 }
@@ -312,7 +318,12 @@ fn run_match(a: MatchArgs) -> Result<(), CliError> {
     let text = if a.json {
         json_line(&pm.to_json(a.write))
     } else {
-        let given_or_sampled = |g: bool| if g { " (measured)" } else { " (sampled)" };
+        let sampled = if pm.through_card {
+            " (sampled through the calibration card)"
+        } else {
+            " (sampled; no calibration card in the photo, so an estimate)"
+        };
+        let given_or_sampled = |g: bool| if g { " (measured)" } else { sampled };
         let mut out = format!(
             "view {:?}: skin {}{}; hair {}{}\n",
             pm.view,
@@ -418,7 +429,24 @@ fn run_analyze(a: AnalyzeArgs) -> Result<(), CliError> {
         ))
     };
     let [x, y, w, h] = parse_rect(&a.region).map_err(bad_region)?;
-    let photo = load_photo(&a.photo, PhotoLimits::default()).map_err(crate::cmd::preview::photo_error)?;
+    let (photo, card) = match (&a.design, &a.photo) {
+        (Some(d), _) => {
+            let design = Design::load(d)?;
+            let view = crate::cmd::preview::pick_view(&design, a.view.as_deref())?;
+            let (photo, view) = crate::cmd::preview::load_view_photo(d, view, None, true)?;
+            (photo, view.card.as_ref().map(smp_photo::card::CardCorrection::from_record))
+        }
+        (None, Some(p)) => (
+            load_photo(p, PhotoLimits::default()).map_err(crate::cmd::preview::photo_error)?,
+            None,
+        ),
+        (None, None) => return Err(CliError::BadInput("give a design (and --view) or --photo".into())),
+    };
+    if card.is_some() && a.white.is_some() {
+        return Err(CliError::BadInput(
+            "the view's calibration card already balances the photo: leave out --white".into(),
+        ));
+    }
     let (pw, ph) = photo.dimensions();
     if u64::from(x) + u64::from(w) > u64::from(pw) || u64::from(y) + u64::from(h) > u64::from(ph) {
         return Err(bad_region(format!("it is outside the photo, which is {pw}×{ph} pixels")));
@@ -463,8 +491,12 @@ fn run_analyze(a: AnalyzeArgs) -> Result<(), CliError> {
     };
     let balance = |p: [u8; 3]| {
         let l = rgb8_to_linear(p);
-        std::array::from_fn::<f64, 3, _>(|c| (l[c] * gains[c]).min(1.0))
+        match &card {
+            Some(k) => k.apply_linear(l),
+            None => std::array::from_fn::<f64, 3, _>(|c| (l[c] * gains[c]).min(1.0)),
+        }
     };
+    let gains = card.map_or(gains, |k| k.white_balance());
 
     let mut labs = Vec::with_capacity((w * h) as usize);
     let mut clipped = 0usize;
@@ -530,6 +562,7 @@ fn run_analyze(a: AnalyzeArgs) -> Result<(), CliError> {
             "pixels_used": kept.len(),
             "pixels_excluded": total - kept.len(),
             "white_gains": gains,
+            "through_card": card.is_some(),
             "warnings": warnings,
         }))
     } else {
@@ -542,6 +575,9 @@ fn run_analyze(a: AnalyzeArgs) -> Result<(), CliError> {
             total - kept.len(),
             TRIM_SHARE * 100.0
         );
+        if card.is_some() {
+            out.push_str("measured through the view's calibration card\n");
+        }
         for w in &warnings {
             out.push_str(&format!("warning: {w}\n"));
         }

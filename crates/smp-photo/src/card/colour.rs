@@ -75,6 +75,31 @@ impl CardCorrection {
         l.map(|v| (255.0 * from_linear(v)).round().clamp(0.0, 255.0) as u8)
     }
 
+    /// The stored form of this correction (`smp_design::CardRecord`'s colour fields).
+    pub fn from_record(r: &smp_design::CardRecord) -> Self {
+        CardCorrection {
+            curves: r.colour_curves,
+            residual_delta_e00: r.residual_delta_e00,
+        }
+    }
+
+    /// `photo` with every pixel corrected: each channel's curve depends on that channel
+    /// alone, so a table of 256 levels per channel does it.
+    pub fn correct_image(&self, photo: &image::RgbImage) -> image::RgbImage {
+        let lut: [[u8; 256]; 3] = std::array::from_fn(|c| {
+            std::array::from_fn(|v| {
+                let mut p = [0u8; 3];
+                p[c] = v as u8;
+                self.apply_rgb8(p)[c]
+            })
+        });
+        let mut out = photo.clone();
+        for p in out.pixels_mut() {
+            p.0 = std::array::from_fn(|c| lut[c][p.0[c] as usize]);
+        }
+        out
+    }
+
     /// The white balance: the gain each channel of the photo (linear) needs for paper
     /// white to come out neutral, relative to green.
     pub fn white_balance(&self) -> [f64; 3] {
@@ -157,6 +182,9 @@ mod tests {
         let wb = k.white_balance();
         let want = [(1.0f64 / 1.25).powf(1.25), 1.0, (1.0f64 / 0.7).powf(1.25)];
         assert!((0..3).all(|c| (wb[c] - want[c]).abs() < 0.03 * want[c]), "{wb:?} against {want:?}");
+        let photo = image::RgbImage::from_pixel(2, 1, image::Rgb(smp_color::srgb::linear_to_rgb8(seen(skin))));
+        let fixed = k.correct_image(&photo);
+        assert_eq!(fixed.get_pixel(1, 0).0, k.apply_rgb8(photo.get_pixel(1, 0).0));
         let few = [None, None, None, patches[3], patches[4]];
         assert!(CardCorrection::fit(&few).is_none(), "two patches cannot fit three parameters");
     }
