@@ -13,6 +13,7 @@ pub mod labels;
 pub mod mask;
 pub mod matching;
 pub mod pupils;
+pub mod region_colour;
 pub mod sample;
 pub mod stubble;
 pub mod view;

@@ -387,40 +387,9 @@ fn match_text(m: &Match, tone: &skin::SkinTone, hair: &HairLevel) -> String {
     out
 }
 
-/// An 8-bit channel at or above this is clipped (a specular highlight or overexposure).
-const CLIPPED_8BIT: u8 = 250;
-/// Share of the region's darkest and lightest pixels (by L*) left out of the median:
-/// deep shadows between hairs and specular sheen on skin are not the colour asked for.
-const TRIM_SHARE: f64 = 0.10;
-/// Warn of clipped highlights when more of the region than this is clipped.
-const CLIPPED_WARN_SHARE: f64 = 0.02;
-/// Warn "too dark" below this median L*: under-exposed colours are dominated by noise
-/// and the camera's tone curve (darker than black hair, L* ≈ 15–20, domain.md).
-const TOO_DARK_L: f64 = 12.0;
-/// Warn of a colour cast when the photo's mean linear R, G, B differ by more than this
-/// ratio (grey-world heuristic: a whole photo of a head and background averages near
-/// neutral under neutral light; 1.6 leaves room for skin-dominated framing).
-const CAST_RATIO: f64 = 1.6;
-
-/// Parse "x,y,w,h" (whole pixels, non-empty).
-fn parse_rect(s: &str) -> Result<[u32; 4], String> {
-    let nums: Vec<&str> = s.split(',').map(str::trim).collect();
-    if nums.len() != 4 {
-        return Err(format!("found {} number(s), need 4", nums.len()));
-    }
-    let mut r = [0u32; 4];
-    for (i, n) in nums.iter().enumerate() {
-        r[i] = n.parse().map_err(|_| format!("{n:?} is not a whole number of pixels"))?;
-    }
-    if r[2] == 0 || r[3] == 0 {
-        return Err("width and height must be at least 1".into());
-    }
-    Ok(r)
-}
-
 fn run_analyze(a: AnalyzeArgs) -> Result<(), CliError> {
-    use smp_color::srgb::{linear_to_lab, rgb8_to_linear};
     use smp_photo::decode::{PhotoLimits, load_photo};
+    use smp_photo::region_colour::{Balance, RegionError, TRIM_SHARE, parse_rect, region_colour};
 
     let bad_region = |why: String| {
         CliError::BadInput(format!(
@@ -428,7 +397,7 @@ fn run_analyze(a: AnalyzeArgs) -> Result<(), CliError> {
             a.region
         ))
     };
-    let [x, y, w, h] = parse_rect(&a.region).map_err(bad_region)?;
+    let region = parse_rect(&a.region).map_err(bad_region)?;
     let (photo, card) = match (&a.design, &a.photo) {
         (Some(d), _) => {
             let design = Design::load(d)?;
@@ -442,143 +411,50 @@ fn run_analyze(a: AnalyzeArgs) -> Result<(), CliError> {
         ),
         (None, None) => return Err(CliError::BadInput("give a design (and --view) or --photo".into())),
     };
-    if card.is_some() && a.white.is_some() {
-        return Err(CliError::BadInput(
-            "the view's calibration card already balances the photo: leave out --white".into(),
-        ));
-    }
-    let (pw, ph) = photo.dimensions();
-    if u64::from(x) + u64::from(w) > u64::from(pw) || u64::from(y) + u64::from(h) > u64::from(ph) {
-        return Err(bad_region(format!("it is outside the photo, which is {pw}×{ph} pixels")));
-    }
-    // White balance: per-channel gains that make the reference card neutral at its own
-    // luminance, so exposure is kept and only the cast is removed.
-    let gains = match &a.white {
-        None => [1.0; 3],
-        Some(spec) => {
-            let bad_white = |why: String| {
-                CliError::BadInput(format!(
-                    "--white {spec:?}: {why}; mark a white or grey card as \"x,y,w,h\" in pixels"
-                ))
-            };
-            let [wx, wy, ww, wh] = parse_rect(spec).map_err(bad_white)?;
-            if u64::from(wx) + u64::from(ww) > u64::from(pw) || u64::from(wy) + u64::from(wh) > u64::from(ph) {
-                return Err(bad_white(format!("it is outside the photo, which is {pw}×{ph} pixels")));
-            }
-            let mut sum = [0.0f64; 3];
-            let mut n = 0.0;
-            for yy in wy..wy + wh {
-                for xx in wx..wx + ww {
-                    let p = photo.get_pixel(xx, yy).0;
-                    if p.iter().all(|&c| c < CLIPPED_8BIT) {
-                        let l = rgb8_to_linear(p);
-                        for c in 0..3 {
-                            sum[c] += l[c];
-                        }
-                        n += 1.0;
-                    }
-                }
-            }
-            if n == 0.0 || sum.iter().any(|&s| s <= 0.0) {
-                return Err(bad_white(
-                    "the card is blown out or black in every pixel; expose for the card or mark another patch".into(),
-                ));
-            }
-            let m = sum.map(|s| s / n);
-            let y_ref = 0.2126 * m[0] + 0.7152 * m[1] + 0.0722 * m[2];
-            m.map(|c| y_ref / c)
+    let white = a.white.as_deref().map(|spec| {
+        parse_rect(spec).map_err(|why| {
+            CliError::BadInput(format!(
+                "--white {spec:?}: {why}; mark a white or grey card as \"x,y,w,h\" in pixels"
+            ))
+        })
+    });
+    let balance = match (card, white) {
+        (Some(_), Some(_)) => {
+            return Err(CliError::BadInput(
+                "the view's calibration card already balances the photo: leave out --white".into(),
+            ));
         }
+        (Some(k), None) => Balance::Card(k),
+        (None, Some(r)) => Balance::WhiteCard(r?),
+        (None, None) => Balance::AsRecorded,
     };
-    let balance = |p: [u8; 3]| {
-        let l = rgb8_to_linear(p);
-        match &card {
-            Some(k) => k.apply_linear(l),
-            None => std::array::from_fn::<f64, 3, _>(|c| (l[c] * gains[c]).min(1.0)),
-        }
-    };
-    let gains = card.map_or(gains, |k| k.white_balance());
-
-    let mut labs = Vec::with_capacity((w * h) as usize);
-    let mut clipped = 0usize;
-    for yy in y..y + h {
-        for xx in x..x + w {
-            let p = photo.get_pixel(xx, yy).0;
-            if p.iter().any(|&c| c >= CLIPPED_8BIT) {
-                clipped += 1;
-            } else {
-                labs.push(linear_to_lab(balance(p)));
-            }
-        }
-    }
-    let total = (w * h) as usize;
-    if labs.is_empty() {
-        return Err(bad_region(
-            "every pixel in it is clipped white; choose a region of skin or hair, or retake the photo with less exposure".into(),
-        ));
-    }
-    labs.sort_by(|p, q| p[0].total_cmp(&q[0]));
-    let trim = (labs.len() as f64 * TRIM_SHARE).floor() as usize;
-    let kept = &labs[trim..labs.len() - trim];
-    let median = |i: usize| {
-        let mut v: Vec<f64> = kept.iter().map(|l| l[i]).collect();
-        v.sort_by(f64::total_cmp);
-        let n = v.len();
-        if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 }
-    };
-    let lab = [median(0), median(1), median(2)];
-
-    let mut warnings = Vec::new();
-    let clipped_share = clipped as f64 / total as f64;
-    if clipped_share > CLIPPED_WARN_SHARE {
-        warnings.push(format!(
-            "clipped highlights: {:.0} % of the region is blown out (left out); lower the exposure or avoid direct light",
-            clipped_share * 100.0
-        ));
-    }
-    if lab[0] < TOO_DARK_L {
-        warnings.push(format!(
-            "too dark: median L* {:.1} is below {TOO_DARK_L:.0}; the colour is unreliable — retake the photo in brighter, even light",
-            lab[0]
-        ));
-    }
-    let mut mean = [0.0f64; 3];
-    for p in photo.pixels() {
-        let l = balance(p.0);
-        for c in 0..3 {
-            mean[c] += l[c];
-        }
-    }
-    let (lo, hi) = mean.iter().fold((f64::MAX, 0.0f64), |(lo, hi), &m| (lo.min(m), hi.max(m)));
-    if lo > 0.0 && hi / lo > CAST_RATIO {
-        warnings.push(format!(
-            "strong colour cast: the photo's average red/green/blue differ by {:.1}× (limit {CAST_RATIO}); use neutral light or white-balance the photo",
-            hi / lo
-        ));
-    }
-
+    let r = region_colour(&photo, region, balance).map_err(|e| match e {
+        RegionError::Outside { .. } | RegionError::AllClipped => bad_region(e.to_string()),
+        e => CliError::BadInput(format!("--white {:?}: {e}", a.white.as_deref().unwrap_or_default())),
+    })?;
     let text = if a.json {
         json_line(&serde_json::json!({
-            "lab": lab,
-            "pixels_used": kept.len(),
-            "pixels_excluded": total - kept.len(),
-            "white_gains": gains,
-            "through_card": card.is_some(),
-            "warnings": warnings,
+            "lab": r.lab,
+            "pixels_used": r.pixels_used,
+            "pixels_excluded": r.pixels_excluded,
+            "white_gains": r.white_gains,
+            "through_card": r.through_card,
+            "warnings": r.warnings,
         }))
     } else {
         let mut out = format!(
             "L* {:.1}, a* {:.1}, b* {:.1}  (median of {} pixels; {} clipped or in the darkest/lightest {:.0} % left out)\n",
-            lab[0],
-            lab[1],
-            lab[2],
-            kept.len(),
-            total - kept.len(),
+            r.lab[0],
+            r.lab[1],
+            r.lab[2],
+            r.pixels_used,
+            r.pixels_excluded,
             TRIM_SHARE * 100.0
         );
-        if card.is_some() {
+        if r.through_card {
             out.push_str("measured through the view's calibration card\n");
         }
-        for w in &warnings {
+        for w in &r.warnings {
             out.push_str(&format!("warning: {w}\n"));
         }
         out
