@@ -140,6 +140,10 @@ pub struct CalibrateRequest {
     /// The client's measured interpupillary distance, mm (default: the 63 mm adult mean).
     #[serde(default)]
     pub ipd_mm: Option<f64>,
+    /// Find the calibration card in the photo: the scale and the colour correction come
+    /// from it.
+    #[serde(default)]
+    pub card: bool,
     /// Where the glabella (or `ref_mm`) is in the photo, px.
     pub ref_px: [f64; 2],
     /// The design point at `ref_px`, mm; the design's glabella landmark by default.
@@ -169,24 +173,66 @@ pub fn ruler(req: &CalibrateRequest) -> AppResult<KnownDistance> {
     }
 }
 
+/// What sets a view's scale.
+#[derive(Debug, Clone, Copy)]
+pub enum ViewScale {
+    /// A known distance (ruler, coin, pupils).
+    Known(KnownDistance),
+    /// The calibration card found in the photo.
+    Card(smp_design::CardRecord),
+}
+
+/// The card in `photo` as a view stores it; a field error saying why when it is not found.
+pub fn find_card(photo: &RgbImage) -> AppResult<smp_design::CardRecord> {
+    let found = smp_photo::card::find_card(photo).map_err(|e| AppError::field("card", e.to_string()))?;
+    let k = smp_photo::card::CardCorrection::fit(&found.patches_linear).ok_or_else(|| {
+        AppError::field(
+            "card",
+            "the card's grey patches could not be read: retake the photo with the card in even light",
+        )
+    })?;
+    if !(0.5..=200.0).contains(&found.px_per_mm) {
+        return Err(AppError::field(
+            "card",
+            format!(
+                "the card gives {:.2} pixels per mm, not a usable scale: retake the photo nearer or farther",
+                found.px_per_mm
+            ),
+        ));
+    }
+    Ok(smp_design::CardRecord {
+        corners_px: found.corners_px.map(|(x, y)| [x, y]),
+        px_per_mm: found.px_per_mm,
+        colour_curves: k.curves,
+        residual_delta_e00: k.residual_delta_e00,
+    })
+}
+
 /// The design with the calibrated view of photo `sha256` put in (replacing one of the
-/// same name), `known` being the scale.
-pub fn calibrated(req: &CalibrateRequest, known: KnownDistance, sha256: &str, photo_size_px: [u32; 2]) -> AppResult<Design> {
+/// same name), `scale` setting its scale.
+pub fn calibrated(req: &CalibrateRequest, scale: ViewScale, sha256: &str, photo_size_px: [u32; 2]) -> AppResult<Design> {
     let design = parse_design(&req.design)?;
     let ref_mm = match (req.ref_mm, design.glabella()) {
         (Some([x, y]), _) => PointMm::new(x, y),
         (None, Some(g)) => g,
         (None, None) => PointMm::new(0.0, 0.0),
     };
-    let map: MmToPx = calibrate(&Calibration {
-        p1_px: (known.p1_px[0], known.p1_px[1]),
-        p2_px: (known.p2_px[0], known.p2_px[1]),
-        distance_mm: known.distance_mm,
-        ref_px: (req.ref_px[0], req.ref_px[1]),
-        ref_mm,
-        rotation_deg: preset_rotation_deg(&req.view),
-    })
-    .map_err(|e| AppError::field("distance_mm", e.to_string()))?;
+    let rotation_deg = preset_rotation_deg(&req.view);
+    let map: MmToPx = match scale {
+        ViewScale::Known(known) => calibrate(&Calibration {
+            p1_px: (known.p1_px[0], known.p1_px[1]),
+            p2_px: (known.p2_px[0], known.p2_px[1]),
+            distance_mm: known.distance_mm,
+            ref_px: (req.ref_px[0], req.ref_px[1]),
+            ref_mm,
+            rotation_deg,
+        })
+        .map_err(|e| AppError::field("distance_mm", e.to_string()))?,
+        ViewScale::Card(c) => {
+            let t = rotation_deg.to_radians();
+            MmToPx::from_similarity(ref_mm, (req.ref_px[0], req.ref_px[1]), c.px_per_mm, (t.cos(), t.sin()))
+        }
+    };
     let mut draft: DesignDraft = design.to_draft();
     // The head outline, mask, analysis and card are of the same photo: they survive a recalibration.
     let old = draft.views.iter().find(|v| v.name == req.view && v.file.ends_with(sha256)).cloned();
@@ -198,7 +244,10 @@ pub fn calibrated(req: &CalibrateRequest, known: KnownDistance, sha256: &str, ph
         head: old.as_ref().and_then(|v| v.head),
         mask: old.as_ref().and_then(|v| v.mask.clone()),
         photo_size_px: Some(photo_size_px),
-        card: old.as_ref().and_then(|v| v.card),
+        card: match scale {
+            ViewScale::Card(c) => Some(c),
+            ViewScale::Known(_) => old.as_ref().and_then(|v| v.card),
+        },
         analysis: old.and_then(|v| v.analysis),
     });
     Ok(Design::from_draft(draft)?)

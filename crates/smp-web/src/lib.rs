@@ -150,6 +150,7 @@ pub fn router(state: AppState) -> Router {
         .route("/calendar/{file}", get(pages::clinic::feed))
         .route("/public/{clinic}/results", get(pages::clinic::public_results))
         .route("/public/{clinic}/photos/{id}", get(pages::clinic::public_photo))
+        .route("/calibration-card.pdf", get(calibration_card))
         .route("/static/{name}", get(static_file))
         // Browsers ask for it whatever the page says.
         .route("/favicon.ico", get(|| async { Redirect::permanent("/static/favicon.svg") }))
@@ -167,4 +168,23 @@ pub fn router(state: AppState) -> Router {
 /// Serves the app on a bound listener until the process ends.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
     axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>()).await
+}
+
+/// GET /calibration-card.pdf: the printable calibration card (A4; `?paper=letter|a6`).
+async fn calibration_card(
+    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let paper = q
+        .get("paper")
+        .and_then(|p| p.parse::<smp_report::card::Paper>().ok())
+        .unwrap_or(smp_report::card::Paper::A4);
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, "application/pdf"),
+            (axum::http::header::CONTENT_DISPOSITION, "inline; filename=\"calibration-card.pdf\""),
+        ],
+        smp_report::card::card_pdf(paper),
+    )
+        .into_response()
 }

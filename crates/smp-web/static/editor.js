@@ -148,7 +148,7 @@
     mode = m; cal = []; regionPts = []; drag = -1;
     document.querySelectorAll('[data-mode]').forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.mode === m)));
     hint({
-      calibrate: calBy === 'pupils' ? 'Click the centre of one pupil, then the other, then the midline reference point.' : 'Click one end of the ruler or coin, then the other end, then the midline reference point.',
+      calibrate: calBy === 'pupils' ? 'Click the centre of one pupil, then the other, then the midline reference point.' : calBy === 'card' ? 'Click the midline reference point; the card is found by itself.' : 'Click one end of the ruler or coin, then the other end, then the midline reference point.',
       hair: 'Tap places that are the client\'s hair; the fit runs again.',
       scalp: 'Tap places that are bare scalp; the fit runs again.',
       hairline: 'Click to add hairline handles from temple to temple; drag a handle to move it.',
@@ -194,11 +194,15 @@
     } else if (mode === 'calibrate') {
       cal.push(p); draw();
       const refBehind = Number($('cal-ref').value);
-      if (cal.length < 3) { hint(cal.length === 1 ? (calBy === 'pupils' ? 'Now the centre of the other pupil.' : 'Now the other end.') : 'Now the midline point ' + refBehind + ' mm behind the glabella' + (refBehind ? '.' : ' (the glabella itself).')); return; }
-      const [p1, p2, ref] = cal; cal = [];
+      const need = calBy === 'card' ? 1 : 3;
+      if (cal.length < need) { hint(cal.length === 1 ? (calBy === 'pupils' ? 'Now the centre of the other pupil.' : 'Now the other end.') : 'Now the midline point ' + refBehind + ' mm behind the glabella' + (refBehind ? '.' : ' (the glabella itself).')); return; }
+      const [p1, p2] = cal; const ref = cal[need - 1]; cal = [];
       const g = (design.landmarks && design.landmarks.glabella) || [0, 0];
       const body = { design, view: viewName, photo_id: photoId, ref_px: ref, ref_mm: [g[0], g[1] + refBehind] };
-      if (calBy === 'pupils') {
+      if (calBy === 'card') {
+        body.card = true;
+        hint('Looking for the card…');
+      } else if (calBy === 'pupils') {
         body.pupils_px = [p1, p2];
         if ($('cal-ipd').value) body.ipd_mm = Number($('cal-ipd').value);
       } else Object.assign(body, { p1_px: p1, p2_px: p2, distance_mm: Number($('cal-distance').value) });
@@ -207,6 +211,7 @@
         const j = await (await api('POST', '/api/v1/calibrate', body)).json();
         design = j.design;
         if (j.pupils) { $('cal-note').textContent = j.pupils.note; cal = j.pupils.centres_px; setTimeout(() => { cal = []; draw(); }, 1500); }
+        if (j.card) { $('cal-note').textContent = 'Card found: ' + j.card.px_per_mm.toFixed(2) + ' pixels per mm. Colours read from this photo are corrected through its grey patches.'; cal = j.card.corners_px; setTimeout(() => { cal = []; draw(); }, 2500); }
         loadHandles(); showCalibration(); hint('Calibrated. Fit to photo, or draw the hairline or regions.'); changed();
       } catch (e) { hint('Calibration failed: ' + e.plain); $('cal-note').textContent = 'Not calibrated: ' + e.plain; }
     }
@@ -422,9 +427,10 @@
   });
   document.querySelectorAll('input[name=cal-by]').forEach((r) => r.addEventListener('change', () => {
     calBy = r.value;
-    const pupils = calBy === 'pupils';
-    $('cal-distance-label').hidden = pupils; $('cal-how').hidden = pupils;
+    const pupils = calBy === 'pupils', card = calBy === 'card';
+    $('cal-distance-label').hidden = pupils || card; $('cal-how').hidden = pupils || card;
     $('cal-ipd-label').hidden = !pupils; $('cal-pupils-how').hidden = !pupils;
+    $('cal-card-how').hidden = !card;
     setMode('calibrate');
   }));
 

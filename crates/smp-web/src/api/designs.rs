@@ -250,18 +250,31 @@ pub async fn calibrate(
     me.require(Permission::EditMedical)?;
     let photo = state.store.photo(me.clinic_id(), req.photo_id).await?;
     let size = [photo.width_px as u32, photo.height_px as u32];
-    let (known, pupils) = match req.pupils_px {
-        Some(clicks) => {
+    let (scale, pupils) = match (req.card, req.pupils_px) {
+        (true, _) => {
+            let img = decoded(&state, &photo.sha256).await?;
+            (engine::ViewScale::Card(blocking(move || engine::find_card(&img)).await?), None)
+        }
+        (false, Some(clicks)) => {
             let img = decoded(&state, &photo.sha256).await?;
             let ipd = req.ipd_mm;
             let (k, p) = blocking(move || crate::pupils::known_distance(&img, clicks, ipd)).await?;
-            (k, Some(p))
+            (engine::ViewScale::Known(k), Some(p))
         }
-        None => (engine::ruler(&req)?, None),
+        (false, None) => (engine::ViewScale::Known(engine::ruler(&req)?), None),
     };
-    let design = blocking(move || engine::calibrated(&req, known, &photo.sha256, size)).await?;
+    let card = match scale {
+        engine::ViewScale::Card(c) => Some(serde_json::json!({
+            "found": true,
+            "corners_px": c.corners_px,
+            "px_per_mm": c.px_per_mm,
+            "residual_delta_e00": c.residual_delta_e00,
+        })),
+        engine::ViewScale::Known(_) => None,
+    };
+    let design = blocking(move || engine::calibrated(&req, scale, &photo.sha256, size)).await?;
     Ok(Json(
-        serde_json::json!({ "design": engine::design_value(&design), "pupils": pupils }),
+        serde_json::json!({ "design": engine::design_value(&design), "pupils": pupils, "card": card }),
     ))
 }
 

@@ -1,0 +1,94 @@
+//! Calibration by the printed card through the web app: the card's PDF is served, a
+//! photo with the card held beside the head calibrates the view (scale and colour), and
+//! a photo without one is refused with the reason.
+
+mod common;
+
+use common::spawn_apps;
+use reqwest::StatusCode;
+use serde_json::json;
+use smp_store::Role;
+use smp_synth::card::CardShot;
+use smp_synth::{HairLook, Shot, SynthParams, SynthView, photo_px_per_mm, synth_shot};
+
+/// A top view 700 px wide with the card held beside the head under a cool cast, as PNG.
+fn head_with_card(card: bool) -> (Vec<u8>, smp_synth::SynthHead) {
+    let params = SynthParams {
+        pattern: "norwood-5".parse().unwrap(),
+        view: SynthView::Top,
+        skin_type: 3,
+        hair_level: 2,
+        scar: None,
+        seed: 21,
+        width_px: 700,
+    };
+    let ppm = photo_px_per_mm(&params);
+    let print = smp_report::card::card_print(2.0 * ppm).unwrap();
+    let r = 0.5 * 85f64.hypot(54.0) * ppm;
+    let shot = Shot {
+        card: card.then_some(CardShot {
+            print: &print,
+            print_px_per_mm: 2.0 * ppm,
+            centre_px: (14.0 + r, 875.0 - 18.0 - r),
+            px_per_mm: ppm,
+            rotation_deg: 12.0,
+            tilt_deg: 15.0,
+            tilt_axis_deg: 30.0,
+        }),
+        cast: [0.85, 1.0, 1.2],
+        exposure_ev: 0.3,
+    };
+    let head = synth_shot(&params, &HairLook::default(), &shot, "photo.png").unwrap();
+    let mut png = Vec::new();
+    head.image
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    (png, head)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_card_calibrates_a_view() {
+    for app in spawn_apps("http-card").await {
+        let b = app.db.backend;
+        app.user("Alpha", "owner@alpha.test", Role::Owner).await;
+        let s = app.login("owner@alpha.test").await;
+        let r = s.get("/calibration-card.pdf?paper=a6").await;
+        assert_eq!(r.status(), StatusCode::OK, "{b}");
+        assert_eq!(r.headers()["content-type"], "application/pdf");
+        assert!(r.bytes().await.unwrap().starts_with(b"%PDF-"));
+        let r = s.post_json("/api/v1/clients", &json!({"name": "Cara Card"})).await;
+        let client = r.json::<serde_json::Value>().await.unwrap()["id"].as_i64().unwrap();
+        for card in [true, false] {
+            let (png, head) = head_with_card(card);
+            let r = s.upload(client, "top", png, "top.png").await;
+            assert_eq!(r.status(), StatusCode::CREATED, "{b}");
+            let photo_id = r.json::<serde_json::Value>().await.unwrap()["id"].as_i64().unwrap();
+            let design: serde_json::Value = serde_json::from_str(&head.design.to_json()).unwrap();
+            let body = json!({"design": design, "view": "top", "photo_id": photo_id, "card": true, "ref_px": [350, 200]});
+            let r = s.post_json("/api/v1/calibrate", &body).await;
+            if !card {
+                assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+                let e: serde_json::Value = r.json().await.unwrap();
+                assert_eq!(e["field"], "card", "{b}: {e}");
+                assert!(e["error"].as_str().unwrap().contains("no calibration card was found"), "{b}: {e}");
+                continue;
+            }
+            assert_eq!(r.status(), StatusCode::OK, "{b}");
+            let j: serde_json::Value = r.json().await.unwrap();
+            let ppm = j["card"]["px_per_mm"].as_f64().unwrap();
+            assert!(
+                (ppm / head.px_per_mm - 1.0).abs() < 0.02,
+                "{b}: {ppm} px/mm against {}",
+                head.px_per_mm
+            );
+            let view = &j["design"]["views"][0];
+            assert_eq!(view["card"]["px_per_mm"], j["card"]["px_per_mm"], "{b}: the view keeps its card");
+            assert_eq!(view["card"]["colour_curves"].as_array().unwrap().len(), 3);
+            let m: Vec<f64> = view["mm_to_px"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
+            assert!(
+                ((m[0] * m[4] - m[1] * m[3]).abs().sqrt() / ppm - 1.0).abs() < 1e-6,
+                "{b}: the view's scale is the card's"
+            );
+        }
+    }
+}
