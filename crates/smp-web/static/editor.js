@@ -431,6 +431,7 @@
     $('cal-distance-label').hidden = pupils || card; $('cal-how').hidden = pupils || card;
     $('cal-ipd-label').hidden = !pupils; $('cal-pupils-how').hidden = !pupils;
     $('cal-card-how').hidden = !card;
+    $('cal-ref-which').textContent = card ? 'The one click' : 'Third click';
     setMode('calibrate');
   }));
 

@@ -509,3 +509,77 @@ async fn editor_story_in_chromium() {
     );
     c.close().await.unwrap();
 }
+
+/// The editor calibrates by the printed card: the practitioner picks "the calibration
+/// card in the photo" and clicks the midline point once; the card is found, the scale
+/// set and the card's corners shown.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn editor_calibrates_by_the_card_in_chromium() {
+    let Some((_driver, port)) = start_driver().await else { return };
+    let app = spawn_apps("browser-card").await.into_iter().next().unwrap();
+    app.user("Alpha", "owner@alpha.test", Role::Owner).await;
+    // A top view with the card beside the head.
+    let params = smp_synth::SynthParams {
+        pattern: "norwood-5".parse().unwrap(),
+        view: smp_synth::SynthView::Top,
+        skin_type: 2,
+        hair_level: 2,
+        scar: None,
+        seed: 8,
+        width_px: 640,
+    };
+    let ppm = smp_synth::photo_px_per_mm(&params);
+    let print = smp_report::card::card_print(2.0 * ppm).unwrap();
+    let r = 0.5 * 85f64.hypot(54.0) * ppm;
+    let shot_spec = smp_synth::Shot {
+        card: Some(smp_synth::card::CardShot {
+            print: &print,
+            print_px_per_mm: 2.0 * ppm,
+            centre_px: (12.0 + r, 800.0 - 16.0 - r),
+            px_per_mm: ppm,
+            rotation_deg: -8.0,
+            tilt_deg: 10.0,
+            tilt_axis_deg: 0.0,
+        }),
+        ..Default::default()
+    };
+    let head = smp_synth::synth_shot(&params, &smp_synth::HairLook::default(), &shot_spec, "photo.png").unwrap();
+    let photo_path = app.db.dir.join("card-top.png");
+    head.image.save(&photo_path).unwrap();
+    let view = head.design.views()[0].clone();
+    let glabella = head.design.glabella().unwrap();
+    let ref_px = smp_photo::view::project(&view, smp_design::PointMm::new(glabella.x, glabella.y + 80.0)).unwrap();
+
+    let c = browser(port).await;
+    let base = &app.base;
+    login(&c, base, "owner@alpha.test").await;
+    c.find(Locator::Id("new-name")).await.unwrap().send_keys("Card Client").await.unwrap();
+    c.find(Locator::Id("create-client")).await.unwrap().click().await.unwrap();
+    wait_js(&c, "/^\\/clients\\/\\d+$/.test(location.pathname)", "the new client's page").await;
+    c.find(Locator::Id("photo-file")).await.unwrap().send_keys(photo_path.to_str().unwrap()).await.unwrap();
+    c.find(Locator::Id("upload")).await.unwrap().click().await.unwrap();
+    wait_js(&c, "document.querySelector('.view img') !== null", "the uploaded photo").await;
+    c.find(Locator::Id("create-design")).await.unwrap().click().await.unwrap();
+    wait_js(&c, "/\\/designs\\/\\d+\\/edit/.test(location.pathname)", "the editor").await;
+    c.find(Locator::Id("cal-by-card")).await.unwrap().click().await.unwrap();
+    wait_js(&c, "!document.getElementById('cal-card-how').hidden", "the card's instructions").await;
+    wait_js(&c, "document.getElementById('hint').textContent.includes('card is found')", "the card prompt").await;
+    click_canvas(&c, (ref_px.x, ref_px.y)).await;
+    let note = wait_js(
+        &c,
+        "document.getElementById('cal-note').textContent.includes('Card found') && document.getElementById('cal-note').textContent",
+        "the card found",
+    )
+    .await;
+    assert!(note.as_str().unwrap().contains("corrected"), "{note}");
+    let status = wait_js(&c, "document.getElementById('cal-status').textContent.includes('px per mm') && document.getElementById('cal-status').textContent", "the scale").await;
+    shot(&c, "editor-card.png").await;
+    // The scale shown is the card's (within 2 % of the photo's true scale).
+    let shown: f64 = status
+        .as_str()
+        .unwrap()
+        .split_whitespace()
+        .find_map(|w| w.parse().ok())
+        .expect("a number in the status");
+    assert!((shown / head.px_per_mm - 1.0).abs() < 0.02, "{status} against {}", head.px_per_mm);
+}
