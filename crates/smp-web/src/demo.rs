@@ -26,7 +26,7 @@ allergic reaction, though rare, are possible. I have told the clinic about my al
 conditions, and I will follow the aftercare instructions.";
 
 /// The synthetic clients: name, pattern, skin type, hair level.
-const CLIENTS: &[(&str, &str, u8, u8)] = &[
+pub const CLIENTS: &[(&str, &str, u8, u8)] = &[
     ("Alex Demo", "norwood-5", 2, 2),
     ("Sam Example", "norwood-3", 4, 1),
     ("Jordan Sample", "ludwig-2", 3, 5),

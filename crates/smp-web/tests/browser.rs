@@ -553,17 +553,32 @@ async fn editor_calibrates_by_the_card_in_chromium() {
     let c = browser(port).await;
     let base = &app.base;
     login(&c, base, "owner@alpha.test").await;
-    c.find(Locator::Id("new-name")).await.unwrap().send_keys("Card Client").await.unwrap();
+    c.find(Locator::Id("new-name"))
+        .await
+        .unwrap()
+        .send_keys("Card Client")
+        .await
+        .unwrap();
     c.find(Locator::Id("create-client")).await.unwrap().click().await.unwrap();
     wait_js(&c, "/^\\/clients\\/\\d+$/.test(location.pathname)", "the new client's page").await;
-    c.find(Locator::Id("photo-file")).await.unwrap().send_keys(photo_path.to_str().unwrap()).await.unwrap();
+    c.find(Locator::Id("photo-file"))
+        .await
+        .unwrap()
+        .send_keys(photo_path.to_str().unwrap())
+        .await
+        .unwrap();
     c.find(Locator::Id("upload")).await.unwrap().click().await.unwrap();
     wait_js(&c, "document.querySelector('.view img') !== null", "the uploaded photo").await;
     c.find(Locator::Id("create-design")).await.unwrap().click().await.unwrap();
     wait_js(&c, "/\\/designs\\/\\d+\\/edit/.test(location.pathname)", "the editor").await;
     c.find(Locator::Id("cal-by-card")).await.unwrap().click().await.unwrap();
     wait_js(&c, "!document.getElementById('cal-card-how').hidden", "the card's instructions").await;
-    wait_js(&c, "document.getElementById('hint').textContent.includes('card is found')", "the card prompt").await;
+    wait_js(
+        &c,
+        "document.getElementById('hint').textContent.includes('card is found')",
+        "the card prompt",
+    )
+    .await;
     click_canvas(&c, (ref_px.x, ref_px.y)).await;
     let note = wait_js(
         &c,
@@ -572,7 +587,12 @@ async fn editor_calibrates_by_the_card_in_chromium() {
     )
     .await;
     assert!(note.as_str().unwrap().contains("corrected"), "{note}");
-    let status = wait_js(&c, "document.getElementById('cal-status').textContent.includes('px per mm') && document.getElementById('cal-status').textContent", "the scale").await;
+    let status = wait_js(
+        &c,
+        "document.getElementById('cal-status').textContent.includes('px per mm') && document.getElementById('cal-status').textContent",
+        "the scale",
+    )
+    .await;
     shot(&c, "editor-card.png").await;
     // The scale shown is the card's (within 2 % of the photo's true scale).
     let shown: f64 = status
