@@ -865,24 +865,13 @@ thread_local! {
 
 /// The pixels within `reach_px` of any dot, clipped to the `w` × `h` photo.
 fn reach_box(dots: &[RenderDot], reach_px: f64, w: usize, h: usize) -> PxBox {
-    let (mut x0, mut y0, mut x1, mut y1) = (f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY);
-    for d in dots {
-        (x0, y0, x1, y1) = (x0.min(d.x), y0.min(d.y), x1.max(d.x), y1.max(d.y));
-    }
-    if dots.is_empty() {
-        return PxBox {
-            x0: 0,
-            y0: 0,
-            x1: 1,
-            y1: 1,
-        };
-    }
-    let clip = |v: f64, hi: usize| v.clamp(0.0, hi as f64) as u32;
+    let b = crate::preview::dots_box(dots);
+    let r = reach_px.ceil().max(0.0) as u32;
     PxBox {
-        x0: clip((x0 - reach_px).floor(), w),
-        y0: clip((y0 - reach_px).floor(), h),
-        x1: clip((x1 + reach_px).ceil(), w),
-        y1: clip((y1 + reach_px).ceil(), h),
+        x0: b.x0.saturating_sub(r).min(w as u32),
+        y0: b.y0.saturating_sub(r).min(h as u32),
+        x1: (b.x1 + r).min(w as u32).max(1),
+        y1: (b.y1 + r).min(h as u32).max(1),
     }
 }
 

@@ -166,17 +166,12 @@ mod sweep {
                 Some(region),
             )
         } else {
-            let w = f64::from(params.width_px);
-            let r = 0.5 * (85.0f64).hypot(54.0) * ppm;
             let shot = Shot {
                 card: Some(CardShot {
-                    print: &print,
-                    print_px_per_mm: 2.0 * ppm,
-                    centre_px: (0.02 * w + r, 1.25 * w * 0.98 - r),
-                    px_per_mm: ppm,
                     rotation_deg: rotation,
                     tilt_deg: tilt,
                     tilt_axis_deg: axis,
+                    ..CardShot::beside_head(&print, params.width_px, ppm)
                 }),
                 cast,
                 exposure_ev,

@@ -33,7 +33,27 @@ pub struct CardShot<'a> {
     pub tilt_axis_deg: f64,
 }
 
-impl CardShot<'_> {
+impl<'a> CardShot<'a> {
+    /// The card held flat and square-on beside the head of a `width_px`-wide synthetic
+    /// photo at the scalp's scale `px_per_mm`: in the photo's bottom-left corner, clear
+    /// of its edge whatever the card's turn; `print` is the card as printed at twice
+    /// that scale.
+    pub fn beside_head(print: &'a RgbImage, width_px: u32, px_per_mm: f64) -> Self {
+        let w = f64::from(width_px);
+        let h = 1.25 * w;
+        // Room for the card's diagonal, whatever its turn.
+        let r = 0.5 * CARD_W_MM.hypot(CARD_H_MM) * px_per_mm;
+        CardShot {
+            print,
+            print_px_per_mm: 2.0 * px_per_mm,
+            centre_px: ((0.02 * w + r).min(w / 2.0), (h - 0.02 * h - r).max(h / 2.0)),
+            px_per_mm,
+            rotation_deg: 0.0,
+            tilt_deg: 0.0,
+            tilt_axis_deg: 0.0,
+        }
+    }
+
     /// The card's corners in the photo, pixels: top left, top right, bottom right, bottom
     /// left.
     pub fn corners_px(&self) -> [(f64, f64); 4] {

@@ -140,6 +140,35 @@ async fn login(c: &Client, base: &str, email: &str) {
     wait_js(c, "location.pathname === '/clients'", "the clients list after login").await;
 }
 
+/// From the clients list: a new client `name`, the photo at `photo` uploaded as its top
+/// view, and a new design on it opened in the editor; returns the client page's path.
+async fn new_design_on_photo(c: &Client, name: &str, photo: &std::path::Path) -> serde_json::Value {
+    c.find(Locator::Id("new-name")).await.unwrap().send_keys(name).await.unwrap();
+    c.find(Locator::Id("create-client")).await.unwrap().click().await.unwrap();
+    let client_path = wait_js(
+        c,
+        "/^\\/clients\\/\\d+$/.test(location.pathname) && location.pathname",
+        "the new client's page",
+    )
+    .await;
+    c.find(Locator::Id("photo-file"))
+        .await
+        .unwrap()
+        .send_keys(photo.to_str().unwrap())
+        .await
+        .unwrap();
+    c.find(Locator::Id("upload")).await.unwrap().click().await.unwrap();
+    wait_js(
+        c,
+        "document.querySelector('.view img') !== null",
+        "the uploaded photo on the client page",
+    )
+    .await;
+    c.find(Locator::Id("create-design")).await.unwrap().click().await.unwrap();
+    wait_js(c, "/\\/designs\\/\\d+\\/edit/.test(location.pathname)", "the editor").await;
+    client_path
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn editor_story_in_chromium() {
     let Some((_driver, port)) = start_driver().await else { return };
@@ -161,34 +190,7 @@ async fn editor_story_in_chromium() {
     let base = &app.base;
     login(&c, base, "owner@alpha.test").await;
 
-    c.find(Locator::Id("new-name"))
-        .await
-        .unwrap()
-        .send_keys("Browser Client")
-        .await
-        .unwrap();
-    c.find(Locator::Id("create-client")).await.unwrap().click().await.unwrap();
-    let client_path = wait_js(
-        &c,
-        "/^\\/clients\\/\\d+$/.test(location.pathname) && location.pathname",
-        "the new client's page",
-    )
-    .await;
-    c.find(Locator::Id("photo-file"))
-        .await
-        .unwrap()
-        .send_keys(photo_path.to_str().unwrap())
-        .await
-        .unwrap();
-    c.find(Locator::Id("upload")).await.unwrap().click().await.unwrap();
-    wait_js(
-        &c,
-        "document.querySelector('.view img') !== null",
-        "the uploaded photo on the client page",
-    )
-    .await;
-    c.find(Locator::Id("create-design")).await.unwrap().click().await.unwrap();
-    wait_js(&c, "/\\/designs\\/\\d+\\/edit/.test(location.pathname)", "the editor").await;
+    let client_path = new_design_on_photo(&c, "Browser Client", &photo_path).await;
     wait_js(
         &c,
         "document.getElementById('hint').textContent.includes('ruler')",
@@ -530,16 +532,11 @@ async fn editor_calibrates_by_the_card_in_chromium() {
     };
     let ppm = smp_synth::photo_px_per_mm(&params);
     let print = smp_report::card::card_print(2.0 * ppm).unwrap();
-    let r = 0.5 * 85f64.hypot(54.0) * ppm;
     let shot_spec = smp_synth::Shot {
         card: Some(smp_synth::card::CardShot {
-            print: &print,
-            print_px_per_mm: 2.0 * ppm,
-            centre_px: (12.0 + r, 800.0 - 16.0 - r),
-            px_per_mm: ppm,
             rotation_deg: -8.0,
             tilt_deg: 10.0,
-            tilt_axis_deg: 0.0,
+            ..smp_synth::card::CardShot::beside_head(&print, params.width_px, ppm)
         }),
         ..Default::default()
     };
@@ -553,24 +550,7 @@ async fn editor_calibrates_by_the_card_in_chromium() {
     let c = browser(port).await;
     let base = &app.base;
     login(&c, base, "owner@alpha.test").await;
-    c.find(Locator::Id("new-name"))
-        .await
-        .unwrap()
-        .send_keys("Card Client")
-        .await
-        .unwrap();
-    c.find(Locator::Id("create-client")).await.unwrap().click().await.unwrap();
-    wait_js(&c, "/^\\/clients\\/\\d+$/.test(location.pathname)", "the new client's page").await;
-    c.find(Locator::Id("photo-file"))
-        .await
-        .unwrap()
-        .send_keys(photo_path.to_str().unwrap())
-        .await
-        .unwrap();
-    c.find(Locator::Id("upload")).await.unwrap().click().await.unwrap();
-    wait_js(&c, "document.querySelector('.view img') !== null", "the uploaded photo").await;
-    c.find(Locator::Id("create-design")).await.unwrap().click().await.unwrap();
-    wait_js(&c, "/\\/designs\\/\\d+\\/edit/.test(location.pathname)", "the editor").await;
+    new_design_on_photo(&c, "Card Client", &photo_path).await;
     c.find(Locator::Id("cal-by-card")).await.unwrap().click().await.unwrap();
     wait_js(&c, "!document.getElementById('cal-card-how').hidden", "the card's instructions").await;
     wait_js(

@@ -24,16 +24,12 @@ fn head_with_card(card: bool) -> (Vec<u8>, smp_synth::SynthHead) {
     };
     let ppm = photo_px_per_mm(&params);
     let print = smp_report::card::card_print(2.0 * ppm).unwrap();
-    let r = 0.5 * 85f64.hypot(54.0) * ppm;
     let shot = Shot {
         card: card.then_some(CardShot {
-            print: &print,
-            print_px_per_mm: 2.0 * ppm,
-            centre_px: (14.0 + r, 875.0 - 18.0 - r),
-            px_per_mm: ppm,
             rotation_deg: 12.0,
             tilt_deg: 15.0,
             tilt_axis_deg: 30.0,
+            ..CardShot::beside_head(&print, params.width_px, ppm)
         }),
         cast: [0.85, 1.0, 1.2],
         exposure_ev: 0.3,
@@ -120,16 +116,11 @@ fn demo_clients_matched_through_the_card() {
         };
         let ppm = photo_px_per_mm(&params);
         let print = smp_report::card::card_print(2.0 * ppm).unwrap();
-        let r = 0.5 * 85f64.hypot(54.0) * ppm;
         let shot = Shot {
             card: Some(CardShot {
-                print: &print,
-                print_px_per_mm: 2.0 * ppm,
-                centre_px: (24.0 + r, 1500.0 - 30.0 - r),
-                px_per_mm: ppm,
                 rotation_deg: 5.0,
                 tilt_deg: 10.0,
-                tilt_axis_deg: 0.0,
+                ..CardShot::beside_head(&print, params.width_px, ppm)
             }),
             cast: [1.15, 1.0, 0.8],
             exposure_ev: 0.0,

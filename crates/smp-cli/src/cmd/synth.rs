@@ -81,25 +81,6 @@ pub struct SynthArgs {
     quiet: bool,
 }
 
-/// The card held flat beside the head: its centre in the photo's bottom-left corner,
-/// clear of the image's edge, at the scalp's scale.
-fn card_beside_head<'a>(params: &SynthParams, print: &'a image::RgbImage, ppm: f64, tilt_deg: f64, rotation_deg: f64) -> CardShot<'a> {
-    let w = f64::from(params.width_px);
-    let h = 1.25 * w;
-    let (cw, ch) = (smp_photo::card::layout::CARD_W_MM * ppm, smp_photo::card::layout::CARD_H_MM * ppm);
-    // Room for the card's diagonal, whatever its turn.
-    let r = 0.5 * cw.hypot(ch);
-    CardShot {
-        print,
-        print_px_per_mm: 2.0 * ppm,
-        centre_px: ((0.02 * w + r).min(w / 2.0), (h - 0.02 * h - r).max(h / 2.0)),
-        px_per_mm: ppm,
-        rotation_deg,
-        tilt_deg,
-        tilt_axis_deg: 0.0,
-    }
-}
-
 /// Run `smp synth`.
 pub fn run(a: SynthArgs) -> Result<(), CliError> {
     for out in std::iter::once(&a.output).chain(a.design.iter()).chain(a.truth.iter()) {
@@ -155,9 +136,11 @@ pub fn run(a: SynthArgs) -> Result<(), CliError> {
         None
     };
     let shot = Shot {
-        card: print
-            .as_ref()
-            .map(|print| card_beside_head(&params, print, ppm, a.card_tilt_deg, a.card_rotation_deg)),
+        card: print.as_ref().map(|print| CardShot {
+            rotation_deg: a.card_rotation_deg,
+            tilt_deg: a.card_tilt_deg,
+            ..CardShot::beside_head(print, params.width_px, ppm)
+        }),
         cast: [c[0], c[1], c[2]],
         exposure_ev: a.exposure_ev,
     };
