@@ -31,6 +31,7 @@ async fn static_file(axum::extract::Path(name): axum::extract::Path<String>) -> 
         "aftercare.js" => (include_str!("../static/aftercare.js"), "text/javascript; charset=utf-8"),
         "confirm.js" => (include_str!("../static/confirm.js"), "text/javascript; charset=utf-8"),
         "copy.js" => (include_str!("../static/copy.js"), "text/javascript; charset=utf-8"),
+        "capture.js" => (include_str!("../static/capture.js"), "text/javascript; charset=utf-8"),
         "favicon.svg" => (include_str!("../static/favicon.svg"), "image/svg+xml"),
         _ => return error::AppError::not_found("file").into_response(),
     };
@@ -109,6 +110,7 @@ pub fn router(state: AppState) -> Router {
         .route("/clients", get(pages::clients::list).post(pages::clients::create))
         .route("/clients/{id}", get(pages::clients::show).post(pages::clients::update))
         .route("/clients/{id}/photos", post(pages::clients::upload))
+        .route("/clients/{id}/capture", get(pages::capture::show))
         .route("/clients/{id}/designs", post(pages::designs::create))
         .route("/photos/{id}/image", get(api::photos::image))
         .route("/designs/{id}/edit", get(pages::designs::editor))

@@ -62,11 +62,31 @@ async fn start_driver() -> Option<(Driver, u16)> {
 }
 
 async fn browser(port: u16) -> Client {
+    browser_with(port, &[]).await
+}
+
+/// Chromium with `extra` arguments (a fake camera, say).
+async fn browser_with(port: u16, extra: &[String]) -> Client {
+    let mut args: Vec<String> = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+        "--window-size=1400,1000",
+    ]
+    .iter()
+    .map(|a| a.to_string())
+    .collect();
+    args.extend(extra.iter().cloned());
     let caps = json!({
         "goog:chromeOptions": {
             "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
-            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic", "--window-size=1400,1000"]
+            "args": args
         }
     });
     let caps = caps.as_object().unwrap().clone();
@@ -582,4 +602,142 @@ async fn editor_calibrates_by_the_card_in_chromium() {
         .find_map(|w| w.parse().ok())
         .expect("a number in the status");
     assert!((shown / head.px_per_mm - 1.0).abs() < 0.02, "{status} against {}", head.px_per_mm);
+}
+
+/// `img` as a one-frame YUV4MPEG2 video (4:2:0, full-range BT.601), what Chromium's fake
+/// camera plays from a file.
+fn y4m(img: &image::RgbImage) -> Vec<u8> {
+    let (w, h) = (img.width() & !1, img.height() & !1);
+    let mut out = format!("YUV4MPEG2 W{w} H{h} F30:1 Ip A1:1 C420jpeg\nFRAME\n").into_bytes();
+    let px = |x: u32, y: u32| img.get_pixel(x, y).0.map(f64::from);
+    for y in 0..h {
+        for x in 0..w {
+            let [r, g, b] = px(x, y);
+            out.push((0.299 * r + 0.587 * g + 0.114 * b).round().clamp(0.0, 255.0) as u8);
+        }
+    }
+    for (kr, kg, kb) in [(-0.168_736, -0.331_264, 0.5), (0.5, -0.418_688, -0.081_312)] {
+        for y in (0..h).step_by(2) {
+            for x in (0..w).step_by(2) {
+                let mut v = 0.0;
+                for (dx, dy) in [(0, 0), (1, 0), (0, 1), (1, 1)] {
+                    let [r, g, b] = px(x + dx, y + dy);
+                    v += kr * r + kg * g + kb * b;
+                }
+                out.push((128.0 + v / 4.0).round().clamp(0.0, 255.0) as u8);
+            }
+        }
+    }
+    out
+}
+
+/// Guided capture with Chromium's fake camera fed a synthetic head with the card: the
+/// outline guide and the last photo's ghost show; a blurred frame is refused with its
+/// message; a sharp one is kept with the card's scale.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guided_capture_with_a_fake_camera_in_chromium() {
+    let Some((_driver, port)) = start_driver().await else { return };
+    let app = spawn_apps("browser-capture").await.into_iter().next().unwrap();
+    app.user("Alpha", "owner@alpha.test", Role::Owner).await;
+    let params = smp_synth::SynthParams {
+        pattern: "norwood-4".parse().unwrap(),
+        view: smp_synth::SynthView::Top,
+        skin_type: 2,
+        hair_level: 2,
+        scar: None,
+        seed: 9,
+        width_px: 640,
+    };
+    let ppm = smp_synth::photo_px_per_mm(&params);
+    let print = smp_report::card::card_print(2.0 * ppm).unwrap();
+    let shot_spec = smp_synth::Shot {
+        card: Some(smp_synth::card::CardShot::beside_head(&print, params.width_px, ppm)),
+        ..Default::default()
+    };
+    let head = smp_synth::synth_shot(&params, &smp_synth::HairLook::default(), &shot_spec, "photo.png").unwrap();
+    let mut client_page = String::new();
+    for (blurred, name) in [(true, "blurred.y4m"), (false, "sharp.y4m")] {
+        let frame = if blurred {
+            image::imageops::blur(&head.image, 5.0)
+        } else {
+            head.image.clone()
+        };
+        let path = app.db.dir.join(name);
+        std::fs::write(&path, y4m(&frame)).unwrap();
+        let camera = [
+            "--use-fake-device-for-media-stream".to_string(),
+            "--use-fake-ui-for-media-stream".to_string(),
+            format!("--use-file-for-fake-video-capture={}", path.display()),
+        ];
+        let c = browser_with(port, &camera).await;
+        login(&c, &app.base, "owner@alpha.test").await;
+        if client_page.is_empty() {
+            c.find(Locator::Id("new-name"))
+                .await
+                .unwrap()
+                .send_keys("Capture Client")
+                .await
+                .unwrap();
+            c.find(Locator::Id("create-client")).await.unwrap().click().await.unwrap();
+            client_page = wait_js(
+                &c,
+                "/^\\/clients\\/\\d+$/.test(location.pathname) && location.pathname",
+                "the new client's page",
+            )
+            .await
+            .as_str()
+            .unwrap()
+            .to_string();
+        }
+        c.goto(&format!("{}{client_page}", app.base)).await.unwrap();
+        c.find(Locator::Id("capture-link")).await.unwrap().click().await.unwrap();
+        wait_js(
+            &c,
+            "document.getElementById('guide-head') !== null && location.pathname.endsWith('/capture')",
+            "the capture page with its guide",
+        )
+        .await;
+        c.find(Locator::Id("camera-start")).await.unwrap().click().await.unwrap();
+        wait_js(
+            &c,
+            "!document.getElementById('take').disabled && document.getElementById('camera').videoWidth > 0",
+            "the camera",
+        )
+        .await;
+        c.find(Locator::Id("take")).await.unwrap().click().await.unwrap();
+        let status = wait_js(
+            &c,
+            "(t => (t.startsWith('Kept') || t.startsWith('Not kept')) && t)(document.getElementById('capture-status').textContent)",
+            "the photo checked",
+        )
+        .await;
+        let status = status.as_str().unwrap();
+        if blurred {
+            assert!(
+                status.starts_with("Not kept") && status.contains("blurred") && status.contains("retake"),
+                "{status}"
+            );
+            shot(&c, "capture-refused.png").await;
+        } else {
+            assert!(status.starts_with("Kept") && status.contains("pixels per mm"), "{status}");
+            let checks = c
+                .execute(
+                    "return [...document.querySelectorAll('#capture-checks li')].map(l => l.dataset.check + ':' + l.className);",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            assert!(checks.as_array().unwrap().iter().any(|v| v == "card:ok"), "{checks}");
+            // The frame just kept is the ghost of the next top photo.
+            let ghost = wait_js(
+                &c,
+                "!document.getElementById('ghost').hidden && document.getElementById('ghost').getAttribute('src')",
+                "the ghost",
+            )
+            .await;
+            assert!(ghost.as_str().unwrap().starts_with("/photos/"), "{ghost}");
+            shot(&c, "capture-kept.png").await;
+        }
+        c.close().await.unwrap();
+    }
 }

@@ -160,3 +160,79 @@ fn demo_clients_matched_through_the_card() {
         "through the card {card_sum:.1} against {plain_sum:.1} in all"
     );
 }
+
+/// Guided capture's upload (`check=1`): a blurred frame is refused with its message and
+/// not kept; a sharp one with the card is kept with its checks and the card's scale; a
+/// plain upload keeps a blurred photo but says so. The capture page shows the view's
+/// last photo as the ghost.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn captured_photos_are_checked_on_the_spot() {
+    for app in spawn_apps("http-capture").await {
+        let b = app.db.backend;
+        app.user("Alpha", "owner@alpha.test", Role::Owner).await;
+        let s = app.login("owner@alpha.test").await;
+        let r = s.post_json("/api/v1/clients", &json!({"name": "Cami Capture"})).await;
+        let client = r.json::<serde_json::Value>().await.unwrap()["id"].as_i64().unwrap();
+        let (sharp, head) = head_with_card(true);
+        let blurred = {
+            let img = image::imageops::blur(&head.image, 5.0);
+            let mut png = Vec::new();
+            img.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png).unwrap();
+            png
+        };
+        let send = |bytes: Vec<u8>, check: bool| {
+            let mut form = reqwest::multipart::Form::new()
+                .text("view", "top")
+                .text("taken_on", "2026-12-07")
+                .part("file", reqwest::multipart::Part::bytes(bytes).file_name("top.png"));
+            if check {
+                form = form.text("check", "1");
+            }
+            s.http
+                .post(format!("{}/api/v1/clients/{client}/photos", s.base))
+                .header("X-CSRF-Token", &s.csrf)
+                .multipart(form)
+                .send()
+        };
+        let r = send(blurred.clone(), true).await.unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        let e: serde_json::Value = r.json().await.unwrap();
+        assert!(
+            e["error"].as_str().unwrap().contains("blurred") && e["error"].as_str().unwrap().contains("retake"),
+            "{b}: {e}"
+        );
+        let listed: serde_json::Value = s.get(&format!("/api/v1/clients/{client}/photos")).await.json().await.unwrap();
+        assert_eq!(listed.as_array().unwrap().len(), 0, "{b}: the refused frame is not kept");
+        let r = send(sharp, true).await.unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED, "{b}");
+        let kept: serde_json::Value = r.json().await.unwrap();
+        let ppm = kept["card_px_per_mm"].as_f64().unwrap();
+        assert!((ppm / head.px_per_mm - 1.0).abs() < 0.02, "{b}: {kept}");
+        let checks = kept["checks"].as_array().unwrap();
+        for name in ["sharpness", "exposure", "colour", "card"] {
+            let c = checks
+                .iter()
+                .find(|c| c["check"] == name)
+                .unwrap_or_else(|| panic!("{b}: no {name} check"));
+            assert_eq!(c["ok"], true, "{b}: {c}");
+        }
+        let r = send(blurred, false).await.unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED, "{b}: a plain upload keeps it");
+        let soft: serde_json::Value = r.json().await.unwrap();
+        let sharpness = soft["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["check"] == "sharpness")
+            .unwrap()
+            .clone();
+        assert_eq!(sharpness["ok"], false, "{b}: {sharpness}");
+        // The capture page: the top view's ghost is its latest photo.
+        let page = s.get(&format!("/clients/{client}/capture")).await.text().await.unwrap();
+        assert!(
+            page.contains(&format!("data-ghost=\"/photos/{}/image\"", soft["id"])),
+            "{b}: the latest top photo as the ghost"
+        );
+        assert!(page.contains("calibration-card.pdf"), "{b}");
+    }
+}

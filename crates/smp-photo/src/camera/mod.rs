@@ -2,7 +2,7 @@
 //! is drawn into the photo carries them too (domain.md: a composited element looks real
 //! only if it carries the photo's own blur, noise and lighting).
 
-mod blur;
+pub(crate) mod blur;
 mod grain;
 mod light;
 

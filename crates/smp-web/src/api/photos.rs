@@ -25,10 +25,10 @@ fn media_type(bytes: &[u8]) -> Option<&'static str> {
 }
 
 /// Reads the multipart upload (`view`, `taken_on`, `file`), checks and stores it.
-pub async fn store_upload(state: &AppState, me: &CurrentUser, client: i64, mut mp: Multipart) -> AppResult<Photo> {
+pub async fn store_upload(state: &AppState, me: &CurrentUser, client: i64, mut mp: Multipart) -> AppResult<Uploaded> {
     me.require(Permission::EditMedical)?;
     state.store.client(me.clinic_id(), client).await?;
-    let (mut view, mut taken_on, mut bytes) = (String::from("top"), crate::pages::today(), None);
+    let (mut view, mut taken_on, mut bytes, mut strict) = (String::from("top"), crate::pages::today(), None, false);
     let bad = |e: axum::extract::multipart::MultipartError| {
         AppError::new(
             e.status(),
@@ -40,6 +40,8 @@ pub async fn store_upload(state: &AppState, me: &CurrentUser, client: i64, mut m
             "view" => view = field.text().await.map_err(bad)?.trim().to_string(),
             "taken_on" => taken_on = field.text().await.map_err(bad)?.trim().to_string(),
             "file" => bytes = Some(field.bytes().await.map_err(bad)?),
+            // Guided capture: a photo failing the on-the-spot checks is not kept.
+            "check" => strict = field.text().await.map_err(bad)?.trim() == "1",
             _ => {}
         }
     }
@@ -57,11 +59,15 @@ pub async fn store_upload(state: &AppState, me: &CurrentUser, client: i64, mut m
     let was_jpeg = kind == "image/jpeg";
     // Stored as a clean copy: upright, with no EXIF (camera, time, GPS) to leak from a
     // shared photo; the original upload is not kept.
-    let (img, clean, kind) = tokio::task::spawn_blocking(move || -> AppResult<(RgbImage, Vec<u8>, &'static str)> {
+    let (img, clean, kind, checks, card_px_per_mm) = tokio::task::spawn_blocking(move || -> AppResult<Checked> {
         let img = decode_photo(&data, PhotoLimits::default()).map_err(|e| AppError::field("file", e.to_string()))?;
+        let (checks, card) = smp_photo::checks::check_photo(&img);
+        if strict && let Some(bad) = checks.iter().find(|c| c.retake && !c.ok) {
+            return Err(AppError::field("file", bad.message.clone()));
+        }
         let (clean, kind) =
             clean_copy(&img, was_jpeg).map_err(|e| AppError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("storing the photo: {e}")))?;
-        Ok((img, clean, kind))
+        Ok((img, clean, kind, checks, card))
     })
     .await
     .map_err(|e| AppError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))??;
@@ -78,16 +84,36 @@ pub async fn store_upload(state: &AppState, me: &CurrentUser, client: i64, mut m
     let stored = state.store.add_photo(me.clinic_id(), &photo).await?;
     crate::records::audit(state, me, "create", "photo", stored.id, Some(client)).await?;
     state.cache_photo(&hash, Arc::new(img));
-    Ok(stored)
+    Ok(Uploaded {
+        photo: stored,
+        checks,
+        card_px_per_mm,
+    })
 }
 
-/// POST /api/v1/clients/{id}/photos (multipart)
+/// A decoded upload, its clean copy and media type, and its checks.
+type Checked = (RgbImage, Vec<u8>, &'static str, Vec<smp_photo::checks::Check>, Option<f64>);
+
+/// A stored upload with what the on-the-spot checks found.
+#[derive(Debug, serde::Serialize)]
+pub struct Uploaded {
+    /// The stored photo.
+    #[serde(flatten)]
+    pub photo: Photo,
+    /// Sharpness, exposure, colour and card checks, each with its message.
+    pub checks: Vec<smp_photo::checks::Check>,
+    /// The calibration card's scale in the photo, px/mm, when it is in it.
+    pub card_px_per_mm: Option<f64>,
+}
+
+/// POST /api/v1/clients/{id}/photos (multipart; with the field `check=1` a photo that is
+/// blurred or badly exposed is refused with the reason, as guided capture sends it)
 pub async fn upload(
     State(state): State<AppState>,
     me: CurrentUser,
     Path(client): Path<i64>,
     mp: Multipart,
-) -> AppResult<(StatusCode, Json<Photo>)> {
+) -> AppResult<(StatusCode, Json<Uploaded>)> {
     Ok((StatusCode::CREATED, Json(store_upload(&state, &me, client, mp).await?)))
 }
 
