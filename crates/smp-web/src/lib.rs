@@ -111,6 +111,8 @@ pub fn router(state: AppState) -> Router {
         .route("/clients/{id}", get(pages::clients::show).post(pages::clients::update))
         .route("/clients/{id}/photos", post(pages::clients::upload))
         .route("/clients/{id}/capture", get(pages::capture::show))
+        .route("/clients/{id}/progress", get(pages::progress::show))
+        .route("/clients/{id}/progress/aligned.png", get(pages::progress::aligned))
         .route("/clients/{id}/designs", post(pages::designs::create))
         .route("/photos/{id}/image", get(api::photos::image))
         .route("/designs/{id}/edit", get(pages::designs::editor))

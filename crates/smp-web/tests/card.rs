@@ -236,3 +236,91 @@ async fn captured_photos_are_checked_on_the_spot() {
         assert!(page.contains("calibration-card.pdf"), "{b}");
     }
 }
+
+/// Progress: two visits' top photos framed differently (the second nearer and off to one
+/// side), each calibrated in a design; the later one comes back lined up with the first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn progress_lines_up_two_visits() {
+    for app in spawn_apps("http-progress").await {
+        let b = app.db.backend;
+        app.user("Alpha", "owner@alpha.test", Role::Owner).await;
+        let s = app.login("owner@alpha.test").await;
+        let r = s.post_json("/api/v1/clients", &json!({"name": "Pat Progress"})).await;
+        let client = r.json::<serde_json::Value>().await.unwrap()["id"].as_i64().unwrap();
+        let (_, head) = head_with_card(false);
+        let first = head.image.clone();
+        // The second visit: 15 % nearer, 40 px to the right and 30 px down.
+        let (k, dx, dy) = (1.15, 40.0, 30.0);
+        let second = image::RgbImage::from_fn(first.width(), first.height(), |x, y| {
+            let (sx, sy) = ((f64::from(x) - dx) / k, (f64::from(y) - dy) / k);
+            if sx < 0.0 || sy < 0.0 || sx >= f64::from(first.width() - 1) || sy >= f64::from(first.height() - 1) {
+                image::Rgb([0, 0, 0])
+            } else {
+                *first.get_pixel(sx as u32, sy as u32)
+            }
+        });
+        let map = head.design.views()[0].mm_to_px.0;
+        let second_map = [k * map[0], k * map[1], k * map[2] + dx, k * map[3], k * map[4], k * map[5] + dy];
+        let mut ids = Vec::new();
+        for (img, date, m) in [(&first, "2026-09-01", map), (&second, "2026-12-01", second_map)] {
+            let mut png = Vec::new();
+            img.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png).unwrap();
+            let form = reqwest::multipart::Form::new()
+                .text("view", "top")
+                .text("taken_on", date)
+                .part("file", reqwest::multipart::Part::bytes(png).file_name("top.png"));
+            let r = s
+                .http
+                .post(format!("{}/api/v1/clients/{client}/photos", s.base))
+                .header("X-CSRF-Token", &s.csrf)
+                .multipart(form)
+                .send()
+                .await
+                .unwrap();
+            let photo: serde_json::Value = r.json().await.unwrap();
+            let mut design: serde_json::Value = serde_json::from_str(&head.design.to_json()).unwrap();
+            design["views"][0]["file"] = json!(format!("sha256:{}", photo["sha256"].as_str().unwrap()));
+            design["views"][0]["mm_to_px"] = json!(m);
+            let r = s
+                .post_json(
+                    &format!("/api/v1/clients/{client}/designs"),
+                    &json!({"name": format!("visit {date}"), "photo_id": photo["id"], "design": design}),
+                )
+                .await;
+            assert_eq!(r.status(), StatusCode::CREATED, "{b}: {}", r.text().await.unwrap());
+            ids.push(photo["id"].as_i64().unwrap());
+        }
+        let page = s.get(&format!("/clients/{client}/progress?view=top")).await.text().await.unwrap();
+        assert!(page.contains("Lined up by the head"), "{b}: {page}");
+        let r = s
+            .get(&format!(
+                "/clients/{client}/progress/aligned.png?view=top&a={}&b={}",
+                ids[0], ids[1]
+            ))
+            .await;
+        assert_eq!(r.status(), StatusCode::OK, "{b}");
+        let aligned = image::load_from_memory(&r.bytes().await.unwrap()).unwrap().to_rgb8();
+        // Mean difference from the first visit over the middle of the frame: small when
+        // lined up, large for the second photo as taken.
+        let diff = |img: &image::RgbImage| {
+            let (w, h) = (first.width(), first.height());
+            let (mut sum, mut n) = (0f64, 0f64);
+            for y in h / 4..3 * h / 4 {
+                for x in w / 4..3 * w / 4 {
+                    let (p, q) = (first.get_pixel(x, y).0, img.get_pixel(x, y).0);
+                    sum += (0..3).map(|c| (f64::from(p[c]) - f64::from(q[c])).abs()).sum::<f64>() / 3.0;
+                    n += 1.0;
+                }
+            }
+            sum / n
+        };
+        let (lined, raw) = (diff(&aligned), diff(&second));
+        assert!(
+            lined < 4.0 && raw > 3.0 * lined,
+            "{b}: lined up {lined:.1} levels off, as taken {raw:.1}"
+        );
+        // One photo of a view: nothing to compare, and the page says how to get another.
+        let page = s.get(&format!("/clients/{client}/progress?view=front")).await.text().await.unwrap();
+        assert!(page.contains("needs two photos"), "{b}");
+    }
+}

@@ -1,6 +1,7 @@
 //! The calibration card: its printed layout, finding it in a photo, and the scale and
 //! colour correction it gives.
 
+pub mod align;
 pub mod colour;
 pub mod detect;
 pub mod homography;

@@ -7,6 +7,7 @@ pub mod clinic;
 pub mod consent;
 pub mod designs;
 pub mod login;
+pub mod progress;
 pub mod records;
 pub mod users;
 
