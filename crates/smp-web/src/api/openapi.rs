@@ -81,8 +81,8 @@ pub const OPS: &[Op] = &[
     Op {
         method: "post",
         path: "/clients/{id}/photos",
-        summary: "Upload a photo",
-        body: "multipart/form-data: view (top|front|left|right|back|crown), taken_on (YYYY-MM-DD), file (JPEG/PNG/WebP); CSRF token as ?_csrf= or X-CSRF-Token",
+        summary: "Upload a photo; the answer adds its on-the-spot checks and the card's scale",
+        body: "multipart/form-data: view (top|front|left|right|back|crown), taken_on (YYYY-MM-DD), file (JPEG/PNG/WebP), check? (1: refuse a blurred or badly exposed photo); CSRF token as ?_csrf= or X-CSRF-Token",
         status: 201,
         auth: true,
     },
@@ -169,8 +169,8 @@ pub const OPS: &[Op] = &[
     Op {
         method: "post",
         path: "/calibrate",
-        summary: "Calibrate a view from two points a known distance apart (or the two pupils) and the glabella",
-        body: "{design, view, photo_id, ref_px, ref_mm?, and p1_px, p2_px, distance_mm (ruler or coin) or pupils_px: [[x,y],[x,y]], ipd_mm? (63 assumed)}",
+        summary: "Calibrate a view from two points a known distance apart (or the two pupils, or the calibration card in the photo) and the glabella",
+        body: "{design, view, photo_id, ref_px, ref_mm?, and p1_px, p2_px, distance_mm (ruler or coin) or pupils_px: [[x,y],[x,y]], ipd_mm? (63 assumed) or card: true}",
         status: 200,
         auth: true,
     },
