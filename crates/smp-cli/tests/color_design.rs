@@ -110,7 +110,7 @@ fn match_from_a_view_samples_skin_and_hair_and_reports_the_area_effect() {
         let o = smp(&["color", "match", arg(&design), "--view", "top"]);
         let out = String::from_utf8_lossy(&o.stdout);
         assert!(
-            out.contains("view \"top\"") && out.contains("whole area at") && out.contains("(sampled)"),
+            out.contains("view \"top\"") && out.contains("whole area at") && out.contains("(sampled; no calibration card"),
             "{out}"
         );
     }
