@@ -272,4 +272,35 @@ fn unwritable_outputs_are_refused_before_any_work() {
     let o = smp(&["synth", "--pattern", "norwood-3", "-o", missing.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(!missing.exists());
+    // The impressions, the session's path and the plan's calendar: refused before
+    // sampling a single dot.
+    let folder = dir.join("no-such-folder");
+    for args in [
+        vec!["impressions", &design, "-o", folder.join("dots.csv").to_str().unwrap()]
+            .into_iter()
+            .map(String::from)
+            .collect::<Vec<_>>(),
+        ["path", &design, "--session", "1", "-o", folder.join("s1.gcode").to_str().unwrap()]
+            .map(String::from)
+            .to_vec(),
+        [
+            "plan",
+            &design,
+            "--start",
+            "2027-01-04",
+            "--ics",
+            folder.join("visits.ics").to_str().unwrap(),
+        ]
+        .map(String::from)
+        .to_vec(),
+    ] {
+        let o = smp(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        let e = stderr(&o);
+        assert!(
+            e.contains("does not exist; create it first") && !e.contains("sampling"),
+            "{args:?}: {e}"
+        );
+    }
+    assert!(!folder.exists());
 }

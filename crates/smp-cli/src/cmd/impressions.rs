@@ -55,6 +55,10 @@ pub struct ImpressionsArgs {
 
 /// Run `smp impressions`.
 pub fn run(a: ImpressionsArgs) -> Result<(), CliError> {
+    // A missing folder or an unwritable file is said before any work.
+    for out in a.output.iter() {
+        crate::output::check_writable(out)?;
+    }
     let design = Design::load(&a.design)?;
     let sel = selection(a.session, a.upto, design.sessions().count())?;
     progress(

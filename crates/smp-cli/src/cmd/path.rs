@@ -34,6 +34,8 @@ pub struct PathArgs {
 
 /// Run `smp path`.
 pub fn run(a: PathArgs) -> Result<(), CliError> {
+    // A missing folder or an unwritable file is said before any work.
+    crate::output::check_writable(&a.output)?;
     let design = Design::load(&a.design)?;
     if a.session.is_none() && a.upto.is_none() {
         return Err(CliError::BadInput(

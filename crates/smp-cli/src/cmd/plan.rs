@@ -67,6 +67,10 @@ struct PlanJson<'a> {
 
 /// Run `smp plan`.
 pub fn run(a: PlanArgs) -> Result<(), CliError> {
+    // A missing folder or an unwritable file is said before any work.
+    for out in a.output.iter().chain(a.ics.iter()) {
+        crate::output::check_writable(out)?;
+    }
     let design = Design::load(&a.design)?;
     let prices = match &a.prices {
         Some(p) => PriceList::load(p).map_err(plan_error)?,
