@@ -184,28 +184,7 @@ pub enum ViewScale {
 
 /// The card in `photo` as a view stores it; a field error saying why when it is not found.
 pub fn find_card(photo: &RgbImage) -> AppResult<smp_design::CardRecord> {
-    let found = smp_photo::card::find_card(photo).map_err(|e| AppError::field("card", e.to_string()))?;
-    let k = smp_photo::card::CardCorrection::fit(&found.patches_linear).ok_or_else(|| {
-        AppError::field(
-            "card",
-            "the card's grey patches could not be read: retake the photo with the card in even light",
-        )
-    })?;
-    if !(0.5..=200.0).contains(&found.px_per_mm) {
-        return Err(AppError::field(
-            "card",
-            format!(
-                "the card gives {:.2} pixels per mm, not a usable scale: retake the photo nearer or farther",
-                found.px_per_mm
-            ),
-        ));
-    }
-    Ok(smp_design::CardRecord {
-        corners_px: found.corners_px.map(|(x, y)| [x, y]),
-        px_per_mm: found.px_per_mm,
-        colour_curves: k.curves,
-        residual_delta_e00: k.residual_delta_e00,
-    })
+    smp_photo::card::card_record(photo).map_err(|e| AppError::field("card", e.to_string()))
 }
 
 /// The design with the calibrated view of photo `sha256` put in (replacing one of the

@@ -541,26 +541,7 @@ async fn editor_calibrates_by_the_card_in_chromium() {
     let app = spawn_apps("browser-card").await.into_iter().next().unwrap();
     app.user("Alpha", "owner@alpha.test", Role::Owner).await;
     // A top view with the card beside the head.
-    let params = smp_synth::SynthParams {
-        pattern: "norwood-5".parse().unwrap(),
-        view: smp_synth::SynthView::Top,
-        skin_type: 2,
-        hair_level: 2,
-        scar: None,
-        seed: 8,
-        width_px: 640,
-    };
-    let ppm = smp_synth::photo_px_per_mm(&params);
-    let print = smp_report::card::card_print(2.0 * ppm).unwrap();
-    let shot_spec = smp_synth::Shot {
-        card: Some(smp_synth::card::CardShot {
-            rotation_deg: -8.0,
-            tilt_deg: 10.0,
-            ..smp_synth::card::CardShot::beside_head(&print, params.width_px, ppm)
-        }),
-        ..Default::default()
-    };
-    let head = smp_synth::synth_shot(&params, &smp_synth::HairLook::default(), &shot_spec, "photo.png").unwrap();
+    let head = common::synth::top_with_card("norwood-5", 2, 8, 640, Some([-8.0, 10.0, 0.0]), [1.0; 3], 0.0);
     let photo_path = app.db.dir.join("card-top.png");
     head.image.save(&photo_path).unwrap();
     let view = head.design.views()[0].clone();
@@ -639,22 +620,7 @@ async fn guided_capture_with_a_fake_camera_in_chromium() {
     let Some((_driver, port)) = start_driver().await else { return };
     let app = spawn_apps("browser-capture").await.into_iter().next().unwrap();
     app.user("Alpha", "owner@alpha.test", Role::Owner).await;
-    let params = smp_synth::SynthParams {
-        pattern: "norwood-4".parse().unwrap(),
-        view: smp_synth::SynthView::Top,
-        skin_type: 2,
-        hair_level: 2,
-        scar: None,
-        seed: 9,
-        width_px: 640,
-    };
-    let ppm = smp_synth::photo_px_per_mm(&params);
-    let print = smp_report::card::card_print(2.0 * ppm).unwrap();
-    let shot_spec = smp_synth::Shot {
-        card: Some(smp_synth::card::CardShot::beside_head(&print, params.width_px, ppm)),
-        ..Default::default()
-    };
-    let head = smp_synth::synth_shot(&params, &smp_synth::HairLook::default(), &shot_spec, "photo.png").unwrap();
+    let head = common::synth::top_with_card("norwood-4", 2, 9, 640, Some([0.0; 3]), [1.0; 3], 0.0);
     let mut client_page = String::new();
     for (blurred, name) in [(true, "blurred.y4m"), (false, "sharp.y4m")] {
         let frame = if blurred {

@@ -13,28 +13,7 @@ use smp_synth::{HairLook, Shot, SynthParams, SynthView, photo_px_per_mm, synth_s
 
 /// A top view 700 px wide with the card held beside the head under a cool cast, as PNG.
 fn head_with_card(card: bool) -> (Vec<u8>, smp_synth::SynthHead) {
-    let params = SynthParams {
-        pattern: "norwood-5".parse().unwrap(),
-        view: SynthView::Top,
-        skin_type: 3,
-        hair_level: 2,
-        scar: None,
-        seed: 21,
-        width_px: 700,
-    };
-    let ppm = photo_px_per_mm(&params);
-    let print = smp_report::card::card_print(2.0 * ppm).unwrap();
-    let shot = Shot {
-        card: card.then_some(CardShot {
-            rotation_deg: 12.0,
-            tilt_deg: 15.0,
-            tilt_axis_deg: 30.0,
-            ..CardShot::beside_head(&print, params.width_px, ppm)
-        }),
-        cast: [0.85, 1.0, 1.2],
-        exposure_ev: 0.3,
-    };
-    let head = synth_shot(&params, &HairLook::default(), &shot, "photo.png").unwrap();
+    let head = common::synth::top_with_card("norwood-5", 3, 21, 700, card.then_some([12.0, 15.0, 30.0]), [0.85, 1.0, 1.2], 0.3);
     let mut png = Vec::new();
     head.image
         .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)

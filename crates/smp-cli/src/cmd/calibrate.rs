@@ -115,12 +115,12 @@ pub fn run(a: CalibrateArgs) -> Result<(), CliError> {
         None => None,
     };
     let (map, card, note) = if a.card {
-        let (found, correction) = find_card_in(&photo, a.json)?;
+        let record = find_card_in(&photo, a.json)?;
         progress(
             a.quiet,
             &format!(
                 "card found: {:.2} px/mm in its plane; grey patches fit to ΔE00 {:.1}",
-                found.px_per_mm, correction.residual_delta_e00
+                record.px_per_mm, record.residual_delta_e00
             ),
         );
         // Keep the view's own reference point unless one is given.
@@ -147,20 +147,8 @@ pub fn run(a: CalibrateArgs) -> Result<(), CliError> {
                 )));
             }
         };
-        if !(0.5..=200.0).contains(&found.px_per_mm) {
-            return Err(CliError::BadInput(format!(
-                "the card gives {:.2} pixels per mm, not a usable scale (0.5 to 200): retake the photo nearer or farther",
-                found.px_per_mm
-            )));
-        }
         let t = rotation_deg.to_radians();
-        let map = smp_design::MmToPx::from_similarity(ref_mm, ref_px, found.px_per_mm, (t.cos(), t.sin()));
-        let record = smp_design::CardRecord {
-            corners_px: found.corners_px.map(|(x, y)| [x, y]),
-            px_per_mm: found.px_per_mm,
-            colour_curves: correction.curves,
-            residual_delta_e00: correction.residual_delta_e00,
-        };
+        let map = smp_design::MmToPx::from_similarity(ref_mm, ref_px, record.px_per_mm, (t.cos(), t.sin()));
         (map, Some(record), String::new())
     } else {
         let ref_px = pair(
@@ -279,19 +267,15 @@ fn rotation_of(m: &smp_design::MmToPx) -> f64 {
     m.0[3].atan2(m.0[0]).to_degrees()
 }
 
-/// The card in `photo` and its colour correction; when it is not found, the reason
-/// (also as JSON on stdout with `json`).
-fn find_card_in(photo: &image::RgbImage, json: bool) -> Result<(smp_photo::card::CardFound, smp_photo::card::CardCorrection), CliError> {
-    let found = smp_photo::card::find_card(photo).map_err(|e| {
+/// The card in `photo` as the view stores it; when it cannot be used, the reason (also
+/// as JSON on stdout with `json`).
+fn find_card_in(photo: &image::RgbImage, json: bool) -> Result<smp_design::CardRecord, CliError> {
+    smp_photo::card::card_record(photo).map_err(|e| {
         if json {
             println!("{}", serde_json::json!({ "card": { "found": false, "reason": e.to_string() } }));
         }
         CliError::BadInput(e.to_string())
-    })?;
-    let correction = smp_photo::card::CardCorrection::fit(&found.patches_linear).ok_or_else(|| {
-        CliError::BadInput("the card's grey patches could not be read: retake the photo with the card in even light".into())
-    })?;
-    Ok((found, correction))
+    })
 }
 
 /// Refuse a pixel outside a `w` × `h` photo, naming the option it came from.

@@ -118,14 +118,9 @@ impl Light {
     /// spot).
     pub fn specular(&self, p: [f32; 3], x: f64, y: f64) -> f32 {
         match self.shading_at(x, y) {
-            Some(shade) => self.specular_over(p, shade as f32),
+            Some(shade) => self.splitter().split(p, shade as f32),
             None => 0.0,
         }
-    }
-
-    /// [`Light::specular`] of a pixel whose shading is `shade` (from [`Light::shading_row`]).
-    pub fn specular_over(&self, p: [f32; 3], shade: f32) -> f32 {
-        self.splitter().split(p, shade)
     }
 
     /// The dichromatic split's constants, for splitting many pixels.
@@ -214,6 +209,8 @@ impl HighlightMap {
             };
         }
         let dec = smp_color::srgb::decode_lut();
+        // The split's constants once for the map, not once per sampled pixel.
+        let split = light.splitter();
         let mean: Vec<f32> = (0..rows)
             .into_par_iter()
             .flat_map_iter(|cy| {
@@ -225,7 +222,9 @@ impl HighlightMap {
                     for y in (y0..y1).step_by(HIGHLIGHT_STRIDE as usize) {
                         for x in (x0..x1).step_by(HIGHLIGHT_STRIDE as usize) {
                             let p = photo.get_pixel(x, y).0.map(|v| dec[v as usize]);
-                            s += light.specular(p, f64::from(x) + 0.5, f64::from(y) + 0.5);
+                            if let Some(shade) = light.shading_at(f64::from(x) + 0.5, f64::from(y) + 0.5) {
+                                s += split.split(p, shade as f32);
+                            }
                             n += 1.0;
                         }
                     }

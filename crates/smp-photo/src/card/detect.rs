@@ -71,6 +71,12 @@ pub enum CardError {
         /// Markers found.
         found: usize,
     },
+    /// The card gives a scale no calibration can use.
+    #[error("the card gives {px_per_mm:.2} pixels per mm, not a usable scale (0.5 to 200): retake the photo nearer or farther")]
+    Unscaled {
+        /// The scale it gave.
+        px_per_mm: f64,
+    },
     /// The patches are washed out by glare or too dark to read.
     #[error(
         "the card was found but its grey patches cannot be read ({why}); tilt the card away from the light or change the exposure, and retake the photo"
