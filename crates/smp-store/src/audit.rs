@@ -11,7 +11,7 @@ use crate::model::ClinicId;
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// One audit entry.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
 pub struct AuditEntry {
     /// The clinic whose chain it is in.
     pub clinic_id: ClinicId,

@@ -14,9 +14,10 @@ pub mod postgres;
 pub mod readiness;
 pub mod records;
 pub mod screening;
-mod sql;
+pub mod sql;
 pub mod sqlite;
 pub mod store;
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
 use std::sync::Arc;
@@ -29,12 +30,17 @@ pub use model::*;
 pub use records::*;
 pub use store::Store;
 
+/// The store and its areas' traits, whose methods callers of `dyn Store` use.
+pub mod prelude {
+    pub use crate::store::*;
+}
+
 /// Opens the database a URL names: `postgres://…`/`postgresql://…` or `sqlite:…`.
 pub async fn open_url(url: &str) -> StoreResult<Arc<dyn Store>> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        Ok(Arc::new(postgres::PgStore::open(url).await?))
+        Ok(Arc::new(postgres::open(url).await?))
     } else if url.starts_with("sqlite:") {
-        Ok(Arc::new(sqlite::SqliteStore::open_url(url).await?))
+        Ok(Arc::new(sqlite::open_url(url).await?))
     } else {
         Err(StoreError::BadInput(format!(
             "database URL '{url}' is not understood; use postgres://user:password@host:port/db or sqlite:path/to/smp.db"
@@ -44,5 +50,5 @@ pub async fn open_url(url: &str) -> StoreResult<Arc<dyn Store>> {
 
 /// Opens the SQLite database file (created and migrated when new).
 pub async fn open_sqlite(path: &std::path::Path) -> StoreResult<Arc<dyn Store>> {
-    Ok(Arc::new(sqlite::SqliteStore::open(path).await?))
+    Ok(Arc::new(sqlite::open(path).await?))
 }

@@ -21,35 +21,29 @@ pub(crate) fn postgres(sql: &str) -> String {
 pub const SCHEMA_VERSION: i64 = 6;
 
 /// Applies the pending migrations on `pool`, each through `flavour` (the backend's dialect).
-macro_rules! run_migrations {
-    ($pool:expr, $flavour:expr) => {{
-        let pool = $pool;
-        sqlx::raw_sql("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)")
-            .execute(pool)
+pub(crate) async fn run(pool: &sqlx::AnyPool, flavour: impl Fn(&str) -> String) -> crate::StoreResult<()> {
+    sqlx::raw_sql("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)")
+        .execute(pool)
+        .await?;
+    let current: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM schema_migrations")
+        .fetch_one(pool)
+        .await?;
+    let current = current.unwrap_or(0);
+    if current > SCHEMA_VERSION {
+        return Err(crate::StoreError::Unsupported(format!(
+            "the database is at schema version {current}, newer than this program's {SCHEMA_VERSION}; run a newer smp"
+        )));
+    }
+    for (version, sql) in SQLITE.iter().filter(|(v, _)| *v > current) {
+        let sql = flavour(sql);
+        let mut tx = pool.begin().await?;
+        sqlx::raw_sql(&sql).execute(&mut *tx).await?;
+        sqlx::query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)")
+            .bind(version)
+            .bind(crate::model::now_unix())
+            .execute(&mut *tx)
             .await?;
-        let current: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM schema_migrations")
-            .fetch_one(pool)
-            .await?;
-        let current = current.unwrap_or(0);
-        if current > $crate::migrate::SCHEMA_VERSION {
-            return Err($crate::StoreError::Unsupported(format!(
-                "the database is at schema version {current}, newer than this program's {}; run a newer smp",
-                $crate::migrate::SCHEMA_VERSION
-            )));
-        }
-        for (version, sql) in $crate::migrate::SQLITE.iter().filter(|(v, _)| *v > current) {
-            let sql: String = $flavour(sql);
-            let mut tx = pool.begin().await?;
-            sqlx::raw_sql(&sql).execute(&mut *tx).await?;
-            sqlx::query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)")
-                .bind(version)
-                .bind($crate::model::now_unix())
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
-        }
-        Ok::<(), $crate::StoreError>(())
-    }};
+        tx.commit().await?;
+    }
+    Ok(())
 }
-
-pub(crate) use run_migrations;

@@ -3,11 +3,23 @@
 use serde::{Deserialize, Serialize};
 
 /// A clinic: the tenant every other record belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, sqlx::Type)]
+#[sqlx(transparent)]
 pub struct ClinicId(pub i64);
 
+/// A yes/no stored as 0 or 1 (BIGINT on both backends, which have no common boolean).
+#[derive(Debug, Clone, Copy, sqlx::Type)]
+#[sqlx(transparent)]
+pub struct StoredFlag(pub i64);
+
+impl From<StoredFlag> for bool {
+    fn from(f: StoredFlag) -> bool {
+        f.0 != 0
+    }
+}
+
 /// A clinic.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Clinic {
     /// Its id.
     pub id: ClinicId,
@@ -54,8 +66,16 @@ impl Role {
     }
 }
 
+impl TryFrom<String> for Role {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Role, String> {
+        Role::parse(&s).ok_or_else(|| format!("stored role '{s}' is unknown"))
+    }
+}
+
 /// A user of one clinic.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct User {
     /// Its id.
     pub id: i64,
@@ -64,11 +84,13 @@ pub struct User {
     /// Login e-mail (unique over all clinics, lower case).
     pub email: String,
     /// Role.
+    #[sqlx(try_from = "String")]
     pub role: Role,
     /// Argon2 PHC string.
     #[serde(skip)]
     pub password_hash: String,
     /// Set after an owner-issued reset: the next login must choose a new password.
+    #[sqlx(try_from = "StoredFlag")]
     pub must_change_password: bool,
     /// Base32 TOTP secret when the second factor is on.
     #[serde(skip)]
@@ -78,7 +100,7 @@ pub struct User {
 }
 
 /// A login session (the cookie holds the token; the store only its hash).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AuthSession {
     /// SHA-256 of the cookie token, hex.
     pub token_hash: String,
@@ -89,6 +111,7 @@ pub struct AuthSession {
     /// The token forms and API calls must echo.
     pub csrf_token: String,
     /// Password accepted, TOTP code still due.
+    #[sqlx(try_from = "StoredFlag")]
     pub second_factor_pending: bool,
     /// Creation time, Unix seconds.
     pub created_at: i64,
@@ -97,7 +120,7 @@ pub struct AuthSession {
 }
 
 /// A client's contact details (what the front desk may see and edit).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, sqlx::FromRow)]
 pub struct ClientFields {
     /// Full name (required).
     pub name: String,
@@ -113,7 +136,7 @@ pub struct ClientFields {
 }
 
 /// A client of a clinic.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Client {
     /// Its id.
     pub id: i64,
@@ -121,6 +144,7 @@ pub struct Client {
     pub clinic_id: ClinicId,
     /// Contact details.
     #[serde(flatten)]
+    #[sqlx(flatten)]
     pub fields: ClientFields,
     /// Creation time, Unix seconds.
     pub created_at: i64,
@@ -149,7 +173,7 @@ pub struct NewPhoto {
 }
 
 /// A stored photo.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Photo {
     /// Its id.
     pub id: i64,
@@ -174,7 +198,7 @@ pub struct Photo {
 }
 
 /// A design: a name and a chain of immutable versions.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct DesignRecord {
     /// Its id.
     pub id: i64,
@@ -193,7 +217,7 @@ pub struct DesignRecord {
 }
 
 /// One immutable version of a design.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct DesignVersion {
     /// The design.
     pub design_id: i64,

@@ -1,45 +1,42 @@
-//! The PostgreSQL store.
+//! The PostgreSQL backend.
 
 use std::path::Path;
 
-use sqlx::postgres::PgPoolOptions;
+use sqlx::any::AnyPoolOptions;
 
-crate::sql::sql_store!(PgStore, sqlx::Postgres, "postgres");
+use crate::error::{StoreError, StoreResult};
+use crate::sql::{Backend, SqlStore, install_drivers};
 
-impl PgStore {
-    /// Connects to a `postgres://` URL and migrates the database.
-    pub async fn open(url: &str) -> StoreResult<PgStore> {
-        let pool = PgPoolOptions::new()
-            .max_connections(16)
-            .acquire_timeout(std::time::Duration::from_secs(10))
-            .connect(url)
-            .await?;
-        // Serialise concurrent first starts: only one process migrates at a time.
-        let mut lock = pool.acquire().await?;
-        sqlx::query("SELECT pg_advisory_lock(727001)").execute(&mut *lock).await?;
-        let migrated = crate::migrate::run_migrations!(&pool, crate::migrate::postgres);
-        sqlx::query("SELECT pg_advisory_unlock(727001)").execute(&mut *lock).await?;
-        migrated?;
-        Ok(PgStore {
-            pool,
-            audit_lock: Default::default(),
-            booking_lock: Default::default(),
-        })
-    }
+/// Connects to a `postgres://` URL and migrates the database.
+pub async fn open(url: &str) -> StoreResult<SqlStore> {
+    install_drivers();
+    let pool = AnyPoolOptions::new()
+        .max_connections(16)
+        .acquire_timeout(std::time::Duration::from_secs(10))
+        .connect(url)
+        .await?;
+    // Serialise concurrent first starts: only one process migrates at a time.
+    let mut lock = pool.acquire().await?;
+    sqlx::query("SELECT pg_advisory_lock(727001)").execute(&mut *lock).await?;
+    let migrated = crate::migrate::run(&pool, crate::migrate::postgres).await;
+    sqlx::query("SELECT pg_advisory_unlock(727001)").execute(&mut *lock).await?;
+    migrated?;
+    Ok(SqlStore::new(pool, Backend::Postgres))
+}
 
-    /// After an erasure: VACUUM removes the dead row versions that still hold the old values.
-    async fn scrub(&self) -> StoreResult<()> {
-        sqlx::query("VACUUM clients, photos, designs, design_versions, treatment_sessions, adverse_events, outcome_surveys, consent_signatures, screenings")
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
+/// After an erasure: VACUUM removes the dead row versions that still hold the old values.
+pub(crate) async fn scrub(store: &SqlStore) -> StoreResult<()> {
+    sqlx::query("VACUUM clients, photos, designs, design_versions, treatment_sessions, adverse_events, outcome_surveys, consent_signatures, screenings")
+        .execute(&store.pool)
+        .await?;
+    Ok(())
+}
 
-    async fn backup_impl(&self, _path: &Path) -> StoreResult<()> {
-        Err(StoreError::Unsupported(
-            "PostgreSQL backups are made with pg_dump (pg_dump -Fc URL -f smp.dump; restore with pg_restore -d URL smp.dump), plus a copy of the data directory's photos/".into(),
-        ))
-    }
+/// PostgreSQL is backed up with its own tools.
+pub(crate) fn backup(_path: &Path) -> StoreResult<()> {
+    Err(StoreError::Unsupported(
+        "PostgreSQL backups are made with pg_dump (pg_dump -Fc URL -f smp.dump; restore with pg_restore -d URL smp.dump), plus a copy of the data directory's photos/".into(),
+    ))
 }
 
 /// Creates a fresh, empty database on the server at `base_url` and returns its URL

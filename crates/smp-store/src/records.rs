@@ -22,7 +22,7 @@ pub struct NewLot {
 }
 
 /// A registered lot.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Lot {
     /// Its id.
     pub id: i64,
@@ -78,7 +78,7 @@ pub struct NewTreatmentSession {
 }
 
 /// A recorded session.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct TreatmentSession {
     /// Its id.
     pub id: i64,
@@ -142,7 +142,7 @@ pub struct NewAdverseEvent {
 }
 
 /// A recorded adverse event.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct AdverseEvent {
     /// Its id.
     pub id: i64,
@@ -187,7 +187,7 @@ pub struct NewSurvey {
 }
 
 /// A recorded survey.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Survey {
     /// Its id.
     pub id: i64,
@@ -200,6 +200,7 @@ pub struct Survey {
     /// 1–5.
     pub satisfaction: i64,
     /// Would recommend.
+    #[sqlx(try_from = "crate::model::StoredFlag")]
     pub would_recommend: bool,
     /// Free text.
     pub comment: String,
@@ -237,7 +238,7 @@ pub fn check_text(field: &str, value: &str, max: usize) -> Result<(), String> {
 }
 
 /// A follow-up check-in after a session.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct FollowUp {
     /// Its id.
     pub id: i64,

@@ -1,9 +1,11 @@
 //! Load on loopback: 64 concurrent logged-in clients against the real server, on
-//! SQLite and (with SMP_TEST_POSTGRES_URL) PostgreSQL. Two request kinds: a design read
-//! (GET a version) and a dot regeneration (POST /api/v1/dots, what the editor sends
-//! after every edit). Prints requests/s and p50/p99 latency; the design read is the
-//! baseline the dot regeneration is compared with. A bounded loop: each client sends a
-//! fixed number of requests.
+//! SQLite and (with SMP_TEST_POSTGRES_URL) PostgreSQL. Three request kinds: `GET
+//! /api/v1/me` (no audit entry: the baseline), an audited design read (GET a version;
+//! each read appends an audit entry, group-committed) and a dot regeneration (POST
+//! /api/v1/dots, what the editor sends after every edit). Prints requests/s and p50/p99
+//! latency, the audited read's throughput as a ratio of the baseline's, and checks the
+//! audit chain after the run. A bounded loop: each client sends a fixed number of
+//! requests.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -133,13 +135,29 @@ async fn main() {
         }
         let url = format!("{base}/api/v1/designs/{}/versions/1", d.id);
         let reads = if quick { 5 } else { 50 };
+        let me_url = format!("{base}/api/v1/me");
+        let me_rps = run(
+            &format!("{}: GET /api/v1/me (unaudited)", db.backend),
+            reads,
+            Arc::new(move |c, _| c.get(&me_url)),
+            &sessions,
+        )
+        .await;
         let read_rps = run(
-            &format!("{}: design read", db.backend),
+            &format!("{}: design read (audited)", db.backend),
             reads,
             Arc::new(move |c, _| c.get(&url)),
             &sessions,
         )
         .await;
+        println!(
+            "{}: audited design read / unaudited baseline = {:.3}",
+            db.backend,
+            read_rps / me_rps
+        );
+        let log = store.audit_log(clinic.id).await.unwrap();
+        smp_store::audit::verify(&log).unwrap_or_else(|b| panic!("{}: the audit chain broke at {}: {}", db.backend, b.seq, b.reason));
+        println!("{}: audit chain of {} entries verifies", db.backend, log.len());
         let body = serde_json::json!({"design": serde_json::from_str::<serde_json::Value>(&json).unwrap(), "view": "top", "upto": 0});
         let dots_url = format!("{base}/api/v1/dots");
         let regen = if quick { 1 } else { 4 };

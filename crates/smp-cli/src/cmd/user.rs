@@ -55,8 +55,8 @@ pub fn run(c: UserCmd) -> Result<(), CliError> {
         .read_line(&mut password)
         .map_err(|e| CliError::Other(format!("reading the password: {e}")))?;
     let password = password.trim_end_matches(['\n', '\r']);
-    smp_web::auth::password::check_policy(password).map_err(CliError::BadInput)?;
-    let hash = smp_web::auth::password::hash_password(password).map_err(CliError::Other)?;
+    smp_auth::password::check_policy(password).map_err(CliError::BadInput)?;
+    let hash = smp_auth::password::hash_password(password).map_err(CliError::Other)?;
     runtime()?.block_on(async move {
         std::fs::create_dir_all(&a.data).map_err(|e| CliError::Other(format!("{}: {e}", a.data.display())))?;
         let store = open_store(&a.data, a.database_url.as_deref()).await?;

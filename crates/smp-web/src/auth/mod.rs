@@ -5,11 +5,8 @@
 //! request passes [`csrf::guard`], so no form or API call can be forged cross-site.
 
 pub mod csrf;
-pub mod password;
 pub mod permission;
 pub mod throttle;
-pub mod token;
-pub mod totp;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -20,6 +17,8 @@ use smp_store::{AuthSession, Clinic, ClinicId, User, now_unix};
 use crate::error::AppError;
 use crate::state::AppState;
 pub use permission::{Permission, allows};
+// Credentials live in their own crate (the CLI uses them without the web server).
+pub use smp_auth::{password, token, totp};
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "smp_session";

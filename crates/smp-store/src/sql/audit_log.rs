@@ -1,0 +1,180 @@
+//! The clinic's hash-chained audit log.
+
+use async_trait::async_trait;
+use sqlx::{Any, Row};
+
+use super::*;
+use crate::audit::*;
+use crate::error::*;
+use crate::model::*;
+
+/// The clinic's hash-chained audit log.
+#[async_trait]
+pub trait AuditStore: Send + Sync {
+    /// Appends to the clinic's audit chain (appends are serialised: the chain never forks).
+    async fn audit(&self, clinic: ClinicId, event: &AuditEvent<'_>) -> StoreResult<AuditEntry>;
+    /// The clinic's audit chain in order.
+    async fn audit_log(&self, clinic: ClinicId) -> StoreResult<Vec<AuditEntry>>;
+}
+
+#[async_trait]
+impl AuditStore for SqlStore {
+    async fn audit(&self, clinic: ClinicId, ev: &AuditEvent<'_>) -> StoreResult<AuditEntry> {
+        // Group commit: the entry joins the queue; whoever holds the audit lock next
+        // writes every queued entry in one transaction (one disk flush for all) and
+        // answers each. Most callers find their entry already written when the lock
+        // comes to them.
+        let (done, mut written) = tokio::sync::oneshot::channel();
+        self.audit_queue
+            .lock()
+            .expect("audit queue")
+            .push(QueuedAudit::new(clinic, ev, done));
+        let serial = self.audit_lock.clone().lock_owned().await;
+        if let Ok(r) = written.try_recv() {
+            return r;
+        }
+        let batch = std::mem::take(&mut *self.audit_queue.lock().expect("audit queue"));
+        // A task of its own, holding the lock: a caller that goes away (a closed
+        // connection) does not cancel the others' entries half-way.
+        let store = self.clone();
+        tokio::spawn(async move {
+            store.commit_audit_batch(batch).await;
+            drop(serial);
+        });
+        written
+            .await
+            .unwrap_or_else(|_| Err(not_written("the server is stopping; try again")))
+    }
+
+    async fn audit_log(&self, clinic: ClinicId) -> StoreResult<Vec<AuditEntry>> {
+        let sql = format!("SELECT {AUDIT_COLS} FROM audit_log WHERE clinic_id = $1 ORDER BY seq");
+        let rows = sqlx::query(&sql).bind(clinic.0).fetch_all(&self.pool).await?;
+        rows.iter().map(from_row).collect()
+    }
+}
+
+/// An audit entry waiting for the next group commit.
+#[derive(Debug)]
+pub(crate) struct QueuedAudit {
+    clinic: ClinicId,
+    actor: i64,
+    action: String,
+    entity: String,
+    entity_id: i64,
+    client_id: Option<i64>,
+    done: tokio::sync::oneshot::Sender<StoreResult<AuditEntry>>,
+}
+
+impl QueuedAudit {
+    fn new(clinic: ClinicId, ev: &AuditEvent<'_>, done: tokio::sync::oneshot::Sender<StoreResult<AuditEntry>>) -> QueuedAudit {
+        QueuedAudit {
+            clinic,
+            actor: ev.actor,
+            action: ev.action.to_string(),
+            entity: ev.entity.to_string(),
+            entity_id: ev.entity_id,
+            client_id: ev.client_id,
+            done,
+        }
+    }
+
+    fn event(&self) -> AuditEvent<'_> {
+        AuditEvent {
+            actor: self.actor,
+            action: &self.action,
+            entity: &self.entity,
+            entity_id: self.entity_id,
+            client_id: self.client_id,
+        }
+    }
+}
+
+/// The error every entry of a failed batch gets (a database error: a 500, nothing saved).
+fn not_written(why: &str) -> StoreError {
+    sqlx::Error::Protocol(format!("the audit entry was not written: {why}")).into()
+}
+
+impl SqlStore {
+    /// Writes `batch` in queue order in one transaction and answers each entry. The
+    /// (clinic, seq) key serialises appends across processes: when another process took
+    /// a seq first, the whole batch is rolled back and written again after it.
+    async fn commit_audit_batch(&self, batch: Vec<QueuedAudit>) {
+        let mut outcome = Err(bad("the audit log is too busy to append; try again".into()));
+        for _ in 0..50 {
+            match self.try_audit_batch(&batch).await {
+                Ok(None) => continue,
+                Ok(Some(entries)) => outcome = Ok(entries),
+                Err(e) => outcome = Err(e),
+            }
+            break;
+        }
+        match outcome {
+            Ok(entries) => {
+                for (q, e) in batch.into_iter().zip(entries) {
+                    let _ = q.done.send(Ok(e));
+                }
+            }
+            Err(e) => {
+                let why = e.to_string();
+                for q in batch {
+                    let _ = q.done.send(Err(not_written(&why)));
+                }
+            }
+        }
+    }
+
+    /// One attempt at a batch: `None` when another writer took a seq first.
+    async fn try_audit_batch(&self, batch: &[QueuedAudit]) -> StoreResult<Option<Vec<AuditEntry>>> {
+        let mut tx = self.pool.begin().await?;
+        let mut entries = Vec::with_capacity(batch.len());
+        for q in batch {
+            match Self::append_audit_in(&mut tx, q.clinic, &q.event()).await? {
+                Some(e) => entries.push(e),
+                None => return Ok(None),
+            }
+        }
+        tx.commit().await?;
+        Ok(Some(entries))
+    }
+
+    /// Appends to the clinic's audit chain inside `tx`; the caller holds
+    /// `audit_lock`, so no other append of this process interleaves.
+    /// `None` when another writer took the next seq first (the key refused it):
+    /// the transaction is then spoilt, and the caller starts a new one.
+    pub(crate) async fn append_audit_in(
+        tx: &mut sqlx::Transaction<'_, Any>,
+        clinic: ClinicId,
+        ev: &AuditEvent<'_>,
+    ) -> StoreResult<Option<AuditEntry>> {
+        let subject = ev.subject();
+        let last = sqlx::query("SELECT seq, hash FROM audit_log WHERE clinic_id = $1 ORDER BY seq DESC LIMIT 1")
+            .bind(clinic.0)
+            .fetch_optional(&mut **tx)
+            .await?;
+        let (seq, prev) = match &last {
+            Some(r) => (r.try_get::<i64, _>("seq")? + 1, r.try_get::<String, _>("hash")?),
+            None => (1, GENESIS.to_string()),
+        };
+        let at = now_unix();
+        let hash = entry_hash(&prev, clinic, seq, at, ev.actor, ev.action, ev.entity, ev.entity_id, &subject);
+        let sql = format!("INSERT INTO audit_log ({AUDIT_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING {AUDIT_COLS}");
+        let res = sqlx::query(&sql)
+            .bind(clinic.0)
+            .bind(seq)
+            .bind(at)
+            .bind(ev.actor)
+            .bind(ev.action)
+            .bind(ev.entity)
+            .bind(ev.entity_id)
+            .bind(&subject)
+            .bind(&prev)
+            .bind(&hash)
+            .fetch_one(&mut **tx)
+            .await;
+        match res {
+            Ok(row) => from_row(&row).map(Some),
+            Err(e) if is_unique_violation(&e) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+}

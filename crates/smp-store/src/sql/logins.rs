@@ -1,0 +1,132 @@
+//! Login sessions and calendar-feed tokens.
+
+use async_trait::async_trait;
+use sqlx::Row;
+
+use super::*;
+use crate::error::*;
+use crate::model::*;
+use crate::prelude::*;
+
+/// Login sessions and calendar-feed tokens.
+#[async_trait]
+pub trait LoginStore: Send + Sync {
+    /// Records a login session.
+    async fn create_session(&self, session: &AuthSession) -> StoreResult<()>;
+    /// A live (unexpired) session by token hash.
+    async fn session(&self, token_hash: &str, now: i64) -> StoreResult<Option<AuthSession>>;
+    /// Marks the second factor of a session as done.
+    async fn complete_second_factor(&self, token_hash: &str) -> StoreResult<()>;
+    /// Ends a session (logout).
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
+    /// Ends all of a user's sessions (password change or reset).
+    async fn delete_user_sessions(&self, clinic: ClinicId, user: i64) -> StoreResult<()>;
+    /// Stores a calendar-feed token (hash) for a user.
+    async fn add_calendar_token(&self, clinic: ClinicId, user: i64, token_hash: &str) -> StoreResult<()>;
+    /// Revokes all of a user's calendar tokens.
+    async fn revoke_calendar_tokens(&self, clinic: ClinicId, user: i64) -> StoreResult<()>;
+    /// The clinic and user of a live calendar token.
+    async fn calendar_token(&self, token_hash: &str) -> StoreResult<Option<(ClinicId, i64)>>;
+}
+
+#[async_trait]
+impl LoginStore for SqlStore {
+    async fn create_session(&self, s: &AuthSession) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO auth_sessions (token_hash, user_id, clinic_id, csrf_token, second_factor_pending, created_at, expires_at, last_seen) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $6)",
+        )
+        .bind(&s.token_hash)
+        .bind(s.user_id)
+        .bind(s.clinic_id.0)
+        .bind(&s.csrf_token)
+        .bind(i64::from(s.second_factor_pending))
+        .bind(s.created_at)
+        .bind(s.expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn session(&self, token_hash: &str, now: i64) -> StoreResult<Option<AuthSession>> {
+        // Unused for longer than the clinic's idle time: logged out.
+        let row = sqlx::query(
+            "SELECT s.token_hash, s.user_id, s.clinic_id, s.csrf_token, s.second_factor_pending, s.created_at, s.expires_at, s.last_seen \
+             FROM auth_sessions s JOIN clinics c ON c.id = s.clinic_id \
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen + c.idle_minutes * 60 > $2",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let last_seen: i64 = row.try_get("last_seen")?;
+        // Written at most every 30 s: a page's many requests cost one update.
+        if now - last_seen >= 30 {
+            sqlx::query("UPDATE auth_sessions SET last_seen = $1 WHERE token_hash = $2")
+                .bind(now)
+                .bind(token_hash)
+                .execute(&self.pool)
+                .await?;
+        }
+        from_row(&row).map(Some)
+    }
+
+    async fn complete_second_factor(&self, token_hash: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE auth_sessions SET second_factor_pending = 0 WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM auth_sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn delete_user_sessions(&self, clinic: ClinicId, user: i64) -> StoreResult<()> {
+        sqlx::query("DELETE FROM auth_sessions WHERE clinic_id = $1 AND user_id = $2")
+            .bind(clinic.0)
+            .bind(user)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn add_calendar_token(&self, clinic: ClinicId, user: i64, token_hash: &str) -> StoreResult<()> {
+        self.user(clinic, user).await?;
+        sqlx::query("INSERT INTO calendar_tokens (token_hash, clinic_id, user_id, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(token_hash)
+            .bind(clinic.0)
+            .bind(user)
+            .bind(now_unix())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn revoke_calendar_tokens(&self, clinic: ClinicId, user: i64) -> StoreResult<()> {
+        sqlx::query("UPDATE calendar_tokens SET revoked_at = $1 WHERE clinic_id = $2 AND user_id = $3 AND revoked_at IS NULL")
+            .bind(now_unix())
+            .bind(clinic.0)
+            .bind(user)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn calendar_token(&self, token_hash: &str) -> StoreResult<Option<(ClinicId, i64)>> {
+        let row = sqlx::query("SELECT clinic_id, user_id FROM calendar_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await?;
+        match row {
+            Some(r) => Ok(Some((ClinicId(r.try_get("clinic_id")?), r.try_get("user_id")?))),
+            None => Ok(None),
+        }
+    }
+}
