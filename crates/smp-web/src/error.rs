@@ -106,7 +106,7 @@ impl From<StoreError> for AppError {
             _ => None,
         };
         if status == StatusCode::INTERNAL_SERVER_ERROR {
-            eprintln!("store error: {e}");
+            tracing::error!(error = %e, "store error");
         }
         // The server's paths and database details stay in its log.
         let message = match &e {

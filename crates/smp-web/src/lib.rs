@@ -7,6 +7,7 @@ pub mod demo;
 pub mod engine;
 pub mod error;
 pub mod fitting;
+mod layers;
 pub mod pages;
 pub mod pupils;
 pub mod records;
@@ -67,37 +68,11 @@ async fn refuse_oversized(
     }
 }
 
-/// The policy every page is served under: scripts and frames from the app only (no
-/// inline script can run, so an injected one is inert), images also as data/blob URLs
-/// (the editor's previews), no embedding in other sites' frames.
-const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; \
-                   connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
-
-/// Security headers on every response, and `no-store` on all but the static files and
-/// the public results page: medical pages and photos must not stay in a shared tablet's
-/// cache after logout.
-async fn security_headers(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
-    let public = {
-        let p = req.uri().path();
-        p.starts_with("/static/") || p.starts_with("/public/")
-    };
-    let mut res = next.run(req).await;
-    let h = res.headers_mut();
-    h.insert(header::CONTENT_SECURITY_POLICY, header::HeaderValue::from_static(CSP));
-    h.insert(header::X_FRAME_OPTIONS, header::HeaderValue::from_static("DENY"));
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, header::HeaderValue::from_static("nosniff"));
-    h.insert(header::REFERRER_POLICY, header::HeaderValue::from_static("no-referrer"));
-    if !public {
-        h.insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
-    }
-    res
-}
-
 /// The whole app.
 pub fn router(state: AppState) -> Router {
     let photo_limit = state.config.max_upload_bytes;
     let upload_limit = photo_limit + (1 << 20);
-    Router::new()
+    let app = Router::new()
         .route("/", get(|| async { Redirect::to("/clients") }))
         .route("/login", get(pages::login::show).post(pages::login::submit))
         .route("/login/totp", post(pages::login::submit_totp))
@@ -165,8 +140,9 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(move |req, next| {
             refuse_oversized((upload_limit, photo_limit), req, next)
         }))
-        .layer(axum::middleware::from_fn(security_headers))
-        .with_state(state)
+        .layer(axum::middleware::from_fn(layers::no_store_unless_public))
+        .with_state(state);
+    layers::wrap(app)
 }
 
 /// Serves the app on a bound listener until the process ends.

@@ -12,7 +12,8 @@ use crate::error::CliError;
 /// Arguments of `smp serve`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  smp serve                                   # SQLite in ./data, demo clinic on first start\n  smp serve --addr 0.0.0.0:8080               # reachable from tablets on the clinic network\n  smp serve --database-url postgres://smp:secret@127.0.0.1/smp\n  smp serve --behind-https-proxy              # nginx/caddy terminates TLS in front\n\nOn a new database a demo clinic is created; its logins are printed and kept in\nDATA/demo-login.txt. Behind a reverse proxy, the proxy must set X-Forwarded-For (the\nonly header trusted, and only with --behind-https-proxy) and serve HTTPS."
+    after_help = "Examples:\n  smp serve                                   # SQLite in ./data, demo clinic on first start\n  smp serve --addr 0.0.0.0:8080               # reachable from tablets on the clinic network\n  smp serve --database-url postgres://smp:secret@127.0.0.1/smp\n  smp serve --behind-https-proxy              # nginx/caddy terminates TLS in front\n\nOn a new database a demo clinic is created; its logins are printed and kept in\nDATA/demo-login.txt. The log (one line per request, with the id the response carries
+in x-request-id) goes to stderr; SMP_LOG=warn quietens it. Behind a reverse proxy, the proxy must set X-Forwarded-For (the\nonly header trusted, and only with --behind-https-proxy) and serve HTTPS."
 )]
 pub struct ServeArgs {
     /// Address to listen on (127.0.0.1 keeps it on this computer).
@@ -40,8 +41,25 @@ pub struct ServeArgs {
     audit_key_file: Option<PathBuf>,
 }
 
+/// Sends the server's log (one line per request with its id, status and time; errors
+/// with their cause) to stderr, at the level `SMP_LOG` names (error, warn, info, debug,
+/// trace; info by default).
+fn start_log() {
+    let level = std::env::var("SMP_LOG")
+        .ok()
+        .and_then(|l| l.parse::<tracing_subscriber::filter::LevelFilter>().ok())
+        .unwrap_or(tracing_subscriber::filter::LevelFilter::INFO);
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_max_level(level)
+        .with_target(false)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .try_init();
+}
+
 /// Run `smp serve`.
 pub fn run(a: ServeArgs) -> Result<(), CliError> {
+    start_log();
     runtime()?.block_on(async move {
         std::fs::create_dir_all(&a.data).map_err(|e| CliError::Other(format!("{}: {e}", a.data.display())))?;
         let store = open_store(&a.data, a.database_url.as_deref()).await?;
