@@ -99,6 +99,17 @@ pub struct User {
     pub created_at: i64,
 }
 
+/// A live login: the session with its user and clinic.
+#[derive(Debug, Clone)]
+pub struct Login {
+    /// The session.
+    pub session: AuthSession,
+    /// Who is logged in.
+    pub user: User,
+    /// Their clinic.
+    pub clinic: Clinic,
+}
+
 /// A login session (the cookie holds the token; the store only its hash).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AuthSession {

@@ -237,6 +237,59 @@ async fn concurrent_saves_from_one_base_never_fork() {
     }
 }
 
+/// Audit entries are group-committed: many at once from two clinics, through two
+/// store handles on one database (as two server processes would), mixed with a
+/// session's own in-transaction entry. Every caller gets its own entry back, each
+/// clinic's chain holds them all once, in order, and verifies.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_audit_entries_are_committed_together_and_chain() {
+    use smp_store::audit::{AuditEvent, verify};
+    for db in test_databases("store-audit-group").await {
+        let first = open(&db).await;
+        let second = open(&db).await;
+        let a = first.create_clinic("Group A").await.unwrap();
+        let b = first.create_clinic("Group B").await.unwrap();
+        let tasks: Vec<_> = (0..120i64)
+            .map(|i| {
+                let store = if i % 3 == 0 { second.clone() } else { first.clone() };
+                let clinic = if i % 2 == 0 { a.id } else { b.id };
+                tokio::spawn(async move {
+                    let ev = AuditEvent {
+                        actor: 7,
+                        action: "read",
+                        entity: "design",
+                        entity_id: i,
+                        client_id: Some(i),
+                    };
+                    (i, clinic, store.audit(clinic, &ev).await)
+                })
+            })
+            .collect();
+        for t in tasks {
+            let (i, clinic, entry) = t.await.unwrap();
+            let entry = entry.unwrap_or_else(|e| panic!("{}: entry {i}: {e}", db.backend));
+            assert_eq!(
+                (entry.clinic_id, entry.entity_id, entry.subject.as_str()),
+                (clinic, i, format!("client:{i}").as_str())
+            );
+        }
+        for (clinic, parity) in [(a.id, 0), (b.id, 1)] {
+            let log = first.audit_log(clinic).await.unwrap();
+            assert_eq!(log.len(), 60, "{}", db.backend);
+            let mut ids: Vec<i64> = log.iter().map(|e| e.entity_id).collect();
+            ids.sort();
+            assert_eq!(
+                ids,
+                (0..120).filter(|i| i % 2 == parity).collect::<Vec<_>>(),
+                "{}: each entry once",
+                db.backend
+            );
+            assert_eq!(log.iter().map(|e| e.seq).collect::<Vec<_>>(), (1..=60).collect::<Vec<_>>());
+            verify(&log).unwrap_or_else(|e| panic!("{}: chain broke at {}: {}", db.backend, e.seq, e.reason));
+        }
+    }
+}
+
 #[tokio::test]
 async fn migrations_are_idempotent_and_sqlite_backs_up() {
     let dir = smp_store::testing::scratch_dir("store-backup");

@@ -35,7 +35,7 @@ impl AppointmentStore for SqlStore {
         // booking lock (this process's mutex, then the clinic row's write lock,
         // which another process's booking waits for until this one commits).
         let _serial = self.booking_lock.lock().await;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         Self::lock_bookings(&mut tx, clinic).await?;
         crate::booking::check_booking(self, clinic, a, None).await?;
         let sql = format!(
@@ -112,7 +112,7 @@ impl AppointmentStore for SqlStore {
             room: old.room.clone(),
         };
         let _serial = self.booking_lock.lock().await;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         Self::lock_bookings(&mut tx, clinic).await?;
         crate::booking::check_booking(self, clinic, &moved, Some(id)).await?;
         let sql = format!(

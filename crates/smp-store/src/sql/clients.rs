@@ -82,7 +82,7 @@ impl ClientStore for SqlStore {
     async fn erase_client(&self, clinic: ClinicId, id: i64) -> StoreResult<Vec<String>> {
         self.client(clinic, id).await?;
         let photos = self.list_photos(clinic, id).await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         for (sql, what) in [
             (
                 "DELETE FROM design_versions WHERE clinic_id = $1 AND design_id IN (SELECT id FROM designs WHERE clinic_id = $1 AND client_id = $2)",

@@ -66,7 +66,7 @@ impl DesignStore for SqlStore {
             self.photo(clinic, p).await?;
         }
         let now = now_unix();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let sql = format!(
             "INSERT INTO designs (clinic_id, client_id, name, photo_id, latest_version, created_at) \
              VALUES ($1, $2, $3, $4, 1, $5) RETURNING {DESIGN_COLS}"
@@ -136,7 +136,7 @@ impl DesignStore for SqlStore {
         user: i64,
     ) -> StoreResult<DesignVersion> {
         check_text("note", note, NOTE_CHARS).map_err(StoreError::BadInput)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         // The conditional update is the lock: of two saves from the same base,
         // exactly one moves latest_version on; the other changes no row.
         let moved = sqlx::query("UPDATE designs SET latest_version = $1 WHERE clinic_id = $2 AND id = $3 AND latest_version = $4")
@@ -175,7 +175,7 @@ impl DesignStore for SqlStore {
     }
 
     async fn delete_design(&self, clinic: ClinicId, id: i64) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         // The check and the delete in one transaction: a session recorded from the
         // design meanwhile makes the delete fail on its reference, not orphan it.
         let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM designs WHERE clinic_id = $1 AND id = $2")

@@ -15,6 +15,9 @@ pub trait LoginStore: Send + Sync {
     async fn create_session(&self, session: &AuthSession) -> StoreResult<()>;
     /// A live (unexpired) session by token hash.
     async fn session(&self, token_hash: &str, now: i64) -> StoreResult<Option<AuthSession>>;
+    /// A live session with its user and clinic, read together (one query on every
+    /// logged-in request instead of three).
+    async fn login(&self, token_hash: &str, now: i64) -> StoreResult<Option<Login>>;
     /// Marks the second factor of a session as done.
     async fn complete_second_factor(&self, token_hash: &str) -> StoreResult<()>;
     /// Ends a session (logout).
@@ -60,16 +63,42 @@ impl LoginStore for SqlStore {
         .fetch_optional(&self.pool)
         .await?;
         let Some(row) = row else { return Ok(None) };
-        let last_seen: i64 = row.try_get("last_seen")?;
-        // Written at most every 30 s: a page's many requests cost one update.
-        if now - last_seen >= 30 {
-            sqlx::query("UPDATE auth_sessions SET last_seen = $1 WHERE token_hash = $2")
-                .bind(now)
-                .bind(token_hash)
-                .execute(&self.pool)
-                .await?;
-        }
+        self.touch_session(token_hash, row.try_get("last_seen")?, now).await?;
         from_row(&row).map(Some)
+    }
+
+    async fn login(&self, token_hash: &str, now: i64) -> StoreResult<Option<Login>> {
+        let row = sqlx::query(
+            "SELECT s.token_hash, s.user_id, s.clinic_id, s.csrf_token, s.second_factor_pending, s.created_at, s.expires_at, s.last_seen, \
+             u.email, u.role, u.password_hash, u.must_change_password, u.totp_secret, u.created_at AS user_created_at, \
+             c.name AS clinic_name, c.created_at AS clinic_created_at \
+             FROM auth_sessions s JOIN clinics c ON c.id = s.clinic_id JOIN users u ON u.id = s.user_id AND u.clinic_id = s.clinic_id \
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen + c.idle_minutes * 60 > $2",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(r) = row else { return Ok(None) };
+        self.touch_session(token_hash, r.try_get("last_seen")?, now).await?;
+        let session: AuthSession = from_row(&r)?;
+        let role: String = r.try_get("role")?;
+        let user = User {
+            id: session.user_id,
+            clinic_id: session.clinic_id,
+            email: r.try_get("email")?,
+            role: Role::try_from(role).map_err(bad)?,
+            password_hash: r.try_get("password_hash")?,
+            must_change_password: r.try_get::<i64, _>("must_change_password")? != 0,
+            totp_secret: r.try_get("totp_secret")?,
+            created_at: r.try_get("user_created_at")?,
+        };
+        let clinic = Clinic {
+            id: session.clinic_id,
+            name: r.try_get("clinic_name")?,
+            created_at: r.try_get("clinic_created_at")?,
+        };
+        Ok(Some(Login { session, user, clinic }))
     }
 
     async fn complete_second_factor(&self, token_hash: &str) -> StoreResult<()> {
@@ -128,5 +157,20 @@ impl LoginStore for SqlStore {
             Some(r) => Ok(Some((ClinicId(r.try_get("clinic_id")?), r.try_get("user_id")?))),
             None => Ok(None),
         }
+    }
+}
+
+impl SqlStore {
+    /// Records that a session was used; written at most every 30 s, so a page's many
+    /// requests cost one update.
+    async fn touch_session(&self, token_hash: &str, last_seen: i64, now: i64) -> StoreResult<()> {
+        if now - last_seen >= 30 {
+            sqlx::query("UPDATE auth_sessions SET last_seen = $1 WHERE token_hash = $2")
+                .bind(now)
+                .bind(token_hash)
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
     }
 }

@@ -63,6 +63,19 @@ impl SqlStore {
     }
 }
 
+impl SqlStore {
+    /// A transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`): a deferred one that read first could not upgrade while
+    /// another connection or process writes, and would fail with "database is locked"
+    /// instead of waiting its turn.
+    pub(crate) async fn begin_write(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Any>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+}
+
 /// Makes sqlx's `Any` driver know both backends (once per process).
 pub(crate) fn install_drivers() {
     static ONCE: std::sync::Once = std::sync::Once::new();

@@ -125,7 +125,7 @@ impl PhotoStore for SqlStore {
     }
 
     async fn delete_photo(&self, clinic: ClinicId, id: i64) -> StoreResult<String> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let row = sqlx::query("SELECT sha256, marketing_consent FROM photos WHERE clinic_id = $1 AND id = $2")
             .bind(clinic.0)
             .bind(id)

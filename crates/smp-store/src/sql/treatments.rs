@@ -42,7 +42,7 @@ pub trait TreatmentStore: Send + Sync {
 impl TreatmentStore for SqlStore {
     async fn record_session(&self, clinic: ClinicId, s: &NewTreatmentSession) -> StoreResult<TreatmentSession> {
         self.check_session(clinic, s).await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let rec = Self::insert_session(&mut tx, clinic, s).await?;
         tx.commit().await?;
         Ok(rec)
@@ -63,7 +63,7 @@ impl TreatmentStore for SqlStore {
         // The session, its check-ins and its audit entry stand or fall together: a
         // crash mid-way once left a session with 1 of its 3 check-ins.
         let _serial = self.audit_lock.lock().await;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let rec = Self::insert_session(&mut tx, clinic, s).await?;
         for (days, what) in check_ins {
             let due = on.saturating_add(jiff::Span::new().days(*days)).to_string();

@@ -124,17 +124,17 @@ impl FromRequestParts<AppState> for CurrentUser {
                 AuthRejection::Login(path.clone())
             }
         };
-        let session = session_of(state, &parts.headers)
+        let token = cookie(&parts.headers, SESSION_COOKIE).ok_or_else(|| reject("log in first (POST /login)"))?;
+        let smp_store::Login { session, user, clinic } = state
+            .store
+            .login(&token::token_hash(&token), now_unix())
             .await
+            .ok()
+            .flatten()
             .ok_or_else(|| reject("log in first (POST /login)"))?;
         if session.second_factor_pending {
             return Err(reject("finish the login with your authenticator code"));
         }
-        let user = state
-            .store
-            .user(session.clinic_id, session.user_id)
-            .await
-            .map_err(|_| reject("log in first"))?;
         // After an owner's reset only the account page (and, for API clients, who they
         // are) is open until a new password is set.
         if user.must_change_password && !path.starts_with("/account") {
@@ -145,7 +145,6 @@ impl FromRequestParts<AppState> for CurrentUser {
                 return Err(AuthRejection::ApiChangePassword);
             }
         }
-        let clinic = state.store.clinic(session.clinic_id).await.map_err(|_| reject("log in first"))?;
         Ok(CurrentUser { user, clinic, session })
     }
 }
