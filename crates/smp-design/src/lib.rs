@@ -6,7 +6,7 @@
 
 pub mod analysis;
 pub mod area;
-pub mod clinical;
+pub mod constants;
 pub mod draft;
 pub mod error;
 pub mod geometry;

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::clinical::*;
+use crate::constants::*;
 use crate::model::Design;
 
 /// One lint finding.

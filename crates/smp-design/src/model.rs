@@ -101,7 +101,7 @@ impl Region {
     /// be covered), exclude regions have no dots.
     pub fn default_edge_blend(kind: RegionKind) -> Mm {
         match kind {
-            RegionKind::Treat | RegionKind::Blend => Mm(crate::clinical::DEFAULT_EDGE_BLEND_MM),
+            RegionKind::Treat | RegionKind::Blend => Mm(crate::constants::DEFAULT_EDGE_BLEND_MM),
             RegionKind::Scar | RegionKind::Exclude => Mm(0.0),
         }
     }

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::clinical::*;
+use crate::constants::*;
 use crate::draft::*;
 use crate::error::{DesignError, FaultClass, FieldError};
 use crate::geometry;

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
-use crate::clinical::*;
+use crate::constants::*;
 use crate::draft::*;
 use crate::model::{Design, RegionKind, Shade};
 use crate::units::{Mm, PerCm2, PointMm};

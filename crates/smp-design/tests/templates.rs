@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use smp_design::clinical::{HAIRLINE_MAX_ABOVE_GLABELLA_MM, HAIRLINE_MIN_ABOVE_GLABELLA_MM};
+use smp_design::constants::{HAIRLINE_MAX_ABOVE_GLABELLA_MM, HAIRLINE_MIN_ABOVE_GLABELLA_MM};
 use smp_design::{Design, Pattern, RegionKind, lint};
 
 fn golden_dir() -> PathBuf {

@@ -3,11 +3,11 @@
 use serde::Serialize;
 use smp_design::{Design, PointMm};
 
-use crate::clinical::{HAIRLINE_FRONT_DIAMETER_FACTOR, HAIRLINE_FRONT_SHADE_FACTOR, UNIT_GAP_MM, mean_unit_size};
+use crate::constants::{HAIRLINE_FRONT_DIAMETER_FACTOR, HAIRLINE_FRONT_SHADE_FACTOR, UNIT_GAP_MM, mean_unit_size};
 use crate::field::DensityField;
+use crate::follicular_units::{unit_offsets, unit_sizes};
 use crate::rng::Rng;
 use crate::sampler::{Sampled, sample};
-use crate::units::{unit_offsets, unit_sizes};
 
 /// One needle impression.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]

@@ -3,7 +3,7 @@
 //! cumulative density, so an early session already looks even; each region gets exactly
 //! its share.
 
-use crate::clinical::{LAYER_RADIUS_COEFF, LAYER_RADIUS_STEPS};
+use crate::constants::{LAYER_RADIUS_COEFF, LAYER_RADIUS_STEPS};
 use crate::field::DensityField;
 use crate::rng::Rng;
 use crate::sampler::Sampled;

@@ -2,16 +2,16 @@
 //! session — density field, blue-noise sampler, layering, follicular units, statistics,
 //! needle path and exports.
 
-pub mod clinical;
+pub mod constants;
 pub mod edge_blend;
 pub mod field;
+pub mod follicular_units;
 pub mod hairline;
 pub mod impressions;
 pub mod noise;
 pub mod rng;
 pub mod sampler;
 pub mod spatial;
-pub mod units;
 
 pub use impressions::{Impression, Impressions, Selection, generate};
 pub mod export;

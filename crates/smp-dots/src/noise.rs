@@ -7,16 +7,8 @@ pub struct ValueNoise {
     seed: u64,
 }
 
-fn hash(seed: u64, x: i64, y: i64) -> u64 {
-    // SplitMix64 finaliser over the combined key.
-    let mut z = seed ^ (x as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (y as u64).wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
 fn lattice(seed: u64, x: i64, y: i64) -> f64 {
-    (hash(seed, x, y) >> 11) as f64 * (2.0 / (1u64 << 53) as f64) - 1.0
+    (crate::rng::lattice_hash(seed, x, y) >> 11) as f64 * (2.0 / (1u64 << 53) as f64) - 1.0
 }
 
 fn fade(t: f64) -> f64 {
@@ -27,7 +19,7 @@ impl ValueNoise {
     /// Noise for one purpose of one design.
     pub fn new(seed: u64, purpose: u64) -> Self {
         ValueNoise {
-            seed: hash(seed, purpose as i64, 0x5eed),
+            seed: crate::rng::lattice_hash(seed, purpose as i64, 0x5eed),
         }
     }
 

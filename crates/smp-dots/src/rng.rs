@@ -1,8 +1,22 @@
 //! The one source of randomness: a ChaCha8 stream per purpose, derived from the design's
-//! seed, so the same seed gives the same dots on every platform.
+//! seed, so the same seed gives the same dots on every platform; and the one seeded
+//! hash (SplitMix64's finaliser) for values fixed by a position rather than drawn in
+//! order: noise lattices, per-pixel grain, the synthetic heads.
 
 use rand_chacha::ChaCha8Rng;
 use rand_core::{RngCore, SeedableRng};
+
+/// SplitMix64's finaliser: a strong, portable 64-bit mix.
+pub fn mix64(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// The hash of a seed and an integer lattice point.
+pub fn lattice_hash(seed: u64, x: i64, y: i64) -> u64 {
+    mix64(seed ^ (x as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (y as u64).wrapping_mul(0xC2B2_AE3D_27D4_EB4F))
+}
 
 /// A seeded, portable random stream.
 pub struct Rng(ChaCha8Rng);

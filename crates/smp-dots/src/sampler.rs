@@ -14,7 +14,7 @@ use std::collections::BinaryHeap;
 use rayon::prelude::*;
 use smp_design::PointMm;
 
-use crate::clinical::{BRIDSON_TRIES, MAX_RADIUS_MM, MIN_FILL_CLEARANCE, MIN_SHRINK, RADIUS_COEFF, SHRINK_STEP};
+use crate::constants::{BRIDSON_TRIES, MAX_RADIUS_MM, MIN_FILL_CLEARANCE, MIN_SHRINK, RADIUS_COEFF, SHRINK_STEP};
 use crate::field::{DensityField, FieldSample};
 use crate::rng::Rng;
 use crate::slots::SlotGrid;

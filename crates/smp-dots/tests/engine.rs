@@ -6,7 +6,7 @@ mod common;
 use common::*;
 use smp_design::draft::HairlineDraft;
 use smp_design::{Mm, Pattern, PointMm, RegionKind};
-use smp_dots::clinical::UNIT_GAP_MM;
+use smp_dots::constants::UNIT_GAP_MM;
 use smp_dots::field::DensityField;
 use smp_dots::hairline::HairlineRamp;
 use smp_dots::{Selection, export, generate, path};

@@ -240,7 +240,7 @@ mod tests {
         // it (Garg & Garg 2017), the ends at the temporal points ±60 mm, 118 mm.
         let mid = line.iter().find(|p| (p.x - 5.0).abs() < 1e-9).expect("a midline point");
         assert!(
-            (mid.y - (-10.0 + smp_design::clinical::HAIRLINE_ABOVE_GLABELLA_MM)).abs() < 1e-9,
+            (mid.y - (-10.0 + smp_design::constants::HAIRLINE_ABOVE_GLABELLA_MM)).abs() < 1e-9,
             "{mid:?}"
         );
         let (first, last) = (line[0], line[line.len() - 1]);

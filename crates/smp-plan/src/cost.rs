@@ -19,7 +19,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::clinical::TOUCH_UP_YEARS;
+use crate::constants::TOUCH_UP_YEARS;
 use crate::error::PlanError;
 use crate::plan::Plan;
 use crate::words::{count, money_cents};
@@ -276,7 +276,7 @@ impl PriceList {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::clinical::UK_FULL_TREATMENT_GBP;
+    use crate::constants::UK_FULL_TREATMENT_GBP;
     use crate::plan::PlanOptions;
     use smp_design::Pattern;
 

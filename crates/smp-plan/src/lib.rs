@@ -2,7 +2,7 @@
 //! the sessions with their needle time, a dated schedule (ICS), a cost quote from a
 //! clinic's price list, and a laser-removal estimate (Kirby-Desai).
 
-pub mod clinical;
+pub mod constants;
 pub mod cost;
 pub mod date;
 pub mod error;

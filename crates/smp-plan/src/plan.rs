@@ -6,7 +6,7 @@ use smp_design::area::effective_areas;
 use smp_design::{Design, RegionKind};
 use smp_dots::Impressions;
 
-use crate::clinical::{
+use crate::constants::{
     DEFAULT_RATE_PER_MIN, DEFAULT_SPACING_DAY, RATE_LIMITS_PER_MIN, RATE_MAX_PER_MIN, RATE_MIN_PER_MIN, SPACING_LIMITS_DAYS, TOUCH_UP_YEARS,
 };
 use crate::date::CivilDate;

@@ -6,7 +6,7 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
-use crate::clinical::{KIRBY_DESAI_UNCERTAINTY, SMP_REMOVAL_SESSIONS};
+use crate::constants::{KIRBY_DESAI_UNCERTAINTY, SMP_REMOVAL_SESSIONS};
 use crate::error::PlanError;
 
 /// Declares a Kirby-Desai parameter: its options, their names and their points.

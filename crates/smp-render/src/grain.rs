@@ -38,16 +38,10 @@ fn top_up_table() -> &'static [f32; TOP_UP_STEPS + 1] {
     })
 }
 
-fn mix(mut z: u64) -> u64 {
-    // splitmix64's finaliser.
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
-}
-
 /// Three standard normal-like values (sums of five uniform bytes, Irwin–Hall) fixed by
 /// the seed and the pixel, so a preview is the same every time.
 pub fn normal3(seed: u64, x: usize, y: usize) -> [f32; 3] {
+    use smp_dots::rng::mix64 as mix;
     let h = mix(seed ^ mix((x as u64) << 32 | y as u64));
     let (a, b) = (h.to_le_bytes(), mix(h).to_le_bytes());
     let bytes: [u8; 16] = std::array::from_fn(|i| if i < 8 { a[i] } else { b[i - 8] });

@@ -2,7 +2,7 @@
 //! the fixed layout (`report.typ`), compiled in memory to PDF.
 
 use serde_json::{Value, json};
-use smp_plan::clinical::{SESSION_HOURS, SMP_REMOVAL_SESSIONS};
+use smp_plan::constants::{SESSION_HOURS, SMP_REMOVAL_SESSIONS};
 use smp_render::state::PreviewState;
 use typst::foundations::Datetime;
 use typst_layout::PagedDocument;
@@ -101,7 +101,7 @@ pub fn data(input: &ReportInput<'_>, f: &Facts, pictures: &[Picture], info: &Inf
         "design": input.design.name(),
         "view": input.photo.view,
         "pictures": pics,
-        "aged_label": PreviewState::Aged(crate::clinical::AGED_YEARS).to_string(),
+        "aged_label": PreviewState::Aged(crate::constants::AGED_YEARS).to_string(),
         "hairline": {
             "svg": HAIRLINE_SVG,
             "present": f.hairline.is_some(),

@@ -9,7 +9,7 @@ use smp_dots::Impressions;
 use smp_photo::matching::{GivenColours, PhotoMatchError, match_on_photo};
 use smp_plan::{KirbyDesai, Plan, Quote, RemovalEstimate};
 
-use crate::clinical::{SMP_AMOUNT, SMP_COLORS, SMP_LAYERING, SMP_LOCATION, SMP_SCARRING};
+use crate::constants::{SMP_AMOUNT, SMP_COLORS, SMP_LAYERING, SMP_LOCATION, SMP_SCARRING};
 use crate::error::ReportError;
 use crate::figures::hairline::{HairlineDims, hairline_dims};
 use crate::input::ReportInput;

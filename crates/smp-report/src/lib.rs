@@ -4,7 +4,7 @@
 //! embedded fonts: nothing is read from disk or fetched.
 
 pub mod card;
-pub mod clinical;
+pub mod constants;
 pub mod document;
 pub mod error;
 pub mod facts;

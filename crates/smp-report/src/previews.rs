@@ -11,7 +11,7 @@ use smp_photo::view::scaled_view;
 use smp_render::preview::preview;
 use smp_render::state::PreviewState;
 
-use crate::clinical::{AGED_YEARS, JPEG_QUALITY, PREVIEW_WIDTH_PX, RENDER_WIDTH_PX};
+use crate::constants::{AGED_YEARS, JPEG_QUALITY, PREVIEW_WIDTH_PX, RENDER_WIDTH_PX};
 use crate::error::ReportError;
 
 /// One labelled picture, JPEG-encoded.

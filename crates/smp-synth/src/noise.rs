@@ -31,9 +31,7 @@ impl Noise {
         let (i, j) = (xf as i64, yf as i64);
         let (fx, fy) = (x - xf, y - yf);
         let g = |di: i64, dj: i64| {
-            let h = mix(self.seed
-                ^ ((i + di) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
-                ^ ((j + dj) as u64).wrapping_mul(0xC2B2_AE3D_27D4_EB4F));
+            let h = smp_dots::rng::lattice_hash(self.seed, i + di, j + dj);
             let (gx, gy) = DIRS[(h >> 61) as usize];
             gx * (fx - di as f64) + gy * (fy - dj as f64)
         };

@@ -1,12 +1,8 @@
 //! Deterministic randomness for the synthetic head: a SplitMix64 stream and integer
 //! hashes, so every choice follows from the seed and never from thread scheduling.
 
-/// The SplitMix64 finaliser, a strong 64-bit mix.
-pub(crate) fn mix(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
+// The one seeded hash of the project (SplitMix64's finaliser).
+pub(crate) use smp_dots::rng::mix64 as mix;
 
 /// Hash of a seed, a purpose tag and an integer lattice position.
 pub(crate) fn hash(seed: u64, purpose: u64, i: i64, j: i64) -> u64 {

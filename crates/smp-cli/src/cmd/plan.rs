@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 use serde::Serialize;
 use smp_design::Design;
-use smp_plan::clinical::{DEFAULT_RATE_PER_MIN, DEFAULT_SPACING_DAY, DEFAULT_SPACING_DAYS, SESSION_HOURS, SPACING_LIMITS_DAYS};
+use smp_plan::constants::{DEFAULT_RATE_PER_MIN, DEFAULT_SPACING_DAY, DEFAULT_SPACING_DAYS, SESSION_HOURS, SPACING_LIMITS_DAYS};
 use smp_plan::{CivilDate, Plan, PlanError, PlanOptions, PriceList, Quote, RateRange, ics};
 
 use crate::error::CliError;

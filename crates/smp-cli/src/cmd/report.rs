@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 use smp_color::pigments::PigmentLibrary;
 use smp_design::Design;
-use smp_plan::clinical::{DEFAULT_RATE_PER_MIN, DEFAULT_SPACING_DAY};
+use smp_plan::constants::{DEFAULT_RATE_PER_MIN, DEFAULT_SPACING_DAY};
 use smp_plan::{CivilDate, PlanOptions, PriceList, RateRange};
 use smp_report::{ClientPhoto, ReportError, ReportInput, Step};
 

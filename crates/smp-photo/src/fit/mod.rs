@@ -11,7 +11,7 @@ pub mod hairline;
 
 use image::RgbImage;
 use smp_color::pigments::{Match, PigmentLibrary, match_pigment};
-use smp_design::clinical::{DEFAULT_DENSITY_PER_CM2, DEFAULT_DOT_DIAMETER_MM, DEFAULT_FEATHER_MM};
+use smp_design::constants::{DEFAULT_DENSITY_PER_CM2, DEFAULT_DOT_DIAMETER_MM, DEFAULT_FEATHER_MM};
 use smp_design::draft::{DesignDraft, HairlineDraft, RegionDraft};
 use smp_design::geometry::area_mm2;
 use smp_design::{Design, DesignError, Mm, PerCm2, PointMm, Region, RegionKind, Shade, View};

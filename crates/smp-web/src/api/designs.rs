@@ -7,7 +7,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use smp_design::{Design, Pattern};
-use smp_plan::clinical::{DEFAULT_RATE_PER_MIN, DEFAULT_SPACING_DAY};
+use smp_plan::constants::{DEFAULT_RATE_PER_MIN, DEFAULT_SPACING_DAY};
 use smp_plan::{Plan, PlanOptions, PriceList, Quote, RateRange};
 use smp_render::state::PreviewState;
 use smp_store::{DesignRecord, DesignVersion};

@@ -286,7 +286,7 @@ pub async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path
             .collect();
         // The plan's spacing proposes the next session after the last one.
         if let Some(last) = sessions.last().and_then(|s| smp_plan::CivilDate::parse(&s.0.performed_on).ok()) {
-            proposed_session = last.add_days(i64::from(smp_plan::clinical::DEFAULT_SPACING_DAY)).to_string();
+            proposed_session = last.add_days(i64::from(smp_plan::constants::DEFAULT_SPACING_DAY)).to_string();
         }
         crate::records::audit(&state, &me, "read", "client-record", id, Some(id))
             .await

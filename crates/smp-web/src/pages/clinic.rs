@@ -185,7 +185,7 @@ async fn appointments_page(state: &AppState, me: &CurrentUser, feed_url: String)
     let mut touch_ups = Vec::new();
     for (client_id, on) in last {
         let Ok(d) = smp_plan::CivilDate::parse(&on) else { continue };
-        let due = d.add_years(smp_plan::clinical::TOUCH_UP_YEARS.0 as i32);
+        let due = d.add_years(smp_plan::constants::TOUCH_UP_YEARS.0 as i32);
         if due.days_from_epoch() - today.days_from_epoch() <= TOUCH_UP_NOTICE_DAYS {
             let c = state.store.client(clinic, client_id).await?;
             touch_ups.push((client_id, c.fields.name, on, due.to_string()));
@@ -273,7 +273,7 @@ pub async fn feed(State(state): State<AppState>, Path(file): Path<String>) -> Ap
     for (client_id, on) in last {
         let client = state.store.client(clinic, client_id).await?;
         if let Ok(d) = smp_plan::CivilDate::parse(&on) {
-            let (early, late) = smp_plan::clinical::TOUCH_UP_YEARS;
+            let (early, late) = smp_plan::constants::TOUCH_UP_YEARS;
             for years in [early, late] {
                 events.push(smp_plan::ics::FeedEvent {
                     uid: format!("touch-up-{client_id}-{years}@smp-studio"),

@@ -3,7 +3,7 @@
 
 use smp_design::PointMm;
 
-use crate::clinical::UNIT_SIZE_SHARES;
+use crate::constants::UNIT_SIZE_SHARES;
 use crate::rng::Rng;
 
 /// Unit sizes (1..=4) for `units` units holding exactly `impressions` impressions
