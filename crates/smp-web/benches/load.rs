@@ -134,7 +134,7 @@ async fn main() {
             sessions.push((c, csrf));
         }
         let url = format!("{base}/api/v1/designs/{}/versions/1", d.id);
-        let reads = if quick { 5 } else { 50 };
+        let reads = if quick { 5 } else { 150 };
         let me_url = format!("{base}/api/v1/me");
         let me_rps = run(
             &format!("{}: GET /api/v1/me (unaudited)", db.backend),

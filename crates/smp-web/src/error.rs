@@ -141,13 +141,13 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         if self.html {
             let back = match &self.back {
-                Some(path) => format!("<a href=\"{}\" id=back>Back to where you were</a> · ", crate::pages::escape(path)),
+                Some(path) => format!("<a href=\"{}\" id=back>Back to where you were</a> · ", crate::html::escape(path)),
                 None => String::new(),
             };
             let body = format!(
                 "<!doctype html><html lang=en><head><meta charset=utf-8><meta name=viewport content='width=device-width'><title>{heading}</title><link rel=stylesheet href=/static/app.css><link rel=icon href=/static/favicon.svg type=image/svg+xml></head><body><main class=narrow><h1>{heading}</h1><p class=error>{msg}</p><p>{back}<a href=/clients>Clients</a></p></main></body></html>",
                 heading = self.heading(),
-                msg = crate::pages::escape(&self.message)
+                msg = crate::html::escape(&self.message)
             );
             (self.status, Html(body)).into_response()
         } else {

@@ -7,10 +7,12 @@ pub mod demo;
 pub mod engine;
 pub mod error;
 pub mod fitting;
+pub mod html;
 mod layers;
 pub mod pages;
 pub mod pupils;
 pub mod records;
+pub mod service;
 pub mod state;
 
 use std::net::SocketAddr;
@@ -105,7 +107,7 @@ pub fn router(state: AppState) -> Router {
         .route("/clients/{id}/surveys", post(pages::records::record_survey))
         .route("/outcomes", get(pages::records::outcomes))
         .route("/follow-ups/{id}/done", post(pages::records::follow_up_done))
-        .route("/clients/{id}/export.zip", get(pages::records::export))
+        .route("/clients/{id}/export.zip", get(service::records::export))
         .route("/clients/{id}/erase", post(pages::records::erase))
         .route("/clients/{id}/ink-passport.pdf", get(pages::records::ink_passport))
         .route("/sessions/{client}/{session}/aftercare", get(pages::records::aftercare))

@@ -51,6 +51,8 @@ pub struct Inner {
     pub used_codes: crate::auth::totp::UsedCodes,
     /// Settings.
     pub config: AppConfig,
+    /// The bounded pool requests' CPU work runs on.
+    pub workers: crate::service::work::Workers,
     /// Recently decoded photos (hash → pixels): the editor asks for many previews of one photo.
     photos: Mutex<Vec<(String, Arc<RgbImage>)>>,
 }
@@ -73,6 +75,7 @@ impl AppState {
             throttle: Throttle::default(),
             used_codes: Default::default(),
             config,
+            workers: crate::service::work::Workers::for_this_machine(),
             photos: Mutex::new(Vec::new()),
         }))
     }

@@ -28,6 +28,9 @@ pub trait DesignStore: Send + Sync {
     async fn list_designs(&self, clinic: ClinicId, client: i64) -> StoreResult<Vec<DesignRecord>>;
     /// One version of a design.
     async fn design_version(&self, clinic: ClinicId, design: i64, version: i64) -> StoreResult<DesignVersion>;
+    /// One version of a design with the client the design is for (one query: an audited
+    /// read needs both).
+    async fn design_version_for(&self, clinic: ClinicId, design: i64, version: i64) -> StoreResult<(DesignVersion, i64)>;
     /// All versions of a design, oldest first.
     async fn list_versions(&self, clinic: ClinicId, design: i64) -> StoreResult<Vec<DesignVersion>>;
     /// Saves `json` as the version after `base_version`; a [`crate::StoreError::Conflict`]
@@ -118,6 +121,21 @@ impl DesignStore for SqlStore {
             .fetch_all(&self.pool)
             .await?;
         one(rows.iter().map(from_row).collect::<StoreResult<Vec<_>>>()?, "design version")
+    }
+
+    async fn design_version_for(&self, clinic: ClinicId, design: i64, version: i64) -> StoreResult<(DesignVersion, i64)> {
+        let row = sqlx::query(
+            "SELECT v.design_id, v.version, v.json, v.note, v.created_by, v.created_at, d.client_id \
+             FROM design_versions v JOIN designs d ON d.id = v.design_id AND d.clinic_id = v.clinic_id \
+             WHERE v.clinic_id = $1 AND v.design_id = $2 AND v.version = $3",
+        )
+        .bind(clinic.0)
+        .bind(design)
+        .bind(version)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound("design version"))?;
+        Ok((from_row(&row)?, row.try_get("client_id")?))
     }
 
     async fn list_versions(&self, clinic: ClinicId, design: i64) -> StoreResult<Vec<DesignVersion>> {

@@ -8,11 +8,12 @@ use smp_color::pigments::PigmentLibrary;
 use smp_color::srgb::{lab_range_error, linear_to_rgb8};
 use smp_photo::matching::{GivenColours, PhotoMatchError, match_on_photo};
 
-use crate::api::designs::{blocking, view_photo};
 use crate::api::json::ApiJson;
 use crate::auth::{CurrentUser, Permission};
 use crate::engine;
 use crate::error::{AppError, AppResult};
+use crate::service::designs::view_photo;
+use crate::service::work::blocking;
 use crate::state::AppState;
 
 /// GET /api/v1/pigments: the pigment library the previews and matching use.
@@ -67,7 +68,7 @@ pub async fn match_pigment(
         skin_lab: b.skin_lab,
         hair_lab: b.hair_lab,
     };
-    let m = blocking(move || {
+    let m = blocking(&state, move || {
         match_on_photo(&design, &view, &photo, given, &PigmentLibrary::builtin()).map_err(|e| match e {
             PhotoMatchError::NotSkin { .. } => AppError::field("skin_lab", e.to_string()),
             PhotoMatchError::NoSkin(_) => AppError::field("skin_lab", e.to_string()),

@@ -6,92 +6,19 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
-use smp_design::{Design, Pattern};
+use smp_design::Pattern;
 use smp_plan::constants::{DEFAULT_RATE_PER_MIN, DEFAULT_SPACING_DAY};
-use smp_plan::{Plan, PlanOptions, PriceList, Quote, RateRange};
-use smp_render::state::PreviewState;
+use smp_plan::{PlanOptions, PriceList, RateRange};
 use smp_store::{DesignRecord, DesignVersion};
 
 use crate::api::json::ApiJson;
-use crate::api::photos::decoded;
 use crate::auth::{CurrentUser, Permission};
 use crate::engine::{self, CalibrateRequest, DotsJson};
 use crate::error::{AppError, AppResult};
+use crate::service::designs::{load_design, plan_of, render_preview};
+use crate::service::photos::decoded;
+use crate::service::work::{blocking, internal};
 use crate::state::AppState;
-
-/// An internal error (500) carrying `e`'s message.
-pub fn internal(e: impl std::fmt::Display) -> AppError {
-    AppError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
-}
-
-/// Runs CPU work on the blocking pool.
-pub async fn blocking<T: Send + 'static>(f: impl FnOnce() -> AppResult<T> + Send + 'static) -> AppResult<T> {
-    tokio::task::spawn_blocking(f).await.map_err(internal)?
-}
-
-/// A stored version of a design of the caller's clinic, parsed.
-pub async fn load_design(state: &AppState, me: &CurrentUser, id: i64, version: i64) -> AppResult<(Design, DesignVersion)> {
-    let v = state.store.design_version(me.clinic_id(), id, version).await?;
-    let design = Design::parse(&v.json).map_err(|e| internal(format!("stored design {id} v{version} no longer parses: {e}")))?;
-    Ok((design, v))
-}
-
-/// The plan and quote of a design (UK price list, default rate and spacing).
-pub async fn plan_of(design: Design) -> AppResult<(Plan, Quote)> {
-    blocking(move || {
-        let opts = PlanOptions {
-            rate: RateRange::around(DEFAULT_RATE_PER_MIN).map_err(internal)?,
-            spacing_days: DEFAULT_SPACING_DAY,
-            start: None,
-        };
-        let imp = smp_dots::generate(&design);
-        let plan = Plan::new(&design, &imp, &opts).map_err(|e| AppError::field("design", e.to_string()))?;
-        let quote = PriceList::uk_default().quote(&plan);
-        Ok((plan, quote))
-    })
-    .await
-}
-
-/// The view `view_name` of `design` and its decoded photo, checked to be the caller's
-/// clinic's (a photo hash alone is no key).
-pub async fn view_photo(
-    state: &AppState,
-    me: &CurrentUser,
-    design: &Design,
-    view_name: &str,
-) -> AppResult<(smp_design::View, std::sync::Arc<image::RgbImage>)> {
-    let view = engine::view(design, view_name)?.clone();
-    let hash = engine::view_hash(&view)?.to_string();
-    let Some(record) = state.store.photo_by_hash(me.clinic_id(), &hash).await? else {
-        return Err(AppError::not_found("photo"));
-    };
-    let photo = decoded(state, &hash).await?;
-    // Everything drawn or measured on a client's photo is a read of their record.
-    crate::records::audit(state, me, "read", "photo", record.id, Some(record.client_id)).await?;
-    Ok((view, photo))
-}
-
-/// A preview PNG of `design` in view `view_name`, its photo checked to be the clinic's.
-pub async fn render_preview(
-    state: &AppState,
-    me: &CurrentUser,
-    design: Design,
-    view_name: &str,
-    state_name: &str,
-    upto: u8,
-    max_width_px: u32,
-) -> AppResult<Vec<u8>> {
-    let preview_state: PreviewState = state_name.parse().map_err(|e: String| AppError::field("state", e))?;
-    let sel = engine::selection(&design, upto)?;
-    let (view, photo) = view_photo(state, me, &design, view_name).await?;
-    let max_w = max_width_px.clamp(200, 4000);
-    blocking(move || {
-        let (small, fitted) = engine::fit(&photo, &view, max_w);
-        let imp = smp_dots::generate(&design);
-        engine::preview_png(&small, &design, &fitted, &imp, preview_state, sel)
-    })
-    .await
-}
 
 /// GET /api/v1/clients/{id}/designs
 pub async fn list(State(state): State<AppState>, me: CurrentUser, Path(client): Path<i64>) -> AppResult<Json<Vec<DesignRecord>>> {
@@ -188,9 +115,8 @@ pub async fn versions(State(state): State<AppState>, me: CurrentUser, Path(id): 
 /// GET /api/v1/designs/{id}/versions/{v}
 pub async fn version(State(state): State<AppState>, me: CurrentUser, Path((id, v)): Path<(i64, i64)>) -> AppResult<Json<VersionJson>> {
     me.require(Permission::ReadMedical)?;
-    let version = state.store.design_version(me.clinic_id(), id, v).await?;
-    let d = state.store.design(me.clinic_id(), id).await?;
-    crate::records::audit(&state, &me, "read", "design-version", id, Some(d.client_id)).await?;
+    let (version, client) = state.store.design_version_for(me.clinic_id(), id, v).await?;
+    crate::records::audit(&state, &me, "read", "design-version", id, Some(client)).await?;
     Ok(Json(VersionJson::of(version)?))
 }
 
@@ -234,10 +160,10 @@ pub struct DotsBody {
 }
 
 /// POST /api/v1/dots: the (unsaved) design's dots in a view's pixels, and its lint.
-pub async fn dots(me: CurrentUser, ApiJson(b): ApiJson<DotsBody>) -> AppResult<Json<DotsJson>> {
+pub async fn dots(State(state): State<AppState>, me: CurrentUser, ApiJson(b): ApiJson<DotsBody>) -> AppResult<Json<DotsJson>> {
     me.require(Permission::ReadMedical)?;
     Ok(Json(
-        blocking(move || engine::dots(&engine::parse_design(&b.design)?, &b.view, b.upto)).await?,
+        blocking(&state, move || engine::dots(&engine::parse_design(&b.design)?, &b.view, b.upto)).await?,
     ))
 }
 
@@ -253,12 +179,15 @@ pub async fn calibrate(
     let (scale, pupils) = match (req.card, req.pupils_px) {
         (true, _) => {
             let img = decoded(&state, &photo.sha256).await?;
-            (engine::ViewScale::Card(blocking(move || engine::find_card(&img)).await?), None)
+            (
+                engine::ViewScale::Card(blocking(&state, move || engine::find_card(&img)).await?),
+                None,
+            )
         }
         (false, Some(clicks)) => {
             let img = decoded(&state, &photo.sha256).await?;
             let ipd = req.ipd_mm;
-            let (k, p) = blocking(move || crate::pupils::known_distance(&img, clicks, ipd)).await?;
+            let (k, p) = blocking(&state, move || crate::pupils::known_distance(&img, clicks, ipd)).await?;
             (engine::ViewScale::Known(k), Some(p))
         }
         (false, None) => (engine::ViewScale::Known(engine::ruler(&req)?), None),
@@ -272,7 +201,7 @@ pub async fn calibrate(
         })),
         engine::ViewScale::Known(_) => None,
     };
-    let design = blocking(move || engine::calibrated(&req, scale, &photo.sha256, size)).await?;
+    let design = blocking(&state, move || engine::calibrated(&req, scale, &photo.sha256, size)).await?;
     Ok(Json(
         serde_json::json!({ "design": engine::design_value(&design), "pupils": pupils, "card": card }),
     ))
@@ -307,7 +236,7 @@ pub async fn plan(State(state): State<AppState>, me: CurrentUser, Path(id): Path
     me.require(Permission::ReadMedical)?;
     let record = state.store.design(me.clinic_id(), id).await?;
     let (design, _) = load_design(&state, &me, id, record.latest_version).await?;
-    let (plan, quote) = plan_of(design).await?;
+    let (plan, quote) = plan_of(&state, design).await?;
     crate::records::audit(&state, &me, "read", "plan", id, Some(record.client_id)).await?;
     let mut v = serde_json::to_value(&plan).map_err(internal)?;
     v["cost"] = serde_json::to_value(&quote).map_err(internal)?;
@@ -334,7 +263,7 @@ pub async fn report(State(state): State<AppState>, me: CurrentUser, Path(id): Pa
     }
     let photo = decoded(&state, &hash).await?;
     let clinic_name = me.clinic.name.clone();
-    let pdf = blocking(move || {
+    let pdf = blocking(&state, move || {
         let opts = PlanOptions {
             rate: RateRange::around(DEFAULT_RATE_PER_MIN).map_err(internal)?,
             spacing_days: DEFAULT_SPACING_DAY,
@@ -342,7 +271,7 @@ pub async fn report(State(state): State<AppState>, me: CurrentUser, Path(id): Pa
         };
         let prices = PriceList::uk_default();
         let pigments = smp_color::pigments::PigmentLibrary::builtin();
-        let today = crate::pages::today_date();
+        let today = crate::service::dates::today_date();
         let input = smp_report::ReportInput {
             design: &design,
             photo: smp_report::ClientPhoto {

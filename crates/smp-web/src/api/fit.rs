@@ -7,12 +7,13 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use crate::api::designs::{blocking, view_photo};
 use crate::api::json::ApiJson;
 use crate::auth::{CurrentUser, Permission};
 use crate::engine;
 use crate::error::AppResult;
 use crate::fitting::{self, FitJson, FitRequest};
+use crate::service::designs::view_photo;
+use crate::service::work::blocking;
 use crate::state::AppState;
 
 /// POST /api/v1/fit: the (unsaved) design fitted to its view's photo, with a summary.
@@ -20,7 +21,7 @@ pub async fn fit(State(state): State<AppState>, me: CurrentUser, ApiJson(req): A
     me.require(Permission::EditMedical)?;
     let design = engine::parse_design(&req.design)?;
     let (_, photo) = view_photo(&state, &me, &design, &req.view).await?;
-    Ok(Json(blocking(move || fitting::fit(&req, &photo)).await?))
+    Ok(Json(blocking(&state, move || fitting::fit(&req, &photo)).await?))
 }
 
 /// Body of `POST /api/v1/overlay`.
@@ -43,6 +44,6 @@ pub async fn overlay(State(state): State<AppState>, me: CurrentUser, ApiJson(b):
     let design = engine::parse_design(&b.design)?;
     let (view, photo) = view_photo(&state, &me, &design, &b.view).await?;
     let max_w = b.max_width_px.clamp(200, 4000);
-    let png = blocking(move || engine::png(&fitting::overlay(&view, &photo, max_w)?)).await?;
+    let png = blocking(&state, move || engine::png(&fitting::overlay(&view, &photo, max_w)?)).await?;
     Ok(([(header::CONTENT_TYPE, "image/png")], png).into_response())
 }

@@ -71,6 +71,6 @@ pub fn routes() -> Router<AppState> {
         .route("/clients/{id}/adverse-events", get(records::events).post(records::record_event))
         .route("/clients/{id}/surveys", post(records::record_survey))
         .route("/outcomes", get(records::outcomes))
-        .route("/clients/{id}/export.zip", get(crate::pages::records::export))
+        .route("/clients/{id}/export.zip", get(crate::service::records::export))
         .route("/audit", get(records::audit_log))
 }

@@ -11,9 +11,9 @@ use smp_store::{AdverseEvent, Lot, NewAdverseEvent, NewLot, NewSurvey, NewTreatm
 use crate::api::json::ApiJson;
 use crate::auth::{CurrentUser, Permission};
 use crate::error::AppResult;
-use crate::pages::records::outcome_groups;
 use crate::records::audit;
 use crate::records::stats::PUBLISHED;
+use crate::service::records::outcome_groups;
 use crate::state::AppState;
 
 /// GET /api/v1/lots
@@ -123,7 +123,7 @@ pub async fn record_session(
     me.require(Permission::EditMedical)?;
     s.client_id = client;
     s.practitioner_id = me.user.id;
-    let rec = crate::pages::records::record_session_with_follow_ups(&state, &me, &s).await?;
+    let rec = crate::service::records::record_session_with_follow_ups(&state, &me, &s).await?;
     Ok((StatusCode::CREATED, Json(rec)))
 }
 

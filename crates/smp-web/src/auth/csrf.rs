@@ -27,7 +27,7 @@ pub fn form_field(body: &str, name: &str) -> Option<String> {
     body.split('&')
         .filter_map(|kv| kv.split_once('='))
         .find(|(k, _)| *k == name)
-        .map(|(_, v)| crate::pages::url_decode(v))
+        .map(|(_, v)| crate::html::url_decode(v))
 }
 
 /// Middleware: refuses a state-changing request without the right token (403).

@@ -95,7 +95,7 @@ pub enum AuthRejection {
 impl IntoResponse for AuthRejection {
     fn into_response(self) -> Response {
         match self {
-            AuthRejection::Login(next) => Redirect::to(&format!("/login?next={}", crate::pages::url_encode(&next))).into_response(),
+            AuthRejection::Login(next) => Redirect::to(&format!("/login?next={}", crate::html::url_encode(&next))).into_response(),
             AuthRejection::ChangePassword => Redirect::to("/account?must=1").into_response(),
             AuthRejection::Api(msg) => AppError::new(StatusCode::UNAUTHORIZED, msg).into_response(),
             AuthRejection::ApiChangePassword => AppError::new(

@@ -12,10 +12,10 @@ use smp_store::screening::{Contraindication, warnings};
 use smp_store::{AdverseEvent, Client, ClientFields, DesignRecord, EVENT_KINDS, PHOTO_VIEWS, Photo, Survey, TreatmentSession};
 use smp_store::{Appointment, ConsentDocument, ScreeningAnswers};
 
-use crate::api::photos::store_upload;
 use crate::auth::{CurrentUser, Permission};
 use crate::error::AppResult;
 use crate::pages::{Nav, html, today};
+use crate::service::photos::store_upload;
 use crate::state::AppState;
 
 /// The clients list.

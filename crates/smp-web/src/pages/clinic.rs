@@ -15,10 +15,10 @@ use crate::auth::{CurrentUser, Permission, token};
 use crate::error::{AppError, AppResult};
 use crate::pages::Nav;
 use crate::pages::html;
-use crate::pages::records::outcome_groups_of;
 use crate::records::audit;
 use crate::records::stats::{PUBLISHED, Published};
 use crate::records::summary::{GroupStats, chart_svg};
+use crate::service::records::outcome_groups_of;
 use crate::state::AppState;
 
 /// The owner's settings page.

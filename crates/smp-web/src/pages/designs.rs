@@ -12,11 +12,11 @@ use smp_design::Pattern;
 use smp_plan::Plan;
 use smp_store::{Client, DesignRecord};
 
-use crate::api::designs::{load_design, plan_of, render_preview};
 use crate::auth::{CurrentUser, Permission};
 use crate::error::{AppError, AppResult};
 use crate::pages::Nav;
 use crate::pages::html;
+use crate::service::designs::{load_design, plan_of, render_preview};
 use crate::state::AppState;
 
 /// The new-design form.
@@ -225,7 +225,7 @@ fn healed() -> String {
 
 async fn side(state: &AppState, me: &CurrentUser, id: i64, version: i64) -> AppResult<Side> {
     let (design, v) = load_design(state, me, id, version).await.map_err(|e| e.as_html())?;
-    let plan = plan_of(design.clone()).await.map_err(|e| e.as_html())?;
+    let plan = plan_of(state, design.clone()).await.map_err(|e| e.as_html())?;
     let hairline = smp_design::lint::hairline_height_mm(&design).map_or("–".into(), |h| format!("{h:.0} mm above the glabella"));
     Ok(Side {
         version,
@@ -308,7 +308,7 @@ pub async fn plan(State(state): State<AppState>, me: CurrentUser, Path(id): Path
     me.require(Permission::ReadMedical).map_err(|e| e.as_html())?;
     let record = state.store.design(me.clinic_id(), id).await.map_err(html)?;
     let (design, _) = load_design(&state, &me, id, record.latest_version).await.map_err(|e| e.as_html())?;
-    let (p, q): (Plan, smp_plan::Quote) = plan_of(design).await.map_err(|e| e.as_html())?;
+    let (p, q): (Plan, smp_plan::Quote) = plan_of(&state, design).await.map_err(|e| e.as_html())?;
     crate::records::audit(&state, &me, "read", "plan", id, Some(record.client_id))
         .await
         .map_err(|e| e.as_html())?;

@@ -12,11 +12,12 @@ use smp_design::MmToPx;
 use smp_store::{Client, PHOTO_VIEWS, Photo};
 
 use super::{Nav, html};
-use crate::api::designs::{blocking, load_design};
-use crate::api::photos::decoded;
 use crate::auth::{CurrentUser, Permission};
 use crate::engine::{HASH_PREFIX, png};
 use crate::error::{AppError, AppResult};
+use crate::service::designs::load_design;
+use crate::service::photos::decoded;
+use crate::service::work::blocking;
 use crate::state::AppState;
 
 /// `?view=&a=&b=`: the view and the two photos (default: its two latest).
@@ -144,7 +145,7 @@ pub async fn aligned(
     let maps = (view_map(&state, &me, id, &a).await?, view_map(&state, &me, id, &b).await?);
     let (ia, ib) = (decoded(&state, &a.sha256).await?, decoded(&state, &b.sha256).await?);
     crate::records::audit(&state, &me, "read", "photo", b.id, Some(id)).await?;
-    let bytes = blocking(move || {
+    let bytes = blocking(&state, move || {
         let out = match maps {
             (Some(ma), Some(mb)) => smp_photo::card::align::align_by_views(ia.dimensions(), &ma, &ib, &mb),
             _ => smp_photo::card::align::align_by_card(&ia, &ib),

@@ -15,7 +15,8 @@ use crate::error::{AppError, AppResult};
 use crate::pages::{Nav, html, today};
 use crate::records::audit;
 use crate::records::stats::{PUBLISHED, Published};
-use crate::records::summary::{GroupStats, chart_svg, summarise};
+use crate::records::summary::{GroupStats, chart_svg};
+use crate::service::records::{outcome_groups, record_session_with_follow_ups};
 use crate::state::AppState;
 
 /// The lots page.
@@ -234,20 +235,6 @@ pub struct OutcomesPage {
     published: &'static [Published],
 }
 
-/// The clinic's outcome figures (shared by the page and the API).
-pub async fn outcome_groups(state: &AppState, me: &CurrentUser) -> AppResult<Vec<GroupStats>> {
-    outcome_groups_of(state, me.clinic_id()).await
-}
-
-/// The figures of `clinic`: the clinic first, then each practitioner.
-pub async fn outcome_groups_of(state: &AppState, clinic: smp_store::ClinicId) -> AppResult<Vec<GroupStats>> {
-    let users = state.store.list_users(clinic).await?;
-    let surveys = state.store.list_surveys(clinic).await?;
-    let sessions = state.store.all_sessions(clinic).await?;
-    let events = state.store.list_adverse_events(clinic, None).await?;
-    Ok(summarise(&users, &surveys, &sessions, &events))
-}
-
 /// GET /outcomes
 pub async fn outcomes(State(state): State<AppState>, me: CurrentUser) -> AppResult<OutcomesPage> {
     me.require(Permission::ReadMedical).map_err(|e| e.as_html())?;
@@ -459,23 +446,6 @@ pub async fn audit_page(
     })
 }
 
-/// GET /clients/{id}/export.zip and /api/v1/clients/{id}/export.zip (owner, practitioner).
-pub async fn export(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<axum::response::Response> {
-    use axum::response::IntoResponse;
-    me.require(Permission::ReadMedical)?;
-    let zip = crate::records::gdpr::export_zip(&state, &me, id).await?;
-    audit(&state, &me, "export", "client-record", id, Some(id)).await?;
-    let disposition = format!("attachment; filename=\"client-{id}-export.zip\"");
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, "application/zip".to_string()),
-            (axum::http::header::CONTENT_DISPOSITION, disposition),
-        ],
-        zip,
-    )
-        .into_response())
-}
-
 /// The erasure form: the client's name typed again.
 #[derive(Deserialize)]
 pub struct EraseForm {
@@ -532,10 +502,10 @@ pub async fn ink_passport(State(state): State<AppState>, me: CurrentUser, Path(i
         entries,
     };
     let today = crate::pages::today_date();
-    let pdf = tokio::task::spawn_blocking(move || smp_report::passport::render_ink_passport(&passport, today))
-        .await
-        .map_err(|e| AppError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?
-        .map_err(|e| AppError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    let pdf = crate::service::work::blocking(&state, move || {
+        smp_report::passport::render_ink_passport(&passport, today).map_err(crate::service::work::internal)
+    })
+    .await?;
     audit(&state, &me, "export", "ink-passport", id, Some(id)).await?;
     let disposition = format!("attachment; filename=\"ink-passport-client-{id}.pdf\"");
     Ok((
@@ -562,28 +532,6 @@ pub struct AftercarePage {
     /// The client's e-mail address, encoded for a mailto: link (empty without one).
     mail_to: String,
     mail_body: String,
-}
-
-/// Follow-up check-ins after a session: days after, and what to look at.
-pub const CHECK_INS: [(i64, &str); 3] = [
-    (2, "call: redness and swelling settling?"),
-    (7, "call: flaking over, any signs of infection or allergy?"),
-    (28, "visit: healed colour, plan the next session"),
-];
-
-/// Records a session (page and API alike): the store's checks, then the session, its
-/// check-ins and its audit entry in one transaction; the audit head is signed after.
-pub async fn record_session_with_follow_ups(
-    state: &AppState,
-    me: &CurrentUser,
-    s: &NewTreatmentSession,
-) -> AppResult<smp_store::TreatmentSession> {
-    let (rec, entry) = state
-        .store
-        .record_session_audited(me.clinic_id(), s, &CHECK_INS, me.user.id)
-        .await?;
-    crate::records::audit::sign_head(state, &entry)?;
-    Ok(rec)
 }
 
 /// The check-in form.

@@ -85,7 +85,7 @@ pub async fn export_zip(state: &AppState, me: &CurrentUser, id: i64) -> AppResul
         appointments,
     };
     let files = state.files.clone();
-    tokio::task::spawn_blocking(move || -> AppResult<Vec<u8>> {
+    crate::service::work::blocking(state, move || -> AppResult<Vec<u8>> {
         let io =
             |e: &dyn std::fmt::Display| AppError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, format!("building the export: {e}"));
         let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
@@ -104,7 +104,6 @@ pub async fn export_zip(state: &AppState, me: &CurrentUser, id: i64) -> AppResul
         Ok(zip.finish().map_err(|e| io(&e))?.into_inner())
     })
     .await
-    .map_err(|e| AppError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?
 }
 
 /// Erases client `id` and deletes their photo files that nothing else uses.

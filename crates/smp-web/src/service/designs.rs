@@ -1,0 +1,79 @@
+//! Designs as pages and the API both use them: a stored version parsed, its plan and
+//! quote, its view's photo (a read of the client's record, audited) and its preview.
+
+use smp_design::Design;
+use smp_plan::constants::{DEFAULT_RATE_PER_MIN, DEFAULT_SPACING_DAY};
+use smp_plan::{Plan, PlanOptions, PriceList, Quote, RateRange};
+use smp_render::state::PreviewState;
+use smp_store::DesignVersion;
+
+use crate::auth::CurrentUser;
+use crate::engine;
+use crate::error::{AppError, AppResult};
+use crate::service::photos::decoded;
+use crate::service::work::{blocking, internal};
+use crate::state::AppState;
+
+/// A stored version of a design of the caller's clinic, parsed.
+pub async fn load_design(state: &AppState, me: &CurrentUser, id: i64, version: i64) -> AppResult<(Design, DesignVersion)> {
+    let v = state.store.design_version(me.clinic_id(), id, version).await?;
+    let design = Design::parse(&v.json).map_err(|e| internal(format!("stored design {id} v{version} no longer parses: {e}")))?;
+    Ok((design, v))
+}
+
+/// The plan and quote of a design (UK price list, default rate and spacing).
+pub async fn plan_of(state: &AppState, design: Design) -> AppResult<(Plan, Quote)> {
+    blocking(state, move || {
+        let opts = PlanOptions {
+            rate: RateRange::around(DEFAULT_RATE_PER_MIN).map_err(internal)?,
+            spacing_days: DEFAULT_SPACING_DAY,
+            start: None,
+        };
+        let imp = smp_dots::generate(&design);
+        let plan = Plan::new(&design, &imp, &opts).map_err(|e| AppError::field("design", e.to_string()))?;
+        let quote = PriceList::uk_default().quote(&plan);
+        Ok((plan, quote))
+    })
+    .await
+}
+
+/// The view `view_name` of `design` and its decoded photo, checked to be the caller's
+/// clinic's (a photo hash alone is no key).
+pub async fn view_photo(
+    state: &AppState,
+    me: &CurrentUser,
+    design: &Design,
+    view_name: &str,
+) -> AppResult<(smp_design::View, std::sync::Arc<image::RgbImage>)> {
+    let view = engine::view(design, view_name)?.clone();
+    let hash = engine::view_hash(&view)?.to_string();
+    let Some(record) = state.store.photo_by_hash(me.clinic_id(), &hash).await? else {
+        return Err(AppError::not_found("photo"));
+    };
+    let photo = decoded(state, &hash).await?;
+    // Everything drawn or measured on a client's photo is a read of their record.
+    crate::records::audit(state, me, "read", "photo", record.id, Some(record.client_id)).await?;
+    Ok((view, photo))
+}
+
+/// A preview PNG of `design` in view `view_name`, its photo checked to be the clinic's.
+pub async fn render_preview(
+    state: &AppState,
+    me: &CurrentUser,
+    design: Design,
+    view_name: &str,
+    state_name: &str,
+    upto: u8,
+    max_width_px: u32,
+) -> AppResult<Vec<u8>> {
+    let preview_state: PreviewState = state_name.parse().map_err(|e: String| AppError::field("state", e))?;
+    let sel = engine::selection(&design, upto)?;
+    let (view, photo) = view_photo(state, me, &design, view_name).await?;
+    let max_w = max_width_px.clamp(200, 4000);
+    blocking(state, move || {
+        let (small, fitted) = engine::fit(&photo, &view, max_w);
+        let imp = smp_dots::generate(&design);
+        engine::preview_png(&small, &design, &fitted, &imp, preview_state, sel)
+    })
+    .await
+}

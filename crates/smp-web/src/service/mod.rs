@@ -1,0 +1,9 @@
+//! What pages and the API both do, between the handlers and the domain crates and
+//! store: handlers parse and format, this layer does the work. Pages and the API never
+//! import each other.
+
+pub mod dates;
+pub mod designs;
+pub mod photos;
+pub mod records;
+pub mod work;

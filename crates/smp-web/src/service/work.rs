@@ -1,0 +1,131 @@
+//! The CPU work of requests (dot layouts, previews, fits, plans, reports, photo
+//! decoding) runs on a bounded pool: at most one job per core at a time, the rest
+//! waiting in a queue of bounded length, in order. A request whose client leaves while
+//! its job waits is dropped with it, so the job never starts; a full queue is answered
+//! 503 at once instead of piling work up. Without this, 64 editors' layouts ran 64
+//! threads on 2 cores and every one of them waited for all.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use axum::http::StatusCode;
+use tokio::sync::Semaphore;
+
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+/// The pool's limits.
+#[derive(Debug)]
+pub struct Workers {
+    running: Arc<Semaphore>,
+    waiting: AtomicUsize,
+    max_waiting: usize,
+}
+
+impl Workers {
+    /// A pool running `workers` jobs at once with at most `max_waiting` queued.
+    pub fn new(workers: usize, max_waiting: usize) -> Workers {
+        Workers {
+            running: Arc::new(Semaphore::new(workers.max(1))),
+            waiting: AtomicUsize::new(0),
+            max_waiting,
+        }
+    }
+
+    /// One job per core, and a queue four times the 64 editors a clinic server is sized for.
+    pub fn for_this_machine() -> Workers {
+        Workers::new(std::thread::available_parallelism().map_or(2, |n| n.get()), 256)
+    }
+
+    /// Jobs waiting for a worker now.
+    pub fn waiting(&self) -> usize {
+        self.waiting.load(Ordering::Relaxed)
+    }
+}
+
+/// Counts a job as waiting until it starts or is dropped.
+struct Waiting<'a>(&'a AtomicUsize);
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// An internal error (500) carrying `e`'s message.
+pub fn internal(e: impl std::fmt::Display) -> AppError {
+    AppError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
+}
+
+/// Runs CPU work on the server's bounded pool.
+pub async fn blocking<T: Send + 'static>(state: &AppState, f: impl FnOnce() -> AppResult<T> + Send + 'static) -> AppResult<T> {
+    state.workers.run(f).await
+}
+
+impl Workers {
+    /// Runs `f` when a worker is free; 503 when the queue is full.
+    pub async fn run<T: Send + 'static>(&self, f: impl FnOnce() -> AppResult<T> + Send + 'static) -> AppResult<T> {
+        if self.waiting.fetch_add(1, Ordering::Relaxed) >= self.max_waiting {
+            self.waiting.fetch_sub(1, Ordering::Relaxed);
+            return Err(AppError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the server is busy with other previews and dot layouts; try again in a few seconds",
+            ));
+        }
+        let queued = Waiting(&self.waiting);
+        let permit = self.running.clone().acquire_owned().await.map_err(internal)?;
+        drop(queued);
+        tokio::task::spawn_blocking(move || {
+            let _running = permit;
+            f()
+        })
+        .await
+        .map_err(internal)?
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicBool;
+    use std::time::Duration;
+
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn one_job_per_worker_a_bounded_queue_and_no_start_after_the_client_left() {
+        let pool = Arc::new(Workers::new(1, 1));
+        let (release, hold) = std::sync::mpsc::channel::<()>();
+        let busy = {
+            let pool = pool.clone();
+            tokio::spawn(async move { pool.run(move || Ok(hold.recv().is_ok())).await })
+        };
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        // The one worker is busy: the next job waits, and the one after is refused.
+        let ran = Arc::new(AtomicBool::new(false));
+        let waiter = {
+            let (pool, ran) = (pool.clone(), ran.clone());
+            tokio::spawn(async move {
+                pool.run(move || {
+                    ran.store(true, Ordering::SeqCst);
+                    Ok(())
+                })
+                .await
+            })
+        };
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert_eq!(pool.waiting(), 1);
+        let refused = pool.run(|| Ok(())).await.unwrap_err();
+        assert_eq!(refused.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert!(refused.message.contains("busy"), "{}", refused.message);
+        // The waiting client goes away: its job never starts.
+        waiter.abort();
+        assert!(waiter.await.unwrap_err().is_cancelled());
+        assert_eq!(pool.waiting(), 0);
+        release.send(()).unwrap();
+        assert!(busy.await.unwrap().unwrap());
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert!(!ran.load(Ordering::SeqCst), "a job whose client left must not run");
+        // A free pool runs the next job at once.
+        assert_eq!(pool.run(|| Ok(7)).await.unwrap(), 7);
+    }
+}
