@@ -5,15 +5,12 @@
 pub mod anchor;
 pub mod audit;
 pub mod booking;
-pub mod consent;
 pub mod error;
 pub mod files;
 mod migrate;
 pub mod model;
 pub mod postgres;
 pub mod readiness;
-pub mod records;
-pub mod screening;
 pub mod sql;
 pub mod sqlite;
 pub mod store;
@@ -22,12 +19,14 @@ pub mod testing;
 
 use std::sync::Arc;
 
-pub use consent::*;
 pub use error::{StoreError, StoreResult};
 pub use files::FileStore;
 pub use migrate::SCHEMA_VERSION;
 pub use model::*;
-pub use records::*;
+// The clinical records and their rules live in the records domain crate; the store
+// persists them.
+pub use smp_records::{consent, records, screening};
+pub use smp_records::{consent::*, records::*};
 pub use store::Store;
 
 /// The store and its areas' traits, whose methods callers of `dyn Store` use.

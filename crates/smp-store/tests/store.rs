@@ -189,8 +189,14 @@ async fn store_story_on_every_backend() {
         assert_eq!(store.design_version(a.id, d.id, 2).await.unwrap().json, "{\"v\":2}");
         let (v, client) = store.design_version_for(a.id, d.id, 2).await.unwrap();
         assert_eq!((v.json.as_str(), client), ("{\"v\":2}", c1.id), "{b}");
-        assert!(matches!(store.design_version_for(z.id, d.id, 2).await, Err(StoreError::NotFound(_))), "{b}: cross-clinic read");
-        assert!(matches!(store.design_version_for(a.id, d.id, 3).await, Err(StoreError::NotFound(_))), "{b}");
+        assert!(
+            matches!(store.design_version_for(z.id, d.id, 2).await, Err(StoreError::NotFound(_))),
+            "{b}: cross-clinic read"
+        );
+        assert!(
+            matches!(store.design_version_for(a.id, d.id, 3).await, Err(StoreError::NotFound(_))),
+            "{b}"
+        );
         assert_eq!(store.list_versions(a.id, d.id).await.unwrap().len(), 2);
         assert!(
             store.save_version(z.id, d.id, 2, "{}", "", zuser.id).await.is_err(),

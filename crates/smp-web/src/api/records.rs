@@ -12,9 +12,9 @@ use crate::api::json::ApiJson;
 use crate::auth::{CurrentUser, Permission};
 use crate::error::AppResult;
 use crate::records::audit;
-use crate::records::stats::PUBLISHED;
 use crate::service::records::outcome_groups;
 use crate::state::AppState;
+use smp_records::stats::PUBLISHED;
 
 /// GET /api/v1/lots
 pub async fn lots(State(state): State<AppState>, me: CurrentUser) -> AppResult<Json<Vec<Lot>>> {

@@ -16,10 +16,10 @@ use crate::error::{AppError, AppResult};
 use crate::pages::Nav;
 use crate::pages::html;
 use crate::records::audit;
-use crate::records::stats::{PUBLISHED, Published};
-use crate::records::summary::{GroupStats, chart_svg};
 use crate::service::records::outcome_groups_of;
 use crate::state::AppState;
+use smp_records::stats::{PUBLISHED, Published};
+use smp_records::summary::{GroupStats, chart_svg};
 
 /// The owner's settings page.
 #[derive(Template, WebTemplate)]

@@ -14,10 +14,10 @@ use crate::auth::{CurrentUser, Permission};
 use crate::error::{AppError, AppResult};
 use crate::pages::{Nav, html, today};
 use crate::records::audit;
-use crate::records::stats::{PUBLISHED, Published};
-use crate::records::summary::{GroupStats, chart_svg};
 use crate::service::records::{outcome_groups, record_session_with_follow_ups};
 use crate::state::AppState;
+use smp_records::stats::{PUBLISHED, Published};
+use smp_records::summary::{GroupStats, chart_svg};
 
 /// The lots page.
 #[derive(Template, WebTemplate)]

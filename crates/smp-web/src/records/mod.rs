@@ -1,8 +1,6 @@
-//! Clinical records: lots, sessions, adverse events, outcomes and the audit log.
+//! Clinical records in the web app: writing the audit trail, and the export and erasure of a client (the rules and statistics are in the records domain crate, smp-records).
 
 pub mod audit;
 pub mod gdpr;
-pub mod stats;
-pub mod summary;
 
 pub use audit::audit;

@@ -4,9 +4,9 @@
 use crate::auth::{CurrentUser, Permission};
 use crate::error::AppResult;
 use crate::records::audit;
-use crate::records::summary::{GroupStats, summarise};
 use crate::state::AppState;
 use axum::extract::{Path, State};
+use smp_records::summary::{GroupStats, summarise};
 use smp_store::NewTreatmentSession;
 
 /// Follow-up check-ins after a session: days after, and what to look at.
@@ -42,7 +42,8 @@ pub async fn outcome_groups_of(state: &AppState, clinic: smp_store::ClinicId) ->
     let surveys = state.store.list_surveys(clinic).await?;
     let sessions = state.store.all_sessions(clinic).await?;
     let events = state.store.list_adverse_events(clinic, None).await?;
-    Ok(summarise(&users, &surveys, &sessions, &events))
+    let practitioners: Vec<(i64, &str)> = users.iter().map(|u| (u.id, u.email.as_str())).collect();
+    Ok(summarise(&practitioners, &surveys, &sessions, &events))
 }
 
 /// GET /clients/{id}/export.zip and /api/v1/clients/{id}/export.zip (owner, practitioner).

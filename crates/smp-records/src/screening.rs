@@ -6,7 +6,7 @@ use jiff::ToSpan;
 use jiff::civil::Date;
 use serde::Serialize;
 
-use crate::ScreeningAnswers;
+use crate::consent::ScreeningAnswers;
 
 /// Months after a transplant before SMP is refused outright.
 pub const TRANSPLANT_BLOCK_MONTHS: i64 = 6;

@@ -1,9 +1,9 @@
 //! Outcome and safety figures of a clinic, overall and per practitioner.
 
+use crate::records::{AdverseEvent, Survey, TreatmentSession};
 use serde::Serialize;
-use smp_store::{AdverseEvent, Survey, TreatmentSession, User};
 
-use crate::records::stats::{MeanCi, Proportion, mean_ci, wilson};
+use crate::stats::{MeanCi, Proportion, mean_ci, wilson};
 
 /// Figures of one group (the clinic, or one practitioner).
 #[derive(Debug, Clone, Serialize)]
@@ -53,19 +53,24 @@ fn group(who: String, surveys: &[&Survey], sessions: &[&TreatmentSession], event
 }
 
 /// The clinic's figures, then each practitioner's.
-pub fn summarise(users: &[User], surveys: &[Survey], sessions: &[TreatmentSession], events: &[AdverseEvent]) -> Vec<GroupStats> {
+pub fn summarise(
+    practitioners: &[(i64, &str)],
+    surveys: &[Survey],
+    sessions: &[TreatmentSession],
+    events: &[AdverseEvent],
+) -> Vec<GroupStats> {
     let mut out = vec![group(
         "Clinic".into(),
         &surveys.iter().collect::<Vec<_>>(),
         &sessions.iter().collect::<Vec<_>>(),
         &events.iter().collect::<Vec<_>>(),
     )];
-    for u in users {
-        let sv: Vec<_> = surveys.iter().filter(|s| s.practitioner_id == u.id).collect();
-        let ss: Vec<_> = sessions.iter().filter(|s| s.practitioner_id == u.id).collect();
+    for &(id, name) in practitioners {
+        let sv: Vec<_> = surveys.iter().filter(|s| s.practitioner_id == id).collect();
+        let ss: Vec<_> = sessions.iter().filter(|s| s.practitioner_id == id).collect();
         let ev: Vec<_> = events.iter().filter(|e| ss.iter().any(|s| Some(s.id) == e.session_id)).collect();
         if !sv.is_empty() || !ss.is_empty() {
-            out.push(group(u.email.clone(), &sv, &ss, &ev));
+            out.push(group(name.to_string(), &sv, &ss, &ev));
         }
     }
     out

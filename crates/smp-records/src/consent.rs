@@ -3,10 +3,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::ClinicId;
+use crate::ids::ClinicId;
 
 /// A version of the clinic's treatment consent text.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
 pub struct ConsentDocument {
     /// Its id.
     pub id: i64,
@@ -23,7 +24,8 @@ pub struct ConsentDocument {
 }
 
 /// A client's signature of a consent version.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
 pub struct ConsentSignature {
     /// Its id.
     pub id: i64,
@@ -112,7 +114,8 @@ pub struct NewAppointment {
 }
 
 /// A booked appointment.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
 pub struct Appointment {
     /// Its id.
     pub id: i64,
@@ -151,7 +154,8 @@ pub fn check_start(s: &str) -> Result<(), String> {
 pub const PATCH_RESULTS: [&str; 3] = ["pending", "negative", "positive"];
 
 /// A patch test of a pigment lot on a client.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
 pub struct PatchTest {
     /// Its id.
     pub id: i64,

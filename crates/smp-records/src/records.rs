@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::ClinicId;
+use crate::ids::ClinicId;
 
 /// What a lot is of.
 pub const LOT_KINDS: [&str; 2] = ["pigment", "needle"];
@@ -22,7 +22,8 @@ pub struct NewLot {
 }
 
 /// A registered lot.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
 pub struct Lot {
     /// Its id.
     pub id: i64,
@@ -78,7 +79,8 @@ pub struct NewTreatmentSession {
 }
 
 /// A recorded session.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
 pub struct TreatmentSession {
     /// Its id.
     pub id: i64,
@@ -142,7 +144,8 @@ pub struct NewAdverseEvent {
 }
 
 /// A recorded adverse event.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
 pub struct AdverseEvent {
     /// Its id.
     pub id: i64,
@@ -187,7 +190,8 @@ pub struct NewSurvey {
 }
 
 /// A recorded survey.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
 pub struct Survey {
     /// Its id.
     pub id: i64,
@@ -200,7 +204,7 @@ pub struct Survey {
     /// 1–5.
     pub satisfaction: i64,
     /// Would recommend.
-    #[sqlx(try_from = "crate::model::StoredFlag")]
+    #[cfg_attr(feature = "sqlx", sqlx(try_from = "crate::ids::StoredFlag"))]
     pub would_recommend: bool,
     /// Free text.
     pub comment: String,
@@ -238,7 +242,8 @@ pub fn check_text(field: &str, value: &str, max: usize) -> Result<(), String> {
 }
 
 /// A follow-up check-in after a session.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
 pub struct FollowUp {
     /// Its id.
     pub id: i64,
