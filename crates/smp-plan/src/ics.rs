@@ -191,8 +191,11 @@ pub struct FeedEvent {
     pub uid: String,
     /// Day.
     pub date: CivilDate,
-    /// Start as (hour, minute) in the clinic's local time; `None` for an all-day event.
+    /// Start as (hour, minute); `None` for an all-day event.
     pub start: Option<(u32, u32)>,
+    /// Whether `date` and `start` are UTC (written with `Z`, so every calendar shows
+    /// the event at the right instant wherever it is); else floating local time.
+    pub utc: bool,
     /// Length, minutes (timed events).
     pub minutes: u32,
     /// Title.
@@ -201,8 +204,8 @@ pub struct FeedEvent {
     pub description: String,
 }
 
-/// A calendar feed (appointments and reminders): timed events in floating local time,
-/// all-day events as dates.
+/// A calendar feed (appointments and reminders): timed events in UTC or floating local
+/// time, all-day events as dates.
 pub fn feed(name: &str, dtstamp: &str, events: &[FeedEvent]) -> String {
     let mut out = String::new();
     line(&mut out, "BEGIN:VCALENDAR");
@@ -219,8 +222,9 @@ pub fn feed(name: &str, dtstamp: &str, events: &[FeedEvent]) -> String {
                 line(&mut out, "BEGIN:VEVENT");
                 line(&mut out, &format!("UID:{}", e.uid));
                 line(&mut out, &format!("DTSTAMP:{dtstamp}"));
-                line(&mut out, &format!("DTSTART:{}T{h:02}{m:02}00", e.date.basic()));
-                line(&mut out, &format!("DTEND:{}T{eh:02}{em:02}00", end_date.basic()));
+                let z = if e.utc { "Z" } else { "" };
+                line(&mut out, &format!("DTSTART:{}T{h:02}{m:02}00{z}", e.date.basic()));
+                line(&mut out, &format!("DTEND:{}T{eh:02}{em:02}00{z}", end_date.basic()));
                 line(&mut out, &format!("SUMMARY:{}", escape(&e.summary)));
                 line(&mut out, &format!("DESCRIPTION:{}", escape(&e.description)));
                 line(&mut out, "END:VEVENT");
@@ -242,6 +246,7 @@ mod feed_tests {
             uid: "u1@smp".into(),
             date: d,
             start,
+            utc: false,
             minutes,
             summary: "Session; Sam, 2".into(),
             description: "x".into(),
@@ -252,6 +257,15 @@ mod feed_tests {
             "{text}"
         );
         assert!(text.contains("DTSTART;VALUE=DATE:20261231\r\n"));
+        let utc = FeedEvent {
+            utc: true,
+            ..ev(Some((9, 0)), 30)
+        };
+        let text = feed("Dr A", "20261127T100000Z", &[utc]);
+        assert!(
+            text.contains("DTSTART:20261231T090000Z\r\n") && text.contains("DTEND:20261231T093000Z\r\n"),
+            "{text}"
+        );
         assert!(text.contains("SUMMARY:Session\\; Sam\\, 2\r\n"));
         assert!(text.starts_with("BEGIN:VCALENDAR\r\n") && text.ends_with("END:VCALENDAR\r\n"));
     }

@@ -6,6 +6,7 @@
 //! CLI call these rules.
 
 pub mod booking;
+pub mod clock;
 pub mod consent;
 pub mod ids;
 pub mod readiness;

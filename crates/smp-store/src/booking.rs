@@ -19,7 +19,8 @@ pub async fn check_booking<S: Store + ?Sized>(store: &S, clinic: ClinicId, a: &N
         }
     }
     store.user(clinic, a.practitioner_id).await?;
-    let today = jiff::tz::TimeZone::UTC.to_datetime(jiff::Timestamp::now()).date();
+    // "In the past" is by the clinic's own clock.
+    let today = smp_records::clock::today_in(&store.clinic(clinic).await?.time_zone);
     check_not_past(a, start, today).map_err(StoreError::BadInput)?;
     // The day before is read too, for appointments running past midnight.
     let from = start.date().saturating_sub(Span::new().days(1)).to_string();

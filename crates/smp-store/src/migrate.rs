@@ -9,6 +9,7 @@ pub(crate) const SQLITE: &[(i64, &str)] = &[
     (4, include_str!("../migrations/0004_patch_tests.sql")),
     (5, include_str!("../migrations/0005_follow_ups.sql")),
     (6, include_str!("../migrations/0006_idle_logout.sql")),
+    (7, include_str!("../migrations/0007_time_zone.sql")),
 ];
 
 /// The PostgreSQL flavour of a migration: the SQL is shared, only the auto-increment key
@@ -18,7 +19,7 @@ pub(crate) fn postgres(sql: &str) -> String {
 }
 
 /// The schema version this build expects.
-pub const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 7;
 
 /// Applies the pending migrations on `pool`, each through `flavour` (the backend's dialect).
 pub(crate) async fn run(pool: &sqlx::AnyPool, flavour: impl Fn(&str) -> String) -> crate::StoreResult<()> {

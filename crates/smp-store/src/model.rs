@@ -11,6 +11,8 @@ pub struct Clinic {
     pub id: ClinicId,
     /// Its unique name.
     pub name: String,
+    /// Its time zone, an IANA name: appointment times are entered and shown in it.
+    pub time_zone: String,
     /// Creation time, Unix seconds.
     pub created_at: i64,
 }

@@ -14,6 +14,22 @@ async fn store_story_on_every_backend() {
 
         let a = store.create_clinic("Alpha SMP").await.unwrap();
         let z = store.create_clinic("Zeta Scalp").await.unwrap();
+        // A new clinic starts in the server's own time zone (a name the bundled database
+        // knows); the owner can choose another, and an unknown name is refused.
+        assert_eq!(a.time_zone, smp_records::clock::system_zone_name(), "{b}");
+        assert!(smp_records::clock::zone(&a.time_zone).is_ok(), "{b}");
+        store.set_time_zone(a.id, "Europe/London").await.unwrap();
+        assert_eq!(store.clinic(a.id).await.unwrap().time_zone, "Europe/London", "{b}");
+        let bad = store.set_time_zone(a.id, "Europe/Atlantis").await.unwrap_err();
+        assert!(
+            matches!(&bad, StoreError::BadInput(m) if m.contains("Europe/Atlantis")),
+            "{b}: {bad}"
+        );
+        assert_eq!(
+            store.clinic(z.id).await.unwrap().time_zone,
+            z.time_zone,
+            "{b}: the other clinic keeps its own"
+        );
         assert!(
             matches!(store.create_clinic("Alpha SMP").await, Err(StoreError::Duplicate { .. })),
             "{b}"

@@ -95,7 +95,7 @@ pub async fn seed_if_empty(store: &dyn Store, files: &FileStore, data_dir: &Path
                 &NewPhoto {
                     client_id: client.id,
                     view: "top".into(),
-                    taken_on: crate::pages::today(),
+                    taken_on: crate::pages::today(&clinic.time_zone),
                     sha256: hash.clone(),
                     media_type: "image/png".into(),
                     width_px: i64::from(head.image.width()),

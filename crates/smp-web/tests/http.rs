@@ -1513,6 +1513,26 @@ async fn consent_screening_booking_calendar_and_public_page() {
             "{b}: next session 12 days later"
         );
 
+        // The clinic's time zone: an unknown one is refused by name; a real one is shown
+        // on the settings page, and the feed sends times as UTC instants (10:30 in New
+        // York on 2 March 2099, standard time, is 15:30 UTC).
+        let r = post("/settings/time-zone".into(), form(&[("time_zone", "Mars/Olympus")])).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(r.text().await.unwrap().contains("Mars/Olympus"), "{b}");
+        let r = post("/settings/time-zone".into(), form(&[("time_zone", "America/New_York")])).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{b}");
+        let settings = s.get("/settings").await.text().await.unwrap();
+        assert!(settings.contains("<strong>America/New_York</strong>"), "{b}");
+        assert!(
+            s.get("/appointments")
+                .await
+                .text()
+                .await
+                .unwrap()
+                .contains("time zone, America/New_York"),
+            "{b}: the list says which time it is in"
+        );
+
         // Calendar feed at a secret URL, revocable; no cookie needed.
         let page = post("/appointments/feed".into(), form(&[])).await.text().await.unwrap();
         assert!(page.contains("id=\"copy-feed\""), "{b}: a copy button");
@@ -1526,7 +1546,7 @@ async fn consent_screening_booking_calendar_and_public_page() {
             .to_string();
         let ics = reqwest::get(format!("{}{url}", app.base)).await.unwrap().text().await.unwrap();
         assert!(
-            ics.contains("DTSTART:20990302T103000") && ics.contains("SUMMARY:session: Ann Client"),
+            ics.contains("DTSTART:20990302T153000Z") && ics.contains("SUMMARY:session: Ann Client"),
             "{b}: {ics}"
         );
         post("/appointments/feed/revoke".into(), form(&[])).await;
@@ -1627,7 +1647,7 @@ async fn consent_screening_booking_calendar_and_public_page() {
         let consult = booked.iter().find(|a| a.kind == "consultation").unwrap().id;
         let page = s.get("/appointments").await.text().await.unwrap();
         assert!(
-            page.contains("2099-03-02 10:30") && !page.contains("2099-03-02T10:30 ("),
+            page.contains("2 Mar 2099, 10:30") && !page.contains("2099-03-02T10:30 ("),
             "{b}: times as people write them"
         );
         assert!(page.contains("data-confirm=\"Cancel session"), "{b}: cancelling asks first");

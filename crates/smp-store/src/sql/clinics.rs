@@ -26,6 +26,9 @@ pub trait ClinicStore: Send + Sync {
     async fn set_idle_minutes(&self, clinic: ClinicId, minutes: i64) -> StoreResult<()>;
     /// How long a login may sit unused before it ends, minutes.
     async fn idle_minutes(&self, clinic: ClinicId) -> StoreResult<i64>;
+    /// Sets the clinic's time zone (an IANA name, checked against the bundled zone
+    /// database).
+    async fn set_time_zone(&self, clinic: ClinicId, name: &str) -> StoreResult<()>;
     /// Turns the clinic's public results page on or off.
     async fn set_public_results(&self, clinic: ClinicId, on: bool) -> StoreResult<()>;
     /// Whether the clinic's public results page is on.
@@ -40,26 +43,28 @@ impl ClinicStore for SqlStore {
         if name.is_empty() {
             return Err(StoreError::BadInput("clinic name is empty; give the clinic a name".into()));
         }
-        let row = sqlx::query("INSERT INTO clinics (name, created_at) VALUES ($1, $2) RETURNING id, name, created_at")
-            .bind(name)
-            .bind(now_unix())
-            .fetch_one(&self.pool)
-            .await
-            .map_err(|e| {
-                if is_unique_violation(&e) {
-                    StoreError::Duplicate {
-                        field: "clinic name",
-                        value: name.to_string(),
+        let row =
+            sqlx::query("INSERT INTO clinics (name, created_at, time_zone) VALUES ($1, $2, $3) RETURNING id, name, time_zone, created_at")
+                .bind(name)
+                .bind(now_unix())
+                .bind(smp_records::clock::system_zone_name())
+                .fetch_one(&self.pool)
+                .await
+                .map_err(|e| {
+                    if is_unique_violation(&e) {
+                        StoreError::Duplicate {
+                            field: "clinic name",
+                            value: name.to_string(),
+                        }
+                    } else {
+                        e.into()
                     }
-                } else {
-                    e.into()
-                }
-            })?;
+                })?;
         from_row(&row)
     }
 
     async fn clinic_by_name(&self, name: &str) -> StoreResult<Option<Clinic>> {
-        let row = sqlx::query("SELECT id, name, created_at FROM clinics WHERE name = $1")
+        let row = sqlx::query("SELECT id, name, time_zone, created_at FROM clinics WHERE name = $1")
             .bind(name.trim())
             .fetch_optional(&self.pool)
             .await?;
@@ -67,7 +72,7 @@ impl ClinicStore for SqlStore {
     }
 
     async fn clinic(&self, id: ClinicId) -> StoreResult<Clinic> {
-        let rows = sqlx::query("SELECT id, name, created_at FROM clinics WHERE id = $1")
+        let rows = sqlx::query("SELECT id, name, time_zone, created_at FROM clinics WHERE id = $1")
             .bind(id.0)
             .fetch_all(&self.pool)
             .await?;
@@ -82,7 +87,7 @@ impl ClinicStore for SqlStore {
     }
 
     async fn list_clinics(&self) -> StoreResult<Vec<Clinic>> {
-        let rows = sqlx::query("SELECT id, name, created_at FROM clinics ORDER BY id")
+        let rows = sqlx::query("SELECT id, name, time_zone, created_at FROM clinics ORDER BY id")
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(from_row).collect()
@@ -112,6 +117,20 @@ impl ClinicStore for SqlStore {
             Some(r) => Ok(r.try_get("idle_minutes")?),
             None => Err(StoreError::NotFound("clinic")),
         }
+    }
+
+    async fn set_time_zone(&self, clinic: ClinicId, name: &str) -> StoreResult<()> {
+        let name = name.trim();
+        smp_records::clock::zone(name).map_err(bad)?;
+        let done = sqlx::query("UPDATE clinics SET time_zone = $1 WHERE id = $2")
+            .bind(name)
+            .bind(clinic.0)
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("clinic"));
+        }
+        Ok(())
     }
 
     async fn set_public_results(&self, clinic: ClinicId, on: bool) -> StoreResult<()> {

@@ -71,7 +71,7 @@ impl LoginStore for SqlStore {
         let row = sqlx::query(
             "SELECT s.token_hash, s.user_id, s.clinic_id, s.csrf_token, s.second_factor_pending, s.created_at, s.expires_at, s.last_seen, \
              u.email, u.role, u.password_hash, u.must_change_password, u.totp_secret, u.created_at AS user_created_at, \
-             c.name AS clinic_name, c.created_at AS clinic_created_at \
+             c.name AS clinic_name, c.time_zone AS clinic_time_zone, c.created_at AS clinic_created_at \
              FROM auth_sessions s JOIN clinics c ON c.id = s.clinic_id JOIN users u ON u.id = s.user_id AND u.clinic_id = s.clinic_id \
              WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen + c.idle_minutes * 60 > $2",
         )
@@ -96,6 +96,7 @@ impl LoginStore for SqlStore {
         let clinic = Clinic {
             id: session.clinic_id,
             name: r.try_get("clinic_name")?,
+            time_zone: r.try_get("clinic_time_zone")?,
             created_at: r.try_get("clinic_created_at")?,
         };
         Ok(Some(Login { session, user, clinic }))

@@ -263,6 +263,7 @@ pub async fn report(State(state): State<AppState>, me: CurrentUser, Path(id): Pa
     }
     let photo = decoded(&state, &hash).await?;
     let clinic_name = me.clinic.name.clone();
+    let today = crate::service::dates::today_date(&me.clinic.time_zone);
     let pdf = blocking(&state, move || {
         let opts = PlanOptions {
             rate: RateRange::around(DEFAULT_RATE_PER_MIN).map_err(internal)?,
@@ -271,7 +272,6 @@ pub async fn report(State(state): State<AppState>, me: CurrentUser, Path(id): Pa
         };
         let prices = PriceList::uk_default();
         let pigments = smp_color::pigments::PigmentLibrary::builtin();
-        let today = crate::service::dates::today_date();
         let input = smp_report::ReportInput {
             design: &design,
             photo: smp_report::ClientPhoto {

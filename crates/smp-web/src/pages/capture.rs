@@ -52,7 +52,7 @@ pub async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path
     Ok(CapturePage {
         nav: Nav::of(&me),
         client,
-        today: today(),
+        today: today(&me.clinic.time_zone),
         views,
     })
 }

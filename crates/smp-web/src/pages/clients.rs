@@ -190,7 +190,7 @@ pub async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path
     } else {
         None
     };
-    let today_str = today();
+    let today_str = today(&me.clinic.time_zone);
     let appointments: Vec<Appointment> = state
         .store
         .list_appointments(clinic, &today_str)
@@ -226,7 +226,7 @@ pub async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path
                 (s, n, p)
             })
             .collect();
-        let today = today();
+        let today = today(&me.clinic.time_zone);
         // Only lots a session may use are offered; the store refuses the others anyway.
         for l in lots.iter().filter(|l| l.recalled_at.is_none() && l.expires_on >= today) {
             let entry = (l.id, format!("{} {} (exp. {})", l.product, l.lot_number, l.expires_on));
@@ -246,7 +246,7 @@ pub async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path
             .filter(|s| s.client_id == id)
             .collect();
         if let Some(sc) = state.store.latest_screening(clinic, id).await.map_err(html)? {
-            warns = warnings(&sc.answers, crate::pages::today_civil());
+            warns = warnings(&sc.answers, crate::pages::today_civil(&me.clinic.time_zone));
             screening = sc.answers;
             screened = true;
         }
@@ -254,7 +254,13 @@ pub async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path
         signed_current = consent.as_ref().is_some_and(|c| sigs.iter().any(|s| s.document_id == c.id));
         signatures = sigs
             .into_iter()
-            .map(|s| (s.document_id, s.signer_name, super::designs::date_time(s.signed_at)))
+            .map(|s| {
+                (
+                    s.document_id,
+                    s.signer_name,
+                    super::designs::date_time(s.signed_at, &me.clinic.time_zone),
+                )
+            })
             .collect();
         blockers = crate::pages::consent::session_blockers(&state, &me, id)
             .await
@@ -299,7 +305,7 @@ pub async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path
         can_edit: me.can(Permission::EditMedical),
         photo_views,
         views: PHOTO_VIEWS,
-        today: today(),
+        today: today(&me.clinic.time_zone),
         designs,
         patterns: Pattern::templates().iter().map(|p| p.to_string()).collect(),
         photo_options,

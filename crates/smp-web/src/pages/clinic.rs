@@ -31,6 +31,9 @@ pub struct SettingsPage {
     clinic_id: i64,
     idle_minutes: i64,
     idle_range: (i64, i64),
+    time_zone: String,
+    local_now: String,
+    zones: Vec<String>,
 }
 
 /// GET /settings
@@ -46,6 +49,9 @@ pub async fn settings(State(state): State<AppState>, me: CurrentUser) -> AppResu
         clinic_id: me.clinic_id().0,
         idle_minutes,
         idle_range: smp_store::IDLE_MINUTES_RANGE,
+        local_now: smp_records::clock::local_time(smp_store::now_unix(), &me.clinic.time_zone),
+        time_zone: me.clinic.time_zone.clone(),
+        zones: smp_records::clock::zone_names(),
     })
 }
 
@@ -60,6 +66,26 @@ pub async fn set_idle(State(state): State<AppState>, me: CurrentUser, Form(f): F
     me.require(Permission::ManageClinic).map_err(|e| e.as_html())?;
     state.store.set_idle_minutes(me.clinic_id(), f.minutes).await.map_err(html)?;
     audit(&state, &me, "change", "idle-logout", me.clinic_id().0, None)
+        .await
+        .map_err(|e| e.as_html())?;
+    Ok(Redirect::to("/settings"))
+}
+
+/// The time-zone form.
+#[derive(Deserialize)]
+pub struct TimeZoneForm {
+    time_zone: String,
+}
+
+/// POST /settings/time-zone (owner): the clinic's time zone.
+pub async fn set_time_zone(State(state): State<AppState>, me: CurrentUser, Form(f): Form<TimeZoneForm>) -> AppResult<Redirect> {
+    me.require(Permission::ManageClinic).map_err(|e| e.as_html())?;
+    state
+        .store
+        .set_time_zone(me.clinic_id(), &f.time_zone)
+        .await
+        .map_err(|e| crate::error::AppError::from(e).as_html().back_to("/settings"))?;
+    audit(&state, &me, "change", "time-zone", me.clinic_id().0, None)
         .await
         .map_err(|e| e.as_html())?;
     Ok(Redirect::to("/settings"))
@@ -154,13 +180,17 @@ async fn appointments_page(state: &AppState, me: &CurrentUser, feed_url: String)
     let clinic = me.clinic_id();
     let users = state.store.list_users(clinic).await?;
     let mut rows = Vec::new();
-    for a in state.store.list_appointments(clinic, &crate::pages::today()).await? {
+    for a in state
+        .store
+        .list_appointments(clinic, &crate::pages::today(&me.clinic.time_zone))
+        .await?
+    {
         let client = state.store.client(clinic, a.client_id).await?;
         let who = users
             .iter()
             .find(|u| u.id == a.practitioner_id)
             .map_or("?".into(), |u| u.email.clone());
-        let when = a.starts_at.replacen('T', " ", 1);
+        let when = smp_records::clock::describe_start(&a.starts_at);
         // A session booked before the consent text changed, or before a screening or
         // patch test that now stops it, shows so before the client comes in.
         let not_ready = match a.starts_at.get(..10).and_then(|d| d.parse::<jiff::civil::Date>().ok()) {
@@ -177,7 +207,7 @@ async fn appointments_page(state: &AppState, me: &CurrentUser, feed_url: String)
         rows.push((a, client.fields.name, who, when, not_ready));
     }
     // Touch-ups: due 3 years after a client's last session; listed from 90 days before.
-    let today = crate::pages::today_date();
+    let today = crate::pages::today_date(&me.clinic.time_zone);
     let mut last: std::collections::BTreeMap<i64, String> = Default::default();
     for s in state.store.all_sessions(clinic).await? {
         last.insert(s.client_id, s.performed_on);
@@ -240,6 +270,7 @@ pub async fn feed(State(state): State<AppState>, Path(file): Path<String>) -> Ap
         return Err(AppError::not_found("calendar"));
     };
     let me = state.store.user(clinic, user).await?;
+    let zone = state.store.clinic(clinic).await?.time_zone;
     let mut events = Vec::new();
     for a in state
         .store
@@ -249,12 +280,18 @@ pub async fn feed(State(state): State<AppState>, Path(file): Path<String>) -> Ap
         .filter(|a| a.practitioner_id == user || me.role == smp_store::Role::FrontDesk)
     {
         let client = state.store.client(clinic, a.client_id).await?;
-        let date = smp_plan::CivilDate::parse(&a.starts_at[..10]).map_err(|e| AppError::field("starts_at", e.to_string()))?;
-        let (h, m) = (a.starts_at[11..13].parse().unwrap_or(0), a.starts_at[14..16].parse().unwrap_or(0));
+        // Sent in UTC: the clinic's local time is the instant it names in the clinic's zone.
+        let Some(at) = smp_records::clock::start_instant(&a.starts_at, &zone) else {
+            continue;
+        };
+        let utc = at.timestamp().to_zoned_datetime(jiff::tz::TimeZone::UTC);
+        let date = smp_plan::CivilDate::new(i32::from(utc.year()), utc.month() as u32, utc.day() as u32)
+            .map_err(|e| AppError::field("starts_at", e.to_string()))?;
         events.push(smp_plan::ics::FeedEvent {
             uid: format!("appointment-{}@smp-studio", a.id),
             date,
-            start: Some((h, m)),
+            start: Some((utc.hour() as u32, utc.minute() as u32)),
+            utc: true,
             minutes: a.minutes.clamp(0, 24 * 60) as u32,
             summary: format!("{}: {}", a.kind, client.fields.name),
             description: if a.room.is_empty() {
@@ -279,6 +316,7 @@ pub async fn feed(State(state): State<AppState>, Path(file): Path<String>) -> Ap
                     uid: format!("touch-up-{client_id}-{years}@smp-studio"),
                     date: d.add_years(years as i32),
                     start: None,
+                    utc: false,
                     minutes: 0,
                     summary: format!("touch-up due: {}", client.fields.name),
                     description: format!("{years} years after the last session on {on}"),

@@ -88,7 +88,13 @@ pub async fn sign(
 /// Why a session can't go ahead for this client today (empty when it can): the store's
 /// rules, the same it applies when a session is booked or recorded.
 pub async fn session_blockers(state: &AppState, me: &CurrentUser, client: i64) -> AppResult<Vec<String>> {
-    Ok(smp_store::readiness::session_blockers(state.store.as_ref(), me.clinic_id(), client, crate::pages::today_civil()).await?)
+    Ok(smp_store::readiness::session_blockers(
+        state.store.as_ref(),
+        me.clinic_id(),
+        client,
+        crate::pages::today_civil(&me.clinic.time_zone),
+    )
+    .await?)
 }
 
 /// A refused booking or move as a page error: a client not ready for a session is

@@ -121,11 +121,9 @@ pub struct VersionsPage {
     right: i64,
 }
 
-/// `YYYY-MM-DD HH:MM UTC` of a Unix time.
-pub fn date_time(unix: i64) -> String {
-    let date = smp_plan::CivilDate::from_epoch_days(unix.div_euclid(86_400));
-    let s = unix.rem_euclid(86_400);
-    format!("{date} {:02}:{:02} UTC", s / 3600, s % 3600 / 60)
+/// `YYYY-MM-DD HH:MM` of a Unix time in the clinic's zone.
+pub fn date_time(unix: i64, time_zone: &str) -> String {
+    smp_records::clock::local_time(unix, time_zone)
 }
 
 /// GET /designs/{id}/versions
@@ -145,7 +143,7 @@ pub async fn versions(State(state): State<AppState>, me: CurrentUser, Path(id): 
         .into_iter()
         .map(|v| VersionRow {
             version: v.version,
-            when: date_time(v.created_at),
+            when: date_time(v.created_at, &me.clinic.time_zone),
             by: users.iter().find(|u| u.id == v.created_by).map_or("–".into(), |u| u.email.clone()),
             note: v.note,
         })

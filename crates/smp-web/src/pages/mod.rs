@@ -29,6 +29,8 @@ pub struct Nav {
     pub medical: bool,
     /// A one-line message after an action.
     pub flash: String,
+    /// The clinic's time zone, which times on the page are in.
+    pub time_zone: String,
 }
 
 impl Nav {
@@ -41,6 +43,7 @@ impl Nav {
             owner: me.can(Permission::ManageClinic),
             medical: me.can(Permission::ReadMedical),
             flash: String::new(),
+            time_zone: me.clinic.time_zone.clone(),
         }
     }
 

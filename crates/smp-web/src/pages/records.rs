@@ -34,7 +34,7 @@ pub async fn lots(State(state): State<AppState>, me: CurrentUser) -> AppResult<L
     Ok(LotsPage {
         nav: Nav::of(&me),
         lots: state.store.list_lots(me.clinic_id()).await.map_err(html)?,
-        today: today(),
+        today: today(&me.clinic.time_zone),
     })
 }
 
@@ -297,10 +297,10 @@ pub struct AuditFilter {
     /// A client id.
     #[serde(default)]
     client: String,
-    /// First day, YYYY-MM-DD (UTC).
+    /// First day, YYYY-MM-DD (the clinic's calendar).
     #[serde(default)]
     from: String,
-    /// Last day, YYYY-MM-DD (UTC).
+    /// Last day, YYYY-MM-DD (the clinic's calendar).
     #[serde(default)]
     until: String,
     /// Page, from 1.
@@ -313,7 +313,7 @@ pub const AUDIT_PAGE_ROWS: usize = 100;
 
 impl AuditFilter {
     /// Whether `e` passes.
-    fn keeps(&self, e: &AuditEntry) -> bool {
+    fn keeps(&self, e: &AuditEntry, time_zone: &str) -> bool {
         let num = |s: &str| s.trim().parse::<i64>().ok();
         if num(&self.who).is_some_and(|w| w != e.actor) {
             return false;
@@ -324,11 +324,12 @@ impl AuditFilter {
         if num(&self.client).is_some_and(|c| e.subject != format!("client:{c}")) {
             return false;
         }
-        let day = smp_plan::CivilDate::from_epoch_days(e.at.div_euclid(86_400)).to_string();
-        if !self.from.trim().is_empty() && day.as_str() < self.from.trim() {
+        let when = smp_records::clock::local_time(e.at, time_zone);
+        let day = when.get(..10).unwrap_or_default();
+        if !self.from.trim().is_empty() && day < self.from.trim() {
             return false;
         }
-        if !self.until.trim().is_empty() && day.as_str() > self.until.trim() {
+        if !self.until.trim().is_empty() && day > self.until.trim() {
             return false;
         }
         true
@@ -402,7 +403,7 @@ pub async fn audit_page(
     let mut actions: Vec<String> = all.iter().map(|e| e.action.clone()).collect();
     actions.sort();
     actions.dedup();
-    let kept: Vec<&AuditEntry> = all.iter().filter(|e| filter.keeps(e)).collect();
+    let kept: Vec<&AuditEntry> = all.iter().filter(|e| filter.keeps(e, &me.clinic.time_zone)).collect();
     let pages = kept.len().div_ceil(AUDIT_PAGE_ROWS).max(1);
     let page = filter.page.trim().parse::<usize>().unwrap_or(1).clamp(1, pages);
     let name_of = |id: i64| {
@@ -423,7 +424,7 @@ pub async fn audit_page(
         .take(AUDIT_PAGE_ROWS)
         .map(|e| AuditRow {
             seq: e.seq,
-            when: super::designs::date_time(e.at),
+            when: super::designs::date_time(e.at, &me.clinic.time_zone),
             who: name_of(e.actor),
             action: e.action.clone(),
             record: format!("{} {}", e.entity, e.entity_id),
@@ -501,7 +502,7 @@ pub async fn ink_passport(State(state): State<AppState>, me: CurrentUser, Path(i
         client: client.fields.name,
         entries,
     };
-    let today = crate::pages::today_date();
+    let today = crate::pages::today_date(&me.clinic.time_zone);
     let pdf = crate::service::work::blocking(&state, move || {
         smp_report::passport::render_ink_passport(&passport, today).map_err(crate::service::work::internal)
     })

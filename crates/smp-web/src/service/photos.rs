@@ -31,7 +31,8 @@ pub struct Uploaded {
 pub async fn store_upload(state: &AppState, me: &CurrentUser, client: i64, mut mp: Multipart) -> AppResult<Uploaded> {
     me.require(Permission::EditMedical)?;
     state.store.client(me.clinic_id(), client).await?;
-    let (mut view, mut taken_on, mut bytes, mut strict) = (String::from("top"), crate::service::dates::today(), None, false);
+    let (mut view, mut taken_on, mut bytes, mut strict) =
+        (String::from("top"), crate::service::dates::today(&me.clinic.time_zone), None, false);
     let bad = |e: axum::extract::multipart::MultipartError| {
         AppError::new(
             e.status(),
