@@ -72,6 +72,9 @@ pub async fn open(db: &TestDb) -> Arc<dyn Store> {
         .unwrap_or_else(|e| panic!("{}: open {}: {e}", db.backend, db.url))
 }
 
+/// The actor of records a test sets up without a user (audit entries name user 0).
+pub const SETUP_ACTOR: i64 = 0;
+
 /// Makes `client` ready for a tattoo session, as a clinic would before the first one:
 /// the clinic's consent text (a plain one is published if it has none) signed by the
 /// client, and a screening with nothing to report.
@@ -84,11 +87,11 @@ pub async fn make_ready(store: &dyn Store, clinic: crate::ClinicId, client: i64)
             .unwrap(),
     };
     store
-        .sign_consent(clinic, client, doc.id, &doc.sha256, "Test Client", "M0 0 L9 9 L20 4")
+        .sign_consent(clinic, client, doc.id, &doc.sha256, "Test Client", "M0 0 L9 9 L20 4", SETUP_ACTOR)
         .await
         .unwrap();
     store
-        .add_screening(clinic, client, &crate::ScreeningAnswers::default())
+        .add_screening(clinic, client, &crate::ScreeningAnswers::default(), SETUP_ACTOR)
         .await
         .unwrap();
 }

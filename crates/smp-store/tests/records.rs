@@ -24,6 +24,7 @@ async fn client(store: &dyn Store, clinic: ClinicId, name: &str) -> Client {
                 name: name.into(),
                 ..Default::default()
             },
+            0,
         )
         .await
         .unwrap()
@@ -140,7 +141,7 @@ async fn lots_sessions_recall_events_surveys() {
             action: "reassured; cool compress".into(),
             practitioner_id: u.id,
         };
-        store.add_adverse_event(a.id, &ev).await.unwrap();
+        store.add_adverse_event(a.id, &ev, 0).await.unwrap();
         assert!(
             store
                 .add_adverse_event(
@@ -148,7 +149,8 @@ async fn lots_sessions_recall_events_surveys() {
                     &NewAdverseEvent {
                         resolved_on: Some("2026-11-01".into()),
                         ..ev.clone()
-                    }
+                    },
+                    0
                 )
                 .await
                 .is_err(),
@@ -161,12 +163,13 @@ async fn lots_sessions_recall_events_surveys() {
                     &NewAdverseEvent {
                         kind: "itch".into(),
                         ..ev.clone()
-                    }
+                    },
+                    0
                 )
                 .await
                 .is_err()
         );
-        assert!(store.add_adverse_event(z.id, &ev).await.is_err(), "{b}: another clinic's client");
+        assert!(store.add_adverse_event(z.id, &ev, 0).await.is_err(), "{b}: another clinic's client");
         assert_eq!(store.list_adverse_events(a.id, None).await.unwrap().len(), 1);
         assert_eq!(store.list_adverse_events(a.id, Some(c2.id)).await.unwrap().len(), 0);
 
@@ -295,7 +298,7 @@ async fn sessions_need_consent_screening_and_no_contraindication() {
             "has not signed the current consent (version 1)",
         );
         store
-            .sign_consent(a.id, c.id, doc.id, &doc.sha256, "One", "M0 0 L9 9 L20 4")
+            .sign_consent(a.id, c.id, doc.id, &doc.sha256, "One", "M0 0 L9 9 L20 4", 0)
             .await
             .unwrap();
         // A transplant four months before the session blocks it; seven months before, not.
@@ -303,9 +306,9 @@ async fn sessions_need_consent_screening_and_no_contraindication() {
             hair_transplant_on: on.into(),
             ..Default::default()
         };
-        store.add_screening(a.id, c.id, &transplant("2026-08-10")).await.unwrap();
+        store.add_screening(a.id, c.id, &transplant("2026-08-10"), 0).await.unwrap();
         refused(store.record_session(a.id, &s).await.unwrap_err(), "Hair transplant");
-        store.add_screening(a.id, c.id, &transplant("2026-05-01")).await.unwrap();
+        store.add_screening(a.id, c.id, &transplant("2026-05-01"), 0).await.unwrap();
         // A new consent version must be signed again.
         let v2 = store
             .publish_consent(
@@ -316,7 +319,7 @@ async fn sessions_need_consent_screening_and_no_contraindication() {
             .unwrap();
         refused(store.record_session(a.id, &s).await.unwrap_err(), "(version 2)");
         store
-            .sign_consent(a.id, c.id, v2.id, &v2.sha256, "One", "M0 0 L9 9 L20 4")
+            .sign_consent(a.id, c.id, v2.id, &v2.sha256, "One", "M0 0 L9 9 L20 4", 0)
             .await
             .unwrap();
         store.book_appointment(a.id, &book("2099-12-10")).await.unwrap();

@@ -106,6 +106,7 @@ async fn store_story_on_every_backend() {
                     email: "dan@x.test".into(),
                     ..Default::default()
                 },
+                0,
             )
             .await
             .unwrap();
@@ -116,6 +117,7 @@ async fn store_story_on_every_backend() {
                     name: "amy Jones".into(),
                     ..Default::default()
                 },
+                0,
             )
             .await
             .unwrap();
@@ -126,11 +128,12 @@ async fn store_story_on_every_backend() {
                     name: "Dan Other".into(),
                     ..Default::default()
                 },
+                0,
             )
             .await
             .unwrap();
         assert!(
-            store.create_client(a.id, &ClientFields::default()).await.is_err(),
+            store.create_client(a.id, &ClientFields::default(), 0).await.is_err(),
             "{b}: empty name"
         );
         let names: Vec<_> = store
@@ -153,8 +156,11 @@ async fn store_story_on_every_backend() {
             phone: "0123".into(),
             ..Default::default()
         };
-        assert_eq!(store.update_client(a.id, c1.id, &edited).await.unwrap().fields.phone, "0123");
-        assert!(store.update_client(z.id, c1.id, &edited).await.is_err(), "{b}: cross-clinic update");
+        assert_eq!(store.update_client(a.id, c1.id, &edited, 0).await.unwrap().fields.phone, "0123");
+        assert!(
+            store.update_client(z.id, c1.id, &edited, 0).await.is_err(),
+            "{b}: cross-clinic update"
+        );
 
         let photo = NewPhoto {
             client_id: c1.id,
@@ -237,6 +243,7 @@ async fn concurrent_saves_from_one_base_never_fork() {
                     name: "R".into(),
                     ..Default::default()
                 },
+                0,
             )
             .await
             .unwrap();
@@ -313,6 +320,47 @@ async fn concurrent_audit_entries_are_committed_together_and_chain() {
             assert_eq!(log.iter().map(|e| e.seq).collect::<Vec<_>>(), (1..=60).collect::<Vec<_>>());
             verify(&log).unwrap_or_else(|e| panic!("{}: chain broke at {}: {}", db.backend, e.seq, e.reason));
         }
+    }
+}
+
+/// A clinical write and its audit entry are one transaction: each write below leaves
+/// exactly one entry naming its actor, and a refused write leaves none.
+#[tokio::test]
+async fn writes_carry_their_audit_entry_in_the_same_transaction() {
+    for db in test_databases("store-audited-writes").await {
+        let store = open(&db).await;
+        let b = db.backend;
+        let c = store.create_clinic("Audited").await.unwrap();
+        let u = store.create_user(c.id, "a@audited.test", Role::Owner, "h").await.unwrap();
+        let fields = ClientFields {
+            name: "Ann".into(),
+            ..Default::default()
+        };
+        let client = store.create_client(c.id, &fields, u.id).await.unwrap();
+        store.update_client(c.id, client.id, &ClientFields { phone: "01".into(), ..fields.clone() }, u.id).await.unwrap();
+        let (d, _) = store.create_design(c.id, client.id, "D", None, "{}", u.id).await.unwrap();
+        store.save_version(c.id, d.id, 1, "{\"v\":2}", "", u.id).await.unwrap();
+        let log = store.audit_log(c.id).await.unwrap();
+        let got: Vec<(i64, &str, &str, i64, &str)> =
+            log.iter().map(|e| (e.actor, e.action.as_str(), e.entity.as_str(), e.entity_id, e.subject.as_str())).collect();
+        let subject = format!("client:{}", client.id);
+        assert_eq!(
+            got,
+            vec![
+                (u.id, "create", "client", client.id, subject.as_str()),
+                (u.id, "change", "client", client.id, subject.as_str()),
+                (u.id, "create", "design", d.id, subject.as_str()),
+                (u.id, "change", "design", d.id, subject.as_str()),
+            ],
+            "{b}"
+        );
+        // Refused writes (an empty name, a stale save, another clinic's client) add nothing.
+        assert!(store.create_client(c.id, &ClientFields::default(), u.id).await.is_err());
+        assert!(store.save_version(c.id, d.id, 1, "{}", "", u.id).await.is_err());
+        let other = store.create_clinic("Other").await.unwrap();
+        assert!(store.update_client(other.id, client.id, &fields, u.id).await.is_err());
+        assert_eq!(store.audit_log(c.id).await.unwrap().len(), 4, "{b}: no entry without its record");
+        smp_store::audit::verify(&store.audit_log(c.id).await.unwrap()).unwrap();
     }
 }
 

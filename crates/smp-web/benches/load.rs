@@ -78,6 +78,7 @@ async fn main() {
                     name: "L".into(),
                     ..Default::default()
                 },
+                0,
             )
             .await
             .unwrap();

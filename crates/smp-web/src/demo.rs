@@ -69,6 +69,7 @@ pub async fn seed_if_empty(store: &dyn Store, files: &FileStore, data_dir: &Path
                     email: format!("client{}@example.com", i + 1),
                     ..Default::default()
                 },
+                owner_id,
             )
             .await?;
         let params = SynthParams {

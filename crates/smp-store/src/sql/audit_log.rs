@@ -53,6 +53,23 @@ impl AuditStore for SqlStore {
     }
 }
 
+impl SqlStore {
+    /// Begins a write that carries its own audit entry: this process's audit lock (so
+    /// the chain stays in order with the group commits) and a write transaction.
+    pub(crate) async fn begin_audited(&self) -> StoreResult<(tokio::sync::OwnedMutexGuard<()>, sqlx::Transaction<'static, Any>)> {
+        let serial = self.audit_lock.clone().lock_owned().await;
+        Ok((serial, self.begin_write().await?))
+    }
+
+    /// Appends `ev` inside the write's transaction: the record and its entry are
+    /// committed together or not at all.
+    pub(crate) async fn audit_in(tx: &mut sqlx::Transaction<'_, Any>, clinic: ClinicId, ev: &AuditEvent<'_>) -> StoreResult<AuditEntry> {
+        Self::append_audit_in(tx, clinic, ev)
+            .await?
+            .ok_or_else(|| bad("another server process was writing the audit log at the same moment; nothing was saved — try again".into()))
+    }
+}
+
 /// An audit entry waiting for the next group commit.
 #[derive(Debug)]
 pub(crate) struct QueuedAudit {

@@ -3,6 +3,7 @@
 use async_trait::async_trait;
 
 use super::*;
+use crate::audit::AuditEvent;
 use crate::error::*;
 use crate::model::*;
 use crate::prelude::*;
@@ -11,13 +12,14 @@ use crate::prelude::*;
 #[async_trait]
 pub trait ClientStore: Send + Sync {
     /// Creates a client.
-    async fn create_client(&self, clinic: ClinicId, fields: &ClientFields) -> StoreResult<Client>;
+    /// Creates a client, with its audit entry by user `by` in the same transaction.
+    async fn create_client(&self, clinic: ClinicId, fields: &ClientFields, by: i64) -> StoreResult<Client>;
     /// A client of this clinic.
     async fn client(&self, clinic: ClinicId, id: i64) -> StoreResult<Client>;
     /// Clients whose name, e-mail or phone contains `search` (case-insensitive), by name.
     async fn list_clients(&self, clinic: ClinicId, search: &str) -> StoreResult<Vec<Client>>;
     /// Replaces a client's contact details.
-    async fn update_client(&self, clinic: ClinicId, id: i64, fields: &ClientFields) -> StoreResult<Client>;
+    async fn update_client(&self, clinic: ClinicId, id: i64, fields: &ClientFields, by: i64) -> StoreResult<Client>;
     /// GDPR erasure of a client: contact details replaced by "erased client N", notes,
     /// photos, designs, survey comments and free-text fields removed; sessions (dates,
     /// lots, impressions) and adverse events (kind, severity, dates) kept anonymised
@@ -29,8 +31,9 @@ pub trait ClientStore: Send + Sync {
 
 #[async_trait]
 impl ClientStore for SqlStore {
-    async fn create_client(&self, clinic: ClinicId, f: &ClientFields) -> StoreResult<Client> {
+    async fn create_client(&self, clinic: ClinicId, f: &ClientFields, by: i64) -> StoreResult<Client> {
         check_client(f)?;
+        let (_serial, mut tx) = self.begin_audited().await?;
         let sql = format!(
             "INSERT INTO clients (clinic_id, name, email, phone, notes, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING {CLIENT_COLS}"
         );
@@ -41,9 +44,19 @@ impl ClientStore for SqlStore {
             .bind(f.phone.trim())
             .bind(&f.notes)
             .bind(now_unix())
-            .fetch_one(&self.pool)
+            .fetch_one(&mut *tx)
             .await?;
-        from_row(&row)
+        let rec: Client = from_row(&row)?;
+        let ev = AuditEvent {
+            actor: by,
+            action: "create",
+            entity: "client",
+            entity_id: rec.id,
+            client_id: Some(rec.id),
+        };
+        Self::audit_in(&mut tx, clinic, &ev).await?;
+        tx.commit().await?;
+        Ok(rec)
     }
 
     async fn client(&self, clinic: ClinicId, id: i64) -> StoreResult<Client> {
@@ -62,8 +75,9 @@ impl ClientStore for SqlStore {
         rows.iter().map(from_row).collect()
     }
 
-    async fn update_client(&self, clinic: ClinicId, id: i64, f: &ClientFields) -> StoreResult<Client> {
+    async fn update_client(&self, clinic: ClinicId, id: i64, f: &ClientFields, by: i64) -> StoreResult<Client> {
         check_client(f)?;
+        let (_serial, mut tx) = self.begin_audited().await?;
         let sql = format!(
             "UPDATE clients SET name = $1, email = $2, phone = $3, notes = $4 WHERE clinic_id = $5 AND id = $6 RETURNING {CLIENT_COLS}"
         );
@@ -74,9 +88,21 @@ impl ClientStore for SqlStore {
             .bind(&f.notes)
             .bind(clinic.0)
             .bind(id)
-            .fetch_all(&self.pool)
-            .await?;
-        one(rows.iter().map(from_row).collect::<StoreResult<Vec<_>>>()?, "client")
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound("client"))?;
+        let row = rows;
+        let rec: Client = from_row(&row)?;
+        let ev = AuditEvent {
+            actor: by,
+            action: "change",
+            entity: "client",
+            entity_id: rec.id,
+            client_id: Some(rec.id),
+        };
+        Self::audit_in(&mut tx, clinic, &ev).await?;
+        tx.commit().await?;
+        Ok(rec)
     }
 
     async fn erase_client(&self, clinic: ClinicId, id: i64) -> StoreResult<Vec<String>> {

@@ -4,6 +4,7 @@ use async_trait::async_trait;
 use sqlx::Row;
 
 use super::*;
+use crate::audit::AuditEvent;
 use crate::consent::*;
 use crate::error::*;
 use crate::model::*;
@@ -27,11 +28,12 @@ pub trait ConsentStore: Send + Sync {
         text_sha256: &str,
         signer: &str,
         signature_svg: &str,
+        by: i64,
     ) -> StoreResult<ConsentSignature>;
     /// A client's signatures, oldest first.
     async fn consent_signatures(&self, clinic: ClinicId, client: i64) -> StoreResult<Vec<ConsentSignature>>;
     /// Records screening answers (append-only; the latest counts).
-    async fn add_screening(&self, clinic: ClinicId, client: i64, answers: &ScreeningAnswers) -> StoreResult<Screening>;
+    async fn add_screening(&self, clinic: ClinicId, client: i64, answers: &ScreeningAnswers, by: i64) -> StoreResult<Screening>;
     /// The latest screening of a client.
     async fn latest_screening(&self, clinic: ClinicId, client: i64) -> StoreResult<Option<Screening>>;
     /// Every screening of a client, oldest first.
@@ -88,6 +90,7 @@ impl ConsentStore for SqlStore {
         text_sha256: &str,
         signer: &str,
         signature_svg: &str,
+        by: i64,
     ) -> StoreResult<ConsentSignature> {
         check_text("signer_name", signer, SHORT_TEXT_CHARS).map_err(bad)?;
         check_text("signature", signature_svg, 200_000).map_err(bad)?;
@@ -111,6 +114,7 @@ impl ConsentStore for SqlStore {
                 "draw the signature in the box (it arrives as SVG path data: M/L commands and numbers only)".into(),
             ));
         }
+        let (_serial, mut tx) = self.begin_audited().await?;
         let sql = format!(
             "INSERT INTO consent_signatures (clinic_id, client_id, document_id, text_sha256, signer_name, signature_svg, signed_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {SIGNATURE_COLS}"
         );
@@ -122,9 +126,19 @@ impl ConsentStore for SqlStore {
             .bind(signer.trim())
             .bind(signature_svg)
             .bind(now_unix())
-            .fetch_one(&self.pool)
+            .fetch_one(&mut *tx)
             .await?;
-        from_row(&row)
+        let rec: ConsentSignature = from_row(&row)?;
+        let ev = AuditEvent {
+            actor: by,
+            action: "create",
+            entity: "consent-signature",
+            entity_id: rec.id,
+            client_id: Some(client),
+        };
+        Self::audit_in(&mut tx, clinic, &ev).await?;
+        tx.commit().await?;
+        Ok(rec)
     }
 
     async fn consent_signatures(&self, clinic: ClinicId, client: i64) -> StoreResult<Vec<ConsentSignature>> {
@@ -133,7 +147,7 @@ impl ConsentStore for SqlStore {
         rows.iter().map(from_row).collect()
     }
 
-    async fn add_screening(&self, clinic: ClinicId, client: i64, answers: &ScreeningAnswers) -> StoreResult<Screening> {
+    async fn add_screening(&self, clinic: ClinicId, client: i64, answers: &ScreeningAnswers, by: i64) -> StoreResult<Screening> {
         for (field, text) in [
             ("allergies", &answers.allergies),
             ("skin_conditions", &answers.skin_conditions),
@@ -147,6 +161,7 @@ impl ConsentStore for SqlStore {
             check_date("hair_transplant_on", &answers.hair_transplant_on).map_err(bad)?;
         }
         let json = serde_json::to_string(answers).map_err(|e| bad(e.to_string()))?;
+        let (_serial, mut tx) = self.begin_audited().await?;
         let row = sqlx::query(
             "INSERT INTO screenings (clinic_id, client_id, answers, created_at) VALUES ($1, $2, $3, $4) RETURNING id, created_at",
         )
@@ -154,14 +169,24 @@ impl ConsentStore for SqlStore {
         .bind(client)
         .bind(&json)
         .bind(now_unix())
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *tx)
         .await?;
-        Ok(Screening {
+        let rec = Screening {
             id: row.try_get("id")?,
             client_id: client,
             answers: answers.clone(),
             created_at: row.try_get("created_at")?,
-        })
+        };
+        let ev = AuditEvent {
+            actor: by,
+            action: "create",
+            entity: "screening",
+            entity_id: rec.id,
+            client_id: Some(client),
+        };
+        Self::audit_in(&mut tx, clinic, &ev).await?;
+        tx.commit().await?;
+        Ok(rec)
     }
 
     async fn latest_screening(&self, clinic: ClinicId, client: i64) -> StoreResult<Option<Screening>> {

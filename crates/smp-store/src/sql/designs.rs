@@ -4,6 +4,7 @@ use async_trait::async_trait;
 use sqlx::Row;
 
 use super::*;
+use crate::audit::AuditEvent;
 use crate::error::*;
 use crate::model::*;
 use crate::prelude::*;
@@ -69,7 +70,7 @@ impl DesignStore for SqlStore {
             self.photo(clinic, p).await?;
         }
         let now = now_unix();
-        let mut tx = self.begin_write().await?;
+        let (_serial, mut tx) = self.begin_audited().await?;
         let sql = format!(
             "INSERT INTO designs (clinic_id, client_id, name, photo_id, latest_version, created_at) \
              VALUES ($1, $2, $3, $4, 1, $5) RETURNING {DESIGN_COLS}"
@@ -96,6 +97,14 @@ impl DesignStore for SqlStore {
             .fetch_one(&mut *tx)
             .await?;
         let version = from_row(&row)?;
+        let ev = AuditEvent {
+            actor: user,
+            action: "create",
+            entity: "design",
+            entity_id: design.id,
+            client_id: Some(client),
+        };
+        Self::audit_in(&mut tx, clinic, &ev).await?;
         tx.commit().await?;
         Ok((design, version))
     }
@@ -154,17 +163,19 @@ impl DesignStore for SqlStore {
         user: i64,
     ) -> StoreResult<DesignVersion> {
         check_text("note", note, NOTE_CHARS).map_err(StoreError::BadInput)?;
-        let mut tx = self.begin_write().await?;
+        let (_serial, mut tx) = self.begin_audited().await?;
         // The conditional update is the lock: of two saves from the same base,
         // exactly one moves latest_version on; the other changes no row.
-        let moved = sqlx::query("UPDATE designs SET latest_version = $1 WHERE clinic_id = $2 AND id = $3 AND latest_version = $4")
-            .bind(base_version + 1)
-            .bind(clinic.0)
-            .bind(design)
-            .bind(base_version)
-            .execute(&mut *tx)
-            .await?;
-        if moved.rows_affected() == 0 {
+        let moved = sqlx::query(
+            "UPDATE designs SET latest_version = $1 WHERE clinic_id = $2 AND id = $3 AND latest_version = $4 RETURNING client_id",
+        )
+        .bind(base_version + 1)
+        .bind(clinic.0)
+        .bind(design)
+        .bind(base_version)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(moved) = moved else {
             drop(tx);
             let current = self.design(clinic, design).await?;
             return Err(StoreError::Conflict {
@@ -172,7 +183,8 @@ impl DesignStore for SqlStore {
                 base_version,
                 latest_version: current.latest_version,
             });
-        }
+        };
+        let client: i64 = moved.try_get("client_id")?;
         let sql = format!(
             "INSERT INTO design_versions (design_id, clinic_id, version, json, note, created_by, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {VERSION_COLS}"
@@ -188,6 +200,14 @@ impl DesignStore for SqlStore {
             .fetch_one(&mut *tx)
             .await?;
         let version = from_row(&row)?;
+        let ev = AuditEvent {
+            actor: user,
+            action: "change",
+            entity: "design",
+            entity_id: design,
+            client_id: Some(client),
+        };
+        Self::audit_in(&mut tx, clinic, &ev).await?;
         tx.commit().await?;
         Ok(version)
     }

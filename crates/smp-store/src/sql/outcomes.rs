@@ -3,6 +3,7 @@
 use async_trait::async_trait;
 
 use super::*;
+use crate::audit::AuditEvent;
 use crate::error::*;
 use crate::model::*;
 use crate::prelude::*;
@@ -12,7 +13,7 @@ use crate::records::*;
 #[async_trait]
 pub trait OutcomeStore: Send + Sync {
     /// Records an adverse event.
-    async fn add_adverse_event(&self, clinic: ClinicId, e: &NewAdverseEvent) -> StoreResult<AdverseEvent>;
+    async fn add_adverse_event(&self, clinic: ClinicId, e: &NewAdverseEvent, by: i64) -> StoreResult<AdverseEvent>;
     /// Adverse events of one client, or of the whole clinic.
     async fn list_adverse_events(&self, clinic: ClinicId, client: Option<i64>) -> StoreResult<Vec<AdverseEvent>>;
     /// Records an outcome survey.
@@ -23,7 +24,7 @@ pub trait OutcomeStore: Send + Sync {
 
 #[async_trait]
 impl OutcomeStore for SqlStore {
-    async fn add_adverse_event(&self, clinic: ClinicId, e: &NewAdverseEvent) -> StoreResult<AdverseEvent> {
+    async fn add_adverse_event(&self, clinic: ClinicId, e: &NewAdverseEvent, by: i64) -> StoreResult<AdverseEvent> {
         check_text("action", &e.action, NOTE_CHARS).map_err(bad)?;
         if !EVENT_KINDS.contains(&e.kind.as_str()) {
             return Err(bad(format!(
@@ -49,6 +50,7 @@ impl OutcomeStore for SqlStore {
                 return Err(StoreError::NotFound("session"));
             }
         }
+        let (_serial, mut tx) = self.begin_audited().await?;
         let sql = format!(
             "INSERT INTO adverse_events (clinic_id, client_id, session_id, kind, severity, onset_on, resolved_on, action, practitioner_id, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING {EVENT_COLS}"
@@ -64,9 +66,19 @@ impl OutcomeStore for SqlStore {
             .bind(&e.action)
             .bind(e.practitioner_id)
             .bind(now_unix())
-            .fetch_one(&self.pool)
+            .fetch_one(&mut *tx)
             .await?;
-        from_row(&row)
+        let rec: AdverseEvent = from_row(&row)?;
+        let ev = AuditEvent {
+            actor: by,
+            action: "create",
+            entity: "adverse-event",
+            entity_id: rec.id,
+            client_id: Some(rec.client_id),
+        };
+        Self::audit_in(&mut tx, clinic, &ev).await?;
+        tx.commit().await?;
+        Ok(rec)
     }
 
     async fn list_adverse_events(&self, clinic: ClinicId, client: Option<i64>) -> StoreResult<Vec<AdverseEvent>> {

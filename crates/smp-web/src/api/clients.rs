@@ -46,8 +46,8 @@ pub async fn create(
     if !me.can(Permission::EditMedical) {
         f.notes.clear();
     }
-    let c = state.store.create_client(me.clinic_id(), &f).await?;
-    crate::records::audit(&state, &me, "create", "client", c.id, Some(c.id)).await?;
+    // The client and its audit entry are written together.
+    let c = state.store.create_client(me.clinic_id(), &f, me.user.id).await?;
     Ok((StatusCode::CREATED, Json(visible(&me, c))))
 }
 
@@ -70,7 +70,6 @@ pub async fn update(
     if !me.can(Permission::EditMedical) {
         f.notes = state.store.client(me.clinic_id(), id).await?.fields.notes;
     }
-    let c = state.store.update_client(me.clinic_id(), id, &f).await?;
-    crate::records::audit(&state, &me, "change", "client", id, Some(id)).await?;
+    let c = state.store.update_client(me.clinic_id(), id, &f, me.user.id).await?;
     Ok(Json(visible(&me, c)))
 }

@@ -91,7 +91,6 @@ pub async fn create(
         .store
         .create_design(me.clinic_id(), client, &b.name, b.photo_id, &design.to_json(), me.user.id)
         .await?;
-    crate::records::audit(&state, &me, "create", "design", v.design_id, Some(client)).await?;
     Ok((StatusCode::CREATED, Json(VersionJson::of(v)?)))
 }
 
@@ -145,8 +144,6 @@ pub async fn save(
         .store
         .save_version(me.clinic_id(), id, b.base_version, &design.to_json(), b.note.trim(), me.user.id)
         .await?;
-    let client = state.store.design(me.clinic_id(), id).await?.client_id;
-    crate::records::audit(&state, &me, "change", "design", id, Some(client)).await?;
     Ok((StatusCode::CREATED, Json(VersionJson::of(v)?)))
 }
 

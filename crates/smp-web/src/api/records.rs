@@ -145,8 +145,7 @@ pub async fn record_event(
     me.require(Permission::EditMedical)?;
     e.client_id = client;
     e.practitioner_id = me.user.id;
-    let rec = state.store.add_adverse_event(me.clinic_id(), &e).await?;
-    audit(&state, &me, "create", "adverse-event", rec.id, Some(client)).await?;
+    let rec = state.store.add_adverse_event(me.clinic_id(), &e, me.user.id).await?;
     Ok((StatusCode::CREATED, Json(rec)))
 }
 

@@ -71,12 +71,9 @@ pub async fn create(State(state): State<AppState>, me: CurrentUser, Form(f): For
     };
     let c = state
         .store
-        .create_client(me.clinic_id(), &fields)
+        .create_client(me.clinic_id(), &fields, me.user.id)
         .await
         .map_err(|e| crate::error::AppError::from(e).as_html())?;
-    crate::records::audit(&state, &me, "create", "client", c.id, Some(c.id))
-        .await
-        .map_err(|e| e.as_html())?;
     Ok(Redirect::to(&format!("/clients/{}", c.id)))
 }
 
@@ -95,10 +92,11 @@ pub async fn update(State(state): State<AppState>, me: CurrentUser, Path(id): Pa
         phone: f.phone,
         notes,
     };
-    state.store.update_client(me.clinic_id(), id, &fields).await.map_err(html)?;
-    crate::records::audit(&state, &me, "change", "client", id, Some(id))
+    state
+        .store
+        .update_client(me.clinic_id(), id, &fields, me.user.id)
         .await
-        .map_err(|e| e.as_html())?;
+        .map_err(html)?;
     Ok(Redirect::to(&format!("/clients/{id}")))
 }
 

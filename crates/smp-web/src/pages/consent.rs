@@ -50,10 +50,11 @@ pub async fn screening(
         hair_transplant_on: f.hair_transplant_on,
         medications: f.medications,
     };
-    let s = state.store.add_screening(me.clinic_id(), client, &answers).await.map_err(html)?;
-    audit(&state, &me, "create", "screening", s.id, Some(client))
+    state
+        .store
+        .add_screening(me.clinic_id(), client, &answers, me.user.id)
         .await
-        .map_err(|e| e.as_html())?;
+        .map_err(html)?;
     Ok(Redirect::to(&format!("/clients/{client}#screening")))
 }
 
@@ -74,14 +75,19 @@ pub async fn sign(
     Form(f): Form<ConsentForm>,
 ) -> AppResult<Redirect> {
     me.require(Permission::EditMedical).map_err(|e| e.as_html())?;
-    let s = state
+    state
         .store
-        .sign_consent(me.clinic_id(), client, f.document_id, &f.text_sha256, &f.signer_name, &f.signature)
+        .sign_consent(
+            me.clinic_id(),
+            client,
+            f.document_id,
+            &f.text_sha256,
+            &f.signer_name,
+            &f.signature,
+            me.user.id,
+        )
         .await
         .map_err(html)?;
-    audit(&state, &me, "create", "consent-signature", s.id, Some(client))
-        .await
-        .map_err(|e| e.as_html())?;
     Ok(Redirect::to(&format!("/clients/{client}#consent")))
 }
 

@@ -42,9 +42,6 @@ pub async fn create(
         .create_design(me.clinic_id(), client, &f.name, f.photo_id, &design.to_json(), me.user.id)
         .await
         .map_err(html)?;
-    crate::records::audit(&state, &me, "create", "design", d.id, Some(client))
-        .await
-        .map_err(|e| e.as_html())?;
     Ok(Redirect::to(&format!("/designs/{}/edit", d.id)))
 }
 
@@ -182,9 +179,6 @@ pub async fn restore(
         .save_version(clinic, id, design.latest_version, &old.json, &note, me.user.id)
         .await
         .map_err(html)?;
-    crate::records::audit(&state, &me, "change", "design", id, Some(design.client_id))
-        .await
-        .map_err(|e| e.as_html())?;
     Ok(Redirect::to(&format!("/designs/{id}/versions")))
 }
 

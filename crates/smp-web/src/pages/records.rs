@@ -181,10 +181,7 @@ pub async fn record_event(
         action: f.action,
         practitioner_id: me.user.id,
     };
-    let rec = state.store.add_adverse_event(me.clinic_id(), &e).await.map_err(html)?;
-    audit(&state, &me, "create", "adverse-event", rec.id, Some(client))
-        .await
-        .map_err(|e| e.as_html())?;
+    state.store.add_adverse_event(me.clinic_id(), &e, me.user.id).await.map_err(html)?;
     Ok(Redirect::to(&format!("/clients/{client}#events")))
 }
 
