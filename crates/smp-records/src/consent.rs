@@ -23,6 +23,20 @@ pub struct ConsentDocument {
     pub created_at: i64,
 }
 
+/// A signature to record: which consent version, the hash of the text the client saw,
+/// who signed and the drawn signature (SVG path data).
+#[derive(Debug, Clone, Copy)]
+pub struct NewSignature<'a> {
+    /// The consent version signed.
+    pub document_id: i64,
+    /// SHA-256 of the text shown (refused when it isn't the version's).
+    pub text_sha256: &'a str,
+    /// The signer's name.
+    pub signer_name: &'a str,
+    /// The drawn signature, SVG path data.
+    pub signature_svg: &'a str,
+}
+
 /// A client's signature of a consent version.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]

@@ -72,6 +72,16 @@ pub async fn open(db: &TestDb) -> Arc<dyn Store> {
         .unwrap_or_else(|e| panic!("{}: open {}: {e}", db.backend, db.url))
 }
 
+/// A plain drawn signature of consent version `document` (whose text hash is `sha`).
+pub fn signature<'a>(document: i64, sha: &'a str, signer: &'a str) -> crate::NewSignature<'a> {
+    crate::NewSignature {
+        document_id: document,
+        text_sha256: sha,
+        signer_name: signer,
+        signature_svg: "M0 0 L9 9 L20 4",
+    }
+}
+
 /// The actor of records a test sets up without a user (audit entries name user 0).
 pub const SETUP_ACTOR: i64 = 0;
 
@@ -87,7 +97,7 @@ pub async fn make_ready(store: &dyn Store, clinic: crate::ClinicId, client: i64)
             .unwrap(),
     };
     store
-        .sign_consent(clinic, client, doc.id, &doc.sha256, "Test Client", "M0 0 L9 9 L20 4", SETUP_ACTOR)
+        .sign_consent(clinic, client, &signature(doc.id, &doc.sha256, "Test Client"), SETUP_ACTOR)
         .await
         .unwrap();
     store

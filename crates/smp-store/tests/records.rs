@@ -298,7 +298,7 @@ async fn sessions_need_consent_screening_and_no_contraindication() {
             "has not signed the current consent (version 1)",
         );
         store
-            .sign_consent(a.id, c.id, doc.id, &doc.sha256, "One", "M0 0 L9 9 L20 4", 0)
+            .sign_consent(a.id, c.id, &smp_store::testing::signature(doc.id, &doc.sha256, "One"), 0)
             .await
             .unwrap();
         // A transplant four months before the session blocks it; seven months before, not.
@@ -319,7 +319,7 @@ async fn sessions_need_consent_screening_and_no_contraindication() {
             .unwrap();
         refused(store.record_session(a.id, &s).await.unwrap_err(), "(version 2)");
         store
-            .sign_consent(a.id, c.id, v2.id, &v2.sha256, "One", "M0 0 L9 9 L20 4", 0)
+            .sign_consent(a.id, c.id, &smp_store::testing::signature(v2.id, &v2.sha256, "One"), 0)
             .await
             .unwrap();
         store.book_appointment(a.id, &book("2099-12-10")).await.unwrap();

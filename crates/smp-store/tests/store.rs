@@ -337,12 +337,25 @@ async fn writes_carry_their_audit_entry_in_the_same_transaction() {
             ..Default::default()
         };
         let client = store.create_client(c.id, &fields, u.id).await.unwrap();
-        store.update_client(c.id, client.id, &ClientFields { phone: "01".into(), ..fields.clone() }, u.id).await.unwrap();
+        store
+            .update_client(
+                c.id,
+                client.id,
+                &ClientFields {
+                    phone: "01".into(),
+                    ..fields.clone()
+                },
+                u.id,
+            )
+            .await
+            .unwrap();
         let (d, _) = store.create_design(c.id, client.id, "D", None, "{}", u.id).await.unwrap();
         store.save_version(c.id, d.id, 1, "{\"v\":2}", "", u.id).await.unwrap();
         let log = store.audit_log(c.id).await.unwrap();
-        let got: Vec<(i64, &str, &str, i64, &str)> =
-            log.iter().map(|e| (e.actor, e.action.as_str(), e.entity.as_str(), e.entity_id, e.subject.as_str())).collect();
+        let got: Vec<(i64, &str, &str, i64, &str)> = log
+            .iter()
+            .map(|e| (e.actor, e.action.as_str(), e.entity.as_str(), e.entity_id, e.subject.as_str()))
+            .collect();
         let subject = format!("client:{}", client.id);
         assert_eq!(
             got,

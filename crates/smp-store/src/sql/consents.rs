@@ -20,16 +20,7 @@ pub trait ConsentStore: Send + Sync {
     async fn latest_consent(&self, clinic: ClinicId) -> StoreResult<Option<ConsentDocument>>;
     /// Records a signature; refused when `text_sha256` isn't the document's (the text
     /// changed since it was shown).
-    async fn sign_consent(
-        &self,
-        clinic: ClinicId,
-        client: i64,
-        document: i64,
-        text_sha256: &str,
-        signer: &str,
-        signature_svg: &str,
-        by: i64,
-    ) -> StoreResult<ConsentSignature>;
+    async fn sign_consent(&self, clinic: ClinicId, client: i64, signature: &NewSignature<'_>, by: i64) -> StoreResult<ConsentSignature>;
     /// A client's signatures, oldest first.
     async fn consent_signatures(&self, clinic: ClinicId, client: i64) -> StoreResult<Vec<ConsentSignature>>;
     /// Records screening answers (append-only; the latest counts).
@@ -82,16 +73,13 @@ impl ConsentStore for SqlStore {
         row.as_ref().map(from_row).transpose()
     }
 
-    async fn sign_consent(
-        &self,
-        clinic: ClinicId,
-        client: i64,
-        document: i64,
-        text_sha256: &str,
-        signer: &str,
-        signature_svg: &str,
-        by: i64,
-    ) -> StoreResult<ConsentSignature> {
+    async fn sign_consent(&self, clinic: ClinicId, client: i64, signature: &NewSignature<'_>, by: i64) -> StoreResult<ConsentSignature> {
+        let NewSignature {
+            document_id: document,
+            text_sha256,
+            signer_name: signer,
+            signature_svg,
+        } = *signature;
         check_text("signer_name", signer, SHORT_TEXT_CHARS).map_err(bad)?;
         check_text("signature", signature_svg, 200_000).map_err(bad)?;
         self.client(clinic, client).await?;

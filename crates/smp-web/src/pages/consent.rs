@@ -80,10 +80,12 @@ pub async fn sign(
         .sign_consent(
             me.clinic_id(),
             client,
-            f.document_id,
-            &f.text_sha256,
-            &f.signer_name,
-            &f.signature,
+            &smp_store::NewSignature {
+                document_id: f.document_id,
+                text_sha256: &f.text_sha256,
+                signer_name: &f.signer_name,
+                signature_svg: &f.signature,
+            },
             me.user.id,
         )
         .await
