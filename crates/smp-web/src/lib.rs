@@ -111,7 +111,7 @@ pub fn router(state: AppState) -> Router {
         .route("/clients/{id}/erase", post(pages::records::erase))
         .route("/clients/{id}/ink-passport.pdf", get(pages::records::ink_passport))
         .route("/sessions/{client}/{session}/aftercare", get(pages::records::aftercare))
-        .route("/audit", get(pages::records::audit_page))
+        .route("/audit", get(pages::audit_log::audit_page))
         .route("/clients/{id}/screening", post(pages::consent::screening))
         .route("/clients/{id}/consent", post(pages::consent::sign))
         .route("/clients/{id}/patch-tests", post(pages::consent::patch_test))

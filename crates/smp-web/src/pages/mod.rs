@@ -1,6 +1,7 @@
 //! Server-rendered pages (askama templates in `templates/`, auto-escaped).
 
 pub mod account;
+pub mod audit_log;
 pub mod capture;
 pub mod clients;
 pub mod clinic;
