@@ -50,7 +50,18 @@ pub struct AuditEvent<'a> {
     pub client_id: Option<i64>,
 }
 
-impl AuditEvent<'_> {
+impl<'a> AuditEvent<'a> {
+    /// What `actor` did (`action`) to record `entity_id` of kind `entity`, about `client`.
+    pub fn about_client(actor: i64, action: &'a str, entity: &'a str, entity_id: i64, client: i64) -> AuditEvent<'a> {
+        AuditEvent {
+            actor,
+            action,
+            entity,
+            entity_id,
+            client_id: Some(client),
+        }
+    }
+
     /// The pseudonymous subject.
     pub fn subject(&self) -> String {
         self.client_id.map(|c| format!("client:{c}")).unwrap_or_default()

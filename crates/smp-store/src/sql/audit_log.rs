@@ -61,12 +61,18 @@ impl SqlStore {
         Ok((serial, self.begin_write().await?))
     }
 
-    /// Appends `ev` inside the write's transaction: the record and its entry are
-    /// committed together or not at all.
-    pub(crate) async fn audit_in(tx: &mut sqlx::Transaction<'_, Any>, clinic: ClinicId, ev: &AuditEvent<'_>) -> StoreResult<AuditEntry> {
-        Self::append_audit_in(tx, clinic, ev)
-            .await?
-            .ok_or_else(|| bad("another server process was writing the audit log at the same moment; nothing was saved — try again".into()))
+    /// Appends `ev` inside the write's transaction and commits both: the record and its
+    /// entry stand or fall together.
+    pub(crate) async fn commit_with_entry(
+        mut tx: sqlx::Transaction<'_, Any>,
+        clinic: ClinicId,
+        ev: &AuditEvent<'_>,
+    ) -> StoreResult<AuditEntry> {
+        let entry = Self::append_audit_in(&mut tx, clinic, ev).await?.ok_or_else(|| {
+            bad("another server process was writing the audit log at the same moment; nothing was saved — try again".into())
+        })?;
+        tx.commit().await?;
+        Ok(entry)
     }
 }
 

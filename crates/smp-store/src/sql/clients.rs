@@ -47,15 +47,8 @@ impl ClientStore for SqlStore {
             .fetch_one(&mut *tx)
             .await?;
         let rec: Client = from_row(&row)?;
-        let ev = AuditEvent {
-            actor: by,
-            action: "create",
-            entity: "client",
-            entity_id: rec.id,
-            client_id: Some(rec.id),
-        };
-        Self::audit_in(&mut tx, clinic, &ev).await?;
-        tx.commit().await?;
+        let ev = AuditEvent::about_client(by, "create", "client", rec.id, rec.id);
+        Self::commit_with_entry(tx, clinic, &ev).await?;
         Ok(rec)
     }
 
@@ -93,15 +86,8 @@ impl ClientStore for SqlStore {
             .ok_or(StoreError::NotFound("client"))?;
         let row = rows;
         let rec: Client = from_row(&row)?;
-        let ev = AuditEvent {
-            actor: by,
-            action: "change",
-            entity: "client",
-            entity_id: rec.id,
-            client_id: Some(rec.id),
-        };
-        Self::audit_in(&mut tx, clinic, &ev).await?;
-        tx.commit().await?;
+        let ev = AuditEvent::about_client(by, "change", "client", rec.id, rec.id);
+        Self::commit_with_entry(tx, clinic, &ev).await?;
         Ok(rec)
     }
 

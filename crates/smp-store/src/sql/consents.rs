@@ -117,15 +117,8 @@ impl ConsentStore for SqlStore {
             .fetch_one(&mut *tx)
             .await?;
         let rec: ConsentSignature = from_row(&row)?;
-        let ev = AuditEvent {
-            actor: by,
-            action: "create",
-            entity: "consent-signature",
-            entity_id: rec.id,
-            client_id: Some(client),
-        };
-        Self::audit_in(&mut tx, clinic, &ev).await?;
-        tx.commit().await?;
+        let ev = AuditEvent::about_client(by, "create", "consent-signature", rec.id, client);
+        Self::commit_with_entry(tx, clinic, &ev).await?;
         Ok(rec)
     }
 
@@ -165,15 +158,8 @@ impl ConsentStore for SqlStore {
             answers: answers.clone(),
             created_at: row.try_get("created_at")?,
         };
-        let ev = AuditEvent {
-            actor: by,
-            action: "create",
-            entity: "screening",
-            entity_id: rec.id,
-            client_id: Some(client),
-        };
-        Self::audit_in(&mut tx, clinic, &ev).await?;
-        tx.commit().await?;
+        let ev = AuditEvent::about_client(by, "create", "screening", rec.id, client);
+        Self::commit_with_entry(tx, clinic, &ev).await?;
         Ok(rec)
     }
 

@@ -97,15 +97,8 @@ impl DesignStore for SqlStore {
             .fetch_one(&mut *tx)
             .await?;
         let version = from_row(&row)?;
-        let ev = AuditEvent {
-            actor: user,
-            action: "create",
-            entity: "design",
-            entity_id: design.id,
-            client_id: Some(client),
-        };
-        Self::audit_in(&mut tx, clinic, &ev).await?;
-        tx.commit().await?;
+        let ev = AuditEvent::about_client(user, "create", "design", design.id, client);
+        Self::commit_with_entry(tx, clinic, &ev).await?;
         Ok((design, version))
     }
 
@@ -200,15 +193,8 @@ impl DesignStore for SqlStore {
             .fetch_one(&mut *tx)
             .await?;
         let version = from_row(&row)?;
-        let ev = AuditEvent {
-            actor: user,
-            action: "change",
-            entity: "design",
-            entity_id: design,
-            client_id: Some(client),
-        };
-        Self::audit_in(&mut tx, clinic, &ev).await?;
-        tx.commit().await?;
+        let ev = AuditEvent::about_client(user, "change", "design", design, client);
+        Self::commit_with_entry(tx, clinic, &ev).await?;
         Ok(version)
     }
 

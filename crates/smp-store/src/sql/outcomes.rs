@@ -69,15 +69,8 @@ impl OutcomeStore for SqlStore {
             .fetch_one(&mut *tx)
             .await?;
         let rec: AdverseEvent = from_row(&row)?;
-        let ev = AuditEvent {
-            actor: by,
-            action: "create",
-            entity: "adverse-event",
-            entity_id: rec.id,
-            client_id: Some(rec.client_id),
-        };
-        Self::audit_in(&mut tx, clinic, &ev).await?;
-        tx.commit().await?;
+        let ev = AuditEvent::about_client(by, "create", "adverse-event", rec.id, rec.client_id);
+        Self::commit_with_entry(tx, clinic, &ev).await?;
         Ok(rec)
     }
 
