@@ -9,6 +9,7 @@ pub mod error;
 pub mod ics;
 pub mod plan;
 pub mod removal;
+pub mod settings;
 pub mod words;
 
 pub use cost::{PriceList, Quote};
@@ -16,3 +17,4 @@ pub use date::CivilDate;
 pub use error::PlanError;
 pub use plan::{Plan, PlanOptions, RateRange};
 pub use removal::{KirbyDesai, RemovalEstimate};
+pub use settings::PlanSettings;

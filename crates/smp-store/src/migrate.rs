@@ -10,6 +10,7 @@ pub(crate) const SQLITE: &[(i64, &str)] = &[
     (5, include_str!("../migrations/0005_follow_ups.sql")),
     (6, include_str!("../migrations/0006_idle_logout.sql")),
     (7, include_str!("../migrations/0007_time_zone.sql")),
+    (8, include_str!("../migrations/0008_plan_settings.sql")),
 ];
 
 /// The PostgreSQL flavour of a migration: the SQL is shared, only the auto-increment key
@@ -19,7 +20,7 @@ pub(crate) fn postgres(sql: &str) -> String {
 }
 
 /// The schema version this build expects.
-pub const SCHEMA_VERSION: i64 = 7;
+pub const SCHEMA_VERSION: i64 = 8;
 
 /// Applies the pending migrations on `pool`, each through `flavour` (the backend's dialect).
 pub(crate) async fn run(pool: &sqlx::AnyPool, flavour: impl Fn(&str) -> String) -> crate::StoreResult<()> {

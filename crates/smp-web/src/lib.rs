@@ -123,6 +123,7 @@ pub fn router(state: AppState) -> Router {
         .route("/settings/consent", post(pages::clinic::publish_consent))
         .route("/settings/public", post(pages::clinic::set_public))
         .route("/settings/time-zone", post(pages::clinic::set_time_zone))
+        .route("/settings/prices", post(pages::clinic::set_prices))
         .route("/settings/idle", post(pages::clinic::set_idle))
         .route("/appointments", get(pages::clinic::appointments))
         .route("/appointments/feed", post(pages::clinic::new_feed))

@@ -26,6 +26,10 @@ pub trait ClinicStore: Send + Sync {
     async fn set_idle_minutes(&self, clinic: ClinicId, minutes: i64) -> StoreResult<()>;
     /// How long a login may sit unused before it ends, minutes.
     async fn idle_minutes(&self, clinic: ClinicId) -> StoreResult<i64>;
+    /// The clinic's planning settings as stored (JSON; `None` when it has set none).
+    async fn plan_settings(&self, clinic: ClinicId) -> StoreResult<Option<String>>;
+    /// Stores the clinic's planning settings (JSON, checked by the caller).
+    async fn set_plan_settings(&self, clinic: ClinicId, json: &str) -> StoreResult<()>;
     /// Sets the clinic's time zone (an IANA name, checked against the bundled zone
     /// database).
     async fn set_time_zone(&self, clinic: ClinicId, name: &str) -> StoreResult<()>;
@@ -117,6 +121,28 @@ impl ClinicStore for SqlStore {
             Some(r) => Ok(r.try_get("idle_minutes")?),
             None => Err(StoreError::NotFound("clinic")),
         }
+    }
+
+    async fn plan_settings(&self, clinic: ClinicId) -> StoreResult<Option<String>> {
+        let row = sqlx::query("SELECT plan_settings FROM clinics WHERE id = $1")
+            .bind(clinic.0)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound("clinic"))?;
+        Ok(row.try_get("plan_settings")?)
+    }
+
+    async fn set_plan_settings(&self, clinic: ClinicId, json: &str) -> StoreResult<()> {
+        check_text("plan settings", json, NOTE_CHARS).map_err(bad)?;
+        let done = sqlx::query("UPDATE clinics SET plan_settings = $1 WHERE id = $2")
+            .bind(json)
+            .bind(clinic.0)
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("clinic"));
+        }
+        Ok(())
     }
 
     async fn set_time_zone(&self, clinic: ClinicId, name: &str) -> StoreResult<()> {

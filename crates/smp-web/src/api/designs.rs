@@ -233,7 +233,7 @@ pub async fn plan(State(state): State<AppState>, me: CurrentUser, Path(id): Path
     me.require(Permission::ReadMedical)?;
     let record = state.store.design(me.clinic_id(), id).await?;
     let (design, _) = load_design(&state, &me, id, record.latest_version).await?;
-    let (plan, quote) = plan_of(&state, design).await?;
+    let (plan, quote) = plan_of(&state, &me, design, None).await?;
     crate::records::audit(&state, &me, "read", "plan", id, Some(record.client_id)).await?;
     let mut v = serde_json::to_value(&plan).map_err(internal)?;
     v["cost"] = serde_json::to_value(&quote).map_err(internal)?;
@@ -261,13 +261,10 @@ pub async fn report(State(state): State<AppState>, me: CurrentUser, Path(id): Pa
     let photo = decoded(&state, &hash).await?;
     let clinic_name = me.clinic.name.clone();
     let today = crate::service::dates::today_date(&me.clinic.time_zone);
+    let settings = crate::service::designs::plan_settings(&state, &me).await?;
     let pdf = blocking(&state, move || {
-        let opts = PlanOptions {
-            rate: RateRange::around(DEFAULT_RATE_PER_MIN).map_err(internal)?,
-            spacing_days: DEFAULT_SPACING_DAY,
-            start: None,
-        };
-        let prices = PriceList::uk_default();
+        let opts = settings.options(None).map_err(internal)?;
+        let prices = settings.prices;
         let pigments = smp_color::pigments::PigmentLibrary::builtin();
         let input = smp_report::ReportInput {
             design: &design,

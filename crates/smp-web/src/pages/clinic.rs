@@ -34,6 +34,7 @@ pub struct SettingsPage {
     time_zone: String,
     local_now: String,
     zones: Vec<String>,
+    plan: smp_plan::PlanSettings,
 }
 
 /// GET /settings
@@ -52,6 +53,7 @@ pub async fn settings(State(state): State<AppState>, me: CurrentUser) -> AppResu
         local_now: smp_records::clock::local_time(smp_store::now_unix(), &me.clinic.time_zone),
         time_zone: me.clinic.time_zone.clone(),
         zones: smp_records::clock::zone_names(),
+        plan: crate::service::designs::plan_settings(&state, &me).await.map_err(|e| e.as_html())?,
     })
 }
 
@@ -69,6 +71,66 @@ pub async fn set_idle(State(state): State<AppState>, me: CurrentUser, Form(f): F
         .await
         .map_err(|e| e.as_html())?;
     Ok(Redirect::to("/settings"))
+}
+
+/// The prices-and-plan form.
+#[derive(Deserialize)]
+pub struct PricesForm {
+    currency: String,
+    basis: String,
+    base_fee: f64,
+    price_min: f64,
+    price_max: f64,
+    touch_up_min: f64,
+    touch_up_max: f64,
+    rate_per_min: f64,
+    spacing_days: u32,
+}
+
+/// POST /settings/prices (owner): the clinic's own price list, needle rate and spacing.
+pub async fn set_prices(State(state): State<AppState>, me: CurrentUser, Form(f): Form<PricesForm>) -> AppResult<Redirect> {
+    me.require(Permission::ManageClinic).map_err(|e| e.as_html())?;
+    let refuse = |msg: String| crate::error::AppError::field("prices", msg).as_html().back_to("/settings");
+    let mut s = crate::service::designs::plan_settings(&state, &me).await.map_err(|e| e.as_html())?;
+    s.prices.basis = match f.basis.as_str() {
+        "cm2" => smp_plan::cost::Basis::Cm2,
+        "session" => smp_plan::cost::Basis::Session,
+        "hour" => smp_plan::cost::Basis::Hour,
+        other => {
+            return Err(refuse(format!(
+                "'{other}' is not a way to charge; choose per cm², per session or per hour"
+            )));
+        }
+    };
+    s.prices.name = format!("{}'s price list", me.clinic.name);
+    s.prices.currency = f.currency.trim().to_uppercase();
+    s.prices.base_fee = f.base_fee;
+    s.prices.price = smp_plan::cost::Range {
+        min: f.price_min,
+        max: f.price_max,
+    };
+    s.prices.touch_up = smp_plan::cost::Range {
+        min: f.touch_up_min,
+        max: f.touch_up_max,
+    };
+    s.prices.notes.clear();
+    // The clinic's own prices already hold its location and standing.
+    s.prices.location = smp_plan::cost::Location {
+        name: me.clinic.name.clone(),
+        factor: 1.0,
+    };
+    s.rate_per_min = f.rate_per_min;
+    s.spacing_days = f.spacing_days;
+    let checked = s.check().map_err(|e| refuse(e.to_string()))?;
+    state
+        .store
+        .set_plan_settings(me.clinic_id(), &checked.to_json())
+        .await
+        .map_err(html)?;
+    audit(&state, &me, "change", "price-list", me.clinic_id().0, None)
+        .await
+        .map_err(|e| e.as_html())?;
+    Ok(Redirect::to("/settings#prices"))
 }
 
 /// The time-zone form.

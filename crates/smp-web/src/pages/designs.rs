@@ -217,7 +217,7 @@ fn healed() -> String {
 
 async fn side(state: &AppState, me: &CurrentUser, id: i64, version: i64) -> AppResult<Side> {
     let (design, v) = load_design(state, me, id, version).await.map_err(|e| e.as_html())?;
-    let plan = plan_of(state, design.clone()).await.map_err(|e| e.as_html())?;
+    let plan = plan_of(state, me, design.clone(), None).await.map_err(|e| e.as_html())?;
     let hairline = smp_design::lint::hairline_height_mm(&design).map_or("–".into(), |h| format!("{h:.0} mm above the glabella"));
     Ok(Side {
         version,
@@ -288,19 +288,46 @@ pub struct PlanPage {
     design: DesignRecord,
     summary: String,
     regions: Vec<(String, String, String)>,
-    sessions: Vec<(u8, usize, String, String)>,
+    sessions: Vec<(u8, usize, String, String, String)>,
     breakdown: Vec<(String, String)>,
     total: String,
     drivers: Vec<String>,
     touch_up: String,
+    /// The first session's date, YYYY-MM-DD, when one was chosen.
+    start: String,
+    /// The touch-ups' dates, when the plan is dated.
+    touch_up_dates: Vec<String>,
+    /// What the plan is priced and timed with.
+    basis: String,
 }
 
-/// GET /designs/{id}/plan
-pub async fn plan(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<PlanPage> {
+/// The plan page's query: the first session's date.
+#[derive(Deserialize, Default)]
+pub struct PlanQuery {
+    #[serde(default)]
+    start: String,
+}
+
+/// GET /designs/{id}/plan[?start=YYYY-MM-DD]
+pub async fn plan(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+    Query(query): Query<PlanQuery>,
+) -> AppResult<PlanPage> {
     me.require(Permission::ReadMedical).map_err(|e| e.as_html())?;
+    let start = match query.start.trim() {
+        "" => None,
+        s => Some(smp_plan::CivilDate::parse(s).map_err(|e| {
+            AppError::field("start", format!("the first session's date: {e}"))
+                .as_html()
+                .back_to(&format!("/designs/{id}/plan"))
+        })?),
+    };
+    let settings = crate::service::designs::plan_settings(&state, &me).await.map_err(|e| e.as_html())?;
     let record = state.store.design(me.clinic_id(), id).await.map_err(html)?;
     let (design, _) = load_design(&state, &me, id, record.latest_version).await.map_err(|e| e.as_html())?;
-    let (p, q): (Plan, smp_plan::Quote) = plan_of(&state, design).await.map_err(|e| e.as_html())?;
+    let (p, q): (Plan, smp_plan::Quote) = plan_of(&state, &me, design, start).await.map_err(|e| e.as_html())?;
     crate::records::audit(&state, &me, "read", "plan", id, Some(record.client_id))
         .await
         .map_err(|e| e.as_html())?;
@@ -330,6 +357,7 @@ pub async fn plan(State(state): State<AppState>, me: CurrentUser, Path(id): Path
                     s.impressions,
                     format!("{:.1}–{:.1} h", s.minutes_min / 60.0, s.minutes_max / 60.0),
                     format!("{:.0} %", s.cumulative_fraction * 100.0),
+                    s.date.map(|d| d.to_string()).unwrap_or_default(),
                 )
             })
             .collect(),
@@ -338,7 +366,15 @@ pub async fn plan(State(state): State<AppState>, me: CurrentUser, Path(id): Path
             .iter()
             .map(|l| {
                 (
-                    format!("{}{}", l.item, if l.included { "" } else { " (not included)" }),
+                    format!(
+                        "{}{}",
+                        l.item,
+                        if l.included || l.item.contains("not included") {
+                            ""
+                        } else {
+                            " (not included)"
+                        }
+                    ),
                     smp_plan::words::money_range(&q.currency, l.min, l.max),
                 )
             })
@@ -346,6 +382,16 @@ pub async fn plan(State(state): State<AppState>, me: CurrentUser, Path(id): Path
         total: smp_plan::words::money_range(&q.currency, q.min, q.max),
         drivers: q.drivers.clone(),
         touch_up: format!("{}–{}", p.touch_up_years[0], p.touch_up_years[1]),
+        start: start.map(|d| d.to_string()).unwrap_or_default(),
+        touch_up_dates: p
+            .touch_ups
+            .iter()
+            .filter_map(|t| t.date.map(|d| format!("{d} ({} years)", t.years)))
+            .collect(),
+        basis: format!(
+            "Priced with {} ({}); needle time at about {} impressions a minute; sessions {} days apart. The owner changes these under Settings.",
+            settings.prices.name, settings.prices.currency, settings.rate_per_min, settings.spacing_days
+        ),
         design: record,
     })
 }

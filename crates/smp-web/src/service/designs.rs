@@ -21,20 +21,24 @@ pub async fn load_design(state: &AppState, me: &CurrentUser, id: i64, version: i
     Ok((design, v))
 }
 
-/// The plan and quote of a design (UK price list, default rate and spacing).
-pub async fn plan_of(state: &AppState, design: Design) -> AppResult<(Plan, Quote)> {
+/// The plan and quote of a design with the clinic's own prices, rate and spacing, dated
+/// from `start` when given.
+pub async fn plan_of(state: &AppState, me: &CurrentUser, design: Design, start: Option<smp_plan::CivilDate>) -> AppResult<(Plan, Quote)> {
+    let settings = plan_settings(state, me).await?;
     blocking(state, move || {
-        let opts = PlanOptions {
-            rate: RateRange::around(DEFAULT_RATE_PER_MIN).map_err(internal)?,
-            spacing_days: DEFAULT_SPACING_DAY,
-            start: None,
-        };
+        let opts = settings.options(start).map_err(internal)?;
         let imp = smp_dots::generate(&design);
         let plan = Plan::new(&design, &imp, &opts).map_err(|e| AppError::field("design", e.to_string()))?;
-        let quote = PriceList::uk_default().quote(&plan);
+        let quote = settings.prices.quote(&plan);
         Ok((plan, quote))
     })
     .await
+}
+
+/// The clinic's planning settings (its price list, rate and spacing), or the defaults.
+pub async fn plan_settings(state: &AppState, me: &CurrentUser) -> AppResult<smp_plan::PlanSettings> {
+    let stored = state.store.plan_settings(me.clinic_id()).await?;
+    smp_plan::PlanSettings::parse(stored.as_deref()).map_err(internal)
 }
 
 /// The view `view_name` of `design` and its decoded photo, checked to be the caller's

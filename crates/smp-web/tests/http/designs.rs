@@ -504,3 +504,55 @@ async fn designs_and_photos_delete_unless_a_record_needs_them() {
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{b}");
     }
 }
+
+/// The owner sets the clinic's own prices, rate and spacing in Settings; the plan page
+/// quotes with them and dates the sessions from a chosen first day. Wrong values are
+/// refused with what was wrong.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clinic_prices_and_a_dated_plan() {
+    for app in spawn_apps("http-prices").await {
+        let b = app.db.backend;
+        let (s, _, _, design, _) = clinic_a(&app).await;
+        let prices = |min: &str, max: &str| {
+            vec![
+                ("_csrf", s.csrf.clone()),
+                ("currency", "eur".into()),
+                ("basis", "session".into()),
+                ("base_fee", "0".into()),
+                ("price_min", min.into()),
+                ("price_max", max.into()),
+                ("touch_up_min", "100".into()),
+                ("touch_up_max", "150".into()),
+                ("rate_per_min", "50".into()),
+                ("spacing_days", "14".into()),
+            ]
+        };
+        let post = |form: Vec<(&'static str, String)>| s.http.post(format!("{}/settings/prices", s.base)).form(&form).send();
+        let r = post(prices("500", "100")).await.unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(r.text().await.unwrap().contains("price"), "{b}: says which value is wrong");
+        let r = post(prices("300", "400")).await.unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{b}");
+        let settings = s.get("/settings").await.text().await.unwrap();
+        assert!(settings.contains("in EUR") && settings.contains("value=\"14\""), "{b}");
+
+        let page = s
+            .get(&format!("/designs/{design}/plan?start=2027-01-04"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("3 sessions × €300.00–€400.00 per session") && page.contains("<th>€900 – €1,200</th>"),
+            "{b}: per session, in the clinic's currency: {page}"
+        );
+        assert!(
+            page.contains("2027-01-04") && page.contains("2027-01-18"),
+            "{b}: sessions 14 days apart from the start"
+        );
+        assert!(page.contains("sessions 14 days apart"), "{b}");
+        let r = s.get(&format!("/designs/{design}/plan?start=2027-02-31")).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(r.text().await.unwrap().contains("first session"), "{b}");
+    }
+}
