@@ -7,8 +7,6 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use smp_design::Pattern;
-use smp_plan::constants::{DEFAULT_RATE_PER_MIN, DEFAULT_SPACING_DAY};
-use smp_plan::{PlanOptions, PriceList, RateRange};
 use smp_store::{DesignRecord, DesignVersion};
 
 use crate::api::json::ApiJson;

@@ -2,8 +2,7 @@
 //! quote, its view's photo (a read of the client's record, audited) and its preview.
 
 use smp_design::Design;
-use smp_plan::constants::{DEFAULT_RATE_PER_MIN, DEFAULT_SPACING_DAY};
-use smp_plan::{Plan, PlanOptions, PriceList, Quote, RateRange};
+use smp_plan::{Plan, Quote};
 use smp_render::state::PreviewState;
 use smp_store::DesignVersion;
 
