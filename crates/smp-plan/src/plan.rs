@@ -7,7 +7,8 @@ use smp_design::{Design, RegionKind};
 use smp_dots::Impressions;
 
 use crate::constants::{
-    DEFAULT_RATE_PER_MIN, DEFAULT_SPACING_DAY, RATE_LIMITS_PER_MIN, RATE_MAX_PER_MIN, RATE_MIN_PER_MIN, SPACING_LIMITS_DAYS, TOUCH_UP_YEARS,
+    DEFAULT_RATE_PER_MIN, DEFAULT_SPACING_DAY, RATE_LIMITS_PER_MIN, RATE_MAX_PER_MIN, RATE_MIN_PER_MIN, SESSION_HOURS, SPACING_LIMITS_DAYS,
+    TOUCH_UP_YEARS,
 };
 use crate::date::CivilDate;
 use crate::error::PlanError;
@@ -147,6 +148,31 @@ pub struct Plan {
     pub touch_up_years: [u32; 2],
     /// Touch-up reminders after the last session.
     pub touch_ups: Vec<TouchUp>,
+    /// Advice on the plan in the practitioner's words, e.g. to add a session when one
+    /// needs more needle time than a session lasts.
+    pub advice: Vec<String>,
+}
+
+/// Advice for sessions whose needle time at the slower end of the rate is longer than a
+/// session lasts in practice (domain.md: 2–5 hours): how many sessions the work fits in.
+fn long_session_advice(sessions: &[SessionPlan]) -> Vec<String> {
+    let limit_min = SESSION_HOURS.1 * 60.0;
+    let long: Vec<&SessionPlan> = sessions.iter().filter(|s| s.minutes_max > limit_min).collect();
+    if long.is_empty() {
+        return Vec::new();
+    }
+    let total_min: f64 = sessions.iter().map(|s| s.minutes_max).sum();
+    let needed = (total_min / limit_min).ceil() as usize;
+    let which: Vec<String> = long
+        .iter()
+        .map(|s| format!("session {} needs up to {:.1} h", s.session, s.minutes_max / 60.0))
+        .collect();
+    vec![format!(
+        "{} of needle work, longer than the {:.0} hours a session lasts in practice: plan at least {needed} sessions instead of {}, so no session runs over.",
+        which.join(" and "),
+        SESSION_HOURS.1,
+        sessions.len()
+    )]
 }
 
 impl Plan {
@@ -202,7 +228,9 @@ impl Plan {
                 date: last.map(|d| d.add_years(years as i32)),
             })
             .collect();
+        let advice = long_session_advice(&sessions);
         Ok(Plan {
+            advice,
             design: design.name().to_string(),
             area_cm2,
             regions,
@@ -301,5 +329,30 @@ mod tests {
         let p = Plan::new(&d, &imp, &PlanOptions::default()).unwrap();
         let (lo, hi) = p.total_minutes();
         assert!(lo / 60.0 > 2.0 && hi / 60.0 < 15.0, "{lo}–{hi} min");
+    }
+
+    #[test]
+    fn a_session_longer_than_a_working_session_gets_advice_to_split() {
+        // 100 cm² at 150 dots/cm² in one session: over 15,000 impressions, more than 6 h at
+        // the slow end (40 a minute), over the 5 hours a session lasts (domain.md).
+        let text = r#"{"format":"smp-design","version":1,"name":"dense","seed":3,
+            "regions":[{"name":"top","kind":"treat","polygon":[[0,0],[100,0],[100,100],[0,100]],
+            "density_per_cm2":150,"dot_diameter_mm":0.25,"shade":0.8}],
+            "sessions":{"cumulative":[1.0]}}"#;
+        let d = Design::parse(text).unwrap();
+        let imp = smp_dots::generate(&d);
+        let p = Plan::new(&d, &imp, &PlanOptions::default()).unwrap();
+        assert_eq!(p.advice.len(), 1, "{:?}", p.advice);
+        let hours = p.sessions[0].minutes_max / 60.0;
+        assert!(hours > 5.0, "{hours} h");
+        assert!(
+            p.advice[0].contains(&format!("session 1 needs up to {hours:.1} h")),
+            "{}",
+            p.advice[0]
+        );
+        assert!(p.advice[0].contains("at least 2 sessions instead of 1"), "{}", p.advice[0]);
+        let light = square("[0.3,0.7,1.0]");
+        let p = Plan::new(&light, &smp_dots::generate(&light), &PlanOptions::default()).unwrap();
+        assert!(p.advice.is_empty(), "{:?}", p.advice);
     }
 }

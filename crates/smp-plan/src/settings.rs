@@ -4,7 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::constants::{DEFAULT_RATE_PER_MIN, DEFAULT_SPACING_DAY, DEFAULT_SPACING_DAYS, RATE_MAX_PER_MIN, RATE_MIN_PER_MIN};
+use crate::constants::{
+    DEFAULT_RATE_PER_MIN, DEFAULT_SPACING_DAY, DEFAULT_SPACING_DAYS, RATE_MAX_PER_MIN, RATE_MIN_PER_MIN, SPACING_LIMITS_DAYS,
+};
 use crate::cost::PriceList;
 use crate::date::CivilDate;
 use crate::error::PlanError;
@@ -32,9 +34,6 @@ impl Default for PlanSettings {
     }
 }
 
-/// Longest spacing accepted, days: beyond 8 weeks the layers no longer build on each other.
-pub const MAX_SPACING_DAYS: u32 = 56;
-
 impl PlanSettings {
     /// Checks every value (the price list's own rules, a rate and a spacing in range).
     pub fn check(self) -> Result<PlanSettings, PlanError> {
@@ -46,13 +45,11 @@ impl PlanSettings {
                 self.rate_per_min
             )));
         }
-        if !(DEFAULT_SPACING_DAYS.0 / 2..=MAX_SPACING_DAYS).contains(&self.spacing_days) {
+        let (lo, hi) = SPACING_LIMITS_DAYS;
+        if !(lo..=hi).contains(&self.spacing_days) {
             return Err(PlanError::BadInput(format!(
-                "{} days between sessions is outside {}–{MAX_SPACING_DAYS} (the skin needs about {}–{} days to heal between sessions)",
-                self.spacing_days,
-                DEFAULT_SPACING_DAYS.0 / 2,
-                DEFAULT_SPACING_DAYS.0,
-                DEFAULT_SPACING_DAYS.1
+                "{} days between sessions is outside {lo}–{hi} (the skin needs about {}–{} days to heal between sessions)",
+                self.spacing_days, DEFAULT_SPACING_DAYS.0, DEFAULT_SPACING_DAYS.1
             )));
         }
         Ok(PlanSettings { prices, ..self })

@@ -123,6 +123,7 @@ pub fn data(input: &ReportInput<'_>, f: &Facts, pictures: &[Picture], info: &Inf
             "touch_up_years": format!("{}–{}", p.touch_up_years[0], p.touch_up_years[1]),
             "touch_ups": p.touch_ups.iter().map(|t| json!({"years": t.years, "date": t.date.map(|d| d.to_string())})).collect::<Vec<_>>(),
             "dated": p.sessions.first().is_some_and(|s| s.date.is_some()),
+            "advice": p.advice,
         },
         "pigment": {
             "name": m.pigment,

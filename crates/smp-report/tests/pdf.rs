@@ -377,3 +377,30 @@ fn the_designs_chosen_pigments_are_listed_with_their_predicted_match() {
     // The clinic's own colours carry no sampling warning.
     assert!(!t.contains("How far to trust the sampled hair colour"));
 }
+
+/// Issue 15: a session that needs more needle time than a session lasts (norwood-7,
+/// session 2: over 5 hours at the slow end of the rate) gets the advice to add one.
+#[test]
+fn a_session_too_long_for_one_sitting_gets_the_advice_to_add_one() {
+    if !have("pdftotext") {
+        return;
+    }
+    let params = SynthParams {
+        pattern: Pattern::Norwood(7),
+        view: SynthView::Top,
+        skin_type: 3,
+        hair_level: 2,
+        scar: None,
+        seed: 5,
+        width_px: 240,
+    };
+    let h = synth(&params, "top.png").expect("synthetic head");
+    let (prices, pigments, opts) = (PriceList::uk_default(), PigmentLibrary::builtin(), options());
+    let plan = smp_plan::Plan::new(&h.design, &smp_dots::generate(&h.design), &opts).unwrap();
+    assert!(!plan.advice.is_empty(), "norwood-7 has a session over 5 h: {:?}", plan.sessions);
+    let t = text_of(
+        &render_report(&plain_input(&h, "top", &prices, &pigments, &opts)).expect("report"),
+        "norwood7",
+    );
+    assert!(t.contains("no session runs over"), "{t}");
+}

@@ -153,6 +153,9 @@ fn human(p: &Plan, q: &Quote) -> String {
         p.touch_up_years[1],
         touch.join(", ")
     ));
+    for a in &p.advice {
+        out.push_str(&format!("advice: {a}\n"));
+    }
     let money = |min: f64, max: f64| smp_plan::words::money_range(&q.currency, min, max);
     out.push_str(&format!("\nquote: {}\n", money(q.min, q.max)));
     for l in &q.breakdown {

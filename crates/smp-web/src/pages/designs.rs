@@ -299,6 +299,8 @@ pub struct PlanPage {
     touch_up_dates: Vec<String>,
     /// What the plan is priced and timed with.
     basis: String,
+    /// Advice on the plan (a session too long to work in one sitting).
+    advice: Vec<String>,
 }
 
 /// The plan page's query: the first session's date.
@@ -383,6 +385,7 @@ pub async fn plan(
         drivers: q.drivers.clone(),
         touch_up: format!("{}–{}", p.touch_up_years[0], p.touch_up_years[1]),
         start: start.map(|d| d.to_string()).unwrap_or_default(),
+        advice: p.advice.clone(),
         touch_up_dates: p
             .touch_ups
             .iter()
