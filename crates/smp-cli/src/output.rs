@@ -86,3 +86,38 @@ pub fn progress(quiet: bool, msg: &str) {
         eprintln!("{msg}");
     }
 }
+
+/// A step of long work shown on stderr: in a terminal a spinner with the time so far,
+/// replaced by a line with the time taken when it is done; elsewhere (a log, a pipe)
+/// one plain line when it starts. Nothing under `-q`.
+pub struct Step {
+    bar: Option<indicatif::ProgressBar>,
+    started: std::time::Instant,
+}
+
+/// Starts a step: `msg` says what is being done ("drawing the head…").
+pub fn step(quiet: bool, msg: &str) -> Step {
+    let started = std::time::Instant::now();
+    if quiet {
+        return Step { bar: None, started };
+    }
+    if !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        eprintln!("{msg}");
+        return Step { bar: None, started };
+    }
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_style(indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}").expect("a valid template"));
+    bar.set_message(msg.to_string());
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    Step { bar: Some(bar), started }
+}
+
+impl Step {
+    /// Ends the step with `msg` and the time it took (in a terminal).
+    pub fn done(self, msg: &str) {
+        if let Some(bar) = self.bar {
+            bar.finish_and_clear();
+            eprintln!("{msg} ({:.1} s)", self.started.elapsed().as_secs_f64());
+        }
+    }
+}

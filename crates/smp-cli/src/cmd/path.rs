@@ -8,7 +8,7 @@ use smp_dots::{export, impressions, path};
 
 use crate::cmd::{selection, selection_label};
 use crate::error::CliError;
-use crate::output::{progress, write_out};
+use crate::output::{progress, step, write_out};
 
 /// Arguments of `smp path`.
 #[derive(Debug, Args)]
@@ -54,15 +54,17 @@ pub fn run(a: PathArgs) -> Result<(), CliError> {
             )));
         }
     };
-    progress(a.quiet, &format!("sampling {}…", design.name()));
+    let sampling = step(a.quiet, &format!("sampling {}…", design.name()));
     let imp = impressions::generate(&design);
+    sampling.done(&format!("sampled {} impressions", imp.dots.len()));
     let dots: Vec<_> = imp.select(sel).collect();
     let points: Vec<_> = dots.iter().map(|d| d.pos()).collect();
-    progress(
+    let ordering = step(
         a.quiet,
         &format!("ordering {} impressions of {}…", dots.len(), selection_label(sel)),
     );
     let order = path::plan_path(&points);
+    ordering.done("ordered the path");
     let length = path::path_length_mm(&points, &order);
     let mst = path::mst_length_mm(&points);
     let text = if gcode {

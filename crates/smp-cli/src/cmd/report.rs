@@ -13,7 +13,7 @@ use crate::cmd::color::parse_lab;
 use crate::cmd::plan::plan_error;
 use crate::cmd::preview::{load_view_photo, pick_view};
 use crate::error::CliError;
-use crate::output::{progress, write_atomic};
+use crate::output::{Step as Phase, progress, step, write_atomic};
 
 /// Arguments of `smp report`.
 #[derive(Debug, Args)]
@@ -128,19 +128,29 @@ pub fn run(a: ReportArgs) -> Result<(), CliError> {
         hair_lab,
     };
     let t = std::time::Instant::now();
-    let report = smp_report::render_report_with_progress(&input, |step| {
-        let msg = match step {
-            Step::Impressions => format!("sampling the impressions of {}…", design.name()),
-            Step::Figures => "computing the plan, quote, pigment match and removal estimate…".into(),
-            Step::Previews => "rendering the previews (fresh, healed, aged)…".into(),
-            Step::Typeset => "laying out the PDF…".into(),
+    let mut phase: Option<(Phase, &'static str)> = None;
+    let report = smp_report::render_report_with_progress(&input, |s| {
+        let (msg, done) = match s {
+            Step::Impressions => (format!("sampling the impressions of {}…", design.name()), "sampled the impressions"),
+            Step::Figures => (
+                "computing the plan, quote, pigment match and removal estimate…".into(),
+                "computed the figures",
+            ),
+            Step::Previews => ("rendering the previews (fresh, healed, aged)…".into(), "rendered the previews"),
+            Step::Typeset => ("laying out the PDF…".into(), "laid out the PDF"),
         };
-        progress(a.quiet, &msg);
+        if let Some((p, said)) = phase.take() {
+            p.done(said);
+        }
+        phase = Some((step(a.quiet, &msg), done));
     })
     .map_err(|e| match report_error(e) {
         CliError::BadInput(m) => CliError::BadInput(format!("{}: {m}", a.design.display())),
         other => other,
     })?;
+    if let Some((p, said)) = phase.take() {
+        p.done(said);
+    }
     write_atomic(&a.output, &report.pdf)?;
     progress(
         a.quiet,

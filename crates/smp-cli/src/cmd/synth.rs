@@ -10,7 +10,7 @@ use smp_synth::{HairLook, Scar, Shot, SynthParams, SynthView, synth_closeup, syn
 
 use crate::cmd::preview::write_image;
 use crate::error::CliError;
-use crate::output::{progress, write_atomic};
+use crate::output::{progress, step, write_atomic};
 
 /// Arguments of `smp synth`.
 #[derive(Debug, Args)]
@@ -116,7 +116,7 @@ pub fn run(a: SynthArgs) -> Result<(), CliError> {
         grey_fraction: a.grey,
         stubble_length_mm: a.stubble_mm,
     };
-    progress(a.quiet, &format!("drawing a {pattern} head, {} view…", a.view));
+    let drawing = step(a.quiet, &format!("drawing a {pattern} head, {} view…", a.view));
     // The design refers to the image by its path relative to the design file.
     let photo_file = match (&a.design, a.output.file_name()) {
         (Some(d), Some(name)) if d.parent() == a.output.parent() => PathBuf::from(name),
@@ -145,6 +145,7 @@ pub fn run(a: SynthArgs) -> Result<(), CliError> {
         exposure_ev: a.exposure_ev,
     };
     let head = synth_shot(&params, &look, &shot, &photo_file.to_string_lossy()).map_err(CliError::BadInput)?;
+    drawing.done("drew the head");
     write_image(&a.output, &head.image)?;
     if let Some(d) = &a.design {
         write_atomic(d, head.design.to_json().as_bytes())?;
