@@ -31,7 +31,12 @@ pub struct FieldError {
 
 impl fmt::Display for FieldError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {} (fix: {})", self.path, self.message, self.hint)
+        // "$" (the whole file) names no field: the message alone says what is wrong.
+        if self.path == "$" {
+            write!(f, "{} (fix: {})", self.message, self.hint)
+        } else {
+            write!(f, "{}: {} (fix: {})", self.path, self.message, self.hint)
+        }
     }
 }
 

@@ -323,3 +323,15 @@ fn huge_outlines_region_counts_and_impression_totals_are_refused_by_name() {
     assert_eq!(p, "hairline.points");
     assert!(m.contains("at most 10000"), "{m}");
 }
+
+/// Issue 15: a file that can't be read is said in plain words, with no "$:" field path
+/// and no operating-system error code.
+#[test]
+fn unreadable_files_are_said_in_plain_words() {
+    let missing = std::env::temp_dir().join("smp-no-such-design.json");
+    let e = smp_design::Design::load(&missing).unwrap_err().to_string();
+    assert!(e.contains("there is no such file") && e.contains("check the file name"), "{e}");
+    assert!(!e.starts_with("$") && !e.contains("os error"), "{e}");
+    let folder = smp_design::Design::load(&std::env::temp_dir()).unwrap_err().to_string();
+    assert!(folder.contains("it is a folder"), "{folder}");
+}

@@ -93,12 +93,18 @@ impl Design {
     /// Read and validate a design file.
     pub fn load(path: &std::path::Path) -> Result<Design, DesignError> {
         let text = std::fs::read_to_string(path).map_err(|e| {
-            DesignError::one(
-                FaultClass::Io,
-                "$",
-                format!("cannot read {}: {e}", path.display()),
-                "check the path and that the file is readable UTF-8 text",
-            )
+            use std::io::ErrorKind;
+            let (why, fix) = match e.kind() {
+                ErrorKind::NotFound => ("there is no such file", "check the file name and folder"),
+                ErrorKind::PermissionDenied => ("you are not allowed to read it", "check the file's permissions"),
+                ErrorKind::InvalidData => (
+                    "it is not text (a design is a JSON text file)",
+                    "open the design file, not an image or PDF",
+                ),
+                ErrorKind::IsADirectory => ("it is a folder", "give the design file inside it"),
+                _ => ("it could not be read", "check the path and that the file is readable"),
+            };
+            DesignError::one(FaultClass::Io, "$", format!("cannot read {}: {why}", path.display()), fix)
         })?;
         Design::parse(&text)
     }
