@@ -129,6 +129,7 @@ pub fn data(input: &ReportInput<'_>, f: &Facts, pictures: &[Picture], info: &Inf
             "name": m.pigment,
             "dilution": format!("1:{}", m.dilution),
             "de": format!("{:.2}", m.predicted_delta_e00),
+            "de_words": smp_color::delta_e::difference_in_words(m.predicted_delta_e00),
             "predicted": lab(m.predicted_lab),
             "hair": lab(f.hair_lab),
             "hair_source": source(f.given.1),

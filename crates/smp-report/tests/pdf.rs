@@ -196,7 +196,12 @@ fn pdf_text_states_the_plans_figures() {
         "quote",
         format!("{} – {}", money(&quote.currency, quote.min), money(&quote.currency, quote.max)),
     );
+    // The match in words on the first page and in the text, the number in a footnote.
     expect("ΔE00", format!("ΔE00 {:.2}", m.predicted_delta_e00));
+    expect(
+        "the match in words",
+        smp_color::delta_e::difference_in_words(m.predicted_delta_e00).to_string(),
+    );
     // The hair was sampled from a head photo too coarse to resolve stubble tips: the
     // report says so, with the sampler's own words.
     assert!(!s.hair_warnings.is_empty());
