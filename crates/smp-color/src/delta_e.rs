@@ -75,6 +75,19 @@ pub fn delta_e00(lab1: [f64; 3], lab2: [f64; 3]) -> f64 {
     (tl * tl + tc * tc + th * th + r_t * tc * th).max(0.0).sqrt()
 }
 
+/// A colour difference (CIEDE2000) in words a client reads, on the usual perception
+/// scale: up to 1 not perceptible, 1–2 perceptible only on close observation, 2–10
+/// perceptible at a glance, above that clearly another colour (Mokrzycki & Tatol 2011,
+/// "Colour difference ΔE – a survey", Machine Graphics & Vision 20(4):383–411).
+pub fn difference_in_words(delta_e00: f64) -> &'static str {
+    match delta_e00 {
+        d if d <= 1.0 => "no visible difference",
+        d if d <= 2.0 => "a very close match, a difference seen only up close",
+        d if d <= 10.0 => "a difference visible at a glance",
+        _ => "clearly a different colour",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -135,18 +148,5 @@ mod tests {
     fn identical_colours_differ_by_zero() {
         assert_eq!(delta_e00([40.0, 5.0, 10.0], [40.0, 5.0, 10.0]), 0.0);
         assert_eq!(delta_e00([0.0, 0.0, 0.0], [0.0, 0.0, 0.0]), 0.0);
-    }
-}
-
-/// A colour difference (CIEDE2000) in words a client reads, on the usual perception
-/// scale: up to 1 not perceptible, 1–2 perceptible only on close observation, 2–10
-/// perceptible at a glance, above that clearly another colour (Mokrzycki & Tatol 2011,
-/// "Colour difference ΔE – a survey", Machine Graphics & Vision 20(4):383–411).
-pub fn difference_in_words(delta_e00: f64) -> &'static str {
-    match delta_e00 {
-        d if d <= 1.0 => "no visible difference",
-        d if d <= 2.0 => "a very close match, a difference seen only up close",
-        d if d <= 10.0 => "a difference visible at a glance",
-        _ => "clearly a different colour",
     }
 }
