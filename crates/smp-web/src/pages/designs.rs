@@ -288,7 +288,7 @@ pub struct PlanPage {
     design: DesignRecord,
     summary: String,
     regions: Vec<(String, String, String)>,
-    sessions: Vec<(u8, usize, String, String, String)>,
+    sessions: Vec<(u8, String, String, String, String)>,
     breakdown: Vec<(String, String)>,
     total: String,
     drivers: Vec<String>,
@@ -339,7 +339,7 @@ pub async fn plan(
         summary: format!(
             "{:.1} cm² treated, {} impressions in {} {} days apart; needle time {:.1}–{:.1} h in all.",
             p.area_cm2,
-            p.impressions,
+            smp_plan::words::count(p.impressions as u64),
             super::count(p.sessions.len(), "session", "sessions"),
             p.spacing_days,
             lo / 60.0,
@@ -356,7 +356,7 @@ pub async fn plan(
             .map(|s| {
                 (
                     s.session,
-                    s.impressions,
+                    smp_plan::words::count(s.impressions as u64),
                     format!("{:.1}–{:.1} h", s.minutes_min / 60.0, s.minutes_max / 60.0),
                     format!("{:.0} %", s.cumulative_fraction * 100.0),
                     s.date.map(|d| d.to_string()).unwrap_or_default(),
