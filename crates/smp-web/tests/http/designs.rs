@@ -178,7 +178,7 @@ async fn versions_conflicts_uploads_dots_preview_plan() {
         assert!(p["cost"]["max"].as_f64().unwrap() >= p["cost"]["min"].as_f64().unwrap());
         let page = s.get(&format!("/designs/{design}/plan")).await.text().await.unwrap();
         assert!(
-            page.contains(&engine.dots.len().to_string()),
+            page.contains(&smp_plan::words::count(engine.dots.len() as u64)),
             "{b}: plan page shows the impressions"
         );
         // Compare and restore pages.
