@@ -42,7 +42,7 @@ async fn set_up(store: &dyn Store) -> Setup {
     let hash = smp_auth::password::hash_password(PASSWORD).unwrap();
     let owner = store.create_user(clinic.id, "owner@crash.test", Role::Owner, &hash).await.unwrap();
     let lot = |kind: &str| NewLot {
-        kind: kind.into(),
+        kind: kind.parse().unwrap(),
         product: format!("{kind} product"),
         lot_number: format!("{kind}-1"),
         expires_on: "2099-01-01".into(),

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::ids::ClinicId;
+use crate::kinds::{AppointmentKind, PatchResult};
 
 /// A version of the clinic's treatment consent text.
 #[derive(Debug, Clone, Serialize)]
@@ -105,9 +106,6 @@ pub struct Screening {
     pub created_at: i64,
 }
 
-/// Appointment kinds.
-pub const APPOINTMENT_KINDS: [&str; 3] = ["consultation", "session", "touch-up"];
-
 /// An appointment to book.
 #[derive(Debug, Clone, Deserialize)]
 pub struct NewAppointment {
@@ -116,8 +114,8 @@ pub struct NewAppointment {
     pub client_id: i64,
     /// Practitioner.
     pub practitioner_id: i64,
-    /// One of [`APPOINTMENT_KINDS`].
-    pub kind: String,
+    /// What it is for.
+    pub kind: AppointmentKind,
     /// Start, local clinic time, `YYYY-MM-DDTHH:MM`.
     pub starts_at: String,
     /// Length, minutes.
@@ -139,8 +137,9 @@ pub struct Appointment {
     pub client_id: i64,
     /// Practitioner.
     pub practitioner_id: i64,
-    /// Kind.
-    pub kind: String,
+    /// What it is for.
+    #[cfg_attr(feature = "sqlx", sqlx(try_from = "String"))]
+    pub kind: AppointmentKind,
     /// Start, `YYYY-MM-DDTHH:MM`.
     pub starts_at: String,
     /// Length, minutes.
@@ -164,9 +163,6 @@ pub fn check_start(s: &str) -> Result<(), String> {
     }
 }
 
-/// Patch-test results.
-pub const PATCH_RESULTS: [&str; 3] = ["pending", "negative", "positive"];
-
 /// A patch test of a pigment lot on a client.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
@@ -179,8 +175,9 @@ pub struct PatchTest {
     pub lot_id: i64,
     /// Date, YYYY-MM-DD.
     pub tested_on: String,
-    /// `pending`, `negative` or `positive`.
-    pub result: String,
+    /// The reading.
+    #[cfg_attr(feature = "sqlx", sqlx(try_from = "String"))]
+    pub result: PatchResult,
     /// Recorded, Unix seconds.
     pub created_at: i64,
 }

@@ -9,6 +9,7 @@ pub mod booking;
 pub mod clock;
 pub mod consent;
 pub mod ids;
+pub mod kinds;
 pub mod readiness;
 pub mod records;
 pub mod screening;
@@ -17,4 +18,5 @@ pub mod summary;
 
 pub use consent::*;
 pub use ids::{ClinicId, StoredFlag};
+pub use kinds::{AppointmentKind, EventKind, LotKind, PatchResult, Severity};
 pub use records::*;

@@ -92,7 +92,7 @@ mod tests {
             client_id: 5,
             lot_id: 9,
             tested_on: "2026-12-10".into(),
-            result: "positive".into(),
+            result: crate::PatchResult::Positive,
             created_at: 0,
         };
         let on: Date = "2026-12-12".parse().unwrap();

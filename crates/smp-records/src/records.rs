@@ -4,15 +4,13 @@
 use serde::{Deserialize, Serialize};
 
 use crate::ids::ClinicId;
-
-/// What a lot is of.
-pub const LOT_KINDS: [&str; 2] = ["pigment", "needle"];
+use crate::kinds::{EventKind, LotKind, Severity};
 
 /// A lot to register.
 #[derive(Debug, Clone, Deserialize)]
 pub struct NewLot {
     /// `pigment` or `needle`.
-    pub kind: String,
+    pub kind: LotKind,
     /// Product (e.g. "Carbon Black 1:3", "RL3 0.25 mm").
     pub product: String,
     /// The manufacturer's lot number.
@@ -30,7 +28,8 @@ pub struct Lot {
     /// Its clinic.
     pub clinic_id: ClinicId,
     /// `pigment` or `needle`.
-    pub kind: String,
+    #[cfg_attr(feature = "sqlx", sqlx(try_from = "String"))]
+    pub kind: LotKind,
     /// Product.
     pub product: String,
     /// Lot number.
@@ -112,11 +111,6 @@ pub struct TreatmentSession {
     pub created_at: i64,
 }
 
-/// Adverse-event kinds.
-pub const EVENT_KINDS: [&str; 6] = ["redness", "swelling", "infection", "allergic-reaction", "blow-out", "colour-shift"];
-/// Severities.
-pub const SEVERITIES: [&str; 3] = ["mild", "moderate", "severe"];
-
 /// An adverse event to record.
 #[derive(Debug, Clone, Deserialize)]
 pub struct NewAdverseEvent {
@@ -126,10 +120,10 @@ pub struct NewAdverseEvent {
     /// The session it followed.
     #[serde(default)]
     pub session_id: Option<i64>,
-    /// One of [`EVENT_KINDS`].
-    pub kind: String,
-    /// One of [`SEVERITIES`].
-    pub severity: String,
+    /// What happened.
+    pub kind: EventKind,
+    /// How bad it was.
+    pub severity: Severity,
     /// Onset, YYYY-MM-DD.
     pub onset_on: String,
     /// Resolution, YYYY-MM-DD.
@@ -156,9 +150,11 @@ pub struct AdverseEvent {
     /// The session.
     pub session_id: Option<i64>,
     /// Kind.
-    pub kind: String,
+    #[cfg_attr(feature = "sqlx", sqlx(try_from = "String"))]
+    pub kind: EventKind,
     /// Severity.
-    pub severity: String,
+    #[cfg_attr(feature = "sqlx", sqlx(try_from = "String"))]
+    pub severity: Severity,
     /// Onset.
     pub onset_on: String,
     /// Resolution.

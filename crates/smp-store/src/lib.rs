@@ -25,6 +25,7 @@ pub use migrate::SCHEMA_VERSION;
 pub use model::*;
 // The clinical records and their rules live in the records domain crate; the store
 // persists them.
+pub use smp_records::{AppointmentKind, EventKind, LotKind, PatchResult, Severity};
 pub use smp_records::{consent, records, screening};
 pub use smp_records::{consent::*, records::*};
 pub use store::Store;

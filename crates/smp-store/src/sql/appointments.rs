@@ -45,7 +45,7 @@ impl AppointmentStore for SqlStore {
             .bind(clinic.0)
             .bind(a.client_id)
             .bind(a.practitioner_id)
-            .bind(&a.kind)
+            .bind(a.kind.as_str())
             .bind(&a.starts_at)
             .bind(a.minutes)
             .bind(a.room.trim())
@@ -106,7 +106,7 @@ impl AppointmentStore for SqlStore {
         let moved = NewAppointment {
             client_id: old.client_id,
             practitioner_id: old.practitioner_id,
-            kind: old.kind.clone(),
+            kind: old.kind,
             starts_at: starts_at.to_string(),
             minutes,
             room: old.room.clone(),

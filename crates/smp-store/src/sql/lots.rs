@@ -9,6 +9,7 @@ use crate::error::*;
 use crate::model::*;
 use crate::prelude::*;
 use crate::records::*;
+use smp_records::{LotKind, PatchResult};
 
 /// Needle and pigment lots, recalls and patch tests of a lot.
 #[async_trait]
@@ -35,9 +36,6 @@ impl LotStore for SqlStore {
     async fn add_lot(&self, clinic: ClinicId, l: &NewLot) -> StoreResult<Lot> {
         check_text("product", &l.product, SHORT_TEXT_CHARS).map_err(bad)?;
         check_text("lot_number", &l.lot_number, SHORT_TEXT_CHARS).map_err(bad)?;
-        if !LOT_KINDS.contains(&l.kind.as_str()) {
-            return Err(bad(format!("lot kind '{}' is unknown; use pigment or needle", l.kind)));
-        }
         if l.product.trim().is_empty() || l.lot_number.trim().is_empty() {
             return Err(bad("a lot needs its product and lot number, as printed on the pack".into()));
         }
@@ -47,7 +45,7 @@ impl LotStore for SqlStore {
         );
         let row = sqlx::query(&sql)
             .bind(clinic.0)
-            .bind(&l.kind)
+            .bind(l.kind.as_str())
             .bind(l.product.trim())
             .bind(l.lot_number.trim())
             .bind(&l.expires_on)
@@ -104,15 +102,11 @@ impl LotStore for SqlStore {
     }
 
     async fn add_patch_test(&self, clinic: ClinicId, client: i64, lot: i64, tested_on: &str, result: &str) -> StoreResult<PatchTest> {
-        if !PATCH_RESULTS.contains(&result) {
-            return Err(bad(format!(
-                "patch-test result '{result}' is unknown; use pending, negative or positive"
-            )));
-        }
+        let result: PatchResult = result.parse().map_err(bad)?;
         check_date("tested_on", tested_on).map_err(bad)?;
         self.client(clinic, client).await?;
         let l = self.lot(clinic, lot).await?;
-        if l.kind != "pigment" {
+        if l.kind != LotKind::Pigment {
             return Err(bad(format!(
                 "lot {} is a {} lot; patch tests are of pigment lots",
                 l.lot_number, l.kind
@@ -132,7 +126,7 @@ impl LotStore for SqlStore {
         .bind(client)
         .bind(lot)
         .bind(tested_on)
-        .bind(result)
+        .bind(result.as_str())
         .bind(now_unix())
         .fetch_one(&self.pool)
         .await?;
@@ -141,7 +135,7 @@ impl LotStore for SqlStore {
             client_id: client,
             lot_id: lot,
             tested_on: tested_on.into(),
-            result: result.into(),
+            result,
             created_at: row.try_get("created_at")?,
         })
     }

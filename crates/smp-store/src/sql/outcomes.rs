@@ -26,16 +26,6 @@ pub trait OutcomeStore: Send + Sync {
 impl OutcomeStore for SqlStore {
     async fn add_adverse_event(&self, clinic: ClinicId, e: &NewAdverseEvent, by: i64) -> StoreResult<AdverseEvent> {
         check_text("action", &e.action, NOTE_CHARS).map_err(bad)?;
-        if !EVENT_KINDS.contains(&e.kind.as_str()) {
-            return Err(bad(format!(
-                "event kind '{}' is unknown; use one of {}",
-                e.kind,
-                EVENT_KINDS.join(", ")
-            )));
-        }
-        if !SEVERITIES.contains(&e.severity.as_str()) {
-            return Err(bad(format!("severity '{}' is unknown; use mild, moderate or severe", e.severity)));
-        }
         check_date("onset_on", &e.onset_on).map_err(bad)?;
         if let Some(r) = &e.resolved_on {
             check_date("resolved_on", r).map_err(bad)?;
@@ -59,8 +49,8 @@ impl OutcomeStore for SqlStore {
             .bind(clinic.0)
             .bind(e.client_id)
             .bind(e.session_id)
-            .bind(&e.kind)
-            .bind(&e.severity)
+            .bind(e.kind.as_str())
+            .bind(e.severity.as_str())
             .bind(&e.onset_on)
             .bind(&e.resolved_on)
             .bind(&e.action)

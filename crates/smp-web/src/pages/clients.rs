@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use smp_design::Pattern;
 use smp_store::screening::{Contraindication, warnings};
-use smp_store::{AdverseEvent, Client, ClientFields, DesignRecord, EVENT_KINDS, PHOTO_VIEWS, Photo, Survey, TreatmentSession};
+use smp_store::{AdverseEvent, Client, ClientFields, DesignRecord, PHOTO_VIEWS, Photo, Survey, TreatmentSession};
 use smp_store::{Appointment, ConsentDocument, ScreeningAnswers};
 
 use crate::auth::{CurrentUser, Permission};
@@ -118,7 +118,7 @@ pub struct ClientPage {
     needle_lots: Vec<(i64, String)>,
     pigment_lots: Vec<(i64, String)>,
     events: Vec<AdverseEvent>,
-    event_kinds: [&'static str; 6],
+    event_kinds: &'static [smp_records::EventKind],
     surveys: Vec<Survey>,
     screening: ScreeningAnswers,
     screened: bool,
@@ -280,7 +280,7 @@ pub async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path
                     blocking: false,
                 });
             }
-            patch_tests.push((lot_label(t.lot_id), t.tested_on, t.result));
+            patch_tests.push((lot_label(t.lot_id), t.tested_on, t.result.to_string()));
         }
         // Only a pigment a session could use is worth testing: in date and not recalled.
         all_pigment_lots = lots
@@ -311,7 +311,7 @@ pub async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path
         needle_lots,
         pigment_lots,
         events,
-        event_kinds: EVENT_KINDS,
+        event_kinds: smp_records::EventKind::ALL,
         surveys,
         screening,
         screened,

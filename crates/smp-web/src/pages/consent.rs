@@ -140,7 +140,11 @@ pub async fn book(State(state): State<AppState>, me: CurrentUser, Path(client): 
     let a = NewAppointment {
         client_id: client,
         practitioner_id: f.practitioner_id,
-        kind: f.kind,
+        kind: f.kind.parse().map_err(|e: String| {
+            AppError::field("kind", e)
+                .as_html()
+                .back_to(&format!("/clients/{client}#appointments"))
+        })?,
         starts_at: f.starts_at,
         minutes: f.minutes,
         room: f.room,

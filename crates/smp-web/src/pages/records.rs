@@ -173,8 +173,15 @@ pub async fn record_event(
     let e = NewAdverseEvent {
         client_id: client,
         session_id: last_session.map(|s| s.id),
-        kind: f.kind,
-        severity: f.severity,
+        kind: f
+            .kind
+            .parse()
+            .map_err(|e: String| AppError::field("kind", e).as_html().back_to(&format!("/clients/{client}#events")))?,
+        severity: f.severity.parse().map_err(|e: String| {
+            AppError::field("severity", e)
+                .as_html()
+                .back_to(&format!("/clients/{client}#events"))
+        })?,
         onset_on: f.onset_on,
         resolved_on: Some(f.resolved_on).filter(|r| !r.is_empty()),
         action: f.action,

@@ -266,7 +266,7 @@ async fn gdpr_export_and_erasure_leave_no_personal_data() {
         let consultation = |starts_at: &str, room: &str| smp_store::NewAppointment {
             client_id: client,
             practitioner_id: me["user"]["id"].as_i64().unwrap(),
-            kind: "consultation".into(),
+            kind: smp_store::AppointmentKind::Consultation,
             starts_at: starts_at.into(),
             minutes: 30,
             room: room.into(),
