@@ -1,7 +1,7 @@
 //! Clinics: their names, idle-logout time and public results switch.
 
 use async_trait::async_trait;
-use sqlx::Row;
+use sqlx::{Any, Row};
 
 use super::*;
 use crate::error::*;
@@ -104,52 +104,59 @@ impl ClinicStore for SqlStore {
                 IDLE_MINUTES_RANGE.0, IDLE_MINUTES_RANGE.1
             )));
         }
-        sqlx::query("UPDATE clinics SET idle_minutes = $1 WHERE id = $2")
-            .bind(minutes)
-            .bind(clinic.0)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+        self.set_setting(clinic, "idle_minutes", minutes).await
     }
 
     async fn idle_minutes(&self, clinic: ClinicId) -> StoreResult<i64> {
-        let row = sqlx::query("SELECT idle_minutes FROM clinics WHERE id = $1")
-            .bind(clinic.0)
-            .fetch_optional(&self.pool)
-            .await?;
-        match row {
-            Some(r) => Ok(r.try_get("idle_minutes")?),
-            None => Err(StoreError::NotFound("clinic")),
-        }
+        self.setting(clinic, "idle_minutes").await
     }
 
     async fn plan_settings(&self, clinic: ClinicId) -> StoreResult<Option<String>> {
-        let row = sqlx::query("SELECT plan_settings FROM clinics WHERE id = $1")
-            .bind(clinic.0)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound("clinic"))?;
-        Ok(row.try_get("plan_settings")?)
+        self.setting(clinic, "plan_settings").await
     }
 
     async fn set_plan_settings(&self, clinic: ClinicId, json: &str) -> StoreResult<()> {
         check_text("plan settings", json, NOTE_CHARS).map_err(bad)?;
-        let done = sqlx::query("UPDATE clinics SET plan_settings = $1 WHERE id = $2")
-            .bind(json)
-            .bind(clinic.0)
-            .execute(&self.pool)
-            .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound("clinic"));
-        }
-        Ok(())
+        self.set_setting(clinic, "plan_settings", json.to_string()).await
     }
 
     async fn set_time_zone(&self, clinic: ClinicId, name: &str) -> StoreResult<()> {
         let name = name.trim();
         smp_records::clock::zone(name).map_err(bad)?;
-        let done = sqlx::query("UPDATE clinics SET time_zone = $1 WHERE id = $2")
-            .bind(name)
+        self.set_setting(clinic, "time_zone", name.to_string()).await
+    }
+
+    async fn set_public_results(&self, clinic: ClinicId, on: bool) -> StoreResult<()> {
+        self.set_setting(clinic, "public_results", i64::from(on)).await
+    }
+
+    async fn public_results(&self, clinic: ClinicId) -> StoreResult<bool> {
+        Ok(self.setting::<i64>(clinic, "public_results").await? == 1)
+    }
+}
+
+impl SqlStore {
+    /// One setting column of a clinic (`column` is one of this module's names, never
+    /// user input).
+    async fn setting<T>(&self, clinic: ClinicId, column: &'static str) -> StoreResult<T>
+    where
+        T: for<'r> sqlx::Decode<'r, Any> + sqlx::Type<Any>,
+    {
+        let row = sqlx::query(&format!("SELECT {column} FROM clinics WHERE id = $1"))
+            .bind(clinic.0)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound("clinic"))?;
+        Ok(row.try_get(column)?)
+    }
+
+    /// Sets one setting column of a clinic.
+    async fn set_setting<T>(&self, clinic: ClinicId, column: &'static str, value: T) -> StoreResult<()>
+    where
+        T: for<'q> sqlx::Encode<'q, Any> + sqlx::Type<Any> + Send,
+    {
+        let done = sqlx::query(&format!("UPDATE clinics SET {column} = $1 WHERE id = $2"))
+            .bind(value)
             .bind(clinic.0)
             .execute(&self.pool)
             .await?;
@@ -157,25 +164,5 @@ impl ClinicStore for SqlStore {
             return Err(StoreError::NotFound("clinic"));
         }
         Ok(())
-    }
-
-    async fn set_public_results(&self, clinic: ClinicId, on: bool) -> StoreResult<()> {
-        sqlx::query("UPDATE clinics SET public_results = $1 WHERE id = $2")
-            .bind(i64::from(on))
-            .bind(clinic.0)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
-    async fn public_results(&self, clinic: ClinicId) -> StoreResult<bool> {
-        let row = sqlx::query("SELECT public_results FROM clinics WHERE id = $1")
-            .bind(clinic.0)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(match row {
-            Some(r) => r.try_get::<i64, _>("public_results")? == 1,
-            None => false,
-        })
     }
 }
