@@ -155,28 +155,25 @@ impl SqlStore {
         let mut entries = Vec::with_capacity(batch.len());
         let at = now_unix();
         for q in batch {
-            let (seq, prev) = match heads.get(&q.clinic) {
-                Some(h) => h.clone(),
+            let head = match heads.remove(&q.clinic) {
+                Some(h) => h,
                 None => Self::audit_head(&mut tx, q.clinic).await?,
             };
-            let ev = q.event();
-            let (seq, subject) = (seq + 1, ev.subject());
-            let hash = entry_hash(&prev, q.clinic, seq, at, ev.actor, ev.action, ev.entity, ev.entity_id, &subject);
-            heads.insert(q.clinic, (seq, hash.clone()));
-            entries.push(AuditEntry {
-                clinic_id: q.clinic,
-                seq,
-                at,
-                actor: ev.actor,
-                action: ev.action.to_string(),
-                entity: ev.entity.to_string(),
-                entity_id: ev.entity_id,
-                subject,
-                prev_hash: prev,
-                hash,
-            });
+            let entry = chained(head, q.clinic, at, &q.event());
+            heads.insert(q.clinic, (entry.seq, entry.hash.clone()));
+            entries.push(entry);
         }
-        // 10 values a row; both backends take thousands of parameters a statement.
+        if !Self::insert_entries(&mut tx, &entries).await? {
+            return Ok(None);
+        }
+        tx.commit().await?;
+        Ok(Some(entries))
+    }
+
+    /// Writes chained entries inside `tx`, 500 rows a statement (10 values a row; both
+    /// backends take thousands of parameters a statement). `false` when another writer
+    /// took one of their seqs first (the key refused it).
+    async fn insert_entries(tx: &mut sqlx::Transaction<'_, Any>, entries: &[AuditEntry]) -> StoreResult<bool> {
         for chunk in entries.chunks(500) {
             let rows: Vec<String> = (0..chunk.len())
                 .map(|i| {
@@ -199,14 +196,13 @@ impl SqlStore {
                     .bind(&e.prev_hash)
                     .bind(&e.hash);
             }
-            match q.execute(&mut *tx).await {
+            match q.execute(&mut **tx).await {
                 Ok(_) => {}
-                Err(e) if is_unique_violation(&e) => return Ok(None),
+                Err(e) if is_unique_violation(&e) => return Ok(false),
                 Err(e) => return Err(e.into()),
             }
         }
-        tx.commit().await?;
-        Ok(Some(entries))
+        Ok(true)
     }
 
     /// The clinic's last audit entry's seq and hash (0 and the genesis hash when empty).
@@ -230,29 +226,26 @@ impl SqlStore {
         clinic: ClinicId,
         ev: &AuditEvent<'_>,
     ) -> StoreResult<Option<AuditEntry>> {
-        let subject = ev.subject();
-        let (last, prev) = Self::audit_head(tx, clinic).await?;
-        let seq = last + 1;
-        let at = now_unix();
-        let hash = entry_hash(&prev, clinic, seq, at, ev.actor, ev.action, ev.entity, ev.entity_id, &subject);
-        let sql = format!("INSERT INTO audit_log ({AUDIT_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING {AUDIT_COLS}");
-        let res = sqlx::query(&sql)
-            .bind(clinic.0)
-            .bind(seq)
-            .bind(at)
-            .bind(ev.actor)
-            .bind(ev.action)
-            .bind(ev.entity)
-            .bind(ev.entity_id)
-            .bind(&subject)
-            .bind(&prev)
-            .bind(&hash)
-            .fetch_one(&mut **tx)
-            .await;
-        match res {
-            Ok(row) => from_row(&row).map(Some),
-            Err(e) if is_unique_violation(&e) => Ok(None),
-            Err(e) => Err(e.into()),
-        }
+        let head = Self::audit_head(tx, clinic).await?;
+        let entry = chained(head, clinic, now_unix(), ev);
+        Ok(Self::insert_entries(tx, std::slice::from_ref(&entry)).await?.then_some(entry))
+    }
+}
+
+/// The entry `ev` makes after the clinic's head (its last seq and hash) at time `at`.
+fn chained((last_seq, prev_hash): (i64, String), clinic: ClinicId, at: i64, ev: &AuditEvent<'_>) -> AuditEntry {
+    let (seq, subject) = (last_seq + 1, ev.subject());
+    let hash = entry_hash(&prev_hash, clinic, seq, at, ev.actor, ev.action, ev.entity, ev.entity_id, &subject);
+    AuditEntry {
+        clinic_id: clinic,
+        seq,
+        at,
+        actor: ev.actor,
+        action: ev.action.to_string(),
+        entity: ev.entity.to_string(),
+        entity_id: ev.entity_id,
+        subject,
+        prev_hash,
+        hash,
     }
 }
