@@ -152,21 +152,27 @@ impl PriceList {
     pub fn parse(text: &str) -> Result<Self, PlanError> {
         let p: PriceList = serde_json::from_str(text)
             .map_err(|e| PlanError::BadInput(format!("price list: {e} (see crates/smp-plan/data/prices-uk.json for the format)")))?;
-        if p.currency.trim().is_empty() {
+        p.check()
+    }
+
+    /// Checks every value of a price list (a currency, ordered non-negative ranges,
+    /// plausible factors).
+    pub fn check(self) -> Result<Self, PlanError> {
+        if self.currency.trim().is_empty() {
             return Err(PlanError::BadInput("price list: currency is empty (e.g. \"GBP\")".into()));
         }
-        check_range(p.price, "price")?;
-        check_range(p.touch_up, "touch_up")?;
+        check_range(self.price, "price")?;
+        check_range(self.touch_up, "touch_up")?;
         check_range(
             Range {
-                min: p.base_fee,
-                max: p.base_fee,
+                min: self.base_fee,
+                max: self.base_fee,
             },
             "base_fee",
         )?;
-        check_factor(p.experience.multiplier, "experience.multiplier")?;
-        check_factor(p.location.factor, "location.factor")?;
-        Ok(p)
+        check_factor(self.experience.multiplier, "experience.multiplier")?;
+        check_factor(self.location.factor, "location.factor")?;
+        Ok(self)
     }
 
     /// Read a price list file.

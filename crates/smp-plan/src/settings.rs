@@ -37,8 +37,7 @@ impl Default for PlanSettings {
 impl PlanSettings {
     /// Checks every value (the price list's own rules, a rate and a spacing in range).
     pub fn check(self) -> Result<PlanSettings, PlanError> {
-        let text = serde_json::to_string(&self.prices).map_err(|e| PlanError::BadInput(e.to_string()))?;
-        let prices = PriceList::parse(&text)?;
+        let prices = self.prices.check()?;
         if !(RATE_MIN_PER_MIN..=RATE_MAX_PER_MIN).contains(&self.rate_per_min) {
             return Err(PlanError::BadInput(format!(
                 "a needle rate of {} impressions a minute is outside what practitioners work at ({RATE_MIN_PER_MIN}–{RATE_MAX_PER_MIN})",
@@ -52,7 +51,11 @@ impl PlanSettings {
                 self.spacing_days, DEFAULT_SPACING_DAYS.0, DEFAULT_SPACING_DAYS.1
             )));
         }
-        Ok(PlanSettings { prices, ..self })
+        Ok(PlanSettings {
+            prices,
+            rate_per_min: self.rate_per_min,
+            spacing_days: self.spacing_days,
+        })
     }
 
     /// Stored settings, or the defaults when the clinic has set none.
