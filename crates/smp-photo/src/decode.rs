@@ -38,18 +38,22 @@ pub struct PhotoLimits {
     pub max_side_px: u32,
     /// Largest pixel count.
     pub max_pixels: u64,
+    /// Largest decoded image, bytes (pixels × the file's bytes per pixel): a 16-bit or
+    /// alpha image takes two to eight times an 8-bit RGB one of the same size.
+    pub max_decoded_bytes: u64,
     /// Largest allocation the decoder may make, bytes.
     pub max_alloc_bytes: u64,
 }
 
 impl Default for PhotoLimits {
     /// 60 MB files, 16 000 px sides, 60 megapixels (phone and camera photos are 12–50),
-    /// 1 GB of decoder memory.
+    /// 180 MB decoded (60 megapixels of 8-bit RGB), 1 GB of decoder memory.
     fn default() -> Self {
         PhotoLimits {
             max_bytes: 60_000_000,
             max_side_px: 16_000,
             max_pixels: 60_000_000,
+            max_decoded_bytes: 180_000_000,
             max_alloc_bytes: 1 << 30,
         }
     }
@@ -148,6 +152,15 @@ pub fn decode_photo(bytes: &[u8], limits: PhotoLimits) -> Result<RgbImage, Photo
         return Err(PhotoError::Limits(format!(
             "the photo claims {w}×{h} pixels, over the {} megapixel limit; resize it",
             limits.max_pixels / 1_000_000
+        )));
+    }
+    let per_px = u64::from(decoder.color_type().bytes_per_pixel());
+    let decoded = u64::from(w) * u64::from(h) * per_px;
+    if decoded > limits.max_decoded_bytes {
+        return Err(PhotoError::Limits(format!(
+            "the photo is {w}×{h} pixels at {per_px} bytes each ({} MB once opened), over the {} MB limit; save it as an 8-bit JPEG or resize it",
+            decoded / 1_000_000,
+            limits.max_decoded_bytes / 1_000_000
         )));
     }
     let orientation = decoder.orientation().map_err(classify)?;

@@ -80,6 +80,24 @@ fn a_decompression_bomb_hits_the_limits() {
         Err(PhotoError::Limits(m)) => assert!(m.contains("too large") || m.contains("megapixel"), "{m}"),
         other => panic!("expected a limits error, got {other:?}"),
     }
+    // 16-bit colour counts 6 bytes a pixel: under the pixel limit, over the decoded one.
+    let deep = image::ImageBuffer::<image::Rgb<u16>, _>::from_pixel(200, 100, image::Rgb([40_000, 20_000, 10_000]));
+    let mut deep_png = Vec::new();
+    image::DynamicImage::ImageRgb16(deep)
+        .write_to(&mut std::io::Cursor::new(&mut deep_png), ImageFormat::Png)
+        .unwrap();
+    let tight = PhotoLimits {
+        max_pixels: 20_000,
+        max_decoded_bytes: 3 * 20_000,
+        ..PhotoLimits::default()
+    };
+    match decode_photo(&deep_png, tight) {
+        Err(PhotoError::Limits(m)) => assert!(m.contains("200×100 pixels at 6 bytes each"), "{m}"),
+        other => panic!("expected the decoded-size limit, got {other:?}"),
+    }
+    // The same picture in 8-bit colour fits.
+    let eight = encode(&RgbImage::from_pixel(200, 100, image::Rgb([156, 78, 39])), ImageFormat::Png);
+    assert_eq!(decode_photo(&eight, tight).unwrap().dimensions(), (200, 100));
     // A file over the byte limit is refused before decoding.
     let small = PhotoLimits {
         max_bytes: 100,
