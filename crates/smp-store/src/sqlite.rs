@@ -58,7 +58,7 @@ pub async fn open_url(url: &str) -> StoreResult<SqlStore> {
         .after_connect(set_pragmas)
         .connect(&url)
         .await?;
-    crate::migrate::run(&pool, |s: &str| s.to_string()).await?;
+    crate::migrate::run(&pool, crate::migrate::sqlite).await?;
     Ok(SqlStore::new(pool, Backend::Sqlite))
 }
 

@@ -72,6 +72,31 @@ pub async fn open(db: &TestDb) -> Arc<dyn Store> {
         .unwrap_or_else(|e| panic!("{}: open {}: {e}", db.backend, db.url))
 }
 
+/// Migrates the test database only up to schema `version`, as an older build left it,
+/// and returns a connection pool to fill it by hand before a test opens (and upgrades) it.
+pub async fn migrate_to(db: &TestDb, version: i64) -> sqlx::AnyPool {
+    crate::sql::install_drivers();
+    let url = if db.backend == "sqlite" {
+        format!("{}?mode=rwc", db.url)
+    } else {
+        db.url.clone()
+    };
+    let pool = sqlx::any::AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(&url)
+        .await
+        .unwrap_or_else(|e| panic!("{}: connect {url}: {e}", db.backend));
+    let flavour = if db.backend == "sqlite" {
+        crate::migrate::sqlite
+    } else {
+        crate::migrate::postgres
+    };
+    crate::migrate::run_to(&pool, flavour, version)
+        .await
+        .unwrap_or_else(|e| panic!("{}: migrate to {version}: {e}", db.backend));
+    pool
+}
+
 /// A plain drawn signature of consent version `document` (whose text hash is `sha`).
 pub fn signature<'a>(document: i64, sha: &'a str, signer: &'a str) -> crate::NewSignature<'a> {
     crate::NewSignature {

@@ -11,8 +11,9 @@ use crate::model::*;
 pub trait UserStore: Send + Sync {
     /// Creates a user (e-mail lower-cased, unique over all clinics).
     async fn create_user(&self, clinic: ClinicId, email: &str, role: Role, password_hash: &str) -> StoreResult<User>;
-    /// A user by login e-mail, any clinic (login only).
-    async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>>;
+    /// The users with a login e-mail, in every clinic, oldest first (login only: an
+    /// e-mail is unique within a clinic, so one person may work at several).
+    async fn users_by_email(&self, email: &str) -> StoreResult<Vec<User>>;
     /// A user of this clinic.
     async fn user(&self, clinic: ClinicId, id: i64) -> StoreResult<User>;
     /// The clinic's users.
@@ -55,13 +56,10 @@ impl UserStore for SqlStore {
         from_row(&row)
     }
 
-    async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>> {
-        let sql = format!("SELECT {USER_COLS} FROM users WHERE email = $1");
-        let row = sqlx::query(&sql)
-            .bind(email.trim().to_lowercase())
-            .fetch_optional(&self.pool)
-            .await?;
-        row.as_ref().map(from_row).transpose()
+    async fn users_by_email(&self, email: &str) -> StoreResult<Vec<User>> {
+        let sql = format!("SELECT {USER_COLS} FROM users WHERE email = $1 ORDER BY id");
+        let rows = sqlx::query(&sql).bind(email.trim().to_lowercase()).fetch_all(&self.pool).await?;
+        rows.iter().map(from_row).collect()
     }
 
     async fn user(&self, clinic: ClinicId, id: i64) -> StoreResult<User> {

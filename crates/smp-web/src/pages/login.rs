@@ -10,7 +10,7 @@ use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use smp_store::{AuthSession, now_unix};
+use smp_store::{AuthSession, User, now_unix};
 
 use crate::auth::csrf::LOGIN_CSRF_COOKIE;
 use crate::auth::password::verify_password;
@@ -27,6 +27,10 @@ pub struct LoginPage {
     next: String,
     error: String,
     totp: bool,
+    /// The e-mail typed, kept when the clinic must be chosen.
+    email: String,
+    /// The clinics (id, name) whose account this e-mail and password open, when several do.
+    clinics: Vec<(i64, String)>,
 }
 
 /// `?next=` of the login page.
@@ -36,19 +40,30 @@ pub struct NextQuery {
     next: String,
 }
 
-fn login_page(headers: &HeaderMap, state: &AppState, next: &str, error: &str, totp: bool, status: axum::http::StatusCode) -> Response {
-    let csrf = cookie(headers, LOGIN_CSRF_COOKIE)
+/// The pre-login CSRF token: the browser's, or a new one.
+fn login_csrf(headers: &HeaderMap) -> String {
+    cookie(headers, LOGIN_CSRF_COOKIE)
         .filter(|c| c.len() == 32)
-        .unwrap_or_else(|| token::random_hex(16));
+        .unwrap_or_else(|| token::random_hex(16))
+}
+
+fn login_page(headers: &HeaderMap, state: &AppState, next: &str, error: &str, totp: bool, status: axum::http::StatusCode) -> Response {
     let page = LoginPage {
-        csrf: csrf.clone(),
+        csrf: login_csrf(headers),
         next: safe_next(next).to_string(),
         error: error.to_string(),
         totp,
+        email: String::new(),
+        clinics: Vec::new(),
     };
+    respond(state, status, page)
+}
+
+/// The page, setting its CSRF token as the pre-login cookie.
+fn respond(state: &AppState, status: axum::http::StatusCode, page: LoginPage) -> Response {
     (
         status,
-        [(header::SET_COOKIE, set_cookie(state, LOGIN_CSRF_COOKIE, &csrf, 3600))],
+        [(header::SET_COOKIE, set_cookie(state, LOGIN_CSRF_COOKIE, &page.csrf, 3600))],
         page,
     )
         .into_response()
@@ -66,6 +81,9 @@ pub struct LoginForm {
     password: String,
     #[serde(default)]
     next: String,
+    /// The clinic chosen when the e-mail and password open accounts at several.
+    #[serde(default)]
+    clinic: String,
 }
 
 /// The client address used for throttling: the peer, or behind the trusted proxy the
@@ -129,21 +147,33 @@ pub async fn submit(
         };
         return login_page(&headers, &state, &f.next, &msg, false, axum::http::StatusCode::TOO_MANY_REQUESTS);
     }
-    let user = state.store.user_by_email(&email).await.ok().flatten();
-    // Verify against a dummy hash when the user is unknown, so timing doesn't tell which e-mails exist.
-    let ok = match &user {
-        Some(u) => verify_password(&f.password, &u.password_hash),
-        None => {
-            verify_password(&f.password, dummy_hash());
-            false
-        }
-    };
-    if let Some(u) = user.as_ref().filter(|_| !ok)
-        && let Err(e) = crate::records::audit::security_event(&state, u.clinic_id, u.id, "login-failed").await
-    {
-        return e.as_html().into_response();
+    // An e-mail is unique within a clinic only: the password picks the account, and
+    // the clinic chosen narrows them when it opens several.
+    let chosen: Option<i64> = f.clinic.trim().parse().ok();
+    let accounts: Vec<User> = state
+        .store
+        .users_by_email(&email)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|u| chosen.is_none_or(|c| u.clinic_id.0 == c))
+        .collect();
+    if accounts.is_empty() {
+        // Verify against a dummy hash, so timing doesn't tell which e-mails exist.
+        verify_password(&f.password, dummy_hash());
     }
-    let Some(user) = user.filter(|_| ok) else {
+    let (mut opened, refused): (Vec<User>, Vec<User>) = accounts.into_iter().partition(|u| verify_password(&f.password, &u.password_hash));
+    if opened.is_empty() {
+        for u in &refused {
+            if let Err(e) = crate::records::audit::security_event(&state, u.clinic_id, u.id, "login-failed").await {
+                return e.as_html().into_response();
+            }
+        }
+    }
+    if opened.len() > 1 {
+        return choose_clinic(&headers, &state, &f, &email, &opened).await;
+    }
+    let Some(user) = opened.pop() else {
         state.throttle.fail_login(&email, &addr, now);
         return login_page(
             &headers,
@@ -180,6 +210,27 @@ pub async fn submit(
         return resp;
     }
     ([(header::SET_COOKIE, cookie)], Redirect::to(safe_next(&f.next))).into_response()
+}
+
+/// The login page again, asking which clinic to enter: the e-mail and password open an
+/// account at each of `opened` (the same person works at several clinics).
+async fn choose_clinic(headers: &HeaderMap, state: &AppState, f: &LoginForm, email: &str, opened: &[User]) -> Response {
+    let mut clinics = Vec::with_capacity(opened.len());
+    for u in opened {
+        match state.store.clinic(u.clinic_id).await {
+            Ok(c) => clinics.push((c.id.0, c.name)),
+            Err(e) => return crate::error::AppError::from(e).as_html().into_response(),
+        }
+    }
+    let page = LoginPage {
+        csrf: login_csrf(headers),
+        next: safe_next(&f.next).to_string(),
+        error: "You work at more than one clinic. Choose the clinic, then enter your password again.".into(),
+        totp: false,
+        email: email.to_string(),
+        clinics,
+    };
+    respond(state, axum::http::StatusCode::OK, page)
 }
 
 /// An argon2 hash of a random password, verified against when the e-mail is unknown.

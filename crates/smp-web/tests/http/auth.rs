@@ -391,3 +391,109 @@ async fn owner_reset_password_change_and_totp() {
         );
     }
 }
+
+/// Issue 14: adding a user tells an owner nothing about other clinics, and one person
+/// may work at two clinics under one e-mail; the password (and, when both match, the
+/// clinic they choose) decides which they enter.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_email_used_elsewhere_gives_no_signal_and_logs_into_the_right_clinic() {
+    for app in spawn_apps("http-email-per-clinic").await {
+        let b = app.db.backend;
+        let alpha = app.user("Alpha", "owner@alpha.test", Role::Owner).await;
+        let zeta = app.user("Zeta", "owner@zeta.test", Role::Owner).await;
+        app.user("Zeta", "sam@elsewhere.test", Role::Practitioner).await;
+        let owner = app.login("owner@alpha.test").await;
+        let add = |email: &'static str| {
+            let owner = &owner;
+            async move {
+                let r = owner
+                    .http
+                    .post(format!("{}/users", owner.base))
+                    .form(&[("_csrf", owner.csrf.as_str()), ("email", email), ("role", "practitioner")])
+                    .send()
+                    .await
+                    .unwrap();
+                (r.status(), r.text().await.unwrap())
+            }
+        };
+        // An e-mail Zeta uses and one nobody uses: the same answer.
+        let (s1, used) = add("sam@elsewhere.test").await;
+        let (s2, fresh) = add("kim@nowhere.test").await;
+        assert_eq!((s1, s2), (StatusCode::OK, StatusCode::OK), "{b}");
+        for page in [&used, &fresh] {
+            assert!(page.contains("Temporary password for"), "{b}: {page}");
+            assert!(!page.contains("taken") && !page.contains("Zeta"), "{b}");
+        }
+        // Within its own clinic a repeat is refused, as the owner can see the list anyway.
+        let (s3, again) = add("sam@elsewhere.test").await;
+        assert_eq!(s3, StatusCode::CONFLICT, "{b}: {again}");
+        assert!(again.contains("already taken"), "{b}");
+
+        // Alpha's Sam gets the test password; each password opens its own clinic.
+        let sam = app.store.users_by_email("sam@elsewhere.test").await.unwrap();
+        assert_eq!(sam.len(), 2, "{b}");
+        let alpha_sam = sam.iter().find(|u| u.clinic_id == alpha).unwrap();
+        let zeta_sam = sam.iter().find(|u| u.clinic_id == zeta).unwrap();
+        let other = smp_web::auth::password::hash_password("alpha's own password").unwrap();
+        app.store.set_password(alpha, alpha_sam.id, &other, false).await.unwrap();
+        let log_in = |password: &'static str, clinic: Option<String>| {
+            let base = app.base.clone();
+            async move {
+                let http = reqwest::Client::builder()
+                    .cookie_store(true)
+                    .redirect(reqwest::redirect::Policy::none())
+                    .build()
+                    .unwrap();
+                let r = http.get(format!("{base}/login")).send().await.unwrap();
+                let csrf = login_csrf(&r);
+                let mut form = vec![
+                    ("_csrf", csrf),
+                    ("email", "sam@elsewhere.test".to_string()),
+                    ("password", password.to_string()),
+                ];
+                form.extend(clinic.map(|c| ("clinic", c)));
+                let r = http.post(format!("{base}/login")).form(&form).send().await.unwrap();
+                let status = r.status();
+                let body = r.text().await.unwrap();
+                let me = if status == StatusCode::SEE_OTHER {
+                    let v: serde_json::Value = http.get(format!("{base}/api/v1/me")).send().await.unwrap().json().await.unwrap();
+                    Some(v["clinic"]["id"].as_i64().unwrap())
+                } else {
+                    None
+                };
+                (status, body, me)
+            }
+        };
+        let (s, _, me) = log_in(PASSWORD, None).await;
+        assert_eq!((s, me), (StatusCode::SEE_OTHER, Some(zeta.0)), "{b}: Zeta's password opens Zeta");
+        let (s, _, me) = log_in("alpha's own password", None).await;
+        assert_eq!((s, me), (StatusCode::SEE_OTHER, Some(alpha.0)), "{b}: Alpha's password opens Alpha");
+        let (s, body, _) = log_in("neither", None).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "{b}");
+        assert!(body.contains("Wrong e-mail or password"), "{b}");
+
+        // The same password at both: the page asks which clinic, naming only those two.
+        app.store
+            .set_password(
+                alpha,
+                alpha_sam.id,
+                &smp_web::auth::password::hash_password(PASSWORD).unwrap(),
+                false,
+            )
+            .await
+            .unwrap();
+        let (s, body, me) = log_in(PASSWORD, None).await;
+        assert_eq!((s, me), (StatusCode::OK, None), "{b}");
+        assert!(
+            body.contains("more than one clinic") && body.contains("Alpha") && body.contains("Zeta"),
+            "{b}: {body}"
+        );
+        assert!(body.contains("value=\"sam@elsewhere.test\""), "{b}: the e-mail is kept");
+        let (s, _, me) = log_in(PASSWORD, Some(alpha.0.to_string())).await;
+        assert_eq!((s, me), (StatusCode::SEE_OTHER, Some(alpha.0)), "{b}: the chosen clinic");
+        // A clinic where the password does not open an account is no way in.
+        app.store.set_password(zeta, zeta_sam.id, &other, false).await.unwrap();
+        let (s, _, _) = log_in(PASSWORD, Some(zeta.0.to_string())).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "{b}");
+    }
+}
