@@ -9,59 +9,26 @@
 
 use std::sync::OnceLock;
 
-/// Table step in `R` and `P`, in units of the Gaussian's σ.
-const STEP: f64 = 1.0 / 16.0;
-/// Largest tabulated radius; wider disks use the straight-edge form.
-const R_MAX: f64 = 8.0;
-/// Distances tabulated beyond the rim: the profile is below 1e-9 past it.
-const P_PAST_RIM: f64 = 6.0;
-/// Simpson intervals per table entry.
-const SIMPSON: usize = 96;
-
-const NR: usize = (R_MAX / STEP) as usize + 1;
-const NP: usize = ((R_MAX + P_PAST_RIM) / STEP) as usize + 1;
-
-/// `exp(−x)·I₀(x)` for x ≥ 0 (Abramowitz & Stegun 9.8.1–9.8.2, error < 2e-7).
-fn i0e(x: f64) -> f64 {
-    let t = x / 3.75;
-    if x <= 3.75 {
-        let t2 = t * t;
-        let i0 = 1.0 + t2 * (3.5156229 + t2 * (3.0899424 + t2 * (1.2067492 + t2 * (0.2659732 + t2 * (0.0360768 + t2 * 0.0045813)))));
-        i0 * (-x).exp()
-    } else {
-        let u = 1.0 / t;
-        let p = 0.39894228
-            + u * (0.01328592
-                + u * (0.00225319
-                    + u * (-0.00157565 + u * (0.00916281 + u * (-0.02057706 + u * (0.02635537 + u * (-0.01647633 + u * 0.00392377)))))));
-        p / x.sqrt()
-    }
+/// The table's layout and `S(P; R)` itself, shared with the build script, which works
+/// the table out once at build time: evaluating it by Simpson's rule takes ~30 000
+/// entries × 97 points, a noticeable part of every preview when done at run time. The
+/// library reads the built table; only its tests evaluate the profile.
+#[cfg_attr(not(test), allow(dead_code))]
+mod profile {
+    include!("disk_profile.rs");
 }
+#[cfg(test)]
+use profile::profile_exact;
+use profile::{NP, NR, R_MAX, STEP};
 
-/// `S(P; R)` by Simpson's rule.
-fn profile_exact(r: f64, p: f64) -> f64 {
-    if r <= 0.0 {
-        return 0.0;
-    }
-    let h = r / SIMPSON as f64;
-    let f = |t: f64| t * (-(t - p) * (t - p) / 2.0).exp() * i0e(t * p);
-    let mut s = f(0.0) + f(r);
-    for i in 1..SIMPSON {
-        s += f(i as f64 * h) * if i % 2 == 1 { 4.0 } else { 2.0 };
-    }
-    s * h / 3.0
-}
-
+/// The table of `S(P; R)`, `NR` rows of `NP` distances, as the build script wrote it.
 fn table() -> &'static [f32] {
     static T: OnceLock<Vec<f32>> = OnceLock::new();
     T.get_or_init(|| {
-        let mut t = vec![0.0f32; NR * NP];
-        for i in 0..NR {
-            for j in 0..NP {
-                t[i * NP + j] = profile_exact(i as f64 * STEP, j as f64 * STEP) as f32;
-            }
-        }
-        t
+        include_bytes!(concat!(env!("OUT_DIR"), "/disk_table.bin"))
+            .chunks_exact(4)
+            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect()
     })
 }
 
@@ -115,6 +82,13 @@ mod tests {
                 .sum();
             let area = std::f64::consts::PI * r * r;
             assert!((total / area - 1.0).abs() < 0.015, "R {r}: {total} vs {area}");
+        }
+        // The table built at build time is the profile worked out here.
+        let t = table();
+        assert_eq!(t.len(), NR * NP);
+        for (i, j) in [(0, 0), (3, 7), (40, 90), (NR - 1, NP - 1), (77, 3)] {
+            let want = profile_exact(i as f64 * STEP, j as f64 * STEP) as f32;
+            assert!((t[i * NP + j] - want).abs() <= 1e-6, "({i}, {j}): {} vs {want}", t[i * NP + j]);
         }
         // The straight-edge form meets the table at the table's end.
         let r = R_MAX;
