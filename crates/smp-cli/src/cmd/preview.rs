@@ -115,18 +115,23 @@ pub fn run(a: PreviewArgs) -> Result<(), CliError> {
     // Refuse unknown region pigments before the slow photo decode.
     let library = PigmentLibrary::builtin();
     smp_render::preview::region_inks(&design, &library).map_err(|e| CliError::BadInput(format!("{}: {e}", a.design.display())))?;
-    let (photo, view) = load_view_photo(&a.design, view, a.photo.as_deref(), a.quiet)?;
+    // The impressions depend on the design alone: sampled while the photo decodes.
+    let (loaded, imp) = rayon::join(
+        || load_view_photo(&a.design, view, a.photo.as_deref(), a.quiet),
+        || impressions::generate(&design),
+    );
+    let (photo, view) = loaded?;
     let view = &view;
     progress(
         a.quiet,
         &format!(
-            "{}×{} photo, {:.1} px/mm; sampling impressions…",
+            "{}×{} photo, {:.1} px/mm, {} impressions",
             photo.width(),
             photo.height(),
-            view.mm_to_px.px_per_mm()
+            view.mm_to_px.px_per_mm(),
+            smp_plan::words::count(imp.dots.len() as u64)
         ),
     );
-    let imp = impressions::generate(&design);
     progress(
         a.quiet,
         &format!("rendering {} of {} ({state})…", selection_label(sel), design.name()),

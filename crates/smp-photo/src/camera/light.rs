@@ -151,7 +151,8 @@ pub struct Splitter {
 
 impl Splitter {
     /// The white surface reflection of linear colour `p` over shading `shade`: see
-    /// [`Light::specular`].
+    /// [`Light::specular`]. Inlined into the renderer's per-pixel loop, another crate's.
+    #[inline]
     pub fn split(&self, p: [f32; 3], shade: f32) -> f32 {
         let above = (0.2126 * p[0] + 0.7152 * p[1] + 0.0722 * p[2]) - shade;
         if above <= 0.0 || self.det.abs() < 1e-9 {

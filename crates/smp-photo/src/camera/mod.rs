@@ -78,11 +78,18 @@ impl PhotoCamera {
         let Some(area) = area.clip(photo) else {
             return Self::ideal();
         };
-        let grain = grain_sigma(photo, area);
+        // The blur is read anywhere, the grain and light on the area: side by side.
+        let (blur, (grain, light)) = rayon::join(
+            || blur_sigma_px(photo).unwrap_or(0.0),
+            || {
+                let grain = grain_sigma(photo, area);
+                (grain, Light::estimate(photo, area, px_per_mm, grain))
+            },
+        );
         PhotoCamera {
-            blur_sigma_px: blur_sigma_px(photo).unwrap_or(0.0),
+            blur_sigma_px: blur,
             grain_sigma: grain,
-            light: Light::estimate(photo, area, px_per_mm, grain),
+            light,
         }
     }
 }
