@@ -35,6 +35,7 @@ async fn static_file(axum::extract::Path(name): axum::extract::Path<String>) -> 
         "confirm.js" => (include_str!("../static/confirm.js"), "text/javascript; charset=utf-8"),
         "copy.js" => (include_str!("../static/copy.js"), "text/javascript; charset=utf-8"),
         "capture.js" => (include_str!("../static/capture.js"), "text/javascript; charset=utf-8"),
+        "tabs.js" => (include_str!("../static/tabs.js"), "text/javascript; charset=utf-8"),
         "favicon.svg" => (include_str!("../static/favicon.svg"), "image/svg+xml"),
         _ => return error::AppError::not_found("file").into_response(),
     };

@@ -171,6 +171,20 @@ async fn new_design_on_photo(c: &Client, name: &str, photo: &std::path::Path) ->
         "the new client's page",
     )
     .await;
+    // The record opens on its details; photos and designs are a tab of their own.
+    wait_js(
+        c,
+        "!document.getElementById('tab-details').hidden && document.getElementById('tab-photos').hidden && document.querySelectorAll('.tab-panel:not([hidden])').length === 1",
+        "the client page's first tab alone",
+    )
+    .await;
+    c.find(Locator::Id("tab-link-photos")).await.unwrap().click().await.unwrap();
+    wait_js(
+        c,
+        "!document.getElementById('tab-photos').hidden && location.hash === '#tab-photos'",
+        "the photos tab",
+    )
+    .await;
     c.find(Locator::Id("photo-file"))
         .await
         .unwrap()
@@ -435,6 +449,7 @@ async fn editor_story_in_chromium() {
     let alpha = app.store.clinic_by_name("Alpha").await.unwrap().unwrap().id;
     smp_store::testing::make_ready(app.store.as_ref(), alpha, client_id).await;
     c.goto(&format!("{base}{}", client_path.as_str().unwrap())).await.unwrap();
+    c.find(Locator::Id("tab-link-screening")).await.unwrap().click().await.unwrap();
     // Screening asks yes or no first: "none known" under "no" raises no alarm.
     for name in ["has_allergies", "has_skin_conditions", "takes_medications"] {
         c.find(Locator::Css(&format!("input[name='{name}'][value='no']")))
@@ -461,6 +476,14 @@ async fn editor_story_in_chromium() {
         .await
         .unwrap();
     shot(&c, "client-screening.png").await;
+    // The save came back to its own tab; the session form is under "Sessions & lots".
+    assert_eq!(
+        c.execute("return document.getElementById('tab-screening').hidden;", vec![])
+            .await
+            .unwrap(),
+        json!(false)
+    );
+    c.find(Locator::Id("tab-link-sessions")).await.unwrap().click().await.unwrap();
     // The lots are chosen, never defaulted to the first in the list.
     c.execute(
         "for (const [id, want] of [['s-needle', 'N-2026-11'], ['s-pigment', 'P-2026-07']]) { const s = document.getElementById(id); if (s.value !== '') throw new Error(id + ' preselected'); s.value = [...s.options].find(o => o.text.includes(want)).value; }",
@@ -476,7 +499,9 @@ async fn editor_story_in_chromium() {
         .await
         .unwrap();
     c.find(Locator::Id("record-session")).await.unwrap().click().await.unwrap();
-    wait_js(&c, "document.getElementById('sessions').innerText.includes('4230') && document.getElementById('sessions').innerText.includes('P-2026-07')", "the recorded session with its lots").await;
+    wait_js(&c, "document.getElementById('sessions').innerText.includes('4230') && document.getElementById('sessions').innerText.includes('P-2026-07') && !document.getElementById('tab-sessions').hidden", "the recorded session with its lots, on its tab").await;
+    shot(&c, "client-sessions-tab.png").await;
+    c.find(Locator::Id("tab-link-aftercare")).await.unwrap().click().await.unwrap();
     c.execute("document.getElementById('sv-satisfaction').value = '5';", vec![])
         .await
         .unwrap();
@@ -655,7 +680,7 @@ async fn guided_capture_with_a_fake_camera_in_chromium() {
             .unwrap()
             .to_string();
         }
-        c.goto(&format!("{}{client_page}", app.base)).await.unwrap();
+        c.goto(&format!("{}{client_page}#tab-photos", app.base)).await.unwrap();
         c.find(Locator::Id("capture-link")).await.unwrap().click().await.unwrap();
         wait_js(
             &c,

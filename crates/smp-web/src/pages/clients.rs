@@ -333,7 +333,7 @@ pub async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path
 /// POST /clients/{id}/photos (multipart form)
 pub async fn upload(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, multipart: Multipart) -> Response {
     match store_upload(&state, &me, id, multipart).await {
-        Ok(_) => Redirect::to(&format!("/clients/{id}")).into_response(),
+        Ok(_) => Redirect::to(&format!("/clients/{id}#tab-photos")).into_response(),
         Err(e) => e.as_html().into_response(),
     }
 }

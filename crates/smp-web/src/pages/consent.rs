@@ -182,7 +182,7 @@ pub async fn marketing(
     audit(&state, &me, "change", "photo-marketing-consent", photo, Some(p.client_id))
         .await
         .map_err(|e| e.as_html())?;
-    Ok(Redirect::to(&format!("/clients/{}", p.client_id)))
+    Ok(Redirect::to(&format!("/clients/{}#tab-photos", p.client_id)))
 }
 
 /// POST /photos/{id}/delete: a photo no design is drawn on and not shown publicly; its
@@ -201,7 +201,7 @@ pub async fn delete_photo(State(state): State<AppState>, me: CurrentUser, Path(p
     audit(&state, &me, "delete", "photo", photo, Some(p.client_id))
         .await
         .map_err(|e| e.as_html())?;
-    Ok(Redirect::to(&format!("/clients/{}", p.client_id)))
+    Ok(Redirect::to(&format!("/clients/{}#tab-photos", p.client_id)))
 }
 
 /// POST /designs/{id}/delete: a design no recorded session was done from.
@@ -216,7 +216,7 @@ pub async fn delete_design(State(state): State<AppState>, me: CurrentUser, Path(
     audit(&state, &me, "delete", "design", design, Some(d.client_id))
         .await
         .map_err(|e| e.as_html())?;
-    Ok(Redirect::to(&format!("/clients/{}", d.client_id)))
+    Ok(Redirect::to(&format!("/clients/{}#tab-photos", d.client_id)))
 }
 
 /// A refused delete as a page that leads back to the client.

@@ -193,6 +193,17 @@ async fn roles_follow_the_permission_matrix() {
             !page.contains("allergic") && !page.contains("Designs"),
             "{b}: client page hides medical parts from desk"
         );
+        // … and their tabs: the desk's record has details and appointments only.
+        for (tab, shown) in [
+            ("tab-link-details", true),
+            ("tab-link-appointments", true),
+            ("tab-link-photos", false),
+            ("tab-link-screening", false),
+            ("tab-link-sessions", false),
+            ("tab-link-aftercare", false),
+        ] {
+            assert_eq!(page.contains(tab), shown, "{b}: {tab} on the desk's client page");
+        }
         app.user("Alpha", "pr@alpha.test", Role::Practitioner).await;
         let pr = app.login("pr@alpha.test").await;
         assert_eq!(pr.get(&format!("/api/v1/designs/{design}")).await.status(), StatusCode::OK);
