@@ -16,6 +16,10 @@
   let dotsTimer = 0, previewTimer = 0, dotsAbort = null, previewAbort = null, previewUrl = '';
   let library = { pigments: [], dilutions_water_parts: [] }, lastMatch = null;
   let calBy = 'ruler', seeds = { hair_px: [], scalp_px: [] }, fitTimer = 0, labelsUrl = '';
+  // Undo and redo: the design as JSON after each edit (quick runs of edits, such as a
+  // slider's, make one step); `saved` is what the last save (or the load) stored.
+  let past = [], future = [], lastStep = 0, saved = '', pressTimer = 0;
+  const UNDO_DEPTH = 100, STEP_MS = 600, HOLD_MS = 600;
 
   async function api(method, url, body, signal) {
     const r = await fetch(url, {
@@ -93,11 +97,12 @@
 
   function draw() {
     const s = scale();
+    ed.dataset.handles = String(handles.length);
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, canvas.width, canvas.height);
     ctx.setTransform(s, 0, 0, s, 0, 0);
     if (dots && !previewState) {
-      ctx.fillStyle = 'rgba(20,24,40,0.85)';
+      ctx.fillStyle = ed.dataset.stale ? 'rgba(20,24,40,0.35)' : 'rgba(20,24,40,0.85)';
       const minR = 0.7 / s;
       for (let i = 0; i < dots.px.length; i += 2) {
         ctx.beginPath();
@@ -182,8 +187,14 @@
     if (mode === 'hairline') {
       const near = 12 / (canvas.getBoundingClientRect().width / photo.naturalWidth);
       drag = handles.findIndex((h) => Math.hypot(h[0] - p[0], h[1] - p[1]) < near);
-      if (drag < 0) { insertHandle(p); commitHairline(); }
-      else canvas.setPointerCapture(ev.pointerId);
+      if (drag >= 0) {
+        canvas.setPointerCapture(ev.pointerId);
+        // Held without moving: delete the handle (the touch form of a double-tap).
+        const held = drag, at = p;
+        clearTimeout(pressTimer);
+        pressTimer = setTimeout(() => { if (drag === held && Math.hypot(handles[held][0] - at[0], handles[held][1] - at[1]) < near / 2) deleteHandle(held); }, HOLD_MS);
+      } else if ($('hairline-add').checked || handles.length < 2) { insertHandle(p); commitHairline(); }
+      else hint('That tap missed the handles. To add one, tick "Add points"; to move one, drag it.');
       draw();
     } else if (mode === 'region') {
       regionPts.push(p); draw();
@@ -217,7 +228,18 @@
     }
   });
   canvas.addEventListener('pointermove', (ev) => { if (drag >= 0) { handles[drag] = eventPx(ev); draw(); } });
-  canvas.addEventListener('pointerup', () => { if (drag >= 0) { drag = -1; commitHairline(); } });
+  canvas.addEventListener('pointerup', () => { clearTimeout(pressTimer); if (drag >= 0) { drag = -1; commitHairline(); } });
+  canvas.addEventListener('dblclick', (ev) => {
+    if (mode !== 'hairline') return;
+    const p = eventPx(ev), near = 12 / (canvas.getBoundingClientRect().width / photo.naturalWidth);
+    const i = handles.findIndex((h) => Math.hypot(h[0] - p[0], h[1] - p[1]) < near);
+    if (i >= 0) deleteHandle(i);
+  });
+  function deleteHandle(i) {
+    clearTimeout(pressTimer); drag = -1;
+    handles.splice(i, 1); commitHairline();
+    hint('Handle deleted. Undo brings it back.');
+  }
 
   // A new handle goes where it lengthens the curve least: between two neighbours or at an end.
   function insertHandle(p) {
@@ -269,7 +291,7 @@
         changed();
       };
       pname.addEventListener('change', setPigment); pdil.addEventListener('change', setPigment);
-      li.querySelector('button').addEventListener('click', () => { design.regions.splice(i, 1); renderRegions(); changed(); });
+      li.querySelector('button').addEventListener('click', () => { design.regions.splice(i, 1); renderRegions(); changed(); hint('Region ' + r.name + ' deleted. Undo brings it back.'); });
       ul.appendChild(li);
     });
   }
@@ -281,7 +303,12 @@
     design.regions.push({ name: kind + '-' + n, kind, polygon: regionPts.map(toMm), density_per_cm2: Number($('region-density').value), dot_diameter_mm: Number($('region-dot').value), shade: Number($('region-shade').value) });
     regionPts = []; renderRegions(); changed();
   });
-  $('hairline-clear').addEventListener('click', () => { handles = []; commitHairline(); draw(); });
+  $('hairline-clear').addEventListener('click', () => {
+    handles = []; commitHairline(); draw();
+    // A cleared hairline is drawn anew: every tap adds a handle.
+    $('hairline-add').checked = true;
+    hint('Hairline cleared (Undo brings it back). Tap from temple to temple to draw a new one.');
+  });
   for (const id of ['feather', 'irregularity']) {
     $(id).addEventListener('input', () => { $(id + '-out').textContent = $(id).value; if (design.hairline) commitHairline(); });
   }
@@ -295,8 +322,46 @@
   $('split').addEventListener('input', () => { after.style.clipPath = 'inset(0 0 0 ' + $('split').value + '%)'; });
   after.style.clipPath = 'inset(0 0 0 50%)';
 
+  // Undo history: the state after each edit; edits within STEP_MS of the last join it.
+  function remember() {
+    const now = JSON.stringify(design);
+    if (past.length && past[past.length - 1] === now) return;
+    const t = performance.now();
+    if (past.length > 1 && t - lastStep < STEP_MS) past[past.length - 1] = now; else past.push(now);
+    lastStep = t;
+    if (past.length > UNDO_DEPTH) past.shift();
+    future = [];
+    showHistory();
+  }
+  function showHistory() {
+    $('undo').disabled = past.length < 2; $('redo').disabled = future.length === 0;
+    const unsaved = past.length > 0 && past[past.length - 1] !== saved;
+    ed.dataset.unsaved = unsaved ? '1' : '';
+  }
+  function restore(json) {
+    design = JSON.parse(json);
+    loadHandles(); renderRegions(); showCalibration(); draw();
+    lastStep = 0; showHistory();
+    clearTimeout(dotsTimer); dotsTimer = setTimeout(requestDots, 40);
+    if (previewState) { clearTimeout(previewTimer); previewTimer = setTimeout(requestPreview, 400); }
+  }
+  function undo() { if (past.length < 2) return; future.push(past.pop()); restore(past[past.length - 1]); hint('Undone.'); }
+  function redo() { if (!future.length) return; past.push(future.pop()); restore(past[past.length - 1]); hint('Redone.'); }
+  $('undo').addEventListener('click', undo);
+  $('redo').addEventListener('click', redo);
+  document.addEventListener('keydown', (ev) => {
+    if (!(ev.ctrlKey || ev.metaKey) || ev.key.toLowerCase() !== 'z' || ev.target.matches('input, textarea')) return;
+    ev.preventDefault();
+    if (ev.shiftKey) redo(); else undo();
+  });
+  // Leaving with unsaved changes asks first (the browser words the question).
+  window.addEventListener('beforeunload', (ev) => { if (ed.dataset.unsaved) { ev.preventDefault(); ev.returnValue = ''; } });
+
   // Every edit: dots within ~100 ms (debounced, stale requests cancelled), preview later.
   function changed() {
+    if (design) remember();
+    // Until the new dots arrive, those on screen are the last edit's: shown faded.
+    $('dot-count').classList.add('stale'); ed.dataset.stale = '1';
     draw();
     clearTimeout(dotsTimer); dotsTimer = setTimeout(requestDots, 40);
     if (previewState) { clearTimeout(previewTimer); previewTimer = setTimeout(requestPreview, 400); }
@@ -312,6 +377,7 @@
       const r = await api('POST', '/api/v1/dots', { design, view: viewName, upto }, dotsAbort.signal);
       const j = await r.json();
       dots = j;
+      $('dot-count').classList.remove('stale'); ed.dataset.stale = '';
       $('dot-count').textContent = j.count.toLocaleString() + ' impressions' + (upto ? ' (sessions 1–' + upto + ')' : '') + ' · ' + Math.round(performance.now() - t0) + ' ms';
       lint.textContent = '';
       for (const w of j.lint) { const li = document.createElement('li'); li.textContent = w.message; li.className = 'warn'; lint.appendChild(li); }
@@ -319,7 +385,10 @@
       draw();
     } catch (e) {
       if (e.name === 'AbortError') return;
-      lint.textContent = ''; const li = document.createElement('li'); li.className = 'error'; li.textContent = e.message; lint.appendChild(li);
+      // The dots on screen no longer match the design: say so where the count is.
+      dots = null; draw();
+      $('dot-count').textContent = 'No dots for this design: ' + e.plain;
+      lint.textContent = ''; const li = document.createElement('li'); li.className = 'error'; li.textContent = e.plain; lint.appendChild(li);
     }
   }
 
@@ -442,6 +511,8 @@
       const v = await r.json();
       base = v.version; ed.dataset.version = String(base); $('next-version').textContent = String(base + 1);
       status.className = 'ok'; status.textContent = 'Saved as version ' + v.version + '.';
+      $('save-note').value = '';
+      saved = JSON.stringify(design); showHistory();
     } catch (e) { status.className = 'error'; status.textContent = 'Not saved: ' + e.message; }
   });
 
@@ -449,6 +520,7 @@
     try { library = await (await api('GET', '/api/v1/pigments')).json(); } catch (e) { hint('Pigment library unavailable: ' + e.message); }
     const r = await api('GET', '/api/v1/designs/' + designId + '/versions/' + base);
     design = (await r.json()).design;
+    saved = JSON.stringify(design); past = [saved]; future = [];
     $('next-version').textContent = String(base + 1);
     loadHandles(); renderRegions(); showCalibration();
     const colours = design.colours || {};

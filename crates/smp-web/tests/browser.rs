@@ -121,7 +121,12 @@ async fn wait_js(c: &Client, expr: &str, what: &str) -> serde_json::Value {
 }
 
 /// Clicks the canvas at a photo pixel.
-async fn click_canvas(c: &Client, (px, py): (f64, f64)) {
+async fn click_canvas(c: &Client, at: (f64, f64)) {
+    tap_canvas(c, at, 1).await;
+}
+
+/// `taps` quick clicks (2: a double-click) on the canvas at photo pixel `(px, py)`.
+async fn tap_canvas(c: &Client, (px, py): (f64, f64), taps: usize) {
     let canvas = c.find(Locator::Id("overlay")).await.unwrap();
     // Pointer actions do not scroll: the canvas must be in the viewport.
     c.execute("document.getElementById('overlay').scrollIntoView({block: 'center'});", vec![])
@@ -134,15 +139,17 @@ async fn click_canvas(c: &Client, (px, py): (f64, f64)) {
     let f = |i: usize| rect[i].as_f64().unwrap();
     // WebDriver offsets are from the element's centre.
     let (x, y) = ((px / f(2) - 0.5) * f(0), (py / f(3) - 0.5) * f(1));
-    let mouse = MouseActions::new("mouse".into())
-        .then(PointerAction::MoveToElement {
-            element: canvas,
-            duration: None,
-            x: x.round(),
-            y: y.round(),
-        })
-        .then(PointerAction::Down { button: MOUSE_BUTTON_LEFT })
-        .then(PointerAction::Up { button: MOUSE_BUTTON_LEFT });
+    let mut mouse = MouseActions::new("mouse".into()).then(PointerAction::MoveToElement {
+        element: canvas,
+        duration: None,
+        x: x.round(),
+        y: y.round(),
+    });
+    for _ in 0..taps {
+        mouse = mouse
+            .then(PointerAction::Down { button: MOUSE_BUTTON_LEFT })
+            .then(PointerAction::Up { button: MOUSE_BUTTON_LEFT });
+    }
     c.perform_actions(mouse).await.unwrap();
 }
 
@@ -366,6 +373,90 @@ async fn editor_story_in_chromium() {
         .await
         .unwrap();
     assert_eq!(measured, json!("68,10,16|30,3,2"));
+    // The note was cleared by the save; nothing is unsaved.
+    assert_eq!(
+        c.execute(
+            "return document.getElementById('save-note').value + '|' + (document.getElementById('editor').dataset.unsaved || '');",
+            vec![]
+        )
+        .await
+        .unwrap(),
+        json!("|")
+    );
+
+    // Undo and redo: a deleted region comes back with one tap, and the page knows
+    // whether anything is unsaved (leaving then asks first).
+    let regions = "document.querySelectorAll('#regions li').length";
+    let n_regions = wait_js(&c, regions, "the regions").await.as_i64().unwrap();
+    c.execute(
+        "document.querySelector('#regions li button[aria-label=\"delete region\"]').click();",
+        vec![],
+    )
+    .await
+    .unwrap();
+    wait_js(
+        &c,
+        &format!(
+            "{regions} === {} && document.getElementById('editor').dataset.unsaved === '1' && !document.getElementById('undo').disabled",
+            n_regions - 1
+        ),
+        "the region deleted, unsaved",
+    )
+    .await;
+    let leave = "const e = new Event('beforeunload', {cancelable: true}); window.dispatchEvent(e); return e.defaultPrevented;";
+    assert_eq!(c.execute(leave, vec![]).await.unwrap(), json!(true), "leaving now asks first");
+    c.find(Locator::Id("undo")).await.unwrap().click().await.unwrap();
+    wait_js(
+        &c,
+        &format!("{regions} === {n_regions} && document.getElementById('editor').dataset.unsaved === '' && !document.getElementById('redo').disabled"),
+        "the region back, nothing unsaved",
+    )
+    .await;
+    assert_eq!(
+        c.execute(leave, vec![]).await.unwrap(),
+        json!(false),
+        "nothing to lose: leaving does not ask"
+    );
+    c.find(Locator::Id("redo")).await.unwrap().click().await.unwrap();
+    wait_js(&c, &format!("{regions} === {}", n_regions - 1), "the deletion redone").await;
+    c.find(Locator::Id("undo")).await.unwrap().click().await.unwrap();
+    wait_js(&c, &format!("{regions} === {n_regions}"), "the region back again").await;
+    // Hairline handles: a tap that misses them adds nothing unless "Add points" is on;
+    // a double-tap on one deletes it, and undo brings it back.
+    c.find(Locator::Id("mode-hairline")).await.unwrap().click().await.unwrap();
+    let handles = "Number(document.getElementById('editor').dataset.handles)";
+    let n_handles = wait_js(&c, handles, "the handles").await.as_i64().unwrap();
+    assert!(n_handles >= 3, "{n_handles} handles");
+    click_canvas(&c, at(0.0, glabella.y + 150.0)).await;
+    wait_js(
+        &c,
+        &format!("{handles} === {n_handles} && document.getElementById('hint').textContent.includes('missed')"),
+        "a missed tap ignored",
+    )
+    .await;
+    let first = c
+        .execute("return fetch('/api/v1/designs/' + document.getElementById('editor').dataset.design + '/versions/2').then(r => r.json()).then(v => v.design.hairline.points[0]);", vec![])
+        .await
+        .unwrap();
+    let (hx, hy) = (first[0].as_f64().unwrap(), first[1].as_f64().unwrap());
+    tap_canvas(&c, at(hx, hy), 2).await;
+    wait_js(
+        &c,
+        &format!(
+            "{handles} === {} && document.getElementById('editor').dataset.unsaved === '1'",
+            n_handles - 1
+        ),
+        "a handle deleted by a double-tap",
+    )
+    .await;
+    c.find(Locator::Id("undo")).await.unwrap().click().await.unwrap();
+    wait_js(
+        &c,
+        &format!("{handles} === {n_handles} && document.getElementById('editor').dataset.unsaved === ''"),
+        "the handle back",
+    )
+    .await;
+    c.find(Locator::Id("mode-none")).await.unwrap().click().await.unwrap();
 
     // Fit to photo: the summary in words, other dots, the photo reading over the photo.
     let dots_saved = wait_js(
