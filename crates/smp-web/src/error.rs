@@ -20,6 +20,17 @@ pub struct AppError {
     pub html: bool,
     /// Where the error page leads back to (the page the user came from), when known.
     pub back: Option<String>,
+    /// Every problem of a refused design, by field: the editor shows each beside its input.
+    pub problems: Vec<Problem>,
+}
+
+/// One problem of a refused design: its field path and what is wrong, in words.
+#[derive(Debug, Clone, Serialize)]
+pub struct Problem {
+    /// The field's path in the design, e.g. `regions[0].density_per_cm2`.
+    pub field: String,
+    /// What is wrong and how to fix it, without the path.
+    pub message: String,
 }
 
 /// The JSON body of an API error.
@@ -29,6 +40,8 @@ struct ErrorBody<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     field: Option<&'a str>,
     status: u16,
+    #[serde(skip_serializing_if = "<[Problem]>::is_empty")]
+    problems: &'a [Problem],
 }
 
 impl AppError {
@@ -40,6 +53,7 @@ impl AppError {
             field: None,
             html: false,
             back: None,
+            problems: Vec::new(),
         }
     }
     /// 400/422 about one input field.
@@ -50,6 +64,7 @@ impl AppError {
             field: Some(field.into()),
             html: false,
             back: None,
+            problems: Vec::new(),
         }
     }
     /// 404 (also what another clinic's record gives, so ids reveal nothing).
@@ -120,6 +135,7 @@ impl From<StoreError> for AppError {
             field,
             html: false,
             back: None,
+            problems: Vec::new(),
         }
     }
 }
@@ -127,12 +143,21 @@ impl From<StoreError> for AppError {
 impl From<smp_design::DesignError> for AppError {
     fn from(e: smp_design::DesignError) -> AppError {
         let field = e.errors.first().map(|f| f.path.clone());
+        let problems = e
+            .errors
+            .iter()
+            .map(|f| Problem {
+                field: f.path.clone(),
+                message: format!("{}; {}", f.message, f.hint),
+            })
+            .collect();
         AppError {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             message: e.to_string(),
             field,
             html: false,
             back: None,
+            problems,
         }
     }
 }
@@ -155,6 +180,7 @@ impl IntoResponse for AppError {
                 error: &self.message,
                 field: self.field.as_deref(),
                 status: self.status.as_u16(),
+                problems: &self.problems,
             };
             (self.status, Json(body)).into_response()
         }

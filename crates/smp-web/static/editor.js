@@ -30,8 +30,9 @@
     if (!r.ok) {
       let msg = r.status + ' ' + r.statusText;
       let plain = 'the server could not do it (' + r.status + '); try again';
-      try { const e = await r.json(); msg = e.error + (e.field ? ' (' + e.field + ')' : ''); plain = e.error; } catch (_) { /* not JSON */ }
-      const err = new Error(msg); err.status = r.status; err.plain = plain; throw err;
+      let problems = [];
+      try { const e = await r.json(); msg = e.error + (e.field ? ' (' + e.field + ')' : ''); plain = e.error; problems = e.problems || []; } catch (_) { /* not JSON */ }
+      const err = new Error(msg); err.status = r.status; err.plain = plain; err.problems = problems; throw err;
     }
     return r;
   }
@@ -367,6 +368,44 @@
     if (previewState) { clearTimeout(previewTimer); previewTimer = setTimeout(requestPreview, 400); }
   }
 
+  // A refused design's problems beside the inputs they are about, in words.
+  function clearFieldErrors() {
+    document.querySelectorAll('.field-error').forEach((n) => n.remove());
+    document.querySelectorAll('[aria-invalid=true]').forEach((n) => n.removeAttribute('aria-invalid'));
+  }
+  function inputFor(path) {
+    let m = /^regions\[(\d+)\]\.(\w+)/.exec(path);
+    if (m) {
+      const li = $('regions').children[Number(m[1])];
+      if (!li) return null;
+      return li.querySelector('[data-k=' + m[2] + ']') || (m[2] === 'pigment' ? li.querySelector('[data-p=name]') : null) || li.querySelector('select');
+    }
+    m = /^hairline\.(\w+)/.exec(path);
+    if (m) return { feather_mm: $('feather'), irregularity: $('irregularity') }[m[1]] || $('hairline-clear');
+    return null;
+  }
+  // Where a problem is, in the practitioner's words: the region's name, not its index.
+  function placeOf(path) {
+    const m = /^regions\[(\d+)\]/.exec(path);
+    if (m && design.regions[Number(m[1])]) return 'Region ' + design.regions[Number(m[1])].name + ': ';
+    if (path.startsWith('hairline')) return 'Hairline: ';
+    return '';
+  }
+  function showProblems(e) {
+    const lint = $('lint');
+    lint.textContent = '';
+    const problems = e.problems && e.problems.length ? e.problems : [{ field: '', message: e.plain }];
+    for (const p of problems) {
+      const li = document.createElement('li'); li.className = 'error'; li.textContent = placeOf(p.field) + p.message; lint.appendChild(li);
+      const inp = p.field && inputFor(p.field);
+      if (!inp) continue;
+      inp.setAttribute('aria-invalid', 'true');
+      const note = document.createElement('span');
+      note.className = 'field-error error'; note.setAttribute('role', 'alert'); note.textContent = p.message;
+      (inp.closest('label') || inp).after(note);
+    }
+  }
+
   async function requestDots() {
     if (!view()) { $('dot-count').textContent = 'Calibrate the photo to see dots.'; return; }
     if (dotsAbort) dotsAbort.abort();
@@ -377,6 +416,7 @@
       const r = await api('POST', '/api/v1/dots', { design, view: viewName, upto }, dotsAbort.signal);
       const j = await r.json();
       dots = j;
+      clearFieldErrors();
       $('dot-count').classList.remove('stale'); ed.dataset.stale = '';
       $('dot-count').textContent = j.count.toLocaleString() + ' impressions' + (upto ? ' (sessions 1–' + upto + ')' : '') + ' · ' + Math.round(performance.now() - t0) + ' ms';
       lint.textContent = '';
@@ -387,8 +427,12 @@
       if (e.name === 'AbortError') return;
       // The dots on screen no longer match the design: say so where the count is.
       dots = null; draw();
-      $('dot-count').textContent = 'No dots for this design: ' + e.plain;
-      lint.textContent = ''; const li = document.createElement('li'); li.className = 'error'; li.textContent = e.plain; lint.appendChild(li);
+      $('dot-count').classList.remove('stale');
+      $('dot-count').textContent = 'No dots until the design is fixed (see below).';
+      clearFieldErrors(); showProblems(e);
+      // Said above the photo too, where the practitioner is looking.
+      const first = e.problems && e.problems[0];
+      hint('Not drawn: ' + (first ? placeOf(first.field) + first.message : e.plain));
     }
   }
 

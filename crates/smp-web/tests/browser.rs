@@ -457,6 +457,45 @@ async fn editor_story_in_chromium() {
     )
     .await;
     c.find(Locator::Id("mode-none")).await.unwrap().click().await.unwrap();
+    // A value the design refuses: the problem beside its input, in words, the region
+    // named, no stale dots; undo puts the dots back.
+    c.execute(
+        "const i = document.querySelector('#regions li input[data-k=density_per_cm2]'); i.value = '-5'; i.dispatchEvent(new Event('change'));",
+        vec![],
+    )
+    .await
+    .unwrap();
+    let beside = wait_js(
+        &c,
+        "(() => { const i = document.querySelector('#regions li input[data-k=density_per_cm2]'); const n = i.closest('label').nextElementSibling; return i.getAttribute('aria-invalid') === 'true' && n && n.classList.contains('field-error') && n.textContent; })()",
+        "the problem beside the density",
+    )
+    .await;
+    assert!(beside.as_str().unwrap().contains("density is -5"), "{beside}");
+    assert!(
+        !beside.as_str().unwrap().contains("regions[0]"),
+        "no field paths in words: {beside}"
+    );
+    let lint = wait_js(&c, "document.getElementById('lint').textContent", "the problem list").await;
+    assert!(lint.as_str().unwrap().starts_with("Region "), "{lint}");
+    assert!(
+        c.execute("return document.getElementById('dot-count').textContent;", vec![])
+            .await
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .starts_with("No dots until"),
+    );
+    let said = wait_js(&c, "document.getElementById('hint').textContent", "the hint").await;
+    assert!(said.as_str().unwrap().starts_with("Not drawn: Region "), "{said}");
+    shot(&c, "editor-refused-value.png").await;
+    c.find(Locator::Id("undo")).await.unwrap().click().await.unwrap();
+    wait_js(
+        &c,
+        "document.querySelectorAll('.field-error').length === 0 && document.getElementById('dot-count').textContent.includes('impressions')",
+        "the dots back after undo",
+    )
+    .await;
 
     // Fit to photo: the summary in words, other dots, the photo reading over the photo.
     let dots_saved = wait_js(

@@ -38,11 +38,23 @@ async fn versions_conflicts_uploads_dots_preview_plan() {
             )
             .await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-        assert_eq!(
-            r.json::<serde_json::Value>().await.unwrap()["field"],
-            "regions[0].density_per_cm2",
-            "{b}"
-        );
+        let e = r.json::<serde_json::Value>().await.unwrap();
+        assert_eq!(e["field"], "regions[0].density_per_cm2", "{b}");
+        // Each problem by field, its message without the path (the editor puts it beside the input).
+        bad["regions"][0]["dot_diameter_mm"] = json!(7);
+        let e: serde_json::Value = s
+            .post_json("/api/v1/dots", &json!({"design": bad, "view": "top"}))
+            .await
+            .json()
+            .await
+            .unwrap();
+        let problems = e["problems"].as_array().unwrap_or_else(|| panic!("{b}: {e}"));
+        let fields: Vec<&str> = problems.iter().map(|p| p["field"].as_str().unwrap()).collect();
+        assert_eq!(fields, ["regions[0].density_per_cm2", "regions[0].dot_diameter_mm"], "{b}: {e}");
+        for p in problems {
+            let m = p["message"].as_str().unwrap();
+            assert!(!m.contains("regions[") && m.len() > 20, "{b}: {m}");
+        }
         // Broken, fake and oversized uploads.
         let r = s.upload(client, "top", b"\x89PNG\r\n\x1a\n broken".to_vec(), "bad.png").await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{b}");
