@@ -98,7 +98,7 @@ pub fn dots(design: &Design, view_name: &str, upto: u8) -> AppResult<DotsJson> {
             d_px.push((i.diameter_mm * ppm * p.foreshorten.sqrt() * 100.0).round() as f32 / 100.0);
         }
     }
-    let lint = smp_design::lint::lint(design)
+    let mut lint: Vec<LintJson> = smp_design::lint::lint(design)
         .into_iter()
         .map(|w| LintJson {
             code: w.code,
@@ -106,6 +106,7 @@ pub fn dots(design: &Design, view_name: &str, upto: u8) -> AppResult<DotsJson> {
             message: format!("{} {}", w.message, w.hint),
         })
         .collect();
+    lint.extend(crate::placement::placement_lint(v, &px));
     Ok(DotsJson {
         count: per_session.iter().sum(),
         total: imp.dots.len(),

@@ -10,6 +10,7 @@ pub mod fitting;
 pub mod html;
 mod layers;
 pub mod pages;
+mod placement;
 pub mod pupils;
 pub mod records;
 pub mod service;

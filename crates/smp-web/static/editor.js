@@ -176,8 +176,18 @@
     handles = [];
     if (!design.hairline || !view()) return;
     const pts = design.hairline.points, step = Math.max(1, Math.ceil((pts.length - 1) / 8));
-    for (let i = 0; i < pts.length; i += step) handles.push(toPx(pts[i]));
-    if ((pts.length - 1) % step) handles.push(toPx(pts[pts.length - 1]));
+    const at = [];
+    for (let i = 0; i < pts.length; i += step) at.push(i);
+    if ((pts.length - 1) % step) at.push(pts.length - 1);
+    // A handle at the midline apex (the point nearest x = 0), where the hairline's
+    // height is set; a neighbour closer than half a step gives way to it.
+    let apex = 0;
+    pts.forEach((p, i) => { if (Math.abs(p[0]) < Math.abs(pts[apex][0])) apex = i; });
+    const keep = at.filter((i) => i === 0 || i === pts.length - 1 || Math.abs(i - apex) >= step / 2);
+    if (!keep.includes(apex)) keep.push(apex);
+    keep.sort((a, b) => a - b);
+    for (const i of keep) handles.push(toPx(pts[i]));
+    ed.dataset.apexHandle = String(keep.indexOf(apex));
     $('feather').value = design.hairline.feather_mm; $('irregularity').value = design.hairline.irregularity;
     $('feather-out').textContent = design.hairline.feather_mm; $('irregularity-out').textContent = design.hairline.irregularity;
   }

@@ -427,6 +427,14 @@ async fn editor_story_in_chromium() {
     let handles = "Number(document.getElementById('editor').dataset.handles)";
     let n_handles = wait_js(&c, handles, "the handles").await.as_i64().unwrap();
     assert!(n_handles >= 3, "{n_handles} handles");
+    // One handle sits at the midline apex, between the temples' ends.
+    let apex = c
+        .execute("return Number(document.getElementById('editor').dataset.apexHandle);", vec![])
+        .await
+        .unwrap()
+        .as_i64()
+        .unwrap();
+    assert!(apex > 0 && apex < n_handles - 1, "apex handle {apex} of {n_handles}");
     click_canvas(&c, at(0.0, glabella.y + 150.0)).await;
     wait_js(
         &c,

@@ -272,6 +272,42 @@ async fn fit_to_photo_overlay_and_seeds() {
             }
         };
         assert_ne!(dots(value.clone()).await, dots(f["design"].clone()).await, "{b}");
+        // Dots that land off the head or off the photo are warned about; a fitted
+        // design's are not. Laid flat (no head outline), a region far wider than the
+        // head spills onto the backdrop and past the photo's edges.
+        let lint_codes = |d: serde_json::Value| {
+            let s = &s;
+            async move {
+                let j: serde_json::Value = s
+                    .post_json("/api/v1/dots", &json!({"design": d, "view": "top"}))
+                    .await
+                    .json()
+                    .await
+                    .unwrap();
+                j["lint"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|w| (w["code"].as_str().unwrap().to_string(), w["message"].as_str().unwrap().to_string()))
+                    .collect::<Vec<_>>()
+            }
+        };
+        let fitted = lint_codes(f["design"].clone()).await;
+        assert!(!fitted.iter().any(|(c, _)| c.starts_with("dots-off")), "{b}: {fitted:?}");
+        let mut spill = f["design"].clone();
+        spill["views"][0]["head"] = serde_json::Value::Null;
+        spill["regions"].as_array_mut().unwrap().push(json!({
+            "name": "everywhere", "kind": "treat", "density_per_cm2": 20, "dot_diameter_mm": 0.25, "shade": 0.8,
+            "polygon": [[-220.0, -150.0], [220.0, -150.0], [220.0, 420.0], [-220.0, 420.0]]
+        }));
+        let warned = lint_codes(spill).await;
+        for code in ["dots-off-head", "dots-off-photo"] {
+            let w = warned
+                .iter()
+                .find(|(c, _)| c == code)
+                .unwrap_or_else(|| panic!("{b}: no {code} in {warned:?}"));
+            assert!(w.1.contains(" dots fall "), "{b}: {}", w.1);
+        }
         // A second fit reuses the stored reading and gives the same areas.
         let again: serde_json::Value = s
             .post_json("/api/v1/fit", &json!({"design": f["design"], "view": "top"}))

@@ -1,0 +1,59 @@
+//! Warnings about where a design's dots land in its photo: off the picture, or off the
+//! client's head onto the background (a template laid on a photo it was not fitted to).
+
+use smp_design::View;
+use smp_photo::analyze::from_stored;
+use smp_photo::labels::Label;
+
+use crate::engine::LintJson;
+
+/// Share of the drawn dots off the head or the photo from which the editor warns: a
+/// few at a feathered edge are noise, a crown spilling onto the backdrop is not.
+const WARN_SHARE: f64 = 0.005;
+
+/// Warnings for dots drawn at photo pixels `px` (flat `[x0, y0, x1, y1, …]`) in `view`:
+/// outside the photo (when its size is known) and on the background (when the photo has
+/// been read by "Fit to photo").
+pub fn placement_lint(view: &View, px: &[f32]) -> Vec<LintJson> {
+    let n = px.len() / 2;
+    if n == 0 {
+        return Vec::new();
+    }
+    let labels = view.analysis.as_ref().and_then(|a| from_stored(a).ok());
+    let (mut off_photo, mut off_head) = (0usize, 0usize);
+    for p in px.chunks_exact(2) {
+        let (x, y) = (f64::from(p[0]), f64::from(p[1]));
+        if let Some([w, h]) = view.photo_size_px
+            && !(x >= 0.0 && y >= 0.0 && x < f64::from(w) && y < f64::from(h))
+        {
+            off_photo += 1;
+        } else if labels.as_ref().is_some_and(|l| l.at_px(x, y) == Label::Background) {
+            off_head += 1;
+        }
+    }
+    let share = |k: usize| k as f64 / n as f64;
+    let mut out = Vec::new();
+    if share(off_photo) >= WARN_SHARE {
+        out.push(LintJson {
+            code: "dots-off-photo",
+            path: "regions".into(),
+            message: format!(
+                "{} of the {} dots fall outside the photo. Move or shrink the regions, or check the calibration.",
+                smp_plan::words::count(off_photo as u64),
+                smp_plan::words::count(n as u64)
+            ),
+        });
+    }
+    if share(off_head) >= WARN_SHARE {
+        out.push(LintJson {
+            code: "dots-off-head",
+            path: "regions".into(),
+            message: format!(
+                "{} of the {} dots fall off the client's head, on the background. Fit the design to the photo, or move the regions inside the head.",
+                smp_plan::words::count(off_head as u64),
+                smp_plan::words::count(n as u64)
+            ),
+        });
+    }
+    out
+}
