@@ -83,10 +83,9 @@ pub fn view<'a>(design: &'a Design, name: &str) -> AppResult<&'a View> {
 }
 
 /// Dots of a design in a view's pixels.
-pub fn dots(design: &Design, view_name: &str, upto: u8) -> AppResult<DotsJson> {
+pub fn dots(design: &Design, imp: &Impressions, view_name: &str, upto: u8) -> AppResult<DotsJson> {
     let sel = selection(design, upto)?;
     let v = view(design, view_name)?;
-    let imp = smp_dots::generate(design);
     let ppm = v.mm_to_px.px_per_mm();
     let (mut px, mut d_px) = (Vec::new(), Vec::new());
     let mut per_session = vec![0; design.sessions().cumulative.len()];
@@ -257,18 +256,47 @@ pub fn fit(photo: &Arc<RgbImage>, v: &View, max_width_px: u32) -> (Arc<RgbImage>
     (Arc::new(small), smp_photo::view::scaled_view(v, k))
 }
 
-/// The preview PNG of a design on a (fitted) photo.
-pub fn preview_png(
+/// How a preview image is sent.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ImageFormat {
+    /// Lossless PNG.
+    #[default]
+    Png,
+    /// JPEG at quality 90 (full-resolution colour): what a screen needs, a tenth of the bytes.
+    Jpeg,
+}
+
+impl ImageFormat {
+    /// Its media type.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            ImageFormat::Png => "image/png",
+            ImageFormat::Jpeg => "image/jpeg",
+        }
+    }
+}
+
+/// JPEG quality of on-screen previews: high enough that the encoding does not smear the dots.
+const PREVIEW_JPEG_QUALITY: u8 = 90;
+
+/// The preview of a design on a (fitted) photo, encoded as `format`.
+pub fn preview_image(
     photo: &RgbImage,
     design: &Design,
     v: &View,
     imp: &Impressions,
     state: PreviewState,
     sel: Selection,
+    format: ImageFormat,
 ) -> AppResult<Vec<u8>> {
     let img = smp_render::preview::preview(photo, design, v, imp, state, sel, &PigmentLibrary::builtin())
         .map_err(|e| AppError::field("regions.pigment", e.to_string()))?;
-    png(&img)
+    match format {
+        ImageFormat::Png => png(&img),
+        ImageFormat::Jpeg => smp_photo::encode::jpeg(&img, PREVIEW_JPEG_QUALITY)
+            .map_err(|e| AppError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, e.to_string())),
+    }
 }
 
 /// `img` as a fast-compressed PNG.

@@ -55,6 +55,8 @@ pub struct Inner {
     pub workers: crate::service::work::Workers,
     /// Recently decoded photos (hash → pixels): the editor asks for many previews of one photo.
     photos: Mutex<Vec<(String, Arc<RgbImage>)>>,
+    /// The impressions of the last few designs (dots, then a preview of the same design).
+    pub impressions: crate::service::impressions::ImpressionCache,
 }
 
 /// Photos kept decoded.
@@ -77,6 +79,7 @@ impl AppState {
             config,
             workers: crate::service::work::Workers::for_this_machine(),
             photos: Mutex::new(Vec::new()),
+            impressions: Default::default(),
         }))
     }
 

@@ -19,6 +19,10 @@
   // Undo and redo: the design as JSON after each edit (quick runs of edits, such as a
   // slider's, make one step); `saved` is what the last save (or the load) stored.
   let past = [], future = [], lastStep = 0, saved = '', pressTimer = 0;
+  // When the last edit was made: the time to its dots and preview is kept on the page
+  // (data-dots-ms, data-preview-ms) for the practitioner's eye and for measurement.
+  let editAt = 0;
+  const PREVIEW_DELAY_MS = 150;
   const UNDO_DEPTH = 100, STEP_MS = 600, HOLD_MS = 600;
 
   async function api(method, url, body, signal) {
@@ -354,7 +358,7 @@
     loadHandles(); renderRegions(); showCalibration(); draw();
     lastStep = 0; showHistory();
     clearTimeout(dotsTimer); dotsTimer = setTimeout(requestDots, 40);
-    if (previewState) { clearTimeout(previewTimer); previewTimer = setTimeout(requestPreview, 400); }
+    if (previewState) { clearTimeout(previewTimer); previewTimer = setTimeout(requestPreview, PREVIEW_DELAY_MS); }
   }
   function undo() { if (past.length < 2) return; future.push(past.pop()); restore(past[past.length - 1]); hint('Undone.'); }
   function redo() { if (!future.length) return; past.push(future.pop()); restore(past[past.length - 1]); hint('Redone.'); }
@@ -370,12 +374,13 @@
 
   // Every edit: dots within ~100 ms (debounced, stale requests cancelled), preview later.
   function changed() {
+    editAt = performance.now();
     if (design) remember();
     // Until the new dots arrive, those on screen are the last edit's: shown faded.
     $('dot-count').classList.add('stale'); ed.dataset.stale = '1';
     draw();
     clearTimeout(dotsTimer); dotsTimer = setTimeout(requestDots, 40);
-    if (previewState) { clearTimeout(previewTimer); previewTimer = setTimeout(requestPreview, 400); }
+    if (previewState) { clearTimeout(previewTimer); previewTimer = setTimeout(requestPreview, PREVIEW_DELAY_MS); }
   }
 
   // A refused design's problems beside the inputs they are about, in words.
@@ -433,6 +438,7 @@
       for (const w of j.lint) { const li = document.createElement('li'); li.textContent = w.message; li.className = 'warn'; lint.appendChild(li); }
       ed.dataset.dots = String(j.count);
       draw();
+      if (editAt) ed.dataset.dotsMs = String(Math.round(performance.now() - editAt));
     } catch (e) {
       if (e.name === 'AbortError') return;
       // The dots on screen no longer match the design: say so where the count is.
@@ -452,10 +458,15 @@
     previewAbort = new AbortController();
     hint('Rendering the ' + previewState + ' preview…');
     try {
-      const r = await api('POST', '/api/v1/preview', { design, view: viewName, state: previewState, upto, max_width_px: 1400 }, previewAbort.signal);
+      // A JPEG the size it is shown at (device pixels): a tenth of a full-size PNG's bytes.
+      const shown = Math.round(photo.clientWidth * (window.devicePixelRatio || 1));
+      const width = Math.max(400, Math.min(1400, shown));
+      const asked = editAt;
+      const r = await api('POST', '/api/v1/preview', { design, view: viewName, state: previewState, upto, max_width_px: width, format: 'jpeg' }, previewAbort.signal);
       const blob = await r.blob();
       if (previewUrl) URL.revokeObjectURL(previewUrl);
       previewUrl = URL.createObjectURL(blob);
+      after.onload = () => { if (asked && asked === editAt) ed.dataset.previewMs = String(Math.round(performance.now() - asked)); };
       after.src = previewUrl; after.hidden = false; after.dataset.state = previewState;
       hint('Preview: ' + previewState + '. Slide to compare before and after.');
       draw();

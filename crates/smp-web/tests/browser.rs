@@ -870,3 +870,91 @@ async fn guided_capture_with_a_fake_camera_in_chromium() {
         c.close().await.unwrap();
     }
 }
+
+/// Feedback speed (issue 15) on the demo's norwood-5 head (1200 px, as `smp serve` seeds
+/// it): a density change → its dots drawn, and → its healed preview shown. Measured and
+/// reported (stderr and `target/browser-shots/feedback.txt`), not asserted: a timed
+/// assertion flakes on 2 shared cores.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn editor_feedback_speed_on_the_demo_head_in_chromium() {
+    let Some((_driver, port)) = start_driver().await else { return };
+    let app = spawn_apps("browser-speed").await.into_iter().next().unwrap();
+    let files = smp_store::FileStore::new(app.db.dir.join("photos"));
+    let logins = smp_web::demo::seed_if_empty(app.store.as_ref(), &files, &app.db.dir, 1200)
+        .await
+        .unwrap()
+        .expect("a fresh database takes the demo");
+    let password = logins
+        .lines()
+        .find(|l| l.contains("owner@demo.smp"))
+        .and_then(|l| l.split("password").nth(1))
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("the owner's password")
+        .to_string();
+    let c = browser(port).await;
+    let base = &app.base;
+    c.goto(&format!("{base}/login")).await.unwrap();
+    c.find(Locator::Id("email"))
+        .await
+        .unwrap()
+        .send_keys("owner@demo.smp")
+        .await
+        .unwrap();
+    c.find(Locator::Id("password")).await.unwrap().send_keys(&password).await.unwrap();
+    c.find(Locator::Id("login")).await.unwrap().click().await.unwrap();
+    wait_js(&c, "location.pathname === '/clients'", "the clients list").await;
+    // Alex Demo's norwood-5 design, opened in the editor with the healed preview on.
+    let design = c
+        .execute(
+            "return fetch('/api/v1/clients').then(r => r.json()).then(cs => cs.find(x => x.name === 'Alex Demo').id).then(id => fetch('/api/v1/clients/' + id + '/designs')).then(r => r.json()).then(ds => ds[0].id);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    c.goto(&format!("{base}/designs/{design}/edit")).await.unwrap();
+    wait_js(
+        &c,
+        "document.getElementById('dot-count').textContent.includes('impressions')",
+        "the demo design's dots",
+    )
+    .await;
+    c.find(Locator::Id("state-healed")).await.unwrap().click().await.unwrap();
+    wait_js(
+        &c,
+        "!document.getElementById('after').hidden && document.getElementById('after').complete",
+        "the healed preview",
+    )
+    .await;
+    let (mut dots_ms, mut preview_ms) = (Vec::new(), Vec::new());
+    for density in [70, 95, 60, 85, 75, 90, 65, 80, 100, 72, 88] {
+        c.execute(
+            &format!("const e = document.getElementById('editor'); e.dataset.dotsMs = ''; e.dataset.previewMs = ''; const i = document.querySelector('#regions li input[data-k=density_per_cm2]'); i.value = '{density}'; i.dispatchEvent(new Event('change'));"),
+            vec![],
+        )
+        .await
+        .unwrap();
+        let got = wait_js(
+            &c,
+            "(() => { const e = document.getElementById('editor').dataset; return e.dotsMs && e.previewMs ? [Number(e.dotsMs), Number(e.previewMs)] : null; })()",
+            "the dots and the preview after a density change",
+        )
+        .await;
+        dots_ms.push(got[0].as_f64().unwrap());
+        preview_ms.push(got[1].as_f64().unwrap());
+    }
+    let stats = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        (v[v.len() / 2], v[((v.len() as f64) * 0.95).ceil() as usize - 1])
+    };
+    let ((dm, dp), (pm, pp)) = (stats(&mut dots_ms), stats(&mut preview_ms));
+    let report = format!(
+        "density change -> dots drawn: median {dm:.0} ms, p95 {dp:.0} ms; -> healed preview shown: median {pm:.0} ms, p95 {pp:.0} ms ({} changes, the demo's 1200-px norwood-5 head)\n",
+        dots_ms.len()
+    );
+    eprint!("feedback speed: {report}");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/browser-shots");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("feedback.txt"), &report).unwrap();
+    shot(&c, "editor-demo-healed.png").await;
+    c.close().await.unwrap();
+}

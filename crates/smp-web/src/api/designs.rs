@@ -13,7 +13,7 @@ use crate::api::json::ApiJson;
 use crate::auth::{CurrentUser, Permission};
 use crate::engine::{self, CalibrateRequest, DotsJson};
 use crate::error::{AppError, AppResult};
-use crate::service::designs::{load_design, plan_of, render_preview};
+use crate::service::designs::{PreviewAsk, load_design, plan_of, render_preview};
 use crate::service::photos::decoded;
 use crate::service::work::{blocking, internal};
 use crate::state::AppState;
@@ -157,8 +157,13 @@ pub struct DotsBody {
 /// POST /api/v1/dots: the (unsaved) design's dots in a view's pixels, and its lint.
 pub async fn dots(State(state): State<AppState>, me: CurrentUser, ApiJson(b): ApiJson<DotsBody>) -> AppResult<Json<DotsJson>> {
     me.require(Permission::ReadMedical)?;
+    let st = state.clone();
     Ok(Json(
-        blocking(&state, move || engine::dots(&engine::parse_design(&b.design)?, &b.view, b.upto)).await?,
+        blocking(&state, move || {
+            let design = engine::parse_design(&b.design)?;
+            engine::dots(&design, &st.impressions.of(&design), &b.view, b.upto)
+        })
+        .await?,
     ))
 }
 
@@ -212,18 +217,28 @@ pub struct PreviewBody {
     upto: u8,
     #[serde(default = "default_width")]
     max_width_px: u32,
+    /// `png` (the default, lossless) or `jpeg` (a tenth of the bytes, for the screen).
+    #[serde(default)]
+    format: engine::ImageFormat,
 }
 
 fn default_width() -> u32 {
     1400
 }
 
-/// POST /api/v1/preview: a PNG of the (unsaved) design on the view's photo.
+/// POST /api/v1/preview: a PNG (or JPEG) of the (unsaved) design on the view's photo.
 pub async fn preview(State(state): State<AppState>, me: CurrentUser, ApiJson(b): ApiJson<PreviewBody>) -> AppResult<Response> {
     me.require(Permission::ReadMedical)?;
     let design = engine::parse_design(&b.design)?;
-    let png = render_preview(&state, &me, design, &b.view, &b.state, b.upto, b.max_width_px).await?;
-    Ok(([(header::CONTENT_TYPE, "image/png")], png).into_response())
+    let ask = PreviewAsk {
+        view: &b.view,
+        state: &b.state,
+        upto: b.upto,
+        max_width_px: b.max_width_px,
+        format: b.format,
+    };
+    let bytes = render_preview(&state, &me, design, ask).await?;
+    Ok(([(header::CONTENT_TYPE, b.format.media_type())], bytes).into_response())
 }
 
 /// GET /api/v1/designs/{id}/plan: `smp plan --json` of the latest version.

@@ -177,8 +177,8 @@ pub const OPS: &[Op] = &[
     Op {
         method: "post",
         path: "/preview",
-        summary: "PNG preview of an unsaved design: fresh, healed or aged:N",
-        body: "{design, view, state, upto?, max_width_px?}",
+        summary: "Preview of an unsaved design (fresh, healed or aged:N) as PNG, or JPEG with format \"jpeg\"",
+        body: "{design, view, state, upto?, max_width_px?, format?: png|jpeg}",
         status: 200,
         auth: true,
     },

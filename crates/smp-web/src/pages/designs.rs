@@ -16,7 +16,7 @@ use crate::auth::{CurrentUser, Permission};
 use crate::error::{AppError, AppResult};
 use crate::pages::Nav;
 use crate::pages::html;
-use crate::service::designs::{load_design, plan_of, render_preview};
+use crate::service::designs::{PreviewAsk, load_design, plan_of, render_preview};
 use crate::state::AppState;
 
 /// The new-design form.
@@ -276,7 +276,14 @@ pub async fn version_preview(
         .first()
         .map(|v| v.name.clone())
         .ok_or_else(|| AppError::field("view", "this version has no calibrated photo yet"))?;
-    let png = render_preview(&state, &me, design, &view, &q.state, 0, 900).await?;
+    let ask = PreviewAsk {
+        view: &view,
+        state: &q.state,
+        upto: 0,
+        max_width_px: 900,
+        format: crate::engine::ImageFormat::Png,
+    };
+    let png = render_preview(&state, &me, design, ask).await?;
     Ok(([(header::CONTENT_TYPE, "image/png"), (header::CACHE_CONTROL, "no-store")], png).into_response())
 }
 

@@ -24,9 +24,10 @@ pub async fn load_design(state: &AppState, me: &CurrentUser, id: i64, version: i
 /// from `start` when given.
 pub async fn plan_of(state: &AppState, me: &CurrentUser, design: Design, start: Option<smp_plan::CivilDate>) -> AppResult<(Plan, Quote)> {
     let settings = plan_settings(state, me).await?;
+    let st = state.clone();
     blocking(state, move || {
         let opts = settings.options(start).map_err(internal)?;
-        let imp = smp_dots::generate(&design);
+        let imp = st.impressions.of(&design);
         let plan = Plan::new(&design, &imp, &opts).map_err(|e| AppError::field("design", e.to_string()))?;
         let quote = settings.prices.quote(&plan);
         Ok((plan, quote))
@@ -59,24 +60,32 @@ pub async fn view_photo(
     Ok((view, photo))
 }
 
-/// A preview PNG of `design` in view `view_name`, its photo checked to be the clinic's.
-pub async fn render_preview(
-    state: &AppState,
-    me: &CurrentUser,
-    design: Design,
-    view_name: &str,
-    state_name: &str,
-    upto: u8,
-    max_width_px: u32,
-) -> AppResult<Vec<u8>> {
-    let preview_state: PreviewState = state_name.parse().map_err(|e: String| AppError::field("state", e))?;
-    let sel = engine::selection(&design, upto)?;
-    let (view, photo) = view_photo(state, me, &design, view_name).await?;
-    let max_w = max_width_px.clamp(200, 4000);
+/// Which preview to draw.
+pub struct PreviewAsk<'a> {
+    /// The view (its photo).
+    pub view: &'a str,
+    /// `fresh`, `healed` or `aged:N`.
+    pub state: &'a str,
+    /// Sessions 1..=`upto` (0: all).
+    pub upto: u8,
+    /// Widest image wanted, px (the photo is shrunk to it).
+    pub max_width_px: u32,
+    /// PNG or JPEG.
+    pub format: engine::ImageFormat,
+}
+
+/// A preview image of `design`, its photo checked to be the clinic's.
+pub async fn render_preview(state: &AppState, me: &CurrentUser, design: Design, ask: PreviewAsk<'_>) -> AppResult<Vec<u8>> {
+    let preview_state: PreviewState = ask.state.parse().map_err(|e: String| AppError::field("state", e))?;
+    let sel = engine::selection(&design, ask.upto)?;
+    let (view, photo) = view_photo(state, me, &design, ask.view).await?;
+    let max_w = ask.max_width_px.clamp(200, 4000);
+    let format = ask.format;
+    let st = state.clone();
     blocking(state, move || {
         let (small, fitted) = engine::fit(&photo, &view, max_w);
-        let imp = smp_dots::generate(&design);
-        engine::preview_png(&small, &design, &fitted, &imp, preview_state, sel)
+        let imp = st.impressions.of(&design);
+        engine::preview_image(&small, &design, &fitted, &imp, preview_state, sel, format)
     })
     .await
 }

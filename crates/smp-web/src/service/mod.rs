@@ -4,6 +4,7 @@
 
 pub mod dates;
 pub mod designs;
+pub mod impressions;
 pub mod photos;
 pub mod records;
 pub mod work;
