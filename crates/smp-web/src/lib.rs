@@ -43,6 +43,10 @@ async fn static_file(axum::extract::Path(name): axum::extract::Path<String>) -> 
     ([(header::CONTENT_TYPE, kind), (header::CACHE_CONTROL, "no-cache")], body).into_response()
 }
 
+/// Largest body of a request that is not a photo upload (a form or JSON), bytes: a
+/// design at the vertex and region limits of real use is well under 1 MB.
+const FORM_LIMIT_BYTES: u64 = 4 << 20;
+
 /// Refuse a request whose declared body exceeds `limit` bytes (a photo of `photo_limit`
 /// and its form) before reading any of it:
 /// the client learns at once (413) instead of uploading megabytes to be cut off, and the
@@ -58,7 +62,23 @@ async fn refuse_oversized(
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
+    let multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("multipart/"));
     match declared {
+        // Forms and JSON carry words and designs, never photos: a 10 MB field is refused
+        // on its headers instead of being read and parsed.
+        Some(n) if !multipart && n > FORM_LIMIT_BYTES => error::AppError::new(
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "the request is {:.1} MB; forms and designs may be {} MB at most (photos go in a photo upload)",
+                n as f64 / 1e6,
+                FORM_LIMIT_BYTES >> 20
+            ),
+        )
+        .into_response(),
         Some(n) if n > limit as u64 => error::AppError::new(
             axum::http::StatusCode::PAYLOAD_TOO_LARGE,
             format!(

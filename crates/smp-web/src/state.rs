@@ -61,6 +61,10 @@ pub struct Inner {
 
 /// Photos kept decoded.
 const PHOTO_CACHE_ENTRIES: usize = 6;
+/// Bytes of decoded photos kept at most: six 12 MP photos (36 MB each), or one
+/// 60-megapixel photo (180 MB) and a few small ones, so a few huge uploads cannot hold a
+/// gigabyte between them.
+const PHOTO_CACHE_BYTES: usize = 400 << 20;
 
 impl AppState {
     /// State over a store and a photo directory.
@@ -98,14 +102,27 @@ impl AppState {
         self.photos.lock().expect("photo cache lock").retain(|(h, _)| h != hash);
     }
 
-    /// Keeps a decoded photo, evicting the least recently used.
+    /// Keeps a decoded photo, evicting the least recently used, within
+    /// [`PHOTO_CACHE_ENTRIES`] photos and [`PHOTO_CACHE_BYTES`]; one over half the
+    /// byte budget is not kept.
     pub fn cache_photo(&self, hash: &str, img: Arc<RgbImage>) {
+        let bytes = |i: &RgbImage| i.as_raw().len();
+        if bytes(&img) > PHOTO_CACHE_BYTES / 2 {
+            return;
+        }
         let mut cache = self.photos.lock().expect("photo cache lock");
         cache.retain(|(h, _)| h != hash);
-        if cache.len() >= PHOTO_CACHE_ENTRIES {
+        while !cache.is_empty()
+            && (cache.len() >= PHOTO_CACHE_ENTRIES || cache.iter().map(|(_, i)| bytes(i)).sum::<usize>() + bytes(&img) > PHOTO_CACHE_BYTES)
+        {
             cache.remove(0);
         }
         cache.push((hash.to_string(), img));
+    }
+
+    /// Bytes of decoded photos the cache holds.
+    pub fn cached_photo_bytes(&self) -> usize {
+        self.photos.lock().expect("photo cache lock").iter().map(|(_, i)| i.as_raw().len()).sum()
     }
 }
 

@@ -3,7 +3,7 @@
 
 use crate::auth::{CurrentUser, Permission};
 use crate::error::{AppError, AppResult};
-use crate::service::work::blocking;
+use crate::service::work::{HEAVY_PHOTO_PIXELS, blocking, blocking_heavy};
 use crate::state::AppState;
 use axum::extract::Multipart;
 use axum::http::StatusCode;
@@ -61,9 +61,11 @@ pub async fn store_upload(state: &AppState, me: &CurrentUser, client: i64, mut m
     })?;
     let data = bytes.clone();
     let was_jpeg = kind == "image/jpeg";
+    // A huge photo takes seconds to decode and store: never on the last free worker.
+    let heavy = smp_photo::decode::claimed_pixels(&bytes).is_some_and(|n| n > HEAVY_PHOTO_PIXELS);
     // Stored as a clean copy: upright, with no EXIF (camera, time, GPS) to leak from a
     // shared photo; the original upload is not kept.
-    let (img, clean, kind, checks, card_px_per_mm) = blocking(state, move || -> AppResult<Checked> {
+    let job = move || -> AppResult<Checked> {
         let img = decode_photo(&data, PhotoLimits::default()).map_err(|e| AppError::field("file", e.to_string()))?;
         let (checks, card) = smp_photo::checks::check_photo(&img);
         if strict && let Some(bad) = checks.iter().find(|c| c.retake && !c.ok) {
@@ -72,8 +74,12 @@ pub async fn store_upload(state: &AppState, me: &CurrentUser, client: i64, mut m
         let (clean, kind) =
             clean_copy(&img, was_jpeg).map_err(|e| AppError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("storing the photo: {e}")))?;
         Ok((img, clean, kind, checks, card))
-    })
-    .await?;
+    };
+    let (img, clean, kind, checks, card_px_per_mm) = if heavy {
+        blocking_heavy(state, job).await
+    } else {
+        blocking(state, job).await
+    }?;
     let hash = state.files.put(&clean)?;
     let photo = NewPhoto {
         client_id: client,

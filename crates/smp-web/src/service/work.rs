@@ -18,15 +18,23 @@ use crate::state::AppState;
 #[derive(Debug)]
 pub struct Workers {
     running: Arc<Semaphore>,
+    /// Heavy jobs (a huge photo to decode and store) run on at most all workers but one,
+    /// so a few of them never hold every core while editors wait for dots.
+    heavy: Arc<Semaphore>,
     waiting: AtomicUsize,
     max_waiting: usize,
 }
 
+/// Pixels from which a photo's decoding is heavy work: above a 16 MP phone photo.
+pub const HEAVY_PHOTO_PIXELS: u64 = 16_000_000;
+
 impl Workers {
     /// A pool running `workers` jobs at once with at most `max_waiting` queued.
     pub fn new(workers: usize, max_waiting: usize) -> Workers {
+        let workers = workers.max(1);
         Workers {
-            running: Arc::new(Semaphore::new(workers.max(1))),
+            running: Arc::new(Semaphore::new(workers)),
+            heavy: Arc::new(Semaphore::new((workers - 1).max(1))),
             waiting: AtomicUsize::new(0),
             max_waiting,
         }
@@ -59,12 +67,18 @@ pub fn internal(e: impl std::fmt::Display) -> AppError {
 
 /// Runs CPU work on the server's bounded pool.
 pub async fn blocking<T: Send + 'static>(state: &AppState, f: impl FnOnce() -> AppResult<T> + Send + 'static) -> AppResult<T> {
-    state.workers.run(f).await
+    state.workers.run(false, f).await
+}
+
+/// Runs heavy CPU work (see [`HEAVY_PHOTO_PIXELS`]) on the pool, never on its last free worker.
+pub async fn blocking_heavy<T: Send + 'static>(state: &AppState, f: impl FnOnce() -> AppResult<T> + Send + 'static) -> AppResult<T> {
+    state.workers.run(true, f).await
 }
 
 impl Workers {
-    /// Runs `f` when a worker is free; 503 when the queue is full.
-    pub async fn run<T: Send + 'static>(&self, f: impl FnOnce() -> AppResult<T> + Send + 'static) -> AppResult<T> {
+    /// Runs `f` when a worker is free (and, for a `heavy` job, a heavy slot too); 503
+    /// when the queue is full.
+    pub async fn run<T: Send + 'static>(&self, heavy: bool, f: impl FnOnce() -> AppResult<T> + Send + 'static) -> AppResult<T> {
         if self.waiting.fetch_add(1, Ordering::Relaxed) >= self.max_waiting {
             self.waiting.fetch_sub(1, Ordering::Relaxed);
             return Err(AppError::new(
@@ -73,10 +87,16 @@ impl Workers {
             ));
         }
         let queued = Waiting(&self.waiting);
+        // The heavy slot first, so a heavy job waiting for it holds no worker.
+        let heavy_slot = if heavy {
+            Some(self.heavy.clone().acquire_owned().await.map_err(internal)?)
+        } else {
+            None
+        };
         let permit = self.running.clone().acquire_owned().await.map_err(internal)?;
         drop(queued);
         tokio::task::spawn_blocking(move || {
-            let _running = permit;
+            let _running = (permit, heavy_slot);
             f()
         })
         .await
@@ -97,7 +117,7 @@ mod tests {
         let (release, hold) = std::sync::mpsc::channel::<()>();
         let busy = {
             let pool = pool.clone();
-            tokio::spawn(async move { pool.run(move || Ok(hold.recv().is_ok())).await })
+            tokio::spawn(async move { pool.run(false, move || Ok(hold.recv().is_ok())).await })
         };
         tokio::time::sleep(Duration::from_millis(50)).await;
         // The one worker is busy: the next job waits, and the one after is refused.
@@ -105,7 +125,7 @@ mod tests {
         let waiter = {
             let (pool, ran) = (pool.clone(), ran.clone());
             tokio::spawn(async move {
-                pool.run(move || {
+                pool.run(false, move || {
                     ran.store(true, Ordering::SeqCst);
                     Ok(())
                 })
@@ -114,7 +134,7 @@ mod tests {
         };
         tokio::time::sleep(Duration::from_millis(50)).await;
         assert_eq!(pool.waiting(), 1);
-        let refused = pool.run(|| Ok(())).await.unwrap_err();
+        let refused = pool.run(false, || Ok(())).await.unwrap_err();
         assert_eq!(refused.status, StatusCode::SERVICE_UNAVAILABLE);
         assert!(refused.message.contains("busy"), "{}", refused.message);
         // The waiting client goes away: its job never starts.
@@ -126,6 +146,31 @@ mod tests {
         tokio::time::sleep(Duration::from_millis(50)).await;
         assert!(!ran.load(Ordering::SeqCst), "a job whose client left must not run");
         // A free pool runs the next job at once.
-        assert_eq!(pool.run(|| Ok(7)).await.unwrap(), 7);
+        assert_eq!(pool.run(false, || Ok(7)).await.unwrap(), 7);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn heavy_jobs_leave_a_worker_free_for_the_rest() {
+        let pool = Arc::new(Workers::new(2, 16));
+        let (release, hold) = std::sync::mpsc::channel::<()>();
+        let hold = Arc::new(std::sync::Mutex::new(hold));
+        // Two heavy jobs: one runs, the other waits for the heavy slot, holding no worker.
+        let heavies: Vec<_> = (0..2)
+            .map(|_| {
+                let (pool, hold) = (pool.clone(), hold.clone());
+                tokio::spawn(async move { pool.run(true, move || Ok(hold.lock().unwrap().recv().is_ok())).await })
+            })
+            .collect();
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert_eq!(pool.waiting(), 1, "the second heavy job waits");
+        // A light job still gets the other worker at once.
+        let light = tokio::time::timeout(Duration::from_secs(2), pool.run(false, || Ok(7))).await;
+        assert_eq!(light.expect("a worker was free").unwrap(), 7);
+        for _ in 0..2 {
+            release.send(()).unwrap();
+        }
+        for h in heavies {
+            assert!(h.await.unwrap().unwrap());
+        }
     }
 }
