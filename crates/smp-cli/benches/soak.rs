@@ -15,8 +15,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::time::{Duration, Instant};
 
-use serde_json::{Value, json};
 use image::ImageEncoder;
+use serde_json::{Value, json};
 use smp_store::{ClientFields, Role};
 
 const CLIENTS: usize = 64;
@@ -101,7 +101,9 @@ fn small_photo() -> Vec<u8> {
 /// A 60-megapixel PNG (7745 × 7745, 8-bit RGB: at the photo limits, so it is decoded).
 fn huge_png() -> Vec<u8> {
     let side = 7745u32;
-    let img = image::RgbImage::from_fn(side, side, |x, y| image::Rgb([(x / 31) as u8, (y / 31) as u8, ((x + y) / 61) as u8]));
+    let img = image::RgbImage::from_fn(side, side, |x, y| {
+        image::Rgb([(x / 31) as u8, (y / 31) as u8, ((x + y) / 61) as u8])
+    });
     let mut out = Vec::new();
     image::codecs::png::PngEncoder::new_with_quality(
         &mut out,
@@ -202,13 +204,27 @@ async fn normal_load(base: &str, normals: &Arc<Vec<Normal>>, photo: &Arc<Vec<u8>
             if !(200..300).contains(&status) {
                 failed.lock().unwrap().push(format!("{} {status}", kind_name(kind)));
             }
-            t.elapsed()
+            (kind_name(kind), t.elapsed())
         }));
     }
     let mut lat = Vec::with_capacity(total);
+    let mut by_kind: Vec<(&str, Vec<Duration>)> = Vec::new();
     for t in tasks {
-        lat.push(t.await.unwrap());
+        let (kind, d) = t.await.unwrap();
+        lat.push(d);
+        match by_kind.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, v)) => v.push(d),
+            None => by_kind.push((kind, vec![d])),
+        }
     }
+    let per_kind: Vec<String> = by_kind
+        .iter_mut()
+        .map(|(k, v)| {
+            v.sort();
+            format!("{k} p99 {:.0} ms", pct(v, 0.99))
+        })
+        .collect();
+    eprintln!("  by kind: {}", per_kind.join(", "));
     lat.sort();
     let mut failed = std::mem::take(&mut *failed.lock().unwrap());
     failed.sort();
@@ -241,7 +257,13 @@ fn peak_rss_mb(pid: u32) -> f64 {
 
 /// Pathological clients until `stop`: each kind in its own loop; returns
 /// (kind, answers by status).
-async fn pathological(base: String, stop: Arc<AtomicBool>, design: Value, owner: (reqwest::Client, String), client: i64) -> Vec<(String, Vec<u16>)> {
+async fn pathological(
+    base: String,
+    stop: Arc<AtomicBool>,
+    design: Value,
+    owner: (reqwest::Client, String),
+    client: i64,
+) -> Vec<(String, Vec<u16>)> {
     let huge = Arc::new(huge_png());
     eprintln!("pathological: 60 MP PNG of {:.1} MB ready", huge.len() as f64 / 1e6);
     let mut polygon = design.clone();

@@ -12,6 +12,10 @@ fn reject(edit: impl FnOnce(&mut serde_json::Value)) -> (FaultClass, String, Str
     edit(&mut v);
     let e = Design::parse(&v.to_string()).expect_err("must be rejected");
     let f = &e.errors[0];
+    // The size check made before parsing says the same as the full check.
+    if let Err(pre) = smp_design::limits::check_sizes(&v) {
+        assert_eq!(&pre.errors[0], f, "the early size check and the parser disagree");
+    }
     assert!(!f.hint.is_empty());
     (f.class, f.path.clone(), f.message.clone(), f.hint.clone())
 }
@@ -285,6 +289,10 @@ fn huge_outlines_region_counts_and_impression_totals_are_refused_by_name() {
             })
             .collect()
     };
+    let mut far = base();
+    far["regions"][0]["polygon"] = circle(50_000);
+    assert!(smp_design::limits::check_sizes(&far).is_err(), "refused before parsing");
+    assert!(smp_design::limits::check_sizes(&base()).is_ok());
     let (_, p, m, h) = reject(|v| v["regions"][0]["polygon"] = circle(50_000));
     assert_eq!(p, "regions[0].polygon");
     assert!(m.contains("50000 points") && m.contains("at most 10000"), "{m}");

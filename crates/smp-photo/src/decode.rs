@@ -172,7 +172,11 @@ pub fn decode_photo(bytes: &[u8], limits: PhotoLimits) -> Result<RgbImage, Photo
 /// The pixel count a photo's header claims (width × height), without decoding it; `None`
 /// when the header cannot be read.
 pub fn claimed_pixels(bytes: &[u8]) -> Option<u64> {
-    let (w, h) = ImageReader::new(Cursor::new(bytes)).with_guessed_format().ok()?.into_dimensions().ok()?;
+    let (w, h) = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .ok()?
+        .into_dimensions()
+        .ok()?;
     Some(u64::from(w) * u64::from(h))
 }
 

@@ -19,6 +19,7 @@ pub const HASH_PREFIX: &str = "sha256:";
 
 /// A design from the editor's JSON (field-path errors as 422).
 pub fn parse_design(value: &serde_json::Value) -> AppResult<Design> {
+    smp_design::limits::check_sizes(value)?;
     Ok(Design::parse(&value.to_string())?)
 }
 

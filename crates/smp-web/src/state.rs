@@ -122,7 +122,12 @@ impl AppState {
 
     /// Bytes of decoded photos the cache holds.
     pub fn cached_photo_bytes(&self) -> usize {
-        self.photos.lock().expect("photo cache lock").iter().map(|(_, i)| i.as_raw().len()).sum()
+        self.photos
+            .lock()
+            .expect("photo cache lock")
+            .iter()
+            .map(|(_, i)| i.as_raw().len())
+            .sum()
     }
 }
 

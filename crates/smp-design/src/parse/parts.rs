@@ -9,15 +9,8 @@ use super::*;
 
 pub(super) fn check_hairline(v: &mut Checker, h: &HairlineDraft) -> Option<Hairline> {
     if h.points.len() > limits::MAX_POLYGON_POINTS {
-        v.invalid(
-            "hairline.points",
-            format!(
-                "the hairline has {} points; at most {} are accepted",
-                h.points.len(),
-                limits::MAX_POLYGON_POINTS
-            ),
-            "simplify the hairline (fewer points keep the same shape)",
-        );
+        let (message, hint) = limits::too_many_points("hairline", h.points.len());
+        v.invalid("hairline.points", message, hint);
         return None;
     }
     let mut ok = true;

@@ -66,15 +66,8 @@ impl Checker {
 pub(super) fn check_polygon(v: &mut Checker, path: &str, poly: &[PointMm]) -> bool {
     // Before anything that grows with the number of points (the crossing check).
     if poly.len() > limits::MAX_POLYGON_POINTS {
-        v.invalid(
-            path,
-            format!(
-                "the outline has {} points; at most {} are accepted",
-                poly.len(),
-                limits::MAX_POLYGON_POINTS
-            ),
-            "simplify the outline (fewer corners keep the same shape)",
-        );
+        let (message, hint) = limits::too_many_points("outline", poly.len());
+        v.invalid(path, message, hint);
         return false;
     }
     if poly.len() < 3 {
@@ -135,15 +128,8 @@ pub(super) fn check_regions(v: &mut Checker, drafts: &[RegionDraft]) -> Vec<Regi
         );
     }
     if drafts.len() > limits::MAX_REGIONS {
-        v.invalid(
-            "regions",
-            format!(
-                "the design has {} regions; at most {} are accepted",
-                drafts.len(),
-                limits::MAX_REGIONS
-            ),
-            "merge neighbouring regions with the same settings",
-        );
+        let (message, hint) = limits::too_many_regions(drafts.len());
+        v.invalid("regions", message, hint);
         return Vec::new();
     }
     let mut names = BTreeSet::new();

@@ -157,6 +157,8 @@ pub struct DotsBody {
 /// POST /api/v1/dots: the (unsaved) design's dots in a view's pixels, and its lint.
 pub async fn dots(State(state): State<AppState>, me: CurrentUser, ApiJson(b): ApiJson<DotsBody>) -> AppResult<Json<DotsJson>> {
     me.require(Permission::ReadMedical)?;
+    // Far over the size limits: refused here, before it waits for a worker.
+    smp_design::limits::check_sizes(&b.design)?;
     let st = state.clone();
     Ok(Json(
         blocking(&state, move || {

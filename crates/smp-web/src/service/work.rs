@@ -18,9 +18,13 @@ use crate::state::AppState;
 #[derive(Debug)]
 pub struct Workers {
     running: Arc<Semaphore>,
-    /// Heavy jobs (a huge photo to decode and store) run on at most all workers but one,
-    /// so a few of them never hold every core while editors wait for dots.
+    /// Heavy jobs (a huge photo to decode and store): at most all cores but one of them
+    /// at once, on their own low-priority threads, never holding a worker, so a few of
+    /// them cannot make editors wait for dots.
     heavy: Arc<Semaphore>,
+    /// Where heavy jobs run, their parallel parts included: all cores but one, at the
+    /// lowest priority, so a huge photo's checks cannot take every core either.
+    heavy_threads: Arc<rayon::ThreadPool>,
     waiting: AtomicUsize,
     max_waiting: usize,
 }
@@ -35,6 +39,18 @@ impl Workers {
         Workers {
             running: Arc::new(Semaphore::new(workers)),
             heavy: Arc::new(Semaphore::new((workers - 1).max(1))),
+            heavy_threads: Arc::new(
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads((workers - 1).max(1))
+                    .thread_name(|i| format!("smp-heavy-{i}"))
+                    // At the lowest priority (nice 19): the cores go to the editors'
+                    // requests first, and a huge upload takes what is left.
+                    .start_handler(|_| {
+                        let _ = thread_priority::set_current_thread_priority(thread_priority::ThreadPriority::Min);
+                    })
+                    .build()
+                    .expect("a thread for heavy jobs"),
+            ),
             waiting: AtomicUsize::new(0),
             max_waiting,
         }
@@ -70,14 +86,14 @@ pub async fn blocking<T: Send + 'static>(state: &AppState, f: impl FnOnce() -> A
     state.workers.run(false, f).await
 }
 
-/// Runs heavy CPU work (see [`HEAVY_PHOTO_PIXELS`]) on the pool, never on its last free worker.
+/// Runs heavy CPU work (see [`HEAVY_PHOTO_PIXELS`]) in the heavy lane: low priority, no worker taken.
 pub async fn blocking_heavy<T: Send + 'static>(state: &AppState, f: impl FnOnce() -> AppResult<T> + Send + 'static) -> AppResult<T> {
     state.workers.run(true, f).await
 }
 
 impl Workers {
-    /// Runs `f` when a worker is free (and, for a `heavy` job, a heavy slot too); 503
-    /// when the queue is full.
+    /// Runs `f` when a worker is free (a `heavy` job: when a heavy slot is); 503 when
+    /// the queue is full.
     pub async fn run<T: Send + 'static>(&self, heavy: bool, f: impl FnOnce() -> AppResult<T> + Send + 'static) -> AppResult<T> {
         if self.waiting.fetch_add(1, Ordering::Relaxed) >= self.max_waiting {
             self.waiting.fetch_sub(1, Ordering::Relaxed);
@@ -87,17 +103,21 @@ impl Workers {
             ));
         }
         let queued = Waiting(&self.waiting);
-        // The heavy slot first, so a heavy job waiting for it holds no worker.
-        let heavy_slot = if heavy {
-            Some(self.heavy.clone().acquire_owned().await.map_err(internal)?)
+        // A heavy job takes a heavy slot instead of a worker: it runs at the lowest
+        // priority on its own threads, so the workers stay with the editors' requests.
+        let permit = if heavy {
+            self.heavy.clone().acquire_owned().await.map_err(internal)?
         } else {
-            None
+            self.running.clone().acquire_owned().await.map_err(internal)?
         };
-        let permit = self.running.clone().acquire_owned().await.map_err(internal)?;
         drop(queued);
+        let threads = heavy.then(|| self.heavy_threads.clone());
         tokio::task::spawn_blocking(move || {
-            let _running = (permit, heavy_slot);
-            f()
+            let _running = permit;
+            match threads {
+                Some(pool) => pool.install(f),
+                None => f(),
+            }
         })
         .await
         .map_err(internal)?
