@@ -53,7 +53,7 @@ const FORM_LIMIT_BYTES: u64 = 4 << 20;
 /// answer cannot race the rest of the upload. Bodies without a length are cut off at the
 /// limit as they stream in.
 async fn refuse_oversized(
-    (limit, photo_limit): (usize, usize),
+    (limit, photo_limit, state): (usize, usize, AppState),
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
@@ -79,6 +79,27 @@ async fn refuse_oversized(
             ),
         )
         .into_response(),
+        Some(n) if n >= auth::large::LARGE_BODY_BYTES && n <= limit as u64 => {
+            // A login's large bodies come in a burst and then a trickle (see auth::large).
+            let login = auth::cookie(req.headers(), auth::SESSION_COOKIE).unwrap_or_default();
+            match state.large_requests.take(&login, multipart, std::time::Instant::now()) {
+                Ok(()) => next.run(req).await,
+                Err(wait) => {
+                    // Read (and drop) the body unparsed, so the client hears the answer
+                    // instead of a connection cut mid-send.
+                    let _ = axum::body::to_bytes(req.into_body(), limit).await;
+                    error::AppError::new(
+                        axum::http::StatusCode::TOO_MANY_REQUESTS,
+                        format!(
+                            "too many large {} in a row; wait {:.0} second(s) and send it again",
+                            if multipart { "uploads" } else { "requests" },
+                            wait.ceil().max(1.0)
+                        ),
+                    )
+                    .into_response()
+                }
+            }
+        }
         Some(n) if n > limit as u64 => error::AppError::new(
             axum::http::StatusCode::PAYLOAD_TOO_LARGE,
             format!(
@@ -163,8 +184,9 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api::routes())
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::csrf::guard))
         .layer(DefaultBodyLimit::max(upload_limit))
-        .layer(axum::middleware::from_fn(move |req, next| {
-            refuse_oversized((upload_limit, photo_limit), req, next)
+        .layer(axum::middleware::from_fn({
+            let state = state.clone();
+            move |req, next| refuse_oversized((upload_limit, photo_limit, state.clone()), req, next)
         }))
         .layer(axum::middleware::from_fn(layers::no_store_unless_public))
         .with_state(state);

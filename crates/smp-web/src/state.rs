@@ -44,6 +44,8 @@ pub struct Inner {
     pub files: FileStore,
     /// Failed-login counters.
     pub throttle: Throttle,
+    /// Large bodies per login (see `auth::large`).
+    pub large_requests: crate::auth::large::LargeRequests,
     /// Signs each clinic's audit head outside the database, when the server has a data
     /// directory (`smp serve` always does).
     pub anchor: Option<smp_store::anchor::Anchor>,
@@ -79,6 +81,7 @@ impl AppState {
             files,
             anchor,
             throttle: Throttle::default(),
+            large_requests: Default::default(),
             used_codes: Default::default(),
             config,
             workers: crate::service::work::Workers::for_this_machine(),

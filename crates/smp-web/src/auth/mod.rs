@@ -5,6 +5,7 @@
 //! request passes [`csrf::guard`], so no form or API call can be forged cross-site.
 
 pub mod csrf;
+pub mod large;
 pub mod permission;
 pub mod throttle;
 

@@ -151,11 +151,16 @@ impl Session {
 /// The status of a POST to `path` that declares a body of `len` bytes and sends none of
 /// it: an oversized upload must be refused on its headers, before any body arrives.
 pub async fn status_of_declared_upload(base: &str, path: &str, len: usize) -> (u16, String) {
+    status_of_declared_body(base, path, len, "multipart/form-data; boundary=x").await
+}
+
+/// As [`status_of_declared_upload`], for a body of `content_type`.
+pub async fn status_of_declared_body(base: &str, path: &str, len: usize, content_type: &str) -> (u16, String) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let addr = base.trim_start_matches("http://");
     let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
     let head = format!(
-        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: {len}\r\nConnection: close\r\n\r\n"
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: {content_type}\r\nContent-Length: {len}\r\nConnection: close\r\n\r\n"
     );
     s.write_all(head.as_bytes()).await.unwrap();
     let mut out = Vec::new();

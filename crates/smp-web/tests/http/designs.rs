@@ -123,6 +123,18 @@ async fn versions_conflicts_uploads_dots_preview_plan() {
         let e: serde_json::Value = r.json().await.unwrap();
         assert_eq!(e["field"], "regions[0].polygon", "{b}: {e}");
         assert!(e["error"].as_str().unwrap().contains("at most 10000"), "{b}: {e}");
+        // Sent in a loop, such megabyte bodies are slowed per login: a burst, then 429
+        // saying how long to wait (the one above was the first of the burst).
+        let mut statuses = Vec::new();
+        for _ in 0..4 {
+            statuses.push(s.post_json("/api/v1/dots", &json!({"design": huge, "view": "top"})).await.status());
+        }
+        assert_eq!(&statuses[..3], [StatusCode::UNPROCESSABLE_ENTITY; 3], "{b}");
+        assert_eq!(statuses[3], StatusCode::TOO_MANY_REQUESTS, "{b}");
+        // A form or JSON body over 4 MB is refused on its headers.
+        let (status, text) = common::status_of_declared_body(&s.base, "/api/v1/clients", 5 << 20, "application/json").await;
+        assert_eq!(status, 413, "{b}: {text}");
+        assert!(text.contains("forms and designs may be 4 MB"), "{b}: {text}");
         // Preview: a PNG of the requested width.
         let r = s
             .post_json(
