@@ -9,8 +9,6 @@
 //!
 //! `cargo bench -p smp-cli --bench soak` (30 s phases); `-- --quick` for 4 s phases.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::time::{Duration, Instant};
@@ -18,6 +16,9 @@ use std::time::{Duration, Instant};
 use image::ImageEncoder;
 use serde_json::{Value, json};
 use smp_store::{ClientFields, Role};
+
+#[path = "../tests/common/server.rs"]
+mod server;
 
 const CLIENTS: usize = 64;
 const TOTAL_RPS: f64 = 300.0;
@@ -32,52 +33,6 @@ struct Normal {
     design: i64,
     version: AtomicI64,
     body: Value,
-}
-
-/// Starts `smp serve` on a free port with the data directory `data`.
-fn serve(data: &std::path::Path) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_smp"))
-        .args(["serve", "--no-demo", "--addr", "127.0.0.1:0", "--data"])
-        .arg(data)
-        .env("SMP_LOG", "error")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let base = loop {
-        let line = lines.next().expect("smp serve stopped before it listened").unwrap();
-        if let Some(rest) = line.split("open http://").nth(1) {
-            break format!("http://{}", rest.split('/').next().unwrap());
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
-    (child, base)
-}
-
-async fn log_in(base: &str, email: &str) -> (reqwest::Client, String) {
-    let http = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(Duration::from_secs(120))
-        .build()
-        .unwrap();
-    let r = http.get(format!("{base}/login")).send().await.unwrap();
-    let token = r
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|v| v.strip_prefix("smp_login_csrf="))
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    let form = [("_csrf", token.as_str()), ("email", email), ("password", PASSWORD)];
-    http.post(format!("{base}/login")).form(&form).send().await.unwrap();
-    let me: Value = http.get(format!("{base}/api/v1/me")).send().await.unwrap().json().await.unwrap();
-    (http, me["csrf_token"].as_str().expect("logged in").to_string())
 }
 
 /// A small photo upload, as a consultation's phone photo shrunk: a synthetic head, JPEG.
@@ -396,11 +351,11 @@ async fn main() {
         .await
         .unwrap()
         .id;
-    let (mut child, base) = serve(&data);
+    let (mut child, base) = server::serve(&data, None);
     let pid = child.id();
     let mut normals = Vec::new();
     for (client, design, body) in records {
-        let (http, csrf) = log_in(&base, "owner@soak.test").await;
+        let (http, csrf) = server::log_in(&base, "owner@soak.test", PASSWORD).await;
         normals.push(Normal {
             http,
             csrf,
@@ -416,7 +371,7 @@ async fn main() {
     let (alone, failed_alone) = normal_load(&base, &normals, &photo, secs).await;
     let rss_alone = peak_rss_mb(pid);
     let stop = Arc::new(AtomicBool::new(false));
-    let owner_session = log_in(&base, "owner@soak.test").await;
+    let owner_session = server::log_in(&base, "owner@soak.test", PASSWORD).await;
     let patho = tokio::spawn(pathological(
         base.clone(),
         stop.clone(),

@@ -6,8 +6,9 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use common::server::serve;
+
+use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -66,55 +67,6 @@ async fn set_up(store: &dyn Store) -> Setup {
         needle,
         pigment,
     }
-}
-
-/// Starts `smp serve` on a free port; returns the child and its base URL.
-fn serve(data: &std::path::Path, database_url: Option<&str>) -> (Child, String) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_smp"));
-    cmd.args(["serve", "--no-demo", "--addr", "127.0.0.1:0", "--data"])
-        .arg(data)
-        .env("SMP_LOG", "error")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
-    if let Some(url) = database_url {
-        cmd.args(["--database-url", url]);
-    }
-    let mut child = cmd.spawn().unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let base = loop {
-        let line = lines.next().expect("smp serve stopped before it listened").unwrap();
-        if let Some(rest) = line.split("open http://").nth(1) {
-            break format!("http://{}", rest.split('/').next().unwrap());
-        }
-    };
-    // Keep draining stderr so the server never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    (child, base)
-}
-
-/// A logged-in HTTP client and its CSRF token.
-async fn log_in(base: &str) -> (reqwest::Client, String) {
-    let http = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let r = http.get(format!("{base}/login")).send().await.unwrap();
-    let token = r
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|v| v.strip_prefix("smp_login_csrf="))
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    let form = [("_csrf", token.as_str()), ("email", "owner@crash.test"), ("password", PASSWORD)];
-    http.post(format!("{base}/login")).form(&form).send().await.unwrap();
-    let me: Value = http.get(format!("{base}/api/v1/me")).send().await.unwrap().json().await.unwrap();
-    (http, me["csrf_token"].as_str().unwrap().to_string())
 }
 
 /// One writer: clients, sessions and design versions in turn until the server dies.
@@ -257,7 +209,7 @@ async fn kill_9_mid_burst_loses_no_acknowledged_write() {
             let acked = Arc::new(Mutex::new(Acked::default()));
             let mut tasks = Vec::new();
             for w in 0..WRITERS {
-                let (http, csrf) = log_in(&base).await;
+                let (http, csrf) = common::server::log_in(&base, "owner@crash.test", PASSWORD).await;
                 tasks.push(tokio::spawn(write_until_dead(
                     base.clone(),
                     http,

@@ -31,29 +31,25 @@ pub fn placement_lint(view: &View, px: &[f32]) -> Vec<LintJson> {
             off_head += 1;
         }
     }
-    let share = |k: usize| k as f64 / n as f64;
-    let mut out = Vec::new();
-    if share(off_photo) >= WARN_SHARE {
-        out.push(LintJson {
-            code: "dots-off-photo",
-            path: "regions".into(),
-            message: format!(
-                "{} of the {} dots fall outside the photo. Move or shrink the regions, or check the calibration.",
-                smp_plan::words::count(off_photo as u64),
-                smp_plan::words::count(n as u64)
-            ),
-        });
-    }
-    if share(off_head) >= WARN_SHARE {
-        out.push(LintJson {
-            code: "dots-off-head",
-            path: "regions".into(),
-            message: format!(
-                "{} of the {} dots fall off the client's head, on the background. Fit the design to the photo, or move the regions inside the head.",
-                smp_plan::words::count(off_head as u64),
-                smp_plan::words::count(n as u64)
-            ),
-        });
-    }
-    out
+    let total = smp_plan::words::count(n as u64);
+    [
+        (
+            off_photo,
+            "dots-off-photo",
+            "outside the photo. Move or shrink the regions, or check the calibration.",
+        ),
+        (
+            off_head,
+            "dots-off-head",
+            "off the client's head, on the background. Fit the design to the photo, or move the regions inside the head.",
+        ),
+    ]
+    .into_iter()
+    .filter(|(k, _, _)| *k as f64 / n as f64 >= WARN_SHARE)
+    .map(|(k, code, where_)| LintJson {
+        code,
+        path: "regions".into(),
+        message: format!("{} of the {total} dots fall {where_}", smp_plan::words::count(k as u64)),
+    })
+    .collect()
 }

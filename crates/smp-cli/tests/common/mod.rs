@@ -1,6 +1,8 @@
 //! Helpers shared by the CLI's end-to-end tests.
 #![allow(dead_code)] // each test file uses its own subset
 
+pub mod server;
+
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
