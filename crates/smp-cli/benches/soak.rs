@@ -9,6 +9,7 @@
 //!
 //! `cargo bench -p smp-cli --bench soak` (30 s phases); `-- --quick` for 4 s phases.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::time::{Duration, Instant};
@@ -139,16 +140,20 @@ async fn normal_request(base: &str, n: &Normal, k: usize, photo: &[u8]) -> u16 {
     }
 }
 
-/// The normal clients' latencies over `secs` seconds at [`TOTAL_RPS`], and how many
-/// requests did not succeed.
-async fn normal_load(base: &str, normals: &Arc<Vec<Normal>>, photo: &Arc<Vec<u8>>, secs: f64) -> (Vec<Duration>, Vec<String>) {
+/// The normal clients' latencies over `secs` seconds at [`TOTAL_RPS`], and the requests
+/// that did not succeed, counted by (kind, status).
+async fn normal_load(
+    base: &str,
+    normals: &Arc<Vec<Normal>>,
+    photo: &Arc<Vec<u8>>,
+    secs: f64,
+) -> (Vec<Duration>, BTreeMap<(&'static str, u16), usize>) {
     let start = Instant::now();
     let total = (secs * TOTAL_RPS) as usize;
-    let failed = Arc::new(std::sync::Mutex::new(Vec::new()));
     let mut tasks = Vec::with_capacity(total);
     for j in 0..total {
         let at = start + Duration::from_secs_f64(j as f64 / TOTAL_RPS);
-        let (base, normals, photo, failed) = (base.to_string(), normals.clone(), photo.clone(), failed.clone());
+        let (base, normals, photo) = (base.to_string(), normals.clone(), photo.clone());
         tasks.push(tokio::spawn(async move {
             tokio::time::sleep_until(at.into()).await;
             let t = Instant::now();
@@ -156,20 +161,18 @@ async fn normal_load(base: &str, normals: &Arc<Vec<Normal>>, photo: &Arc<Vec<u8>
             // every client goes through every kind.
             let kind = (j + j / CLIENTS) % KINDS;
             let status = normal_request(&base, &normals[j % CLIENTS], kind, &photo).await;
-            if !(200..300).contains(&status) {
-                failed.lock().unwrap().push(format!("{} {status}", kind_name(kind)));
-            }
-            (kind_name(kind), t.elapsed())
+            (kind_name(kind), status, t.elapsed())
         }));
     }
     let mut lat = Vec::with_capacity(total);
-    let mut by_kind: Vec<(&str, Vec<Duration>)> = Vec::new();
+    let mut by_kind: BTreeMap<&str, Vec<Duration>> = BTreeMap::new();
+    let mut failed = BTreeMap::new();
     for t in tasks {
-        let (kind, d) = t.await.unwrap();
+        let (kind, status, d) = t.await.unwrap();
         lat.push(d);
-        match by_kind.iter_mut().find(|(k, _)| *k == kind) {
-            Some((_, v)) => v.push(d),
-            None => by_kind.push((kind, vec![d])),
+        by_kind.entry(kind).or_default().push(d);
+        if !(200..300).contains(&status) {
+            *failed.entry((kind, status)).or_insert(0) += 1;
         }
     }
     let per_kind: Vec<String> = by_kind
@@ -181,17 +184,6 @@ async fn normal_load(base: &str, normals: &Arc<Vec<Normal>>, photo: &Arc<Vec<u8>
         .collect();
     eprintln!("  by kind: {}", per_kind.join(", "));
     lat.sort();
-    let mut failed = std::mem::take(&mut *failed.lock().unwrap());
-    failed.sort();
-    failed.dedup_by(|a, b| {
-        if a.split(" ×").next() == b.split(" ×").next() {
-            let n: usize = b.split(" ×").nth(1).map_or(1, |n| n.parse().unwrap_or(1)) + 1;
-            *b = format!("{} ×{n}", b.split(" ×").next().unwrap());
-            true
-        } else {
-            false
-        }
-    });
     (lat, failed)
 }
 
@@ -211,14 +203,14 @@ fn peak_rss_mb(pid: u32) -> f64 {
 }
 
 /// Pathological clients until `stop`: each kind in its own loop; returns
-/// (kind, answers by status).
+/// the statuses each kind was answered with.
 async fn pathological(
     base: String,
     stop: Arc<AtomicBool>,
     design: Value,
     owner: (reqwest::Client, String),
     client: i64,
-) -> Vec<(String, Vec<u16>)> {
+) -> BTreeMap<String, Vec<u16>> {
     let huge = Arc::new(huge_png());
     eprintln!("pathological: 60 MP PNG of {:.1} MB ready", huge.len() as f64 / 1e6);
     let mut polygon = design.clone();
@@ -286,13 +278,10 @@ async fn pathological(
             }));
         }
     }
-    let mut out: Vec<(String, Vec<u16>)> = Vec::new();
+    let mut out: BTreeMap<String, Vec<u16>> = BTreeMap::new();
     for t in tasks {
         let (kind, answers) = t.await.unwrap();
-        match out.iter_mut().find(|(k, _)| *k == kind) {
-            Some((_, a)) => a.extend(answers),
-            None => out.push((kind, answers)),
-        }
+        out.entry(kind).or_default().extend(answers);
     }
     out
 }
@@ -401,12 +390,9 @@ async fn main() {
     );
     println!("p99 beside / alone = {:.2} (bar: 2)", pct(&beside, 0.99) / pct(&alone, 0.99));
     for (kind, a) in &answers {
-        let mut by: Vec<(u16, usize)> = Vec::new();
+        let mut by: BTreeMap<u16, usize> = BTreeMap::new();
         for s in a {
-            match by.iter_mut().find(|(k, _)| k == s) {
-                Some((_, n)) => *n += 1,
-                None => by.push((*s, 1)),
-            }
+            *by.entry(*s).or_insert(0) += 1;
         }
         println!("pathological {kind}: {} sent, answers {by:?}", a.len());
     }

@@ -122,16 +122,6 @@ impl AppState {
         }
         cache.push((hash.to_string(), img));
     }
-
-    /// Bytes of decoded photos the cache holds.
-    pub fn cached_photo_bytes(&self) -> usize {
-        self.photos
-            .lock()
-            .expect("photo cache lock")
-            .iter()
-            .map(|(_, i)| i.as_raw().len())
-            .sum()
-    }
 }
 
 impl Deref for AppState {

@@ -200,8 +200,8 @@
     if (!design) return;
     const p = eventPx(ev);
     if (mode === 'hairline') {
-      const near = 12 / (canvas.getBoundingClientRect().width / photo.naturalWidth);
-      drag = handles.findIndex((h) => Math.hypot(h[0] - p[0], h[1] - p[1]) < near);
+      const near = handleReach();
+      drag = handleAt(p);
       if (drag >= 0) {
         canvas.setPointerCapture(ev.pointerId);
         // Held without moving: delete the handle (the touch form of a double-tap).
@@ -246,10 +246,15 @@
   canvas.addEventListener('pointerup', () => { clearTimeout(pressTimer); if (drag >= 0) { drag = -1; commitHairline(); } });
   canvas.addEventListener('dblclick', (ev) => {
     if (mode !== 'hairline') return;
-    const p = eventPx(ev), near = 12 / (canvas.getBoundingClientRect().width / photo.naturalWidth);
-    const i = handles.findIndex((h) => Math.hypot(h[0] - p[0], h[1] - p[1]) < near);
+    const i = handleAt(eventPx(ev));
     if (i >= 0) deleteHandle(i);
   });
+  // A tap within 12 screen pixels of a handle is on it (photo pixels here).
+  const handleReach = () => 12 / (canvas.getBoundingClientRect().width / photo.naturalWidth);
+  function handleAt(p) {
+    const near = handleReach();
+    return handles.findIndex((h) => Math.hypot(h[0] - p[0], h[1] - p[1]) < near);
+  }
   function deleteHandle(i) {
     clearTimeout(pressTimer); drag = -1;
     handles.splice(i, 1); commitHairline();
@@ -357,8 +362,7 @@
     design = JSON.parse(json);
     loadHandles(); renderRegions(); showCalibration(); draw();
     lastStep = 0; showHistory();
-    clearTimeout(dotsTimer); dotsTimer = setTimeout(requestDots, 40);
-    if (previewState) { clearTimeout(previewTimer); previewTimer = setTimeout(requestPreview, PREVIEW_DELAY_MS); }
+    requestOutputs();
   }
   function undo() { if (past.length < 2) return; future.push(past.pop()); restore(past[past.length - 1]); hint('Undone.'); }
   function redo() { if (!future.length) return; past.push(future.pop()); restore(past[past.length - 1]); hint('Redone.'); }
@@ -379,6 +383,10 @@
     // Until the new dots arrive, those on screen are the last edit's: shown faded.
     $('dot-count').classList.add('stale'); ed.dataset.stale = '1';
     draw();
+    requestOutputs();
+  }
+  // Dots within ~100 ms (debounced, stale requests cancelled), the preview after them.
+  function requestOutputs() {
     clearTimeout(dotsTimer); dotsTimer = setTimeout(requestDots, 40);
     if (previewState) { clearTimeout(previewTimer); previewTimer = setTimeout(requestPreview, PREVIEW_DELAY_MS); }
   }

@@ -160,9 +160,14 @@ async fn shot(c: &Client, name: &str) {
 }
 
 async fn login(c: &Client, base: &str, email: &str) {
+    login_with(c, base, email, PASSWORD).await;
+}
+
+/// As [`login`], with a password of its own (the demo's).
+async fn login_with(c: &Client, base: &str, email: &str, password: &str) {
     c.goto(&format!("{base}/login")).await.unwrap();
     c.find(Locator::Id("email")).await.unwrap().send_keys(email).await.unwrap();
-    c.find(Locator::Id("password")).await.unwrap().send_keys(PASSWORD).await.unwrap();
+    c.find(Locator::Id("password")).await.unwrap().send_keys(password).await.unwrap();
     c.find(Locator::Id("login")).await.unwrap().click().await.unwrap();
     wait_js(c, "location.pathname === '/clients'", "the clients list after login").await;
 }
@@ -893,16 +898,7 @@ async fn editor_feedback_speed_on_the_demo_head_in_chromium() {
         .to_string();
     let c = browser(port).await;
     let base = &app.base;
-    c.goto(&format!("{base}/login")).await.unwrap();
-    c.find(Locator::Id("email"))
-        .await
-        .unwrap()
-        .send_keys("owner@demo.smp")
-        .await
-        .unwrap();
-    c.find(Locator::Id("password")).await.unwrap().send_keys(&password).await.unwrap();
-    c.find(Locator::Id("login")).await.unwrap().click().await.unwrap();
-    wait_js(&c, "location.pathname === '/clients'", "the clients list").await;
+    login_with(&c, base, "owner@demo.smp", &password).await;
     // Alex Demo's norwood-5 design, opened in the editor with the healed preview on.
     let design = c
         .execute(
