@@ -1,7 +1,7 @@
 //! What every handler shares: the store, photo files, throttle, caches and settings.
 
 use std::ops::Deref;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use image::RgbImage;
 use smp_store::{FileStore, Store};
@@ -56,7 +56,7 @@ pub struct Inner {
     /// The bounded pool requests' CPU work runs on.
     pub workers: crate::service::work::Workers,
     /// Recently decoded photos (hash → pixels): the editor asks for many previews of one photo.
-    photos: Mutex<Vec<(String, Arc<RgbImage>)>>,
+    photos: crate::service::recent::RecentCache<RgbImage>,
     /// The impressions of the last few designs (dots, then a preview of the same design).
     pub impressions: crate::service::impressions::ImpressionCache,
 }
@@ -85,42 +85,26 @@ impl AppState {
             used_codes: Default::default(),
             config,
             workers: crate::service::work::Workers::for_this_machine(),
-            photos: Mutex::new(Vec::new()),
+            photos: crate::service::recent::RecentCache::new(PHOTO_CACHE_ENTRIES, PHOTO_CACHE_BYTES, |i| i.as_raw().len()),
             impressions: Default::default(),
         }))
     }
 
     /// A decoded photo from the cache.
     pub fn cached_photo(&self, hash: &str) -> Option<Arc<RgbImage>> {
-        let mut cache = self.photos.lock().expect("photo cache lock");
-        let i = cache.iter().position(|(h, _)| h == hash)?;
-        let entry = cache.remove(i);
-        let img = entry.1.clone();
-        cache.push(entry);
-        Some(img)
+        self.photos.get(hash)
     }
 
     /// Drops a photo from the cache (erasure).
     pub fn forget_photo(&self, hash: &str) {
-        self.photos.lock().expect("photo cache lock").retain(|(h, _)| h != hash);
+        self.photos.forget(hash);
     }
 
     /// Keeps a decoded photo, evicting the least recently used, within
     /// [`PHOTO_CACHE_ENTRIES`] photos and [`PHOTO_CACHE_BYTES`]; one over half the
     /// byte budget is not kept.
     pub fn cache_photo(&self, hash: &str, img: Arc<RgbImage>) {
-        let bytes = |i: &RgbImage| i.as_raw().len();
-        if bytes(&img) > PHOTO_CACHE_BYTES / 2 {
-            return;
-        }
-        let mut cache = self.photos.lock().expect("photo cache lock");
-        cache.retain(|(h, _)| h != hash);
-        while !cache.is_empty()
-            && (cache.len() >= PHOTO_CACHE_ENTRIES || cache.iter().map(|(_, i)| bytes(i)).sum::<usize>() + bytes(&img) > PHOTO_CACHE_BYTES)
-        {
-            cache.remove(0);
-        }
-        cache.push((hash.to_string(), img));
+        self.photos.put(hash, img);
     }
 }
 

@@ -317,6 +317,37 @@ pub struct PlanQuery {
     start: String,
 }
 
+/// The plan page's session rows: number, impressions, hours, cumulative share, date.
+fn session_rows(p: &Plan) -> Vec<(u8, String, String, String, String)> {
+    p.sessions
+        .iter()
+        .map(|s| {
+            (
+                s.session,
+                smp_plan::words::count(s.impressions as u64),
+                format!("{:.1}–{:.1} h", s.minutes_min / 60.0, s.minutes_max / 60.0),
+                format!("{:.0} %", s.cumulative_fraction * 100.0),
+                s.date.map(|d| d.to_string()).unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+/// The quote's lines: item (marked when not included) and price range.
+fn breakdown_rows(q: &smp_plan::Quote) -> Vec<(String, String)> {
+    q.breakdown
+        .iter()
+        .map(|l| {
+            let note = if l.included || l.item.contains("not included") {
+                ""
+            } else {
+                " (not included)"
+            };
+            (format!("{}{note}", l.item), smp_plan::words::money_range(&q.currency, l.min, l.max))
+        })
+        .collect()
+}
+
 /// GET /designs/{id}/plan[?start=YYYY-MM-DD]
 pub async fn plan(
     State(state): State<AppState>,
@@ -357,37 +388,8 @@ pub async fn plan(
             .iter()
             .map(|r| (r.name.clone(), r.kind.as_str().to_string(), format!("{:.1}", r.area_cm2)))
             .collect(),
-        sessions: p
-            .sessions
-            .iter()
-            .map(|s| {
-                (
-                    s.session,
-                    smp_plan::words::count(s.impressions as u64),
-                    format!("{:.1}–{:.1} h", s.minutes_min / 60.0, s.minutes_max / 60.0),
-                    format!("{:.0} %", s.cumulative_fraction * 100.0),
-                    s.date.map(|d| d.to_string()).unwrap_or_default(),
-                )
-            })
-            .collect(),
-        breakdown: q
-            .breakdown
-            .iter()
-            .map(|l| {
-                (
-                    format!(
-                        "{}{}",
-                        l.item,
-                        if l.included || l.item.contains("not included") {
-                            ""
-                        } else {
-                            " (not included)"
-                        }
-                    ),
-                    smp_plan::words::money_range(&q.currency, l.min, l.max),
-                )
-            })
-            .collect(),
+        sessions: session_rows(&p),
+        breakdown: breakdown_rows(&q),
         total: smp_plan::words::money_range(&q.currency, q.min, q.max),
         drivers: q.drivers.clone(),
         touch_up: format!("{}–{}", p.touch_up_years[0], p.touch_up_years[1]),

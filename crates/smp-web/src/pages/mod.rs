@@ -3,6 +3,7 @@
 pub mod account;
 pub mod audit_log;
 pub mod capture;
+pub mod client_record;
 pub mod clients;
 pub mod clinic;
 pub mod consent;

@@ -2,43 +2,31 @@
 //! a moment later, for its preview, and both need the same impressions (the sampler is
 //! most of a dot request's time).
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use smp_design::Design;
 use smp_dots::Impressions;
+
+use super::recent::RecentCache;
 
 /// Designs whose impressions are kept.
 const ENTRIES: usize = 8;
 
 /// Impressions by design (its JSON, compared whole: a pure function of it, so a hit is
 /// exactly what sampling again would give, whoever asks).
-#[derive(Default)]
-pub struct ImpressionCache {
-    entries: Mutex<Vec<(String, Arc<Impressions>)>>,
+pub struct ImpressionCache(RecentCache<Impressions>);
+
+impl Default for ImpressionCache {
+    fn default() -> Self {
+        // Counted by entries only: a 50k-dot design's impressions are a few MB.
+        ImpressionCache(RecentCache::new(ENTRIES, usize::MAX, |_| 0))
+    }
 }
 
 impl ImpressionCache {
     /// The impressions of `design`, sampled when not kept.
     pub fn of(&self, design: &Design) -> Arc<Impressions> {
-        let key = design.to_json();
-        {
-            let mut e = self.entries.lock().expect("impression cache lock");
-            if let Some(i) = e.iter().position(|(k, _)| *k == key) {
-                let hit = e.remove(i);
-                let imp = hit.1.clone();
-                e.push(hit);
-                return imp;
-            }
-        }
-        let imp = Arc::new(smp_dots::generate(design));
-        let mut e = self.entries.lock().expect("impression cache lock");
-        if !e.iter().any(|(k, _)| *k == key) {
-            if e.len() >= ENTRIES {
-                e.remove(0);
-            }
-            e.push((key, imp.clone()));
-        }
-        imp
+        self.0.get_or_make(&design.to_json(), || smp_dots::generate(design))
     }
 }
 

@@ -6,5 +6,6 @@ pub mod dates;
 pub mod designs;
 pub mod impressions;
 pub mod photos;
+pub mod recent;
 pub mod records;
 pub mod work;
