@@ -94,11 +94,7 @@ impl AppointmentStore for SqlStore {
             .bind(id)
             .execute(&self.pool)
             .await?;
-        if done.rows_affected() == 0 {
-            Err(StoreError::NotFound("appointment"))
-        } else {
-            Ok(())
-        }
+        touched(done, "appointment")
     }
 
     async fn reschedule_appointment(&self, clinic: ClinicId, id: i64, starts_at: &str, minutes: i64) -> StoreResult<Appointment> {

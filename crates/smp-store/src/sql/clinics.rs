@@ -160,9 +160,6 @@ impl SqlStore {
             .bind(clinic.0)
             .execute(&self.pool)
             .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound("clinic"));
-        }
-        Ok(())
+        touched(done, "clinic")
     }
 }

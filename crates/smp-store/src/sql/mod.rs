@@ -105,6 +105,15 @@ pub(crate) fn from_row<T: for<'r> FromRow<'r, AnyRow>>(row: &AnyRow) -> StoreRes
     Ok(T::from_row(row)?)
 }
 
+/// `NotFound(what)` when an update or delete touched no row (not this clinic's, or gone).
+pub(crate) fn touched(done: sqlx::any::AnyQueryResult, what: &'static str) -> StoreResult<()> {
+    if done.rows_affected() == 0 {
+        Err(StoreError::NotFound(what))
+    } else {
+        Ok(())
+    }
+}
+
 /// The first record, or `NotFound(what)`.
 pub(crate) fn one<T>(rows: Vec<T>, what: &'static str) -> StoreResult<T> {
     rows.into_iter().next().ok_or(StoreError::NotFound(what))

@@ -89,11 +89,7 @@ impl PhotoStore for SqlStore {
             .bind(photo)
             .execute(&self.pool)
             .await?;
-        if done.rows_affected() == 0 {
-            Err(StoreError::NotFound("photo"))
-        } else {
-            Ok(())
-        }
+        touched(done, "photo")
     }
 
     async fn consented_photos(&self, clinic: ClinicId) -> StoreResult<Vec<Photo>> {

@@ -82,11 +82,7 @@ impl UserStore for SqlStore {
             .bind(user)
             .execute(&self.pool)
             .await?;
-        if done.rows_affected() == 0 {
-            Err(StoreError::NotFound("user"))
-        } else {
-            Ok(())
-        }
+        touched(done, "user")
     }
 
     async fn set_totp(&self, clinic: ClinicId, user: i64, secret: Option<&str>) -> StoreResult<()> {
@@ -96,10 +92,6 @@ impl UserStore for SqlStore {
             .bind(user)
             .execute(&self.pool)
             .await?;
-        if done.rows_affected() == 0 {
-            Err(StoreError::NotFound("user"))
-        } else {
-            Ok(())
-        }
+        touched(done, "user")
     }
 }
