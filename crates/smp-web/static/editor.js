@@ -18,7 +18,8 @@
   let calBy = 'ruler', seeds = { hair_px: [], scalp_px: [] }, fitTimer = 0, labelsUrl = '';
   // Undo and redo: the design as JSON after each edit (quick runs of edits, such as a
   // slider's, make one step); `saved` is what the last save (or the load) stored.
-  let past = [], future = [], lastStep = 0, saved = '', pressTimer = 0;
+  let dragFrom = [0, 0], dragMoved = false;
+  let past = [], future = [], lastStep = 0, lastKind = '', saved = '', pressTimer = 0;
   // When the last edit was made: the time to its dots and preview is kept on the page
   // (data-dots-ms, data-preview-ms) for the practitioner's eye and for measurement.
   let editAt = 0;
@@ -68,15 +69,33 @@
   const round2 = (x) => Math.round(x * 100) / 100;
   const hint = (t) => { $('hint').textContent = t; };
 
-  // Canvas in photo pixels, scaled to the displayed size (sharp on high-DPI tablets).
+  // Wide screens: the editor fills the window below the title, the photo and both
+  // toolbars always in view and the side panel scrolling on its own. Narrow screens
+  // (tablet portrait): the photo stays at the top, about half the height, and the
+  // controls scroll under it, so a change is seen as it is made.
+  const WIDE = window.matchMedia('(min-width: 900px)');
   function fitCanvas() {
-    // The whole photo on screen at the largest size that fits (tablets: no scrolling while drawing).
-    const avail = photo.parentElement.parentElement.clientWidth;
-    const k = Math.min(avail / photo.naturalWidth, (window.innerHeight * 0.78) / photo.naturalHeight);
+    const editor = $('editor'), col = photo.closest('.stage-col');
+    let high;
+    if (WIDE.matches) {
+      const top = editor.getBoundingClientRect().top + window.scrollY;
+      const h = Math.max(320, window.innerHeight - top - 24);
+      editor.style.height = h + 'px';
+      high = h - (col.offsetHeight - photo.offsetHeight) - 4;
+    } else {
+      editor.style.height = '';
+      high = window.innerHeight * 0.45;
+    }
+    // Beside the tools (600–899 px), the photo takes at most 60 % of the width.
+    const beside = !WIDE.matches && window.matchMedia('(min-width: 600px)').matches;
+    const avail = col.clientWidth * (beside ? 0.6 : 1);
+    const k = Math.min(avail / photo.naturalWidth, Math.max(120, high) / photo.naturalHeight);
     photo.style.width = Math.round(photo.naturalWidth * k) + 'px';
     const dpr = window.devicePixelRatio || 1;
     canvas.width = Math.round(photo.clientWidth * dpr);
     canvas.height = Math.round(photo.clientHeight * dpr);
+    // Controls scrolled into view stop below the photo and above the save bar.
+    document.documentElement.style.setProperty('--stage-h', (WIDE.matches ? 0 : col.offsetHeight) + 'px');
     draw();
   }
   const scale = () => canvas.width / (photo.naturalWidth || 1);
@@ -103,6 +122,8 @@
   function draw() {
     const s = scale();
     ed.dataset.handles = String(handles.length);
+    // Where the first handle is, photo px (lets a browser test tap it).
+    ed.dataset.firstHandle = handles.length ? handles[0].map((v) => v.toFixed(1)).join(',') : '';
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, canvas.width, canvas.height);
     ctx.setTransform(s, 0, 0, s, 0, 0);
@@ -156,6 +177,9 @@
     if (m !== 'none' && m !== 'calibrate' && !view()) { hint('Calibrate the photo first: click Calibrate.'); m = 'calibrate'; }
     if ((m === 'hair' || m === 'scalp') && !$('fit-show').dataset.fitted) { fitSay('Click Fit to photo first; then mark the points it got wrong.', 'error'); m = 'none'; }
     mode = m; cal = []; regionPts = []; drag = -1;
+    // The tool's own controls open with it.
+    const panel = { calibrate: 'calibrate-panel', hair: 'fit-panel', scalp: 'fit-panel', hairline: 'hairline-panel', region: 'regions-panel' }[m];
+    if (panel) $(panel).open = true;
     document.querySelectorAll('[data-mode]').forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.mode === m)));
     hint({
       calibrate: calBy === 'pupils' ? 'Click the centre of one pupil, then the other, then the midline reference point.' : calBy === 'card' ? 'Click the midline reference point; the card is found by itself.' : 'Click one end of the ruler or coin, then the other end, then the midline reference point.',
@@ -168,12 +192,12 @@
     draw();
   }
 
-  function commitHairline() {
-    if (handles.length < 2) { delete design.hairline; changed(); return; }
+  function commitHairline(kind = '') {
+    if (handles.length < 2) { delete design.hairline; changed(kind); return; }
     let pts = spline(handles).map(toMm);
     if (pts[0][0] > pts[pts.length - 1][0]) pts = pts.reverse();
     design.hairline = { points: pts, feather_mm: Number($('feather').value), irregularity: Number($('irregularity').value) };
-    changed();
+    changed(kind);
   }
 
   function loadHandles() {
@@ -200,14 +224,14 @@
     if (!design) return;
     const p = eventPx(ev);
     if (mode === 'hairline') {
-      const near = handleReach();
       drag = handleAt(p);
       if (drag >= 0) {
         canvas.setPointerCapture(ev.pointerId);
         // Held without moving: delete the handle (the touch form of a double-tap).
-        const held = drag, at = p;
+        const held = drag;
+        dragFrom = p; dragMoved = false;
         clearTimeout(pressTimer);
-        pressTimer = setTimeout(() => { if (drag === held && Math.hypot(handles[held][0] - at[0], handles[held][1] - at[1]) < near / 2) deleteHandle(held); }, HOLD_MS);
+        pressTimer = setTimeout(() => { if (drag === held && !dragMoved) deleteHandle(held); }, HOLD_MS);
       } else if ($('hairline-add').checked || handles.length < 2) { insertHandle(p); commitHairline(); }
       else hint('That tap missed the handles. To add one, tick "Add points"; to move one, drag it.');
       draw();
@@ -242,8 +266,15 @@
       } catch (e) { hint('Calibration failed: ' + e.plain); $('cal-note').textContent = 'Not calibrated: ' + e.plain; }
     }
   });
-  canvas.addEventListener('pointermove', (ev) => { if (drag >= 0) { handles[drag] = eventPx(ev); draw(); } });
-  canvas.addEventListener('pointerup', () => { clearTimeout(pressTimer); if (drag >= 0) { drag = -1; commitHairline(); } });
+  canvas.addEventListener('pointermove', (ev) => {
+    if (drag < 0) return;
+    const p = eventPx(ev);
+    // A finger wobbles: it is a drag once it has gone a third of the handle's reach.
+    if (!dragMoved && Math.hypot(p[0] - dragFrom[0], p[1] - dragFrom[1]) < handleReach() / 3) return;
+    dragMoved = true; handles[drag] = p; draw();
+  });
+  // A tap that did not move the handle changes nothing (and adds no undo step).
+  canvas.addEventListener('pointerup', () => { clearTimeout(pressTimer); if (drag >= 0) { drag = -1; if (dragMoved) commitHairline(); } });
   canvas.addEventListener('dblclick', (ev) => {
     if (mode !== 'hairline') return;
     const i = handleAt(eventPx(ev));
@@ -330,7 +361,7 @@
     hint('Hairline cleared (Undo brings it back). Tap from temple to temple to draw a new one.');
   });
   for (const id of ['feather', 'irregularity']) {
-    $(id).addEventListener('input', () => { $(id + '-out').textContent = $(id).value; if (design.hairline) commitHairline(); });
+    $(id).addEventListener('input', () => { $(id + '-out').textContent = $(id).value; if (design.hairline) commitHairline(id); });
   }
   document.querySelectorAll('[data-mode]').forEach((b) => b.addEventListener('click', () => setMode(b.dataset.mode)));
   document.querySelectorAll('input[name=upto]').forEach((r) => r.addEventListener('change', () => { upto = Number(r.value); changed(); }));
@@ -342,13 +373,15 @@
   $('split').addEventListener('input', () => { after.style.clipPath = 'inset(0 0 0 ' + $('split').value + '%)'; });
   after.style.clipPath = 'inset(0 0 0 50%)';
 
-  // Undo history: the state after each edit; edits within STEP_MS of the last join it.
-  function remember() {
+  // Undo history: the state after each edit. A slider's movements within STEP_MS of
+  // each other are one step (`kind` names the slider); every other edit (calibration,
+  // a handle, a region, a typed value) is a step of its own, however quickly it follows.
+  function remember(kind) {
     const now = JSON.stringify(design);
     if (past.length && past[past.length - 1] === now) return;
     const t = performance.now();
-    if (past.length > 1 && t - lastStep < STEP_MS) past[past.length - 1] = now; else past.push(now);
-    lastStep = t;
+    if (kind && kind === lastKind && past.length > 1 && t - lastStep < STEP_MS) past[past.length - 1] = now; else past.push(now);
+    lastStep = t; lastKind = kind;
     if (past.length > UNDO_DEPTH) past.shift();
     future = [];
     showHistory();
@@ -377,9 +410,9 @@
   window.addEventListener('beforeunload', (ev) => { if (ed.dataset.unsaved) { ev.preventDefault(); ev.returnValue = ''; } });
 
   // Every edit: dots within ~100 ms (debounced, stale requests cancelled), preview later.
-  function changed() {
+  function changed(kind = '') {
     editAt = performance.now();
-    if (design) remember();
+    if (design) remember(kind);
     // Until the new dots arrive, those on screen are the last edit's: shown faded.
     $('dot-count').classList.add('stale'); ed.dataset.stale = '1';
     draw();
@@ -600,6 +633,8 @@
     if (colours.skin_lab) $('match-skin').value = colours.skin_lab.join(',');
     if (colours.hair_lab) $('match-hair').value = colours.hair_lab.join(',');
     setMode(view() ? 'none' : 'calibrate');
+    // A calibrated view needs its calibration rarely: folded away, one tap opens it.
+    if (view()) $('calibrate-panel').open = false;
     fitCanvas(); changed();
   }
   window.addEventListener('resize', fitCanvas);

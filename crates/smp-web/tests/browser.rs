@@ -77,11 +77,13 @@ async fn browser_with(port: u16, extra: &[String]) -> Client {
         "--disable-sync",
         "--no-first-run",
         "--disable-quic",
-        "--window-size=1400,1000",
     ]
     .iter()
     .map(|a| a.to_string())
     .collect();
+    if !extra.iter().any(|a| a.starts_with("--window-size=")) {
+        args.push("--window-size=1400,1000".into());
+    }
     args.extend(extra.iter().cloned());
     let caps = json!({
         "goog:chromeOptions": {
@@ -153,6 +155,19 @@ async fn tap_canvas(c: &Client, (px, py): (f64, f64), taps: usize) {
     c.perform_actions(mouse).await.unwrap();
 }
 
+/// Clicks the element with id `id` after scrolling it to the middle of its scroll area,
+/// as a user would: WebDriver's own scrolling puts it at the bottom edge, under the
+/// editor's sticky save bar.
+async fn press(c: &Client, id: &str) {
+    c.execute(
+        "document.getElementById(arguments[0]).scrollIntoView({block: 'center', inline: 'nearest'});",
+        vec![json!(id)],
+    )
+    .await
+    .unwrap();
+    c.find(Locator::Id(id)).await.unwrap().click().await.unwrap();
+}
+
 async fn shot(c: &Client, name: &str) {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/browser-shots");
     std::fs::create_dir_all(&dir).unwrap();
@@ -168,7 +183,7 @@ async fn login_with(c: &Client, base: &str, email: &str, password: &str) {
     c.goto(&format!("{base}/login")).await.unwrap();
     c.find(Locator::Id("email")).await.unwrap().send_keys(email).await.unwrap();
     c.find(Locator::Id("password")).await.unwrap().send_keys(password).await.unwrap();
-    c.find(Locator::Id("login")).await.unwrap().click().await.unwrap();
+    press(c, "login").await;
     wait_js(c, "location.pathname === '/clients'", "the clients list after login").await;
 }
 
@@ -176,7 +191,7 @@ async fn login_with(c: &Client, base: &str, email: &str, password: &str) {
 /// view, and a new design on it opened in the editor; returns the client page's path.
 async fn new_design_on_photo(c: &Client, name: &str, photo: &std::path::Path) -> serde_json::Value {
     c.find(Locator::Id("new-name")).await.unwrap().send_keys(name).await.unwrap();
-    c.find(Locator::Id("create-client")).await.unwrap().click().await.unwrap();
+    press(c, "create-client").await;
     let client_path = wait_js(
         c,
         "/^\\/clients\\/\\d+$/.test(location.pathname) && location.pathname",
@@ -190,7 +205,7 @@ async fn new_design_on_photo(c: &Client, name: &str, photo: &std::path::Path) ->
         "the client page's first tab alone",
     )
     .await;
-    c.find(Locator::Id("tab-link-photos")).await.unwrap().click().await.unwrap();
+    press(c, "tab-link-photos").await;
     wait_js(
         c,
         "!document.getElementById('tab-photos').hidden && location.hash === '#tab-photos'",
@@ -203,16 +218,76 @@ async fn new_design_on_photo(c: &Client, name: &str, photo: &std::path::Path) ->
         .send_keys(photo.to_str().unwrap())
         .await
         .unwrap();
-    c.find(Locator::Id("upload")).await.unwrap().click().await.unwrap();
+    press(c, "upload").await;
     wait_js(
         c,
         "document.querySelector('.view img') !== null",
         "the uploaded photo on the client page",
     )
     .await;
-    c.find(Locator::Id("create-design")).await.unwrap().click().await.unwrap();
+    press(c, "create-design").await;
     wait_js(c, "/\\/designs\\/\\d+\\/edit/.test(location.pathname)", "the editor").await;
     client_path
+}
+
+/// In a new design's editor: calibrates by a 50 mm ruler across the head and the
+/// glabella (`at` maps design mm to photo pixels by the synthetic head's true
+/// calibration), then clears the template's hairline and draws one of five handles;
+/// returns when the dots of the new hairline are drawn.
+async fn calibrate_and_redraw_hairline(c: &Client, at: &impl Fn(f64, f64) -> (f64, f64), glabella: smp_design::PointMm) {
+    click_canvas(c, at(-25.0, 100.0)).await;
+    click_canvas(c, at(25.0, 100.0)).await;
+    click_canvas(c, at(glabella.x, glabella.y + 80.0)).await;
+    wait_js(
+        c,
+        "document.getElementById('cal-status').textContent.includes('px per mm')",
+        "the calibration",
+    )
+    .await;
+    let dots_before = wait_js(
+        c,
+        "Number(document.getElementById('editor').dataset.dots || 0)",
+        "the template's dots",
+    )
+    .await;
+    press(c, "mode-hairline").await;
+    press(c, "hairline-clear").await;
+    let g = glabella.y;
+    for (x, y) in [
+        (-45.0, g + 92.0),
+        (45.0, g + 92.0),
+        (0.0, g + 75.0),
+        (-25.0, g + 79.0),
+        (25.0, g + 79.0),
+    ] {
+        click_canvas(c, at(x, y)).await;
+    }
+    wait_js(
+        c,
+        &format!("Number(document.getElementById('editor').dataset.dots) !== {dots_before}"),
+        "dots after the hairline edit",
+    )
+    .await;
+}
+
+/// Where the editor's parts are on screen: `[top, bottom]` of the photo, the preview
+/// buttons and the save button (viewport px), the viewport's height and how far the
+/// page itself can scroll.
+async fn editor_layout(c: &Client) -> serde_json::Value {
+    c.execute(
+        "const r = (id) => { const b = document.getElementById(id).getBoundingClientRect(); return [b.top, b.bottom]; }; \
+         return { photo: r('overlay'), states: r('state-healed'), save: r('save'), view: window.innerHeight, \
+                  page_scroll: document.documentElement.scrollHeight - window.innerHeight };",
+        vec![],
+    )
+    .await
+    .unwrap()
+}
+
+/// Whether `[top, bottom]` lies inside the viewport of height `view`.
+fn on_screen(span: &serde_json::Value, view: f64) -> bool {
+    let (top, bottom) = (span[0].as_f64().unwrap(), span[1].as_f64().unwrap());
+    top >= 0.0 && bottom <= view + 0.5
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -249,48 +324,22 @@ async fn editor_story_in_chromium() {
         "top views default to the hairline centre"
     );
 
-    // Calibrate: the two ends of a 50 mm ruler, then the glabella.
-    click_canvas(&c, at(-25.0, 100.0)).await;
-    click_canvas(&c, at(25.0, 100.0)).await;
     let glabella = truth.glabella().expect("templates mark the glabella");
-    click_canvas(&c, at(glabella.x, glabella.y + 80.0)).await;
-    wait_js(
-        &c,
-        "document.getElementById('cal-status').textContent.includes('px per mm')",
-        "the calibration",
-    )
-    .await;
-    let dots_before = wait_js(
-        &c,
-        "Number(document.getElementById('editor').dataset.dots || 0)",
-        "the template's dots",
-    )
-    .await;
-
-    // Redraw the hairline: clear the template's, then temple, centre, temple.
-    c.find(Locator::Id("mode-hairline")).await.unwrap().click().await.unwrap();
-    c.find(Locator::Id("hairline-clear")).await.unwrap().click().await.unwrap();
-    let g = glabella.y;
-    for (x, y) in [
-        (-45.0, g + 92.0),
-        (45.0, g + 92.0),
-        (0.0, g + 75.0),
-        (-25.0, g + 79.0),
-        (25.0, g + 79.0),
-    ] {
-        click_canvas(&c, at(x, y)).await;
-    }
-    wait_js(
-        &c,
-        &format!("Number(document.getElementById('editor').dataset.dots) !== {dots_before}"),
-        "dots after the hairline edit",
-    )
-    .await;
+    calibrate_and_redraw_hairline(&c, &at, glabella).await;
     let count = wait_js(&c, "document.getElementById('dot-count').textContent", "the dot count").await;
     assert!(count.as_str().unwrap().contains("impressions"), "{count}");
     shot(&c, "editor-dots.png").await;
+    // 1400 × 1000: the page does not scroll; the photo, the preview buttons and Save are
+    // all in view at once (the side panel scrolls on its own).
+    let l = editor_layout(&c).await;
+    let view = l["view"].as_f64().unwrap();
+    assert!(l["page_scroll"].as_f64().unwrap() <= 1.0, "the page scrolls: {l}");
+    for part in ["photo", "states", "save"] {
+        assert!(on_screen(&l[part], view), "{part} off screen at 1400 px: {l}");
+    }
+    shot(&c, "editor-1400.png").await;
 
-    c.find(Locator::Id("state-healed")).await.unwrap().click().await.unwrap();
+    press(&c, "state-healed").await;
     wait_js(&c, "!document.getElementById('after').hidden && document.getElementById('after').src.startsWith('blob:') && document.getElementById('after').complete", "the healed preview").await;
     shot(&c, "editor-healed.png").await;
 
@@ -307,7 +356,7 @@ async fn editor_story_in_chromium() {
         .send_keys("30, 3, 2")
         .await
         .unwrap();
-    c.find(Locator::Id("match")).await.unwrap().click().await.unwrap();
+    press(&c, "match").await;
     let best = wait_js(
         &c,
         "document.getElementById('match-best') && document.getElementById('match-best').textContent",
@@ -322,7 +371,7 @@ async fn editor_story_in_chromium() {
     .unwrap();
     let label = format!("{} 1:{}", want.pigment, want.dilution);
     assert!(best.as_str().unwrap().contains(&label), "{best} vs {label}");
-    c.find(Locator::Id("match-apply")).await.unwrap().click().await.unwrap();
+    press(&c, "match-apply").await;
     let chosen = c
         .execute("return document.querySelector('#regions [data-p=name]').value + ' 1:' + document.querySelector('#regions [data-p=dilution]').value;", vec![])
         .await
@@ -336,7 +385,7 @@ async fn editor_story_in_chromium() {
     c.execute("document.getElementById('match-hair').value = '30;3';", vec![])
         .await
         .unwrap();
-    c.find(Locator::Id("match")).await.unwrap().click().await.unwrap();
+    press(&c, "match").await;
     wait_js(
         &c,
         "document.getElementById('match-result').textContent.includes('three numbers')",
@@ -350,7 +399,7 @@ async fn editor_story_in_chromium() {
         .send_keys("hairline drawn")
         .await
         .unwrap();
-    c.find(Locator::Id("save")).await.unwrap().click().await.unwrap();
+    press(&c, "save").await;
     wait_js(
         &c,
         "document.getElementById('save-status').textContent.includes('Saved as version 2')",
@@ -410,7 +459,7 @@ async fn editor_story_in_chromium() {
     .await;
     let leave = "const e = new Event('beforeunload', {cancelable: true}); window.dispatchEvent(e); return e.defaultPrevented;";
     assert_eq!(c.execute(leave, vec![]).await.unwrap(), json!(true), "leaving now asks first");
-    c.find(Locator::Id("undo")).await.unwrap().click().await.unwrap();
+    press(&c, "undo").await;
     wait_js(
         &c,
         &format!("{regions} === {n_regions} && document.getElementById('editor').dataset.unsaved === '' && !document.getElementById('redo').disabled"),
@@ -422,13 +471,13 @@ async fn editor_story_in_chromium() {
         json!(false),
         "nothing to lose: leaving does not ask"
     );
-    c.find(Locator::Id("redo")).await.unwrap().click().await.unwrap();
+    press(&c, "redo").await;
     wait_js(&c, &format!("{regions} === {}", n_regions - 1), "the deletion redone").await;
-    c.find(Locator::Id("undo")).await.unwrap().click().await.unwrap();
+    press(&c, "undo").await;
     wait_js(&c, &format!("{regions} === {n_regions}"), "the region back again").await;
     // Hairline handles: a tap that misses them adds nothing unless "Add points" is on;
     // a double-tap on one deletes it, and undo brings it back.
-    c.find(Locator::Id("mode-hairline")).await.unwrap().click().await.unwrap();
+    press(&c, "mode-hairline").await;
     let handles = "Number(document.getElementById('editor').dataset.handles)";
     let n_handles = wait_js(&c, handles, "the handles").await.as_i64().unwrap();
     assert!(n_handles >= 3, "{n_handles} handles");
@@ -462,14 +511,14 @@ async fn editor_story_in_chromium() {
         "a handle deleted by a double-tap",
     )
     .await;
-    c.find(Locator::Id("undo")).await.unwrap().click().await.unwrap();
+    press(&c, "undo").await;
     wait_js(
         &c,
         &format!("{handles} === {n_handles} && document.getElementById('editor').dataset.unsaved === ''"),
         "the handle back",
     )
     .await;
-    c.find(Locator::Id("mode-none")).await.unwrap().click().await.unwrap();
+    press(&c, "mode-none").await;
     // A value the design refuses: the problem beside its input, in words, the region
     // named, no stale dots; undo puts the dots back.
     c.execute(
@@ -502,7 +551,7 @@ async fn editor_story_in_chromium() {
     let said = wait_js(&c, "document.getElementById('hint').textContent", "the hint").await;
     assert!(said.as_str().unwrap().starts_with("Not drawn: Region "), "{said}");
     shot(&c, "editor-refused-value.png").await;
-    c.find(Locator::Id("undo")).await.unwrap().click().await.unwrap();
+    press(&c, "undo").await;
     wait_js(
         &c,
         "document.querySelectorAll('.field-error').length === 0 && document.getElementById('dot-count').textContent.includes('impressions')",
@@ -517,7 +566,7 @@ async fn editor_story_in_chromium() {
         "the saved design's dots",
     )
     .await;
-    c.find(Locator::Id("fit")).await.unwrap().click().await.unwrap();
+    press(&c, "fit").await;
     let summary = wait_js(
         &c,
         "document.getElementById('editor').dataset.fits === '1' && document.getElementById('fit-status').textContent",
@@ -538,7 +587,7 @@ async fn editor_story_in_chromium() {
     c.execute("window.scrollTo(0, 0);", vec![]).await.unwrap();
     shot(&c, "editor-fit.png").await;
     // The brush: a bare-scalp point re-runs the fit; the marker count is shown; clear them.
-    c.find(Locator::Id("mode-scalp")).await.unwrap().click().await.unwrap();
+    press(&c, "mode-scalp").await;
     click_canvas(&c, at(0.0, glabella.y + 150.0)).await;
     wait_js(
         &c,
@@ -553,7 +602,7 @@ async fn editor_story_in_chromium() {
     )
     .await;
     shot(&c, "editor-fit-brush.png").await;
-    c.find(Locator::Id("seeds-clear")).await.unwrap().click().await.unwrap();
+    press(&c, "seeds-clear").await;
     wait_js(
         &c,
         "document.getElementById('seed-count').textContent === '' && document.getElementById('editor').dataset.fits === '3'",
@@ -561,7 +610,7 @@ async fn editor_story_in_chromium() {
     )
     .await;
     // The reading can be hidden.
-    c.find(Locator::Id("fit-show")).await.unwrap().click().await.unwrap();
+    press(&c, "fit-show").await;
     wait_js(&c, "document.getElementById('labels').hidden", "the reading hidden").await;
 
     // Records: register a needle and a pigment lot, record a session with them, fill a survey.
@@ -578,7 +627,7 @@ async fn editor_story_in_chromium() {
         c.execute("document.getElementById('lot-expires').value = '2099-12-31';", vec![])
             .await
             .unwrap();
-        c.find(Locator::Id("add-lot")).await.unwrap().click().await.unwrap();
+        press(&c, "add-lot").await;
         wait_js(
             &c,
             &format!("document.getElementById('lots').innerText.includes('{number}')"),
@@ -592,7 +641,7 @@ async fn editor_story_in_chromium() {
     let alpha = app.store.clinic_by_name("Alpha").await.unwrap().unwrap().id;
     smp_store::testing::make_ready(app.store.as_ref(), alpha, client_id).await;
     c.goto(&format!("{base}{}", client_path.as_str().unwrap())).await.unwrap();
-    c.find(Locator::Id("tab-link-screening")).await.unwrap().click().await.unwrap();
+    press(&c, "tab-link-screening").await;
     // Screening asks yes or no first: "none known" under "no" raises no alarm.
     for name in ["has_allergies", "has_skin_conditions", "takes_medications"] {
         c.find(Locator::Css(&format!("input[name='{name}'][value='no']")))
@@ -608,7 +657,7 @@ async fn editor_story_in_chromium() {
         .send_keys("none known")
         .await
         .unwrap();
-    c.find(Locator::Id("save-screening")).await.unwrap().click().await.unwrap();
+    press(&c, "save-screening").await;
     wait_js(
         &c,
         "location.hash === '#screening' && document.querySelector(\"input[name='has_allergies'][value='no']\").checked && !document.body.innerText.includes('Allergies reported')",
@@ -626,7 +675,7 @@ async fn editor_story_in_chromium() {
             .unwrap(),
         json!(false)
     );
-    c.find(Locator::Id("tab-link-sessions")).await.unwrap().click().await.unwrap();
+    press(&c, "tab-link-sessions").await;
     // The lots are chosen, never defaulted to the first in the list.
     c.execute(
         "for (const [id, want] of [['s-needle', 'N-2026-11'], ['s-pigment', 'P-2026-07']]) { const s = document.getElementById(id); if (s.value !== '') throw new Error(id + ' preselected'); s.value = [...s.options].find(o => o.text.includes(want)).value; }",
@@ -641,14 +690,14 @@ async fn editor_story_in_chromium() {
         .send_keys("front, crown")
         .await
         .unwrap();
-    c.find(Locator::Id("record-session")).await.unwrap().click().await.unwrap();
+    press(&c, "record-session").await;
     wait_js(&c, "document.getElementById('sessions').innerText.includes('4230') && document.getElementById('sessions').innerText.includes('P-2026-07') && !document.getElementById('tab-sessions').hidden", "the recorded session with its lots, on its tab").await;
     shot(&c, "client-sessions-tab.png").await;
-    c.find(Locator::Id("tab-link-aftercare")).await.unwrap().click().await.unwrap();
+    press(&c, "tab-link-aftercare").await;
     c.execute("document.getElementById('sv-satisfaction').value = '5';", vec![])
         .await
         .unwrap();
-    c.find(Locator::Id("record-survey")).await.unwrap().click().await.unwrap();
+    press(&c, "record-survey").await;
     wait_js(
         &c,
         "document.getElementById('surveys').innerText.includes('satisfaction 5/5')",
@@ -667,7 +716,7 @@ async fn editor_story_in_chromium() {
 
     // The calendar address is shown in full, ready to paste into a calendar app.
     c.goto(&format!("{base}/appointments")).await.unwrap();
-    c.find(Locator::Id("new-feed")).await.unwrap().click().await.unwrap();
+    press(&c, "new-feed").await;
     let feed = wait_js(
         &c,
         "(document.getElementById('feed-url') || {}).textContent || ''",
@@ -685,7 +734,7 @@ async fn editor_story_in_chromium() {
         "{feed} → {full}"
     );
 
-    c.find(Locator::Id("logout")).await.unwrap().click().await.unwrap();
+    press(&c, "logout").await;
     wait_js(&c, "location.pathname === '/login'", "the login page after logout").await;
     c.goto(&format!("{base}{}", client_path.as_str().unwrap())).await.unwrap();
     wait_js(&c, "location.pathname === '/login'", "a login wall after logout").await;
@@ -704,6 +753,122 @@ async fn editor_story_in_chromium() {
 /// card in the photo" and clicks the midline point once; the card is found, the scale
 /// set and the card's corners shown.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn editor_on_a_tablet_in_portrait_in_chromium() {
+    let Some((_driver, port)) = start_driver().await else { return };
+    let app = spawn_apps("tablet").await.into_iter().next().unwrap();
+    app.user("Alpha", "owner@alpha.test", Role::Owner).await;
+    let (png, truth) = synth_photo(480);
+    let view = truth.views()[0].clone();
+    let at = |x: f64, y: f64| {
+        let p = smp_photo::view::project(&view, smp_design::PointMm::new(x, y)).expect("on the visible head");
+        (p.x, p.y)
+    };
+    let photo_path = app.db.dir.join("head-top.png");
+    std::fs::write(&photo_path, png).unwrap();
+    let c = browser_with(port, &["--window-size=800,1000".to_string()]).await;
+    login(&c, &app.base, "owner@alpha.test").await;
+    new_design_on_photo(&c, "Tablet Client", &photo_path).await;
+    let glabella = truth.glabella().expect("templates mark the glabella");
+    calibrate_and_redraw_hairline(&c, &at, glabella).await;
+    press(&c, "mode-none").await;
+    // 800 px wide: the photo, the preview buttons and Save are in view together.
+    let l = editor_layout(&c).await;
+    let vh = l["view"].as_f64().unwrap();
+    for part in ["photo", "states", "save"] {
+        assert!(on_screen(&l[part], vh), "{part} off screen at 800 px: {l}");
+    }
+    shot(&c, "editor-800.png").await;
+    // A region's density, scrolled to as a finger would: the photo stays in view above
+    // it, the input is not hidden under the photo or the save bar, and the new dots show.
+    let density = "#regions li input[data-k=density_per_cm2]";
+    c.execute(
+        &format!("document.querySelector('{density}').scrollIntoView({{block: 'nearest'}});"),
+        vec![],
+    )
+    .await
+    .unwrap();
+    let seen = c
+        .execute(
+            &format!(
+                "const i = document.querySelector('{density}'), b = i.getBoundingClientRect(); \
+                 return document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2) === i;"
+            ),
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(seen, json!(true), "the density input is covered");
+    // The dots of the last edit (not of one still on its way).
+    wait_js(
+        &c,
+        "document.getElementById('editor').dataset.stale !== '1' && Number(document.getElementById('editor').dataset.dots || 0)",
+        "the dots",
+    )
+    .await;
+    let input = c.find(Locator::Css(density)).await.unwrap();
+    let was: f64 = input.prop("value").await.unwrap().unwrap().parse().unwrap();
+    // Select the number and type over it (WebDriver's clear would send a change of its own).
+    c.execute(&format!("document.querySelector('{density}').select();"), vec![])
+        .await
+        .unwrap();
+    // Tab leaves the field, as a finger tapping elsewhere does: that is the change.
+    input.send_keys(&format!("{}\t", (was / 2.0).round())).await.unwrap();
+    wait_js(
+        &c,
+        "document.getElementById('editor').dataset.stale !== '1' && document.getElementById('editor').dataset.unsaved === '1'",
+        "the dots of the new density",
+    )
+    .await;
+    let l = editor_layout(&c).await;
+    assert!(on_screen(&l["photo"], vh), "the photo scrolled away while editing: {l}");
+    assert!(on_screen(&l["save"], vh), "Save scrolled away while editing: {l}");
+    shot(&c, "editor-800-density.png").await;
+    // Leaving asks first; undo puts the density back (and only it: the calibration and
+    // the hairline drawn before it stay, still unsaved).
+    let leave = "const e = new Event('beforeunload', {cancelable: true}); window.dispatchEvent(e); return e.defaultPrevented;";
+    assert_eq!(c.execute(leave, vec![]).await.unwrap(), json!(true), "leaving now asks first");
+    press(&c, "undo").await;
+    wait_js(
+        &c,
+        &format!("document.querySelector('{density}').value === '{was}' && document.getElementById('editor').dataset.stale !== '1' && document.getElementById('editor').dataset.unsaved === '1'"),
+        "the density undone",
+    )
+    .await;
+    assert_eq!(
+        c.execute(leave, vec![]).await.unwrap(),
+        json!(true),
+        "the calibration and hairline are still unsaved"
+    );
+    assert!(
+        c.execute("return document.getElementById('cal-status').textContent;", vec![])
+            .await
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .contains("px per mm"),
+        "undo kept the calibration"
+    );
+    // A handle deleted by a double-tap, and back with undo.
+    press(&c, "mode-hairline").await;
+    let handles = "Number(document.getElementById('editor').dataset.handles)";
+    let n = wait_js(&c, handles, "the handles").await.as_i64().unwrap();
+    let first = c
+        .execute("return document.getElementById('editor').dataset.firstHandle;", vec![])
+        .await
+        .unwrap();
+    let p: Vec<f64> = first
+        .as_str()
+        .expect("the first handle's place")
+        .split(',')
+        .map(|v| v.parse().unwrap())
+        .collect();
+    tap_canvas(&c, (p[0], p[1]), 2).await;
+    wait_js(&c, &format!("{handles} === {}", n - 1), "a handle deleted").await;
+    press(&c, "undo").await;
+    wait_js(&c, &format!("{handles} === {n}"), "the handle back").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn editor_calibrates_by_the_card_in_chromium() {
     let Some((_driver, port)) = start_driver().await else { return };
     let app = spawn_apps("browser-card").await.into_iter().next().unwrap();
@@ -720,7 +885,7 @@ async fn editor_calibrates_by_the_card_in_chromium() {
     let base = &app.base;
     login(&c, base, "owner@alpha.test").await;
     new_design_on_photo(&c, "Card Client", &photo_path).await;
-    c.find(Locator::Id("cal-by-card")).await.unwrap().click().await.unwrap();
+    press(&c, "cal-by-card").await;
     wait_js(&c, "!document.getElementById('cal-card-how').hidden", "the card's instructions").await;
     wait_js(
         &c,
@@ -812,7 +977,7 @@ async fn guided_capture_with_a_fake_camera_in_chromium() {
                 .send_keys("Capture Client")
                 .await
                 .unwrap();
-            c.find(Locator::Id("create-client")).await.unwrap().click().await.unwrap();
+            press(&c, "create-client").await;
             client_page = wait_js(
                 &c,
                 "/^\\/clients\\/\\d+$/.test(location.pathname) && location.pathname",
@@ -824,21 +989,21 @@ async fn guided_capture_with_a_fake_camera_in_chromium() {
             .to_string();
         }
         c.goto(&format!("{}{client_page}#tab-photos", app.base)).await.unwrap();
-        c.find(Locator::Id("capture-link")).await.unwrap().click().await.unwrap();
+        press(&c, "capture-link").await;
         wait_js(
             &c,
             "document.getElementById('guide-head') !== null && location.pathname.endsWith('/capture')",
             "the capture page with its guide",
         )
         .await;
-        c.find(Locator::Id("camera-start")).await.unwrap().click().await.unwrap();
+        press(&c, "camera-start").await;
         wait_js(
             &c,
             "!document.getElementById('take').disabled && document.getElementById('camera').videoWidth > 0",
             "the camera",
         )
         .await;
-        c.find(Locator::Id("take")).await.unwrap().click().await.unwrap();
+        press(&c, "take").await;
         let status = wait_js(
             &c,
             "(t => (t.startsWith('Kept') || t.startsWith('Not kept')) && t)(document.getElementById('capture-status').textContent)",
@@ -914,7 +1079,7 @@ async fn editor_feedback_speed_on_the_demo_head_in_chromium() {
         "the demo design's dots",
     )
     .await;
-    c.find(Locator::Id("state-healed")).await.unwrap().click().await.unwrap();
+    press(&c, "state-healed").await;
     wait_js(
         &c,
         "!document.getElementById('after').hidden && document.getElementById('after').complete",
