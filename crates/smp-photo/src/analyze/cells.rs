@@ -1,5 +1,5 @@
 //! The grid of cells the analysis works on, with its neighbourhood operations: flood
-//! fill, connected components and majority smoothing.
+//! fill, connected components and majority smoothing of a cell set.
 
 use std::collections::VecDeque;
 
@@ -127,45 +127,6 @@ pub(crate) fn majority_smooth(v: &[bool], w: u32, h: u32, passes: usize) -> Vec<
     cur
 }
 
-/// `passes` rounds of 3×3 majority voting on labels, among the cells where `active`:
-/// a cell takes the label most of its active neighbours carry (ties keep its own).
-pub(crate) fn mode_smooth(labels: &[u8], active: &[bool], w: u32, h: u32, passes: usize) -> Vec<u8> {
-    let (w, h) = (w as i64, h as i64);
-    let mut cur = labels.to_vec();
-    for _ in 0..passes {
-        let mut next = cur.clone();
-        for y in 0..h {
-            for x in 0..w {
-                let i = (y * w + x) as usize;
-                if !active[i] {
-                    continue;
-                }
-                let mut n = [0u8; 8];
-                for dy in -1..=1 {
-                    for dx in -1..=1 {
-                        let (a, b) = (x + dx, y + dy);
-                        if a >= 0 && b >= 0 && a < w && b < h && active[(b * w + a) as usize] {
-                            n[cur[(b * w + a) as usize] as usize & 7] += 1;
-                        }
-                    }
-                }
-                let own = cur[i];
-                let (best, count) = n
-                    .iter()
-                    .enumerate()
-                    .max_by_key(|&(_, c)| *c)
-                    .map(|(l, c)| (l as u8, *c))
-                    .unwrap_or((own, 0));
-                if count > n[own as usize & 7] {
-                    next[i] = best;
-                }
-            }
-        }
-        cur = next;
-    }
-    cur
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -191,8 +152,5 @@ mod tests {
             v
         };
         assert!(!majority_smooth(&lone, 5, 3, 1)[7]);
-        let mut labels = vec![4u8; 15];
-        labels[7] = 2;
-        assert_eq!(mode_smooth(&labels, &[true; 15], 5, 3, 1)[7], 4);
     }
 }

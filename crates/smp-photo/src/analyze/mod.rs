@@ -5,14 +5,15 @@
 //! Classical methods only, on cells of about 1.5 mm read once from the full-resolution
 //! photo: a colour-and-texture mixture separates the client from the background (which
 //! must reach the image border), linear unmixing between a bare and a haired reference
-//! plus fine-scale texture give the native coverage, majority smoothing removes
-//! speckle, and two anatomical rules tell the forehead, ears and neck from bald scalp:
-//! the frontal hairline line projected through the view, and the permanent fringe at the
-//! sides and back. A few user points re-seed the references and pin the label around
+//! plus fine-scale texture give the native coverage, a Markov random field solved by a
+//! minimum cut makes the labels coherent, and two anatomical rules tell the forehead,
+//! ears and neck from bald scalp: the frontal hairline line projected through the view,
+//! and the permanent fringe at the sides and back. A few user points re-seed the references and pin the label around
 //! them, as GrabCut does.
 
 mod background;
 mod cells;
+mod classify;
 pub mod constants;
 mod features;
 mod fringe;
@@ -20,6 +21,8 @@ pub mod geometry;
 mod gmm;
 mod hair;
 pub(crate) mod lsq;
+mod maxflow;
+mod mrf;
 mod outline;
 mod overlay;
 mod reuse;
@@ -27,14 +30,14 @@ mod seeds;
 mod stored;
 
 use image::RgbImage;
-use rayon::prelude::*;
 use smp_design::{Design, View};
 
-use self::cells::{CellGrid, mode_smooth};
-use self::constants::{BALD_MAX_COVERAGE, CELL_MM, FACE_BELOW_LINE_MM, HAIRED_MIN_COVERAGE, SEED_PIN_RADIUS_MM};
+use self::cells::CellGrid;
+use self::classify::Places;
+use self::constants::{BALD_MAX_COVERAGE, CELL_MM, HAIRED_MIN_COVERAGE, SEED_PIN_RADIUS_MM};
 pub(crate) use self::features::box_mean;
-use self::features::cell_features;
-use self::geometry::{frontal_line, in_front_of_line, in_loss_zone, line_y_at, unproject};
+use self::features::{CellFeatures, cell_features};
+use self::geometry::{in_front_of_line, in_loss_zone};
 use self::gmm::D;
 use self::hair::{HairInput, Prior};
 use crate::labels::{Label, LabelMap};
@@ -114,18 +117,14 @@ fn expected_centre(view: &View, design: &Design) -> Option<(f64, f64)> {
     Some((pts.iter().map(|p| p.0).sum::<f64>() / n, pts.iter().map(|p| p.1).sum::<f64>() / n))
 }
 
-/// Native coverage from which the temples, sides and back count as haired: there the
-/// choice is only hair or bare skin (ears, neck), so the midpoint.
-const GEOMETRIC_HAIR_MIN_COVERAGE: f32 = 0.5;
-
 /// Forehead cells needed for their texture to anchor bare skin's.
 const MIN_FOREHEAD_CELLS: usize = 30;
 
 /// Half-width of the averaging window of the hair model's inputs, cells.
 const HAIR_SMOOTHING_CELLS: u32 = 2;
 
-/// Analyse `photo` as seen through `view` of `design`, re-seeded by the user's `seeds`.
-pub fn analyze(photo: &RgbImage, view: &View, design: &Design, seeds: &Seeds) -> Result<Analysis, AnalyzeError> {
+/// The view's scale, checked, and the photo checked against the view.
+fn check_view(photo: &RgbImage, view: &View, design: &Design) -> Result<f64, AnalyzeError> {
     let ppm = view.mm_to_px.px_per_mm();
     if !(ppm.is_finite() && (0.5..=200.0).contains(&ppm)) {
         return Err(AnalyzeError::NotCalibrated {
@@ -145,13 +144,24 @@ pub fn analyze(photo: &RgbImage, view: &View, design: &Design, seeds: &Seeds) ->
             y,
         });
     }
-    let cell_px = ((CELL_MM * ppm).round() as u32).max(1);
-    let f = cell_features(photo, cell_px);
-    let grid = CellGrid {
-        width: f.width,
-        height: f.height,
-        cell_px,
-    };
+    Ok(ppm)
+}
+
+/// The head ellipse's centre and radii in pixels; without one, a guess of `scale` times
+/// a quarter of the photo.
+fn head_ellipse(view: &View, photo: &RgbImage, scale: f64) -> ([f64; 2], [f64; 2]) {
+    match &view.head {
+        Some(h) => (h.center_px, h.radii_px),
+        None => {
+            let (w, h) = (f64::from(photo.width()), f64::from(photo.height()));
+            ([w / 2.0, h / 2.0], [scale * w / 4.0, scale * h / 4.0])
+        }
+    }
+}
+
+/// The client's cells: a colour-and-texture mixture against the background, with the
+/// inner part of the head ellipse and the seeds as sure client cells.
+fn client_cells(photo: &RgbImage, view: &View, grid: &CellGrid, f: &CellFeatures, seeded: &[bool]) -> Vec<bool> {
     let n = f.len();
     let tex: Vec<f32> = box_mean(&f.laplacian, f.width, f.height, 1)
         .iter()
@@ -159,52 +169,38 @@ pub fn analyze(photo: &RgbImage, view: &View, design: &Design, seeds: &Seeds) ->
         .collect();
     let lab: [Vec<f32>; 3] = std::array::from_fn(|k| box_mean(&f.lab.iter().map(|l| l[k]).collect::<Vec<_>>(), f.width, f.height, 1));
     let feats: Vec<[f32; D]> = (0..n).map(|i| [lab[0][i], lab[1][i], lab[2][i], 5.0 * tex[i]]).collect();
-
-    let pin_px = SEED_PIN_RADIUS_MM * ppm;
-    let hair_seed = seeds::near(&grid, &seeds.hair_px, pin_px);
-    let bare_seed = seeds::near(&grid, &seeds.scalp_px, pin_px);
-    // Sure client cells: the inner part of the head ellipse (or of the image) and the seeds.
-    let (hc, hr) = match &view.head {
-        Some(h) => (h.center_px, h.radii_px),
-        None => (
-            [f64::from(w_px) / 2.0, f64::from(h_px) / 2.0],
-            [f64::from(w_px) / 4.0, f64::from(h_px) / 4.0],
-        ),
-    };
+    let (hc, hr) = head_ellipse(view, photo, 1.0);
     let inner: Vec<bool> = (0..n)
         .map(|i| {
             let (x, y) = grid.centre_px(i);
             let q = ((x - hc[0]) / hr[0]).powi(2) + ((y - hc[1]) / hr[1]).powi(2);
-            q < 0.36 || hair_seed[i] || bare_seed[i]
+            q < 0.36 || seeded[i]
         })
         .collect();
-    let (body, _) = background::segment_body(&grid, &feats, &inner);
-    if body.iter().filter(|b| **b).count() < 2 {
-        return Err(AnalyzeError::NoHead { view: view.name.clone() });
-    }
+    background::segment_body(grid, &feats, &inner).0
+}
 
-    let line = frontal_line(design);
-    let core = crate::labels::frontal_line_mm(design);
-    let face = |p: smp_design::PointMm| line_y_at(&core, p.x).is_some_and(|y| p.y < y - FACE_BELOW_LINE_MM);
-    let points: Vec<Option<smp_design::PointMm>> = (0..n)
-        .into_par_iter()
-        .map(|i| {
-            let (x, y) = grid.centre_px(i);
-            unproject(view, x, y)
-        })
-        .collect();
-    // The hair model covers the head's visible hemisphere; off it lie the face and neck.
-    let (hc, hr) = match &view.head {
-        Some(h) => (h.center_px, h.radii_px),
-        None => (hc, [2.0 * hr[0], 2.0 * hr[1]]),
-    };
-    let basis: Vec<[f32; hair::BASIS]> = (0..n)
+/// What the hair model and the labelling read per cell.
+struct HairCells {
+    /// Mean linear colour over ~7 mm.
+    smoothed: Vec<[f32; 3]>,
+    /// Shading basis.
+    basis: Vec<[f32; hair::BASIS]>,
+    /// Log texture over ~7 mm.
+    rough: Vec<f32>,
+}
+
+/// The hair model's inputs: colour and texture averaged over ~7 mm (hair is a property
+/// of areas, and single cells hold only a few stubble tips), and the shading basis over
+/// the head's visible hemisphere (off it lie the face and neck).
+fn hair_cells(photo: &RgbImage, view: &View, grid: &CellGrid, f: &CellFeatures) -> HairCells {
+    let (hc, hr) = head_ellipse(view, photo, 2.0);
+    let basis = (0..f.len())
         .map(|i| {
             let (x, y) = grid.centre_px(i);
             hair::basis(((x - hc[0]) / hr[0]) as f32, ((y - hc[1]) / hr[1]) as f32)
         })
         .collect();
-    // Hair is a property of areas, not of single cells: average over ~3 cells each way.
     let smooth_linear: [Vec<f32>; 3] = std::array::from_fn(|k| {
         box_mean(
             &f.linear.iter().map(|l| l[k]).collect::<Vec<_>>(),
@@ -213,90 +209,89 @@ pub fn analyze(photo: &RgbImage, view: &View, design: &Design, seeds: &Seeds) ->
             HAIR_SMOOTHING_CELLS,
         )
     });
-    let smoothed: Vec<[f32; 3]> = (0..n)
+    let smoothed = (0..f.len())
         .map(|i| [smooth_linear[0][i], smooth_linear[1][i], smooth_linear[2][i]])
         .collect();
-    let prior: Vec<Prior> = (0..n)
-        .map(|i| match points[i] {
+    let rough = box_mean(&f.laplacian, f.width, f.height, HAIR_SMOOTHING_CELLS)
+        .iter()
+        .map(|&e| (1.0 + e).ln())
+        .collect();
+    HairCells { smoothed, basis, rough }
+}
+
+/// The hair model's prior per cell, from the body, the seeds and the anatomy.
+fn priors(places: &Places, body: &[bool], hair_seed: &[bool], bare_seed: &[bool]) -> Vec<Prior> {
+    (0..body.len())
+        .map(|i| match places.points[i] {
             _ if !body[i] => Prior::Off,
             _ if hair_seed[i] => Prior::Hair,
             _ if bare_seed[i] => Prior::Bare,
             // Off the hemisphere (face, neck) the shading basis does not reach.
             None => Prior::Off,
             // The face's features (brows, eyes, lips) are neither skin nor hair to the model.
-            Some(p) if face(p) => Prior::Off,
+            Some(p) if places.face(p) => Prior::Off,
             // The forehead is skin by the rule, and its own tint (face skin) would be a
             // third colour to the model; the temples beside it may carry hair.
-            Some(p) if in_front_of_line(&core, p) => Prior::Off,
+            Some(p) if in_front_of_line(&places.core, p) => Prior::Off,
             Some(p) if !in_loss_zone(p) => Prior::LeanHair,
             Some(_) => Prior::Free,
         })
-        .collect();
-    // Texture is read over ~7 mm: single cells hold only a few stubble tips.
-    let rough: Vec<f32> = box_mean(&f.laplacian, f.width, f.height, HAIR_SMOOTHING_CELLS)
-        .iter()
-        .map(|&e| (1.0 + e).ln())
-        .collect();
-    // The forehead band is bare skin by the rule: its texture is the camera's own grain
-    // on skin, the floor bare scalp sits on.
-    let forehead: Vec<f32> = (0..n)
-        .filter(|&i| body[i] && points[i].is_some_and(|p| in_front_of_line(&core, p) && !face(p)))
+        .collect()
+}
+
+/// The forehead band's median texture: bare skin by the rule, so the camera's own grain
+/// on skin, the floor bare scalp sits on.
+fn forehead_texture(places: &Places, body: &[bool], rough: &[f32]) -> Option<f32> {
+    let mut v: Vec<f32> = (0..body.len())
+        .filter(|&i| body[i] && places.points[i].is_some_and(|p| in_front_of_line(&places.core, p) && !places.face(p)))
         .map(|i| rough[i])
         .collect();
-    let bare_texture = (forehead.len() >= MIN_FOREHEAD_CELLS).then(|| {
-        let mut v = forehead;
+    (v.len() >= MIN_FOREHEAD_CELLS).then(|| {
         v.sort_by(f32::total_cmp);
         v[v.len() / 2]
-    });
+    })
+}
+
+/// Analyse `photo` as seen through `view` of `design`, re-seeded by the user's `seeds`.
+pub fn analyze(photo: &RgbImage, view: &View, design: &Design, seeds: &Seeds) -> Result<Analysis, AnalyzeError> {
+    let ppm = check_view(photo, view, design)?;
+    let cell_px = ((CELL_MM * ppm).round() as u32).max(1);
+    let f = cell_features(photo, cell_px);
+    let grid = CellGrid {
+        width: f.width,
+        height: f.height,
+        cell_px,
+    };
+    let n = f.len();
+    let pin_px = SEED_PIN_RADIUS_MM * ppm;
+    let hair_seed = seeds::near(&grid, &seeds.hair_px, pin_px);
+    let bare_seed = seeds::near(&grid, &seeds.scalp_px, pin_px);
+    let seeded: Vec<bool> = (0..n).map(|i| hair_seed[i] || bare_seed[i]).collect();
+    let body = client_cells(photo, view, &grid, &f, &seeded);
+    if body.iter().filter(|b| **b).count() < 2 {
+        return Err(AnalyzeError::NoHead { view: view.name.clone() });
+    }
+    let places = Places::new(view, design, &grid);
+    let cells = hair_cells(photo, view, &grid, &f);
+    let prior = priors(&places, &body, &hair_seed, &bare_seed);
     let hair = hair::fit_hair(&HairInput {
-        linear: &smoothed,
-        basis: &basis,
+        linear: &cells.smoothed,
+        basis: &cells.basis,
         prior: &prior,
-        texture: &rough,
-        bare_texture,
+        texture: &cells.rough,
+        bare_texture: forehead_texture(&places, &body, &cells.rough),
     })
     .ok_or_else(|| AnalyzeError::NoHead { view: view.name.clone() })?;
     if std::env::var_os("SMP_ANALYZE_DEBUG").is_some() {
         eprintln!("hair model: {hair:?}");
     }
     let coverage: Vec<f32> = (0..n)
-        .map(|i| {
-            if prior[i] == Prior::Off {
-                0.0
-            } else {
-                hair.coverage(&smoothed[i], &basis[i], rough[i])
-            }
+        .map(|i| match prior[i] {
+            Prior::Off => 0.0,
+            _ => hair.coverage(&cells.smoothed[i], &cells.basis[i], cells.rough[i]),
         })
         .collect();
-
-    let label_of = |i: usize| -> Label {
-        if !body[i] {
-            return Label::Background;
-        }
-        let c = coverage[i];
-        // In front of the hairline is forehead, whatever grows there (brows).
-        if points[i].is_some_and(|p| in_front_of_line(&core, p)) {
-            return Label::Skin;
-        }
-        let geometric_skin = points[i].is_none_or(|p| in_front_of_line(&line, p) || !in_loss_zone(p));
-        if geometric_skin {
-            // The temples and the permanent fringe keep their hair; bare skin there is
-            // temple, ear, neck or face.
-            if c >= GEOMETRIC_HAIR_MIN_COVERAGE {
-                Label::Haired
-            } else {
-                Label::Skin
-            }
-        } else if c < BALD_MAX_COVERAGE {
-            Label::Bald
-        } else if c < HAIRED_MIN_COVERAGE {
-            Label::Thinning
-        } else {
-            Label::Haired
-        }
-    };
-    let mut labels: Vec<u8> = (0..n).map(|i| label_of(i).code()).collect();
-    labels = mode_smooth(&labels, &body, f.width, f.height, 2);
+    let mut labels = classify::labels(&grid, &places, &body, &prior, &coverage);
     for i in 0..n {
         if hair_seed[i] {
             labels[i] = Label::Haired.code();
@@ -315,12 +310,10 @@ pub fn analyze(photo: &RgbImage, view: &View, design: &Design, seeds: &Seeds) ->
             _ => c,
         };
     }
-    let outline_px = outline::trace_outline(&grid, &body, f64::from(cell_px));
-    let fringe_px = fringe::fringe(&grid, &map.labels, f64::from(cell_px));
     Ok(Analysis {
+        outline_px: outline::trace_outline(&grid, &body, f64::from(cell_px)),
+        fringe_px: fringe::fringe(&grid, &map.labels, f64::from(cell_px)),
         labels: map,
-        outline_px,
-        fringe_px,
         hair,
         seeds: seeds.clone(),
     })
