@@ -1119,3 +1119,104 @@ async fn editor_feedback_speed_on_the_demo_head_in_chromium() {
     shot(&c, "editor-demo-healed.png").await;
     c.close().await.unwrap();
 }
+
+/// axe-core 4.14.1 (MPL-2.0, `tests/assets/axe-core-LICENSE.txt`), shipped with the
+/// tests: nothing is downloaded at test time.
+const AXE: &str = include_str!("assets/axe.min.js");
+
+/// axe-core's WCAG 2.1 A/AA violations on the page now shown: `(rule, impact, nodes, first
+/// target, help)`.
+async fn axe_violations(c: &Client) -> Vec<(String, String, usize, String, String)> {
+    c.execute(&format!("if (!window.axe) {{ {AXE} }}"), vec![]).await.unwrap();
+    let v = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; \
+             axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}, resultTypes: ['violations']}) \
+               .then(r => done(r.violations.map(v => [v.id, v.impact || '', v.nodes.length, JSON.stringify(v.nodes[0].target), v.help])), e => done([['axe failed', String(e), 0, '', '']]));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let s = |i: usize| r[i].as_str().unwrap_or_default().to_string();
+            (s(0), s(1), r[2].as_u64().unwrap_or(0) as usize, s(3), s(4))
+        })
+        .collect()
+}
+
+/// Adds a page's violations to the report, and the serious and critical ones (or axe's
+/// own failure) to `serious`.
+fn note_violations(page: &str, found: Vec<(String, String, usize, String, String)>, report: &mut String, serious: &mut Vec<String>) {
+    report.push_str(&format!("{page}: {} violation(s)\n", found.len()));
+    for (rule, impact, nodes, target, help) in found {
+        report.push_str(&format!("  {impact:8} {rule} ×{nodes} at {target}: {help}\n"));
+        if impact == "serious" || impact == "critical" || rule == "axe failed" {
+            serious.push(format!("{page}: {rule} ({impact}) at {target}"));
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_pass_axe_core_in_chromium() {
+    let Some((_driver, port)) = start_driver().await else { return };
+    let app = spawn_apps("axe").await.into_iter().next().unwrap();
+    let alpha = app.user("Alpha", "owner@alpha.test", Role::Owner).await;
+    let (png, _) = synth_photo(480);
+    let photo_path = app.db.dir.join("head-top.png");
+    std::fs::write(&photo_path, png).unwrap();
+    let c = browser(port).await;
+    let base = &app.base;
+    login(&c, base, "owner@alpha.test").await;
+    let client_path = new_design_on_photo(&c, "Axe Client", &photo_path).await;
+    let client_path = client_path.as_str().unwrap().to_string();
+    let editor = wait_js(&c, "location.pathname", "the editor's address").await;
+    let design = editor.as_str().unwrap().trim_end_matches("/edit").to_string();
+    let mut pages: Vec<(String, String)> = [
+        editor.as_str().unwrap().to_string(),
+        format!("{design}/plan"),
+        format!("{design}/versions"),
+        "/clients".into(),
+        format!("{client_path}/capture"),
+        format!("{client_path}/progress"),
+        "/lots".into(),
+        "/appointments".into(),
+        "/outcomes".into(),
+        "/audit".into(),
+        "/settings".into(),
+        "/users".into(),
+        "/account".into(),
+        format!("/public/{}/results", alpha.0),
+    ]
+    .into_iter()
+    .map(|p| (p.clone(), p))
+    .collect();
+    for tab in ["details", "photos", "screening", "sessions", "aftercare", "appointments"] {
+        pages.push((format!("{client_path}#tab-{tab}"), format!("{client_path} ({tab} tab)")));
+    }
+    let mut report = String::new();
+    let mut serious = Vec::new();
+    for (path, name) in &pages {
+        c.goto(&format!("{base}{path}")).await.unwrap();
+        wait_js(&c, "document.readyState === 'complete'", "the page").await;
+        if path.contains("/edit") {
+            wait_js(&c, "document.getElementById('dot-count').textContent !== '–'", "the editor").await;
+        }
+        note_violations(name, axe_violations(&c).await, &mut report, &mut serious);
+    }
+    // Logged out: the login page.
+    c.delete_all_cookies().await.unwrap();
+    c.goto(&format!("{base}/login")).await.unwrap();
+    note_violations("/login", axe_violations(&c).await, &mut report, &mut serious);
+    println!("{report}");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/browser-shots");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("axe-report.txt"), &report).unwrap();
+    assert!(
+        serious.is_empty(),
+        "serious or critical accessibility problems:\n{}",
+        serious.join("\n")
+    );
+}
