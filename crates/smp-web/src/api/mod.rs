@@ -56,7 +56,17 @@ pub fn routes() -> Router<AppState> {
         .route("/designs/{id}/versions/{v}", get(designs::version))
         .route("/designs/{id}/plan", get(designs::plan))
         .route("/designs/{id}/report.pdf", get(designs::report))
-        .route("/dots", post(designs::dots))
+        // The dots are the editor's largest answer (a number per coordinate, 50k dots
+        // near a megabyte); gzip makes them a third on a tablet's Wi-Fi. Only here: they
+        // hold no secret, so compressing them reveals nothing (BREACH).
+        .route(
+            "/dots",
+            post(designs::dots).layer(
+                tower_http::compression::CompressionLayer::new()
+                    .gzip(true)
+                    .quality(tower_http::CompressionLevel::Fastest),
+            ),
+        )
         .route("/calibrate", post(designs::calibrate))
         .route("/preview", post(designs::preview))
         .route("/fit", post(fit::fit))

@@ -102,6 +102,40 @@ async fn versions_conflicts_uploads_dots_preview_plan() {
         assert_eq!(d["count"].as_u64().unwrap() as usize, s1, "{b}");
         assert_eq!(d["total"].as_u64().unwrap() as usize, engine.dots.len());
         assert_eq!(d["px"].as_array().unwrap().len(), 2 * d["d_px"].as_array().unwrap().len());
+        // Asked for gzip (as browsers do), the dots come compressed and decode to the same
+        // answer; pages, which carry the form tokens, never come compressed (BREACH).
+        let r = s
+            .http
+            .post(format!("{}/api/v1/dots", s.base))
+            .header("X-CSRF-Token", &s.csrf)
+            .header("Accept-Encoding", "gzip")
+            .json(&json!({"design": v2["design"], "view": "top", "upto": 1}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            r.headers().get("content-encoding").map(|v| v.to_str().unwrap()),
+            Some("gzip"),
+            "{b}"
+        );
+        let packed = r.bytes().await.unwrap();
+        let mut plain = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&packed[..]), &mut plain).unwrap();
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&plain).unwrap(), d, "{b}");
+        assert!(
+            packed.len() * 2 < plain.len(),
+            "{b}: gzip {} of {} bytes",
+            packed.len(),
+            plain.len()
+        );
+        let page = s
+            .http
+            .get(format!("{}/clients", s.base))
+            .header("Accept-Encoding", "gzip")
+            .send()
+            .await
+            .unwrap();
+        assert!(page.headers().get("content-encoding").is_none(), "{b}: a page came compressed");
         let r = s.post_json("/api/v1/dots", &json!({"design": v2["design"], "view": "front"})).await;
         assert!(
             r.json::<serde_json::Value>().await.unwrap()["error"]
