@@ -30,7 +30,7 @@ const PASSWORD: &str = "soak test password";
 struct Normal {
     http: reqwest::Client,
     csrf: String,
-    client: i64,
+    client: smp_store::ClientId,
     design: i64,
     version: AtomicI64,
     body: Value,
@@ -209,7 +209,7 @@ async fn pathological(
     stop: Arc<AtomicBool>,
     design: Value,
     owner: (reqwest::Client, String),
-    client: i64,
+    client: smp_store::ClientId,
 ) -> BTreeMap<String, Vec<u16>> {
     let huge = Arc::new(huge_png());
     eprintln!("pathological: 60 MP PNG of {:.1} MB ready", huge.len() as f64 / 1e6);

@@ -23,7 +23,7 @@ const PASSWORD: &str = "crash test password";
 /// What the server acknowledged (2xx) before it died.
 #[derive(Default)]
 struct Acked {
-    clients: Vec<i64>,
+    clients: Vec<smp_store::ClientId>,
     sessions: Vec<i64>,
     versions: Vec<i64>,
 }
@@ -32,7 +32,7 @@ struct Acked {
 /// design.
 struct Setup {
     clinic: smp_store::ClinicId,
-    client: i64,
+    client: smp_store::ClientId,
     design: i64,
     needle: i64,
     pigment: i64,
@@ -111,7 +111,7 @@ async fn write_until_dead(base: String, http: reqwest::Client, csrf: String, s: 
         let Ok(v) = r.json::<Value>().await else { return };
         let mut a = acked.lock().unwrap();
         match n % 3 {
-            0 => a.clients.push(v["id"].as_i64().unwrap()),
+            0 => a.clients.push(smp_store::ClientId(v["id"].as_i64().unwrap())),
             1 => a.sessions.push(v["id"].as_i64().unwrap()),
             _ => a.versions.push(v["version"].as_i64().unwrap()),
         }
@@ -138,12 +138,15 @@ async fn check_after_kill(store: &dyn Store, s: &Setup, acked: &Acked, backend: 
             .client(s.clinic, c)
             .await
             .unwrap_or_else(|e| panic!("{backend} round {round}: acknowledged client {c} lost: {e}"));
-        assert!(has("create", "client", c), "{backend} round {round}: client {c} has no audit entry");
+        assert!(
+            has("create", "client", c.0),
+            "{backend} round {round}: client {c} has no audit entry"
+        );
     }
     // Every client in the database has its entry, acknowledged or not.
     for c in store.list_clients(s.clinic, "").await.unwrap() {
         assert!(
-            has("create", "client", c.id),
+            has("create", "client", c.id.0),
             "{backend} round {round}: client {} has no audit entry",
             c.id
         );

@@ -177,7 +177,7 @@ fn user_add_serve_demo_backup_restore() {
                 action: "read",
                 entity: "design",
                 entity_id: i,
-                client_id: Some(1),
+                client_id: Some(smp_store::ClientId(1)),
             };
             anchor.record(&store.audit(clinic.id, &ev).await.unwrap()).unwrap();
         }

@@ -72,7 +72,7 @@ mod tests {
 
     fn new(practitioner: i64, starts_at: &str, minutes: i64, room: &str) -> NewAppointment {
         NewAppointment {
-            client_id: 1,
+            client_id: crate::ClientId(1),
             practitioner_id: practitioner,
             kind: crate::AppointmentKind::Session,
             starts_at: starts_at.into(),
@@ -85,7 +85,7 @@ mod tests {
         Appointment {
             id,
             clinic_id: ClinicId(1),
-            client_id: 2,
+            client_id: crate::ClientId(2),
             practitioner_id: practitioner,
             kind: crate::AppointmentKind::Session,
             starts_at: starts_at.into(),

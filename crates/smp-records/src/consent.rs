@@ -1,6 +1,7 @@
 //! Consent documents (versioned; a signature keeps the hash of the exact text signed),
 //! screening answers, appointments and calendar-feed tokens.
 
+use crate::ids::ClientId;
 use serde::{Deserialize, Serialize};
 
 use crate::ids::ClinicId;
@@ -47,7 +48,7 @@ pub struct ConsentSignature {
     /// Its clinic.
     pub clinic_id: ClinicId,
     /// The client.
-    pub client_id: i64,
+    pub client_id: ClientId,
     /// The document version signed.
     pub document_id: i64,
     /// SHA-256 of the text as signed (checked against the document).
@@ -99,7 +100,7 @@ pub struct Screening {
     /// Its id.
     pub id: i64,
     /// The client.
-    pub client_id: i64,
+    pub client_id: ClientId,
     /// Answers.
     pub answers: ScreeningAnswers,
     /// When, Unix seconds.
@@ -111,7 +112,7 @@ pub struct Screening {
 pub struct NewAppointment {
     /// The client.
     #[serde(default)]
-    pub client_id: i64,
+    pub client_id: ClientId,
     /// Practitioner.
     pub practitioner_id: i64,
     /// What it is for.
@@ -134,7 +135,7 @@ pub struct Appointment {
     /// Its clinic.
     pub clinic_id: ClinicId,
     /// The client.
-    pub client_id: i64,
+    pub client_id: ClientId,
     /// Practitioner.
     pub practitioner_id: i64,
     /// What it is for.
@@ -170,7 +171,7 @@ pub struct PatchTest {
     /// Its id.
     pub id: i64,
     /// The client.
-    pub client_id: i64,
+    pub client_id: ClientId,
     /// The pigment lot tested.
     pub lot_id: i64,
     /// Date, YYYY-MM-DD.

@@ -74,7 +74,7 @@ mod tests {
         let signed = ConsentSignature {
             id: 1,
             clinic_id: ClinicId(1),
-            client_id: 5,
+            client_id: crate::ClientId(5),
             document_id: 3,
             text_sha256: "h".into(),
             signer_name: "C".into(),
@@ -83,13 +83,13 @@ mod tests {
         };
         let screening = Screening {
             id: 1,
-            client_id: 5,
+            client_id: crate::ClientId(5),
             answers: ScreeningAnswers::default(),
             created_at: 0,
         };
         let positive = PatchTest {
             id: 1,
-            client_id: 5,
+            client_id: crate::ClientId(5),
             lot_id: 9,
             tested_on: "2026-12-10".into(),
             result: crate::PatchResult::Positive,

@@ -1,6 +1,7 @@
 //! Clinical records: pigment and needle lots, treatment sessions, adverse events,
 //! outcome surveys. Sessions, events and surveys are append-only (an edit is a new row).
 
+use crate::ids::ClientId;
 use serde::{Deserialize, Serialize};
 
 use crate::ids::ClinicId;
@@ -49,7 +50,7 @@ pub struct Lot {
 pub struct NewTreatmentSession {
     /// The client (taken from the URL by the API).
     #[serde(default)]
-    pub client_id: i64,
+    pub client_id: ClientId,
     /// Date, YYYY-MM-DD.
     pub performed_on: String,
     /// Who did it (set by the server to the logged-in practitioner).
@@ -86,7 +87,7 @@ pub struct TreatmentSession {
     /// Its clinic.
     pub clinic_id: ClinicId,
     /// The client.
-    pub client_id: i64,
+    pub client_id: ClientId,
     /// Date.
     pub performed_on: String,
     /// Practitioner.
@@ -116,7 +117,7 @@ pub struct TreatmentSession {
 pub struct NewAdverseEvent {
     /// The client (taken from the URL by the API).
     #[serde(default)]
-    pub client_id: i64,
+    pub client_id: ClientId,
     /// The session it followed.
     #[serde(default)]
     pub session_id: Option<i64>,
@@ -146,7 +147,7 @@ pub struct AdverseEvent {
     /// Its clinic.
     pub clinic_id: ClinicId,
     /// The client.
-    pub client_id: i64,
+    pub client_id: ClientId,
     /// The session.
     pub session_id: Option<i64>,
     /// Kind.
@@ -172,7 +173,7 @@ pub struct AdverseEvent {
 pub struct NewSurvey {
     /// The client (taken from the URL by the API).
     #[serde(default)]
-    pub client_id: i64,
+    pub client_id: ClientId,
     /// The practitioner rated (set by the server when absent).
     #[serde(default)]
     pub practitioner_id: i64,
@@ -194,7 +195,7 @@ pub struct Survey {
     /// Its clinic.
     pub clinic_id: ClinicId,
     /// The client.
-    pub client_id: i64,
+    pub client_id: ClientId,
     /// Practitioner.
     pub practitioner_id: i64,
     /// 1–5.
@@ -244,7 +245,7 @@ pub struct FollowUp {
     /// Its id.
     pub id: i64,
     /// The client.
-    pub client_id: i64,
+    pub client_id: ClientId,
     /// The session it follows.
     pub session_id: i64,
     /// When, YYYY-MM-DD.

@@ -5,7 +5,7 @@
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::model::ClinicId;
+use crate::model::{ClientId, ClinicId};
 
 /// The hash before a clinic's first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -47,17 +47,17 @@ pub struct AuditEvent<'a> {
     /// Entity id.
     pub entity_id: i64,
     /// Client id concerned, if any.
-    pub client_id: Option<i64>,
+    pub client_id: Option<ClientId>,
 }
 
 impl<'a> AuditEvent<'a> {
     /// What `actor` did (`action`) to record `entity_id` of kind `entity`, about `client`.
-    pub fn about_client(actor: i64, action: &'a str, entity: &'a str, entity_id: i64, client: i64) -> AuditEvent<'a> {
+    pub fn about_client(actor: i64, action: &'a str, entity: &'a str, entity_id: impl Into<i64>, client: ClientId) -> AuditEvent<'a> {
         AuditEvent {
             actor,
             action,
             entity,
-            entity_id,
+            entity_id: entity_id.into(),
             client_id: Some(client),
         }
     }

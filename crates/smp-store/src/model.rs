@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-pub use smp_records::{ClinicId, StoredFlag};
+pub use smp_records::{ClientId, ClinicId, StoredFlag};
 
 /// A clinic.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -138,7 +138,7 @@ pub struct ClientFields {
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Client {
     /// Its id.
-    pub id: i64,
+    pub id: ClientId,
     /// Its clinic.
     pub clinic_id: ClinicId,
     /// Contact details.
@@ -156,7 +156,7 @@ pub const PHOTO_VIEWS: [&str; 6] = ["top", "front", "left", "right", "back", "cr
 #[derive(Debug, Clone)]
 pub struct NewPhoto {
     /// The client.
-    pub client_id: i64,
+    pub client_id: ClientId,
     /// One of [`PHOTO_VIEWS`].
     pub view: String,
     /// Date taken, YYYY-MM-DD.
@@ -179,7 +179,7 @@ pub struct Photo {
     /// Its clinic.
     pub clinic_id: ClinicId,
     /// The client.
-    pub client_id: i64,
+    pub client_id: ClientId,
     /// View name.
     pub view: String,
     /// Date taken, YYYY-MM-DD.
@@ -204,7 +204,7 @@ pub struct DesignRecord {
     /// Its clinic.
     pub clinic_id: ClinicId,
     /// The client.
-    pub client_id: i64,
+    pub client_id: ClientId,
     /// Name shown in lists.
     pub name: String,
     /// The photo the editor draws on.

@@ -4,11 +4,11 @@
 use jiff::civil::Date;
 use smp_records::readiness::{ReadinessFacts, session_blockers as decide};
 
-use crate::{ClinicId, Store, StoreResult};
+use crate::{ClientId, ClinicId, Store, StoreResult};
 
 /// Why a tattoo session for `client` can't go ahead on `on` (empty when it can), in the
 /// practitioner's words.
-pub async fn session_blockers<S: Store + ?Sized>(store: &S, clinic: ClinicId, client: i64, on: Date) -> StoreResult<Vec<String>> {
+pub async fn session_blockers<S: Store + ?Sized>(store: &S, clinic: ClinicId, client: ClientId, on: Date) -> StoreResult<Vec<String>> {
     let consent = store.latest_consent(clinic).await?;
     let signatures = store.consent_signatures(clinic, client).await?;
     let patch_tests = store.patch_tests(clinic, client).await?;

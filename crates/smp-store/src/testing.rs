@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use crate::ClientId;
 use crate::Store;
 
 /// A fresh database for one test.
@@ -113,7 +114,7 @@ pub const SETUP_ACTOR: i64 = 0;
 /// Makes `client` ready for a tattoo session, as a clinic would before the first one:
 /// the clinic's consent text (a plain one is published if it has none) signed by the
 /// client, and a screening with nothing to report.
-pub async fn make_ready(store: &dyn Store, clinic: crate::ClinicId, client: i64) {
+pub async fn make_ready(store: &dyn Store, clinic: crate::ClinicId, client: ClientId) {
     let doc = match store.latest_consent(clinic).await.unwrap() {
         Some(d) => d,
         None => store

@@ -30,7 +30,7 @@ async fn client(store: &dyn Store, clinic: ClinicId, name: &str) -> Client {
         .unwrap()
 }
 
-fn session(client: i64, user: i64, needle: i64, pigment: i64, on: &str) -> NewTreatmentSession {
+fn session(client: ClientId, user: i64, needle: i64, pigment: i64, on: &str) -> NewTreatmentSession {
     NewTreatmentSession {
         client_id: client,
         performed_on: on.into(),
@@ -116,7 +116,7 @@ async fn lots_sessions_recall_events_surveys() {
         assert!(e.to_string().contains("recalled"), "{b}: {e}");
         assert!(store.recall_lot(a.id, ink.id, "again").await.is_err(), "{b}: recalled once");
         let hits = store.sessions_with_lot(a.id, ink.id).await.unwrap();
-        let mut clients: Vec<i64> = hits.iter().map(|s| s.client_id).collect();
+        let mut clients: Vec<ClientId> = hits.iter().map(|s| s.client_id).collect();
         clients.dedup();
         assert_eq!(clients, [c1.id, c2.id], "{b}");
         assert_eq!(store.list_sessions(a.id, c1.id).await.unwrap().len(), 2);
@@ -211,7 +211,7 @@ async fn audit_chain_never_forks_and_detects_tampering() {
                                 action: "read",
                                 entity: "design",
                                 entity_id: i,
-                                client_id: Some(7),
+                                client_id: Some(ClientId(7)),
                             },
                         )
                         .await

@@ -306,7 +306,7 @@ async fn concurrent_audit_entries_are_committed_together_and_chain() {
                         action: "read",
                         entity: "design",
                         entity_id: i,
-                        client_id: Some(i),
+                        client_id: Some(ClientId(i)),
                     };
                     (i, clinic, store.audit(clinic, &ev).await)
                 })
@@ -374,8 +374,8 @@ async fn writes_carry_their_audit_entry_in_the_same_transaction() {
         assert_eq!(
             got,
             vec![
-                (u.id, "create", "client", client.id, subject.as_str()),
-                (u.id, "change", "client", client.id, subject.as_str()),
+                (u.id, "create", "client", client.id.0, subject.as_str()),
+                (u.id, "change", "client", client.id.0, subject.as_str()),
                 (u.id, "create", "design", d.id, subject.as_str()),
                 (u.id, "change", "design", d.id, subject.as_str()),
             ],

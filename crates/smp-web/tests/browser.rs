@@ -639,7 +639,7 @@ async fn editor_story_in_chromium() {
     // tested over HTTP); here they are put on file directly.
     let client_id: i64 = client_path.as_str().unwrap().rsplit('/').next().unwrap().parse().unwrap();
     let alpha = app.store.clinic_by_name("Alpha").await.unwrap().unwrap().id;
-    smp_store::testing::make_ready(app.store.as_ref(), alpha, client_id).await;
+    smp_store::testing::make_ready(app.store.as_ref(), alpha, smp_store::ClientId(client_id)).await;
     c.goto(&format!("{base}{}", client_path.as_str().unwrap())).await.unwrap();
     press(&c, "tab-link-screening").await;
     // Screening asks yes or no first: "none known" under "no" raises no alarm.

@@ -20,7 +20,7 @@ pub trait AppointmentStore: Send + Sync {
     /// Booked appointments starting from `from` up to (not including) `until`.
     async fn appointments_between(&self, clinic: ClinicId, from: &str, until: &str) -> StoreResult<Vec<Appointment>>;
     /// Every appointment of a client, cancelled ones included (the export holds all).
-    async fn client_appointments(&self, clinic: ClinicId, client: i64) -> StoreResult<Vec<Appointment>>;
+    async fn client_appointments(&self, clinic: ClinicId, client: ClientId) -> StoreResult<Vec<Appointment>>;
     /// Cancels a booked appointment (it leaves the lists and calendar feeds).
     async fn cancel_appointment(&self, clinic: ClinicId, id: i64) -> StoreResult<()>;
     /// Moves a booked appointment, under the same rules as a new booking.
@@ -81,7 +81,7 @@ impl AppointmentStore for SqlStore {
         rows.iter().map(from_row).collect()
     }
 
-    async fn client_appointments(&self, clinic: ClinicId, client: i64) -> StoreResult<Vec<Appointment>> {
+    async fn client_appointments(&self, clinic: ClinicId, client: ClientId) -> StoreResult<Vec<Appointment>> {
         let sql = format!("SELECT {APPOINTMENT_COLS} FROM appointments WHERE clinic_id = $1 AND client_id = $2 ORDER BY starts_at, id");
         let rows = sqlx::query(&sql).bind(clinic.0).bind(client).fetch_all(&self.pool).await?;
         rows.iter().map(from_row).collect()

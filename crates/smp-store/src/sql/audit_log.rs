@@ -84,7 +84,7 @@ pub(crate) struct QueuedAudit {
     action: String,
     entity: String,
     entity_id: i64,
-    client_id: Option<i64>,
+    client_id: Option<ClientId>,
     done: tokio::sync::oneshot::Sender<StoreResult<AuditEntry>>,
 }
 

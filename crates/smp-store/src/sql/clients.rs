@@ -15,18 +15,18 @@ pub trait ClientStore: Send + Sync {
     /// Creates a client, with its audit entry by user `by` in the same transaction.
     async fn create_client(&self, clinic: ClinicId, fields: &ClientFields, by: i64) -> StoreResult<Client>;
     /// A client of this clinic.
-    async fn client(&self, clinic: ClinicId, id: i64) -> StoreResult<Client>;
+    async fn client(&self, clinic: ClinicId, id: ClientId) -> StoreResult<Client>;
     /// Clients whose name, e-mail or phone contains `search` (case-insensitive), by name.
     async fn list_clients(&self, clinic: ClinicId, search: &str) -> StoreResult<Vec<Client>>;
     /// Replaces a client's contact details.
-    async fn update_client(&self, clinic: ClinicId, id: i64, fields: &ClientFields, by: i64) -> StoreResult<Client>;
+    async fn update_client(&self, clinic: ClinicId, id: ClientId, fields: &ClientFields, by: i64) -> StoreResult<Client>;
     /// GDPR erasure of a client: contact details replaced by "erased client N", notes,
     /// photos, designs, survey comments and free-text fields removed; sessions (dates,
     /// lots, impressions) and adverse events (kind, severity, dates) kept anonymised
     /// for safety recalls. Returns the content hashes of the removed photos (whose files
     /// the caller deletes). Then the backend's storage is scrubbed (SQLite:
     /// secure_delete is on and the WAL is checkpointed; PostgreSQL: VACUUM).
-    async fn erase_client(&self, clinic: ClinicId, id: i64) -> StoreResult<Vec<String>>;
+    async fn erase_client(&self, clinic: ClinicId, id: ClientId) -> StoreResult<Vec<String>>;
 }
 
 #[async_trait]
@@ -52,7 +52,7 @@ impl ClientStore for SqlStore {
         Ok(rec)
     }
 
-    async fn client(&self, clinic: ClinicId, id: i64) -> StoreResult<Client> {
+    async fn client(&self, clinic: ClinicId, id: ClientId) -> StoreResult<Client> {
         let sql = format!("SELECT {CLIENT_COLS} FROM clients WHERE clinic_id = $1 AND id = $2");
         let rows = sqlx::query(&sql).bind(clinic.0).bind(id).fetch_all(&self.pool).await?;
         one(rows.iter().map(from_row).collect::<StoreResult<Vec<_>>>()?, "client")
@@ -68,7 +68,7 @@ impl ClientStore for SqlStore {
         rows.iter().map(from_row).collect()
     }
 
-    async fn update_client(&self, clinic: ClinicId, id: i64, f: &ClientFields, by: i64) -> StoreResult<Client> {
+    async fn update_client(&self, clinic: ClinicId, id: ClientId, f: &ClientFields, by: i64) -> StoreResult<Client> {
         check_client(f)?;
         let (_serial, mut tx) = self.begin_audited().await?;
         let sql = format!(
@@ -91,7 +91,7 @@ impl ClientStore for SqlStore {
         Ok(rec)
     }
 
-    async fn erase_client(&self, clinic: ClinicId, id: i64) -> StoreResult<Vec<String>> {
+    async fn erase_client(&self, clinic: ClinicId, id: ClientId) -> StoreResult<Vec<String>> {
         self.client(clinic, id).await?;
         let photos = self.list_photos(clinic, id).await?;
         let mut tx = self.begin_write().await?;

@@ -20,15 +20,21 @@ pub trait ConsentStore: Send + Sync {
     async fn latest_consent(&self, clinic: ClinicId) -> StoreResult<Option<ConsentDocument>>;
     /// Records a signature; refused when `text_sha256` isn't the document's (the text
     /// changed since it was shown).
-    async fn sign_consent(&self, clinic: ClinicId, client: i64, signature: &NewSignature<'_>, by: i64) -> StoreResult<ConsentSignature>;
+    async fn sign_consent(
+        &self,
+        clinic: ClinicId,
+        client: ClientId,
+        signature: &NewSignature<'_>,
+        by: i64,
+    ) -> StoreResult<ConsentSignature>;
     /// A client's signatures, oldest first.
-    async fn consent_signatures(&self, clinic: ClinicId, client: i64) -> StoreResult<Vec<ConsentSignature>>;
+    async fn consent_signatures(&self, clinic: ClinicId, client: ClientId) -> StoreResult<Vec<ConsentSignature>>;
     /// Records screening answers (append-only; the latest counts).
-    async fn add_screening(&self, clinic: ClinicId, client: i64, answers: &ScreeningAnswers, by: i64) -> StoreResult<Screening>;
+    async fn add_screening(&self, clinic: ClinicId, client: ClientId, answers: &ScreeningAnswers, by: i64) -> StoreResult<Screening>;
     /// The latest screening of a client.
-    async fn latest_screening(&self, clinic: ClinicId, client: i64) -> StoreResult<Option<Screening>>;
+    async fn latest_screening(&self, clinic: ClinicId, client: ClientId) -> StoreResult<Option<Screening>>;
     /// Every screening of a client, oldest first.
-    async fn screenings(&self, clinic: ClinicId, client: i64) -> StoreResult<Vec<Screening>>;
+    async fn screenings(&self, clinic: ClinicId, client: ClientId) -> StoreResult<Vec<Screening>>;
 }
 
 #[async_trait]
@@ -73,7 +79,13 @@ impl ConsentStore for SqlStore {
         row.as_ref().map(from_row).transpose()
     }
 
-    async fn sign_consent(&self, clinic: ClinicId, client: i64, signature: &NewSignature<'_>, by: i64) -> StoreResult<ConsentSignature> {
+    async fn sign_consent(
+        &self,
+        clinic: ClinicId,
+        client: ClientId,
+        signature: &NewSignature<'_>,
+        by: i64,
+    ) -> StoreResult<ConsentSignature> {
         let NewSignature {
             document_id: document,
             text_sha256,
@@ -122,13 +134,13 @@ impl ConsentStore for SqlStore {
         Ok(rec)
     }
 
-    async fn consent_signatures(&self, clinic: ClinicId, client: i64) -> StoreResult<Vec<ConsentSignature>> {
+    async fn consent_signatures(&self, clinic: ClinicId, client: ClientId) -> StoreResult<Vec<ConsentSignature>> {
         let sql = format!("SELECT {SIGNATURE_COLS} FROM consent_signatures WHERE clinic_id = $1 AND client_id = $2 ORDER BY id");
         let rows = sqlx::query(&sql).bind(clinic.0).bind(client).fetch_all(&self.pool).await?;
         rows.iter().map(from_row).collect()
     }
 
-    async fn add_screening(&self, clinic: ClinicId, client: i64, answers: &ScreeningAnswers, by: i64) -> StoreResult<Screening> {
+    async fn add_screening(&self, clinic: ClinicId, client: ClientId, answers: &ScreeningAnswers, by: i64) -> StoreResult<Screening> {
         for (field, text) in [
             ("allergies", &answers.allergies),
             ("skin_conditions", &answers.skin_conditions),
@@ -163,11 +175,11 @@ impl ConsentStore for SqlStore {
         Ok(rec)
     }
 
-    async fn latest_screening(&self, clinic: ClinicId, client: i64) -> StoreResult<Option<Screening>> {
+    async fn latest_screening(&self, clinic: ClinicId, client: ClientId) -> StoreResult<Option<Screening>> {
         Ok(self.screenings(clinic, client).await?.pop())
     }
 
-    async fn screenings(&self, clinic: ClinicId, client: i64) -> StoreResult<Vec<Screening>> {
+    async fn screenings(&self, clinic: ClinicId, client: ClientId) -> StoreResult<Vec<Screening>> {
         let rows = sqlx::query("SELECT id, answers, created_at FROM screenings WHERE clinic_id = $1 AND client_id = $2 ORDER BY id")
             .bind(clinic.0)
             .bind(client)

@@ -17,7 +17,7 @@ pub trait DesignStore: Send + Sync {
     async fn create_design(
         &self,
         clinic: ClinicId,
-        client: i64,
+        client: ClientId,
         name: &str,
         photo: Option<i64>,
         json: &str,
@@ -26,12 +26,12 @@ pub trait DesignStore: Send + Sync {
     /// A design of this clinic.
     async fn design(&self, clinic: ClinicId, id: i64) -> StoreResult<DesignRecord>;
     /// A client's designs.
-    async fn list_designs(&self, clinic: ClinicId, client: i64) -> StoreResult<Vec<DesignRecord>>;
+    async fn list_designs(&self, clinic: ClinicId, client: ClientId) -> StoreResult<Vec<DesignRecord>>;
     /// One version of a design.
     async fn design_version(&self, clinic: ClinicId, design: i64, version: i64) -> StoreResult<DesignVersion>;
     /// One version of a design with the client the design is for (one query: an audited
     /// read needs both).
-    async fn design_version_for(&self, clinic: ClinicId, design: i64, version: i64) -> StoreResult<(DesignVersion, i64)>;
+    async fn design_version_for(&self, clinic: ClinicId, design: i64, version: i64) -> StoreResult<(DesignVersion, ClientId)>;
     /// All versions of a design, oldest first.
     async fn list_versions(&self, clinic: ClinicId, design: i64) -> StoreResult<Vec<DesignVersion>>;
     /// Saves `json` as the version after `base_version`; a [`crate::StoreError::Conflict`]
@@ -55,7 +55,7 @@ impl DesignStore for SqlStore {
     async fn create_design(
         &self,
         clinic: ClinicId,
-        client: i64,
+        client: ClientId,
         name: &str,
         photo: Option<i64>,
         json: &str,
@@ -108,7 +108,7 @@ impl DesignStore for SqlStore {
         one(rows.iter().map(from_row).collect::<StoreResult<Vec<_>>>()?, "design")
     }
 
-    async fn list_designs(&self, clinic: ClinicId, client: i64) -> StoreResult<Vec<DesignRecord>> {
+    async fn list_designs(&self, clinic: ClinicId, client: ClientId) -> StoreResult<Vec<DesignRecord>> {
         let sql = format!("SELECT {DESIGN_COLS} FROM designs WHERE clinic_id = $1 AND client_id = $2 ORDER BY id");
         let rows = sqlx::query(&sql).bind(clinic.0).bind(client).fetch_all(&self.pool).await?;
         rows.iter().map(from_row).collect()
@@ -125,7 +125,7 @@ impl DesignStore for SqlStore {
         one(rows.iter().map(from_row).collect::<StoreResult<Vec<_>>>()?, "design version")
     }
 
-    async fn design_version_for(&self, clinic: ClinicId, design: i64, version: i64) -> StoreResult<(DesignVersion, i64)> {
+    async fn design_version_for(&self, clinic: ClinicId, design: i64, version: i64) -> StoreResult<(DesignVersion, ClientId)> {
         let row = sqlx::query(
             "SELECT v.design_id, v.version, v.json, v.note, v.created_by, v.created_at, d.client_id \
              FROM design_versions v JOIN designs d ON d.id = v.design_id AND d.clinic_id = v.clinic_id \
@@ -137,7 +137,7 @@ impl DesignStore for SqlStore {
         .fetch_optional(&self.pool)
         .await?
         .ok_or(StoreError::NotFound("design version"))?;
-        Ok((from_row(&row)?, row.try_get("client_id")?))
+        Ok((from_row(&row)?, ClientId(row.try_get("client_id")?)))
     }
 
     async fn list_versions(&self, clinic: ClinicId, design: i64) -> StoreResult<Vec<DesignVersion>> {
@@ -177,7 +177,7 @@ impl DesignStore for SqlStore {
                 latest_version: current.latest_version,
             });
         };
-        let client: i64 = moved.try_get("client_id")?;
+        let client: ClientId = moved.try_get("client_id")?;
         let sql = format!(
             "INSERT INTO design_versions (design_id, clinic_id, version, json, note, created_by, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {VERSION_COLS}"

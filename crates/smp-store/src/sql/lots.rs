@@ -23,9 +23,9 @@ pub trait LotStore: Send + Sync {
     /// Marks a lot recalled: no session may use it from now on.
     async fn recall_lot(&self, clinic: ClinicId, id: i64, reason: &str) -> StoreResult<Lot>;
     /// Records a patch test of a pigment lot (append-only: a result is a new row).
-    async fn add_patch_test(&self, clinic: ClinicId, client: i64, lot: i64, tested_on: &str, result: &str) -> StoreResult<PatchTest>;
+    async fn add_patch_test(&self, clinic: ClinicId, client: ClientId, lot: i64, tested_on: &str, result: &str) -> StoreResult<PatchTest>;
     /// A client's patch tests, oldest first.
-    async fn patch_tests(&self, clinic: ClinicId, client: i64) -> StoreResult<Vec<PatchTest>>;
+    async fn patch_tests(&self, clinic: ClinicId, client: ClientId) -> StoreResult<Vec<PatchTest>>;
     /// Every patch test of a lot, by date: a patch test puts the pigment in the skin, so
     /// a recall reaches these clients too.
     async fn patch_tests_with_lot(&self, clinic: ClinicId, lot: i64) -> StoreResult<Vec<PatchTest>>;
@@ -101,7 +101,7 @@ impl LotStore for SqlStore {
         }
     }
 
-    async fn add_patch_test(&self, clinic: ClinicId, client: i64, lot: i64, tested_on: &str, result: &str) -> StoreResult<PatchTest> {
+    async fn add_patch_test(&self, clinic: ClinicId, client: ClientId, lot: i64, tested_on: &str, result: &str) -> StoreResult<PatchTest> {
         let result: PatchResult = result.parse().map_err(bad)?;
         check_date("tested_on", tested_on).map_err(bad)?;
         self.client(clinic, client).await?;
@@ -140,7 +140,7 @@ impl LotStore for SqlStore {
         })
     }
 
-    async fn patch_tests(&self, clinic: ClinicId, client: i64) -> StoreResult<Vec<PatchTest>> {
+    async fn patch_tests(&self, clinic: ClinicId, client: ClientId) -> StoreResult<Vec<PatchTest>> {
         let rows = sqlx::query("SELECT id, client_id, lot_id, tested_on, result, created_at FROM patch_tests WHERE clinic_id = $1 AND client_id = $2 ORDER BY id")
             .bind(clinic.0)
             .bind(client)

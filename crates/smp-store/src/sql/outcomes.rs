@@ -15,7 +15,7 @@ pub trait OutcomeStore: Send + Sync {
     /// Records an adverse event.
     async fn add_adverse_event(&self, clinic: ClinicId, e: &NewAdverseEvent, by: i64) -> StoreResult<AdverseEvent>;
     /// Adverse events of one client, or of the whole clinic.
-    async fn list_adverse_events(&self, clinic: ClinicId, client: Option<i64>) -> StoreResult<Vec<AdverseEvent>>;
+    async fn list_adverse_events(&self, clinic: ClinicId, client: Option<ClientId>) -> StoreResult<Vec<AdverseEvent>>;
     /// Records an outcome survey.
     async fn add_survey(&self, clinic: ClinicId, s: &NewSurvey) -> StoreResult<Survey>;
     /// The clinic's surveys.
@@ -64,12 +64,12 @@ impl OutcomeStore for SqlStore {
         Ok(rec)
     }
 
-    async fn list_adverse_events(&self, clinic: ClinicId, client: Option<i64>) -> StoreResult<Vec<AdverseEvent>> {
+    async fn list_adverse_events(&self, clinic: ClinicId, client: Option<ClientId>) -> StoreResult<Vec<AdverseEvent>> {
         let sql =
             format!("SELECT {EVENT_COLS} FROM adverse_events WHERE clinic_id = $1 AND ($2 < 0 OR client_id = $2) ORDER BY onset_on, id");
         let rows = sqlx::query(&sql)
             .bind(clinic.0)
-            .bind(client.unwrap_or(-1))
+            .bind(client.map_or(-1, i64::from))
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(from_row).collect()

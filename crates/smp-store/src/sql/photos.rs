@@ -18,7 +18,7 @@ pub trait PhotoStore: Send + Sync {
     /// This clinic's photo with this content hash, if it has one.
     async fn photo_by_hash(&self, clinic: ClinicId, sha256: &str) -> StoreResult<Option<Photo>>;
     /// A client's photos by view, then date.
-    async fn list_photos(&self, clinic: ClinicId, client: i64) -> StoreResult<Vec<Photo>>;
+    async fn list_photos(&self, clinic: ClinicId, client: ClientId) -> StoreResult<Vec<Photo>>;
     /// Sets a photo's marketing consent.
     async fn set_marketing_consent(&self, clinic: ClinicId, photo: i64, consent: bool) -> StoreResult<()>;
     /// Photos whose clients consented to public use.
@@ -76,7 +76,7 @@ impl PhotoStore for SqlStore {
         row.as_ref().map(from_row).transpose()
     }
 
-    async fn list_photos(&self, clinic: ClinicId, client: i64) -> StoreResult<Vec<Photo>> {
+    async fn list_photos(&self, clinic: ClinicId, client: ClientId) -> StoreResult<Vec<Photo>> {
         let sql = format!("SELECT {PHOTO_COLS} FROM photos WHERE clinic_id = $1 AND client_id = $2 ORDER BY view, taken_on, id");
         let rows = sqlx::query(&sql).bind(clinic.0).bind(client).fetch_all(&self.pool).await?;
         rows.iter().map(from_row).collect()

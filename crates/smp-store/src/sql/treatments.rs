@@ -25,7 +25,7 @@ pub trait TreatmentStore: Send + Sync {
         actor: i64,
     ) -> StoreResult<(TreatmentSession, AuditEntry)>;
     /// A client's sessions, by date.
-    async fn list_sessions(&self, clinic: ClinicId, client: i64) -> StoreResult<Vec<TreatmentSession>>;
+    async fn list_sessions(&self, clinic: ClinicId, client: ClientId) -> StoreResult<Vec<TreatmentSession>>;
     /// Every session that used a lot (recall search).
     async fn sessions_with_lot(&self, clinic: ClinicId, lot: i64) -> StoreResult<Vec<TreatmentSession>>;
     /// Every session of the clinic (rates per practitioner).
@@ -35,7 +35,7 @@ pub trait TreatmentStore: Send + Sync {
     /// Marks a check-in done with what was found.
     async fn complete_follow_up(&self, clinic: ClinicId, id: i64, done_on: &str, note: &str) -> StoreResult<FollowUp>;
     /// Check-ins of one client, or of the whole clinic, by due date.
-    async fn list_follow_ups(&self, clinic: ClinicId, client: Option<i64>) -> StoreResult<Vec<FollowUp>>;
+    async fn list_follow_ups(&self, clinic: ClinicId, client: Option<ClientId>) -> StoreResult<Vec<FollowUp>>;
 }
 
 #[async_trait]
@@ -93,7 +93,7 @@ impl TreatmentStore for SqlStore {
         Ok((rec, entry))
     }
 
-    async fn list_sessions(&self, clinic: ClinicId, client: i64) -> StoreResult<Vec<TreatmentSession>> {
+    async fn list_sessions(&self, clinic: ClinicId, client: ClientId) -> StoreResult<Vec<TreatmentSession>> {
         let sql =
             format!("SELECT {SESSION_COLS} FROM treatment_sessions WHERE clinic_id = $1 AND client_id = $2 ORDER BY performed_on, id");
         let rows = sqlx::query(&sql).bind(clinic.0).bind(client).fetch_all(&self.pool).await?;
@@ -116,7 +116,7 @@ impl TreatmentStore for SqlStore {
 
     async fn add_follow_up(&self, clinic: ClinicId, session: i64, due_on: &str, what: &str) -> StoreResult<FollowUp> {
         check_date("due_on", due_on).map_err(bad)?;
-        let client: i64 = sqlx::query("SELECT client_id FROM treatment_sessions WHERE clinic_id = $1 AND id = $2")
+        let client: ClientId = sqlx::query("SELECT client_id FROM treatment_sessions WHERE clinic_id = $1 AND id = $2")
             .bind(clinic.0)
             .bind(session)
             .fetch_optional(&self.pool)
@@ -157,11 +157,11 @@ impl TreatmentStore for SqlStore {
         }
     }
 
-    async fn list_follow_ups(&self, clinic: ClinicId, client: Option<i64>) -> StoreResult<Vec<FollowUp>> {
+    async fn list_follow_ups(&self, clinic: ClinicId, client: Option<ClientId>) -> StoreResult<Vec<FollowUp>> {
         let sql = format!("SELECT {FOLLOW_COLS} FROM follow_ups WHERE clinic_id = $1 AND ($2 < 0 OR client_id = $2) ORDER BY due_on, id");
         let rows = sqlx::query(&sql)
             .bind(clinic.0)
-            .bind(client.unwrap_or(-1))
+            .bind(client.map_or(-1, i64::from))
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(from_row).collect()

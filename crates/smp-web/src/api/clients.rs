@@ -4,6 +4,7 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
+use smp_store::ClientId;
 use smp_store::{Client, ClientFields};
 
 use crate::api::json::ApiJson;
@@ -52,7 +53,7 @@ pub async fn create(
 }
 
 /// GET /api/v1/clients/{id}
-pub async fn get(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Json<Client>> {
+pub async fn get(State(state): State<AppState>, me: CurrentUser, Path(id): Path<ClientId>) -> AppResult<Json<Client>> {
     me.require(Permission::ReadContacts)?;
     let c = state.store.client(me.clinic_id(), id).await?;
     crate::records::audit(&state, &me, "read", "client", id, Some(id)).await?;
@@ -63,7 +64,7 @@ pub async fn get(State(state): State<AppState>, me: CurrentUser, Path(id): Path<
 pub async fn update(
     State(state): State<AppState>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<ClientId>,
     ApiJson(mut f): ApiJson<ClientFields>,
 ) -> AppResult<Json<Client>> {
     me.require(Permission::EditContacts)?;

@@ -7,6 +7,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use smp_design::Pattern;
+use smp_store::ClientId;
 use smp_store::{DesignRecord, DesignVersion};
 
 use crate::api::json::ApiJson;
@@ -19,7 +20,7 @@ use crate::service::work::{blocking, internal};
 use crate::state::AppState;
 
 /// GET /api/v1/clients/{id}/designs
-pub async fn list(State(state): State<AppState>, me: CurrentUser, Path(client): Path<i64>) -> AppResult<Json<Vec<DesignRecord>>> {
+pub async fn list(State(state): State<AppState>, me: CurrentUser, Path(client): Path<ClientId>) -> AppResult<Json<Vec<DesignRecord>>> {
     me.require(Permission::ReadMedical)?;
     state.store.client(me.clinic_id(), client).await?;
     let list = state.store.list_designs(me.clinic_id(), client).await?;
@@ -68,7 +69,7 @@ impl VersionJson {
 pub async fn create(
     State(state): State<AppState>,
     me: CurrentUser,
-    Path(client): Path<i64>,
+    Path(client): Path<ClientId>,
     ApiJson(b): ApiJson<NewDesign>,
 ) -> AppResult<(StatusCode, Json<VersionJson>)> {
     me.require(Permission::EditMedical)?;

@@ -5,6 +5,7 @@ use axum::Json;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use smp_store::ClientId;
 use smp_store::Photo;
 
 use crate::auth::{CurrentUser, Permission};
@@ -17,14 +18,14 @@ use crate::state::AppState;
 pub async fn upload(
     State(state): State<AppState>,
     me: CurrentUser,
-    Path(client): Path<i64>,
+    Path(client): Path<ClientId>,
     mp: Multipart,
 ) -> AppResult<(StatusCode, Json<Uploaded>)> {
     Ok((StatusCode::CREATED, Json(store_upload(&state, &me, client, mp).await?)))
 }
 
 /// GET /api/v1/clients/{id}/photos
-pub async fn list(State(state): State<AppState>, me: CurrentUser, Path(client): Path<i64>) -> AppResult<Json<Vec<Photo>>> {
+pub async fn list(State(state): State<AppState>, me: CurrentUser, Path(client): Path<ClientId>) -> AppResult<Json<Vec<Photo>>> {
     me.require(Permission::ReadMedical)?;
     state.store.client(me.clinic_id(), client).await?;
     crate::records::audit(&state, &me, "read", "photos", client, Some(client)).await?;

@@ -5,6 +5,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
+use smp_store::ClientId;
 use smp_store::audit::verify;
 use smp_store::{AdverseEvent, Lot, NewAdverseEvent, NewLot, NewSurvey, NewTreatmentSession, Survey, TreatmentSession};
 
@@ -106,7 +107,11 @@ pub async fn recall_search(State(state): State<AppState>, me: CurrentUser, Path(
 }
 
 /// GET /api/v1/clients/{id}/sessions
-pub async fn sessions(State(state): State<AppState>, me: CurrentUser, Path(client): Path<i64>) -> AppResult<Json<Vec<TreatmentSession>>> {
+pub async fn sessions(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path(client): Path<ClientId>,
+) -> AppResult<Json<Vec<TreatmentSession>>> {
     me.require(Permission::ReadMedical)?;
     state.store.client(me.clinic_id(), client).await?;
     audit(&state, &me, "read", "sessions", client, Some(client)).await?;
@@ -117,7 +122,7 @@ pub async fn sessions(State(state): State<AppState>, me: CurrentUser, Path(clien
 pub async fn record_session(
     State(state): State<AppState>,
     me: CurrentUser,
-    Path(client): Path<i64>,
+    Path(client): Path<ClientId>,
     ApiJson(mut s): ApiJson<NewTreatmentSession>,
 ) -> AppResult<(StatusCode, Json<TreatmentSession>)> {
     me.require(Permission::EditMedical)?;
@@ -128,7 +133,7 @@ pub async fn record_session(
 }
 
 /// GET /api/v1/clients/{id}/adverse-events
-pub async fn events(State(state): State<AppState>, me: CurrentUser, Path(client): Path<i64>) -> AppResult<Json<Vec<AdverseEvent>>> {
+pub async fn events(State(state): State<AppState>, me: CurrentUser, Path(client): Path<ClientId>) -> AppResult<Json<Vec<AdverseEvent>>> {
     me.require(Permission::ReadMedical)?;
     state.store.client(me.clinic_id(), client).await?;
     audit(&state, &me, "read", "adverse-events", client, Some(client)).await?;
@@ -139,7 +144,7 @@ pub async fn events(State(state): State<AppState>, me: CurrentUser, Path(client)
 pub async fn record_event(
     State(state): State<AppState>,
     me: CurrentUser,
-    Path(client): Path<i64>,
+    Path(client): Path<ClientId>,
     ApiJson(mut e): ApiJson<NewAdverseEvent>,
 ) -> AppResult<(StatusCode, Json<AdverseEvent>)> {
     me.require(Permission::EditMedical)?;
@@ -153,7 +158,7 @@ pub async fn record_event(
 pub async fn record_survey(
     State(state): State<AppState>,
     me: CurrentUser,
-    Path(client): Path<i64>,
+    Path(client): Path<ClientId>,
     ApiJson(mut s): ApiJson<NewSurvey>,
 ) -> AppResult<(StatusCode, Json<Survey>)> {
     me.require(Permission::EditMedical)?;

@@ -8,6 +8,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use serde::Deserialize;
+use smp_store::ClientId;
 use smp_store::audit::{AuditEntry, verify};
 
 /// The audit page.
@@ -43,7 +44,7 @@ pub struct AuditRow {
     action: String,
     record: String,
     /// The client concerned, linked, or empty.
-    client_id: Option<i64>,
+    client_id: Option<ClientId>,
 }
 
 /// Filters of the audit page (query string); empty fields do not filter.

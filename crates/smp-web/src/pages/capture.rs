@@ -4,6 +4,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
+use smp_store::ClientId;
 use smp_store::{Client, PHOTO_VIEWS};
 
 use super::{Nav, html, today};
@@ -34,7 +35,7 @@ pub struct CapturePage {
 }
 
 /// GET /clients/{id}/capture
-pub async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<CapturePage> {
+pub async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path<ClientId>) -> AppResult<CapturePage> {
     me.require(Permission::EditMedical).map_err(|e| e.as_html())?;
     let clinic = me.clinic_id();
     let client = state.store.client(clinic, id).await.map_err(html)?;

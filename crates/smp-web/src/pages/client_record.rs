@@ -3,7 +3,7 @@
 //! read medical records get it (the front desk sees contact details only).
 
 use smp_store::screening::{Contraindication, warnings};
-use smp_store::{AdverseEvent, ConsentDocument, DesignRecord, Lot, Photo, ScreeningAnswers, Survey, TreatmentSession};
+use smp_store::{AdverseEvent, ClientId, ConsentDocument, DesignRecord, Lot, Photo, ScreeningAnswers, Survey, TreatmentSession};
 
 use crate::auth::CurrentUser;
 use crate::error::AppResult;
@@ -69,7 +69,7 @@ fn lot_option(l: &Lot) -> LotOption {
 }
 
 /// Loads the medical record of client `id` and audits the read.
-pub async fn load(state: &AppState, me: &CurrentUser, id: i64) -> AppResult<MedicalRecord> {
+pub async fn load(state: &AppState, me: &CurrentUser, id: ClientId) -> AppResult<MedicalRecord> {
     let clinic = me.clinic_id();
     let store = &state.store;
     let mut r = MedicalRecord {
@@ -106,7 +106,7 @@ pub async fn load(state: &AppState, me: &CurrentUser, id: i64) -> AppResult<Medi
 }
 
 /// Sessions, the lots a new one may use and the proposed date of the next.
-async fn add_sessions(state: &AppState, me: &CurrentUser, id: i64, lots: &[Lot], r: &mut MedicalRecord) -> AppResult<()> {
+async fn add_sessions(state: &AppState, me: &CurrentUser, id: ClientId, lots: &[Lot], r: &mut MedicalRecord) -> AppResult<()> {
     r.sessions = state
         .store
         .list_sessions(me.clinic_id(), id)
@@ -138,7 +138,7 @@ async fn add_sessions(state: &AppState, me: &CurrentUser, id: i64, lots: &[Lot],
 
 /// The latest screening's answers and warnings, consent signatures and what blocks a
 /// session.
-async fn add_screening_and_consent(state: &AppState, me: &CurrentUser, id: i64, r: &mut MedicalRecord) -> AppResult<()> {
+async fn add_screening_and_consent(state: &AppState, me: &CurrentUser, id: ClientId, r: &mut MedicalRecord) -> AppResult<()> {
     let clinic = me.clinic_id();
     let tz = &me.clinic.time_zone;
     if let Some(sc) = state.store.latest_screening(clinic, id).await.map_err(html)? {
@@ -159,7 +159,7 @@ async fn add_screening_and_consent(state: &AppState, me: &CurrentUser, id: i64, 
 }
 
 /// Patch tests, with a warning for each still pending.
-async fn add_patch_tests(state: &AppState, me: &CurrentUser, id: i64, lots: &[Lot], r: &mut MedicalRecord) -> AppResult<()> {
+async fn add_patch_tests(state: &AppState, me: &CurrentUser, id: ClientId, lots: &[Lot], r: &mut MedicalRecord) -> AppResult<()> {
     for t in state.store.patch_tests(me.clinic_id(), id).await.map_err(html)? {
         let lot = lot_label(lots, t.lot_id);
         if t.result == "pending" {

@@ -8,6 +8,7 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use smp_design::Pattern;
+use smp_store::ClientId;
 use smp_store::{Appointment, Client, ClientFields, PHOTO_VIEWS, Photo};
 
 use super::client_record::{self, MedicalRecord};
@@ -77,7 +78,12 @@ pub async fn create(State(state): State<AppState>, me: CurrentUser, Form(f): For
 }
 
 /// POST /clients/{id}
-pub async fn update(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Form(f): Form<ClientForm>) -> AppResult<Redirect> {
+pub async fn update(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path(id): Path<ClientId>,
+    Form(f): Form<ClientForm>,
+) -> AppResult<Redirect> {
     me.require(Permission::EditContacts).map_err(|e| e.as_html())?;
     let old = state.store.client(me.clinic_id(), id).await.map_err(html)?;
     // Front desk never sees notes, so its form can't carry them: keep the stored ones.
@@ -120,7 +126,7 @@ pub struct ClientPage {
 }
 
 /// GET /clients/{id}
-pub async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<ClientPage> {
+pub async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path<ClientId>) -> AppResult<ClientPage> {
     me.require(Permission::ReadContacts).map_err(|e| e.as_html())?;
     let clinic = me.clinic_id();
     let mut client = state.store.client(clinic, id).await.map_err(html)?;
@@ -175,7 +181,7 @@ pub async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path
 }
 
 /// POST /clients/{id}/photos (multipart form)
-pub async fn upload(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, multipart: Multipart) -> Response {
+pub async fn upload(State(state): State<AppState>, me: CurrentUser, Path(id): Path<ClientId>, multipart: Multipart) -> Response {
     match store_upload(&state, &me, id, multipart).await {
         Ok(_) => Redirect::to(&format!("/clients/{id}#tab-photos")).into_response(),
         Err(e) => e.as_html().into_response(),

@@ -9,6 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use smp_store::ClientId;
 use smp_store::{Appointment, ClinicId, ConsentDocument, Photo};
 
 use crate::auth::{CurrentUser, Permission, token};
@@ -232,7 +233,7 @@ pub struct AppointmentsPage {
     /// session what stops it today (empty when the client is ready).
     rows: Vec<(Appointment, String, String, String, String)>,
     feed_url: String,
-    touch_ups: Vec<(i64, String, String, String)>,
+    touch_ups: Vec<(ClientId, String, String, String)>,
 }
 
 /// Days ahead a touch-up reminder shows on the front desk's list.
@@ -270,7 +271,7 @@ async fn appointments_page(state: &AppState, me: &CurrentUser, feed_url: String)
     }
     // Touch-ups: due 3 years after a client's last session; listed from 90 days before.
     let today = crate::pages::today_date(&me.clinic.time_zone);
-    let mut last: std::collections::BTreeMap<i64, String> = Default::default();
+    let mut last: std::collections::BTreeMap<ClientId, String> = Default::default();
     for s in state.store.all_sessions(clinic).await? {
         last.insert(s.client_id, s.performed_on);
     }
@@ -365,7 +366,7 @@ pub async fn feed(State(state): State<AppState>, Path(file): Path<String>) -> Ap
     }
     // Touch-up reminders 3 and 5 years after each client's last session with this user.
     let sessions = state.store.all_sessions(clinic).await?;
-    let mut last: std::collections::BTreeMap<i64, String> = Default::default();
+    let mut last: std::collections::BTreeMap<ClientId, String> = Default::default();
     for s in sessions.iter().filter(|s| s.practitioner_id == user) {
         last.insert(s.client_id, s.performed_on.clone());
     }

@@ -4,6 +4,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::Redirect;
 use serde::Deserialize;
+use smp_store::ClientId;
 use smp_store::{NewAppointment, ScreeningAnswers};
 
 use crate::auth::{CurrentUser, Permission};
@@ -34,7 +35,7 @@ pub struct ScreeningForm {
 pub async fn screening(
     State(state): State<AppState>,
     me: CurrentUser,
-    Path(client): Path<i64>,
+    Path(client): Path<ClientId>,
     Form(f): Form<ScreeningForm>,
 ) -> AppResult<Redirect> {
     me.require(Permission::EditMedical).map_err(|e| e.as_html())?;
@@ -71,7 +72,7 @@ pub struct ConsentForm {
 pub async fn sign(
     State(state): State<AppState>,
     me: CurrentUser,
-    Path(client): Path<i64>,
+    Path(client): Path<ClientId>,
     Form(f): Form<ConsentForm>,
 ) -> AppResult<Redirect> {
     me.require(Permission::EditMedical).map_err(|e| e.as_html())?;
@@ -95,7 +96,7 @@ pub async fn sign(
 
 /// Why a session can't go ahead for this client today (empty when it can): the store's
 /// rules, the same it applies when a session is booked or recorded.
-pub async fn session_blockers(state: &AppState, me: &CurrentUser, client: i64) -> AppResult<Vec<String>> {
+pub async fn session_blockers(state: &AppState, me: &CurrentUser, client: ClientId) -> AppResult<Vec<String>> {
     Ok(smp_store::readiness::session_blockers(
         state.store.as_ref(),
         me.clinic_id(),
@@ -135,7 +136,12 @@ pub struct BookForm {
 
 /// POST /clients/{id}/appointments: a session is refused until consent and screening
 /// are complete and nothing blocking is found (front desk sees only that, not why).
-pub async fn book(State(state): State<AppState>, me: CurrentUser, Path(client): Path<i64>, Form(f): Form<BookForm>) -> AppResult<Redirect> {
+pub async fn book(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path(client): Path<ClientId>,
+    Form(f): Form<BookForm>,
+) -> AppResult<Redirect> {
     me.require(Permission::EditContacts).map_err(|e| e.as_html())?;
     let a = NewAppointment {
         client_id: client,
@@ -220,7 +226,7 @@ pub async fn delete_design(State(state): State<AppState>, me: CurrentUser, Path(
 }
 
 /// A refused delete as a page that leads back to the client.
-fn with_way_back(e: smp_store::StoreError, client: i64) -> AppError {
+fn with_way_back(e: smp_store::StoreError, client: ClientId) -> AppError {
     match e {
         smp_store::StoreError::BadInput(why) => AppError::field("delete", format!("nothing was deleted: {why}"))
             .as_html()
@@ -243,7 +249,7 @@ pub struct PatchForm {
 pub async fn patch_test(
     State(state): State<AppState>,
     me: CurrentUser,
-    Path(client): Path<i64>,
+    Path(client): Path<ClientId>,
     Form(f): Form<PatchForm>,
 ) -> AppResult<Redirect> {
     me.require(Permission::EditMedical).map_err(|e| e.as_html())?;

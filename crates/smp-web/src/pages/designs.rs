@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use smp_design::Pattern;
 use smp_plan::Plan;
+use smp_store::ClientId;
 use smp_store::{Client, DesignRecord};
 
 use crate::auth::{CurrentUser, Permission};
@@ -31,7 +32,7 @@ pub struct NewDesignForm {
 pub async fn create(
     State(state): State<AppState>,
     me: CurrentUser,
-    Path(client): Path<i64>,
+    Path(client): Path<ClientId>,
     Form(f): Form<NewDesignForm>,
 ) -> AppResult<Redirect> {
     me.require(Permission::EditMedical).map_err(|e| e.as_html())?;

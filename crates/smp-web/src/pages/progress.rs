@@ -9,6 +9,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use smp_design::MmToPx;
+use smp_store::ClientId;
 use smp_store::{Client, PHOTO_VIEWS, Photo};
 
 use super::{Nav, html};
@@ -45,7 +46,7 @@ pub struct ProgressPage {
 }
 
 /// The view map of a photo: a design of the client whose view of that name holds it.
-async fn view_map(state: &AppState, me: &CurrentUser, client: i64, photo: &Photo) -> AppResult<Option<MmToPx>> {
+async fn view_map(state: &AppState, me: &CurrentUser, client: ClientId, photo: &Photo) -> AppResult<Option<MmToPx>> {
     let file = format!("{HASH_PREFIX}{}", photo.sha256);
     for d in state.store.list_designs(me.clinic_id(), client).await? {
         let (design, _) = load_design(state, me, d.id, d.latest_version).await?;
@@ -60,7 +61,7 @@ async fn view_map(state: &AppState, me: &CurrentUser, client: i64, photo: &Photo
 async fn pair_of(
     state: &AppState,
     me: &CurrentUser,
-    client: i64,
+    client: ClientId,
     q: &ProgressQuery,
 ) -> AppResult<(String, Vec<Photo>, Option<(Photo, Photo)>)> {
     let photos = state.store.list_photos(me.clinic_id(), client).await?;
@@ -102,7 +103,7 @@ async fn pair_of(
 pub async fn show(
     State(state): State<AppState>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<ClientId>,
     Query(q): Query<ProgressQuery>,
 ) -> AppResult<ProgressPage> {
     me.require(Permission::ReadMedical).map_err(|e| e.as_html())?;
@@ -136,7 +137,7 @@ pub async fn show(
 pub async fn aligned(
     State(state): State<AppState>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<ClientId>,
     Query(q): Query<ProgressQuery>,
 ) -> AppResult<Response> {
     me.require(Permission::ReadMedical)?;

@@ -7,6 +7,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::Redirect;
 use serde::Deserialize;
+use smp_store::ClientId;
 use smp_store::{Lot, NewAdverseEvent, NewLot, NewSurvey, NewTreatmentSession};
 
 use crate::auth::{CurrentUser, Permission};
@@ -66,7 +67,7 @@ pub struct RecallPage {
     nav: Nav,
     lot: Lot,
     /// Client id, name, contact, date, what (a session's impressions or a patch test).
-    rows: Vec<(i64, String, String, String, String)>,
+    rows: Vec<(ClientId, String, String, String, String)>,
 }
 
 /// GET /lots/{id}/clients: every client who received the lot.
@@ -122,7 +123,7 @@ pub struct SessionForm {
 pub async fn record_session(
     State(state): State<AppState>,
     me: CurrentUser,
-    Path(client): Path<i64>,
+    Path(client): Path<ClientId>,
     Form(f): Form<SessionForm>,
 ) -> AppResult<Redirect> {
     me.require(Permission::EditMedical).map_err(|e| e.as_html())?;
@@ -159,7 +160,7 @@ pub struct EventForm {
 pub async fn record_event(
     State(state): State<AppState>,
     me: CurrentUser,
-    Path(client): Path<i64>,
+    Path(client): Path<ClientId>,
     Form(f): Form<EventForm>,
 ) -> AppResult<Redirect> {
     me.require(Permission::EditMedical).map_err(|e| e.as_html())?;
@@ -204,7 +205,7 @@ pub struct SurveyForm {
 pub async fn record_survey(
     State(state): State<AppState>,
     me: CurrentUser,
-    Path(client): Path<i64>,
+    Path(client): Path<ClientId>,
     Form(f): Form<SurveyForm>,
 ) -> AppResult<Redirect> {
     me.require(Permission::EditMedical).map_err(|e| e.as_html())?;
@@ -259,7 +260,12 @@ pub struct EraseForm {
 }
 
 /// POST /clients/{id}/erase (owner): GDPR erasure after typing the client's name.
-pub async fn erase(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Form(f): Form<EraseForm>) -> AppResult<Redirect> {
+pub async fn erase(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path(id): Path<ClientId>,
+    Form(f): Form<EraseForm>,
+) -> AppResult<Redirect> {
     me.require(Permission::ManageClinic).map_err(|e| e.as_html())?;
     let client = state.store.client(me.clinic_id(), id).await.map_err(html)?;
     if f.confirm.trim() != client.fields.name.trim() {
@@ -276,7 +282,7 @@ pub async fn erase(State(state): State<AppState>, me: CurrentUser, Path(id): Pat
 }
 
 /// GET /clients/{id}/ink-passport.pdf: every pigment and needle lot used on the client.
-pub async fn ink_passport(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<axum::response::Response> {
+pub async fn ink_passport(State(state): State<AppState>, me: CurrentUser, Path(id): Path<ClientId>) -> AppResult<axum::response::Response> {
     use axum::response::IntoResponse;
     me.require(Permission::ReadMedical)?;
     let clinic = me.clinic_id();
@@ -371,7 +377,7 @@ pub async fn follow_up_done(
 pub async fn aftercare(
     State(state): State<AppState>,
     me: CurrentUser,
-    Path((client_id, session_id)): Path<(i64, i64)>,
+    Path((client_id, session_id)): Path<(ClientId, i64)>,
 ) -> AppResult<AftercarePage> {
     me.require(Permission::ReadMedical).map_err(|e| e.as_html())?;
     let clinic = me.clinic_id();

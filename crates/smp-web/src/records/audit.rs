@@ -1,6 +1,7 @@
 //! Writing the audit trail from handlers: every create, change, export and every read of
 //! medical data. A request whose audit entry can't be written fails (nothing unaudited).
 
+use smp_store::ClientId;
 use smp_store::audit::AuditEvent;
 
 use crate::auth::CurrentUser;
@@ -8,12 +9,19 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
 /// Appends `action` on `entity` `id` (about client `client`) by the current user.
-pub async fn audit(state: &AppState, me: &CurrentUser, action: &str, entity: &str, id: i64, client: Option<i64>) -> AppResult<()> {
+pub async fn audit(
+    state: &AppState,
+    me: &CurrentUser,
+    action: &str,
+    entity: &str,
+    id: impl Into<i64>,
+    client: Option<ClientId>,
+) -> AppResult<()> {
     let ev = AuditEvent {
         actor: me.user.id,
         action,
         entity,
-        entity_id: id,
+        entity_id: id.into(),
         client_id: client,
     };
     let entry = state.store.audit(me.clinic_id(), &ev).await?;

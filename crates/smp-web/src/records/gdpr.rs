@@ -2,6 +2,7 @@
 //! client (personal data and photos gone; anonymised lot and adverse-event records kept
 //! for safety recalls). Both are audited.
 
+use smp_store::ClientId;
 use std::io::Write;
 
 use serde::Serialize;
@@ -46,7 +47,7 @@ pub struct ClientExport {
 }
 
 /// The export of client `id` as a zip: `record.json` and `photos/<sha256>.<ext>`.
-pub async fn export_zip(state: &AppState, me: &CurrentUser, id: i64) -> AppResult<Vec<u8>> {
+pub async fn export_zip(state: &AppState, me: &CurrentUser, id: ClientId) -> AppResult<Vec<u8>> {
     let clinic = me.clinic_id();
     let st = &state.store;
     let client = st.client(clinic, id).await?;
@@ -107,7 +108,7 @@ pub async fn export_zip(state: &AppState, me: &CurrentUser, id: i64) -> AppResul
 }
 
 /// Erases client `id` and deletes their photo files that nothing else uses.
-pub async fn erase(state: &AppState, me: &CurrentUser, id: i64) -> AppResult<usize> {
+pub async fn erase(state: &AppState, me: &CurrentUser, id: ClientId) -> AppResult<usize> {
     let hashes = state.store.erase_client(me.clinic_id(), id).await?;
     let mut removed = 0;
     for h in hashes {

@@ -9,6 +9,7 @@ use axum::extract::Multipart;
 use axum::http::StatusCode;
 use image::RgbImage;
 use smp_photo::decode::{PhotoLimits, clean_copy, decode_photo};
+use smp_store::ClientId;
 use smp_store::{NewPhoto, Photo};
 use std::sync::Arc;
 
@@ -28,7 +29,7 @@ pub struct Uploaded {
 }
 
 /// Reads the multipart upload (`view`, `taken_on`, `file`), checks and stores it.
-pub async fn store_upload(state: &AppState, me: &CurrentUser, client: i64, mut mp: Multipart) -> AppResult<Uploaded> {
+pub async fn store_upload(state: &AppState, me: &CurrentUser, client: ClientId, mut mp: Multipart) -> AppResult<Uploaded> {
     me.require(Permission::EditMedical)?;
     state.store.client(me.clinic_id(), client).await?;
     let (mut view, mut taken_on, mut bytes, mut strict) =

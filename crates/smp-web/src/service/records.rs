@@ -7,6 +7,7 @@ use crate::records::audit;
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use smp_records::summary::{GroupStats, summarise};
+use smp_store::ClientId;
 use smp_store::NewTreatmentSession;
 
 /// Follow-up check-ins after a session: days after, and what to look at.
@@ -47,7 +48,7 @@ pub async fn outcome_groups_of(state: &AppState, clinic: smp_store::ClinicId) ->
 }
 
 /// GET /clients/{id}/export.zip and /api/v1/clients/{id}/export.zip (owner, practitioner).
-pub async fn export(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<axum::response::Response> {
+pub async fn export(State(state): State<AppState>, me: CurrentUser, Path(id): Path<ClientId>) -> AppResult<axum::response::Response> {
     use axum::response::IntoResponse;
     me.require(Permission::ReadMedical)?;
     let zip = crate::records::gdpr::export_zip(&state, &me, id).await?;

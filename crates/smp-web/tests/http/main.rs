@@ -19,7 +19,7 @@ pub(crate) use smp_store::Role;
 /// store requires before one is recorded.
 pub(crate) async fn ready(app: &App, client: i64) {
     let clinic = app.store.clinic_by_name("Alpha").await.unwrap().unwrap().id;
-    smp_store::testing::make_ready(app.store.as_ref(), clinic, client).await;
+    smp_store::testing::make_ready(app.store.as_ref(), clinic, smp_store::ClientId(client)).await;
 }
 
 /// Clinic A with a client, photo and design made through the API; returns (A's owner

@@ -70,7 +70,7 @@ async fn records_lots_sessions_outcomes_audit_and_report() {
         // A patch test puts the pigment in the skin: the recall reaches it too.
         let clinic_id = app.store.clinic_by_name("Alpha").await.unwrap().unwrap().id;
         app.store
-            .add_patch_test(clinic_id, client, ink, "2026-11-19", "negative")
+            .add_patch_test(clinic_id, smp_store::ClientId(client), ink, "2026-11-19", "negative")
             .await
             .unwrap();
         let all: Vec<serde_json::Value> = s.get(&format!("/api/v1/lots/{ink}/sessions")).await.json().await.unwrap();
@@ -155,7 +155,11 @@ async fn records_lots_sessions_outcomes_audit_and_report() {
             "{b}: addressed to the client"
         );
         let clinic_id = app.store.clinic_by_name("Alpha").await.unwrap().unwrap().id;
-        let follow = app.store.list_follow_ups(clinic_id, Some(client)).await.unwrap();
+        let follow = app
+            .store
+            .list_follow_ups(clinic_id, Some(smp_store::ClientId(client)))
+            .await
+            .unwrap();
         assert_eq!(follow.len(), 3, "{b}: three check-ins scheduled");
         let r = s
             .http
@@ -264,7 +268,7 @@ async fn gdpr_export_and_erasure_leave_no_personal_data() {
         let clinic_id = app.store.clinic_by_name("Alpha").await.unwrap().unwrap().id;
         let me: serde_json::Value = s.get("/api/v1/me").await.json().await.unwrap();
         let consultation = |starts_at: &str, room: &str| smp_store::NewAppointment {
-            client_id: client,
+            client_id: smp_store::ClientId(client),
             practitioner_id: me["user"]["id"].as_i64().unwrap(),
             kind: smp_store::AppointmentKind::Consultation,
             starts_at: starts_at.into(),
@@ -399,7 +403,7 @@ async fn gdpr_export_and_erasure_leave_no_personal_data() {
                 .await
                 .unwrap()
                 .iter()
-                .all(|a| a.client_id != client),
+                .all(|a| a.client_id != smp_store::ClientId(client)),
             "{b}: the erased client's bookings are gone"
         );
         assert_eq!(
@@ -581,7 +585,7 @@ async fn consent_screening_booking_calendar_and_public_page() {
         );
         let page = s.get("/appointments").await.text().await.unwrap();
         assert!(!page.contains("Not ready for this session"), "{b}: signed again, ready");
-        let sigs = store.consent_signatures(clinic, client).await.unwrap();
+        let sigs = store.consent_signatures(clinic, smp_store::ClientId(client)).await.unwrap();
         assert_eq!(sigs.len(), 2);
         assert_eq!(
             sigs[0].text_sha256,
@@ -622,7 +626,7 @@ async fn consent_screening_booking_calendar_and_public_page() {
         let r = post(format!("/clients/{client}/appointments"), book("session")).await;
         assert!(r.text().await.unwrap().contains("positive patch test to Carbon PT-1"), "{b}");
         assert_eq!(
-            store.patch_tests(clinic, client).await.unwrap().len(),
+            store.patch_tests(clinic, smp_store::ClientId(client)).await.unwrap().len(),
             2,
             "{b}: results are appended"
         );
