@@ -31,7 +31,7 @@ struct Normal {
     http: reqwest::Client,
     csrf: String,
     client: smp_store::ClientId,
-    design: i64,
+    design: smp_store::DesignId,
     version: AtomicI64,
     body: Value,
 }

@@ -33,9 +33,9 @@ struct Acked {
 struct Setup {
     clinic: smp_store::ClinicId,
     client: smp_store::ClientId,
-    design: i64,
-    needle: i64,
-    pigment: i64,
+    design: smp_store::DesignId,
+    needle: smp_store::LotId,
+    pigment: smp_store::LotId,
 }
 
 async fn set_up(store: &dyn Store) -> Setup {

@@ -1,7 +1,7 @@
 //! Consent documents (versioned; a signature keeps the hash of the exact text signed),
 //! screening answers, appointments and calendar-feed tokens.
 
-use crate::ids::ClientId;
+use crate::ids::{ClientId, LotId};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::ClinicId;
@@ -173,7 +173,7 @@ pub struct PatchTest {
     /// The client.
     pub client_id: ClientId,
     /// The pigment lot tested.
-    pub lot_id: i64,
+    pub lot_id: LotId,
     /// Date, YYYY-MM-DD.
     pub tested_on: String,
     /// The reading.

@@ -38,6 +38,12 @@ ids! {
     ClinicId;
     /// A client of a clinic.
     ClientId;
+    /// A stored photo.
+    PhotoId;
+    /// A design (its versions are numbered 1, 2, … within it).
+    DesignId;
+    /// A registered pigment or needle lot.
+    LotId;
 }
 
 /// A yes/no stored as 0 or 1 (BIGINT on both backends, which have no common boolean).

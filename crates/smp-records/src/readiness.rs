@@ -90,7 +90,7 @@ mod tests {
         let positive = PatchTest {
             id: 1,
             client_id: crate::ClientId(5),
-            lot_id: 9,
+            lot_id: crate::LotId(9),
             tested_on: "2026-12-10".into(),
             result: crate::PatchResult::Positive,
             created_at: 0,

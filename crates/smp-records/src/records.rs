@@ -1,7 +1,7 @@
 //! Clinical records: pigment and needle lots, treatment sessions, adverse events,
 //! outcome surveys. Sessions, events and surveys are append-only (an edit is a new row).
 
-use crate::ids::ClientId;
+use crate::ids::{ClientId, DesignId, LotId};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::ClinicId;
@@ -25,7 +25,7 @@ pub struct NewLot {
 #[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
 pub struct Lot {
     /// Its id.
-    pub id: i64,
+    pub id: LotId,
     /// Its clinic.
     pub clinic_id: ClinicId,
     /// `pigment` or `needle`.
@@ -58,7 +58,7 @@ pub struct NewTreatmentSession {
     pub practitioner_id: i64,
     /// The design followed.
     #[serde(default)]
-    pub design_id: Option<i64>,
+    pub design_id: Option<DesignId>,
     /// Which of the design's sessions (1-based).
     pub design_session: i64,
     /// Regions worked, free text (e.g. "front, crown").
@@ -67,9 +67,9 @@ pub struct NewTreatmentSession {
     /// Impressions placed.
     pub impressions: i64,
     /// Needle lot.
-    pub needle_lot_id: i64,
+    pub needle_lot_id: LotId,
     /// Pigment lot.
-    pub pigment_lot_id: i64,
+    pub pigment_lot_id: LotId,
     /// Dilution used (e.g. "1:3").
     #[serde(default)]
     pub dilution: String,
@@ -93,7 +93,7 @@ pub struct TreatmentSession {
     /// Practitioner.
     pub practitioner_id: i64,
     /// Design.
-    pub design_id: Option<i64>,
+    pub design_id: Option<DesignId>,
     /// Design session.
     pub design_session: i64,
     /// Regions.
@@ -101,9 +101,9 @@ pub struct TreatmentSession {
     /// Impressions.
     pub impressions: i64,
     /// Needle lot.
-    pub needle_lot_id: i64,
+    pub needle_lot_id: LotId,
     /// Pigment lot.
-    pub pigment_lot_id: i64,
+    pub pigment_lot_id: LotId,
     /// Dilution.
     pub dilution: String,
     /// Notes.

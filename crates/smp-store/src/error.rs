@@ -2,6 +2,8 @@
 
 use thiserror::Error;
 
+use crate::model::DesignId;
+
 /// What went wrong in the store.
 #[derive(Debug, Error)]
 pub enum StoreError {
@@ -22,7 +24,7 @@ pub enum StoreError {
     )]
     Conflict {
         /// The design.
-        design_id: i64,
+        design_id: DesignId,
         /// The version the edit started from.
         base_version: i64,
         /// The version now stored.

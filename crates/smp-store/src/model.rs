@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-pub use smp_records::{ClientId, ClinicId, StoredFlag};
+pub use smp_records::{ClientId, ClinicId, DesignId, LotId, PhotoId, StoredFlag};
 
 /// A clinic.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -175,7 +175,7 @@ pub struct NewPhoto {
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Photo {
     /// Its id.
-    pub id: i64,
+    pub id: PhotoId,
     /// Its clinic.
     pub clinic_id: ClinicId,
     /// The client.
@@ -200,7 +200,7 @@ pub struct Photo {
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct DesignRecord {
     /// Its id.
-    pub id: i64,
+    pub id: DesignId,
     /// Its clinic.
     pub clinic_id: ClinicId,
     /// The client.
@@ -208,7 +208,7 @@ pub struct DesignRecord {
     /// Name shown in lists.
     pub name: String,
     /// The photo the editor draws on.
-    pub photo_id: Option<i64>,
+    pub photo_id: Option<PhotoId>,
     /// Highest version number.
     pub latest_version: i64,
     /// Creation time, Unix seconds.
@@ -219,7 +219,7 @@ pub struct DesignRecord {
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct DesignVersion {
     /// The design.
-    pub design_id: i64,
+    pub design_id: DesignId,
     /// 1, 2, …
     pub version: i64,
     /// The design file (format v1), already validated by the caller.

@@ -30,7 +30,7 @@ async fn client(store: &dyn Store, clinic: ClinicId, name: &str) -> Client {
         .unwrap()
 }
 
-fn session(client: ClientId, user: i64, needle: i64, pigment: i64, on: &str) -> NewTreatmentSession {
+fn session(client: ClientId, user: i64, needle: LotId, pigment: LotId, on: &str) -> NewTreatmentSession {
     NewTreatmentSession {
         client_id: client,
         performed_on: on.into(),

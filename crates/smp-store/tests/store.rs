@@ -376,8 +376,8 @@ async fn writes_carry_their_audit_entry_in_the_same_transaction() {
             vec![
                 (u.id, "create", "client", client.id.0, subject.as_str()),
                 (u.id, "change", "client", client.id.0, subject.as_str()),
-                (u.id, "create", "design", d.id, subject.as_str()),
-                (u.id, "change", "design", d.id, subject.as_str()),
+                (u.id, "create", "design", d.id.0, subject.as_str()),
+                (u.id, "change", "design", d.id.0, subject.as_str()),
             ],
             "{b}"
         );
@@ -482,7 +482,7 @@ async fn upgrading_to_per_clinic_emails_keeps_users_and_what_names_them() {
             "{b}: sessions survive"
         );
         assert_eq!(
-            store.design_version(ClinicId(1), 4, 1).await.unwrap().created_by,
+            store.design_version(ClinicId(1), DesignId(4), 1).await.unwrap().created_by,
             7,
             "{b}: records naming the user survive"
         );

@@ -2,6 +2,7 @@
 //! view's pixels, calibration, previews and the plan. CPU-bound; handlers run these on
 //! the blocking pool.
 
+use smp_store::PhotoId;
 use std::sync::Arc;
 
 use image::RgbImage;
@@ -125,7 +126,7 @@ pub struct CalibrateRequest {
     /// View name (`top`, `front`, …).
     pub view: String,
     /// The photo.
-    pub photo_id: i64,
+    pub photo_id: PhotoId,
     /// First end of the known distance, px (ruler or coin).
     #[serde(default)]
     pub p1_px: Option<[f64; 2]>,

@@ -19,27 +19,27 @@ pub trait DesignStore: Send + Sync {
         clinic: ClinicId,
         client: ClientId,
         name: &str,
-        photo: Option<i64>,
+        photo: Option<PhotoId>,
         json: &str,
         user: i64,
     ) -> StoreResult<(DesignRecord, DesignVersion)>;
     /// A design of this clinic.
-    async fn design(&self, clinic: ClinicId, id: i64) -> StoreResult<DesignRecord>;
+    async fn design(&self, clinic: ClinicId, id: DesignId) -> StoreResult<DesignRecord>;
     /// A client's designs.
     async fn list_designs(&self, clinic: ClinicId, client: ClientId) -> StoreResult<Vec<DesignRecord>>;
     /// One version of a design.
-    async fn design_version(&self, clinic: ClinicId, design: i64, version: i64) -> StoreResult<DesignVersion>;
+    async fn design_version(&self, clinic: ClinicId, design: DesignId, version: i64) -> StoreResult<DesignVersion>;
     /// One version of a design with the client the design is for (one query: an audited
     /// read needs both).
-    async fn design_version_for(&self, clinic: ClinicId, design: i64, version: i64) -> StoreResult<(DesignVersion, ClientId)>;
+    async fn design_version_for(&self, clinic: ClinicId, design: DesignId, version: i64) -> StoreResult<(DesignVersion, ClientId)>;
     /// All versions of a design, oldest first.
-    async fn list_versions(&self, clinic: ClinicId, design: i64) -> StoreResult<Vec<DesignVersion>>;
+    async fn list_versions(&self, clinic: ClinicId, design: DesignId) -> StoreResult<Vec<DesignVersion>>;
     /// Saves `json` as the version after `base_version`; a [`crate::StoreError::Conflict`]
     /// when someone saved after `base_version` (nothing is overwritten).
     async fn save_version(
         &self,
         clinic: ClinicId,
-        design: i64,
+        design: DesignId,
         base_version: i64,
         json: &str,
         note: &str,
@@ -47,7 +47,7 @@ pub trait DesignStore: Send + Sync {
     ) -> StoreResult<DesignVersion>;
     /// Deletes a design and its versions, unless a recorded session was done from it
     /// (then it is part of the treatment record and stays: `BadInput` says so).
-    async fn delete_design(&self, clinic: ClinicId, id: i64) -> StoreResult<()>;
+    async fn delete_design(&self, clinic: ClinicId, id: DesignId) -> StoreResult<()>;
 }
 
 #[async_trait]
@@ -57,7 +57,7 @@ impl DesignStore for SqlStore {
         clinic: ClinicId,
         client: ClientId,
         name: &str,
-        photo: Option<i64>,
+        photo: Option<PhotoId>,
         json: &str,
         user: i64,
     ) -> StoreResult<(DesignRecord, DesignVersion)> {
@@ -102,7 +102,7 @@ impl DesignStore for SqlStore {
         Ok((design, version))
     }
 
-    async fn design(&self, clinic: ClinicId, id: i64) -> StoreResult<DesignRecord> {
+    async fn design(&self, clinic: ClinicId, id: DesignId) -> StoreResult<DesignRecord> {
         let sql = format!("SELECT {DESIGN_COLS} FROM designs WHERE clinic_id = $1 AND id = $2");
         let rows = sqlx::query(&sql).bind(clinic.0).bind(id).fetch_all(&self.pool).await?;
         one(rows.iter().map(from_row).collect::<StoreResult<Vec<_>>>()?, "design")
@@ -114,7 +114,7 @@ impl DesignStore for SqlStore {
         rows.iter().map(from_row).collect()
     }
 
-    async fn design_version(&self, clinic: ClinicId, design: i64, version: i64) -> StoreResult<DesignVersion> {
+    async fn design_version(&self, clinic: ClinicId, design: DesignId, version: i64) -> StoreResult<DesignVersion> {
         let sql = format!("SELECT {VERSION_COLS} FROM design_versions WHERE clinic_id = $1 AND design_id = $2 AND version = $3");
         let rows = sqlx::query(&sql)
             .bind(clinic.0)
@@ -125,7 +125,7 @@ impl DesignStore for SqlStore {
         one(rows.iter().map(from_row).collect::<StoreResult<Vec<_>>>()?, "design version")
     }
 
-    async fn design_version_for(&self, clinic: ClinicId, design: i64, version: i64) -> StoreResult<(DesignVersion, ClientId)> {
+    async fn design_version_for(&self, clinic: ClinicId, design: DesignId, version: i64) -> StoreResult<(DesignVersion, ClientId)> {
         let row = sqlx::query(
             "SELECT v.design_id, v.version, v.json, v.note, v.created_by, v.created_at, d.client_id \
              FROM design_versions v JOIN designs d ON d.id = v.design_id AND d.clinic_id = v.clinic_id \
@@ -140,7 +140,7 @@ impl DesignStore for SqlStore {
         Ok((from_row(&row)?, ClientId(row.try_get("client_id")?)))
     }
 
-    async fn list_versions(&self, clinic: ClinicId, design: i64) -> StoreResult<Vec<DesignVersion>> {
+    async fn list_versions(&self, clinic: ClinicId, design: DesignId) -> StoreResult<Vec<DesignVersion>> {
         let sql = format!("SELECT {VERSION_COLS} FROM design_versions WHERE clinic_id = $1 AND design_id = $2 ORDER BY version");
         let rows = sqlx::query(&sql).bind(clinic.0).bind(design).fetch_all(&self.pool).await?;
         rows.iter().map(from_row).collect()
@@ -149,7 +149,7 @@ impl DesignStore for SqlStore {
     async fn save_version(
         &self,
         clinic: ClinicId,
-        design: i64,
+        design: DesignId,
         base_version: i64,
         json: &str,
         note: &str,
@@ -198,7 +198,7 @@ impl DesignStore for SqlStore {
         Ok(version)
     }
 
-    async fn delete_design(&self, clinic: ClinicId, id: i64) -> StoreResult<()> {
+    async fn delete_design(&self, clinic: ClinicId, id: DesignId) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         // The check and the delete in one transaction: a session recorded from the
         // design meanwhile makes the delete fail on its reference, not orphan it.

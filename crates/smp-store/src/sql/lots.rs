@@ -19,16 +19,17 @@ pub trait LotStore: Send + Sync {
     /// The clinic's lots, newest first.
     async fn list_lots(&self, clinic: ClinicId) -> StoreResult<Vec<Lot>>;
     /// A lot of this clinic.
-    async fn lot(&self, clinic: ClinicId, id: i64) -> StoreResult<Lot>;
+    async fn lot(&self, clinic: ClinicId, id: LotId) -> StoreResult<Lot>;
     /// Marks a lot recalled: no session may use it from now on.
-    async fn recall_lot(&self, clinic: ClinicId, id: i64, reason: &str) -> StoreResult<Lot>;
+    async fn recall_lot(&self, clinic: ClinicId, id: LotId, reason: &str) -> StoreResult<Lot>;
     /// Records a patch test of a pigment lot (append-only: a result is a new row).
-    async fn add_patch_test(&self, clinic: ClinicId, client: ClientId, lot: i64, tested_on: &str, result: &str) -> StoreResult<PatchTest>;
+    async fn add_patch_test(&self, clinic: ClinicId, client: ClientId, lot: LotId, tested_on: &str, result: &str)
+    -> StoreResult<PatchTest>;
     /// A client's patch tests, oldest first.
     async fn patch_tests(&self, clinic: ClinicId, client: ClientId) -> StoreResult<Vec<PatchTest>>;
     /// Every patch test of a lot, by date: a patch test puts the pigment in the skin, so
     /// a recall reaches these clients too.
-    async fn patch_tests_with_lot(&self, clinic: ClinicId, lot: i64) -> StoreResult<Vec<PatchTest>>;
+    async fn patch_tests_with_lot(&self, clinic: ClinicId, lot: LotId) -> StoreResult<Vec<PatchTest>>;
 }
 
 #[async_trait]
@@ -71,13 +72,13 @@ impl LotStore for SqlStore {
         rows.iter().map(from_row).collect()
     }
 
-    async fn lot(&self, clinic: ClinicId, id: i64) -> StoreResult<Lot> {
+    async fn lot(&self, clinic: ClinicId, id: LotId) -> StoreResult<Lot> {
         let sql = format!("SELECT {LOT_COLS} FROM lots WHERE clinic_id = $1 AND id = $2");
         let rows = sqlx::query(&sql).bind(clinic.0).bind(id).fetch_all(&self.pool).await?;
         one(rows.iter().map(from_row).collect::<StoreResult<Vec<_>>>()?, "lot")
     }
 
-    async fn recall_lot(&self, clinic: ClinicId, id: i64, reason: &str) -> StoreResult<Lot> {
+    async fn recall_lot(&self, clinic: ClinicId, id: LotId, reason: &str) -> StoreResult<Lot> {
         check_text("reason", reason, NOTE_CHARS).map_err(bad)?;
         if reason.trim().is_empty() {
             return Err(bad("say why the lot is recalled (the manufacturer's notice)".into()));
@@ -101,7 +102,14 @@ impl LotStore for SqlStore {
         }
     }
 
-    async fn add_patch_test(&self, clinic: ClinicId, client: ClientId, lot: i64, tested_on: &str, result: &str) -> StoreResult<PatchTest> {
+    async fn add_patch_test(
+        &self,
+        clinic: ClinicId,
+        client: ClientId,
+        lot: LotId,
+        tested_on: &str,
+        result: &str,
+    ) -> StoreResult<PatchTest> {
         let result: PatchResult = result.parse().map_err(bad)?;
         check_date("tested_on", tested_on).map_err(bad)?;
         self.client(clinic, client).await?;
@@ -149,7 +157,7 @@ impl LotStore for SqlStore {
         rows.iter().map(from_row).collect()
     }
 
-    async fn patch_tests_with_lot(&self, clinic: ClinicId, lot: i64) -> StoreResult<Vec<PatchTest>> {
+    async fn patch_tests_with_lot(&self, clinic: ClinicId, lot: LotId) -> StoreResult<Vec<PatchTest>> {
         let rows = sqlx::query("SELECT id, client_id, lot_id, tested_on, result, created_at FROM patch_tests WHERE clinic_id = $1 AND lot_id = $2 ORDER BY tested_on, id")
             .bind(clinic.0)
             .bind(lot)

@@ -14,23 +14,23 @@ pub trait PhotoStore: Send + Sync {
     /// Records an uploaded photo of a client of this clinic.
     async fn add_photo(&self, clinic: ClinicId, photo: &NewPhoto) -> StoreResult<Photo>;
     /// A photo of this clinic.
-    async fn photo(&self, clinic: ClinicId, id: i64) -> StoreResult<Photo>;
+    async fn photo(&self, clinic: ClinicId, id: PhotoId) -> StoreResult<Photo>;
     /// This clinic's photo with this content hash, if it has one.
     async fn photo_by_hash(&self, clinic: ClinicId, sha256: &str) -> StoreResult<Option<Photo>>;
     /// A client's photos by view, then date.
     async fn list_photos(&self, clinic: ClinicId, client: ClientId) -> StoreResult<Vec<Photo>>;
     /// Sets a photo's marketing consent.
-    async fn set_marketing_consent(&self, clinic: ClinicId, photo: i64, consent: bool) -> StoreResult<()>;
+    async fn set_marketing_consent(&self, clinic: ClinicId, photo: PhotoId, consent: bool) -> StoreResult<()>;
     /// Photos whose clients consented to public use.
     async fn consented_photos(&self, clinic: ClinicId) -> StoreResult<Vec<Photo>>;
     /// Whether a photo has marketing consent.
-    async fn has_marketing_consent(&self, clinic: ClinicId, photo: i64) -> StoreResult<bool>;
+    async fn has_marketing_consent(&self, clinic: ClinicId, photo: PhotoId) -> StoreResult<bool>;
     /// Whether any photo record (any clinic) still uses this content hash.
     async fn hash_in_use(&self, sha256: &str) -> StoreResult<bool>;
     /// Deletes a photo record, unless a design is drawn on it or the client allowed it to
     /// be shown publicly (`BadInput` says which). Returns its content hash, whose file the
     /// caller removes when no record uses it any more.
-    async fn delete_photo(&self, clinic: ClinicId, id: i64) -> StoreResult<String>;
+    async fn delete_photo(&self, clinic: ClinicId, id: PhotoId) -> StoreResult<String>;
 }
 
 #[async_trait]
@@ -64,7 +64,7 @@ impl PhotoStore for SqlStore {
         from_row(&row)
     }
 
-    async fn photo(&self, clinic: ClinicId, id: i64) -> StoreResult<Photo> {
+    async fn photo(&self, clinic: ClinicId, id: PhotoId) -> StoreResult<Photo> {
         let sql = format!("SELECT {PHOTO_COLS} FROM photos WHERE clinic_id = $1 AND id = $2");
         let rows = sqlx::query(&sql).bind(clinic.0).bind(id).fetch_all(&self.pool).await?;
         one(rows.iter().map(from_row).collect::<StoreResult<Vec<_>>>()?, "photo")
@@ -82,7 +82,7 @@ impl PhotoStore for SqlStore {
         rows.iter().map(from_row).collect()
     }
 
-    async fn set_marketing_consent(&self, clinic: ClinicId, photo: i64, consent: bool) -> StoreResult<()> {
+    async fn set_marketing_consent(&self, clinic: ClinicId, photo: PhotoId, consent: bool) -> StoreResult<()> {
         let done = sqlx::query("UPDATE photos SET marketing_consent = $1 WHERE clinic_id = $2 AND id = $3")
             .bind(i64::from(consent))
             .bind(clinic.0)
@@ -99,7 +99,7 @@ impl PhotoStore for SqlStore {
         rows.iter().map(from_row).collect()
     }
 
-    async fn has_marketing_consent(&self, clinic: ClinicId, photo: i64) -> StoreResult<bool> {
+    async fn has_marketing_consent(&self, clinic: ClinicId, photo: PhotoId) -> StoreResult<bool> {
         let row = sqlx::query("SELECT marketing_consent FROM photos WHERE clinic_id = $1 AND id = $2")
             .bind(clinic.0)
             .bind(photo)
@@ -120,7 +120,7 @@ impl PhotoStore for SqlStore {
         Ok(n > 0)
     }
 
-    async fn delete_photo(&self, clinic: ClinicId, id: i64) -> StoreResult<String> {
+    async fn delete_photo(&self, clinic: ClinicId, id: PhotoId) -> StoreResult<String> {
         let mut tx = self.begin_write().await?;
         let row = sqlx::query("SELECT sha256, marketing_consent FROM photos WHERE clinic_id = $1 AND id = $2")
             .bind(clinic.0)

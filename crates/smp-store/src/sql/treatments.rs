@@ -27,7 +27,7 @@ pub trait TreatmentStore: Send + Sync {
     /// A client's sessions, by date.
     async fn list_sessions(&self, clinic: ClinicId, client: ClientId) -> StoreResult<Vec<TreatmentSession>>;
     /// Every session that used a lot (recall search).
-    async fn sessions_with_lot(&self, clinic: ClinicId, lot: i64) -> StoreResult<Vec<TreatmentSession>>;
+    async fn sessions_with_lot(&self, clinic: ClinicId, lot: LotId) -> StoreResult<Vec<TreatmentSession>>;
     /// Every session of the clinic (rates per practitioner).
     async fn all_sessions(&self, clinic: ClinicId) -> StoreResult<Vec<TreatmentSession>>;
     /// Schedules a follow-up check-in after a session.
@@ -100,7 +100,7 @@ impl TreatmentStore for SqlStore {
         rows.iter().map(from_row).collect()
     }
 
-    async fn sessions_with_lot(&self, clinic: ClinicId, lot: i64) -> StoreResult<Vec<TreatmentSession>> {
+    async fn sessions_with_lot(&self, clinic: ClinicId, lot: LotId) -> StoreResult<Vec<TreatmentSession>> {
         let sql = format!(
             "SELECT {SESSION_COLS} FROM treatment_sessions WHERE clinic_id = $1 AND (needle_lot_id = $2 OR pigment_lot_id = $2) ORDER BY performed_on, id"
         );

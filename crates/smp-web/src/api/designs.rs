@@ -7,7 +7,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use smp_design::Pattern;
-use smp_store::ClientId;
+use smp_store::{ClientId, DesignId, PhotoId};
 use smp_store::{DesignRecord, DesignVersion};
 
 use crate::api::json::ApiJson;
@@ -33,7 +33,7 @@ pub async fn list(State(state): State<AppState>, me: CurrentUser, Path(client): 
 pub struct NewDesign {
     name: String,
     #[serde(default)]
-    photo_id: Option<i64>,
+    photo_id: Option<PhotoId>,
     #[serde(default)]
     pattern: Option<String>,
     #[serde(default)]
@@ -43,7 +43,7 @@ pub struct NewDesign {
 /// A version with its design as JSON.
 #[derive(Serialize)]
 pub struct VersionJson {
-    design_id: i64,
+    design_id: DesignId,
     version: i64,
     note: String,
     created_by: i64,
@@ -94,7 +94,7 @@ pub async fn create(
 }
 
 /// GET /api/v1/designs/{id}
-pub async fn get(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Json<DesignRecord>> {
+pub async fn get(State(state): State<AppState>, me: CurrentUser, Path(id): Path<DesignId>) -> AppResult<Json<DesignRecord>> {
     me.require(Permission::ReadMedical)?;
     let d = state.store.design(me.clinic_id(), id).await?;
     crate::records::audit(&state, &me, "read", "design", id, Some(d.client_id)).await?;
@@ -102,7 +102,7 @@ pub async fn get(State(state): State<AppState>, me: CurrentUser, Path(id): Path<
 }
 
 /// GET /api/v1/designs/{id}/versions
-pub async fn versions(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Json<Vec<VersionJson>>> {
+pub async fn versions(State(state): State<AppState>, me: CurrentUser, Path(id): Path<DesignId>) -> AppResult<Json<Vec<VersionJson>>> {
     me.require(Permission::ReadMedical)?;
     let d = state.store.design(me.clinic_id(), id).await?;
     crate::records::audit(&state, &me, "read", "design-versions", id, Some(d.client_id)).await?;
@@ -111,7 +111,7 @@ pub async fn versions(State(state): State<AppState>, me: CurrentUser, Path(id): 
 }
 
 /// GET /api/v1/designs/{id}/versions/{v}
-pub async fn version(State(state): State<AppState>, me: CurrentUser, Path((id, v)): Path<(i64, i64)>) -> AppResult<Json<VersionJson>> {
+pub async fn version(State(state): State<AppState>, me: CurrentUser, Path((id, v)): Path<(DesignId, i64)>) -> AppResult<Json<VersionJson>> {
     me.require(Permission::ReadMedical)?;
     let (version, client) = state.store.design_version_for(me.clinic_id(), id, v).await?;
     crate::records::audit(&state, &me, "read", "design-version", id, Some(client)).await?;
@@ -131,7 +131,7 @@ pub struct SaveBody {
 pub async fn save(
     State(state): State<AppState>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<DesignId>,
     ApiJson(b): ApiJson<SaveBody>,
 ) -> AppResult<(StatusCode, Json<VersionJson>)> {
     me.require(Permission::EditMedical)?;
@@ -245,7 +245,7 @@ pub async fn preview(State(state): State<AppState>, me: CurrentUser, ApiJson(b):
 }
 
 /// GET /api/v1/designs/{id}/plan: `smp plan --json` of the latest version.
-pub async fn plan(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Json<serde_json::Value>> {
+pub async fn plan(State(state): State<AppState>, me: CurrentUser, Path(id): Path<DesignId>) -> AppResult<Json<serde_json::Value>> {
     me.require(Permission::ReadMedical)?;
     let record = state.store.design(me.clinic_id(), id).await?;
     let (design, _) = load_design(&state, &me, id, record.latest_version).await?;
@@ -259,7 +259,7 @@ pub async fn plan(State(state): State<AppState>, me: CurrentUser, Path(id): Path
 
 /// GET /designs/{id}/report.pdf and /api/v1/designs/{id}/report.pdf: the client report of
 /// the latest version, on its calibrated photo.
-pub async fn report(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn report(State(state): State<AppState>, me: CurrentUser, Path(id): Path<DesignId>) -> AppResult<Response> {
     me.require(Permission::ReadMedical)?;
     let clinic = me.clinic_id();
     let record = state.store.design(clinic, id).await?;

@@ -5,8 +5,8 @@ use axum::Json;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use smp_store::ClientId;
 use smp_store::Photo;
+use smp_store::{ClientId, PhotoId};
 
 use crate::auth::{CurrentUser, Permission};
 use crate::error::{AppError, AppResult};
@@ -33,7 +33,7 @@ pub async fn list(State(state): State<AppState>, me: CurrentUser, Path(client): 
 }
 
 /// GET /api/v1/photos/{id}
-pub async fn get(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Json<Photo>> {
+pub async fn get(State(state): State<AppState>, me: CurrentUser, Path(id): Path<PhotoId>) -> AppResult<Json<Photo>> {
     me.require(Permission::ReadMedical)?;
     let p = state.store.photo(me.clinic_id(), id).await?;
     crate::records::audit(&state, &me, "read", "photo", id, Some(p.client_id)).await?;
@@ -41,7 +41,7 @@ pub async fn get(State(state): State<AppState>, me: CurrentUser, Path(id): Path<
 }
 
 /// GET /photos/{id}/image and /api/v1/photos/{id}/image: the stored file.
-pub async fn image(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn image(State(state): State<AppState>, me: CurrentUser, Path(id): Path<PhotoId>) -> AppResult<Response> {
     me.require(Permission::ReadMedical)?;
     let photo = state.store.photo(me.clinic_id(), id).await?;
     crate::records::audit(&state, &me, "read", "photo", id, Some(photo.client_id)).await?;

@@ -5,9 +5,9 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use smp_store::ClientId;
 use smp_store::audit::verify;
 use smp_store::{AdverseEvent, Lot, NewAdverseEvent, NewLot, NewSurvey, NewTreatmentSession, Survey, TreatmentSession};
+use smp_store::{ClientId, LotId};
 
 use crate::api::json::ApiJson;
 use crate::auth::{CurrentUser, Permission};
@@ -32,7 +32,7 @@ pub async fn add_lot(State(state): State<AppState>, me: CurrentUser, ApiJson(l):
 }
 
 /// GET /api/v1/lots/{id}
-pub async fn lot(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Json<Lot>> {
+pub async fn lot(State(state): State<AppState>, me: CurrentUser, Path(id): Path<LotId>) -> AppResult<Json<Lot>> {
     me.require(Permission::ReadMedical)?;
     Ok(Json(state.store.lot(me.clinic_id(), id).await?))
 }
@@ -47,7 +47,7 @@ pub struct RecallBody {
 pub async fn recall(
     State(state): State<AppState>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<LotId>,
     ApiJson(b): ApiJson<RecallBody>,
 ) -> AppResult<Json<Lot>> {
     me.require(Permission::EditMedical)?;
@@ -75,7 +75,7 @@ pub struct RecallHit {
 
 /// GET /api/v1/lots/{id}/sessions: every session and patch test (and its client) that
 /// used the lot.
-pub async fn recall_search(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Json<Vec<RecallHit>>> {
+pub async fn recall_search(State(state): State<AppState>, me: CurrentUser, Path(id): Path<LotId>) -> AppResult<Json<Vec<RecallHit>>> {
     me.require(Permission::ReadMedical)?;
     let clinic = me.clinic_id();
     state.store.lot(clinic, id).await?;

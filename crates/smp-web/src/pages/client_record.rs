@@ -3,7 +3,8 @@
 //! read medical records get it (the front desk sees contact details only).
 
 use smp_store::screening::{Contraindication, warnings};
-use smp_store::{AdverseEvent, ClientId, ConsentDocument, DesignRecord, Lot, Photo, ScreeningAnswers, Survey, TreatmentSession};
+use smp_store::{AdverseEvent, ConsentDocument, DesignRecord, Lot, Photo, ScreeningAnswers, Survey, TreatmentSession};
+use smp_store::{ClientId, LotId, PhotoId};
 
 use crate::auth::CurrentUser;
 use crate::error::AppResult;
@@ -11,7 +12,7 @@ use crate::pages::{html, today};
 use crate::state::AppState;
 
 /// A lot offered in a form: its id and "product lot (exp. date)".
-pub type LotOption = (i64, String);
+pub type LotOption = (LotId, String);
 
 /// What a client's page shows beyond contact details.
 #[derive(Default)]
@@ -21,7 +22,7 @@ pub struct MedicalRecord {
     /// Designs.
     pub designs: Vec<DesignRecord>,
     /// Ids of photos with marketing consent.
-    pub marketing: Vec<i64>,
+    pub marketing: Vec<PhotoId>,
     /// Follow-up check-ins.
     pub follow_ups: Vec<smp_store::FollowUp>,
     /// The clinic's current consent document.
@@ -57,7 +58,7 @@ pub struct MedicalRecord {
 }
 
 /// "product lot" of the lot with id `id`, or "?" for one no longer listed.
-fn lot_label(lots: &[Lot], id: i64) -> String {
+fn lot_label(lots: &[Lot], id: LotId) -> String {
     lots.iter()
         .find(|l| l.id == id)
         .map_or("?".into(), |l| format!("{} {}", l.product, l.lot_number))

@@ -8,8 +8,8 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use smp_design::Pattern;
-use smp_store::ClientId;
 use smp_store::{Appointment, Client, ClientFields, PHOTO_VIEWS, Photo};
+use smp_store::{ClientId, PhotoId};
 
 use super::client_record::{self, MedicalRecord};
 use crate::auth::{CurrentUser, Permission};
@@ -117,7 +117,7 @@ pub struct ClientPage {
     views: [&'static str; 6],
     today: String,
     patterns: Vec<String>,
-    photo_options: Vec<(i64, String)>,
+    photo_options: Vec<(PhotoId, String)>,
     event_kinds: &'static [smp_records::EventKind],
     appointments: Vec<Appointment>,
     practitioners: Vec<(i64, String)>,

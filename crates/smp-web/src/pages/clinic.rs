@@ -9,8 +9,8 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use smp_store::ClientId;
 use smp_store::{Appointment, ClinicId, ConsentDocument, Photo};
+use smp_store::{ClientId, PhotoId};
 
 use crate::auth::{CurrentUser, Permission, token};
 use crate::error::{AppError, AppResult};
@@ -442,7 +442,7 @@ pub async fn public_results(State(state): State<AppState>, Path(clinic): Path<i6
 }
 
 /// GET /public/{clinic}/photos/{id}: a photo only with its marketing consent and the page on.
-pub async fn public_photo(State(state): State<AppState>, Path((clinic, photo)): Path<(i64, i64)>) -> AppResult<Response> {
+pub async fn public_photo(State(state): State<AppState>, Path((clinic, photo)): Path<(i64, PhotoId)>) -> AppResult<Response> {
     let id = ClinicId(clinic);
     if !state.store.public_results(id).await? || !state.store.has_marketing_consent(id, photo).await? {
         return Err(AppError::not_found("photo"));

@@ -4,7 +4,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::Redirect;
 use serde::Deserialize;
-use smp_store::ClientId;
+use smp_store::{ClientId, DesignId, LotId, PhotoId};
 use smp_store::{NewAppointment, ScreeningAnswers};
 
 use crate::auth::{CurrentUser, Permission};
@@ -175,7 +175,7 @@ pub struct MarketingForm {
 pub async fn marketing(
     State(state): State<AppState>,
     me: CurrentUser,
-    Path(photo): Path<i64>,
+    Path(photo): Path<PhotoId>,
     Form(f): Form<MarketingForm>,
 ) -> AppResult<Redirect> {
     me.require(Permission::EditMedical).map_err(|e| e.as_html())?;
@@ -193,7 +193,7 @@ pub async fn marketing(
 
 /// POST /photos/{id}/delete: a photo no design is drawn on and not shown publicly; its
 /// file goes too once no record uses it.
-pub async fn delete_photo(State(state): State<AppState>, me: CurrentUser, Path(photo): Path<i64>) -> AppResult<Redirect> {
+pub async fn delete_photo(State(state): State<AppState>, me: CurrentUser, Path(photo): Path<PhotoId>) -> AppResult<Redirect> {
     me.require(Permission::EditMedical).map_err(|e| e.as_html())?;
     let p = state.store.photo(me.clinic_id(), photo).await.map_err(html)?;
     let sha = state
@@ -211,7 +211,7 @@ pub async fn delete_photo(State(state): State<AppState>, me: CurrentUser, Path(p
 }
 
 /// POST /designs/{id}/delete: a design no recorded session was done from.
-pub async fn delete_design(State(state): State<AppState>, me: CurrentUser, Path(design): Path<i64>) -> AppResult<Redirect> {
+pub async fn delete_design(State(state): State<AppState>, me: CurrentUser, Path(design): Path<DesignId>) -> AppResult<Redirect> {
     me.require(Permission::EditMedical).map_err(|e| e.as_html())?;
     let d = state.store.design(me.clinic_id(), design).await.map_err(html)?;
     state
@@ -254,7 +254,7 @@ pub async fn patch_test(
 ) -> AppResult<Redirect> {
     me.require(Permission::EditMedical).map_err(|e| e.as_html())?;
     let back = format!("/clients/{client}#screening");
-    let lot_id: i64 = f.lot_id.trim().parse().map_err(|_| {
+    let lot_id: LotId = f.lot_id.trim().parse().map_err(|_| {
         AppError::field(
             "lot_id",
             "choose the pigment lot that was tested; if the list is empty, add the clinic's lots under Lots first",

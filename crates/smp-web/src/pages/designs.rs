@@ -10,8 +10,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use smp_design::Pattern;
 use smp_plan::Plan;
-use smp_store::ClientId;
 use smp_store::{Client, DesignRecord};
+use smp_store::{ClientId, DesignId, PhotoId};
 
 use crate::auth::{CurrentUser, Permission};
 use crate::error::{AppError, AppResult};
@@ -25,7 +25,7 @@ use crate::state::AppState;
 pub struct NewDesignForm {
     name: String,
     pattern: String,
-    photo_id: Option<i64>,
+    photo_id: Option<PhotoId>,
 }
 
 /// POST /clients/{id}/designs
@@ -54,7 +54,7 @@ pub struct EditorPage {
     design: DesignRecord,
     client: Client,
     version: i64,
-    photo_id: i64,
+    photo_id: PhotoId,
     view: String,
 }
 
@@ -68,7 +68,7 @@ pub struct VersionQuery {
 pub async fn editor(
     State(state): State<AppState>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<DesignId>,
     Query(q): Query<VersionQuery>,
 ) -> AppResult<Response> {
     me.require(Permission::ReadMedical).map_err(|e| e.as_html())?;
@@ -125,7 +125,7 @@ pub fn date_time(unix: i64, time_zone: &str) -> String {
 }
 
 /// GET /designs/{id}/versions
-pub async fn versions(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<VersionsPage> {
+pub async fn versions(State(state): State<AppState>, me: CurrentUser, Path(id): Path<DesignId>) -> AppResult<VersionsPage> {
     me.require(Permission::ReadMedical).map_err(|e| e.as_html())?;
     let clinic = me.clinic_id();
     let design = state.store.design(clinic, id).await.map_err(html)?;
@@ -167,7 +167,7 @@ pub struct RestoreForm {
 pub async fn restore(
     State(state): State<AppState>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<DesignId>,
     Form(f): Form<RestoreForm>,
 ) -> AppResult<Redirect> {
     me.require(Permission::EditMedical).map_err(|e| e.as_html())?;
@@ -216,7 +216,7 @@ fn healed() -> String {
     "healed".into()
 }
 
-async fn side(state: &AppState, me: &CurrentUser, id: i64, version: i64) -> AppResult<Side> {
+async fn side(state: &AppState, me: &CurrentUser, id: DesignId, version: i64) -> AppResult<Side> {
     let (design, v) = load_design(state, me, id, version).await.map_err(|e| e.as_html())?;
     let plan = plan_of(state, me, design.clone(), None).await.map_err(|e| e.as_html())?;
     let hairline = smp_design::lint::hairline_height_mm(&design).map_or("–".into(), |h| format!("{h:.0} mm above the glabella"));
@@ -233,7 +233,7 @@ async fn side(state: &AppState, me: &CurrentUser, id: i64, version: i64) -> AppR
 pub async fn compare(
     State(state): State<AppState>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<DesignId>,
     Query(q): Query<CompareQuery>,
 ) -> AppResult<ComparePage> {
     me.require(Permission::ReadMedical).map_err(|e| e.as_html())?;
@@ -267,7 +267,7 @@ pub struct StateQuery {
 pub async fn version_preview(
     State(state): State<AppState>,
     me: CurrentUser,
-    Path((id, version)): Path<(i64, i64)>,
+    Path((id, version)): Path<(DesignId, i64)>,
     Query(q): Query<StateQuery>,
 ) -> AppResult<Response> {
     me.require(Permission::ReadMedical)?;
@@ -353,7 +353,7 @@ fn breakdown_rows(q: &smp_plan::Quote) -> Vec<(String, String)> {
 pub async fn plan(
     State(state): State<AppState>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<DesignId>,
     Query(query): Query<PlanQuery>,
 ) -> AppResult<PlanPage> {
     me.require(Permission::ReadMedical).map_err(|e| e.as_html())?;

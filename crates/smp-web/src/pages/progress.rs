@@ -9,8 +9,8 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use smp_design::MmToPx;
-use smp_store::ClientId;
 use smp_store::{Client, PHOTO_VIEWS, Photo};
+use smp_store::{ClientId, PhotoId};
 
 use super::{Nav, html};
 use crate::auth::{CurrentUser, Permission};
@@ -25,8 +25,8 @@ use crate::state::AppState;
 #[derive(Deserialize, Default)]
 pub struct ProgressQuery {
     view: Option<String>,
-    a: Option<i64>,
-    b: Option<i64>,
+    a: Option<PhotoId>,
+    b: Option<PhotoId>,
 }
 
 /// The progress page.
@@ -38,7 +38,7 @@ pub struct ProgressPage {
     view: String,
     views: [&'static str; 6],
     /// The view's photos: id and date.
-    photos: Vec<(i64, String)>,
+    photos: Vec<(PhotoId, String)>,
     /// The earlier and later photo, when the view has two.
     pair: Option<(Photo, Photo)>,
     /// How the later photo is lined up, in words.
@@ -74,7 +74,7 @@ async fn pair_of(
     }
     let mut of_view: Vec<Photo> = photos.into_iter().filter(|p| p.view == view).collect();
     of_view.sort_by(|a, b| a.taken_on.cmp(&b.taken_on).then(a.id.cmp(&b.id)));
-    let pick = |id: Option<i64>, fallback: Option<&Photo>| -> AppResult<Option<Photo>> {
+    let pick = |id: Option<PhotoId>, fallback: Option<&Photo>| -> AppResult<Option<Photo>> {
         match id {
             Some(id) => of_view
                 .iter()

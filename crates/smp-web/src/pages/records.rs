@@ -7,7 +7,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::Redirect;
 use serde::Deserialize;
-use smp_store::ClientId;
+use smp_store::{ClientId, LotId};
 use smp_store::{Lot, NewAdverseEvent, NewLot, NewSurvey, NewTreatmentSession};
 
 use crate::auth::{CurrentUser, Permission};
@@ -53,7 +53,12 @@ pub struct RecallForm {
 }
 
 /// POST /lots/{id}/recall
-pub async fn recall(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Form(f): Form<RecallForm>) -> AppResult<Redirect> {
+pub async fn recall(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path(id): Path<LotId>,
+    Form(f): Form<RecallForm>,
+) -> AppResult<Redirect> {
     me.require(Permission::EditMedical).map_err(|e| e.as_html())?;
     state.store.recall_lot(me.clinic_id(), id, &f.reason).await.map_err(html)?;
     audit(&state, &me, "recall", "lot", id, None).await.map_err(|e| e.as_html())?;
@@ -71,7 +76,7 @@ pub struct RecallPage {
 }
 
 /// GET /lots/{id}/clients: every client who received the lot.
-pub async fn recall_search(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<RecallPage> {
+pub async fn recall_search(State(state): State<AppState>, me: CurrentUser, Path(id): Path<LotId>) -> AppResult<RecallPage> {
     me.require(Permission::ReadMedical).map_err(|e| e.as_html())?;
     let clinic = me.clinic_id();
     let lot = state.store.lot(clinic, id).await.map_err(html)?;
@@ -113,8 +118,8 @@ pub struct SessionForm {
     #[serde(default)]
     regions: String,
     impressions: i64,
-    needle_lot_id: i64,
-    pigment_lot_id: i64,
+    needle_lot_id: LotId,
+    pigment_lot_id: LotId,
     #[serde(default)]
     dilution: String,
 }
@@ -288,7 +293,7 @@ pub async fn ink_passport(State(state): State<AppState>, me: CurrentUser, Path(i
     let clinic = me.clinic_id();
     let client = state.store.client(clinic, id).await?;
     let lots = state.store.list_lots(clinic).await?;
-    let lot = |lid: i64| lots.iter().find(|l| l.id == lid);
+    let lot = |lid: LotId| lots.iter().find(|l| l.id == lid);
     let entries = state
         .store
         .list_sessions(clinic, id)

@@ -4,6 +4,7 @@
 use smp_design::Design;
 use smp_plan::{Plan, Quote};
 use smp_render::state::PreviewState;
+use smp_store::DesignId;
 use smp_store::DesignVersion;
 
 use crate::auth::CurrentUser;
@@ -14,7 +15,7 @@ use crate::service::work::{blocking, internal};
 use crate::state::AppState;
 
 /// A stored version of a design of the caller's clinic, parsed.
-pub async fn load_design(state: &AppState, me: &CurrentUser, id: i64, version: i64) -> AppResult<(Design, DesignVersion)> {
+pub async fn load_design(state: &AppState, me: &CurrentUser, id: DesignId, version: i64) -> AppResult<(Design, DesignVersion)> {
     let v = state.store.design_version(me.clinic_id(), id, version).await?;
     let design = Design::parse(&v.json).map_err(|e| internal(format!("stored design {id} v{version} no longer parses: {e}")))?;
     Ok((design, v))

@@ -70,7 +70,13 @@ async fn records_lots_sessions_outcomes_audit_and_report() {
         // A patch test puts the pigment in the skin: the recall reaches it too.
         let clinic_id = app.store.clinic_by_name("Alpha").await.unwrap().unwrap().id;
         app.store
-            .add_patch_test(clinic_id, smp_store::ClientId(client), ink, "2026-11-19", "negative")
+            .add_patch_test(
+                clinic_id,
+                smp_store::ClientId(client),
+                smp_store::LotId(ink),
+                "2026-11-19",
+                "negative",
+            )
             .await
             .unwrap();
         let all: Vec<serde_json::Value> = s.get(&format!("/api/v1/lots/{ink}/sessions")).await.json().await.unwrap();
