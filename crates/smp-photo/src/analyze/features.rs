@@ -145,6 +145,15 @@ pub(crate) fn box_mean(v: &[f32], w: u32, h: u32, r: u32) -> Vec<f32> {
     out
 }
 
+/// A box mean like [`box_mean`] over only the cells where `mask` holds; where the window
+/// holds none of them, the cell's own value.
+pub(crate) fn masked_box_mean(v: &[f32], mask: &[bool], w: u32, h: u32, r: u32) -> Vec<f32> {
+    let on: Vec<f32> = mask.iter().map(|&m| f32::from(u8::from(m))).collect();
+    let kept: Vec<f32> = v.iter().zip(&on).map(|(x, m)| x * m).collect();
+    let (num, den) = (box_mean(&kept, w, h, r), box_mean(&on, w, h, r));
+    (0..v.len()).map(|i| if den[i] > 0.0 { num[i] / den[i] } else { v[i] }).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -400,13 +400,16 @@ pub(crate) fn fit_hair(input: &HairInput) -> Option<HairModel> {
         hair_tex.sort_by(f32::total_cmp);
         texture.hair = hair_tex[hair_tex.len() / 2];
     }
-    let separation = (0..CH)
+    // Separation in the units of the class distance: colour and texture both count.
+    let tex_separation = ((texture.hair - texture.bare) / texture.spread).max(0.0);
+    let separation = ((0..CH)
         .map(|c| {
             let p = idx.iter().map(|&i| predict(&shading[c], &input.basis[i])).sum::<f32>() / m;
             ((1.0 - ratio[c]) * p / spread[c]).powi(2)
         })
         .sum::<f32>()
-        .sqrt();
+        + TEXTURE_WEIGHT * tex_separation.powi(2))
+    .sqrt();
     let has_bare = idx.iter().any(|&i| !hair[i]);
     let has_hair = idx.iter().any(|&i| hair[i]);
     let mean = |want: bool| {

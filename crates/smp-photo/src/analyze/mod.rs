@@ -36,7 +36,7 @@ use self::cells::CellGrid;
 use self::classify::Places;
 use self::constants::{BALD_MAX_COVERAGE, CELL_MM, HAIRED_MIN_COVERAGE, SEED_PIN_RADIUS_MM};
 pub(crate) use self::features::box_mean;
-use self::features::{CellFeatures, cell_features};
+use self::features::{CellFeatures, cell_features, masked_box_mean};
 use self::geometry::{in_front_of_line, in_loss_zone};
 use self::gmm::D;
 use self::hair::{HairInput, Prior};
@@ -193,8 +193,14 @@ struct HairCells {
 /// The hair model's inputs: colour and texture averaged over ~7 mm (hair is a property
 /// of areas, and single cells hold only a few stubble tips), and the shading basis over
 /// the head's visible hemisphere (off it lie the face and neck).
-fn hair_cells(photo: &RgbImage, view: &View, grid: &CellGrid, f: &CellFeatures) -> HairCells {
+fn hair_cells(photo: &RgbImage, view: &View, grid: &CellGrid, f: &CellFeatures, body: &[bool]) -> HairCells {
     let (hc, hr) = head_ellipse(view, photo, 2.0);
+    // Texture is averaged over the client's inner cells only: the outline's cells hold
+    // the energy of its edge, which reads as hair along the whole rim. (Colour is averaged
+    // over all cells: masking it too moved the fit on highlight-dominated heads.)
+    let inner: Vec<bool> = (0..f.len())
+        .map(|i| body[i] && grid.neighbours(i).count() == 4 && grid.neighbours(i).all(|j| body[j]))
+        .collect();
     let basis = (0..f.len())
         .map(|i| {
             let (x, y) = grid.centre_px(i);
@@ -212,7 +218,7 @@ fn hair_cells(photo: &RgbImage, view: &View, grid: &CellGrid, f: &CellFeatures) 
     let smoothed = (0..f.len())
         .map(|i| [smooth_linear[0][i], smooth_linear[1][i], smooth_linear[2][i]])
         .collect();
-    let rough = box_mean(&f.laplacian, f.width, f.height, HAIR_SMOOTHING_CELLS)
+    let rough = masked_box_mean(&f.laplacian, &inner, f.width, f.height, HAIR_SMOOTHING_CELLS)
         .iter()
         .map(|&e| (1.0 + e).ln())
         .collect();
@@ -272,7 +278,7 @@ pub fn analyze(photo: &RgbImage, view: &View, design: &Design, seeds: &Seeds) ->
         return Err(AnalyzeError::NoHead { view: view.name.clone() });
     }
     let places = Places::new(view, design, &grid);
-    let cells = hair_cells(photo, view, &grid, &f);
+    let cells = hair_cells(photo, view, &grid, &f, &body);
     let prior = priors(&places, &body, &hair_seed, &bare_seed);
     let hair = hair::fit_hair(&HairInput {
         linear: &cells.smoothed,
