@@ -309,7 +309,7 @@ async fn tamper_is_reported(data: &std::path::Path) {
             smp_store::ClinicId(*clinic),
             *seq,
             *at,
-            *actor,
+            smp_store::UserId(*actor),
             action,
             entity,
             *entity_id,

@@ -173,7 +173,7 @@ fn user_add_serve_demo_backup_restore() {
         let clinic = store.clinic_by_name("Demo Clinic").await.unwrap().unwrap();
         for i in 0..3 {
             let ev = smp_store::audit::AuditEvent {
-                actor: 1,
+                actor: smp_store::UserId(1),
                 action: "read",
                 entity: "design",
                 entity_id: i,

@@ -73,7 +73,7 @@ mod tests {
     fn new(practitioner: i64, starts_at: &str, minutes: i64, room: &str) -> NewAppointment {
         NewAppointment {
             client_id: crate::ClientId(1),
-            practitioner_id: practitioner,
+            practitioner_id: crate::UserId(practitioner),
             kind: crate::AppointmentKind::Session,
             starts_at: starts_at.into(),
             minutes,
@@ -86,7 +86,7 @@ mod tests {
             id,
             clinic_id: ClinicId(1),
             client_id: crate::ClientId(2),
-            practitioner_id: practitioner,
+            practitioner_id: crate::UserId(practitioner),
             kind: crate::AppointmentKind::Session,
             starts_at: starts_at.into(),
             minutes,

@@ -1,7 +1,7 @@
 //! Consent documents (versioned; a signature keeps the hash of the exact text signed),
 //! screening answers, appointments and calendar-feed tokens.
 
-use crate::ids::{ClientId, LotId};
+use crate::ids::{ClientId, LotId, UserId};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::ClinicId;
@@ -114,7 +114,7 @@ pub struct NewAppointment {
     #[serde(default)]
     pub client_id: ClientId,
     /// Practitioner.
-    pub practitioner_id: i64,
+    pub practitioner_id: UserId,
     /// What it is for.
     pub kind: AppointmentKind,
     /// Start, local clinic time, `YYYY-MM-DDTHH:MM`.
@@ -137,7 +137,7 @@ pub struct Appointment {
     /// The client.
     pub client_id: ClientId,
     /// Practitioner.
-    pub practitioner_id: i64,
+    pub practitioner_id: UserId,
     /// What it is for.
     #[cfg_attr(feature = "sqlx", sqlx(try_from = "String"))]
     pub kind: AppointmentKind,

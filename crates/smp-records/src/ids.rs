@@ -44,6 +44,8 @@ ids! {
     DesignId;
     /// A registered pigment or needle lot.
     LotId;
+    /// A member of a clinic's staff (a login).
+    UserId;
 }
 
 /// A yes/no stored as 0 or 1 (BIGINT on both backends, which have no common boolean).

@@ -1,6 +1,7 @@
 //! Clinical records: pigment and needle lots, treatment sessions, adverse events,
 //! outcome surveys. Sessions, events and surveys are append-only (an edit is a new row).
 
+use crate::ids::UserId;
 use crate::ids::{ClientId, DesignId, LotId};
 use serde::{Deserialize, Serialize};
 
@@ -55,7 +56,7 @@ pub struct NewTreatmentSession {
     pub performed_on: String,
     /// Who did it (set by the server to the logged-in practitioner).
     #[serde(default)]
-    pub practitioner_id: i64,
+    pub practitioner_id: UserId,
     /// The design followed.
     #[serde(default)]
     pub design_id: Option<DesignId>,
@@ -91,7 +92,7 @@ pub struct TreatmentSession {
     /// Date.
     pub performed_on: String,
     /// Practitioner.
-    pub practitioner_id: i64,
+    pub practitioner_id: UserId,
     /// Design.
     pub design_id: Option<DesignId>,
     /// Design session.
@@ -135,7 +136,7 @@ pub struct NewAdverseEvent {
     pub action: String,
     /// Who recorded it (set by the server).
     #[serde(default)]
-    pub practitioner_id: i64,
+    pub practitioner_id: UserId,
 }
 
 /// A recorded adverse event.
@@ -163,7 +164,7 @@ pub struct AdverseEvent {
     /// Action.
     pub action: String,
     /// Practitioner.
-    pub practitioner_id: i64,
+    pub practitioner_id: UserId,
     /// Record time, Unix seconds.
     pub created_at: i64,
 }
@@ -176,7 +177,7 @@ pub struct NewSurvey {
     pub client_id: ClientId,
     /// The practitioner rated (set by the server when absent).
     #[serde(default)]
-    pub practitioner_id: i64,
+    pub practitioner_id: UserId,
     /// 1–5.
     pub satisfaction: i64,
     /// Would recommend the clinic.
@@ -197,7 +198,7 @@ pub struct Survey {
     /// The client.
     pub client_id: ClientId,
     /// Practitioner.
-    pub practitioner_id: i64,
+    pub practitioner_id: UserId,
     /// 1–5.
     pub satisfaction: i64,
     /// Would recommend.

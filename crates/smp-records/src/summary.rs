@@ -54,7 +54,7 @@ fn group(who: String, surveys: &[&Survey], sessions: &[&TreatmentSession], event
 
 /// The clinic's figures, then each practitioner's.
 pub fn summarise(
-    practitioners: &[(i64, &str)],
+    practitioners: &[(crate::UserId, &str)],
     surveys: &[Survey],
     sessions: &[TreatmentSession],
     events: &[AdverseEvent],

@@ -221,12 +221,12 @@ mod tests {
         let mut out = Vec::new();
         for (i, a) in actions.iter().enumerate() {
             let seq = i as i64 + 1;
-            let hash = entry_hash(&prev, clinic, seq, 1000 + seq, 1, a, "client", 7, "client:7");
+            let hash = entry_hash(&prev, clinic, seq, 1000 + seq, crate::UserId(1), a, "client", 7, "client:7");
             out.push(AuditEntry {
                 clinic_id: clinic,
                 seq,
                 at: 1000 + seq,
-                actor: 1,
+                actor: crate::UserId(1),
                 action: a.to_string(),
                 entity: "client".into(),
                 entity_id: 7,

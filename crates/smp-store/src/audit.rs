@@ -2,6 +2,7 @@
 //! all of its own fields, so changing, removing or reordering any row breaks every
 //! later hash. Entries name clients by id only (pseudonymous), never by personal data.
 
+use crate::model::UserId;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -20,7 +21,7 @@ pub struct AuditEntry {
     /// Unix seconds.
     pub at: i64,
     /// User id of who did it.
-    pub actor: i64,
+    pub actor: UserId,
     /// `create`, `change`, `read`, `export`, `erase`, `login`, …
     pub action: String,
     /// What kind of record (`client`, `photo`, `design`, `session`, …).
@@ -39,7 +40,7 @@ pub struct AuditEntry {
 #[derive(Debug, Clone)]
 pub struct AuditEvent<'a> {
     /// User id.
-    pub actor: i64,
+    pub actor: UserId,
     /// Action.
     pub action: &'a str,
     /// Entity kind.
@@ -52,7 +53,7 @@ pub struct AuditEvent<'a> {
 
 impl<'a> AuditEvent<'a> {
     /// What `actor` did (`action`) to record `entity_id` of kind `entity`, about `client`.
-    pub fn about_client(actor: i64, action: &'a str, entity: &'a str, entity_id: impl Into<i64>, client: ClientId) -> AuditEvent<'a> {
+    pub fn about_client(actor: UserId, action: &'a str, entity: &'a str, entity_id: impl Into<i64>, client: ClientId) -> AuditEvent<'a> {
         AuditEvent {
             actor,
             action,
@@ -75,7 +76,7 @@ pub fn entry_hash(
     clinic: ClinicId,
     seq: i64,
     at: i64,
-    actor: i64,
+    actor: UserId,
     action: &str,
     entity: &str,
     entity_id: i64,

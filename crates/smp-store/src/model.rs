@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-pub use smp_records::{ClientId, ClinicId, DesignId, LotId, PhotoId, StoredFlag};
+pub use smp_records::{ClientId, ClinicId, DesignId, LotId, PhotoId, StoredFlag, UserId};
 
 /// A clinic.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -66,7 +66,7 @@ impl TryFrom<String> for Role {
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct User {
     /// Its id.
-    pub id: i64,
+    pub id: UserId,
     /// The clinic it belongs to.
     pub clinic_id: ClinicId,
     /// Login e-mail (unique over all clinics, lower case).
@@ -104,7 +104,7 @@ pub struct AuthSession {
     /// SHA-256 of the cookie token, hex.
     pub token_hash: String,
     /// The user.
-    pub user_id: i64,
+    pub user_id: UserId,
     /// The user's clinic.
     pub clinic_id: ClinicId,
     /// The token forms and API calls must echo.
@@ -227,7 +227,7 @@ pub struct DesignVersion {
     /// What changed, as typed by the user.
     pub note: String,
     /// Who saved it.
-    pub created_by: i64,
+    pub created_by: UserId,
     /// Save time, Unix seconds.
     pub created_at: i64,
 }

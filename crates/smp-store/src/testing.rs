@@ -109,7 +109,7 @@ pub fn signature<'a>(document: i64, sha: &'a str, signer: &'a str) -> crate::New
 }
 
 /// The actor of records a test sets up without a user (audit entries name user 0).
-pub const SETUP_ACTOR: i64 = 0;
+pub const SETUP_ACTOR: crate::UserId = crate::UserId(0);
 
 /// Makes `client` ready for a tattoo session, as a clinic would before the first one:
 /// the clinic's consent text (a plain one is published if it has none) signed by the

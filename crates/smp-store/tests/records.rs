@@ -24,13 +24,13 @@ async fn client(store: &dyn Store, clinic: ClinicId, name: &str) -> Client {
                 name: name.into(),
                 ..Default::default()
             },
-            0,
+            smp_store::UserId(0),
         )
         .await
         .unwrap()
 }
 
-fn session(client: ClientId, user: i64, needle: LotId, pigment: LotId, on: &str) -> NewTreatmentSession {
+fn session(client: ClientId, user: UserId, needle: LotId, pigment: LotId, on: &str) -> NewTreatmentSession {
     NewTreatmentSession {
         client_id: client,
         performed_on: on.into(),
@@ -144,7 +144,7 @@ async fn lots_sessions_recall_events_surveys() {
             action: "reassured; cool compress".into(),
             practitioner_id: u.id,
         };
-        store.add_adverse_event(a.id, &ev, 0).await.unwrap();
+        store.add_adverse_event(a.id, &ev, smp_store::UserId(0)).await.unwrap();
         assert!(
             store
                 .add_adverse_event(
@@ -153,7 +153,7 @@ async fn lots_sessions_recall_events_surveys() {
                         resolved_on: Some("2026-11-01".into()),
                         ..ev.clone()
                     },
-                    0
+                    smp_store::UserId(0)
                 )
                 .await
                 .is_err(),
@@ -161,7 +161,10 @@ async fn lots_sessions_recall_events_surveys() {
         );
         // An unknown kind never reaches the store: it is refused where it is read.
         assert!("itch".parse::<smp_store::EventKind>().unwrap_err().contains("redness, swelling"));
-        assert!(store.add_adverse_event(z.id, &ev, 0).await.is_err(), "{b}: another clinic's client");
+        assert!(
+            store.add_adverse_event(z.id, &ev, smp_store::UserId(0)).await.is_err(),
+            "{b}: another clinic's client"
+        );
         assert_eq!(store.list_adverse_events(a.id, None).await.unwrap().len(), 1);
         assert_eq!(store.list_adverse_events(a.id, Some(c2.id)).await.unwrap().len(), 0);
 
@@ -207,7 +210,7 @@ async fn audit_chain_never_forks_and_detects_tampering() {
                         .audit(
                             clinic,
                             &AuditEvent {
-                                actor: 1,
+                                actor: smp_store::UserId(1),
                                 action: "read",
                                 entity: "design",
                                 entity_id: i,
@@ -290,7 +293,12 @@ async fn sessions_need_consent_screening_and_no_contraindication() {
             "has not signed the current consent (version 1)",
         );
         store
-            .sign_consent(a.id, c.id, &smp_store::testing::signature(doc.id, &doc.sha256, "One"), 0)
+            .sign_consent(
+                a.id,
+                c.id,
+                &smp_store::testing::signature(doc.id, &doc.sha256, "One"),
+                smp_store::UserId(0),
+            )
             .await
             .unwrap();
         // A transplant four months before the session blocks it; seven months before, not.
@@ -298,9 +306,15 @@ async fn sessions_need_consent_screening_and_no_contraindication() {
             hair_transplant_on: on.into(),
             ..Default::default()
         };
-        store.add_screening(a.id, c.id, &transplant("2026-08-10"), 0).await.unwrap();
+        store
+            .add_screening(a.id, c.id, &transplant("2026-08-10"), smp_store::UserId(0))
+            .await
+            .unwrap();
         refused(store.record_session(a.id, &s).await.unwrap_err(), "Hair transplant");
-        store.add_screening(a.id, c.id, &transplant("2026-05-01"), 0).await.unwrap();
+        store
+            .add_screening(a.id, c.id, &transplant("2026-05-01"), smp_store::UserId(0))
+            .await
+            .unwrap();
         // A new consent version must be signed again.
         let v2 = store
             .publish_consent(
@@ -311,7 +325,12 @@ async fn sessions_need_consent_screening_and_no_contraindication() {
             .unwrap();
         refused(store.record_session(a.id, &s).await.unwrap_err(), "(version 2)");
         store
-            .sign_consent(a.id, c.id, &smp_store::testing::signature(v2.id, &v2.sha256, "One"), 0)
+            .sign_consent(
+                a.id,
+                c.id,
+                &smp_store::testing::signature(v2.id, &v2.sha256, "One"),
+                smp_store::UserId(0),
+            )
             .await
             .unwrap();
         store.book_appointment(a.id, &book("2099-12-10")).await.unwrap();
@@ -436,7 +455,7 @@ async fn bookings_do_not_overlap_or_lie_in_the_past() {
         let u = store.create_user(a.id, "p@a.test", Role::Practitioner, "h").await.unwrap();
         let v = store.create_user(a.id, "q@a.test", Role::Practitioner, "h").await.unwrap();
         let c = client(store.as_ref(), a.id, "One").await;
-        let book = |who: i64, at: &str, minutes: i64, room: &str| NewAppointment {
+        let book = |who: UserId, at: &str, minutes: i64, room: &str| NewAppointment {
             client_id: c.id,
             practitioner_id: who,
             kind: "consultation".parse().unwrap(),

@@ -47,7 +47,7 @@ async fn store_story_on_every_backend() {
         // … but another clinic may take the same e-mail: its owner learns nothing of clinic A.
         let twin = store.create_user(z.id, "OWNER@alpha.test", Role::Owner, "h").await.unwrap();
         let zuser = store.create_user(z.id, "p@zeta.test", Role::Practitioner, "h").await.unwrap();
-        let ids: Vec<i64> = store
+        let ids: Vec<UserId> = store
             .users_by_email("OWNER@alpha.test")
             .await
             .unwrap()
@@ -120,7 +120,7 @@ async fn store_story_on_every_backend() {
                     email: "dan@x.test".into(),
                     ..Default::default()
                 },
-                0,
+                smp_store::UserId(0),
             )
             .await
             .unwrap();
@@ -131,7 +131,7 @@ async fn store_story_on_every_backend() {
                     name: "amy Jones".into(),
                     ..Default::default()
                 },
-                0,
+                smp_store::UserId(0),
             )
             .await
             .unwrap();
@@ -142,12 +142,15 @@ async fn store_story_on_every_backend() {
                     name: "Dan Other".into(),
                     ..Default::default()
                 },
-                0,
+                smp_store::UserId(0),
             )
             .await
             .unwrap();
         assert!(
-            store.create_client(a.id, &ClientFields::default(), 0).await.is_err(),
+            store
+                .create_client(a.id, &ClientFields::default(), smp_store::UserId(0))
+                .await
+                .is_err(),
             "{b}: empty name"
         );
         let names: Vec<_> = store
@@ -170,9 +173,17 @@ async fn store_story_on_every_backend() {
             phone: "0123".into(),
             ..Default::default()
         };
-        assert_eq!(store.update_client(a.id, c1.id, &edited, 0).await.unwrap().fields.phone, "0123");
+        assert_eq!(
+            store
+                .update_client(a.id, c1.id, &edited, smp_store::UserId(0))
+                .await
+                .unwrap()
+                .fields
+                .phone,
+            "0123"
+        );
         assert!(
-            store.update_client(z.id, c1.id, &edited, 0).await.is_err(),
+            store.update_client(z.id, c1.id, &edited, smp_store::UserId(0)).await.is_err(),
             "{b}: cross-clinic update"
         );
 
@@ -257,7 +268,7 @@ async fn concurrent_saves_from_one_base_never_fork() {
                     name: "R".into(),
                     ..Default::default()
                 },
-                0,
+                smp_store::UserId(0),
             )
             .await
             .unwrap();
@@ -302,7 +313,7 @@ async fn concurrent_audit_entries_are_committed_together_and_chain() {
                 let clinic = if i % 2 == 0 { a.id } else { b.id };
                 tokio::spawn(async move {
                     let ev = AuditEvent {
-                        actor: 7,
+                        actor: smp_store::UserId(7),
                         action: "read",
                         entity: "design",
                         entity_id: i,
@@ -366,7 +377,7 @@ async fn writes_carry_their_audit_entry_in_the_same_transaction() {
         let (d, _) = store.create_design(c.id, client.id, "D", None, "{}", u.id).await.unwrap();
         store.save_version(c.id, d.id, 1, "{\"v\":2}", "", u.id).await.unwrap();
         let log = store.audit_log(c.id).await.unwrap();
-        let got: Vec<(i64, &str, &str, i64, &str)> = log
+        let got: Vec<(UserId, &str, &str, i64, &str)> = log
             .iter()
             .map(|e| (e.actor, e.action.as_str(), e.entity.as_str(), e.entity_id, e.subject.as_str()))
             .collect();
@@ -473,17 +484,17 @@ async fn upgrading_to_per_clinic_emails_keeps_users_and_what_names_them() {
         assert_eq!(users.len(), 1, "{b}");
         assert_eq!(
             (users[0].id, users[0].password_hash.as_str(), users[0].totp_secret.as_deref()),
-            (7, "h7", Some("SECRET")),
+            (UserId(7), "h7", Some("SECRET")),
             "{b}"
         );
         assert_eq!(
             store.session("tok", 100).await.unwrap().unwrap().user_id,
-            7,
+            smp_store::UserId(7),
             "{b}: sessions survive"
         );
         assert_eq!(
             store.design_version(ClinicId(1), DesignId(4), 1).await.unwrap().created_by,
-            7,
+            smp_store::UserId(7),
             "{b}: records naming the user survive"
         );
         // The other clinic may now take the e-mail. On SQLite, whose table was rebuilt,
@@ -491,7 +502,7 @@ async fn upgrading_to_per_clinic_emails_keeps_users_and_what_names_them() {
         // was not advanced by this test's hand-written ids).
         let twin = store.create_user(ClinicId(2), "owner@alpha.test", Role::Owner, "h").await.unwrap();
         if b == "sqlite" {
-            assert!(twin.id > 7, "{b}: {}", twin.id);
+            assert!(twin.id > smp_store::UserId(7), "{b}: {}", twin.id);
         }
         assert!(
             store.create_user(ClinicId(1), "owner@alpha.test", Role::Owner, "h").await.is_err(),

@@ -78,7 +78,7 @@ async fn main() {
                     name: "L".into(),
                     ..Default::default()
                 },
-                0,
+                smp_store::UserId(0),
             )
             .await
             .unwrap();
@@ -97,7 +97,10 @@ async fn main() {
         )
         .unwrap();
         let json = head.design.to_json();
-        let (d, _) = store.create_design(clinic.id, client.id, "D", None, &json, 1).await.unwrap();
+        let (d, _) = store
+            .create_design(clinic.id, client.id, "D", None, &json, smp_store::UserId(1))
+            .await
+            .unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(smp_web::serve(

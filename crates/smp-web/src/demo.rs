@@ -60,9 +60,9 @@ pub async fn seed_if_empty(store: &dyn Store, files: &FileStore, data_dir: &Path
 }
 
 /// The demo's three users, one per role; returns their login lines and the owner's id.
-async fn seed_users(store: &dyn Store, clinic: smp_store::ClinicId) -> StoreResult<(String, i64)> {
+async fn seed_users(store: &dyn Store, clinic: smp_store::ClinicId) -> StoreResult<(String, smp_store::UserId)> {
     let mut logins = String::new();
-    let mut owner_id = 0;
+    let mut owner_id = smp_store::UserId::default();
     for (email, role) in [
         ("owner@demo.smp", Role::Owner),
         ("practitioner@demo.smp", Role::Practitioner),
@@ -87,7 +87,7 @@ async fn seed_client(
     clinic: &smp_store::Clinic,
     i: usize,
     (name, pattern, skin, hair): DemoClient,
-    owner_id: i64,
+    owner_id: smp_store::UserId,
     photo_width_px: u32,
 ) -> StoreResult<()> {
     let client = store

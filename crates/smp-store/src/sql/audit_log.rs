@@ -80,7 +80,7 @@ impl SqlStore {
 #[derive(Debug)]
 pub(crate) struct QueuedAudit {
     clinic: ClinicId,
-    actor: i64,
+    actor: UserId,
     action: String,
     entity: String,
     entity_id: i64,

@@ -13,13 +13,13 @@ use crate::prelude::*;
 pub trait ClientStore: Send + Sync {
     /// Creates a client.
     /// Creates a client, with its audit entry by user `by` in the same transaction.
-    async fn create_client(&self, clinic: ClinicId, fields: &ClientFields, by: i64) -> StoreResult<Client>;
+    async fn create_client(&self, clinic: ClinicId, fields: &ClientFields, by: UserId) -> StoreResult<Client>;
     /// A client of this clinic.
     async fn client(&self, clinic: ClinicId, id: ClientId) -> StoreResult<Client>;
     /// Clients whose name, e-mail or phone contains `search` (case-insensitive), by name.
     async fn list_clients(&self, clinic: ClinicId, search: &str) -> StoreResult<Vec<Client>>;
     /// Replaces a client's contact details.
-    async fn update_client(&self, clinic: ClinicId, id: ClientId, fields: &ClientFields, by: i64) -> StoreResult<Client>;
+    async fn update_client(&self, clinic: ClinicId, id: ClientId, fields: &ClientFields, by: UserId) -> StoreResult<Client>;
     /// GDPR erasure of a client: contact details replaced by "erased client N", notes,
     /// photos, designs, survey comments and free-text fields removed; sessions (dates,
     /// lots, impressions) and adverse events (kind, severity, dates) kept anonymised
@@ -31,7 +31,7 @@ pub trait ClientStore: Send + Sync {
 
 #[async_trait]
 impl ClientStore for SqlStore {
-    async fn create_client(&self, clinic: ClinicId, f: &ClientFields, by: i64) -> StoreResult<Client> {
+    async fn create_client(&self, clinic: ClinicId, f: &ClientFields, by: UserId) -> StoreResult<Client> {
         check_client(f)?;
         let (_serial, mut tx) = self.begin_audited().await?;
         let sql = format!(
@@ -68,7 +68,7 @@ impl ClientStore for SqlStore {
         rows.iter().map(from_row).collect()
     }
 
-    async fn update_client(&self, clinic: ClinicId, id: ClientId, f: &ClientFields, by: i64) -> StoreResult<Client> {
+    async fn update_client(&self, clinic: ClinicId, id: ClientId, f: &ClientFields, by: UserId) -> StoreResult<Client> {
         check_client(f)?;
         let (_serial, mut tx) = self.begin_audited().await?;
         let sql = format!(

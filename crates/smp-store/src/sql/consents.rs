@@ -25,12 +25,12 @@ pub trait ConsentStore: Send + Sync {
         clinic: ClinicId,
         client: ClientId,
         signature: &NewSignature<'_>,
-        by: i64,
+        by: UserId,
     ) -> StoreResult<ConsentSignature>;
     /// A client's signatures, oldest first.
     async fn consent_signatures(&self, clinic: ClinicId, client: ClientId) -> StoreResult<Vec<ConsentSignature>>;
     /// Records screening answers (append-only; the latest counts).
-    async fn add_screening(&self, clinic: ClinicId, client: ClientId, answers: &ScreeningAnswers, by: i64) -> StoreResult<Screening>;
+    async fn add_screening(&self, clinic: ClinicId, client: ClientId, answers: &ScreeningAnswers, by: UserId) -> StoreResult<Screening>;
     /// The latest screening of a client.
     async fn latest_screening(&self, clinic: ClinicId, client: ClientId) -> StoreResult<Option<Screening>>;
     /// Every screening of a client, oldest first.
@@ -84,7 +84,7 @@ impl ConsentStore for SqlStore {
         clinic: ClinicId,
         client: ClientId,
         signature: &NewSignature<'_>,
-        by: i64,
+        by: UserId,
     ) -> StoreResult<ConsentSignature> {
         let NewSignature {
             document_id: document,
@@ -140,7 +140,7 @@ impl ConsentStore for SqlStore {
         rows.iter().map(from_row).collect()
     }
 
-    async fn add_screening(&self, clinic: ClinicId, client: ClientId, answers: &ScreeningAnswers, by: i64) -> StoreResult<Screening> {
+    async fn add_screening(&self, clinic: ClinicId, client: ClientId, answers: &ScreeningAnswers, by: UserId) -> StoreResult<Screening> {
         for (field, text) in [
             ("allergies", &answers.allergies),
             ("skin_conditions", &answers.skin_conditions),

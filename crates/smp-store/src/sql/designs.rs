@@ -21,7 +21,7 @@ pub trait DesignStore: Send + Sync {
         name: &str,
         photo: Option<PhotoId>,
         json: &str,
-        user: i64,
+        user: UserId,
     ) -> StoreResult<(DesignRecord, DesignVersion)>;
     /// A design of this clinic.
     async fn design(&self, clinic: ClinicId, id: DesignId) -> StoreResult<DesignRecord>;
@@ -43,7 +43,7 @@ pub trait DesignStore: Send + Sync {
         base_version: i64,
         json: &str,
         note: &str,
-        user: i64,
+        user: UserId,
     ) -> StoreResult<DesignVersion>;
     /// Deletes a design and its versions, unless a recorded session was done from it
     /// (then it is part of the treatment record and stays: `BadInput` says so).
@@ -59,7 +59,7 @@ impl DesignStore for SqlStore {
         name: &str,
         photo: Option<PhotoId>,
         json: &str,
-        user: i64,
+        user: UserId,
     ) -> StoreResult<(DesignRecord, DesignVersion)> {
         if name.trim().is_empty() {
             return Err(StoreError::BadInput("design name is empty; give it a name".into()));
@@ -153,7 +153,7 @@ impl DesignStore for SqlStore {
         base_version: i64,
         json: &str,
         note: &str,
-        user: i64,
+        user: UserId,
     ) -> StoreResult<DesignVersion> {
         check_text("note", note, NOTE_CHARS).map_err(StoreError::BadInput)?;
         let (_serial, mut tx) = self.begin_audited().await?;

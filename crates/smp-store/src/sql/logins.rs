@@ -23,13 +23,13 @@ pub trait LoginStore: Send + Sync {
     /// Ends a session (logout).
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
     /// Ends all of a user's sessions (password change or reset).
-    async fn delete_user_sessions(&self, clinic: ClinicId, user: i64) -> StoreResult<()>;
+    async fn delete_user_sessions(&self, clinic: ClinicId, user: UserId) -> StoreResult<()>;
     /// Stores a calendar-feed token (hash) for a user.
-    async fn add_calendar_token(&self, clinic: ClinicId, user: i64, token_hash: &str) -> StoreResult<()>;
+    async fn add_calendar_token(&self, clinic: ClinicId, user: UserId, token_hash: &str) -> StoreResult<()>;
     /// Revokes all of a user's calendar tokens.
-    async fn revoke_calendar_tokens(&self, clinic: ClinicId, user: i64) -> StoreResult<()>;
+    async fn revoke_calendar_tokens(&self, clinic: ClinicId, user: UserId) -> StoreResult<()>;
     /// The clinic and user of a live calendar token.
-    async fn calendar_token(&self, token_hash: &str) -> StoreResult<Option<(ClinicId, i64)>>;
+    async fn calendar_token(&self, token_hash: &str) -> StoreResult<Option<(ClinicId, UserId)>>;
 }
 
 #[async_trait]
@@ -118,7 +118,7 @@ impl LoginStore for SqlStore {
         Ok(())
     }
 
-    async fn delete_user_sessions(&self, clinic: ClinicId, user: i64) -> StoreResult<()> {
+    async fn delete_user_sessions(&self, clinic: ClinicId, user: UserId) -> StoreResult<()> {
         sqlx::query("DELETE FROM auth_sessions WHERE clinic_id = $1 AND user_id = $2")
             .bind(clinic.0)
             .bind(user)
@@ -127,7 +127,7 @@ impl LoginStore for SqlStore {
         Ok(())
     }
 
-    async fn add_calendar_token(&self, clinic: ClinicId, user: i64, token_hash: &str) -> StoreResult<()> {
+    async fn add_calendar_token(&self, clinic: ClinicId, user: UserId, token_hash: &str) -> StoreResult<()> {
         self.user(clinic, user).await?;
         sqlx::query("INSERT INTO calendar_tokens (token_hash, clinic_id, user_id, created_at) VALUES ($1, $2, $3, $4)")
             .bind(token_hash)
@@ -139,7 +139,7 @@ impl LoginStore for SqlStore {
         Ok(())
     }
 
-    async fn revoke_calendar_tokens(&self, clinic: ClinicId, user: i64) -> StoreResult<()> {
+    async fn revoke_calendar_tokens(&self, clinic: ClinicId, user: UserId) -> StoreResult<()> {
         sqlx::query("UPDATE calendar_tokens SET revoked_at = $1 WHERE clinic_id = $2 AND user_id = $3 AND revoked_at IS NULL")
             .bind(now_unix())
             .bind(clinic.0)
@@ -149,7 +149,7 @@ impl LoginStore for SqlStore {
         Ok(())
     }
 
-    async fn calendar_token(&self, token_hash: &str) -> StoreResult<Option<(ClinicId, i64)>> {
+    async fn calendar_token(&self, token_hash: &str) -> StoreResult<Option<(ClinicId, UserId)>> {
         let row = sqlx::query("SELECT clinic_id, user_id FROM calendar_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
             .bind(token_hash)
             .fetch_optional(&self.pool)

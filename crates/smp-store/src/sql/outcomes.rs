@@ -13,7 +13,7 @@ use crate::records::*;
 #[async_trait]
 pub trait OutcomeStore: Send + Sync {
     /// Records an adverse event.
-    async fn add_adverse_event(&self, clinic: ClinicId, e: &NewAdverseEvent, by: i64) -> StoreResult<AdverseEvent>;
+    async fn add_adverse_event(&self, clinic: ClinicId, e: &NewAdverseEvent, by: UserId) -> StoreResult<AdverseEvent>;
     /// Adverse events of one client, or of the whole clinic.
     async fn list_adverse_events(&self, clinic: ClinicId, client: Option<ClientId>) -> StoreResult<Vec<AdverseEvent>>;
     /// Records an outcome survey.
@@ -24,7 +24,7 @@ pub trait OutcomeStore: Send + Sync {
 
 #[async_trait]
 impl OutcomeStore for SqlStore {
-    async fn add_adverse_event(&self, clinic: ClinicId, e: &NewAdverseEvent, by: i64) -> StoreResult<AdverseEvent> {
+    async fn add_adverse_event(&self, clinic: ClinicId, e: &NewAdverseEvent, by: UserId) -> StoreResult<AdverseEvent> {
         check_text("action", &e.action, NOTE_CHARS).map_err(bad)?;
         check_date("onset_on", &e.onset_on).map_err(bad)?;
         if let Some(r) = &e.resolved_on {

@@ -22,7 +22,7 @@ pub trait TreatmentStore: Send + Sync {
         clinic: ClinicId,
         s: &NewTreatmentSession,
         check_ins: &[(i64, &str)],
-        actor: i64,
+        actor: UserId,
     ) -> StoreResult<(TreatmentSession, AuditEntry)>;
     /// A client's sessions, by date.
     async fn list_sessions(&self, clinic: ClinicId, client: ClientId) -> StoreResult<Vec<TreatmentSession>>;
@@ -53,7 +53,7 @@ impl TreatmentStore for SqlStore {
         clinic: ClinicId,
         s: &NewTreatmentSession,
         check_ins: &[(i64, &str)],
-        actor: i64,
+        actor: UserId,
     ) -> StoreResult<(TreatmentSession, AuditEntry)> {
         self.check_session(clinic, s).await?;
         let on: jiff::civil::Date = s

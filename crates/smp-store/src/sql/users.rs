@@ -15,13 +15,13 @@ pub trait UserStore: Send + Sync {
     /// e-mail is unique within a clinic, so one person may work at several).
     async fn users_by_email(&self, email: &str) -> StoreResult<Vec<User>>;
     /// A user of this clinic.
-    async fn user(&self, clinic: ClinicId, id: i64) -> StoreResult<User>;
+    async fn user(&self, clinic: ClinicId, id: UserId) -> StoreResult<User>;
     /// The clinic's users.
     async fn list_users(&self, clinic: ClinicId) -> StoreResult<Vec<User>>;
     /// Sets a user's password hash and whether it must be changed at next login.
-    async fn set_password(&self, clinic: ClinicId, user: i64, password_hash: &str, must_change: bool) -> StoreResult<()>;
+    async fn set_password(&self, clinic: ClinicId, user: UserId, password_hash: &str, must_change: bool) -> StoreResult<()>;
     /// Turns the TOTP second factor on (Some secret) or off.
-    async fn set_totp(&self, clinic: ClinicId, user: i64, secret: Option<&str>) -> StoreResult<()>;
+    async fn set_totp(&self, clinic: ClinicId, user: UserId, secret: Option<&str>) -> StoreResult<()>;
 }
 
 #[async_trait]
@@ -62,7 +62,7 @@ impl UserStore for SqlStore {
         rows.iter().map(from_row).collect()
     }
 
-    async fn user(&self, clinic: ClinicId, id: i64) -> StoreResult<User> {
+    async fn user(&self, clinic: ClinicId, id: UserId) -> StoreResult<User> {
         let sql = format!("SELECT {USER_COLS} FROM users WHERE clinic_id = $1 AND id = $2");
         let rows = sqlx::query(&sql).bind(clinic.0).bind(id).fetch_all(&self.pool).await?;
         one(rows.iter().map(from_row).collect::<StoreResult<Vec<_>>>()?, "user")
@@ -74,7 +74,7 @@ impl UserStore for SqlStore {
         rows.iter().map(from_row).collect()
     }
 
-    async fn set_password(&self, clinic: ClinicId, user: i64, password_hash: &str, must_change: bool) -> StoreResult<()> {
+    async fn set_password(&self, clinic: ClinicId, user: UserId, password_hash: &str, must_change: bool) -> StoreResult<()> {
         let done = sqlx::query("UPDATE users SET password_hash = $1, must_change_password = $2 WHERE clinic_id = $3 AND id = $4")
             .bind(password_hash)
             .bind(i64::from(must_change))
@@ -85,7 +85,7 @@ impl UserStore for SqlStore {
         touched(done, "user")
     }
 
-    async fn set_totp(&self, clinic: ClinicId, user: i64, secret: Option<&str>) -> StoreResult<()> {
+    async fn set_totp(&self, clinic: ClinicId, user: UserId, secret: Option<&str>) -> StoreResult<()> {
         let done = sqlx::query("UPDATE users SET totp_secret = $1 WHERE clinic_id = $2 AND id = $3")
             .bind(secret)
             .bind(clinic.0)

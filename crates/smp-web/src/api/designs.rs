@@ -7,6 +7,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use smp_design::Pattern;
+use smp_store::UserId;
 use smp_store::{ClientId, DesignId, PhotoId};
 use smp_store::{DesignRecord, DesignVersion};
 
@@ -46,7 +47,7 @@ pub struct VersionJson {
     design_id: DesignId,
     version: i64,
     note: String,
-    created_by: i64,
+    created_by: UserId,
     created_at: i64,
     design: serde_json::Value,
 }

@@ -163,7 +163,7 @@ pub async fn record_survey(
 ) -> AppResult<(StatusCode, Json<Survey>)> {
     me.require(Permission::EditMedical)?;
     s.client_id = client;
-    if s.practitioner_id == 0 {
+    if s.practitioner_id == smp_store::UserId::default() {
         s.practitioner_id = me.user.id;
     }
     let rec = state.store.add_survey(me.clinic_id(), &s).await?;

@@ -105,7 +105,7 @@ pub async fn set_totp(State(state): State<AppState>, me: CurrentUser, Form(f): F
                 .totp_secret
                 .as_deref()
                 .and_then(|s| totp::matched_step(s, &f.code, secs))
-                .is_some_and(|step| state.used_codes.accept(me.user.id, step));
+                .is_some_and(|step| state.used_codes.accept(me.user.id.0, step));
             let by_password = !f.password.is_empty() && crate::auth::password::verify_password(&f.password, &me.user.password_hash);
             if !(by_code || by_password) {
                 return (

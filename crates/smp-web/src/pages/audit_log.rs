@@ -8,8 +8,8 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use serde::Deserialize;
-use smp_store::ClientId;
 use smp_store::audit::{AuditEntry, verify};
+use smp_store::{ClientId, UserId};
 
 /// The audit page.
 #[derive(Template, WebTemplate)]
@@ -23,7 +23,7 @@ pub struct AuditPage {
     /// The filter as given (echoed into the form).
     filter: AuditFilter,
     /// Users to filter by: id and e-mail.
-    users: Vec<(i64, String)>,
+    users: Vec<(UserId, String)>,
     /// Actions present in the log, to filter by.
     actions: Vec<String>,
     /// Entries matching the filter, and the page shown of how many.
@@ -77,7 +77,7 @@ impl AuditFilter {
     /// Whether `e` passes.
     fn keeps(&self, e: &AuditEntry, time_zone: &str) -> bool {
         let num = |s: &str| s.trim().parse::<i64>().ok();
-        if num(&self.who).is_some_and(|w| w != e.actor) {
+        if num(&self.who).is_some_and(|w| w != e.actor.0) {
             return false;
         }
         if !self.action.trim().is_empty() && e.action != self.action.trim() {
@@ -154,7 +154,7 @@ pub async fn audit_page(
         Err(b) => (format!("TAMPERING DETECTED at entry {}: {}.", b.seq, b.reason), false),
     };
     all.reverse();
-    let users: Vec<(i64, String)> = state
+    let users: Vec<(UserId, String)> = state
         .store
         .list_users(clinic)
         .await
@@ -168,10 +168,10 @@ pub async fn audit_page(
     let kept: Vec<&AuditEntry> = all.iter().filter(|e| filter.keeps(e, &me.clinic.time_zone)).collect();
     let pages = kept.len().div_ceil(AUDIT_PAGE_ROWS).max(1);
     let page = filter.page.trim().parse::<usize>().unwrap_or(1).clamp(1, pages);
-    let name_of = |id: i64| {
+    let name_of = |id: UserId| {
         users.iter().find(|(u, _)| *u == id).map_or_else(
             || {
-                if id == 0 {
+                if id == UserId(0) {
                     "the system".to_string()
                 } else {
                     format!("user {id} (removed)")

@@ -120,7 +120,7 @@ pub struct ClientPage {
     photo_options: Vec<(PhotoId, String)>,
     event_kinds: &'static [smp_records::EventKind],
     appointments: Vec<Appointment>,
-    practitioners: Vec<(i64, String)>,
+    practitioners: Vec<(smp_store::UserId, String)>,
     /// The medical part (empty for the front desk).
     r: MedicalRecord,
 }

@@ -4,6 +4,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::Redirect;
 use serde::Deserialize;
+use smp_store::UserId;
 use smp_store::{ClientId, DesignId, LotId, PhotoId};
 use smp_store::{NewAppointment, ScreeningAnswers};
 
@@ -129,7 +130,7 @@ pub struct BookForm {
     kind: String,
     starts_at: String,
     minutes: i64,
-    practitioner_id: i64,
+    practitioner_id: UserId,
     #[serde(default)]
     room: String,
 }

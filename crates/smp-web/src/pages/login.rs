@@ -267,7 +267,7 @@ pub async fn submit_totp(State(state): State<AppState>, headers: HeaderMap, Form
         .and_then(|u| u.totp_secret)
         .and_then(|secret| totp::matched_step(&secret, &f.code, secs));
     match accepted {
-        Some(step) if state.used_codes.accept(session.user_id, step) => {
+        Some(step) if state.used_codes.accept(session.user_id.0, step) => {
             let _ = state.store.complete_second_factor(&hash).await;
             if let Err(e) = crate::records::audit::security_event(&state, session.clinic_id, session.user_id, "login-second-factor").await {
                 return e.as_html().into_response();

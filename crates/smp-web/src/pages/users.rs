@@ -81,7 +81,7 @@ pub async fn add(State(state): State<AppState>, me: CurrentUser, Form(f): Form<A
 }
 
 /// POST /users/{id}/reset: a temporary password, all sessions of the user ended.
-pub async fn reset(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<UsersPage> {
+pub async fn reset(State(state): State<AppState>, me: CurrentUser, Path(id): Path<smp_store::UserId>) -> AppResult<UsersPage> {
     me.require(Permission::ManageClinic).map_err(|e| e.as_html())?;
     let user = state.store.user(me.clinic_id(), id).await.map_err(html)?;
     let temp = temporary_password();

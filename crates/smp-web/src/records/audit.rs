@@ -2,6 +2,7 @@
 //! medical data. A request whose audit entry can't be written fails (nothing unaudited).
 
 use smp_store::ClientId;
+use smp_store::UserId;
 use smp_store::audit::AuditEvent;
 
 use crate::auth::CurrentUser;
@@ -39,12 +40,12 @@ pub fn sign_head(state: &AppState, entry: &smp_store::audit::AuditEntry) -> AppR
 
 /// Records a security event of `user` in `clinic` (a login, a failed one, a password or
 /// authenticator change), where no logged-in [`CurrentUser`] exists yet.
-pub async fn security_event(state: &AppState, clinic: smp_store::ClinicId, user: i64, action: &str) -> AppResult<()> {
+pub async fn security_event(state: &AppState, clinic: smp_store::ClinicId, user: UserId, action: &str) -> AppResult<()> {
     let ev = AuditEvent {
         actor: user,
         action,
         entity: "user",
-        entity_id: user,
+        entity_id: user.0,
         client_id: None,
     };
     let entry = state.store.audit(clinic, &ev).await?;

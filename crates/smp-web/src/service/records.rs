@@ -43,7 +43,7 @@ pub async fn outcome_groups_of(state: &AppState, clinic: smp_store::ClinicId) ->
     let surveys = state.store.list_surveys(clinic).await?;
     let sessions = state.store.all_sessions(clinic).await?;
     let events = state.store.list_adverse_events(clinic, None).await?;
-    let practitioners: Vec<(i64, &str)> = users.iter().map(|u| (u.id, u.email.as_str())).collect();
+    let practitioners: Vec<(smp_store::UserId, &str)> = users.iter().map(|u| (u.id, u.email.as_str())).collect();
     Ok(summarise(&practitioners, &surveys, &sessions, &events))
 }
 

@@ -275,7 +275,7 @@ async fn gdpr_export_and_erasure_leave_no_personal_data() {
         let me: serde_json::Value = s.get("/api/v1/me").await.json().await.unwrap();
         let consultation = |starts_at: &str, room: &str| smp_store::NewAppointment {
             client_id: smp_store::ClientId(client),
-            practitioner_id: me["user"]["id"].as_i64().unwrap(),
+            practitioner_id: smp_store::UserId(me["user"]["id"].as_i64().unwrap()),
             kind: smp_store::AppointmentKind::Consultation,
             starts_at: starts_at.into(),
             minutes: 30,
