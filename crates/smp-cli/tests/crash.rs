@@ -155,7 +155,7 @@ async fn check_after_kill(store: &dyn Store, s: &Setup, acked: &Acked, backend: 
     let follow_ups = store.list_follow_ups(s.clinic, Some(s.client)).await.unwrap();
     for &id in &acked.sessions {
         assert!(
-            sessions.iter().any(|x| x.id == id),
+            sessions.iter().any(|x| x.id == smp_store::SessionId(id)),
             "{backend} round {round}: acknowledged session {id} lost"
         );
     }
@@ -163,7 +163,7 @@ async fn check_after_kill(store: &dyn Store, s: &Setup, acked: &Acked, backend: 
         let n = follow_ups.iter().filter(|f| f.session_id == x.id).count();
         assert_eq!(n, 3, "{backend} round {round}: session {} has {n} of its 3 check-ins", x.id);
         assert!(
-            has("create", "session", x.id),
+            has("create", "session", x.id.0),
             "{backend} round {round}: session {} has no audit entry",
             x.id
         );

@@ -36,7 +36,12 @@ pub fn check_not_past(a: &NewAppointment, start: DateTime, today: Date) -> Resul
 
 /// Refuses `a` (starting at `start`) when it overlaps one of `others` of the same
 /// practitioner or room; `except` is the appointment being moved.
-pub fn check_no_overlap(a: &NewAppointment, start: DateTime, others: &[Appointment], except: Option<i64>) -> Result<(), String> {
+pub fn check_no_overlap(
+    a: &NewAppointment,
+    start: DateTime,
+    others: &[Appointment],
+    except: Option<crate::AppointmentId>,
+) -> Result<(), String> {
     let end = start.saturating_add(SignedDuration::from_mins(a.minutes));
     let room = a.room.trim();
     for other in others.iter().filter(|o| Some(o.id) != except) {
@@ -83,7 +88,7 @@ mod tests {
 
     fn booked(id: i64, practitioner: i64, starts_at: &str, minutes: i64, room: &str) -> Appointment {
         Appointment {
-            id,
+            id: crate::AppointmentId(id),
             clinic_id: ClinicId(1),
             client_id: crate::ClientId(2),
             practitioner_id: crate::UserId(practitioner),
@@ -136,6 +141,6 @@ mod tests {
                 .contains("the room")
         );
         // Moving appointment 7 onto its own time does not clash with itself.
-        assert!(check_no_overlap(&a, at("2026-12-18T10:00"), &others, Some(7)).is_ok());
+        assert!(check_no_overlap(&a, at("2026-12-18T10:00"), &others, Some(crate::AppointmentId(7))).is_ok());
     }
 }

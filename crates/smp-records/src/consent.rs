@@ -1,7 +1,7 @@
 //! Consent documents (versioned; a signature keeps the hash of the exact text signed),
 //! screening answers, appointments and calendar-feed tokens.
 
-use crate::ids::{ClientId, LotId, UserId};
+use crate::ids::{AppointmentId, ClientId, ConsentDocumentId, LotId, UserId};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::ClinicId;
@@ -12,7 +12,7 @@ use crate::kinds::{AppointmentKind, PatchResult};
 #[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
 pub struct ConsentDocument {
     /// Its id.
-    pub id: i64,
+    pub id: ConsentDocumentId,
     /// Its clinic.
     pub clinic_id: ClinicId,
     /// 1, 2, …
@@ -30,7 +30,7 @@ pub struct ConsentDocument {
 #[derive(Debug, Clone, Copy)]
 pub struct NewSignature<'a> {
     /// The consent version signed.
-    pub document_id: i64,
+    pub document_id: ConsentDocumentId,
     /// SHA-256 of the text shown (refused when it isn't the version's).
     pub text_sha256: &'a str,
     /// The signer's name.
@@ -50,7 +50,7 @@ pub struct ConsentSignature {
     /// The client.
     pub client_id: ClientId,
     /// The document version signed.
-    pub document_id: i64,
+    pub document_id: ConsentDocumentId,
     /// SHA-256 of the text as signed (checked against the document).
     pub text_sha256: String,
     /// The name typed by the signer.
@@ -131,7 +131,7 @@ pub struct NewAppointment {
 #[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
 pub struct Appointment {
     /// Its id.
-    pub id: i64,
+    pub id: AppointmentId,
     /// Its clinic.
     pub clinic_id: ClinicId,
     /// The client.

@@ -46,6 +46,12 @@ ids! {
     LotId;
     /// A member of a clinic's staff (a login).
     UserId;
+    /// A recorded tattoo session.
+    SessionId;
+    /// A booked appointment.
+    AppointmentId;
+    /// A version of a clinic's consent text.
+    ConsentDocumentId;
 }
 
 /// A yes/no stored as 0 or 1 (BIGINT on both backends, which have no common boolean).

@@ -17,6 +17,6 @@ pub mod stats;
 pub mod summary;
 
 pub use consent::*;
-pub use ids::{ClientId, ClinicId, DesignId, LotId, PhotoId, StoredFlag, UserId};
+pub use ids::{AppointmentId, ClientId, ClinicId, ConsentDocumentId, DesignId, LotId, PhotoId, SessionId, StoredFlag, UserId};
 pub use kinds::{AppointmentKind, EventKind, LotKind, PatchResult, Severity};
 pub use records::*;

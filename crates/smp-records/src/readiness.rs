@@ -64,7 +64,7 @@ mod tests {
     #[test]
     fn consent_signature_screening_and_positive_patch_tests_decide() {
         let doc = ConsentDocument {
-            id: 3,
+            id: crate::ConsentDocumentId(3),
             clinic_id: ClinicId(1),
             version: 2,
             text: "t".into(),
@@ -75,7 +75,7 @@ mod tests {
             id: 1,
             clinic_id: ClinicId(1),
             client_id: crate::ClientId(5),
-            document_id: 3,
+            document_id: crate::ConsentDocumentId(3),
             text_sha256: "h".into(),
             signer_name: "C".into(),
             signature_svg: "M0 0".into(),

@@ -2,7 +2,7 @@
 //! outcome surveys. Sessions, events and surveys are append-only (an edit is a new row).
 
 use crate::ids::UserId;
-use crate::ids::{ClientId, DesignId, LotId};
+use crate::ids::{ClientId, DesignId, LotId, SessionId};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::ClinicId;
@@ -84,7 +84,7 @@ pub struct NewTreatmentSession {
 #[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
 pub struct TreatmentSession {
     /// Its id.
-    pub id: i64,
+    pub id: SessionId,
     /// Its clinic.
     pub clinic_id: ClinicId,
     /// The client.
@@ -121,7 +121,7 @@ pub struct NewAdverseEvent {
     pub client_id: ClientId,
     /// The session it followed.
     #[serde(default)]
-    pub session_id: Option<i64>,
+    pub session_id: Option<SessionId>,
     /// What happened.
     pub kind: EventKind,
     /// How bad it was.
@@ -150,7 +150,7 @@ pub struct AdverseEvent {
     /// The client.
     pub client_id: ClientId,
     /// The session.
-    pub session_id: Option<i64>,
+    pub session_id: Option<SessionId>,
     /// Kind.
     #[cfg_attr(feature = "sqlx", sqlx(try_from = "String"))]
     pub kind: EventKind,
@@ -248,7 +248,7 @@ pub struct FollowUp {
     /// The client.
     pub client_id: ClientId,
     /// The session it follows.
-    pub session_id: i64,
+    pub session_id: SessionId,
     /// When, YYYY-MM-DD.
     pub due_on: String,
     /// What to check.

@@ -9,7 +9,12 @@ use crate::{ClinicId, Store, StoreError, StoreResult};
 
 /// Checks `a` against the clinic's bookings, ignoring appointment `except` (the one being
 /// moved).
-pub async fn check_booking<S: Store + ?Sized>(store: &S, clinic: ClinicId, a: &NewAppointment, except: Option<i64>) -> StoreResult<()> {
+pub async fn check_booking<S: Store + ?Sized>(
+    store: &S,
+    clinic: ClinicId,
+    a: &NewAppointment,
+    except: Option<crate::AppointmentId>,
+) -> StoreResult<()> {
     let start = check_fields(a).map_err(StoreError::BadInput)?;
     store.client(clinic, a.client_id).await?;
     if a.kind == "session" {

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-pub use smp_records::{ClientId, ClinicId, DesignId, LotId, PhotoId, StoredFlag, UserId};
+pub use smp_records::{AppointmentId, ClientId, ClinicId, ConsentDocumentId, DesignId, LotId, PhotoId, SessionId, StoredFlag, UserId};
 
 /// A clinic.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]

@@ -99,7 +99,7 @@ pub async fn migrate_to(db: &TestDb, version: i64) -> sqlx::AnyPool {
 }
 
 /// A plain drawn signature of consent version `document` (whose text hash is `sha`).
-pub fn signature<'a>(document: i64, sha: &'a str, signer: &'a str) -> crate::NewSignature<'a> {
+pub fn signature<'a>(document: crate::ConsentDocumentId, sha: &'a str, signer: &'a str) -> crate::NewSignature<'a> {
     crate::NewSignature {
         document_id: document,
         text_sha256: sha,

@@ -373,7 +373,7 @@ async fn sessions_need_consent_screening_and_no_contraindication() {
         assert_eq!(log.len(), before + 1, "{b}");
         assert_eq!(
             (log.last().unwrap(), entry.action.as_str(), entry.entity_id),
-            (&entry, "create", rec.id)
+            (&entry, "create", rec.id.0)
         );
         assert!(smp_store::audit::verify(&log).is_ok(), "{b}");
         // Refused: nothing of it is written.
@@ -586,7 +586,7 @@ async fn appointments_move_and_cancel() {
             .unwrap_err();
         assert!(e.to_string().contains("in the past"), "{b}: {e}");
         store.cancel_appointment(a.id, second.id).await.unwrap();
-        let left: Vec<i64> = store.list_appointments(a.id, "0").await.unwrap().iter().map(|x| x.id).collect();
+        let left: Vec<AppointmentId> = store.list_appointments(a.id, "0").await.unwrap().iter().map(|x| x.id).collect();
         assert_eq!(left, [first.id], "{b}");
         assert!(
             matches!(store.cancel_appointment(a.id, second.id).await, Err(StoreError::NotFound(_))),

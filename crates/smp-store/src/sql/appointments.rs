@@ -16,15 +16,15 @@ pub trait AppointmentStore: Send + Sync {
     /// Appointments starting on or after `from` (YYYY-MM-DD), by start.
     async fn list_appointments(&self, clinic: ClinicId, from: &str) -> StoreResult<Vec<Appointment>>;
     /// One booked (not cancelled) appointment.
-    async fn appointment(&self, clinic: ClinicId, id: i64) -> StoreResult<Appointment>;
+    async fn appointment(&self, clinic: ClinicId, id: AppointmentId) -> StoreResult<Appointment>;
     /// Booked appointments starting from `from` up to (not including) `until`.
     async fn appointments_between(&self, clinic: ClinicId, from: &str, until: &str) -> StoreResult<Vec<Appointment>>;
     /// Every appointment of a client, cancelled ones included (the export holds all).
     async fn client_appointments(&self, clinic: ClinicId, client: ClientId) -> StoreResult<Vec<Appointment>>;
     /// Cancels a booked appointment (it leaves the lists and calendar feeds).
-    async fn cancel_appointment(&self, clinic: ClinicId, id: i64) -> StoreResult<()>;
+    async fn cancel_appointment(&self, clinic: ClinicId, id: AppointmentId) -> StoreResult<()>;
     /// Moves a booked appointment, under the same rules as a new booking.
-    async fn reschedule_appointment(&self, clinic: ClinicId, id: i64, starts_at: &str, minutes: i64) -> StoreResult<Appointment>;
+    async fn reschedule_appointment(&self, clinic: ClinicId, id: AppointmentId, starts_at: &str, minutes: i64) -> StoreResult<Appointment>;
 }
 
 #[async_trait]
@@ -62,7 +62,7 @@ impl AppointmentStore for SqlStore {
         self.appointments_between(clinic, from, "9999-12-31T24:00").await
     }
 
-    async fn appointment(&self, clinic: ClinicId, id: i64) -> StoreResult<Appointment> {
+    async fn appointment(&self, clinic: ClinicId, id: AppointmentId) -> StoreResult<Appointment> {
         let sql = format!("SELECT {APPOINTMENT_COLS} FROM appointments WHERE clinic_id = $1 AND id = $2 AND cancelled_at IS NULL");
         let row = sqlx::query(&sql).bind(clinic.0).bind(id).fetch_optional(&self.pool).await?;
         row.as_ref().map(from_row).transpose()?.ok_or(StoreError::NotFound("appointment"))
@@ -87,7 +87,7 @@ impl AppointmentStore for SqlStore {
         rows.iter().map(from_row).collect()
     }
 
-    async fn cancel_appointment(&self, clinic: ClinicId, id: i64) -> StoreResult<()> {
+    async fn cancel_appointment(&self, clinic: ClinicId, id: AppointmentId) -> StoreResult<()> {
         let done = sqlx::query("UPDATE appointments SET cancelled_at = $1 WHERE clinic_id = $2 AND id = $3 AND cancelled_at IS NULL")
             .bind(now_unix())
             .bind(clinic.0)
@@ -97,7 +97,7 @@ impl AppointmentStore for SqlStore {
         touched(done, "appointment")
     }
 
-    async fn reschedule_appointment(&self, clinic: ClinicId, id: i64, starts_at: &str, minutes: i64) -> StoreResult<Appointment> {
+    async fn reschedule_appointment(&self, clinic: ClinicId, id: AppointmentId, starts_at: &str, minutes: i64) -> StoreResult<Appointment> {
         let old = self.appointment(clinic, id).await?;
         let moved = NewAppointment {
             client_id: old.client_id,

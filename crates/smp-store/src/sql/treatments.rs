@@ -83,7 +83,7 @@ impl TreatmentStore for SqlStore {
             actor,
             action: "create",
             entity: "session",
-            entity_id: rec.id,
+            entity_id: rec.id.0,
             client_id: Some(s.client_id),
         };
         let entry = Self::append_audit_in(&mut tx, clinic, &ev)

@@ -46,7 +46,7 @@ pub struct MedicalRecord {
     /// Whether the current consent document is signed.
     pub signed_current: bool,
     /// Signatures: document id, signer, when (clinic time).
-    pub signatures: Vec<(i64, String, String)>,
+    pub signatures: Vec<(smp_store::ConsentDocumentId, String, String)>,
     /// Why a session may not be recorded now.
     pub blockers: Vec<String>,
     /// Patch tests: lot, date, result.

@@ -198,7 +198,7 @@ pub struct RescheduleForm {
 pub async fn reschedule(
     State(state): State<AppState>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<smp_store::AppointmentId>,
     Form(f): Form<RescheduleForm>,
 ) -> AppResult<Redirect> {
     me.require(Permission::EditContacts).map_err(|e| e.as_html())?;
@@ -214,7 +214,7 @@ pub async fn reschedule(
 }
 
 /// POST /appointments/{id}/cancel
-pub async fn cancel(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Redirect> {
+pub async fn cancel(State(state): State<AppState>, me: CurrentUser, Path(id): Path<smp_store::AppointmentId>) -> AppResult<Redirect> {
     me.require(Permission::EditContacts).map_err(|e| e.as_html())?;
     let a = state.store.appointment(me.clinic_id(), id).await.map_err(html)?;
     state.store.cancel_appointment(me.clinic_id(), id).await.map_err(html)?;

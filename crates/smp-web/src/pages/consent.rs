@@ -63,7 +63,7 @@ pub async fn screening(
 /// The consent form: the version shown, its hash, the signer and the drawn signature.
 #[derive(Deserialize)]
 pub struct ConsentForm {
-    document_id: i64,
+    document_id: smp_store::ConsentDocumentId,
     text_sha256: String,
     signer_name: String,
     signature: String,

@@ -382,7 +382,7 @@ pub async fn follow_up_done(
 pub async fn aftercare(
     State(state): State<AppState>,
     me: CurrentUser,
-    Path((client_id, session_id)): Path<(ClientId, i64)>,
+    Path((client_id, session_id)): Path<(ClientId, smp_store::SessionId)>,
 ) -> AppResult<AftercarePage> {
     me.require(Permission::ReadMedical).map_err(|e| e.as_html())?;
     let clinic = me.clinic_id();

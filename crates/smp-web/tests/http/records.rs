@@ -512,7 +512,7 @@ async fn consent_screening_booking_calendar_and_public_page() {
         let store = &app.store;
         let clinic = store.clinic_by_name("Alpha").await.unwrap().unwrap().id;
         let doc1 = store.latest_consent(clinic).await.unwrap().unwrap();
-        let sign = |doc: i64, sha: &str| {
+        let sign = |doc: smp_store::ConsentDocumentId, sha: &str| {
             form(&[
                 ("document_id", &doc.to_string()),
                 ("text_sha256", sha),
@@ -802,7 +802,7 @@ async fn consent_screening_booking_calendar_and_public_page() {
             "{b}: times as people write them"
         );
         assert!(page.contains("data-confirm=\"Cancel session"), "{b}: cancelling asks first");
-        let moving = |id: i64, at: &str| {
+        let moving = |id: smp_store::AppointmentId, at: &str| {
             post(
                 format!("/appointments/{id}/reschedule"),
                 form(&[("starts_at", at), ("minutes", "60")]),
@@ -818,7 +818,7 @@ async fn consent_screening_booking_calendar_and_public_page() {
         assert!(r.text().await.unwrap().contains("positive patch test"), "{b}");
         let r = post(format!("/appointments/{}/cancel", session.id), form(&[])).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{b}");
-        let left: Vec<i64> = store.list_appointments(clinic, "0").await.unwrap().iter().map(|a| a.id).collect();
+        let left: Vec<smp_store::AppointmentId> = store.list_appointments(clinic, "0").await.unwrap().iter().map(|a| a.id).collect();
         assert_eq!(left, [consult], "{b}: the cancelled one is gone");
     }
 }
