@@ -18,7 +18,7 @@
   let calBy = 'ruler', seeds = { hair_px: [], scalp_px: [] }, fitTimer = 0, labelsUrl = '';
   // Undo and redo: the design as JSON after each edit (quick runs of edits, such as a
   // slider's, make one step); `saved` is what the last save (or the load) stored.
-  let dragFrom = [0, 0], dragMoved = false;
+  let dragFrom = [0, 0], dragMoved = false, keyHandle = -1;
   let past = [], future = [], lastStep = 0, lastKind = '', saved = '', pressTimer = 0;
   // When the last edit was made: the time to its dots and preview is kept on the page
   // (data-dots-ms, data-preview-ms) for the practitioner's eye and for measurement.
@@ -154,6 +154,12 @@
       ctx.stroke();
       ctx.fillStyle = '#f0a';
       for (const h of handles) { ctx.beginPath(); ctx.arc(h[0], h[1], 6 / s, 0, 6.2832); ctx.fill(); }
+      // The handle the keyboard moves: ringed.
+      if (keyHandle >= 0 && keyHandle < handles.length && mode === 'hairline') {
+        const h = handles[keyHandle];
+        ctx.strokeStyle = '#fff'; ctx.lineWidth = 3 / s;
+        ctx.beginPath(); ctx.arc(h[0], h[1], 11 / s, 0, 6.2832); ctx.stroke();
+      }
     }
     ctx.fillStyle = '#fc0'; ctx.strokeStyle = '#fc0';
     if (regionPts.length) {
@@ -405,6 +411,29 @@
     if (!(ev.ctrlKey || ev.metaKey) || ev.key.toLowerCase() !== 'z' || ev.target.matches('input, textarea')) return;
     ev.preventDefault();
     if (ev.shiftKey) redo(); else undo();
+  });
+  // The hairline from the keyboard (the photo has focus, Hairline tool): [ and ] pick a
+  // handle, the arrows move it (Shift: ten times as far), Delete removes it, Insert adds
+  // one halfway to the next. Each key press is an edit that undo takes back; presses in
+  // quick succession on one handle are one step.
+  canvas.tabIndex = 0;
+  canvas.setAttribute('aria-label', 'Photo with the design. With the Hairline tool: [ and ] choose a handle, arrow keys move it, Delete removes it, Insert adds one.');
+  canvas.addEventListener('keydown', (ev) => {
+    if (mode !== 'hairline' || !handles.length) return;
+    const n = handles.length, step = (ev.shiftKey ? 10 : 1) * 2 / scale() * (window.devicePixelRatio || 1);
+    const move = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] }[ev.key];
+    if (ev.key === ']' || ev.key === '[') keyHandle = ((keyHandle < 0 ? (ev.key === ']' ? -1 : 0) : keyHandle) + (ev.key === ']' ? 1 : n - 1)) % n;
+    else if (keyHandle < 0 || keyHandle >= n) { hint('Press ] to choose a handle first.'); return; }
+    else if (move) { handles[keyHandle] = [handles[keyHandle][0] + move[0] * step, handles[keyHandle][1] + move[1] * step]; commitHairline('key' + keyHandle); }
+    else if (ev.key === 'Delete' || ev.key === 'Backspace') { deleteHandle(keyHandle); keyHandle = Math.min(keyHandle, handles.length - 1); }
+    else if (ev.key === 'Insert' && keyHandle < n - 1) {
+      const [a, b] = [handles[keyHandle], handles[keyHandle + 1]];
+      handles.splice(keyHandle + 1, 0, [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2]); keyHandle++; commitHairline();
+    } else return;
+    ev.preventDefault();
+    ed.dataset.keyHandle = String(keyHandle);
+    if (!move) hint('Handle ' + (keyHandle + 1) + ' of ' + handles.length + ': arrow keys move it, Delete removes it.');
+    draw();
   });
   // Leaving with unsaved changes asks first (the browser words the question).
   window.addEventListener('beforeunload', (ev) => { if (ed.dataset.unsaved) { ev.preventDefault(); ev.returnValue = ''; } });

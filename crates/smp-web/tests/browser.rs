@@ -866,6 +866,35 @@ async fn editor_on_a_tablet_in_portrait_in_chromium() {
     wait_js(&c, &format!("{handles} === {}", n - 1), "a handle deleted").await;
     press(&c, "undo").await;
     wait_js(&c, &format!("{handles} === {n}"), "the handle back").await;
+    // The same from the keyboard: ] picks the first handle, → moves it, Delete removes
+    // it, Ctrl+Z brings it back.
+    let key = |k: &str| {
+        format!(
+            "const o = document.getElementById('overlay'); o.focus(); o.dispatchEvent(new KeyboardEvent('keydown', {{key: '{k}', bubbles: true}}));"
+        )
+    };
+    c.execute(&key("]"), vec![]).await.unwrap();
+    wait_js(
+        &c,
+        "document.getElementById('editor').dataset.keyHandle === '0'",
+        "the first handle chosen",
+    )
+    .await;
+    for _ in 0..3 {
+        c.execute(&key("ArrowRight"), vec![]).await.unwrap();
+    }
+    let moved = wait_js(&c, "document.getElementById('editor').dataset.firstHandle", "the moved handle").await;
+    let x: f64 = moved.as_str().unwrap().split(',').next().unwrap().parse().unwrap();
+    assert!(x > p[0] + 1.0, "the arrow keys moved the handle: {} → {x}", p[0]);
+    c.execute(&key("Delete"), vec![]).await.unwrap();
+    wait_js(&c, &format!("{handles} === {}", n - 1), "a handle deleted from the keyboard").await;
+    c.execute(
+        "document.getElementById('overlay').dispatchEvent(new KeyboardEvent('keydown', {key: 'z', ctrlKey: true, bubbles: true}));",
+        vec![],
+    )
+    .await
+    .unwrap();
+    wait_js(&c, &format!("{handles} === {n}"), "the handle back after Ctrl+Z").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
