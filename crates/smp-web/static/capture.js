@@ -20,6 +20,17 @@
   document.querySelectorAll('input[name=capture-view]').forEach((r) => r.addEventListener('change', showView));
   showView();
 
+  // Today's set: which standard views this visit has, and which are still to take.
+  function showSet() {
+    const all = Array.from(document.querySelectorAll('input[name=capture-view]'));
+    const missing = all.filter((r) => !r.dataset.done).map((r) => r.value);
+    $('visit-set').textContent = missing.length === 0
+      ? 'Today\'s set is complete: all ' + all.length + ' standard views.'
+      : 'Today\'s set: ' + (all.length - missing.length) + ' of ' + all.length + ' views taken; still to take: ' + missing.join(', ') + '.';
+    $('visit-set').className = missing.length === 0 ? 'ok' : 'muted';
+  }
+  showSet();
+
   $('camera-start').addEventListener('click', async () => {
     if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
       $('capture-status').textContent = 'This browser cannot open the camera here: choose a photo instead.';
@@ -60,9 +71,11 @@
       li.dataset.check = c.check;
       $('capture-checks').append(li);
     }
-    // This photo is the ghost of the next one of the same view.
+    // This photo is the ghost of the next one of the same view, and the view is done today.
     view().dataset.ghost = '/photos/' + j.id + '/image';
-    showView();
+    view().dataset.done = '1';
+    view().parentElement.querySelector('.done-mark').textContent = ' ✓';
+    showView(); showSet();
   }
 
   $('take').addEventListener('click', () => {

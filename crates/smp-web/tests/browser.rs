@@ -1064,6 +1064,14 @@ async fn guided_capture_with_a_fake_camera_in_chromium() {
             )
             .await;
             assert!(ghost.as_str().unwrap().starts_with("/photos/"), "{ghost}");
+            // Today's set counts it, and names the views still to take.
+            let set = wait_js(&c, "document.getElementById('visit-set').textContent", "today's set").await;
+            assert!(
+                set.as_str()
+                    .unwrap()
+                    .starts_with("Today's set: 1 of 6 views taken; still to take: front, left"),
+                "{set}"
+            );
             shot(&c, "capture-kept.png").await;
         }
         c.close().await.unwrap();

@@ -30,8 +30,9 @@ pub struct CapturePage {
     nav: Nav,
     client: Client,
     today: String,
-    /// Each standard view: its name, the URL of its latest photo (the ghost) or "", a tip.
-    views: Vec<(&'static str, String, &'static str)>,
+    /// Each standard view: its name, the URL of its latest photo (the ghost) or "", a tip,
+    /// and whether it has been taken today.
+    views: Vec<(&'static str, String, &'static str, bool)>,
 }
 
 /// GET /clients/{id}/capture
@@ -40,6 +41,8 @@ pub async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path
     let clinic = me.clinic_id();
     let client = state.store.client(clinic, id).await.map_err(html)?;
     let photos = state.store.list_photos(clinic, id).await.map_err(html)?;
+    let day = today(&me.clinic.time_zone);
+    let this_visit = super::visits::visit_on(&photos, &day);
     let views = PHOTO_VIEWS
         .iter()
         .map(|v| {
@@ -47,13 +50,14 @@ pub async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path
                 .iter()
                 .filter(|p| p.view == *v)
                 .max_by(|a, b| a.taken_on.cmp(&b.taken_on).then(a.id.cmp(&b.id)));
-            (*v, last.map_or(String::new(), |p| format!("/photos/{}/image", p.id)), tip(v))
+            let done = this_visit.views.iter().any(|(w, p)| w == v && p.is_some());
+            (*v, last.map_or(String::new(), |p| format!("/photos/{}/image", p.id)), tip(v), done)
         })
         .collect();
     Ok(CapturePage {
         nav: Nav::of(&me),
         client,
-        today: today(&me.clinic.time_zone),
+        today: day,
         views,
     })
 }

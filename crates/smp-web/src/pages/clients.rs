@@ -121,6 +121,8 @@ pub struct ClientPage {
     event_kinds: &'static [smp_records::EventKind],
     appointments: Vec<Appointment>,
     practitioners: Vec<(smp_store::UserId, String)>,
+    /// The photo sets per visit, latest first.
+    visits: Vec<super::visits::Visit>,
     /// The medical part (empty for the front desk).
     r: MedicalRecord,
 }
@@ -174,6 +176,7 @@ pub async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path
             .map(|p| (p.id, format!("{} · {}", p.view, p.taken_on)))
             .collect(),
         event_kinds: smp_records::EventKind::ALL,
+        visits: super::visits::visits(&record.photos),
         appointments,
         practitioners,
         r: record,

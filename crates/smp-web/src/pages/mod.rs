@@ -12,6 +12,7 @@ pub mod login;
 pub mod progress;
 pub mod records;
 pub mod users;
+pub mod visits;
 
 use crate::auth::{CurrentUser, Permission};
 pub use crate::html::{count, escape, safe_next, url_decode, url_encode};

@@ -8,7 +8,14 @@ use super::*;
 async fn pages_speak_the_users_words() {
     for app in spawn_apps("http-words").await {
         let b = app.db.backend;
-        let (s, client, _photo, design, _) = clinic_a(&app).await;
+        let (s, client, photo, design, _) = clinic_a(&app).await;
+        // The photos are shown as a set per visit: today's top photo ticked, the
+        // other standard views marked missing.
+        let page = s.get(&format!("/clients/{client}")).await.text().await.unwrap();
+        let visits = &page[page.find("id=\"visits\"").expect("the visits table")..];
+        let row = &visits[visits.find("<tbody>").unwrap()..visits.find("</tbody>").unwrap()];
+        assert!(row.contains(&format!("href=\"/photos/{photo}/image\" title=\"top photo of")), "{b}: {row}");
+        assert_eq!(row.matches("no ").count(), 5, "{b}: five views missing: {row}");
         for path in [
             "/clients".to_string(),
             format!("/clients/{client}"),
