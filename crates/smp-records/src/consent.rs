@@ -1,7 +1,7 @@
 //! Consent documents (versioned; a signature keeps the hash of the exact text signed),
 //! screening answers, appointments and calendar-feed tokens.
 
-use crate::ids::{AppointmentId, ClientId, ConsentDocumentId, LotId, UserId};
+use crate::ids::{AppointmentId, ClientId, ConsentDocumentId, LotId, PatchTestId, ScreeningId, SignatureId, UserId};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::ClinicId;
@@ -44,7 +44,7 @@ pub struct NewSignature<'a> {
 #[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
 pub struct ConsentSignature {
     /// Its id.
-    pub id: i64,
+    pub id: SignatureId,
     /// Its clinic.
     pub clinic_id: ClinicId,
     /// The client.
@@ -98,7 +98,7 @@ pub struct ScreeningAnswers {
 #[derive(Debug, Clone, Serialize)]
 pub struct Screening {
     /// Its id.
-    pub id: i64,
+    pub id: ScreeningId,
     /// The client.
     pub client_id: ClientId,
     /// Answers.
@@ -169,7 +169,7 @@ pub fn check_start(s: &str) -> Result<(), String> {
 #[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
 pub struct PatchTest {
     /// Its id.
-    pub id: i64,
+    pub id: PatchTestId,
     /// The client.
     pub client_id: ClientId,
     /// The pigment lot tested.

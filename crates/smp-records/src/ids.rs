@@ -52,6 +52,18 @@ ids! {
     AppointmentId;
     /// A version of a clinic's consent text.
     ConsentDocumentId;
+    /// A client's signature of a consent text.
+    SignatureId;
+    /// A health screening on file.
+    ScreeningId;
+    /// A patch test of a pigment lot.
+    PatchTestId;
+    /// A recorded adverse event.
+    EventId;
+    /// An outcome survey.
+    SurveyId;
+    /// A follow-up check-in after a session.
+    FollowUpId;
 }
 
 /// A yes/no stored as 0 or 1 (BIGINT on both backends, which have no common boolean).

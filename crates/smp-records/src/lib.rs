@@ -17,6 +17,9 @@ pub mod stats;
 pub mod summary;
 
 pub use consent::*;
-pub use ids::{AppointmentId, ClientId, ClinicId, ConsentDocumentId, DesignId, LotId, PhotoId, SessionId, StoredFlag, UserId};
+pub use ids::{
+    AppointmentId, ClientId, ClinicId, ConsentDocumentId, DesignId, EventId, FollowUpId, LotId, PatchTestId, PhotoId, ScreeningId,
+    SessionId, SignatureId, StoredFlag, SurveyId, UserId,
+};
 pub use kinds::{AppointmentKind, EventKind, LotKind, PatchResult, Severity};
 pub use records::*;

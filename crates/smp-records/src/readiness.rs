@@ -72,7 +72,7 @@ mod tests {
             created_at: 0,
         };
         let signed = ConsentSignature {
-            id: 1,
+            id: crate::SignatureId(1),
             clinic_id: ClinicId(1),
             client_id: crate::ClientId(5),
             document_id: crate::ConsentDocumentId(3),
@@ -82,13 +82,13 @@ mod tests {
             signed_at: 0,
         };
         let screening = Screening {
-            id: 1,
+            id: crate::ScreeningId(1),
             client_id: crate::ClientId(5),
             answers: ScreeningAnswers::default(),
             created_at: 0,
         };
         let positive = PatchTest {
-            id: 1,
+            id: crate::PatchTestId(1),
             client_id: crate::ClientId(5),
             lot_id: crate::LotId(9),
             tested_on: "2026-12-10".into(),

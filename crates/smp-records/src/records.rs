@@ -2,7 +2,7 @@
 //! outcome surveys. Sessions, events and surveys are append-only (an edit is a new row).
 
 use crate::ids::UserId;
-use crate::ids::{ClientId, DesignId, LotId, SessionId};
+use crate::ids::{ClientId, DesignId, EventId, FollowUpId, LotId, SessionId, SurveyId};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::ClinicId;
@@ -144,7 +144,7 @@ pub struct NewAdverseEvent {
 #[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
 pub struct AdverseEvent {
     /// Its id.
-    pub id: i64,
+    pub id: EventId,
     /// Its clinic.
     pub clinic_id: ClinicId,
     /// The client.
@@ -192,7 +192,7 @@ pub struct NewSurvey {
 #[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
 pub struct Survey {
     /// Its id.
-    pub id: i64,
+    pub id: SurveyId,
     /// Its clinic.
     pub clinic_id: ClinicId,
     /// The client.
@@ -244,7 +244,7 @@ pub fn check_text(field: &str, value: &str, max: usize) -> Result<(), String> {
 #[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
 pub struct FollowUp {
     /// Its id.
-    pub id: i64,
+    pub id: FollowUpId,
     /// The client.
     pub client_id: ClientId,
     /// The session it follows.

@@ -2,7 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-pub use smp_records::{AppointmentId, ClientId, ClinicId, ConsentDocumentId, DesignId, LotId, PhotoId, SessionId, StoredFlag, UserId};
+pub use smp_records::{
+    AppointmentId, ClientId, ClinicId, ConsentDocumentId, DesignId, EventId, FollowUpId, LotId, PatchTestId, PhotoId, ScreeningId,
+    SessionId, SignatureId, StoredFlag, SurveyId, UserId,
+};
 
 /// A clinic.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]

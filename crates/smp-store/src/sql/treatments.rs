@@ -33,7 +33,7 @@ pub trait TreatmentStore: Send + Sync {
     /// Schedules a follow-up check-in after a session.
     async fn add_follow_up(&self, clinic: ClinicId, session: i64, due_on: &str, what: &str) -> StoreResult<FollowUp>;
     /// Marks a check-in done with what was found.
-    async fn complete_follow_up(&self, clinic: ClinicId, id: i64, done_on: &str, note: &str) -> StoreResult<FollowUp>;
+    async fn complete_follow_up(&self, clinic: ClinicId, id: FollowUpId, done_on: &str, note: &str) -> StoreResult<FollowUp>;
     /// Check-ins of one client, or of the whole clinic, by due date.
     async fn list_follow_ups(&self, clinic: ClinicId, client: Option<ClientId>) -> StoreResult<Vec<FollowUp>>;
 }
@@ -138,7 +138,7 @@ impl TreatmentStore for SqlStore {
         from_row(&row)
     }
 
-    async fn complete_follow_up(&self, clinic: ClinicId, id: i64, done_on: &str, note: &str) -> StoreResult<FollowUp> {
+    async fn complete_follow_up(&self, clinic: ClinicId, id: FollowUpId, done_on: &str, note: &str) -> StoreResult<FollowUp> {
         check_text("note", note, NOTE_CHARS).map_err(bad)?;
         check_date("done_on", done_on).map_err(bad)?;
         let sql = format!(

@@ -415,8 +415,7 @@ pub const MIN_PUBLIC_SAMPLE: usize = 10;
 
 /// GET /public/{clinic}/results: aggregate figures and consented photos only; 404 unless
 /// the clinic turned the page on.
-pub async fn public_results(State(state): State<AppState>, Path(clinic): Path<i64>) -> AppResult<PublicPage> {
-    let id = ClinicId(clinic);
+pub async fn public_results(State(state): State<AppState>, Path(id): Path<ClinicId>) -> AppResult<PublicPage> {
     if !state.store.public_results(id).await.map_err(html)? {
         return Err(AppError::not_found("page").as_html());
     }
@@ -430,7 +429,7 @@ pub async fn public_results(State(state): State<AppState>, Path(clinic): Path<i6
     let photos = state.store.consented_photos(id).await.map_err(html)?;
     Ok(PublicPage {
         clinic: c.name,
-        clinic_id: clinic,
+        clinic_id: id.0,
         chart: chart_svg(&stats),
         show_surveys: stats.n >= MIN_PUBLIC_SAMPLE,
         show_safety: stats.sessions >= MIN_PUBLIC_SAMPLE,
@@ -442,8 +441,7 @@ pub async fn public_results(State(state): State<AppState>, Path(clinic): Path<i6
 }
 
 /// GET /public/{clinic}/photos/{id}: a photo only with its marketing consent and the page on.
-pub async fn public_photo(State(state): State<AppState>, Path((clinic, photo)): Path<(i64, PhotoId)>) -> AppResult<Response> {
-    let id = ClinicId(clinic);
+pub async fn public_photo(State(state): State<AppState>, Path((id, photo)): Path<(ClinicId, PhotoId)>) -> AppResult<Response> {
     if !state.store.public_results(id).await? || !state.store.has_marketing_consent(id, photo).await? {
         return Err(AppError::not_found("photo"));
     }

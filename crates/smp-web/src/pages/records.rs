@@ -363,7 +363,7 @@ pub struct FollowUpForm {
 pub async fn follow_up_done(
     State(state): State<AppState>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<smp_store::FollowUpId>,
     Form(f): Form<FollowUpForm>,
 ) -> AppResult<Redirect> {
     me.require(Permission::EditMedical).map_err(|e| e.as_html())?;

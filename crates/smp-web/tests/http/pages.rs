@@ -14,7 +14,10 @@ async fn pages_speak_the_users_words() {
         let page = s.get(&format!("/clients/{client}")).await.text().await.unwrap();
         let visits = &page[page.find("id=\"visits\"").expect("the visits table")..];
         let row = &visits[visits.find("<tbody>").unwrap()..visits.find("</tbody>").unwrap()];
-        assert!(row.contains(&format!("href=\"/photos/{photo}/image\" title=\"top photo of")), "{b}: {row}");
+        assert!(
+            row.contains(&format!("href=\"/photos/{photo}/image\" title=\"top photo of")),
+            "{b}: {row}"
+        );
         assert_eq!(row.matches("no ").count(), 5, "{b}: five views missing: {row}");
         for path in [
             "/clients".to_string(),
