@@ -51,61 +51,12 @@ impl<'d> DensityField<'d> {
     /// Rasterise a design.
     pub fn new(design: &'d Design) -> Self {
         let regions = design.regions();
-        let dotted: Vec<PointMm> = regions
-            .iter()
-            .filter(|r| r.has_dots())
-            .flat_map(|r| r.polygon.iter().copied())
-            .collect();
         let blend = EdgeBlend::new(design);
-        let margin = blend.reach_mm() * 1.25 + CELL_MM;
-        let (lo, hi) = bounds(&dotted);
-        let origin = PointMm::new(lo.x - margin, lo.y - margin);
-        let w = ((hi.x + margin - origin.x) / CELL_MM).ceil() as usize + 2;
-        let h = ((hi.y + margin - origin.y) / CELL_MM).ceil() as usize + 2;
+        let frame = raster_frame(design, &blend);
+        let (origin, w, h) = frame;
         let order = precedence_order(design);
-        let mut region = vec![NO_REGION; w * h];
-        let mut covered = vec![false; w * h];
-        let mut xs = Vec::new();
-        // Paint from the lowest precedence up so the winner is painted last.
-        for &i in order.iter().rev() {
-            let id = if regions[i].has_dots() { i as u16 } else { NO_REGION };
-            for cy in 0..h {
-                let y = origin.y + (cy as f64 + 0.5) * CELL_MM;
-                row_crossings(&regions[i].polygon, y, &mut xs);
-                for pair in xs.chunks_exact(2) {
-                    let c0 = ((pair[0] - origin.x) / CELL_MM - 0.5).ceil().max(0.0) as usize;
-                    let c1 = ((pair[1] - origin.x) / CELL_MM - 0.5).floor().min((w - 1) as f64);
-                    if c1 < 0.0 {
-                        continue;
-                    }
-                    for cx in c0..=(c1 as usize) {
-                        region[cy * w + cx] = id;
-                        covered[cy * w + cx] = true;
-                    }
-                }
-            }
-        }
-        let mut edge = vec![false; w * h];
-        for r in regions {
-            let n = r.polygon.len();
-            for k in 0..n {
-                let (a, b) = (r.polygon[k], r.polygon[(k + 1) % n]);
-                let steps = (a.dist(b) / (CELL_MM * 0.5)).ceil() as usize + 1;
-                for s in 0..=steps {
-                    let t = s as f64 / steps as f64;
-                    let cx = ((a.x + t * (b.x - a.x) - origin.x) / CELL_MM).floor() as isize;
-                    let cy = ((a.y + t * (b.y - a.y) - origin.y) / CELL_MM).floor() as isize;
-                    for dy in -1..=1 {
-                        for dx in -1..=1 {
-                            let (x, y) = (cx + dx, cy + dy);
-                            if x >= 0 && y >= 0 && (x as usize) < w && (y as usize) < h {
-                                edge[y as usize * w + x as usize] = true;
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        let (mut region, covered) = paint_regions(design, &order, frame);
+        let edge = edge_cells(design, frame);
         let hairline = design.hairline().map(|hl| HairlineRamp::new(hl, design.seed()));
         let mut ramp = vec![1.0f32; w * h];
         if let Some(hr) = &hairline {
@@ -118,43 +69,15 @@ impl<'d> DensityField<'d> {
                 }
             }
         }
-        let (outside_region, outside_ramp) = blend_cells(&blend, (origin, w, h), &covered, &edge, hairline.as_ref());
+        let (outside_region, outside_ramp) = blend_cells(&blend, frame, &covered, &edge, hairline.as_ref());
         for c in 0..w * h {
             if !covered[c] && outside_region[c] != NO_REGION {
                 region[c] = outside_region[c];
                 ramp[c] = outside_ramp[c];
             }
         }
-        // Expected counts: the exact effective area times density times the region's mean
-        // hairline multiplier over its cells, plus the integral of its edge blend.
         let areas = effective_areas(design);
-        let mut ramp_sum = vec![0.0f64; regions.len()];
-        let mut cells = vec![0u64; regions.len()];
-        let mut blend_cm2 = vec![0.0f64; regions.len()];
-        for (c, &id) in region.iter().enumerate() {
-            if id == NO_REGION {
-                continue;
-            }
-            if covered[c] {
-                ramp_sum[id as usize] += f64::from(ramp[c]);
-                cells[id as usize] += 1;
-            } else {
-                blend_cm2[id as usize] += f64::from(ramp[c]) * CELL_MM * CELL_MM / 100.0;
-            }
-        }
-        let expected_blend: Vec<f64> = regions
-            .iter()
-            .enumerate()
-            .map(|(i, r)| r.density.count_over(Cm2(blend_cm2[i])))
-            .collect();
-        let expected = regions
-            .iter()
-            .enumerate()
-            .map(|(i, r)| {
-                let mean_ramp = if cells[i] > 0 { ramp_sum[i] / cells[i] as f64 } else { 0.0 };
-                r.density.count_over(areas[i]) * mean_ramp + expected_blend[i]
-            })
-            .collect();
+        let (expected, expected_blend) = expected_counts(design, &areas, (&region, &covered, &ramp));
         DensityField {
             design,
             origin,
@@ -269,6 +192,114 @@ impl<'d> DensityField<'d> {
     pub fn max_per_mm2(&self) -> f64 {
         self.design.regions().iter().map(|r| r.density.per_mm2()).fold(0.0, f64::max)
     }
+}
+
+/// The raster over a design's dotted regions and the reach of their edge blend: its
+/// corner, width and height in cells.
+fn raster_frame(design: &Design, blend: &EdgeBlend) -> (PointMm, usize, usize) {
+    let dotted: Vec<PointMm> = design
+        .regions()
+        .iter()
+        .filter(|r| r.has_dots())
+        .flat_map(|r| r.polygon.iter().copied())
+        .collect();
+    let margin = blend.reach_mm() * 1.25 + CELL_MM;
+    let (lo, hi) = bounds(&dotted);
+    let origin = PointMm::new(lo.x - margin, lo.y - margin);
+    let w = ((hi.x + margin - origin.x) / CELL_MM).ceil() as usize + 2;
+    let h = ((hi.y + margin - origin.y) / CELL_MM).ceil() as usize + 2;
+    (origin, w, h)
+}
+
+/// Per cell, the region of highest precedence whose polygon holds the cell's centre
+/// (`NO_REGION` for one that lays no dots), and whether any polygon does.
+fn paint_regions(design: &Design, order: &[usize], (origin, w, h): (PointMm, usize, usize)) -> (Vec<u16>, Vec<bool>) {
+    let regions = design.regions();
+    let mut region = vec![NO_REGION; w * h];
+    let mut covered = vec![false; w * h];
+    let mut xs = Vec::new();
+    // Paint from the lowest precedence up so the winner is painted last.
+    for &i in order.iter().rev() {
+        let id = if regions[i].has_dots() { i as u16 } else { NO_REGION };
+        for cy in 0..h {
+            let y = origin.y + (cy as f64 + 0.5) * CELL_MM;
+            row_crossings(&regions[i].polygon, y, &mut xs);
+            for pair in xs.chunks_exact(2) {
+                let c0 = ((pair[0] - origin.x) / CELL_MM - 0.5).ceil().max(0.0) as usize;
+                let c1 = ((pair[1] - origin.x) / CELL_MM - 0.5).floor().min((w - 1) as f64);
+                if c1 < 0.0 {
+                    continue;
+                }
+                for cx in c0..=(c1 as usize) {
+                    region[cy * w + cx] = id;
+                    covered[cy * w + cx] = true;
+                }
+            }
+        }
+    }
+    (region, covered)
+}
+
+/// The cells within one cell of any region's outline: there containment is tested
+/// exactly.
+fn edge_cells(design: &Design, (origin, w, h): (PointMm, usize, usize)) -> Vec<bool> {
+    let mut edge = vec![false; w * h];
+    for r in design.regions() {
+        let n = r.polygon.len();
+        for k in 0..n {
+            let (a, b) = (r.polygon[k], r.polygon[(k + 1) % n]);
+            let steps = (a.dist(b) / (CELL_MM * 0.5)).ceil() as usize + 1;
+            for s in 0..=steps {
+                let t = s as f64 / steps as f64;
+                let cx = ((a.x + t * (b.x - a.x) - origin.x) / CELL_MM).floor() as isize;
+                let cy = ((a.y + t * (b.y - a.y) - origin.y) / CELL_MM).floor() as isize;
+                for dy in -1..=1 {
+                    for dx in -1..=1 {
+                        let (x, y) = (cx + dx, cy + dy);
+                        if x >= 0 && y >= 0 && (x as usize) < w && (y as usize) < h {
+                            edge[y as usize * w + x as usize] = true;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    edge
+}
+
+/// Expected counts per region, in all and in its edge blend: the exact effective area
+/// times density times the region's mean hairline multiplier over its cells, plus the
+/// integral of its edge blend over the cells (`region`, `covered`, `ramp`) outside it.
+fn expected_counts(design: &Design, areas: &[Cm2], (region, covered, ramp): (&[u16], &[bool], &[f32])) -> (Vec<f64>, Vec<f64>) {
+    let regions = design.regions();
+    let mut ramp_sum = vec![0.0f64; regions.len()];
+    let mut cells = vec![0u64; regions.len()];
+    let mut blend_cm2 = vec![0.0f64; regions.len()];
+    for (c, &id) in region.iter().enumerate() {
+        if id == NO_REGION {
+            continue;
+        }
+        if covered[c] {
+            ramp_sum[id as usize] += f64::from(ramp[c]);
+            cells[id as usize] += 1;
+        } else {
+            blend_cm2[id as usize] += f64::from(ramp[c]) * CELL_MM * CELL_MM / 100.0;
+        }
+    }
+    let expected_blend: Vec<f64> = regions
+        .iter()
+        .enumerate()
+        .map(|(i, r)| r.density.count_over(Cm2(blend_cm2[i])))
+        .collect();
+    let expected = regions
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let mean_ramp = if cells[i] > 0 { ramp_sum[i] / cells[i] as f64 } else { 0.0 };
+            r.density.count_over(areas[i]) * mean_ramp + expected_blend[i]
+        })
+        .collect();
+    (expected, expected_blend)
 }
 
 /// Side of the tiles the blend is rasterised in, cells: each tile tests only the edge

@@ -111,10 +111,32 @@ pub fn generate_in(field: &DensityField) -> Impressions {
         }
         return Impressions { dots, units, per_unit };
     }
-    // Unit sizes per region and session, so every session holds exactly its share of
-    // each region's impressions; the polygon and its edge blend are filled separately,
-    // so a blend that drew few units does not push its impressions inside.
     let mut rng = Rng::new(design.seed(), 200);
+    let size_of = sizes_of_units(field, &units, cumulative, &mut rng);
+    for (i, c) in units.points.iter().enumerate() {
+        let (diameter_mm, shade) = style(i);
+        let region = units.region[i] as usize;
+        let (centre, offsets) = fit_unit(field, region, *c, (size_of[i], diameter_mm + UNIT_GAP_MM), &mut rng);
+        for o in offsets {
+            dots.push(Impression {
+                x_mm: centre.x + o.x,
+                y_mm: centre.y + o.y,
+                diameter_mm,
+                shade,
+                session: units.pass[i] + 1,
+                unit: i as u32,
+                region: region as u16,
+            });
+        }
+    }
+    Impressions { dots, units, per_unit }
+}
+
+/// The number of impressions in each unit, per region and session, so every session
+/// holds exactly its share of each region's impressions; the polygon and its edge blend
+/// are filled separately, so a blend that drew few units does not push its impressions
+/// inside.
+fn sizes_of_units(field: &DensityField, units: &Sampled, cumulative: &[f64], rng: &mut Rng) -> Vec<u8> {
     let inside: Vec<bool> = (0..units.points.len())
         .map(|i| field.in_polygon(units.region[i] as usize, units.points[i]))
         .collect();
@@ -127,7 +149,7 @@ pub fn generate_in(field: &DensityField) -> Impressions {
                 let members: Vec<usize> = (0..units.points.len())
                     .filter(|&i| units.region[i] as usize == r && units.pass[i] as usize == k && inside[i] == part)
                     .collect();
-                let sizes = unit_sizes(members.len(), (target - prev).max(0) as usize, &mut rng);
+                let sizes = unit_sizes(members.len(), (target - prev).max(0) as usize, rng);
                 for (&i, s) in members.iter().zip(sizes) {
                     size_of[i] = s;
                 }
@@ -135,51 +157,40 @@ pub fn generate_in(field: &DensityField) -> Impressions {
             }
         }
     }
-    for (i, c) in units.points.iter().enumerate() {
-        let (diameter_mm, shade) = style(i);
-        let gap = diameter_mm + UNIT_GAP_MM;
-        let region = units.region[i] as usize;
-        // A unit at a region's edge is turned until all its dots are inside; failing that
-        // it is moved inward by its own radius, away from the dots that fell outside.
-        let inside = |c: PointMm, o: &PointMm| field.classify(PointMm::new(c.x + o.x, c.y + o.y)) == Some(region);
-        let mut centre = *c;
-        let mut offsets = unit_offsets(size_of[i], gap, rng.unit_vector());
-        'fit: for attempt in 0..16 {
-            if offsets.iter().all(|o| inside(centre, o)) {
-                break 'fit;
-            }
-            if attempt >= 8 {
-                let out: Vec<&PointMm> = offsets.iter().filter(|o| !inside(centre, o)).collect();
-                let (sx, sy) = out.iter().fold((0.0, 0.0), |(x, y), o| (x + o.x, y + o.y));
-                let len = (sx * sx + sy * sy).sqrt();
-                let reach = offsets.iter().map(|o| o.dist(PointMm::new(0.0, 0.0))).fold(0.0, f64::max);
-                if len > 0.0
-                    && inside(
-                        PointMm::new(c.x - sx / len * reach, c.y - sy / len * reach),
-                        &PointMm::new(0.0, 0.0),
-                    )
-                {
-                    centre = PointMm::new(c.x - sx / len * reach, c.y - sy / len * reach);
-                }
-            }
-            offsets = unit_offsets(size_of[i], gap, rng.unit_vector());
+    size_of
+}
+
+/// A unit of `size` dots `gap` mm apart at `c` in `region`: its centre and its dots'
+/// offsets from it. A unit at a region's edge is turned until all its dots are inside;
+/// failing that it is moved inward by its own radius, away from the dots that fell
+/// outside.
+fn fit_unit(field: &DensityField, region: usize, c: PointMm, (size, gap): (u8, f64), rng: &mut Rng) -> (PointMm, Vec<PointMm>) {
+    let inside = |c: PointMm, o: &PointMm| field.classify(PointMm::new(c.x + o.x, c.y + o.y)) == Some(region);
+    let mut centre = c;
+    let mut offsets = unit_offsets(size, gap, rng.unit_vector());
+    'fit: for attempt in 0..16 {
+        if offsets.iter().all(|o| inside(centre, o)) {
+            break 'fit;
         }
-        // The rare unit that still does not fit keeps the dots that are inside.
-        offsets.retain(|o| inside(centre, o));
-        let c = &centre;
-        for o in offsets {
-            dots.push(Impression {
-                x_mm: c.x + o.x,
-                y_mm: c.y + o.y,
-                diameter_mm,
-                shade,
-                session: units.pass[i] + 1,
-                unit: i as u32,
-                region: region as u16,
-            });
+        if attempt >= 8 {
+            let out: Vec<&PointMm> = offsets.iter().filter(|o| !inside(centre, o)).collect();
+            let (sx, sy) = out.iter().fold((0.0, 0.0), |(x, y), o| (x + o.x, y + o.y));
+            let len = (sx * sx + sy * sy).sqrt();
+            let reach = offsets.iter().map(|o| o.dist(PointMm::new(0.0, 0.0))).fold(0.0, f64::max);
+            if len > 0.0
+                && inside(
+                    PointMm::new(c.x - sx / len * reach, c.y - sy / len * reach),
+                    &PointMm::new(0.0, 0.0),
+                )
+            {
+                centre = PointMm::new(c.x - sx / len * reach, c.y - sy / len * reach);
+            }
         }
+        offsets = unit_offsets(size, gap, rng.unit_vector());
     }
-    Impressions { dots, units, per_unit }
+    // The rare unit that still does not fit keeps the dots that are inside.
+    offsets.retain(|o| inside(centre, o));
+    (centre, offsets)
 }
 
 /// Generate the impressions of a design.

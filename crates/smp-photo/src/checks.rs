@@ -34,66 +34,9 @@ pub struct Check {
 
 /// The checks of `photo`; the card's scale (px/mm) when it is in the photo.
 pub fn check_photo(photo: &RgbImage) -> (Vec<Check>, Option<f64>) {
-    let mut out = Vec::new();
-    let width_k = f64::from(photo.width()) / 1000.0;
-    // Never below 2.5 px: a small frame's own demosaicing and compression soften edges.
-    let limit = MAX_BLUR_PX_PER_1000 * width_k.max(1.0);
-    let blur = blur_sigma_px(photo);
-    out.push(match blur {
-        Some(s) if s <= limit => Check {
-            check: "sharpness",
-            ok: true,
-            message: "sharp".into(),
-            retake: false,
-        },
-        _ => Check {
-            check: "sharpness",
-            ok: false,
-            message:
-                "the photo is blurred (out of focus or the camera moved): hold the camera still, let it focus on the scalp, and retake it"
-                    .into(),
-            retake: true,
-        },
-    });
-    let (mut clipped, mut luma, mut mean) = (0usize, 0f64, [0f64; 3]);
-    let lut = smp_color::srgb::decode_lut();
-    for p in photo.pixels() {
-        let [r, g, b] = p.0;
-        if r >= 250 || g >= 250 || b >= 250 {
-            clipped += 1;
-        }
-        luma += 0.299 * f64::from(r) + 0.587 * f64::from(g) + 0.114 * f64::from(b);
-        for (c, m) in mean.iter_mut().enumerate() {
-            *m += f64::from(lut[p.0[c] as usize]);
-        }
-    }
-    let n = (photo.width() as usize * photo.height() as usize).max(1) as f64;
-    let (clipped_share, mean_luma) = (clipped as f64 / n, luma / n);
-    out.push(if clipped_share > MAX_CLIPPED_SHARE {
-        Check {
-            check: "exposure",
-            ok: false,
-            message: format!(
-                "the photo is overexposed: {:.0} % of it is blown out white (glare or too much light); move out of direct light or lower the exposure, and retake it",
-                100.0 * clipped_share
-            ),
-            retake: true,
-        }
-    } else if mean_luma < MIN_MEAN_LUMA {
-        Check {
-            check: "exposure",
-            ok: false,
-            message: "the photo is too dark to read the skin and hair: add light (daylight or a lamp in front of the client) and retake it".into(),
-            retake: true,
-        }
-    } else {
-        Check {
-            check: "exposure",
-            ok: true,
-            message: "well exposed".into(),
-            retake: false,
-        }
-    });
+    let mut out = vec![sharpness(photo)];
+    let (clipped_share, mean_luma, mean) = pixel_stats(photo);
+    out.push(exposure(clipped_share, mean_luma));
     let card = find_card(photo).ok();
     let (lo, hi) = mean.iter().fold((f64::MAX, 0f64), |(lo, hi), &m| (lo.min(m), hi.max(m)));
     let cast = lo > 0.0 && hi / lo > MAX_CAST_RATIO;
@@ -117,6 +60,81 @@ pub fn check_photo(photo: &RgbImage) -> (Vec<Check>, Option<f64>) {
         retake: false,
     });
     (out, card.map(|c| c.px_per_mm))
+}
+
+/// Whether the photo is sharp enough, for its size.
+fn sharpness(photo: &RgbImage) -> Check {
+    let width_k = f64::from(photo.width()) / 1000.0;
+    // Never below 2.5 px: a small frame's own demosaicing and compression soften edges.
+    let limit = MAX_BLUR_PX_PER_1000 * width_k.max(1.0);
+    let blur = blur_sigma_px(photo);
+    match blur {
+        Some(s) if s <= limit => Check {
+            check: "sharpness",
+            ok: true,
+            message: "sharp".into(),
+            retake: false,
+        },
+        _ => Check {
+            check: "sharpness",
+            ok: false,
+            message:
+                "the photo is blurred (out of focus or the camera moved): hold the camera still, let it focus on the scalp, and retake it"
+                    .into(),
+            retake: true,
+        },
+    }
+}
+
+/// The share of clipped pixels, the mean luma (0..255) and the mean linear colour of a
+/// photo.
+fn pixel_stats(photo: &RgbImage) -> (f64, f64, [f64; 3]) {
+    let (mut clipped, mut luma, mut mean) = (0usize, 0f64, [0f64; 3]);
+    let lut = smp_color::srgb::decode_lut();
+    for p in photo.pixels() {
+        let [r, g, b] = p.0;
+        if r >= 250 || g >= 250 || b >= 250 {
+            clipped += 1;
+        }
+        luma += 0.299 * f64::from(r) + 0.587 * f64::from(g) + 0.114 * f64::from(b);
+        for (c, m) in mean.iter_mut().enumerate() {
+            *m += f64::from(lut[p.0[c] as usize]);
+        }
+    }
+    let n = (photo.width() as usize * photo.height() as usize).max(1) as f64;
+    let (clipped_share, mean_luma) = (clipped as f64 / n, luma / n);
+    (clipped_share, mean_luma, mean)
+}
+
+/// Whether a photo with `clipped_share` of its pixels clipped and a mean luma of
+/// `mean_luma` is well exposed.
+fn exposure(clipped_share: f64, mean_luma: f64) -> Check {
+    if clipped_share > MAX_CLIPPED_SHARE {
+        Check {
+            check: "exposure",
+            ok: false,
+            message: format!(
+                "the photo is overexposed: {:.0} % of it is blown out white (glare or too much light); move out of direct light or lower the exposure, and retake it",
+                100.0 * clipped_share
+            ),
+            retake: true,
+        }
+    } else if mean_luma < MIN_MEAN_LUMA {
+        Check {
+            check: "exposure",
+            ok: false,
+            message: "the photo is too dark to read the skin and hair: add light (daylight or a lamp in front of the client) and retake it"
+                .into(),
+            retake: true,
+        }
+    } else {
+        Check {
+            check: "exposure",
+            ok: true,
+            message: "well exposed".into(),
+            retake: false,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -56,7 +56,6 @@ pub fn refine_pupil(img: &RgbImage, click_px: (f64, f64), px_per_mm: f64) -> Res
             click_px.0, click_px.1
         ));
     }
-    let luma = Luma { img };
     let search = (SEARCH_RADIUS_MM * px_per_mm).max(MIN_SEARCH_PX);
     let (r_lo, r_hi) = ((PUPIL_RADIUS_MM.0 * px_per_mm).max(1.5), (PUPIL_RADIUS_MM.1 * px_per_mm).max(2.5));
     let radii: Vec<f64> = {
@@ -69,74 +68,123 @@ pub fn refine_pupil(img: &RgbImage, click_px: (f64, f64), px_per_mm: f64) -> Res
         v
     };
     // Luminance of the window once: centres within `search`, discs and rings around them.
-    let reach = (search + 1.8 * r_hi).ceil() as i64 + 1;
     let (cx, cy) = (click_px.0.round() as i64, click_px.1.round() as i64);
-    let side = 2 * reach + 1;
-    let win: Vec<f64> = (0..side * side)
-        .map(|k| luma.at(cx - reach + k % side, cy - reach + k / side))
-        .collect();
-    let at = |dx: i64, dy: i64| win[((dy + reach) * side + dx + reach) as usize];
-    // Offsets of each disc and ring, by radius.
-    let shapes: Vec<(Offsets, Offsets)> = radii
-        .iter()
-        .map(|&r| {
-            let (mut disc, mut ring) = (Vec::new(), Vec::new());
-            let outer = 1.7 * r;
-            let n = outer.ceil() as i64;
-            for dy in -n..=n {
-                for dx in -n..=n {
-                    let d = ((dx * dx + dy * dy) as f64).sqrt();
-                    if d <= r {
-                        disc.push((dx, dy));
-                    } else if d >= 1.2 * r && d <= outer {
-                        ring.push((dx, dy));
-                    }
-                }
+    let win = Window::new(&Luma { img }, (cx, cy), (search + 1.8 * r_hi).ceil() as i64 + 1);
+    let shapes: Vec<(Offsets, Offsets)> = radii.iter().map(|&r| disc_and_ring(r)).collect();
+    let best = darkest_disc(&win, &shapes, search).ok_or_else(|| no_pupil(click_px))?;
+    let contrast = (best.ring - best.disc) / best.ring.max(1.0);
+    if contrast < MIN_CONTRAST {
+        return Err(no_pupil(click_px));
+    }
+    let ((fx, fy), radius) = dark_centroid(&win, &shapes[best.k].0, &best, radii[best.k]);
+    Ok(Pupil {
+        centre_px: (cx as f64 + fx + 0.5, cy as f64 + fy + 0.5),
+        radius_px: radius,
+        contrast,
+    })
+}
+
+/// The luminance of a square window around a click, by offset from the click.
+struct Window {
+    v: Vec<f64>,
+    /// How far the window reaches from the click, pixels.
+    reach: i64,
+    side: i64,
+}
+
+impl Window {
+    fn new(luma: &Luma, (cx, cy): (i64, i64), reach: i64) -> Self {
+        let side = 2 * reach + 1;
+        let v = (0..side * side)
+            .map(|k| luma.at(cx - reach + k % side, cy - reach + k / side))
+            .collect();
+        Window { v, reach, side }
+    }
+
+    fn at(&self, dx: i64, dy: i64) -> f64 {
+        self.v[((dy + self.reach) * self.side + dx + self.reach) as usize]
+    }
+}
+
+/// The offsets of a disc of radius `r` and of the ring from 1.2 to 1.7 `r` around it.
+fn disc_and_ring(r: f64) -> (Offsets, Offsets) {
+    let (mut disc, mut ring) = (Vec::new(), Vec::new());
+    let outer = 1.7 * r;
+    let n = outer.ceil() as i64;
+    for dy in -n..=n {
+        for dx in -n..=n {
+            let d = ((dx * dx + dy * dy) as f64).sqrt();
+            if d <= r {
+                disc.push((dx, dy));
+            } else if d >= 1.2 * r && d <= outer {
+                ring.push((dx, dy));
             }
-            (disc, ring)
-        })
-        .collect();
+        }
+    }
+    (disc, ring)
+}
+
+/// The best candidate for the pupil: a disc of one of the `shapes` centred at `(ox, oy)`
+/// from the click, with the mean luminance of the disc and of its ring.
+struct Candidate {
+    ox: i64,
+    oy: i64,
+    k: usize,
+    disc: f64,
+    ring: f64,
+}
+
+/// The disc within `search` pixels of the click that is darkest against its ring and in
+/// itself; `None` if there is no centre to try.
+fn darkest_disc(win: &Window, shapes: &[(Offsets, Offsets)], search: f64) -> Option<Candidate> {
     let s = search.ceil() as i64;
-    let mut best: Option<(f64, i64, i64, usize, f64, f64)> = None;
+    let mut best: Option<(f64, Candidate)> = None;
     for oy in -s..=s {
         for ox in -s..=s {
             if ((ox * ox + oy * oy) as f64).sqrt() > search {
                 continue;
             }
             for (k, (disc, ring)) in shapes.iter().enumerate() {
-                let dm = disc.iter().map(|&(dx, dy)| at(ox + dx, oy + dy)).sum::<f64>() / disc.len() as f64;
-                let rm = ring.iter().map(|&(dx, dy)| at(ox + dx, oy + dy)).sum::<f64>() / ring.len() as f64;
+                let dm = disc.iter().map(|&(dx, dy)| win.at(ox + dx, oy + dy)).sum::<f64>() / disc.len() as f64;
+                let rm = ring.iter().map(|&(dx, dy)| win.at(ox + dx, oy + dy)).sum::<f64>() / ring.len() as f64;
                 // Darker than its ring, and dark in itself: the pupil beats a dark iris
                 // (its ring is the iris) and a lash line (thin: its disc is not dark).
                 let score = (rm - dm) / rm.max(1.0) * (1.0 - dm / 255.0);
-                if best.is_none_or(|b| score > b.0) {
-                    best = Some((score, ox, oy, k, dm, rm));
+                if best.as_ref().is_none_or(|b| score > b.0) {
+                    best = Some((
+                        score,
+                        Candidate {
+                            ox,
+                            oy,
+                            k,
+                            disc: dm,
+                            ring: rm,
+                        },
+                    ));
                 }
             }
         }
     }
-    let (_, ox, oy, k, dm, rm) = best.ok_or_else(|| no_pupil(click_px))?;
-    let contrast = (rm - dm) / rm.max(1.0);
-    if contrast < MIN_CONTRAST {
-        return Err(no_pupil(click_px));
-    }
-    // Sub-pixel centre: the dark region (below the midpoint between disc and ring)
-    // grown from the darkest pixel of the disc, each row's span filled (a pupil is
-    // convex; the catchlight is a bright hole in it), and its centroid. Pixel (i, j)
-    // covers [i, i + 1): its centre is i + ½.
-    let r = radii[k];
-    let cut = 0.5 * (dm + rm);
-    let (sx0, sy0) = shapes[k]
-        .0
+    best.map(|b| b.1)
+}
+
+/// The sub-pixel centre (offset from the click) and radius of the pupil found as
+/// candidate `c`, of radius `r` and disc offsets `disc`: the dark region (below the
+/// midpoint between disc and ring) grown from the darkest pixel of the disc, each row's
+/// span filled (a pupil is convex; the catchlight is a bright hole in it), and its
+/// centroid. Pixel (i, j) covers [i, i + 1): its centre is i + ½.
+fn dark_centroid(win: &Window, disc: &Offsets, c: &Candidate, r: f64) -> ((f64, f64), f64) {
+    let cut = 0.5 * (c.disc + c.ring);
+    let (sx0, sy0) = disc
         .iter()
-        .map(|&(dx, dy)| (ox + dx, oy + dy))
-        .min_by(|a, b| at(a.0, a.1).total_cmp(&at(b.0, b.1)))
+        .map(|&(dx, dy)| (c.ox + dx, c.oy + dy))
+        .min_by(|a, b| win.at(a.0, a.1).total_cmp(&win.at(b.0, b.1)))
         .expect("a disc has pixels");
     // Grown within twice the pupil's radius of the centre so far, three times: a
     // candidate disc off the centre still collects the whole pupil.
-    let (mut fx, mut fy, mut radius) = (ox as f64, oy as f64, r);
+    let (mut fx, mut fy, mut radius) = (c.ox as f64, c.oy as f64, r);
     for _ in 0..3 {
-        let limit = (2.0 * radius).min(reach as f64 - 1.0);
+        let limit = (2.0 * radius).min(win.reach as f64 - 1.0);
         let mut rows: std::collections::BTreeMap<i64, (i64, i64)> = Default::default();
         let mut seen = std::collections::HashSet::from([(sx0, sy0)]);
         let mut stack = vec![(sx0, sy0)];
@@ -145,7 +193,7 @@ pub fn refine_pupil(img: &RgbImage, click_px: (f64, f64), px_per_mm: f64) -> Res
             *span = (span.0.min(x), span.1.max(x));
             for (nx, ny) in [(x + 1, y), (x - 1, y), (x, y + 1), (x, y - 1)] {
                 let inside = (nx as f64 - fx).hypot(ny as f64 - fy) <= limit;
-                if inside && at(nx, ny) < cut && seen.insert((nx, ny)) {
+                if inside && win.at(nx, ny) < cut && seen.insert((nx, ny)) {
                     stack.push((nx, ny));
                 }
             }
@@ -160,11 +208,7 @@ pub fn refine_pupil(img: &RgbImage, click_px: (f64, f64), px_per_mm: f64) -> Res
         (fx, fy) = (mx / n, my / n);
         radius = radius.max((n / std::f64::consts::PI).sqrt());
     }
-    Ok(Pupil {
-        centre_px: (cx as f64 + fx + 0.5, cy as f64 + fy + 0.5),
-        radius_px: radius,
-        contrast,
-    })
+    ((fx, fy), radius)
 }
 
 fn no_pupil(click_px: (f64, f64)) -> String {

@@ -168,16 +168,7 @@ pub fn region_colour(photo: &RgbImage, region: PxRect, balance: Balance) -> Resu
     if labs.is_empty() {
         return Err(RegionError::AllClipped);
     }
-    labs.sort_by(|p, q| p[0].total_cmp(&q[0]));
-    let trim = (labs.len() as f64 * TRIM_SHARE).floor() as usize;
-    let kept = &labs[trim..labs.len() - trim];
-    let median = |i: usize| {
-        let mut v: Vec<f64> = kept.iter().map(|l| l[i]).collect();
-        v.sort_by(f64::total_cmp);
-        let n = v.len();
-        if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 }
-    };
-    let lab = [median(0), median(1), median(2)];
+    let (lab, kept) = trimmed_median(labs);
 
     let mut warnings = Vec::new();
     let clipped_share = clipped as f64 / total as f64;
@@ -193,12 +184,7 @@ pub fn region_colour(photo: &RgbImage, region: PxRect, balance: Balance) -> Resu
             lab[0]
         ));
     }
-    let mut mean = [0.0f64; 3];
-    for p in photo.pixels() {
-        let l = to_linear(p.0);
-        (0..3).for_each(|c| mean[c] += l[c]);
-    }
-    let (lo, hi) = mean.iter().fold((f64::MAX, 0.0f64), |(lo, hi), &m| (lo.min(m), hi.max(m)));
+    let (lo, hi) = channel_sums(photo, to_linear);
     if lo > 0.0 && hi / lo > CAST_RATIO {
         warnings.push(format!(
             "strong colour cast: the photo's average red/green/blue differ by {:.1}× (limit {CAST_RATIO}); use neutral light, white-balance the photo or hold the calibration card in it",
@@ -207,12 +193,38 @@ pub fn region_colour(photo: &RgbImage, region: PxRect, balance: Balance) -> Resu
     }
     Ok(RegionColour {
         lab,
-        pixels_used: kept.len(),
-        pixels_excluded: total - kept.len(),
+        pixels_used: kept,
+        pixels_excluded: total - kept,
         white_gains: gains,
         through_card: matches!(balance, Balance::Card(_)),
         warnings,
     })
+}
+
+/// The median CIELAB of `labs` with the darkest and the lightest [`TRIM_SHARE`] by L*
+/// left out, and how many were kept.
+fn trimmed_median(mut labs: Vec<[f64; 3]>) -> ([f64; 3], usize) {
+    labs.sort_by(|p, q| p[0].total_cmp(&q[0]));
+    let trim = (labs.len() as f64 * TRIM_SHARE).floor() as usize;
+    let kept = &labs[trim..labs.len() - trim];
+    let median = |i: usize| {
+        let mut v: Vec<f64> = kept.iter().map(|l| l[i]).collect();
+        v.sort_by(f64::total_cmp);
+        let n = v.len();
+        if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 }
+    };
+    ([median(0), median(1), median(2)], kept.len())
+}
+
+/// The smallest and the largest of the photo's channel sums in linear light, each pixel
+/// taken through `to_linear`.
+fn channel_sums(photo: &RgbImage, to_linear: impl Fn([u8; 3]) -> [f64; 3]) -> (f64, f64) {
+    let mut mean = [0.0f64; 3];
+    for p in photo.pixels() {
+        let l = to_linear(p.0);
+        (0..3).for_each(|c| mean[c] += l[c]);
+    }
+    mean.iter().fold((f64::MAX, 0.0f64), |(lo, hi), &m| (lo.min(m), hi.max(m)))
 }
 
 #[cfg(test)]

@@ -202,12 +202,6 @@ impl PriceList {
                 format!("{:.1}–{:.1} needle hours", m_lo / 60.0, m_hi / 60.0),
             ),
         };
-        let per = match self.basis {
-            Basis::Session => "session",
-            Basis::Cm2 => "cm²",
-            Basis::Hour => "hour",
-        };
-        let c = &self.currency;
         let work = (units_lo * self.price.min, units_hi * self.price.max);
         let sub = (self.base_fee + work.0, self.base_fee + work.1);
         let exp = (
@@ -220,6 +214,37 @@ impl PriceList {
             after_exp.1 * (self.location.factor - 1.0),
         );
         let total = (after_exp.0 + loc.0, after_exp.1 + loc.1);
+        let drivers = vec![
+            format!(
+                "extent: {:.0} cm² treated in {n} sessions, {} impressions — the larger the hair loss, the higher the price",
+                plan.area_cm2,
+                count(plan.impressions as u64)
+            ),
+            format!(
+                "experience: {} practitioner, ×{:.2} — skill and experience matter more than price",
+                self.experience.tier, self.experience.multiplier
+            ),
+            format!("location: {}, ×{:.2}", self.location.name, self.location.factor),
+        ];
+        Quote {
+            currency: self.currency.clone(),
+            min: total.0.floor(),
+            max: total.1.ceil(),
+            breakdown: self.breakdown(&what, [work, exp, loc]),
+            drivers,
+            touch_up: self.touch_up,
+        }
+    }
+
+    /// The quote's lines: the base fee, the work on `what` and the experience's and the
+    /// location's surcharges (`[work, exp, loc]`, each min and max), and a touch-up.
+    fn breakdown(&self, what: &str, [work, exp, loc]: [(f64, f64); 3]) -> Vec<Line> {
+        let per = match self.basis {
+            Basis::Session => "session",
+            Basis::Cm2 => "cm²",
+            Basis::Hour => "hour",
+        };
+        let c = &self.currency;
         let line = |item: String, (min, max): (f64, f64), included: bool| Line { item, min, max, included };
         let mut breakdown = Vec::new();
         if self.base_fee > 0.0 {
@@ -256,26 +281,7 @@ impl PriceList {
             (self.touch_up.min, self.touch_up.max),
             false,
         ));
-        let drivers = vec![
-            format!(
-                "extent: {:.0} cm² treated in {n} sessions, {} impressions — the larger the hair loss, the higher the price",
-                plan.area_cm2,
-                count(plan.impressions as u64)
-            ),
-            format!(
-                "experience: {} practitioner, ×{:.2} — skill and experience matter more than price",
-                self.experience.tier, self.experience.multiplier
-            ),
-            format!("location: {}, ×{:.2}", self.location.name, self.location.factor),
-        ];
-        Quote {
-            currency: c.clone(),
-            min: total.0.floor(),
-            max: total.1.ceil(),
-            breakdown,
-            drivers,
-            touch_up: self.touch_up,
-        }
+        breakdown
     }
 }
 

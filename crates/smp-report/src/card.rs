@@ -71,85 +71,116 @@ fn pt(mm: f64) -> f32 {
 /// The card on `paper` as a one-page PDF.
 pub fn card_pdf(paper: Paper) -> Vec<u8> {
     let (page_w, page_h) = paper.size_mm();
-    let origin = ((page_w - CARD_W_MM) / 2.0, TOP_MARGIN_MM);
-    // Sheet mm (from the top-left) to PDF points (from the bottom-left).
-    let at = |x: f64, y: f64| (pt(origin.0 + x), pt(page_h - origin.1 - y));
+    let sheet = Sheet {
+        origin: ((page_w - CARD_W_MM) / 2.0, TOP_MARGIN_MM),
+        page_h,
+    };
     let mut c = Content::new();
-    // The cut line.
-    c.set_stroke_gray(0.6).set_line_width(0.5);
-    let (x0, y0) = at(0.0, CARD_H_MM);
-    c.rect(x0, y0, pt(CARD_W_MM), pt(CARD_H_MM)).stroke();
-    for (k, &(mx, my)) in MARKERS_MM.iter().enumerate() {
-        let (x, y) = at(mx, my);
-        c.set_fill_gray(0.0);
-        circle(&mut c, x, y, pt(RING_OUTER_MM));
-        c.set_fill_gray(1.0);
-        circle(&mut c, x, y, pt(RING_INNER_MM));
-        // The top-left marker has no dot: it names the card's corner.
-        if k > 0 {
+    sheet.draw_card(&mut c);
+    sheet.write_text(&mut c, paper, page_w);
+    let content = c.finish();
+    pdf_of(paper, &content)
+}
+
+/// Where the card lies on the sheet.
+struct Sheet {
+    /// The card's top-left corner on the sheet, mm from the sheet's top-left.
+    origin: (f64, f64),
+    /// The sheet's height, mm.
+    page_h: f64,
+}
+
+/// The font the card's text is set in, as the page's resources name it.
+const FONT: Name = Name(b"F1");
+
+impl Sheet {
+    /// Card mm (from its top-left) to PDF points (from the sheet's bottom-left).
+    fn at(&self, x: f64, y: f64) -> (f32, f32) {
+        (pt(self.origin.0 + x), pt(self.page_h - self.origin.1 - y))
+    }
+
+    /// The cut line, the markers, the grey patches and the scale bar.
+    fn draw_card(&self, c: &mut Content) {
+        c.set_stroke_gray(0.6).set_line_width(0.5);
+        let (x0, y0) = self.at(0.0, CARD_H_MM);
+        c.rect(x0, y0, pt(CARD_W_MM), pt(CARD_H_MM)).stroke();
+        for (k, &(mx, my)) in MARKERS_MM.iter().enumerate() {
+            let (x, y) = self.at(mx, my);
             c.set_fill_gray(0.0);
-            circle(&mut c, x, y, pt(DOT_MM));
+            circle(c, x, y, pt(RING_OUTER_MM));
+            c.set_fill_gray(1.0);
+            circle(c, x, y, pt(RING_INNER_MM));
+            // The top-left marker has no dot: it names the card's corner.
+            if k > 0 {
+                c.set_fill_gray(0.0);
+                circle(c, x, y, pt(DOT_MM));
+            }
+        }
+        for p in &PATCHES {
+            let (x, y) = self.at(p.x_mm, p.y_mm + PATCH_MM);
+            if p.grey >= 1.0 {
+                // White is the paper itself; a hairline shows where it is.
+                c.set_stroke_gray(0.75).set_line_width(0.3);
+                c.rect(x, y, pt(PATCH_MM), pt(PATCH_MM)).stroke();
+            } else {
+                c.set_fill_gray(p.grey as f32);
+                c.rect(x, y, pt(PATCH_MM), pt(PATCH_MM)).fill_nonzero();
+            }
+        }
+        // The scale bar with a tick every 5 mm (longer every 10 mm).
+        c.set_fill_gray(0.0);
+        let (x, y) = self.at(SCALE_BAR_X_MM, SCALE_BAR_Y_MM + SCALE_BAR_H_MM);
+        c.rect(x, y, pt(SCALE_BAR_MM), pt(SCALE_BAR_H_MM)).fill_nonzero();
+        for t in 0..=10 {
+            let len = if t % 2 == 0 { 1.6 } else { 0.9 };
+            let (x, y) = self.at(SCALE_BAR_X_MM + 5.0 * f64::from(t) - 0.125, SCALE_BAR_Y_MM);
+            c.rect(x, y, pt(0.25), pt(len)).fill_nonzero();
         }
     }
-    for p in &PATCHES {
-        let (x, y) = at(p.x_mm, p.y_mm + PATCH_MM);
-        if p.grey >= 1.0 {
-            // White is the paper itself; a hairline shows where it is.
-            c.set_stroke_gray(0.75).set_line_width(0.3);
-            c.rect(x, y, pt(PATCH_MM), pt(PATCH_MM)).stroke();
-        } else {
-            c.set_fill_gray(p.grey as f32);
-            c.rect(x, y, pt(PATCH_MM), pt(PATCH_MM)).fill_nonzero();
-        }
-    }
-    // The scale bar with a tick every 5 mm (longer every 10 mm).
-    c.set_fill_gray(0.0);
-    let (x, y) = at(SCALE_BAR_X_MM, SCALE_BAR_Y_MM + SCALE_BAR_H_MM);
-    c.rect(x, y, pt(SCALE_BAR_MM), pt(SCALE_BAR_H_MM)).fill_nonzero();
-    for t in 0..=10 {
-        let len = if t % 2 == 0 { 1.6 } else { 0.9 };
-        let (x, y) = at(SCALE_BAR_X_MM + 5.0 * f64::from(t) - 0.125, SCALE_BAR_Y_MM);
-        c.rect(x, y, pt(0.25), pt(len)).fill_nonzero();
-    }
-    let font = Name(b"F1");
-    let text = |c: &mut Content, x_mm: f64, y_mm: f64, size: f32, s: &str| {
-        let (x, y) = at(x_mm, y_mm);
+
+    /// One line of text at card mm `(x_mm, y_mm)`.
+    fn text(&self, c: &mut Content, (x_mm, y_mm): (f64, f64), size: f32, s: &str) {
+        let (x, y) = self.at(x_mm, y_mm);
         c.begin_text();
-        c.set_font(font, size);
+        c.set_font(FONT, size);
         c.next_line(x, y);
         c.show(Str(s.as_bytes()));
         c.end_text();
-    };
-    c.set_fill_gray(0.0);
-    text(
-        &mut c,
-        SCALE_BAR_X_MM,
-        SCALE_BAR_Y_MM + SCALE_BAR_H_MM + 2.6,
-        5.0,
-        "measure this bar: it must be 50 mm",
-    );
-    text(&mut c, SCALE_BAR_X_MM, 37.0, 7.0, "SMP Studio calibration card");
-    text(
-        &mut c,
-        SCALE_BAR_X_MM,
-        41.5,
-        5.0,
-        &format!("card {CARD_ID}, version {CARD_VERSION}, {CARD_W_MM:.0} x {CARD_H_MM:.0} mm"),
-    );
-    text(&mut c, SCALE_BAR_X_MM, 45.5, 5.0, "Hold flat beside the area, in the same light.");
-    // The instructions, wrapped to the sheet's width.
-    let size = if paper == Paper::A6 { 7.0 } else { 9.0 };
-    let width_mm = page_w - 20.0;
-    let mut y = CARD_H_MM + 10.0;
-    for para in INSTRUCTIONS {
-        for line in wrap(para, width_mm, size) {
-            text(&mut c, 10.0 - origin.0, y, size, &line);
-            y += f64::from(size) * 0.45;
-        }
-        y += f64::from(size) * 0.2;
     }
-    let content = c.finish();
 
+    /// The card's labels, and the instructions under it wrapped to the `page_w` mm sheet.
+    fn write_text(&self, c: &mut Content, paper: Paper, page_w: f64) {
+        c.set_fill_gray(0.0);
+        self.text(
+            c,
+            (SCALE_BAR_X_MM, SCALE_BAR_Y_MM + SCALE_BAR_H_MM + 2.6),
+            5.0,
+            "measure this bar: it must be 50 mm",
+        );
+        self.text(c, (SCALE_BAR_X_MM, 37.0), 7.0, "SMP Studio calibration card");
+        self.text(
+            c,
+            (SCALE_BAR_X_MM, 41.5),
+            5.0,
+            &format!("card {CARD_ID}, version {CARD_VERSION}, {CARD_W_MM:.0} x {CARD_H_MM:.0} mm"),
+        );
+        self.text(c, (SCALE_BAR_X_MM, 45.5), 5.0, "Hold flat beside the area, in the same light.");
+        let size = if paper == Paper::A6 { 7.0 } else { 9.0 };
+        let width_mm = page_w - 20.0;
+        let mut y = CARD_H_MM + 10.0;
+        for para in INSTRUCTIONS {
+            for line in wrap(para, width_mm, size) {
+                self.text(c, (10.0 - self.origin.0, y), size, &line);
+                y += f64::from(size) * 0.45;
+            }
+            y += f64::from(size) * 0.2;
+        }
+    }
+}
+
+/// The one-page PDF of a `paper` sheet drawn by `content`.
+fn pdf_of(paper: Paper, content: &[u8]) -> Vec<u8> {
+    let (page_w, page_h) = paper.size_mm();
     let (catalog, pages, page, font_id, content_id, info) = (Ref::new(1), Ref::new(2), Ref::new(3), Ref::new(4), Ref::new(5), Ref::new(6));
     let mut pdf = Pdf::new();
     {
@@ -164,13 +195,13 @@ pub fn card_pdf(paper: Paper) -> Vec<u8> {
         p.media_box(Rect::new(0.0, 0.0, pt(page_w), pt(page_h)));
         p.parent(pages);
         p.contents(content_id);
-        p.resources().fonts().pair(font, font_id);
+        p.resources().fonts().pair(FONT, font_id);
         p.finish();
     }
     pdf.type1_font(font_id)
         .base_font(Name(b"Helvetica"))
         .encoding_predefined(Name(b"WinAnsiEncoding"));
-    pdf.stream(content_id, &content);
+    pdf.stream(content_id, content);
     pdf.document_info(info)
         .title(TextStr("SMP Studio calibration card"))
         .subject(TextStr(&format!("{CARD_ID} version {CARD_VERSION}, {} paper", paper.as_str())));

@@ -32,8 +32,43 @@ fn hours(min: f64, max: f64) -> String {
 
 /// The facts as the layout's data (every figure already formatted).
 pub fn data(input: &ReportInput<'_>, f: &Facts, pictures: &[Picture], info: &Info) -> Value {
-    let p = &f.plan;
-    let q = &f.quote;
+    let pics: Vec<Value> = pictures
+        .iter()
+        .zip(PICTURE_FILES)
+        .map(|(pic, file)| json!({"label": pic.label, "file": file}))
+        .collect();
+    json!({
+        "font": FONT_FAMILY,
+        "client": input.client,
+        "clinic": input.clinic,
+        "date": input.date.to_string(),
+        "design": input.design.name(),
+        "view": input.photo.view,
+        "pictures": pics,
+        "aged_label": PreviewState::Aged(crate::constants::AGED_YEARS).to_string(),
+        "hairline": {
+            "svg": HAIRLINE_SVG,
+            "present": f.hairline.is_some(),
+            "height": f.hairline.and_then(|h| h.height_mm).map(|v| format!("{v:.0} mm")),
+            "width": f.hairline.map(|h| format!("{:.0} mm", h.width_mm)),
+        },
+        "plan": plan_data(&f.plan),
+        "pigment": pigment_data(f),
+        "quote": quote_data(&f.quote),
+        "skin_type": {
+            "roman": roman(f.fitzpatrick),
+            "source": match f.skin_type_source {
+                SkinTypeSource::Clinic => "entered by the clinic".to_string(),
+                SkinTypeSource::Colour => format!("estimated from the skin colour (ITA {:.0}°); the clinic can correct it", f.skin_tone.ita_deg),
+            },
+        },
+        "removal": removal_data(f),
+        "info": serde_json::to_value(info).expect("info serialises"),
+    })
+}
+
+/// The treatment plan: area, regions, sessions and their times, touch-ups.
+fn plan_data(p: &smp_plan::Plan) -> Value {
     let (t_lo, t_hi) = p.total_minutes();
     let sessions: Vec<Value> = p
         .sessions
@@ -53,36 +88,33 @@ pub fn data(input: &ReportInput<'_>, f: &Facts, pictures: &[Picture], info: &Inf
         .iter()
         .map(|r| json!({"name": r.name, "kind": r.kind.as_str(), "area": format!("{:.1}", r.area_cm2)}))
         .collect();
-    let lines: Vec<Value> = q
-        .breakdown
-        .iter()
-        .map(|l| {
-            json!({
-                "item": l.item,
-                "range": money_range(&q.currency, l.min, l.max),
-                "included": l.included,
-            })
-        })
-        .collect();
+    json!({
+        "area": format!("{:.1}", p.area_cm2),
+        "regions": regions,
+        "impressions": count(p.impressions as u64),
+        "sessions": sessions,
+        "session_count": p.sessions.len(),
+        "spacing": p.spacing_days,
+        "rate": format!("{:.0}–{:.0}", p.rate_per_min.min, p.rate_per_min.max),
+        "typical_rate": format!("{:.0}", p.rate_per_min.typical),
+        "total_time": hours(t_lo, t_hi),
+        "chair_hours": format!("{:.0}–{:.0} h", SESSION_HOURS.0, SESSION_HOURS.1),
+        "chart": CHART_SVG,
+        "touch_up_years": format!("{}–{}", p.touch_up_years[0], p.touch_up_years[1]),
+        "touch_ups": p.touch_ups.iter().map(|t| json!({"years": t.years, "date": t.date.map(|d| d.to_string())})).collect::<Vec<_>>(),
+        "dated": p.sessions.first().is_some_and(|s| s.date.is_some()),
+        "advice": p.advice,
+    })
+}
+
+/// The pigment matched, the colours it was matched to and where they came from, its
+/// alternatives and the regions' own choices.
+fn pigment_data(f: &Facts) -> Value {
     let m = &f.pigment;
     let alternatives: Vec<Value> = m
         .alternatives
         .iter()
         .map(|c| json!({"pigment": c.pigment, "dilution": format!("1:{}", c.dilution), "de": format!("{:.2}", c.predicted_delta_e00)}))
-        .collect();
-    let k = &f.kirby_desai;
-    let score_parts = json!([
-        ["Skin type (Fitzpatrick)", roman(k.fitzpatrick), k.fitzpatrick],
-        ["Location", k.location.as_str(), k.location.points()],
-        ["Colours", k.colors.as_str(), k.colors.points()],
-        ["Amount of ink", k.amount.as_str(), k.amount.points()],
-        ["Scarring", k.scarring.as_str(), k.scarring.points()],
-        ["Layering", k.layering.as_str(), k.layering.points()],
-    ]);
-    let pics: Vec<Value> = pictures
-        .iter()
-        .zip(PICTURE_FILES)
-        .map(|(pic, file)| json!({"label": pic.label, "file": file}))
         .collect();
     let source = |given: bool| {
         if given {
@@ -94,83 +126,70 @@ pub fn data(input: &ReportInput<'_>, f: &Facts, pictures: &[Picture], info: &Inf
         }
     };
     json!({
-        "font": FONT_FAMILY,
-        "client": input.client,
-        "clinic": input.clinic,
-        "date": input.date.to_string(),
-        "design": input.design.name(),
-        "view": input.photo.view,
-        "pictures": pics,
-        "aged_label": PreviewState::Aged(crate::constants::AGED_YEARS).to_string(),
-        "hairline": {
-            "svg": HAIRLINE_SVG,
-            "present": f.hairline.is_some(),
-            "height": f.hairline.and_then(|h| h.height_mm).map(|v| format!("{v:.0} mm")),
-            "width": f.hairline.map(|h| format!("{:.0} mm", h.width_mm)),
-        },
-        "plan": {
-            "area": format!("{:.1}", p.area_cm2),
-            "regions": regions,
-            "impressions": count(p.impressions as u64),
-            "sessions": sessions,
-            "session_count": p.sessions.len(),
-            "spacing": p.spacing_days,
-            "rate": format!("{:.0}–{:.0}", p.rate_per_min.min, p.rate_per_min.max),
-            "typical_rate": format!("{:.0}", p.rate_per_min.typical),
-            "total_time": hours(t_lo, t_hi),
-            "chair_hours": format!("{:.0}–{:.0} h", SESSION_HOURS.0, SESSION_HOURS.1),
-            "chart": CHART_SVG,
-            "touch_up_years": format!("{}–{}", p.touch_up_years[0], p.touch_up_years[1]),
-            "touch_ups": p.touch_ups.iter().map(|t| json!({"years": t.years, "date": t.date.map(|d| d.to_string())})).collect::<Vec<_>>(),
-            "dated": p.sessions.first().is_some_and(|s| s.date.is_some()),
-            "advice": p.advice,
-        },
-        "pigment": {
-            "name": m.pigment,
-            "dilution": format!("1:{}", m.dilution),
-            "de": format!("{:.2}", m.predicted_delta_e00),
-            "de_words": smp_color::delta_e::difference_in_words(m.predicted_delta_e00),
-            "predicted": lab(m.predicted_lab),
-            "hair": lab(f.hair_lab),
-            "hair_source": source(f.given.1),
-            "skin": lab(f.skin_lab),
-            "skin_source": source(f.given.0),
-            "ita": format!("{:.0}°", f.skin_tone.ita_deg),
-            "tone": f.skin_tone.category.as_str(),
-            "alternatives": alternatives,
-            "warnings": m.warnings,
-            "sample_warnings": f.hair_sample_warnings,
-            "chosen": f.chosen.iter().map(|c| json!({
-                "region": c.region,
-                "pigment": c.pigment,
-                "dilution": format!("1:{}", c.dilution),
-                "predicted": lab(c.predicted_lab),
-                "de": format!("{:.2}", c.delta_e00),
-                "same": c.pigment == m.pigment && c.dilution == m.dilution,
-            })).collect::<Vec<_>>(),
-        },
-        "quote": {
-            "min": money(&q.currency, q.min),
-            "max": money(&q.currency, q.max),
-            "lines": lines,
-            "drivers": q.drivers,
-            "touch_up": format!("{} – {}", money(&q.currency, q.touch_up.min), money(&q.currency, q.touch_up.max)),
-        },
-        "skin_type": {
-            "roman": roman(f.fitzpatrick),
-            "source": match f.skin_type_source {
-                SkinTypeSource::Clinic => "entered by the clinic".to_string(),
-                SkinTypeSource::Colour => format!("estimated from the skin colour (ITA {:.0}°); the clinic can correct it", f.skin_tone.ita_deg),
-            },
-        },
-        "removal": {
-            "score": f.removal.kirby_desai_score,
-            "sessions": format!("{}–{}", f.removal.sessions_min, f.removal.sessions_max),
-            "parts": score_parts,
-            "smp_sessions": format!("{}–{}", SMP_REMOVAL_SESSIONS.0, SMP_REMOVAL_SESSIONS.1),
-            "note": f.removal.smp_note,
-        },
-        "info": serde_json::to_value(info).expect("info serialises"),
+        "name": m.pigment,
+        "dilution": format!("1:{}", m.dilution),
+        "de": format!("{:.2}", m.predicted_delta_e00),
+        "de_words": smp_color::delta_e::difference_in_words(m.predicted_delta_e00),
+        "predicted": lab(m.predicted_lab),
+        "hair": lab(f.hair_lab),
+        "hair_source": source(f.given.1),
+        "skin": lab(f.skin_lab),
+        "skin_source": source(f.given.0),
+        "ita": format!("{:.0}°", f.skin_tone.ita_deg),
+        "tone": f.skin_tone.category.as_str(),
+        "alternatives": alternatives,
+        "warnings": m.warnings,
+        "sample_warnings": f.hair_sample_warnings,
+        "chosen": f.chosen.iter().map(|c| json!({
+            "region": c.region,
+            "pigment": c.pigment,
+            "dilution": format!("1:{}", c.dilution),
+            "predicted": lab(c.predicted_lab),
+            "de": format!("{:.2}", c.delta_e00),
+            "same": c.pigment == m.pigment && c.dilution == m.dilution,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// The quote: its range, its lines and what drives it, and a touch-up's price.
+fn quote_data(q: &smp_plan::Quote) -> Value {
+    let lines: Vec<Value> = q
+        .breakdown
+        .iter()
+        .map(|l| {
+            json!({
+                "item": l.item,
+                "range": money_range(&q.currency, l.min, l.max),
+                "included": l.included,
+            })
+        })
+        .collect();
+    json!({
+        "min": money(&q.currency, q.min),
+        "max": money(&q.currency, q.max),
+        "lines": lines,
+        "drivers": q.drivers,
+        "touch_up": format!("{} – {}", money(&q.currency, q.touch_up.min), money(&q.currency, q.touch_up.max)),
+    })
+}
+
+/// What removal would take: the Kirby–Desai score and its parts.
+fn removal_data(f: &Facts) -> Value {
+    let k = &f.kirby_desai;
+    let score_parts = json!([
+        ["Skin type (Fitzpatrick)", roman(k.fitzpatrick), k.fitzpatrick],
+        ["Location", k.location.as_str(), k.location.points()],
+        ["Colours", k.colors.as_str(), k.colors.points()],
+        ["Amount of ink", k.amount.as_str(), k.amount.points()],
+        ["Scarring", k.scarring.as_str(), k.scarring.points()],
+        ["Layering", k.layering.as_str(), k.layering.points()],
+    ]);
+    json!({
+        "score": f.removal.kirby_desai_score,
+        "sessions": format!("{}–{}", f.removal.sessions_min, f.removal.sessions_max),
+        "parts": score_parts,
+        "smp_sessions": format!("{}–{}", SMP_REMOVAL_SESSIONS.0, SMP_REMOVAL_SESSIONS.1),
+        "note": f.removal.smp_note,
     })
 }
 

@@ -10,7 +10,7 @@ use super::color::{Palette, Rgb, srgb_to_linear};
 use super::ear;
 use super::face::Face;
 use super::geom::{Frame, P2, Poly, chaikin_closed};
-use super::surface::{Prim, Relief, Surface};
+use super::surface::{Bump, Prim, Relief, Surface};
 
 /// Where a layer sits relative to the scalp.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,206 +131,200 @@ pub(crate) struct Build {
 
 /// The layers of `view`, back to front, and the face (with the eyes) when it shows.
 pub(crate) fn layers(cam: &Camera, view: SynthView, palette: &Palette, build: Build) -> Vec<Layer> {
-    let seed = build.seed;
-    let (a, b) = cam.radii;
     let mut st = Stack { cam, out: Vec::new() };
     match view {
-        SynthView::Top => {
-            // Shoulders ~25 cm below the vertex: smaller by perspective, out of focus,
-            // a little darker.
-            let shoulders = [
-                (-128.0, 200.0),
-                (-124.0, 95.0),
-                (-112.0, 42.0),
-                (-90.0, 10.0),
-                (-50.0, -2.0),
-                (0.0, 2.0),
-                (50.0, -2.0),
-                (90.0, 10.0),
-                (112.0, 42.0),
-                (124.0, 95.0),
-                (128.0, 200.0),
-                (140.0, 300.0),
-                (-140.0, 300.0),
-            ];
-            st.push(
-                Surface::new(vec![outline(&shoulders, 1.0)], &CLOTH_INFLATE),
-                cloth_dim(0.75),
-                Role::Back,
-                12.0,
-                Marks::None,
-            );
-            for s in [-1.0, 1.0] {
-                let frame = Frame {
-                    o: (s * (a + 7.0), -22.0),
-                    ex: (0.0, 1.1),
-                    ey: (-s * 0.17, 0.0),
-                };
-                st.ear(frame, Role::Back, false);
-            }
-            let head = Prim::Ellipsoid {
-                c: (0.0, 0.0),
-                r: (a, b),
-                depth: 88.0,
-            };
-            st.push(Surface::new(vec![head], &HEAD_INFLATE), SKIN, Role::Head, 0.0, Marks::None);
-        }
-        SynthView::Front => {
-            let vg = cam.project_mm(PointMm::new(0.0, 0.0)).map_or(47.0, |p| p.1);
-            let neck = [
-                (-52.0, 95.0),
-                (52.0, 95.0),
-                (54.0, 175.0),
-                (72.0, 215.0),
-                (-72.0, 215.0),
-                (-54.0, 175.0),
-            ];
-            st.push(
-                Surface::new(vec![outline(&neck, 1.0)], &NECK_INFLATE),
-                NECK,
-                Role::Back,
-                0.0,
-                Marks::None,
-            );
-            let shirt = [
-                (-240.0, 216.0),
-                (-130.0, 201.0),
-                (-72.0, 192.0),
-                (-35.0, 202.0),
-                (0.0, 207.0),
-                (35.0, 202.0),
-                (72.0, 192.0),
-                (130.0, 201.0),
-                (240.0, 216.0),
-                (240.0, 360.0),
-                (-240.0, 360.0),
-            ];
-            st.push(
-                Surface::new(vec![outline(&shirt, 1.0)], &CLOTH_INFLATE),
-                cloth(),
-                Role::Back,
-                1.0,
-                Marks::None,
-            );
-            for s in [-1.0, 1.0] {
-                let frame = Frame {
-                    o: (s * (a - 10.0), vg - 6.0),
-                    ex: (s * 0.7, 0.0),
-                    ey: (s * 0.1, 0.95),
-                };
-                st.ear(frame, Role::Back, false);
-            }
-            let (face_outline, bumps, face) = Face::front(vg, build.ipd_mm, build.skin_type, palette, seed);
-            let head = Prim::Ellipsoid {
-                c: (0.0, 0.0),
-                r: (a, b),
-                depth: 0.0,
-            };
-            let surface = Surface::new(vec![head, Prim::Outline(face_outline)], &HEAD_INFLATE).with_bumps(bumps);
-            st.push(surface, SKIN, Role::Head, 0.0, Marks::Face(Box::new(face)));
-        }
-        SynthView::Left | SynthView::Right => {
-            let m = cam.mirror;
-            let neck = [
-                (-50.0, 100.0),
-                (-46.0, 130.0),
-                (-50.0, 170.0),
-                (-62.0, 205.0),
-                (-80.0, 240.0),
-                (100.0, 240.0),
-                (80.0, 200.0),
-                (66.0, 150.0),
-                (60.0, 110.0),
-                (55.0, 70.0),
-                (0.0, 55.0),
-            ];
-            st.push(
-                Surface::new(vec![outline(&neck, m)], &NECK_INFLATE),
-                NECK,
-                Role::Back,
-                0.0,
-                Marks::None,
-            );
-            let shirt = [
-                (-160.0, 214.0),
-                (-85.0, 196.0),
-                (-50.0, 192.0),
-                (0.0, 184.0),
-                (50.0, 178.0),
-                (100.0, 186.0),
-                (180.0, 208.0),
-                (180.0, 360.0),
-                (-160.0, 360.0),
-            ];
-            st.push(
-                Surface::new(vec![outline(&shirt, m)], &CLOTH_INFLATE),
-                cloth(),
-                Role::Back,
-                1.0,
-                Marks::None,
-            );
-            let (face_outline, bumps, face) = Face::side(m, palette, seed);
-            let head = Prim::Ellipsoid {
-                c: (0.0, 0.0),
-                r: (a, b),
-                depth: 0.0,
-            };
-            let surface = Surface::new(vec![head, Prim::Outline(face_outline)], &HEAD_INFLATE).with_bumps(bumps);
-            st.push(surface, SKIN, Role::Head, 0.0, Marks::Face(Box::new(face)));
-            st.ear(side_ear_frame(cam, view), Role::Front, true);
-        }
-        SynthView::Back => {
-            for s in [-1.0, 1.0] {
-                let frame = Frame {
-                    o: (s * (a - 9.0), -20.0),
-                    ex: (s * 0.55, 0.0),
-                    ey: (s * 0.06, 0.92),
-                };
-                st.ear(frame, Role::Back, false);
-            }
-            let head = Prim::Ellipsoid {
-                c: (0.0, 0.0),
-                r: (a, b),
-                depth: 0.0,
-            };
-            let neck = [
-                (-52.0, 30.0),
-                (52.0, 30.0),
-                (56.0, 120.0),
-                (62.0, 150.0),
-                (98.0, 195.0),
-                (-98.0, 195.0),
-                (-62.0, 150.0),
-                (-56.0, 120.0),
-            ];
-            st.push(
-                Surface::new(vec![head, outline(&neck, 1.0)], &HEAD_INFLATE),
-                SKIN,
-                Role::Head,
-                0.0,
-                Marks::None,
-            );
-            let shirt = [
-                (-230.0, 178.0),
-                (-120.0, 154.0),
-                (-64.0, 144.0),
-                (0.0, 152.0),
-                (64.0, 144.0),
-                (120.0, 154.0),
-                (230.0, 178.0),
-                (230.0, 360.0),
-                (-230.0, 360.0),
-            ];
-            st.push(
-                Surface::new(vec![outline(&shirt, 1.0)], &CLOTH_INFLATE),
-                cloth(),
-                Role::Front,
-                1.0,
-                Marks::None,
-            );
-        }
+        SynthView::Top => st.top(),
+        SynthView::Front => st.front(palette, build),
+        SynthView::Left | SynthView::Right => st.side(view, palette, build.seed),
+        SynthView::Back => st.back(),
     }
     st.out
+}
+
+// Outlines of the body parts, image mm around the head ellipse's centre (x to the
+// right of the photo, y down); a side view's are mirrored for the right side.
+
+/// Shoulders ~25 cm below the vertex, seen from above.
+const TOP_SHOULDERS: [P2; 13] = [
+    (-128.0, 200.0),
+    (-124.0, 95.0),
+    (-112.0, 42.0),
+    (-90.0, 10.0),
+    (-50.0, -2.0),
+    (0.0, 2.0),
+    (50.0, -2.0),
+    (90.0, 10.0),
+    (112.0, 42.0),
+    (124.0, 95.0),
+    (128.0, 200.0),
+    (140.0, 300.0),
+    (-140.0, 300.0),
+];
+const FRONT_NECK: [P2; 6] = [
+    (-52.0, 95.0),
+    (52.0, 95.0),
+    (54.0, 175.0),
+    (72.0, 215.0),
+    (-72.0, 215.0),
+    (-54.0, 175.0),
+];
+const FRONT_SHIRT: [P2; 11] = [
+    (-240.0, 216.0),
+    (-130.0, 201.0),
+    (-72.0, 192.0),
+    (-35.0, 202.0),
+    (0.0, 207.0),
+    (35.0, 202.0),
+    (72.0, 192.0),
+    (130.0, 201.0),
+    (240.0, 216.0),
+    (240.0, 360.0),
+    (-240.0, 360.0),
+];
+const SIDE_NECK: [P2; 11] = [
+    (-50.0, 100.0),
+    (-46.0, 130.0),
+    (-50.0, 170.0),
+    (-62.0, 205.0),
+    (-80.0, 240.0),
+    (100.0, 240.0),
+    (80.0, 200.0),
+    (66.0, 150.0),
+    (60.0, 110.0),
+    (55.0, 70.0),
+    (0.0, 55.0),
+];
+const SIDE_SHIRT: [P2; 9] = [
+    (-160.0, 214.0),
+    (-85.0, 196.0),
+    (-50.0, 192.0),
+    (0.0, 184.0),
+    (50.0, 178.0),
+    (100.0, 186.0),
+    (180.0, 208.0),
+    (180.0, 360.0),
+    (-160.0, 360.0),
+];
+/// The nape, part of the head from behind.
+const BACK_NECK: [P2; 8] = [
+    (-52.0, 30.0),
+    (52.0, 30.0),
+    (56.0, 120.0),
+    (62.0, 150.0),
+    (98.0, 195.0),
+    (-98.0, 195.0),
+    (-62.0, 150.0),
+    (-56.0, 120.0),
+];
+const BACK_SHIRT: [P2; 9] = [
+    (-230.0, 178.0),
+    (-120.0, 154.0),
+    (-64.0, 144.0),
+    (0.0, 152.0),
+    (64.0, 144.0),
+    (120.0, 154.0),
+    (230.0, 178.0),
+    (230.0, 360.0),
+    (-230.0, 360.0),
+];
+
+impl Stack<'_> {
+    /// The cranium ellipsoid, `depth` mm deep (0: merged with the face or neck).
+    fn cranium(&self, depth: f64) -> Prim {
+        let (a, b) = self.cam.radii;
+        Prim::Ellipsoid {
+            c: (0.0, 0.0),
+            r: (a, b),
+            depth,
+        }
+    }
+
+    /// A neck behind the head, of outline `pts` mirrored by `mirror`.
+    fn neck(&mut self, pts: &[P2], mirror: f64) {
+        self.push(
+            Surface::new(vec![outline(pts, mirror)], &NECK_INFLATE),
+            NECK,
+            Role::Back,
+            0.0,
+            Marks::None,
+        );
+    }
+
+    /// A shirt of outline `pts` mirrored by `mirror`, slightly out of focus.
+    fn shirt(&mut self, pts: &[P2], mirror: f64, role: Role) {
+        self.push(
+            Surface::new(vec![outline(pts, mirror)], &CLOTH_INFLATE),
+            cloth(),
+            role,
+            1.0,
+            Marks::None,
+        );
+    }
+
+    /// Both ears behind the head, the one on side `s` (−1 left, 1 right) in `frame(s)`.
+    fn ears_behind(&mut self, frame: impl Fn(f64) -> Frame) {
+        for s in [-1.0, 1.0] {
+            self.ear(frame(s), Role::Back, false);
+        }
+    }
+
+    /// The head merged with a face of `outline` and `bumps`.
+    fn head_with_face(&mut self, (outline, bumps, face): (Poly, Vec<Bump>, Face)) {
+        let surface = Surface::new(vec![self.cranium(0.0), Prim::Outline(outline)], &HEAD_INFLATE).with_bumps(bumps);
+        self.push(surface, SKIN, Role::Head, 0.0, Marks::Face(Box::new(face)));
+    }
+
+    fn top(&mut self) {
+        let a = self.cam.radii.0;
+        // The shoulders: smaller by perspective, out of focus, a little darker.
+        let shoulders = Surface::new(vec![outline(&TOP_SHOULDERS, 1.0)], &CLOTH_INFLATE);
+        self.push(shoulders, cloth_dim(0.75), Role::Back, 12.0, Marks::None);
+        self.ears_behind(|s| Frame {
+            o: (s * (a + 7.0), -22.0),
+            ex: (0.0, 1.1),
+            ey: (-s * 0.17, 0.0),
+        });
+        self.push(
+            Surface::new(vec![self.cranium(88.0)], &HEAD_INFLATE),
+            SKIN,
+            Role::Head,
+            0.0,
+            Marks::None,
+        );
+    }
+
+    fn front(&mut self, palette: &Palette, build: Build) {
+        let a = self.cam.radii.0;
+        let vg = self.cam.project_mm(PointMm::new(0.0, 0.0)).map_or(47.0, |p| p.1);
+        self.neck(&FRONT_NECK, 1.0);
+        self.shirt(&FRONT_SHIRT, 1.0, Role::Back);
+        self.ears_behind(|s| Frame {
+            o: (s * (a - 10.0), vg - 6.0),
+            ex: (s * 0.7, 0.0),
+            ey: (s * 0.1, 0.95),
+        });
+        self.head_with_face(Face::front(vg, build.ipd_mm, build.skin_type, palette, build.seed));
+    }
+
+    fn side(&mut self, view: SynthView, palette: &Palette, seed: u64) {
+        let m = self.cam.mirror;
+        self.neck(&SIDE_NECK, m);
+        self.shirt(&SIDE_SHIRT, m, Role::Back);
+        self.head_with_face(Face::side(m, palette, seed));
+        self.ear(side_ear_frame(self.cam, view), Role::Front, true);
+    }
+
+    fn back(&mut self) {
+        let a = self.cam.radii.0;
+        self.ears_behind(|s| Frame {
+            o: (s * (a - 9.0), -20.0),
+            ex: (s * 0.55, 0.0),
+            ey: (s * 0.06, 0.92),
+        });
+        let head = Surface::new(vec![self.cranium(0.0), outline(&BACK_NECK, 1.0)], &HEAD_INFLATE);
+        self.push(head, SKIN, Role::Head, 0.0, Marks::None);
+        self.shirt(&BACK_SHIRT, 1.0, Role::Front);
+    }
 }
 
 /// The ear frame in a side view from the design: the auricle's local (x, y) sits at

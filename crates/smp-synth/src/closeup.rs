@@ -83,13 +83,8 @@ pub fn synth_bare_closeup(params: &SynthParams, px_per_mm: f64, size_px: (u32, u
 
 fn closeup(params: &SynthParams, px_per_mm: f64, size_px: (u32, u32), stubble: bool, shot: &Shot) -> Result<Closeup, String> {
     check(params)?;
-    if !(px_per_mm.is_finite() && (5.0..=200.0).contains(&px_per_mm)) {
-        return Err(format!("close-up scale {px_per_mm} px/mm is outside 5..=200"));
-    }
+    check_closeup(px_per_mm, size_px)?;
     let (w, h) = size_px;
-    if !(16..=8000).contains(&w) || !(16..=8000).contains(&h) {
-        return Err(format!("close-up size {w}×{h} px is outside 16..=8000 per side"));
-    }
     let (wmm, hmm) = (f64::from(w) / px_per_mm, f64::from(h) / px_per_mm);
     let origin = PointMm::new(CENTRE.0 - wmm / 2.0, CENTRE.1 - hmm / 2.0);
     let mut hairs = grow_full(
@@ -116,26 +111,8 @@ fn closeup(params: &SynthParams, px_per_mm: f64, size_px: (u32, u32), stubble: b
         seed: params.seed,
     };
     let splats = flat_splats(&hairs, origin, px_per_mm, &palette, &marks_look);
-    let texture = Texture::new(params.seed, px_per_mm);
-    let tint = Noise::new(params.seed, purpose::SKIN + 400);
     let (wu, hu) = (w as usize, h as usize);
-
-    let mut albedo = vec![[0.0f32; 3]; wu * hu];
-    albedo.par_chunks_mut(wu).enumerate().for_each(|(y, row)| {
-        for (x, a) in row.iter_mut().enumerate() {
-            // Image mm measured from the patch's design origin, so the texture and the
-            // hair cast are those of that spot of the head.
-            let (u, v) = (origin.x + (x as f64 + 0.5) / px_per_mm, origin.y + (y as f64 + 0.5) / px_per_mm);
-            let alb = mul(palette.skin, texture.at(u, v, 0.0));
-            // Fully haired scalp: the grey cast of the hair under the skin at full strength.
-            let k = if stubble {
-                (1.0 + 0.15 * tint.fbm(u, v, 6.0, 2)).clamp(0.0, 1.0)
-            } else {
-                0.0
-            };
-            *a = mix(alb, mul(alb, palette.shadow), k).map(|c| c as f32);
-        }
-    });
+    let mut albedo = skin_albedo(params.seed, &palette, (origin, px_per_mm), (wu, hu), stubble);
     let mut band = Band {
         y0: 0,
         width: wu,
@@ -144,16 +121,7 @@ fn closeup(params: &SynthParams, px_per_mm: f64, size_px: (u32, u32), stubble: b
     for s in &splats {
         band.draw(s);
     }
-    let mut light = vec![[0.0f32; 3]; wu * hu];
-    light.par_chunks_mut(wu).enumerate().for_each(|(y, row)| {
-        for (x, out) in row.iter_mut().enumerate() {
-            // A soft light falling off by ~12 % across the patch (key light from the
-            // upper left, as in the head photos).
-            let (fx, fy) = (x as f64 / wu as f64, y as f64 / hu as f64);
-            let k = (1.04 - 0.07 * fx - 0.05 * fy) as f32;
-            *out = albedo[y * wu + x].map(|c| c * k);
-        }
-    });
+    let mut light = lit(&albedo, wu, hu);
     // A milder camera than the head photos': no lens blur (see `Optics::closeup`).
     let optics = Optics::closeup();
     apply_shot(&mut light, wu, shot);
@@ -176,6 +144,61 @@ fn closeup(params: &SynthParams, px_per_mm: f64, size_px: (u32, u32), stubble: b
         hair_rgb: to_srgb8(palette.tip),
         card_corners_px: shot.card.map(|c| c.corners_px().map(|(x, y)| [x, y])),
     })
+}
+
+/// An error unless the close-up's scale and size are in range.
+fn check_closeup(px_per_mm: f64, (w, h): (u32, u32)) -> Result<(), String> {
+    if !(px_per_mm.is_finite() && (5.0..=200.0).contains(&px_per_mm)) {
+        return Err(format!("close-up scale {px_per_mm} px/mm is outside 5..=200"));
+    }
+    if !(16..=8000).contains(&w) || !(16..=8000).contains(&h) {
+        return Err(format!("close-up size {w}×{h} px is outside 16..=8000 per side"));
+    }
+    Ok(())
+}
+
+/// The textured skin of a `wu` × `hu` px patch whose corner is design point `origin` at
+/// `px_per_mm`, with the grey cast of the hair under it when it has `stubble`.
+fn skin_albedo(
+    seed: u64,
+    palette: &Palette,
+    (origin, px_per_mm): (PointMm, f64),
+    (wu, hu): (usize, usize),
+    stubble: bool,
+) -> Vec<[f32; 3]> {
+    let texture = Texture::new(seed, px_per_mm);
+    let tint = Noise::new(seed, purpose::SKIN + 400);
+    let mut albedo = vec![[0.0f32; 3]; wu * hu];
+    albedo.par_chunks_mut(wu).enumerate().for_each(|(y, row)| {
+        for (x, a) in row.iter_mut().enumerate() {
+            // Image mm measured from the patch's design origin, so the texture and the
+            // hair cast are those of that spot of the head.
+            let (u, v) = (origin.x + (x as f64 + 0.5) / px_per_mm, origin.y + (y as f64 + 0.5) / px_per_mm);
+            let alb = mul(palette.skin, texture.at(u, v, 0.0));
+            // Fully haired scalp: the grey cast of the hair under the skin at full strength.
+            let k = if stubble {
+                (1.0 + 0.15 * tint.fbm(u, v, 6.0, 2)).clamp(0.0, 1.0)
+            } else {
+                0.0
+            };
+            *a = mix(alb, mul(alb, palette.shadow), k).map(|c| c as f32);
+        }
+    });
+    albedo
+}
+
+/// The light off a `wu` × `hu` patch of `albedo`: a soft light falling off by ~12 %
+/// across it (key light from the upper left, as in the head photos).
+fn lit(albedo: &[[f32; 3]], wu: usize, hu: usize) -> Vec<[f32; 3]> {
+    let mut light = vec![[0.0f32; 3]; wu * hu];
+    light.par_chunks_mut(wu).enumerate().for_each(|(y, row)| {
+        for (x, out) in row.iter_mut().enumerate() {
+            let (fx, fy) = (x as f64 / wu as f64, y as f64 / hu as f64);
+            let k = (1.04 - 0.07 * fx - 0.05 * fy) as f32;
+            *out = albedo[y * wu + x].map(|c| c * k);
+        }
+    });
+    light
 }
 
 #[cfg(test)]

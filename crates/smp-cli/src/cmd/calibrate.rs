@@ -101,7 +101,6 @@ pub fn run(a: CalibrateArgs) -> Result<(), CliError> {
     }
     let design = Design::load(&a.design)?;
     let photo = load_photo(&a.photo, PhotoLimits::default()).map_err(photo_error)?;
-    let (w, h) = (f64::from(photo.width()), f64::from(photo.height()));
     let old = design.view(&a.view);
     let rotation_deg = a
         .rotation_deg
@@ -114,80 +113,17 @@ pub fn run(a: CalibrateArgs) -> Result<(), CliError> {
         }
         None => None,
     };
+    let fit = Fit {
+        design: &design,
+        size: (f64::from(photo.width()), f64::from(photo.height())),
+        rotation_deg,
+        ref_mm: given_ref_mm,
+    };
     let (map, card, note) = if a.card {
-        let record = find_card_in(&photo, a.json)?;
-        progress(
-            a.quiet,
-            &format!(
-                "card found: {:.2} px/mm in its plane; grey patches fit to ΔE00 {:.1}",
-                record.px_per_mm, record.residual_delta_e00
-            ),
-        );
-        // Keep the view's own reference point unless one is given.
-        let (ref_mm, ref_px) = match (&a.ref_px, old) {
-            (Some(s), _) => {
-                let ref_px = pair(s, "--ref-px")?;
-                inside("--ref-px", ref_px, (w, h))?;
-                (given_ref_mm.map_or_else(|| glabella(&design), Ok)?, ref_px)
-            }
-            (None, Some(v)) => {
-                let ref_mm = match given_ref_mm.or_else(|| design.glabella()) {
-                    Some(p) => p,
-                    None => v
-                        .mm_to_px
-                        .invert(w / 2.0, h / 2.0)
-                        .ok_or_else(|| CliError::BadInput(format!("view {:?} has no usable map: give --ref-px", a.view)))?,
-                };
-                (ref_mm, v.mm_to_px.apply(ref_mm))
-            }
-            (None, None) => {
-                return Err(CliError::BadInput(format!(
-                    "view {:?} is new: give --ref-px (a pixel whose design position is known, the glabella unless --ref-mm)",
-                    a.view
-                )));
-            }
-        };
-        let t = rotation_deg.to_radians();
-        let map = smp_design::MmToPx::from_similarity(ref_mm, ref_px, record.px_per_mm, (t.cos(), t.sin()));
+        let (map, record) = card_map(&a, &photo, &fit)?;
         (map, Some(record), String::new())
     } else {
-        let ref_px = pair(
-            a.ref_px
-                .as_deref()
-                .ok_or_else(|| CliError::BadInput("give --ref-px: a pixel whose design position is known".into()))?,
-            "--ref-px",
-        )?;
-        inside("--ref-px", ref_px, (w, h))?;
-        let Scale { p1, p2, distance_mm, note } = match &a.pupils {
-            Some(clicks) => pupil_scale(&a, clicks, &photo)?,
-            None => {
-                let (p1, p2) = (
-                    pair(a.p1.as_deref().unwrap_or_default(), "--p1")?,
-                    pair(a.p2.as_deref().unwrap_or_default(), "--p2")?,
-                );
-                inside("--p1", p1, (w, h))?;
-                inside("--p2", p2, (w, h))?;
-                let distance_mm = a
-                    .distance_mm
-                    .ok_or_else(|| CliError::BadInput("give --distance-mm with --p1 and --p2".into()))?;
-                Scale {
-                    p1,
-                    p2,
-                    distance_mm,
-                    note: String::new(),
-                }
-            }
-        };
-        let ref_mm = given_ref_mm.map_or_else(|| glabella(&design), Ok)?;
-        let map = calibrate(&Calibration {
-            p1_px: p1,
-            p2_px: p2,
-            distance_mm,
-            ref_px,
-            ref_mm,
-            rotation_deg,
-        })
-        .map_err(|e| CliError::BadInput(e.to_string()))?;
+        let (map, note) = point_map(&a, &photo, &fit)?;
         (map, None, note)
     };
     let head = match &a.head {
@@ -200,6 +136,124 @@ pub fn run(a: CalibrateArgs) -> Result<(), CliError> {
         }
         None => None,
     };
+    let updated = with_view(&a, &design, &photo, (map, head, card))?;
+    let out = a.output.clone().unwrap_or_else(|| a.design.clone());
+    write_atomic(&out, updated.to_json().as_bytes())?;
+    if !note.is_empty() {
+        progress(a.quiet, &note);
+    }
+    progress(
+        a.quiet,
+        &format!("view {:?}: {:.2} px/mm; wrote {}", a.view, map.px_per_mm(), out.display()),
+    );
+    if a.json {
+        print_json(&a.view, &map, card.as_ref());
+    }
+    Ok(())
+}
+
+/// What a view's map is fitted with besides the arguments.
+struct Fit<'a> {
+    design: &'a Design,
+    /// The photo's size, px.
+    size: (f64, f64),
+    rotation_deg: f64,
+    /// The design position of the reference pixel, when given.
+    ref_mm: Option<PointMm>,
+}
+
+/// The map from the card found in `photo` (`--card`), and the card as the view stores it.
+fn card_map(a: &CalibrateArgs, photo: &image::RgbImage, fit: &Fit) -> Result<(smp_design::MmToPx, smp_design::CardRecord), CliError> {
+    let (w, h) = fit.size;
+    let record = find_card_in(photo, a.json)?;
+    progress(
+        a.quiet,
+        &format!(
+            "card found: {:.2} px/mm in its plane; grey patches fit to ΔE00 {:.1}",
+            record.px_per_mm, record.residual_delta_e00
+        ),
+    );
+    // Keep the view's own reference point unless one is given.
+    let (ref_mm, ref_px) = match (&a.ref_px, fit.design.view(&a.view)) {
+        (Some(s), _) => {
+            let ref_px = pair(s, "--ref-px")?;
+            inside("--ref-px", ref_px, (w, h))?;
+            (fit.ref_mm.map_or_else(|| glabella(fit.design), Ok)?, ref_px)
+        }
+        (None, Some(v)) => {
+            let ref_mm = match fit.ref_mm.or_else(|| fit.design.glabella()) {
+                Some(p) => p,
+                None => v
+                    .mm_to_px
+                    .invert(w / 2.0, h / 2.0)
+                    .ok_or_else(|| CliError::BadInput(format!("view {:?} has no usable map: give --ref-px", a.view)))?,
+            };
+            (ref_mm, v.mm_to_px.apply(ref_mm))
+        }
+        (None, None) => {
+            return Err(CliError::BadInput(format!(
+                "view {:?} is new: give --ref-px (a pixel whose design position is known, the glabella unless --ref-mm)",
+                a.view
+            )));
+        }
+    };
+    let t = fit.rotation_deg.to_radians();
+    let map = smp_design::MmToPx::from_similarity(ref_mm, ref_px, record.px_per_mm, (t.cos(), t.sin()));
+    Ok((map, record))
+}
+
+/// The map from two points a known distance apart (`--p1`, `--p2`, `--distance-mm`) or
+/// the pupils (`--pupils`), and what to tell the user about its scale.
+fn point_map(a: &CalibrateArgs, photo: &image::RgbImage, fit: &Fit) -> Result<(smp_design::MmToPx, String), CliError> {
+    let (w, h) = fit.size;
+    let ref_px = pair(
+        a.ref_px
+            .as_deref()
+            .ok_or_else(|| CliError::BadInput("give --ref-px: a pixel whose design position is known".into()))?,
+        "--ref-px",
+    )?;
+    inside("--ref-px", ref_px, (w, h))?;
+    let Scale { p1, p2, distance_mm, note } = match &a.pupils {
+        Some(clicks) => pupil_scale(a, clicks, photo)?,
+        None => {
+            let (p1, p2) = (
+                pair(a.p1.as_deref().unwrap_or_default(), "--p1")?,
+                pair(a.p2.as_deref().unwrap_or_default(), "--p2")?,
+            );
+            inside("--p1", p1, (w, h))?;
+            inside("--p2", p2, (w, h))?;
+            let distance_mm = a
+                .distance_mm
+                .ok_or_else(|| CliError::BadInput("give --distance-mm with --p1 and --p2".into()))?;
+            Scale {
+                p1,
+                p2,
+                distance_mm,
+                note: String::new(),
+            }
+        }
+    };
+    let ref_mm = fit.ref_mm.map_or_else(|| glabella(fit.design), Ok)?;
+    let map = calibrate(&Calibration {
+        p1_px: p1,
+        p2_px: p2,
+        distance_mm,
+        ref_px,
+        ref_mm,
+        rotation_deg: fit.rotation_deg,
+    })
+    .map_err(|e| CliError::BadInput(e.to_string()))?;
+    Ok((map, note))
+}
+
+/// `design` with view `a.view` of `photo` set to `map`, `head` and `card`; the view's
+/// mask stays, and its analysis and card too while the photo is the same file.
+fn with_view(
+    a: &CalibrateArgs,
+    design: &Design,
+    photo: &image::RgbImage,
+    (map, head, card): (smp_design::MmToPx, Option<HeadEllipse>, Option<smp_design::CardRecord>),
+) -> Result<Design, CliError> {
     let base = a.design.parent().filter(|p| !p.as_os_str().is_empty()).map(|p| p.to_path_buf());
     let file = match (&base, a.photo.canonicalize(), base.as_ref().and_then(|b| b.canonicalize().ok())) {
         (Some(_), Ok(photo_abs), Some(base_abs)) => photo_abs.strip_prefix(&base_abs).map(|p| p.to_path_buf()).unwrap_or(photo_abs),
@@ -227,32 +281,24 @@ pub fn run(a: CalibrateArgs) -> Result<(), CliError> {
                 .and_then(|v| v.card)
         }),
     });
-    let updated = Design::from_draft(draft)?;
-    let out = a.output.clone().unwrap_or_else(|| a.design.clone());
-    write_atomic(&out, updated.to_json().as_bytes())?;
-    if !note.is_empty() {
-        progress(a.quiet, &note);
+    Ok(Design::from_draft(draft)?)
+}
+
+/// The result on stdout for `--json`: the view's scale and the card found, if any.
+fn print_json(view: &str, map: &smp_design::MmToPx, card: Option<&smp_design::CardRecord>) {
+    let card_json = card.map(|c| {
+        serde_json::json!({
+            "found": true,
+            "corners_px": c.corners_px,
+            "white_balance": smp_photo::card::CardCorrection { curves: c.colour_curves, residual_delta_e00: c.residual_delta_e00 }.white_balance(),
+            "residual_delta_e00": c.residual_delta_e00,
+        })
+    });
+    let mut out = serde_json::json!({ "view": view, "px_per_mm": map.px_per_mm() });
+    if let Some(c) = card_json {
+        out["card"] = c;
     }
-    progress(
-        a.quiet,
-        &format!("view {:?}: {:.2} px/mm; wrote {}", a.view, map.px_per_mm(), out.display()),
-    );
-    if a.json {
-        let card_json = card.map(|c| {
-            serde_json::json!({
-                "found": true,
-                "corners_px": c.corners_px,
-                "white_balance": smp_photo::card::CardCorrection { curves: c.colour_curves, residual_delta_e00: c.residual_delta_e00 }.white_balance(),
-                "residual_delta_e00": c.residual_delta_e00,
-            })
-        });
-        let mut out = serde_json::json!({ "view": a.view, "px_per_mm": map.px_per_mm() });
-        if let Some(c) = card_json {
-            out["card"] = c;
-        }
-        println!("{out}");
-    }
-    Ok(())
+    println!("{out}");
 }
 
 /// The design's glabella, the default reference point.

@@ -251,111 +251,135 @@ fn run_match(a: MatchArgs) -> Result<(), CliError> {
         skin_lab: a.skin.as_deref().map(|s| parse_lab("--skin", s)).transpose()?,
         hair_lab: a.hair.as_deref().map(|s| parse_lab("--hair", s)).transpose()?.or(stubble_hair),
     };
-    let lib_err = |e: PigmentError| match e {
-        PigmentError::Io { .. } => CliError::Other(e.to_string()),
-        _ => CliError::BadInput(match &a.pigments {
-            Some(p) => format!("{}: {e}", p.display()),
-            None => e.to_string(),
-        }),
-    };
     let library = match &a.pigments {
-        Some(p) => PigmentLibrary::load(p).map_err(lib_err)?,
+        Some(p) => PigmentLibrary::load(p).map_err(|e| library_error(&a, e))?,
         None => PigmentLibrary::builtin(),
     };
     let Some(path) = &a.design else {
-        let (Some(skin_lab), Some(hair_lab)) = (given.skin_lab, given.hair_lab) else {
-            return Err(CliError::BadInput(
-                "give --skin and --hair (or --stubble), or a design to sample them from: smp color match D --view NAME".into(),
-            ));
-        };
-        let mut m = match match_pigment(skin_lab, hair_lab, &library) {
-            Err(PigmentError::Skin(e)) => return Err(CliError::BadInput(format!("--skin {skin_lab:?}: {e}"))),
-            r => r.map_err(lib_err)?,
-        };
-        m.warnings.extend(stubble_warnings.iter().cloned());
-        let tone = skin::classify(skin_lab).map_err(|e| CliError::BadInput(format!("--skin {skin_lab:?}: {e}")))?;
-        let level = estimate_level(hair_lab);
-        let text = if a.json {
-            json_line(&match_json(&m, &tone, &level))
-        } else {
-            let mut out = match_text(&m, &tone, &level);
-            for w in &m.warnings {
-                out.push_str(&format!("warning: {w}\n"));
-            }
-            out
-        };
-        return write_out(None, text.as_bytes());
+        return match_given(&a, given, &library, &stubble_warnings);
     };
 
     let (design, mut pm) = match_on_design(path, a.view.as_deref(), given, &library)?;
     pm.matched.warnings.extend(stubble_warnings);
-    let m = &pm.matched;
     if a.write {
-        let mut draft = design.to_draft();
-        // Colours measured on the command line are kept with the choice they led to.
-        draft.colours.skin_lab = given.skin_lab.or(draft.colours.skin_lab);
-        draft.colours.hair_lab = given.hair_lab.or(draft.colours.hair_lab);
-        for r in draft
-            .regions
-            .iter_mut()
-            .filter(|r| matches!(r.kind, RegionKind::Treat | RegionKind::Blend))
-        {
-            r.pigment = Some(PigmentDraft {
-                name: m.pigment.clone(),
-                dilution: m.dilution,
-            });
-        }
-        let updated = Design::from_draft(draft).map_err(|e| {
-            CliError::BadInput(format!(
-                "{}: cannot store {} {} in the design (unchanged): {e}",
-                path.display(),
-                m.pigment,
-                dilution_label(m.dilution)
-            ))
-        })?;
-        write_atomic(path, updated.to_json().as_bytes())?;
+        store_match(path, &design, given, &pm.matched)?;
     }
     let text = if a.json {
         json_line(&pm.to_json(a.write))
     } else {
-        let sampled = if pm.through_card {
-            " (sampled through the calibration card)"
-        } else {
-            " (sampled; no calibration card in the photo, so an estimate)"
-        };
-        let given_or_sampled = |g: bool| if g { " (measured)" } else { sampled };
-        let mut out = format!(
-            "view {:?}: skin {}{}; hair {}{}\n",
-            pm.view,
-            lab(pm.skin_lab),
-            given_or_sampled(pm.skin_given),
-            lab(pm.hair_lab),
-            given_or_sampled(pm.hair_given)
-        );
-        out.push_str(&match_text(m, &pm.skin_tone, &pm.hair_level));
-        out.push_str(&format!(
-            "whole area at {:.0}/cm²: {}",
-            pm.density_per_cm2,
-            lab(pm.predicted_area_lab)
-        ));
-        match (pm.hair_area_lab, pm.area_delta_e00()) {
-            (Some(h), Some(e)) => out.push_str(&format!("; the client's haired (blend) area: {} (ΔE00 {e:.2})\n", lab(h))),
-            _ => out.push_str("; no blend region in the photo to compare with the haired area\n"),
-        }
-        for w in m.warnings.iter().chain(&pm.hair_sample_warnings) {
-            out.push_str(&format!("warning: {w}\n"));
-        }
+        let mut out = design_match_text(&pm);
         if a.write {
             out.push_str(&format!(
                 "stored {} {} in the treat and blend regions of {}\n",
-                m.pigment,
-                dilution_label(m.dilution),
+                pm.matched.pigment,
+                dilution_label(pm.matched.dilution),
                 path.display()
             ));
         }
         out
     };
     write_out(None, text.as_bytes())
+}
+
+/// A pigment library error as the CLI reports it: unreadable files are not the user's
+/// input, anything else names the library file of `--pigments`.
+fn library_error(a: &MatchArgs, e: PigmentError) -> CliError {
+    match e {
+        PigmentError::Io { .. } => CliError::Other(e.to_string()),
+        _ => CliError::BadInput(match &a.pigments {
+            Some(p) => format!("{}: {e}", p.display()),
+            None => e.to_string(),
+        }),
+    }
+}
+
+/// `smp color match` without a design: on the colours given (both needed), with the
+/// stubble close-up's warnings.
+fn match_given(a: &MatchArgs, given: GivenColours, library: &PigmentLibrary, stubble_warnings: &[String]) -> Result<(), CliError> {
+    let (Some(skin_lab), Some(hair_lab)) = (given.skin_lab, given.hair_lab) else {
+        return Err(CliError::BadInput(
+            "give --skin and --hair (or --stubble), or a design to sample them from: smp color match D --view NAME".into(),
+        ));
+    };
+    let mut m = match match_pigment(skin_lab, hair_lab, library) {
+        Err(PigmentError::Skin(e)) => return Err(CliError::BadInput(format!("--skin {skin_lab:?}: {e}"))),
+        r => r.map_err(|e| library_error(a, e))?,
+    };
+    m.warnings.extend(stubble_warnings.iter().cloned());
+    let tone = skin::classify(skin_lab).map_err(|e| CliError::BadInput(format!("--skin {skin_lab:?}: {e}")))?;
+    let level = estimate_level(hair_lab);
+    let text = if a.json {
+        json_line(&match_json(&m, &tone, &level))
+    } else {
+        let mut out = match_text(&m, &tone, &level);
+        for w in &m.warnings {
+            out.push_str(&format!("warning: {w}\n"));
+        }
+        out
+    };
+    write_out(None, text.as_bytes())
+}
+
+/// Store match `m` in every treat and blend region of the design at `path`, and the
+/// colours `given` on the command line in its colours.
+fn store_match(path: &Path, design: &Design, given: GivenColours, m: &Match) -> Result<(), CliError> {
+    let mut draft = design.to_draft();
+    // Colours measured on the command line are kept with the choice they led to.
+    draft.colours.skin_lab = given.skin_lab.or(draft.colours.skin_lab);
+    draft.colours.hair_lab = given.hair_lab.or(draft.colours.hair_lab);
+    for r in draft
+        .regions
+        .iter_mut()
+        .filter(|r| matches!(r.kind, RegionKind::Treat | RegionKind::Blend))
+    {
+        r.pigment = Some(PigmentDraft {
+            name: m.pigment.clone(),
+            dilution: m.dilution,
+        });
+    }
+    let updated = Design::from_draft(draft).map_err(|e| {
+        CliError::BadInput(format!(
+            "{}: cannot store {} {} in the design (unchanged): {e}",
+            path.display(),
+            m.pigment,
+            dilution_label(m.dilution)
+        ))
+    })?;
+    write_atomic(path, updated.to_json().as_bytes())
+}
+
+/// A match on a design's photo, for people: the sampled colours, the recommendation, the
+/// whole area's effect beside the haired area, and the warnings.
+fn design_match_text(pm: &PhotoMatch) -> String {
+    let m = &pm.matched;
+    let sampled = if pm.through_card {
+        " (sampled through the calibration card)"
+    } else {
+        " (sampled; no calibration card in the photo, so an estimate)"
+    };
+    let given_or_sampled = |g: bool| if g { " (measured)" } else { sampled };
+    let mut out = format!(
+        "view {:?}: skin {}{}; hair {}{}\n",
+        pm.view,
+        lab(pm.skin_lab),
+        given_or_sampled(pm.skin_given),
+        lab(pm.hair_lab),
+        given_or_sampled(pm.hair_given)
+    );
+    out.push_str(&match_text(m, &pm.skin_tone, &pm.hair_level));
+    out.push_str(&format!(
+        "whole area at {:.0}/cm²: {}",
+        pm.density_per_cm2,
+        lab(pm.predicted_area_lab)
+    ));
+    match (pm.hair_area_lab, pm.area_delta_e00()) {
+        (Some(h), Some(e)) => out.push_str(&format!("; the client's haired (blend) area: {} (ΔE00 {e:.2})\n", lab(h))),
+        _ => out.push_str("; no blend region in the photo to compare with the haired area\n"),
+    }
+    for w in m.warnings.iter().chain(&pm.hair_sample_warnings) {
+        out.push_str(&format!("warning: {w}\n"));
+    }
+    out
 }
 
 /// The skin, hair, recommendation and alternatives lines of a match, for people.

@@ -101,16 +101,8 @@ pub fn run(a: SynthArgs) -> Result<(), CliError> {
     if let Some(ppm) = a.closeup {
         return closeup(&a, &params, ppm);
     }
-    if let Some(t) = &a.truth
-        && !t
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| e.eq_ignore_ascii_case("png"))
-    {
-        return Err(CliError::BadInput(format!(
-            "--truth {}: use a .png file name (label codes must not go through lossy JPEG)",
-            t.display()
-        )));
+    if let Some(t) = &a.truth {
+        check_truth_name(t)?;
     }
     let look = HairLook {
         grey_fraction: a.grey,
@@ -151,38 +143,10 @@ pub fn run(a: SynthArgs) -> Result<(), CliError> {
         write_atomic(d, head.design.to_json().as_bytes())?;
     }
     if let Some(t) = &a.truth {
-        let mut buf = std::io::Cursor::new(Vec::new());
-        head.truth
-            .to_gray()
-            .write_to(&mut buf, image::ImageFormat::Png)
-            .map_err(|e| CliError::Other(format!("cannot encode {}: {e}", t.display())))?;
-        write_atomic(t, buf.get_ref())?;
+        write_truth(t, &head)?;
     }
     if a.json {
-        let counts = head.truth.pixel_counts();
-        let label_px: serde_json::Map<String, serde_json::Value> = Label::ALL
-            .iter()
-            .map(|l| (l.as_str().to_string(), counts[l.code() as usize].into()))
-            .collect();
-        println!(
-            "{}",
-            serde_json::json!({
-                "width_px": head.image.width(),
-                "height_px": head.image.height(),
-                "px_per_mm": head.px_per_mm,
-                "pupils_px": head.pupils_px,
-                "ipd_mm": head.ipd_mm,
-                "psf_px": head.psf_px,
-                "grey_fraction": head.look.grey_fraction,
-                "stubble_length_mm": head.look.stubble_length_mm,
-                "stubble_density_per_cm2": head.stubble_density_per_cm2,
-                "stubble_diameter_mm": head.stubble_diameter_mm,
-                "skin_rgb": head.skin_rgb,
-                "hair_rgb": head.hair_rgb,
-                "label_px": label_px,
-                "card": head.card_corners_px.map(|c| serde_json::json!({ "corners_px": c, "px_per_mm": ppm })),
-            })
-        );
+        print_head_json(&head, ppm);
     }
     progress(
         a.quiet,
@@ -196,6 +160,60 @@ pub fn run(a: SynthArgs) -> Result<(), CliError> {
         ),
     );
     Ok(())
+}
+
+/// Refuse a `--truth` file that is not a PNG.
+fn check_truth_name(t: &std::path::Path) -> Result<(), CliError> {
+    if !t
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("png"))
+    {
+        return Err(CliError::BadInput(format!(
+            "--truth {}: use a .png file name (label codes must not go through lossy JPEG)",
+            t.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Write the head's true label map to `t` as an 8-bit grey PNG.
+fn write_truth(t: &std::path::Path, head: &smp_synth::SynthHead) -> Result<(), CliError> {
+    let mut buf = std::io::Cursor::new(Vec::new());
+    head.truth
+        .to_gray()
+        .write_to(&mut buf, image::ImageFormat::Png)
+        .map_err(|e| CliError::Other(format!("cannot encode {}: {e}", t.display())))?;
+    write_atomic(t, buf.get_ref())
+}
+
+/// The head's true figures on stdout (`--json`); `ppm` is the photo's scale, the card's
+/// too.
+fn print_head_json(head: &smp_synth::SynthHead, ppm: f64) {
+    let counts = head.truth.pixel_counts();
+    let label_px: serde_json::Map<String, serde_json::Value> = Label::ALL
+        .iter()
+        .map(|l| (l.as_str().to_string(), counts[l.code() as usize].into()))
+        .collect();
+    println!(
+        "{}",
+        serde_json::json!({
+            "width_px": head.image.width(),
+            "height_px": head.image.height(),
+            "px_per_mm": head.px_per_mm,
+            "pupils_px": head.pupils_px,
+            "ipd_mm": head.ipd_mm,
+            "psf_px": head.psf_px,
+            "grey_fraction": head.look.grey_fraction,
+            "stubble_length_mm": head.look.stubble_length_mm,
+            "stubble_density_per_cm2": head.stubble_density_per_cm2,
+            "stubble_diameter_mm": head.stubble_diameter_mm,
+            "skin_rgb": head.skin_rgb,
+            "hair_rgb": head.hair_rgb,
+            "label_px": label_px,
+            "card": head.card_corners_px.map(|c| serde_json::json!({ "corners_px": c, "px_per_mm": ppm })),
+        })
+    );
 }
 
 /// `smp synth --closeup`: a close-up of haired scalp with its true tip count.

@@ -136,58 +136,12 @@ pub(super) fn check_regions(v: &mut Checker, drafts: &[RegionDraft]) -> Vec<Regi
     let mut out = Vec::with_capacity(drafts.len());
     for (i, r) in drafts.iter().enumerate() {
         let p = format!("regions[{i}]");
-        if r.name.trim().is_empty() {
-            v.invalid(
-                &format!("{p}.name"),
-                "the region has no name".into(),
-                "name every region, e.g. \"crown\"",
-            );
-        } else if !names.insert(r.name.as_str()) {
-            v.invalid(
-                &format!("{p}.name"),
-                format!("the name {:?} is used twice", r.name),
-                "give each region its own name",
-            );
-        }
+        check_name(v, &p, &r.name, &mut names);
         check_polygon(v, &format!("{p}.polygon"), &r.polygon);
         let (density, diameter, shade) = if r.kind == RegionKind::Exclude {
             (PerCm2(0.0), Mm(0.0), Shade(0.0))
         } else {
-            let density = required(
-                v,
-                &format!("{p}.density_per_cm2"),
-                r.density_per_cm2.map(|d| d.0),
-                "density_per_cm2",
-            );
-            let diameter = required(
-                v,
-                &format!("{p}.dot_diameter_mm"),
-                r.dot_diameter_mm.map(|d| d.0),
-                "dot_diameter_mm",
-            );
-            let shade = required(v, &format!("{p}.shade"), r.shade.map(|s| s.0), "shade");
-            v.range(
-                &format!("{p}.density_per_cm2"),
-                density,
-                (0.0, false, MAX_DENSITY_PER_CM2),
-                "density",
-                "use impressions per cm², typically 60–100 (not per mm², not per inch²)",
-            );
-            v.range(
-                &format!("{p}.dot_diameter_mm"),
-                diameter,
-                (0.0, false, MAX_DOT_DIAMETER_MM),
-                "dot diameter",
-                "give the needle diameter in millimetres, typically 0.20–0.30",
-            );
-            v.range(
-                &format!("{p}.shade"),
-                shade,
-                (0.0, true, 1.0),
-                "shade",
-                "use a relative darkness between 0 (skin) and 1 (darkest)",
-            );
-            (PerCm2(density), Mm(diameter), Shade(shade))
+            check_dots(v, &p, r)
         };
         // Exclude regions get no dots, so a pigment there is ignored like their shade.
         let pigment = match &r.pigment {
@@ -219,6 +173,64 @@ pub(super) fn check_regions(v: &mut Checker, drafts: &[RegionDraft]) -> Vec<Regi
         });
     }
     out
+}
+
+/// Check the name of region `p`: present, and not one of the `names` seen before (to
+/// which it is added).
+fn check_name<'a>(v: &mut Checker, p: &str, name: &'a str, names: &mut BTreeSet<&'a str>) {
+    if name.trim().is_empty() {
+        v.invalid(
+            &format!("{p}.name"),
+            "the region has no name".into(),
+            "name every region, e.g. \"crown\"",
+        );
+    } else if !names.insert(name) {
+        v.invalid(
+            &format!("{p}.name"),
+            format!("the name {name:?} is used twice"),
+            "give each region its own name",
+        );
+    }
+}
+
+/// The density, dot diameter and shade of region `p`, which lays dots: each required
+/// and in range.
+fn check_dots(v: &mut Checker, p: &str, r: &RegionDraft) -> (PerCm2, Mm, Shade) {
+    let density = required(
+        v,
+        &format!("{p}.density_per_cm2"),
+        r.density_per_cm2.map(|d| d.0),
+        "density_per_cm2",
+    );
+    let diameter = required(
+        v,
+        &format!("{p}.dot_diameter_mm"),
+        r.dot_diameter_mm.map(|d| d.0),
+        "dot_diameter_mm",
+    );
+    let shade = required(v, &format!("{p}.shade"), r.shade.map(|s| s.0), "shade");
+    v.range(
+        &format!("{p}.density_per_cm2"),
+        density,
+        (0.0, false, MAX_DENSITY_PER_CM2),
+        "density",
+        "use impressions per cm², typically 60–100 (not per mm², not per inch²)",
+    );
+    v.range(
+        &format!("{p}.dot_diameter_mm"),
+        diameter,
+        (0.0, false, MAX_DOT_DIAMETER_MM),
+        "dot diameter",
+        "give the needle diameter in millimetres, typically 0.20–0.30",
+    );
+    v.range(
+        &format!("{p}.shade"),
+        shade,
+        (0.0, true, 1.0),
+        "shade",
+        "use a relative darkness between 0 (skin) and 1 (darkest)",
+    );
+    (PerCm2(density), Mm(diameter), Shade(shade))
 }
 
 pub(super) fn check_pigment(v: &mut Checker, path: &str, pd: &PigmentDraft) -> Option<RegionPigment> {

@@ -20,56 +20,7 @@ pub struct Outline {
 /// Cells that touch only at a corner are separate areas.
 pub fn outlines(mask: &[bool], w: usize, h: usize, origin: PointMm, cell_mm: f64, tolerance_mm: f64) -> Vec<Outline> {
     let mask = &unpinched(mask, w, h);
-    let inside = |i: isize, j: isize| i >= 0 && j >= 0 && (i as usize) < w && (j as usize) < h && mask[j as usize * w + i as usize];
-    // Directed edges on cell corners, inside on the right (image axes, y down).
-    let mut next: HashMap<(isize, isize), Vec<(isize, isize)>> = HashMap::new();
-    for j in 0..h as isize {
-        for i in 0..w as isize {
-            if !inside(i, j) {
-                continue;
-            }
-            let sides = [
-                ((i, j - 1), (i, j), (i + 1, j)),
-                ((i + 1, j), (i + 1, j), (i + 1, j + 1)),
-                ((i, j + 1), (i + 1, j + 1), (i, j + 1)),
-                ((i - 1, j), (i, j + 1), (i, j)),
-            ];
-            for ((ni, nj), a, b) in sides {
-                if !inside(ni, nj) {
-                    next.entry(a).or_default().push(b);
-                }
-            }
-        }
-    }
-    let mut loops: Vec<Vec<(isize, isize)>> = Vec::new();
-    let mut starts: Vec<(isize, isize)> = next.keys().copied().collect();
-    starts.sort_unstable();
-    for s in starts {
-        while next.get(&s).is_some_and(|v| !v.is_empty()) {
-            let mut lp = vec![s];
-            let mut cur = s;
-            let mut dir = (0isize, 0isize);
-            loop {
-                let outs = next.get_mut(&cur).expect("every boundary vertex has an outgoing edge");
-                // At a corner where two areas touch diagonally, turn right: the loop stays
-                // around its own cells.
-                let pick = if outs.len() > 1 {
-                    let right = (-dir.1, dir.0);
-                    outs.iter().position(|&b| (b.0 - cur.0, b.1 - cur.1) == right).unwrap_or(0)
-                } else {
-                    0
-                };
-                let b = outs.swap_remove(pick);
-                dir = (b.0 - cur.0, b.1 - cur.1);
-                cur = b;
-                if cur == s {
-                    break;
-                }
-                lp.push(cur);
-            }
-            loops.push(lp);
-        }
-    }
+    let loops = trace_loops(boundary_edges(mask, w, h));
     let to_mm = |(i, j): (isize, isize)| {
         PointMm::new(
             origin.x - cell_mm / 2.0 + i as f64 * cell_mm,
@@ -107,6 +58,67 @@ pub fn outlines(mask: &[bool], w: usize, h: usize, origin: PointMm, cell_mm: f64
         }
     }
     outers
+}
+
+/// The directed edges on cell corners between the cells of `mask` and those outside it,
+/// by start corner: inside on the right (image axes, y down).
+fn boundary_edges(mask: &[bool], w: usize, h: usize) -> HashMap<(isize, isize), Vec<(isize, isize)>> {
+    let inside = |i: isize, j: isize| i >= 0 && j >= 0 && (i as usize) < w && (j as usize) < h && mask[j as usize * w + i as usize];
+    let mut next: HashMap<(isize, isize), Vec<(isize, isize)>> = HashMap::new();
+    for j in 0..h as isize {
+        for i in 0..w as isize {
+            if !inside(i, j) {
+                continue;
+            }
+            let sides = [
+                ((i, j - 1), (i, j), (i + 1, j)),
+                ((i + 1, j), (i + 1, j), (i + 1, j + 1)),
+                ((i, j + 1), (i + 1, j + 1), (i, j + 1)),
+                ((i - 1, j), (i, j + 1), (i, j)),
+            ];
+            for ((ni, nj), a, b) in sides {
+                if !inside(ni, nj) {
+                    next.entry(a).or_default().push(b);
+                }
+            }
+        }
+    }
+    next
+}
+
+/// The closed loops of corners the boundary `next` makes, each from its first corner in
+/// corner order.
+fn trace_loops(mut next: HashMap<(isize, isize), Vec<(isize, isize)>>) -> Vec<Vec<(isize, isize)>> {
+    let mut loops: Vec<Vec<(isize, isize)>> = Vec::new();
+    let mut starts: Vec<(isize, isize)> = next.keys().copied().collect();
+    starts.sort_unstable();
+    for s in starts {
+        while next.get(&s).is_some_and(|v| !v.is_empty()) {
+            let mut lp = vec![s];
+            let mut cur = s;
+            let mut dir = (0isize, 0isize);
+            loop {
+                let outs = next.get_mut(&cur).expect("every boundary vertex has an outgoing edge");
+                // At a corner where two areas touch diagonally, turn right: the loop stays
+                // around its own cells.
+                let pick = if outs.len() > 1 {
+                    let right = (-dir.1, dir.0);
+                    outs.iter().position(|&b| (b.0 - cur.0, b.1 - cur.1) == right).unwrap_or(0)
+                } else {
+                    0
+                };
+                let b = outs.swap_remove(pick);
+                dir = (b.0 - cur.0, b.1 - cur.1);
+                cur = b;
+                if cur == s {
+                    break;
+                }
+                lp.push(cur);
+            }
+            loops.push(lp);
+        }
+    }
+    loops
 }
 
 /// Outlines of the areas of `mask` as in [`outlines`], with any area that has a hole cut

@@ -1,12 +1,13 @@
 //! The hairline a fit proposes: the mid-frontal point at a clinically normal height,
 //! joined to the client's own temporal points as the photo shows them.
 
-use smp_design::PointMm;
+use smp_design::{Design, PointMm};
 // The templates' natural half hairline, midline (0, 80) to temple (60, 118), which a
 // proposal stretches to the client's own points.
 use smp_design::template::HAIRLINE_HALF as HALF_SHAPE;
 
 use super::grid::SurfaceGrid;
+use super::{FitOptions, HairlineFit};
 use crate::analyze::geometry::line_y_at;
 use crate::labels::Label;
 
@@ -116,6 +117,53 @@ pub fn recede_ends(line: &[PointMm], left: Option<PointMm>, right: Option<PointM
 pub fn y_at(line: &[PointMm], x: f64) -> f64 {
     let x = x.clamp(line[0].x, line[line.len() - 1].x);
     line_y_at(line, x).unwrap_or(line[0].y)
+}
+
+/// The hairline of a fit at `opts`' height and what was decided, with a warning when a
+/// temple is out of the photo: a proposal where the client's frontal hairline is lost,
+/// else the design's hairline as it was.
+pub(super) fn fit(
+    design: &Design,
+    grid: &SurfaceGrid,
+    opts: FitOptions,
+    warnings: &mut Vec<String>,
+) -> (Option<Vec<PointMm>>, HairlineFit) {
+    let height = opts.hairline_mm.map_or(DEFAULT_HAIRLINE_MM, |h| h.0);
+    let old_hairline = design.hairline();
+    match frontal_intact(grid, height) {
+        Some(false) => {
+            let old_end = |first: bool| old_hairline.map(|h| if first { h.points[0] } else { h.points[h.points.len() - 1] });
+            let frontal = crate::labels::frontal_line_mm(design);
+            let (prior_left, prior_right) = (
+                old_end(true).unwrap_or(frontal[0]),
+                old_end(false).unwrap_or(frontal[frontal.len() - 1]),
+            );
+            let left = temporal_point(grid, prior_left);
+            let right = temporal_point(grid, prior_right);
+            let pts = match opts.hairline_mm {
+                Some(_) => proposal(height, left.unwrap_or(prior_left), right.unwrap_or(prior_right)),
+                // The analysis ended the forehead at the frontal line (the design's hairline
+                // or 80 mm), so by default that line stays; only a temple that recedes
+                // behind its end moves the end back to the client's own temporal point.
+                None => recede_ends(&frontal, left, right),
+            };
+            let temples_found = [left.is_some(), right.is_some()];
+            if temples_found.contains(&false) {
+                warnings.push(
+                    "a temple is out of this photo: the hairline there follows the design's earlier line; check it in a front view".into(),
+                );
+            }
+            (
+                Some(pts),
+                HairlineFit::Proposed {
+                    height_mm: height,
+                    temples_found,
+                },
+            )
+        }
+        Some(true) => (old_hairline.map(|h| h.points.clone()), HairlineFit::Intact),
+        None => (old_hairline.map(|h| h.points.clone()), HairlineFit::NotSeen),
+    }
 }
 
 #[cfg(test)]

@@ -4,21 +4,22 @@
 //! to the client's temporal points, and the client's skin and hair colours; the regions
 //! of other views and the scars are kept.
 
+mod cells;
 mod colours;
 pub mod contour;
 pub mod grid;
 pub mod hairline;
 mod masks;
+mod regions;
 
 use image::RgbImage;
 use smp_color::pigments::{Match, PigmentLibrary, match_pigment};
-use smp_design::constants::{DEFAULT_DENSITY_PER_CM2, DEFAULT_DOT_DIAMETER_MM, DEFAULT_FEATHER_MM};
-use smp_design::draft::{DesignDraft, HairlineDraft, RegionDraft};
-use smp_design::geometry::area_mm2;
-use smp_design::{Design, DesignError, Mm, PerCm2, PointMm, Region, RegionKind, Shade, View};
+use smp_design::constants::DEFAULT_FEATHER_MM;
+use smp_design::draft::{DesignDraft, HairlineDraft};
+use smp_design::{Design, DesignError, Mm, Region, RegionKind, View};
 
-use self::grid::{CELL_MM, MIN_FORESHORTEN, SurfaceGrid};
-use self::masks::*;
+use self::grid::{MIN_FORESHORTEN, SurfaceGrid};
+use self::regions::Made;
 use crate::labels::{Label, LabelMap};
 use crate::sample::MIN_TIP_PX_PER_MM;
 use crate::view::project;
@@ -146,16 +147,7 @@ pub enum FitError {
 /// Fit `design` to view `view_name`, whose `photo` was analysed into `labels`.
 pub fn fit_design(design: &Design, view_name: &str, photo: &RgbImage, labels: &LabelMap, opts: FitOptions) -> Result<Fitted, FitError> {
     let view = design.view(view_name).ok_or_else(|| FitError::NoView(view_name.to_string()))?;
-    let (lw, lh) = (labels.width * labels.cell_px, labels.height * labels.cell_px);
-    // Coarse cells may overhang the photo by less than one cell.
-    if lw < photo.width() || lh < photo.height() || lw >= photo.width() + labels.cell_px || lh >= photo.height() + labels.cell_px {
-        return Err(FitError::WrongSize {
-            got_w: lw,
-            got_h: lh,
-            want_w: photo.width(),
-            want_h: photo.height(),
-        });
-    }
+    check_size(photo, labels)?;
     let grid = SurfaceGrid::read(view, labels);
     let mut warnings = Vec::new();
 
@@ -166,210 +158,15 @@ pub fn fit_design(design: &Design, view_name: &str, photo: &RgbImage, labels: &L
         .iter()
         .filter(|r| r.kind != RegionKind::Scar && (mostly_seen(view, r) || r.name.starts_with(&own)))
         .collect();
-    let treat_like = replaced.iter().find(|r| r.kind == RegionKind::Treat).copied();
-    let blend_like = replaced.iter().find(|r| r.kind == RegionKind::Blend).copied();
-
-    // Hairline.
-    let height = opts.hairline_mm.map_or(DEFAULT_HAIRLINE_MM, |h| h.0);
-    let old_hairline = design.hairline();
-    let (hairline_pts, hairline_fit) = match hairline::frontal_intact(&grid, height) {
-        Some(false) => {
-            let old_end = |first: bool| old_hairline.map(|h| if first { h.points[0] } else { h.points[h.points.len() - 1] });
-            let frontal = crate::labels::frontal_line_mm(design);
-            let (prior_left, prior_right) = (
-                old_end(true).unwrap_or(frontal[0]),
-                old_end(false).unwrap_or(frontal[frontal.len() - 1]),
-            );
-            let left = hairline::temporal_point(&grid, prior_left);
-            let right = hairline::temporal_point(&grid, prior_right);
-            let pts = match opts.hairline_mm {
-                Some(_) => hairline::proposal(height, left.unwrap_or(prior_left), right.unwrap_or(prior_right)),
-                // The analysis ended the forehead at the frontal line (the design's hairline
-                // or 80 mm), so by default that line stays; only a temple that recedes
-                // behind its end moves the end back to the client's own temporal point.
-                None => hairline::recede_ends(&frontal, left, right),
-            };
-            let temples_found = [left.is_some(), right.is_some()];
-            if temples_found.contains(&false) {
-                warnings.push(
-                    "a temple is out of this photo: the hairline there follows the design's earlier line; check it in a front view".into(),
-                );
-            }
-            (
-                Some(pts),
-                HairlineFit::Proposed {
-                    height_mm: height,
-                    temples_found,
-                },
-            )
-        }
-        Some(true) => (old_hairline.map(|h| h.points.clone()), HairlineFit::Intact),
-        None => (old_hairline.map(|h| h.points.clone()), HairlineFit::NotSeen),
-    };
-
-    // Cells to treat: bald and thinning scalp, and the forehead skin behind the proposed
-    // hairline (where the client chose a lower line than the photo's analysis assumed).
-    let frontal = crate::labels::frontal_line_mm(design);
-    let n = grid.w * grid.h;
-    let mut treat = vec![false; n];
-    let mut thinning_cov: Vec<Option<f32>> = vec![None; n];
-    for j in 0..grid.h {
-        for i in 0..grid.w {
-            let k = j * grid.w + i;
-            let Some((label, cov)) = grid.cells[k] else { continue };
-            match label {
-                Label::Bald => treat[k] = true,
-                Label::Thinning => {
-                    treat[k] = true;
-                    thinning_cov[k] = Some(cov);
-                }
-                Label::Skin => {
-                    if let Some(h) = hairline_pts
-                        .as_deref()
-                        .filter(|_| matches!(hairline_fit, HairlineFit::Proposed { .. }))
-                    {
-                        // Forehead skin is treated only where the chosen hairline lies in
-                        // front of the line the analysis took as the end of the forehead.
-                        let p = grid.point(i, j);
-                        let y0 = hairline::y_at(h, p.x);
-                        let forehead_end = hairline::y_at(&frontal, p.x);
-                        let inside = p.x >= h[0].x && p.x <= h[h.len() - 1].x;
-                        if inside && y0 + FRONT_MARGIN_MM < forehead_end && p.y >= y0 - FRONT_MARGIN_MM && p.y <= forehead_end {
-                            treat[k] = true;
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-    // Sparse hair within a few millimetres of skin is a natural soft edge (nape,
-    // sideburns, around the ears), not thinning to treat.
-    let mut near_skin: Vec<bool> = grid.cells.iter().map(|c| matches!(c, Some((Label::Skin, _)))).collect();
-    for _ in 0..SOFT_EDGE_CELLS {
-        near_skin = dilate(&near_skin, grid.w, grid.h);
-    }
-    for k in 0..n {
-        if near_skin[k] && thinning_cov[k].is_some() {
-            treat[k] = false;
-            thinning_cov[k] = None;
-        }
-    }
-    drop_specks_in_hair(&mut treat, &grid, (MIN_SPECK_CM2 * 100.0 / (CELL_MM * CELL_MM)) as usize);
-    for k in 0..n {
-        if !treat[k] {
-            thinning_cov[k] = None;
-        }
-    }
-    // Close notches of the scalp only: skin and background stay untreated.
-    let scalp: Vec<bool> = grid.cells.iter().map(|c| c.is_some_and(|(l, _)| l.is_scalp())).collect();
-    let before = treat.clone();
-    close(&mut treat, grid.w, grid.h);
-    for k in 0..n {
-        treat[k] = before[k] || (treat[k] && scalp[k]);
-    }
-    // The treat polygon ends where the hair begins: its edge blend, not a grown polygon,
-    // carries the dots on into the hair, so no bare strip is left and no band of full
-    // density lies on the hair (tested: no gap over 3 mm on 24 synthetic heads).
-
-    let mut regions: Vec<RegionDraft> = Vec::new();
-    let mut fitted = Vec::new();
-    let base_density = treat_like.map_or(DEFAULT_DENSITY_PER_CM2, |r| r.density.0);
-    let mut push = |draft: RegionDraft, fitted: &mut Vec<FittedRegion>| {
-        fitted.push(FittedRegion {
-            name: draft.name.clone(),
-            kind: draft.kind,
-            area_cm2: area_mm2(&draft.polygon) / 100.0,
-            density_per_cm2: draft.density_per_cm2.map_or(0.0, |d| d.0),
-        });
-        regions.push(draft);
-    };
-    let outlines = contour::outlines(&treat, grid.w, grid.h, grid.origin, CELL_MM, OUTLINE_TOLERANCE_MM);
-    let mut k_treat = 0;
-    let mut k_keep = 0;
-    for o in outlines.iter().filter(|o| area_mm2(&o.outer) / 100.0 >= MIN_REGION_CM2) {
-        k_treat += 1;
-        let mut r = like(
-            treat_like,
-            &format!("{view_name} bald area {k_treat}"),
-            RegionKind::Treat,
-            o.outer.clone(),
-        );
-        r.density_per_cm2 = Some(PerCm2(base_density));
-        push(r, &mut fitted);
-        // The client's own hair inside the treated area: blended (dots only where scalp
-        // shows), not cut out, as a hole in the dots would draw a dark rim around it.
-        for hole in o.holes.iter().filter(|h| area_mm2(h) / 100.0 >= MIN_BLEND_CM2) {
-            k_keep += 1;
-            let mut r = like(
-                treat_like.or(blend_like),
-                &format!("{view_name} own hair {k_keep}"),
-                RegionKind::Blend,
-                hole.clone(),
-            );
-            r.density_per_cm2 = Some(PerCm2((base_density * BLEND_SHARE).round()));
-            push(r, &mut fitted);
-        }
-    }
-    let mut k_blend = 0;
-    let mut thinning: Vec<bool> = thinning_cov.iter().map(Option::is_some).collect();
-    close(&mut thinning, grid.w, grid.h);
-    {
-        // A ring of thinning round a bald crown must not cover the crown: a blend region
-        // is one polygon without holes, and blend wins over treat where they overlap, so
-        // the bald middle would get the lighter, sparser blend dots.
-        for o in contour::outlines_without_holes(&thinning, grid.w, grid.h, grid.origin, CELL_MM, OUTLINE_TOLERANCE_MM) {
-            if area_mm2(&o.outer) / 100.0 < MIN_BLEND_CM2 {
-                continue;
-            }
-            k_blend += 1;
-            let mut r = like(
-                treat_like.or(blend_like),
-                &format!("{view_name} thinning {k_blend}"),
-                RegionKind::Blend,
-                o.outer,
-            );
-            r.density_per_cm2 = Some(PerCm2((base_density * BLEND_SHARE).round()));
-            push(r, &mut fitted);
-        }
-    }
-    // Skin that is not scalp (forehead, ears, neck) is kept free, with one cell of the hair
-    // around it: the edge blend fades dots into the hair, the hair band above an ear can
-    // be narrower than the fade, and a cell's label is read at its centre only. Bald scalp
-    // next to skin is left to the treatment (a temple's bald corner must not open a gap),
-    // and behind the hairline the hairline's own ramp keeps the forehead free.
-    let mut skin: Vec<bool> = (0..n).map(|k| !treat[k] && grid.any[k] == Some(Label::Skin)).collect();
-    let grown = dilate(&skin, grid.w, grid.h);
-    let final_hairline = hairline_pts.clone();
-    let behind_hairline = |p: PointMm| {
-        final_hairline.as_deref().is_some_and(|h| {
-            let y0 = hairline::y_at(h, p.x);
-            p.x >= h[0].x && p.x <= h[h.len() - 1].x && p.y >= y0 - CELL_MM && p.y <= y0 + 20.0
-        })
-    };
-    for j in 0..grid.h {
-        for i in 0..grid.w {
-            let k = j * grid.w + i;
-            if grown[k] && grid.any[k] == Some(Label::Haired) && !behind_hairline(grid.point(i, j)) {
-                skin[k] = true;
-            }
-        }
-    }
-    // Specks of skin inside the scalp are the labels' noise, and pinholes in the skin
-    // would cut it into pieces: neither makes a region of its own.
-    fill_small_holes(&mut skin, grid.w, grid.h, (MIN_SKIN_CM2 * 100.0 / (CELL_MM * CELL_MM)) as usize);
-    let mut k_skin = 0;
-    for o in contour::outlines_without_holes(&skin, grid.w, grid.h, grid.origin, CELL_MM, SKIN_TOLERANCE_MM) {
-        if area_mm2(&o.outer) / 100.0 < MIN_SKIN_CM2 {
-            continue;
-        }
-        k_skin += 1;
-        let mut r = like(None, &format!("{view_name} skin, no dots {k_skin}"), RegionKind::Exclude, o.outer);
-        r.density_per_cm2 = None;
-        r.dot_diameter_mm = None;
-        r.shade = None;
-        push(r, &mut fitted);
-    }
+    let (hairline_pts, hairline_fit) = hairline::fit(design, &grid, opts, &mut warnings);
+    let proposed = hairline_pts
+        .as_deref()
+        .filter(|_| matches!(hairline_fit, HairlineFit::Proposed { .. }));
+    let (treat, thinning_cov) = cells::treat_cells(&grid, design, proposed);
+    let mut made = Made::new(view_name, &replaced);
+    let k_treat = made.treated(&treat, &grid);
+    made.thinning(&thinning_cov, &grid);
+    made.skin(&cells::kept_free(&grid, &treat, hairline_pts.as_deref()), &grid);
     if k_treat == 0 {
         warnings.push("no bald or thinning scalp was found in this photo: the design keeps no region here".into());
     }
@@ -377,18 +174,56 @@ pub fn fit_design(design: &Design, view_name: &str, photo: &RgbImage, labels: &L
     let mut draft = design.to_draft();
     let replaced_names: Vec<String> = replaced.iter().map(|r| r.name.clone()).collect();
     draft.regions.retain(|r| !replaced_names.contains(&r.name));
-    draft.regions.extend(regions);
-    match hairline_fit {
-        HairlineFit::Proposed { .. } => {
-            draft.hairline = hairline_pts.map(|points| HairlineDraft {
-                points,
-                feather_mm: old_hairline.map_or(Mm(DEFAULT_FEATHER_MM), |h| h.feather),
-                irregularity: old_hairline.map_or(0.5, |h| h.irregularity),
-            });
-        }
-        // No new hairline: whatever the design had (if anything) stays, unchanged.
-        HairlineFit::Intact | HairlineFit::NotSeen => {}
+    draft.regions.extend(made.regions);
+    if let HairlineFit::Proposed { .. } = hairline_fit {
+        let old_hairline = design.hairline();
+        draft.hairline = hairline_pts.map(|points| HairlineDraft {
+            points,
+            feather_mm: old_hairline.map_or(Mm(DEFAULT_FEATHER_MM), |h| h.feather),
+            irregularity: old_hairline.map_or(0.5, |h| h.irregularity),
+        });
     }
+    // Without a new hairline whatever the design had (if anything) stays, unchanged.
+    let (skin_lab, hair_lab) = client_colours(photo, labels, view, &mut warnings);
+    if draft.colours.skin_lab.is_none() {
+        draft.colours.skin_lab = skin_lab.map(round_lab);
+    }
+    if draft.colours.hair_lab.is_none() {
+        draft.colours.hair_lab = hair_lab.map(round_lab);
+    }
+    let pigment = choose_pigment(&mut draft, &made.fitted, &mut warnings);
+    let design = Design::from_draft(draft)?;
+    Ok(Fitted {
+        design,
+        regions: made.fitted,
+        replaced: replaced_names,
+        hairline: hairline_fit,
+        skin_lab,
+        hair_lab,
+        pigment,
+        warnings,
+    })
+}
+
+/// An error unless `labels` cover `photo`: coarse cells may overhang it by less than one
+/// cell.
+fn check_size(photo: &RgbImage, labels: &LabelMap) -> Result<(), FitError> {
+    let (lw, lh) = (labels.width * labels.cell_px, labels.height * labels.cell_px);
+    if lw < photo.width() || lh < photo.height() || lw >= photo.width() + labels.cell_px || lh >= photo.height() + labels.cell_px {
+        return Err(FitError::WrongSize {
+            got_w: lw,
+            got_h: lh,
+            want_w: photo.width(),
+            want_h: photo.height(),
+        });
+    }
+    Ok(())
+}
+
+/// The client's skin colour from the bald scalp and hair colour from the haired scalp,
+/// CIELAB; the hair's only when `view`'s photo is sharp enough to show stubble tips
+/// (else a warning says why not).
+fn client_colours(photo: &RgbImage, labels: &LabelMap, view: &View, warnings: &mut Vec<String>) -> (Option<[f64; 3]>, Option<[f64; 3]>) {
     let skin_lab = colours::median_lab(photo, labels, Label::Bald, colours::Pick::Middle);
     let px_per_mm = view.mm_to_px.px_per_mm();
     let hair_lab = if px_per_mm >= MIN_TIP_PX_PER_MM {
@@ -399,24 +234,7 @@ pub fn fit_design(design: &Design, view_name: &str, photo: &RgbImage, labels: &L
         ));
         None
     };
-    if draft.colours.skin_lab.is_none() {
-        draft.colours.skin_lab = skin_lab.map(round_lab);
-    }
-    if draft.colours.hair_lab.is_none() {
-        draft.colours.hair_lab = hair_lab.map(round_lab);
-    }
-    let pigment = choose_pigment(&mut draft, &fitted, &mut warnings);
-    let design = Design::from_draft(draft)?;
-    Ok(Fitted {
-        design,
-        regions: fitted,
-        replaced: replaced_names,
-        hairline: hairline_fit,
-        skin_lab,
-        hair_lab,
-        pigment,
-        warnings,
-    })
+    (skin_lab, hair_lab)
 }
 
 /// The pigment and dilution matched to the client's skin and hair (the design's colours,
@@ -447,29 +265,6 @@ fn choose_pigment(draft: &mut DesignDraft, fitted: &[FittedRegion], warnings: &m
 
 fn round_lab(l: [f64; 3]) -> [f64; 3] {
     l.map(|c| (c * 10.0).round() / 10.0)
-}
-
-/// A fitted region carrying the settings (dot size, shade, pigment, edge blend) of the
-/// region it replaces, so the practitioner's choices survive a fit.
-fn like(model: Option<&Region>, name: &str, kind: RegionKind, polygon: Vec<PointMm>) -> RegionDraft {
-    let mut r = RegionDraft::new(
-        name,
-        kind,
-        polygon,
-        PerCm2(DEFAULT_DENSITY_PER_CM2),
-        Mm(DEFAULT_DOT_DIAMETER_MM),
-        Shade(0.8),
-    );
-    if let Some(m) = model {
-        r.dot_diameter_mm = Some(m.dot_diameter);
-        r.shade = Some(m.shade);
-        r.pigment = m.pigment.as_ref().map(|p| smp_design::draft::PigmentDraft {
-            name: p.name.clone(),
-            dilution: p.dilution,
-        });
-        r.edge_blend_mm = Some(m.edge_blend);
-    }
-    r
 }
 
 /// Whether most of a region's outline faces this view (it is this view's to replace).

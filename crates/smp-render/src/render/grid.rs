@@ -24,6 +24,16 @@ impl Grid {
         }
     }
 
+    /// A grid of the same cells holding the planes `ch`.
+    pub(super) fn with_planes(&self, ch: [Vec<f32>; 3]) -> Grid {
+        Grid {
+            f: self.f,
+            w: self.w,
+            h: self.h,
+            ch,
+        }
+    }
+
     /// Add `mass` (pixel² of fully absorbed light) at a pixel position, spread bilinearly.
     pub(super) fn splat(&mut self, x: f64, y: f64, mass: [f64; 3]) {
         let f = self.f as f64;
@@ -121,6 +131,13 @@ pub(super) fn blur_add(plane: &[f32], w: usize, h: usize, sigma: f64, weight: f3
     });
 }
 
+/// Channel `k` of a grid blurred to a Gaussian of `sigma_px` pixels, as a new plane.
+pub(super) fn blur_channel(g: &Grid, k: usize, sigma_px: f64, tmp: &mut Vec<f32>) -> Vec<f32> {
+    let mut b = vec![0.0; g.w * g.h];
+    blur_add(&g.ch[k], g.w, g.h, cell_sigma(sigma_px, g.f), 1.0, tmp, &mut b);
+    b
+}
+
 /// Separable Gaussian blur of a `w`×`h` plane.
 pub(super) fn blur(plane: &[f32], w: usize, h: usize, sigma: f64) -> Vec<f32> {
     let mut out = vec![0.0; w * h];
@@ -130,12 +147,7 @@ pub(super) fn blur(plane: &[f32], w: usize, h: usize, sigma: f64) -> Vec<f32> {
 
 /// Sum over Gaussians `comps` of weight × blur, per channel, of a grid.
 pub(super) fn blurred(grid: &Grid, split: &Split, comps: [usize; 2], (px_per_mm, extra_var): (f64, f64), tmp: &mut Vec<f32>) -> Grid {
-    let mut out = Grid {
-        f: grid.f,
-        w: grid.w,
-        h: grid.h,
-        ch: std::array::from_fn(|_| Vec::new()),
-    };
+    let mut out = grid.with_planes(std::array::from_fn(|_| Vec::new()));
     for (k, plane) in grid.ch.iter().enumerate() {
         let [wa, wb] = comps.map(|i| split.w[k][i]);
         if wa + wb == 0.0 {

@@ -206,63 +206,114 @@ pub(super) fn stamp(
         if x0 > x1 || ya > yb {
             continue;
         }
+        let band = Band { w, y0, rows };
         if sr2.max(st2) < SUBPIXEL_VAR {
-            // Narrower than a pixel: the pixel-area integral is the bilinear share of the
-            // four nearest pixel centres (what the Gaussian's samples would sum to).
-            let (fx, fy) = (cx - cx.floor(), cy - cy.floor());
-            let (bx, by) = (cx.floor() as isize, cy.floor() as isize);
-            for (dx, dy, wt) in [
-                (0, 0, (1.0 - fx) * (1.0 - fy)),
-                (1, 0, fx * (1.0 - fy)),
-                (0, 1, (1.0 - fx) * fy),
-                (1, 1, fx * fy),
-            ] {
-                let (x, y) = (bx + dx, by + dy);
-                if x >= 0 && (x as usize) < w && y >= y0 as isize && y < (y0 + rows) as isize {
-                    let px = &mut buf[(y as usize - y0) * w + x as usize];
-                    for k in 0..3 {
-                        px[k] += (wts[k] * wt) as f32;
-                    }
-                }
-            }
-            continue;
-        }
-        if d.foreshorten > 0.97 {
+            band.splat(buf, (cx, cy), wts);
+        } else if d.foreshorten > 0.97 {
             let s = ((sr2 + st2) / 2.0).sqrt();
-            let inv = -1.0 / (2.0 * s * s);
-            // Rows over the whole support (not just this band), so the mass is the same
-            // whichever bands the dot straddles.
-            let ys = cy.floor() as isize - reach;
-            sc.gy.clear();
-            gaussian_run(ys, (2 * reach + 2) as usize, cy, inv, &mut sc.gy);
-            sc.gx.clear();
-            gaussian_run(x0, (x1 - x0 + 1) as usize, cx, inv, &mut sc.gx);
-            let sum_x: f64 = sc.gx.iter().sum();
-            sc.wx.clear();
-            sc.wx.extend(sc.gx.iter().map(|&g| wts.map(|wk| (wk * g) as f32)));
-            let norm = (1.0 / (sum_x * sc.gy.iter().sum::<f64>())) as f32;
-            for y in ya..=yb {
-                let gyv = sc.gy[(y - ys) as usize] as f32 * norm;
-                let row = &mut buf[(y as usize - y0) * w + x0 as usize..(y as usize - y0) * w + x1 as usize + 1];
-                for (px, wxk) in row.iter_mut().zip(&sc.wx) {
-                    for k in 0..3 {
-                        px[k] += wxk[k] * gyv;
-                    }
+            band.round(buf, (cx, cy, reach), s, ((x0, x1), (ya, yb)), wts, sc);
+        } else {
+            let g = Elliptic {
+                c: (cx, cy),
+                radial: d.radial,
+                var: (sr2, st2),
+            };
+            band.elliptic(buf, &g, ((x0, x1), (ya, yb)), wts);
+        }
+    }
+}
+
+/// A band of a render's full-resolution pass: its width and its rows `y0..y0 + rows`.
+struct Band {
+    w: usize,
+    y0: usize,
+    rows: usize,
+}
+
+/// A Gaussian centred at `c` (pixel centres at integers) with variance `var.0` along
+/// the unit vector `radial` and `var.1` across it, px².
+struct Elliptic {
+    c: (f64, f64),
+    radial: (f64, f64),
+    var: (f64, f64),
+}
+
+impl Band {
+    /// A Gaussian narrower than a pixel at `(cx, cy)`: the pixel-area integral is the
+    /// bilinear share of the four nearest pixel centres (what the Gaussian's samples
+    /// would sum to).
+    #[inline]
+    fn splat(&self, buf: &mut [[f32; 3]], (cx, cy): (f64, f64), wts: [f64; 3]) {
+        let (w, y0, rows) = (self.w, self.y0, self.rows);
+        let (fx, fy) = (cx - cx.floor(), cy - cy.floor());
+        let (bx, by) = (cx.floor() as isize, cy.floor() as isize);
+        for (dx, dy, wt) in [
+            (0, 0, (1.0 - fx) * (1.0 - fy)),
+            (1, 0, fx * (1.0 - fy)),
+            (0, 1, (1.0 - fx) * fy),
+            (1, 1, fx * fy),
+        ] {
+            let (x, y) = (bx + dx, by + dy);
+            if x >= 0 && (x as usize) < w && y >= y0 as isize && y < (y0 + rows) as isize {
+                let px = &mut buf[(y as usize - y0) * w + x as usize];
+                for k in 0..3 {
+                    px[k] += (wts[k] * wt) as f32;
                 }
             }
-        } else {
-            let (ux, uy) = d.radial;
-            let norm = 1.0 / (2.0 * std::f64::consts::PI * (sr2 * st2).sqrt());
-            for y in ya..=yb {
-                let row = &mut buf[(y as usize - y0) * w..];
-                for x in x0..=x1 {
-                    let (dx, dy) = (x as f64 - cx, y as f64 - cy);
-                    let (a, b) = (dx * ux + dy * uy, -dx * uy + dy * ux);
-                    let g = (-(a * a / (2.0 * sr2) + b * b / (2.0 * st2))).exp() * norm;
-                    let px = &mut row[x as usize];
-                    for k in 0..3 {
-                        px[k] += (wts[k] * g) as f32;
-                    }
+        }
+    }
+
+    /// A round Gaussian of `s` px at `(cx, cy)` reaching `reach` px, over the columns
+    /// `x0..=x1` and rows `ya..=yb` of the band, separably.
+    #[inline]
+    fn round(
+        &self,
+        buf: &mut [[f32; 3]],
+        (cx, cy, reach): (f64, f64, isize),
+        s: f64,
+        ((x0, x1), (ya, yb)): ((isize, isize), (isize, isize)),
+        wts: [f64; 3],
+        sc: &mut StampScratch,
+    ) {
+        let (w, y0) = (self.w, self.y0);
+        let inv = -1.0 / (2.0 * s * s);
+        // Rows over the whole support (not just this band), so the mass is the same
+        // whichever bands the dot straddles.
+        let ys = cy.floor() as isize - reach;
+        sc.gy.clear();
+        gaussian_run(ys, (2 * reach + 2) as usize, cy, inv, &mut sc.gy);
+        sc.gx.clear();
+        gaussian_run(x0, (x1 - x0 + 1) as usize, cx, inv, &mut sc.gx);
+        let sum_x: f64 = sc.gx.iter().sum();
+        sc.wx.clear();
+        sc.wx.extend(sc.gx.iter().map(|&g| wts.map(|wk| (wk * g) as f32)));
+        let norm = (1.0 / (sum_x * sc.gy.iter().sum::<f64>())) as f32;
+        for y in ya..=yb {
+            let gyv = sc.gy[(y - ys) as usize] as f32 * norm;
+            let row = &mut buf[(y as usize - y0) * w + x0 as usize..(y as usize - y0) * w + x1 as usize + 1];
+            for (px, wxk) in row.iter_mut().zip(&sc.wx) {
+                for k in 0..3 {
+                    px[k] += wxk[k] * gyv;
+                }
+            }
+        }
+    }
+
+    /// An elliptic Gaussian `g` over the columns `x0..=x1` and rows `ya..=yb` of the band.
+    #[inline]
+    fn elliptic(&self, buf: &mut [[f32; 3]], g: &Elliptic, ((x0, x1), (ya, yb)): ((isize, isize), (isize, isize)), wts: [f64; 3]) {
+        let (w, y0) = (self.w, self.y0);
+        let ((cx, cy), (ux, uy), (sr2, st2)) = (g.c, g.radial, g.var);
+        let norm = 1.0 / (2.0 * std::f64::consts::PI * (sr2 * st2).sqrt());
+        for y in ya..=yb {
+            let row = &mut buf[(y as usize - y0) * w..];
+            for x in x0..=x1 {
+                let (dx, dy) = (x as f64 - cx, y as f64 - cy);
+                let (a, b) = (dx * ux + dy * uy, -dx * uy + dy * ux);
+                let g = (-(a * a / (2.0 * sr2) + b * b / (2.0 * st2))).exp() * norm;
+                let px = &mut row[x as usize];
+                for k in 0..3 {
+                    px[k] += (wts[k] * g) as f32;
                 }
             }
         }

@@ -104,74 +104,98 @@ pub fn hairline_svg(design: &Design) -> String {
     let margin = font * 3.0;
     let (x0, y0) = (lo.x - margin, lo.y - margin);
     let (w, h) = (hi.x - lo.x + 2.0 * margin, hi.y - lo.y + 2.0 * margin + font * 2.0);
-    let stroke = span / 250.0;
-    let mut s = String::new();
+    let mut svg = Svg {
+        s: String::new(),
+        font,
+        stroke: span / 250.0,
+    };
     let _ = write!(
-        s,
+        svg.s,
         r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="{x0:.2} {y0:.2} {w:.2} {h:.2}" width="{w:.1}mm" height="{h:.1}mm" font-family="{FONT_FAMILY}" font-size="{font:.2}">"#
     );
     let _ = write!(
-        s,
+        svg.s,
         r##"<rect x="{x0:.2}" y="{y0:.2}" width="{w:.2}" height="{h:.2}" fill="#ffffff"/>"##
     );
-    // Exclusions drawn last so they cut holes visually, as they do in the plan.
-    let mut regions: Vec<_> = design.regions().iter().collect();
-    regions.sort_by_key(|r| r.kind == RegionKind::Exclude);
-    for r in regions {
-        let (color, opacity) = fill(r.kind);
-        let d: Vec<String> = r.polygon.iter().map(|p| format!("{:.2},{:.2}", p.x, p.y)).collect();
-        let _ = write!(
-            s,
-            r##"<polygon points="{}" fill="{color}" fill-opacity="{opacity}" stroke="#33414d" stroke-width="{stroke:.3}"/>"##,
-            d.join(" ")
-        );
-        let c = centroid(&r.polygon);
-        let _ = write!(
-            s,
-            r##"<text x="{:.2}" y="{:.2}" text-anchor="middle" fill="#1d2731">{}</text>"##,
-            c.x,
-            c.y,
-            xml(&r.name)
-        );
-    }
+    svg.regions(design);
     if let Some(hl) = hairline {
-        let d: Vec<String> = hl.points.iter().map(|p| format!("{:.2},{:.2}", p.x, p.y)).collect();
-        let _ = write!(
-            s,
-            r##"<polyline points="{}" fill="none" stroke="#b3261e" stroke-width="{:.3}"/>"##,
-            d.join(" "),
-            stroke * 3.0
-        );
+        svg.hairline(hl);
     }
     if let Some(g) = design.glabella() {
+        svg.glabella(g);
+    }
+    if let Some(d) = dims {
+        svg.dims(design.glabella(), d, hairline);
+    }
+    svg.scale_bar((lo, hi), margin);
+    svg.s.push_str("</svg>");
+    svg.s
+}
+
+/// An SVG drawing being written, with its font size and line width, mm.
+struct Svg {
+    s: String,
+    font: f64,
+    stroke: f64,
+}
+
+impl Svg {
+    /// The design's regions, named; exclusions drawn last so they cut holes visually, as
+    /// they do in the plan.
+    fn regions(&mut self, design: &Design) {
+        let mut regions: Vec<_> = design.regions().iter().collect();
+        regions.sort_by_key(|r| r.kind == RegionKind::Exclude);
+        for r in regions {
+            let (color, opacity) = fill(r.kind);
+            let d: Vec<String> = r.polygon.iter().map(|p| format!("{:.2},{:.2}", p.x, p.y)).collect();
+            let _ = write!(
+                self.s,
+                r##"<polygon points="{}" fill="{color}" fill-opacity="{opacity}" stroke="#33414d" stroke-width="{:.3}"/>"##,
+                d.join(" "),
+                self.stroke
+            );
+            let c = centroid(&r.polygon);
+            let _ = write!(
+                self.s,
+                r##"<text x="{:.2}" y="{:.2}" text-anchor="middle" fill="#1d2731">{}</text>"##,
+                c.x,
+                c.y,
+                xml(&r.name)
+            );
+        }
+    }
+
+    fn hairline(&mut self, hl: &Hairline) {
+        let d: Vec<String> = hl.points.iter().map(|p| format!("{:.2},{:.2}", p.x, p.y)).collect();
         let _ = write!(
-            s,
+            self.s,
+            r##"<polyline points="{}" fill="none" stroke="#b3261e" stroke-width="{:.3}"/>"##,
+            d.join(" "),
+            self.stroke * 3.0
+        );
+    }
+
+    fn glabella(&mut self, g: PointMm) {
+        let _ = write!(
+            self.s,
             r##"<circle cx="{:.2}" cy="{:.2}" r="{:.2}" fill="#1d2731"/><text x="{:.2}" y="{:.2}" fill="#1d2731">glabella</text>"##,
             g.x,
             g.y,
-            stroke * 4.0,
-            g.x + font * 0.6,
-            g.y - font * 0.4
+            self.stroke * 4.0,
+            g.x + self.font * 0.6,
+            g.y - self.font * 0.4
         );
     }
-    if let Some(d) = dims {
-        let arrow = |s: &mut String, a: PointMm, b: PointMm| {
-            let _ = write!(
-                s,
-                r##"<line x1="{:.2}" y1="{:.2}" x2="{:.2}" y2="{:.2}" stroke="#1d2731" stroke-width="{stroke:.3}" stroke-dasharray="{:.2} {:.2}"/>"##,
-                a.x,
-                a.y,
-                b.x,
-                b.y,
-                stroke * 6.0,
-                stroke * 3.0
-            );
-        };
-        if let (Some(g), Some(hmm)) = (design.glabella(), d.height_mm) {
-            arrow(&mut s, g, d.mid_point);
+
+    /// The hairline's height above the `glabella` and its width, each a dashed line
+    /// with its figure.
+    fn dims(&mut self, glabella: Option<PointMm>, d: HairlineDims, hairline: Option<&Hairline>) {
+        let font = self.font;
+        if let (Some(g), Some(hmm)) = (glabella, d.height_mm) {
+            self.arrow(g, d.mid_point);
             let m = PointMm::new((g.x + d.mid_point.x) / 2.0, (g.y + d.mid_point.y) / 2.0);
             let _ = write!(
-                s,
+                self.s,
                 r##"<text x="{:.2}" y="{:.2}" fill="#b3261e" font-weight="bold">{hmm:.0} mm</text>"##,
                 m.x + font * 0.5,
                 m.y
@@ -182,9 +206,9 @@ pub fn hairline_svg(design: &Design) -> String {
                 (if p.x < l.x { p } else { l }, if p.x > r.x { p } else { r })
             });
             let y = l.y.max(r.y) + font * 1.5;
-            arrow(&mut s, PointMm::new(l.x, y), PointMm::new(r.x, y));
+            self.arrow(PointMm::new(l.x, y), PointMm::new(r.x, y));
             let _ = write!(
-                s,
+                self.s,
                 r##"<text x="{:.2}" y="{:.2}" text-anchor="middle" fill="#b3261e" font-weight="bold">{:.0} mm wide</text>"##,
                 (l.x + r.x) / 2.0,
                 y - font * 0.3,
@@ -192,17 +216,35 @@ pub fn hairline_svg(design: &Design) -> String {
             );
         }
     }
-    let bar = scale_bar_mm(hi.x - lo.x);
-    let (bx, by) = (lo.x, hi.y + margin * 0.6);
-    let _ = write!(
-        s,
-        r##"<rect x="{bx:.2}" y="{by:.2}" width="{bar:.2}" height="{:.2}" fill="#1d2731"/><text x="{:.2}" y="{:.2}" fill="#1d2731">{bar:.0} mm</text>"##,
-        font * 0.35,
-        bx + bar + font * 0.5,
-        by + font * 0.4
-    );
-    s.push_str("</svg>");
-    s
+
+    /// A dashed measuring line from `a` to `b`.
+    fn arrow(&mut self, a: PointMm, b: PointMm) {
+        let stroke = self.stroke;
+        let _ = write!(
+            self.s,
+            r##"<line x1="{:.2}" y1="{:.2}" x2="{:.2}" y2="{:.2}" stroke="#1d2731" stroke-width="{stroke:.3}" stroke-dasharray="{:.2} {:.2}"/>"##,
+            a.x,
+            a.y,
+            b.x,
+            b.y,
+            stroke * 6.0,
+            stroke * 3.0
+        );
+    }
+
+    /// A scale bar under the drawing of the bounds `(lo, hi)`, `margin` mm below it.
+    fn scale_bar(&mut self, (lo, hi): (PointMm, PointMm), margin: f64) {
+        let font = self.font;
+        let bar = scale_bar_mm(hi.x - lo.x);
+        let (bx, by) = (lo.x, hi.y + margin * 0.6);
+        let _ = write!(
+            self.s,
+            r##"<rect x="{bx:.2}" y="{by:.2}" width="{bar:.2}" height="{:.2}" fill="#1d2731"/><text x="{:.2}" y="{:.2}" fill="#1d2731">{bar:.0} mm</text>"##,
+            font * 0.35,
+            bx + bar + font * 0.5,
+            by + font * 0.4
+        );
+    }
 }
 
 fn centroid(poly: &[PointMm]) -> PointMm {
