@@ -97,6 +97,11 @@ fn zone(places: &Places, body: bool, prior: Prior, i: usize) -> Zone {
     }
 }
 
+/// Whether a cell lies where only bare skin or hair are allowed.
+pub(crate) fn in_fringe(places: &Places, body: bool, prior: Prior, i: usize) -> bool {
+    zone(places, body, prior, i) == Zone::Fringe
+}
+
 /// The label of every cell from its coverage, made coherent by the field.
 pub(crate) fn labels(grid: &CellGrid, places: &Places, body: &[bool], prior: &[Prior], coverage: &[f32]) -> Vec<u8> {
     let n = coverage.len();

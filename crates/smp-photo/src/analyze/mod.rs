@@ -36,7 +36,7 @@ use self::cells::CellGrid;
 use self::classify::Places;
 use self::constants::{BALD_MAX_COVERAGE, CELL_MM, HAIRED_MIN_COVERAGE, SEED_PIN_RADIUS_MM};
 pub(crate) use self::features::box_mean;
-use self::features::{CellFeatures, cell_features, masked_box_mean};
+use self::features::{CellFeatures, cell_features, masked_box_mean, masked_box_median};
 use self::geometry::{in_front_of_line, in_loss_zone};
 use self::gmm::D;
 use self::hair::{HairInput, Prior};
@@ -188,6 +188,8 @@ struct HairCells {
     basis: Vec<[f32; hair::BASIS]>,
     /// Log texture over ~7 mm.
     rough: Vec<f32>,
+    /// Log texture, the window's median: blind to an edge crossing it.
+    rough_median: Vec<f32>,
 }
 
 /// The hair model's inputs: colour and texture averaged over ~7 mm (hair is a property
@@ -222,7 +224,16 @@ fn hair_cells(photo: &RgbImage, view: &View, grid: &CellGrid, f: &CellFeatures, 
         .iter()
         .map(|&e| (1.0 + e).ln())
         .collect();
-    HairCells { smoothed, basis, rough }
+    let rough_median = masked_box_median(&f.laplacian, &inner, f.width, f.height, HAIR_SMOOTHING_CELLS)
+        .iter()
+        .map(|&e| (1.0 + e).ln())
+        .collect();
+    HairCells {
+        smoothed,
+        basis,
+        rough,
+        rough_median,
+    }
 }
 
 /// The hair model's prior per cell, from the body, the seeds and the anatomy.
@@ -294,6 +305,12 @@ pub fn analyze(photo: &RgbImage, view: &View, design: &Design, seeds: &Seeds) ->
     let coverage: Vec<f32> = (0..n)
         .map(|i| match prior[i] {
             Prior::Off => 0.0,
+            // In the fringe, bare skin is an ear, the neck or the face's side: the ear's
+            // outline and folds are edges, and a window's mean spreads their energy over
+            // the ear as if it were stubble; its median does not.
+            _ if classify::in_fringe(&places, body[i], prior[i], i) => {
+                hair.coverage(&cells.smoothed[i], &cells.basis[i], cells.rough_median[i])
+            }
             _ => hair.coverage(&cells.smoothed[i], &cells.basis[i], cells.rough[i]),
         })
         .collect();
