@@ -302,135 +302,6 @@ fn hair_side_is_true(input: &HairInput, idx: &[usize], hair: &[bool], tex: &Text
     tex.hair > tex.bare
 }
 
-/// Fit the model; `None` when too few cells are on the head.
-pub(crate) fn fit_hair(input: &HairInput) -> Option<HairModel> {
-    let n = input.linear.len();
-    let idx: Vec<usize> = (0..n).filter(|&i| input.prior[i] != Prior::Off).collect();
-    if idx.len() < 4 * BASIS {
-        return None;
-    }
-    let none = vec![false; n];
-    let (shading0, _) = fit(input, &idx, &none, [1.0; CH])?;
-    // Relative residuals of shading alone: where the albedo departs from the average.
-    let rel: Vec<[f32; CH]> = idx
-        .iter()
-        .map(|&i| std::array::from_fn(|c| input.linear[i][c] / predict(&shading0[c], &input.basis[i]).max(1e-4) - 1.0))
-        .collect();
-    // Specular highlights add white light on top of the albedo: a third population
-    // that neither class explains. Leave the brightest outliers out of the fit.
-    let bright: Vec<f32> = rel.iter().map(|r| r.iter().sum::<f32>() / CH as f32).collect();
-    let mut sorted_bright = bright.clone();
-    sorted_bright.sort_by(f32::total_cmp);
-    let q = |f: f32| sorted_bright[((sorted_bright.len() as f32 * f) as usize).min(sorted_bright.len() - 1)];
-    let limit = q(0.5) + HIGHLIGHT_IQRS * (q(0.75) - q(0.25));
-    let kept: Vec<usize> = idx.iter().zip(&bright).filter(|(_, b)| **b <= limit).map(|(&i, _)| i).collect();
-    let (idx, rel): (Vec<usize>, Vec<[f32; CH]>) = if kept.len() >= 4 * BASIS {
-        idx.iter()
-            .zip(rel)
-            .filter(|(_, r)| r.iter().sum::<f32>() / CH as f32 <= limit)
-            .map(|(&i, r)| (i, r))
-            .unzip()
-    } else {
-        (idx, rel)
-    };
-    let m = idx.len() as f32;
-    let unit: [f32; CH] = std::array::from_fn(|c| {
-        let mean = idx.iter().map(|&i| input.linear[i][c]).sum::<f32>() / m;
-        (0.05 * mean).max(1e-4)
-    });
-    let darkness: Vec<f32> = rel.iter().map(|r| -(r[0] + r[1] + r[2])).collect();
-    let mut sorted = darkness.clone();
-    sorted.sort_by(f32::total_cmp);
-    let side = two_means(
-        &rel.iter().map(|r| [r[0], r[1], r[2], 0.0]).collect::<Vec<_>>(),
-        &[1e-6; 4],
-        &[1.0, 1.0, 1.0, 0.0],
-    );
-    let to_cells = |sel: &dyn Fn(usize) -> bool| -> Vec<bool> {
-        let mut h = vec![false; n];
-        for (k, &i) in idx.iter().enumerate() {
-            h[i] = sel(k);
-        }
-        h
-    };
-    let mut starts: Vec<Vec<bool>> = vec![
-        input.prior.iter().map(|p| matches!(p, Prior::Hair | Prior::LeanHair)).collect(),
-        to_cells(&|k| side[k]),
-        to_cells(&|k| !side[k]),
-    ];
-    let rough: Vec<f32> = idx.iter().map(|&i| input.texture[i]).collect();
-    let mut sorted_rough = rough.clone();
-    sorted_rough.sort_by(f32::total_cmp);
-    for q in START_SPLITS {
-        let at = ((sorted.len() as f32 * q) as usize).min(sorted.len() - 1);
-        let t = sorted[at];
-        starts.push(to_cells(&|k| darkness[k] > t));
-        let t = sorted_rough[at];
-        starts.push(to_cells(&|k| rough[k] > t));
-    }
-    let best = starts
-        .into_iter()
-        .filter_map(|h| run_em(input, &idx, h, &unit))
-        .min_by(|a, b| a.objective.total_cmp(&b.objective))?;
-    let Run {
-        mut hair,
-        mut shading,
-        mut ratio,
-        spread,
-        mut texture,
-        ..
-    } = best;
-    if !hair_side_is_true(input, &idx, &hair, &texture) {
-        std::mem::swap(&mut texture.bare, &mut texture.hair);
-        // The class found as hair is bare skin: swap them; the shading takes the other
-        // class's colour and the ratio inverts.
-        for &i in &idx {
-            hair[i] = !hair[i];
-        }
-        for c in 0..CH {
-            shading[c] = shading[c].map(|s| s * ratio[c]);
-            ratio[c] = 1.0 / ratio[c];
-        }
-    }
-    // Full hair's texture is the haired class's median: robust to the thinning cells
-    // and the bare rim cells the class holds (a higher percentile was tried: it moves
-    // thinning out of hair but splits uniform hair).
-    let mut hair_tex: Vec<f32> = idx.iter().filter(|&&i| hair[i]).map(|&i| input.texture[i]).collect();
-    if !hair_tex.is_empty() {
-        hair_tex.sort_by(f32::total_cmp);
-        texture.hair = hair_tex[hair_tex.len() / 2];
-    }
-    // Separation in the units of the class distance: colour and texture both count.
-    let tex_separation = ((texture.hair - texture.bare) / texture.spread).max(0.0);
-    let separation = ((0..CH)
-        .map(|c| {
-            let p = idx.iter().map(|&i| predict(&shading[c], &input.basis[i])).sum::<f32>() / m;
-            ((1.0 - ratio[c]) * p / spread[c]).powi(2)
-        })
-        .sum::<f32>()
-        + TEXTURE_WEIGHT * tex_separation.powi(2))
-    .sqrt();
-    let has_bare = idx.iter().any(|&i| !hair[i]);
-    let has_hair = idx.iter().any(|&i| hair[i]);
-    let mean = |want: bool| {
-        let (mut s, mut k) = ([0f32; 3], 0f32);
-        for &i in idx.iter().filter(|&&i| hair[i] == want) {
-            (0..3).for_each(|c| s[c] += input.linear[i][c]);
-            k += 1.0;
-        }
-        s.map(|v| v / k.max(1.0))
-    };
-    Some(HairModel {
-        shading,
-        hair_ratio: ratio,
-        spread,
-        separated: has_bare && has_hair && separation >= MIN_SEPARATION,
-        bare_linear: mean(false),
-        hair_linear: mean(true),
-        texture,
-    })
-}
-
 impl HairModel {
     /// Native coverage (0–1) of a cell of linear colour `o` at basis `b`: where it lies
     /// between the bare prediction and the haired one.
@@ -462,6 +333,10 @@ impl HairModel {
         if den > 0.0 { (num / den).clamp(0.0, 1.0) } else { 1.0 }
     }
 }
+
+mod fit;
+
+pub(crate) use fit::fit_hair;
 
 #[cfg(test)]
 mod tests;
