@@ -799,7 +799,7 @@ async fn editor_on_a_tablet_in_portrait_in_chromium() {
         .unwrap();
     assert_eq!(seen, json!(true), "the density input is covered");
     // The dots of the last edit (not of one still on its way).
-    wait_js(
+    let dots = wait_js(
         &c,
         "document.getElementById('editor').dataset.stale !== '1' && Number(document.getElementById('editor').dataset.dots || 0)",
         "the dots",
@@ -815,8 +815,10 @@ async fn editor_on_a_tablet_in_portrait_in_chromium() {
     input.send_keys(&format!("{}\t", (was / 2.0).round())).await.unwrap();
     wait_js(
         &c,
-        "document.getElementById('editor').dataset.stale !== '1' && document.getElementById('editor').dataset.unsaved === '1'",
-        "the dots of the new density",
+        &format!(
+            "document.getElementById('editor').dataset.stale !== '1' && Number(document.getElementById('editor').dataset.dots) < {dots}"
+        ),
+        "fewer dots at half the density (the region list edits the calibrated design)",
     )
     .await;
     let l = editor_layout(&c).await;
@@ -830,7 +832,7 @@ async fn editor_on_a_tablet_in_portrait_in_chromium() {
     press(&c, "undo").await;
     wait_js(
         &c,
-        &format!("document.querySelector('{density}').value === '{was}' && document.getElementById('editor').dataset.stale !== '1' && document.getElementById('editor').dataset.unsaved === '1'"),
+        &format!("document.querySelector('{density}').value === '{was}' && document.getElementById('editor').dataset.stale !== '1' && Number(document.getElementById('editor').dataset.dots) === {dots} && document.getElementById('editor').dataset.unsaved === '1'"),
         "the density undone",
     )
     .await;
