@@ -155,6 +155,9 @@ async fn tap_canvas(c: &Client, (px, py): (f64, f64), taps: usize) {
     c.perform_actions(mouse).await.unwrap();
 }
 
+/// Whether leaving the page now would ask first (the unsaved-changes guard).
+const LEAVE_ASKS: &str = "const e = new Event('beforeunload', {cancelable: true}); window.dispatchEvent(e); return e.defaultPrevented;";
+
 /// Clicks the element with id `id` after scrolling it to the middle of its scroll area,
 /// as a user would: WebDriver's own scrolling puts it at the bottom edge, under the
 /// editor's sticky save bar.
@@ -457,7 +460,7 @@ async fn editor_story_in_chromium() {
         "the region deleted, unsaved",
     )
     .await;
-    let leave = "const e = new Event('beforeunload', {cancelable: true}); window.dispatchEvent(e); return e.defaultPrevented;";
+    let leave = LEAVE_ASKS;
     assert_eq!(c.execute(leave, vec![]).await.unwrap(), json!(true), "leaving now asks first");
     press(&c, "undo").await;
     wait_js(
@@ -827,7 +830,7 @@ async fn editor_on_a_tablet_in_portrait_in_chromium() {
     shot(&c, "editor-800-density.png").await;
     // Leaving asks first; undo puts the density back (and only it: the calibration and
     // the hairline drawn before it stay, still unsaved).
-    let leave = "const e = new Event('beforeunload', {cancelable: true}); window.dispatchEvent(e); return e.defaultPrevented;";
+    let leave = LEAVE_ASKS;
     assert_eq!(c.execute(leave, vec![]).await.unwrap(), json!(true), "leaving now asks first");
     press(&c, "undo").await;
     wait_js(
