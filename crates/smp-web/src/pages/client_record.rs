@@ -31,7 +31,8 @@ pub struct MedicalRecord {
     pub sessions: Vec<(TreatmentSession, String, String)>,
     /// Needle lots a session may use.
     pub needle_lots: Vec<LotOption>,
-    /// Pigment lots a session may use.
+    /// Pigment lots a session may use; a patch test tests one of these (only a pigment
+    /// a session could use is worth testing).
     pub pigment_lots: Vec<LotOption>,
     /// Adverse events.
     pub events: Vec<AdverseEvent>,
@@ -51,8 +52,6 @@ pub struct MedicalRecord {
     pub blockers: Vec<String>,
     /// Patch tests: lot, date, result.
     pub patch_tests: Vec<(String, String, String)>,
-    /// Pigment lots a patch test may use.
-    pub all_pigment_lots: Vec<LotOption>,
     /// The date the plan's spacing proposes for the next session.
     pub proposed_session: String,
 }
@@ -128,8 +127,6 @@ async fn add_sessions(state: &AppState, me: &CurrentUser, id: ClientId, lots: &[
             r.pigment_lots.push(lot_option(l))
         }
     }
-    // Only a pigment a session could use is worth testing: in date and not recalled.
-    r.all_pigment_lots = r.pigment_lots.clone();
     // The plan's spacing proposes the next session after the last one.
     if let Some(last) = r.sessions.last().and_then(|s| smp_plan::CivilDate::parse(&s.0.performed_on).ok()) {
         r.proposed_session = last.add_days(i64::from(smp_plan::constants::DEFAULT_SPACING_DAY)).to_string();
