@@ -58,3 +58,51 @@ fn report_writes_a_pdf_and_refuses_bad_input() {
         assert!(!bad.exists(), "{all:?} wrote a file");
     }
 }
+
+/// Issue 16: an earlier visit's photo goes beside this one, lined up by the head's
+/// calibration when the design calibrates it, else only scaled; a missing one exits 2.
+#[test]
+fn report_puts_an_earlier_visit_beside_this_one() {
+    let dir = tmp("report-earlier");
+    let (head, design) = (dir.join("head.png"), dir.join("head.json"));
+    let o = smp(&[
+        "synth",
+        "--pattern",
+        "norwood-5",
+        "--view",
+        "top",
+        "--width",
+        "300",
+        "--seed",
+        "4",
+        "-o",
+        head.to_str().unwrap(),
+        "--design",
+        design.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (d, pdf) = (design.to_str().unwrap(), dir.join("report.pdf"));
+    let run = |extra: &[&str]| {
+        let mut all = vec!["report", d, "--view", "top", "-o", pdf.to_str().unwrap()];
+        all.extend(extra);
+        smp(&all)
+    };
+    let o = run(&["--earlier-view", "top", "--earlier-date", "2026-03-02"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("Lined up by the head's calibration"), "{}", stderr(&o));
+    let o = run(&["--earlier-photo", head.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("only scaled"), "{}", stderr(&o));
+    let _ = std::fs::remove_file(&pdf);
+    let missing = dir.join("missing.jpg");
+    for (extra, why) in [
+        (vec!["--earlier-photo", missing.to_str().unwrap()], "missing.jpg"),
+        (vec!["--earlier-view", "side"], "no view"),
+        (vec!["--earlier-view", "top", "--earlier-date", "2026-13-01"], "2026-13-01"),
+    ] {
+        let o = run(&extra);
+        assert_eq!(o.status.code(), Some(2), "{extra:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(why), "{extra:?}: {}", stderr(&o));
+        assert!(!pdf.exists(), "{extra:?} wrote a file");
+    }
+}

@@ -49,6 +49,7 @@ fn bench(c: &mut Criterion) {
         scarring: None,
         skin_lab: None,
         hair_lab: None,
+        progress: None,
     };
     let pdf = render_report(&input).unwrap();
     eprintln!(

@@ -22,21 +22,31 @@ const LAYOUT: &str = include_str!("report.typ");
 /// Paths of the in-memory files the layout loads.
 const HAIRLINE_SVG: &str = "/hairline.svg";
 const CHART_SVG: &str = "/sessions.svg";
-/// Previews get fixed names (before, then one per state) so the set of interned typst
-/// file ids stays bounded however many reports a server makes.
-const PICTURE_FILES: [&str; 4] = ["/p0.jpg", "/p1.jpg", "/p2.jpg", "/p3.jpg"];
+/// Previews get fixed names (before, then one per state, then the progress pair) so the
+/// set of interned typst file ids stays bounded however many reports a server makes.
+const PICTURE_FILES: [&str; 6] = ["/p0.jpg", "/p1.jpg", "/p2.jpg", "/p3.jpg", "/p4.jpg", "/p5.jpg"];
+
+/// Where the progress pair starts in [`PICTURE_FILES`].
+const PROGRESS_FILE: usize = 4;
 
 fn hours(min: f64, max: f64) -> String {
     format!("{:.1}–{:.1} h", min / 60.0, max / 60.0)
 }
 
 /// The facts as the layout's data (every figure already formatted).
-pub fn data(input: &ReportInput<'_>, f: &Facts, pictures: &[Picture], info: &Info) -> Value {
+pub fn data(input: &ReportInput<'_>, f: &Facts, pictures: &[Picture], progress: Option<&[Picture; 2]>, info: &Info) -> Value {
     let pics: Vec<Value> = pictures
         .iter()
-        .zip(PICTURE_FILES)
+        .zip(&PICTURE_FILES[..PROGRESS_FILE])
         .map(|(pic, file)| json!({"label": pic.label, "file": file}))
         .collect();
+    let progress = progress.zip(input.progress).map(|(pair, p)| {
+        json!({
+            "view": p.view,
+            "pictures": pair.iter().zip(&PICTURE_FILES[PROGRESS_FILE..]).map(|(pic, file)| json!({"label": pic.label, "file": file})).collect::<Vec<_>>(),
+            "lined_up": p.lined_up_by.words(),
+        })
+    });
     json!({
         "font": FONT_FAMILY,
         "client": input.client,
@@ -45,6 +55,7 @@ pub fn data(input: &ReportInput<'_>, f: &Facts, pictures: &[Picture], info: &Inf
         "design": input.design.name(),
         "view": input.photo.view,
         "pictures": pics,
+        "progress": progress,
         "aged_label": PreviewState::Aged(crate::constants::AGED_YEARS).to_string(),
         "hairline": {
             "svg": HAIRLINE_SVG,
@@ -198,10 +209,11 @@ pub fn source(data: &Value) -> String {
     format!("#let data = {}\n{LAYOUT}", literal::value(data))
 }
 
-/// Compile `source` with its images to PDF bytes.
+/// Compile `source` with its images (the previews, then the progress pair if any) to
+/// PDF bytes.
 pub fn compile(
     source: String,
-    pictures: &[Picture],
+    pictures: &[&Picture],
     hairline_svg: String,
     chart_svg: String,
     date: smp_plan::CivilDate,

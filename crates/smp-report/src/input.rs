@@ -3,6 +3,7 @@
 use image::RgbImage;
 use smp_color::pigments::PigmentLibrary;
 use smp_design::Design;
+use smp_photo::card::align::LinedUpBy;
 use smp_plan::{CivilDate, PlanOptions, PriceList};
 
 /// The client's photo and the design's view calibrated to it.
@@ -12,6 +13,23 @@ pub struct ClientPhoto<'a> {
     pub view: &'a str,
     /// The decoded photo (sRGB).
     pub image: &'a RgbImage,
+}
+
+/// The same view photographed at two visits, for the report's progress page.
+#[derive(Debug, Clone, Copy)]
+pub struct ProgressPhotos<'a> {
+    /// The view's name (front, top, …).
+    pub view: &'a str,
+    /// The earlier photo.
+    pub earlier: &'a RgbImage,
+    /// The day the earlier photo was taken, when known.
+    pub earlier_date: Option<CivilDate>,
+    /// The later photo, already lined up in the earlier one's frame.
+    pub later: &'a RgbImage,
+    /// The day the later photo was taken, when known.
+    pub later_date: Option<CivilDate>,
+    /// How the later photo was lined up.
+    pub lined_up_by: LinedUpBy,
 }
 
 /// Everything a report needs; borrowed, so a server can keep its loaded data.
@@ -43,4 +61,6 @@ pub struct ReportInput<'a> {
     pub skin_lab: Option<[f64; 3]>,
     /// Hair colour (CIELAB) measured by the clinic, replacing the sampled one.
     pub hair_lab: Option<[f64; 3]>,
+    /// Photos of one view from two visits, shown side by side; none leaves the page out.
+    pub progress: Option<ProgressPhotos<'a>>,
 }

@@ -19,7 +19,8 @@ pub mod world;
 
 pub use error::ReportError;
 pub use facts::{Facts, SkinTypeSource};
-pub use input::{ClientPhoto, ReportInput};
+pub use input::{ClientPhoto, ProgressPhotos, ReportInput};
+pub use smp_photo::card::align::LinedUpBy;
 
 /// A finished report: the PDF and the figures it states.
 #[derive(Debug, Clone)]
@@ -61,12 +62,14 @@ pub fn render_report_with_progress(input: &ReportInput<'_>, mut progress: impl F
     let facts = facts::facts(input, &imp)?;
     progress(Step::Previews);
     let pictures = previews::pictures(input.photo.image, input.design, view, &imp, input.pigments)?;
+    let progress_pair = input.progress.as_ref().map(previews::progress_pictures).transpose()?;
     progress(Step::Typeset);
     let info = info::Info::builtin();
-    let data = document::data(input, &facts, &pictures, &info);
+    let data = document::data(input, &facts, &pictures, progress_pair.as_ref(), &info);
     let source = document::source(&data);
     let hairline = figures::hairline::hairline_svg(input.design);
     let chart = figures::chart::sessions_svg(&facts.plan)?;
-    let pdf = document::compile(source, &pictures, hairline, chart, input.date)?;
+    let files: Vec<&previews::Picture> = pictures.iter().chain(progress_pair.iter().flatten()).collect();
+    let pdf = document::compile(source, &files, hairline, chart, input.date)?;
     Ok(Report { pdf, facts })
 }

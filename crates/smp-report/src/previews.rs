@@ -13,6 +13,8 @@ use smp_render::state::PreviewState;
 
 use crate::constants::{AGED_YEARS, JPEG_QUALITY, PREVIEW_WIDTH_PX, RENDER_WIDTH_PX};
 use crate::error::ReportError;
+use crate::input::ProgressPhotos;
+use smp_plan::CivilDate;
 
 /// One labelled picture, JPEG-encoded.
 #[derive(Debug, Clone)]
@@ -90,15 +92,33 @@ pub fn pictures(
     out.into_par_iter()
         .map(|(label, img)| {
             let [x, y, w, h] = crop;
-            let small = shrink(&image::imageops::crop_imm(&img, x, y, w, h).to_image(), PREVIEW_WIDTH_PX);
-            // JPEG: photos compress ~8× smaller than PNG at no visible loss on a page.
-            let jpeg = smp_photo::encode::jpeg(&small, JPEG_QUALITY).map_err(|e| ReportError::Encode {
-                what: label.clone(),
-                message: e.to_string(),
-            })?;
-            Ok(Picture { label, jpeg })
+            picture(label, &image::imageops::crop_imm(&img, x, y, w, h).to_image())
         })
         .collect()
+}
+
+/// The progress page's two photos, earlier first, captioned with their visits' dates.
+pub fn progress_pictures(p: &ProgressPhotos<'_>) -> Result<[Picture; 2], ReportError> {
+    let caption = |when: &str, date: Option<CivilDate>| match date {
+        Some(d) => format!("{when}: {d}"),
+        None => format!("{when} visit"),
+    };
+    let (a, b) = rayon::join(
+        || picture(caption("earlier", p.earlier_date), p.earlier),
+        || picture(caption("later", p.later_date), p.later),
+    );
+    Ok([a?, b?])
+}
+
+/// `img` shrunk to the page's picture width and JPEG-encoded under `label`.
+fn picture(label: String, img: &RgbImage) -> Result<Picture, ReportError> {
+    let small = shrink(img, PREVIEW_WIDTH_PX);
+    // JPEG: photos compress ~8× smaller than PNG at no visible loss on a page.
+    let jpeg = smp_photo::encode::jpeg(&small, JPEG_QUALITY).map_err(|e| ReportError::Encode {
+        what: label.clone(),
+        message: e.to_string(),
+    })?;
+    Ok(Picture { label, jpeg })
 }
 
 fn shrink(img: &RgbImage, width: u32) -> RgbImage {

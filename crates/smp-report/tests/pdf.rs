@@ -11,7 +11,7 @@ use smp_design::Pattern;
 use smp_photo::sample::sample_design;
 use smp_plan::{CivilDate, KirbyDesai, Plan, PlanOptions, PriceList, RateRange};
 use smp_report::format::{count, money};
-use smp_report::{ClientPhoto, ReportInput, render_report};
+use smp_report::{ClientPhoto, LinedUpBy, ProgressPhotos, ReportInput, render_report};
 use smp_synth::{SynthHead, SynthParams, SynthView, synth};
 
 /// Every character typst markup or code gives a meaning to, plus a would-be injection.
@@ -66,6 +66,7 @@ fn pdf() -> &'static [u8] {
             scarring: None,
             skin_lab: None,
             hair_lab: None,
+            progress: None,
         };
         render_report(&input).expect("report")
     })
@@ -92,6 +93,7 @@ fn plain_input<'a>(
         scarring: None,
         skin_lab: None,
         hair_lab: None,
+        progress: None,
     }
 }
 
@@ -363,6 +365,7 @@ fn the_designs_chosen_pigments_are_listed_with_their_predicted_match() {
         scarring: None,
         skin_lab: Some(skin),
         hair_lab: Some(hair),
+        progress: None,
     };
     let t = text_of(&render_report(&input).unwrap(), "chosen.pdf");
     // Predicted here from the colour library, not read from the report.
@@ -408,4 +411,51 @@ fn a_session_too_long_for_one_sitting_gets_the_advice_to_add_one() {
         "norwood7",
     );
     assert!(t.contains("no session runs over"), "{t}");
+}
+
+/// The number of images `pdfimages -list` finds in `pdf`.
+fn image_count(pdf: &[u8], name: &str) -> usize {
+    let path = std::env::temp_dir().join(format!("smp-report-test-{}-{name}", std::process::id()));
+    std::fs::write(&path, pdf).unwrap();
+    let out = Command::new("pdfimages").arg("-list").arg(&path).output().expect("pdfimages runs");
+    assert!(out.status.success(), "pdfimages failed: {}", String::from_utf8_lossy(&out.stderr));
+    // Two header lines, then one line per image.
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .skip(2)
+        .filter(|l| !l.trim().is_empty())
+        .count()
+}
+
+/// Issue 16: a progress pair adds a page section with both visits' photos, dated, and
+/// says how they were lined up; without one the section is absent.
+#[test]
+fn progress_photos_from_two_visits_show_side_by_side() {
+    if !have("pdftotext") || !have("pdfimages") {
+        return;
+    }
+    let h = head();
+    let (prices, pigments, opts) = (PriceList::uk_default(), PigmentLibrary::builtin(), options());
+    let later = image::imageops::brighten(&h.image, 10);
+    let mut input = plain_input(h, "top", &prices, &pigments, &opts);
+    let without = render_report(&input).unwrap();
+    input.progress = Some(ProgressPhotos {
+        view: "top",
+        earlier: &h.image,
+        earlier_date: Some(CivilDate::new(2026, 3, 2).unwrap()),
+        later: &later,
+        later_date: Some(CivilDate::new(2026, 9, 10).unwrap()),
+        lined_up_by: LinedUpBy::Card,
+    });
+    let with = render_report(&input).unwrap();
+    let (t0, t1) = (text_of(&without, "without.pdf"), text_of(&with, "with.pdf"));
+    assert!(
+        !t0.contains("Your progress"),
+        "a report without a second visit has a progress section"
+    );
+    for want in ["Your progress", "earlier: 2026-03-02", "later: 2026-09-10", LinedUpBy::Card.words()] {
+        assert!(t1.contains(want), "the progress section lacks {want:?}:\n{t1}");
+    }
+    assert_eq!(image_count(&with, "with.pdf"), image_count(&without, "without.pdf") + 2);
 }

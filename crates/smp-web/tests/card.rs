@@ -240,7 +240,7 @@ async fn progress_lines_up_two_visits() {
         });
         let map = head.design.views()[0].mm_to_px.0;
         let second_map = [k * map[0], k * map[1], k * map[2] + dx, k * map[3], k * map[4], k * map[5] + dy];
-        let mut ids = Vec::new();
+        let (mut ids, mut designs) = (Vec::new(), Vec::new());
         for (img, date, m) in [(&first, "2026-09-01", map), (&second, "2026-12-01", second_map)] {
             let mut png = Vec::new();
             img.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png).unwrap();
@@ -267,7 +267,30 @@ async fn progress_lines_up_two_visits() {
                 )
                 .await;
             assert_eq!(r.status(), StatusCode::CREATED, "{b}: {}", r.text().await.unwrap());
+            designs.push(r.json::<serde_json::Value>().await.unwrap()["id"].as_i64().unwrap());
             ids.push(photo["id"].as_i64().unwrap());
+        }
+        // The report of the later design shows both visits, lined up by the head.
+        let r = s.get(&format!("/api/v1/designs/{}/report.pdf", designs[1])).await;
+        assert_eq!(r.status(), StatusCode::OK, "{b}");
+        let path = std::env::temp_dir().join(format!("smp-progress-report-{b}-{}.pdf", std::process::id()));
+        std::fs::write(&path, r.bytes().await.unwrap()).unwrap();
+        match std::process::Command::new("pdftotext").arg(&path).arg("-").output() {
+            Ok(out) => {
+                let text = String::from_utf8_lossy(&out.stdout)
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                for want in [
+                    "Your progress",
+                    "earlier: 2026-09-01",
+                    "later: 2026-12-01",
+                    "Lined up by the head's calibration",
+                ] {
+                    assert!(text.contains(want), "{b}: the report lacks {want:?}");
+                }
+            }
+            Err(e) => assert!(std::env::var("CI").as_deref() != Ok("true"), "CI=true needs pdftotext: {e}"),
         }
         let page = s.get(&format!("/clients/{client}/progress?view=top")).await.text().await.unwrap();
         assert!(page.contains("Lined up by the head"), "{b}: {page}");

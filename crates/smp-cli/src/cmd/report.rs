@@ -3,22 +3,25 @@
 use std::path::PathBuf;
 
 use clap::Args;
+use image::RgbImage;
 use smp_color::pigments::PigmentLibrary;
 use smp_design::Design;
+use smp_design::View;
 use smp_plan::constants::{DEFAULT_RATE_PER_MIN, DEFAULT_SPACING_DAY};
 use smp_plan::{CivilDate, PlanOptions, PriceList, RateRange};
-use smp_report::{ClientPhoto, ReportError, ReportInput, Step};
+use smp_report::{ClientPhoto, LinedUpBy, ProgressPhotos, ReportError, ReportInput, Step};
 
 use crate::cmd::color::parse_lab;
 use crate::cmd::plan::plan_error;
-use crate::cmd::preview::{load_view_photo, pick_view};
+use crate::cmd::preview::{load_view_photo, photo_error, pick_view};
 use crate::error::CliError;
 use crate::output::{Step as Phase, progress, step, write_atomic};
+use smp_photo::decode::{PhotoLimits, load_photo};
 
 /// Arguments of `smp report`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  smp report client.json --view top --client \"Sam Smith\" --clinic \"Scalp Studio London\" -o report.pdf\n  smp report client.json --photo top.jpg --start 2026-03-02 --prices my-clinic.json -o report.pdf\n  smp report client.json --view top --fitzpatrick 3 --hair 22,4,5 -o report.pdf\n\nThe report states the plan (smp plan), the pigment match (smp color match) and the removal\nestimate (smp removal) of the design; the previews are rendered on the view's photo.\n--photo replaces the view's photo file (the design's only view is used without --view)."
+    after_help = "Examples:\n  smp report client.json --view top --client \"Sam Smith\" --clinic \"Scalp Studio London\" -o report.pdf\n  smp report client.json --photo top.jpg --start 2026-03-02 --prices my-clinic.json -o report.pdf\n  smp report client.json --view top --fitzpatrick 3 --hair 22,4,5 -o report.pdf\n  smp report client.json --view top --earlier-view top-march --earlier-date 2026-03-02 -o report.pdf\n\nThe report states the plan (smp plan), the pigment match (smp color match) and the removal\nestimate (smp removal) of the design; the previews are rendered on the view's photo.\n--photo replaces the view's photo file (the design's only view is used without --view)."
 )]
 pub struct ReportArgs {
     /// The design file.
@@ -63,6 +66,21 @@ pub struct ReportArgs {
     /// Typical needle rate, impressions per minute (derived default 60, range 40–80).
     #[arg(long, default_value_t = DEFAULT_RATE_PER_MIN)]
     rate: f64,
+    /// A photo of the same view from an earlier visit: the report shows the two side by
+    /// side, the later one lined up with it.
+    #[arg(long)]
+    earlier_photo: Option<PathBuf>,
+    /// The design's view calibrated on the earlier photo (then the head itself lines up;
+    /// without it, the card held in both photos does). Its own photo file is used when
+    /// --earlier-photo is not given.
+    #[arg(long)]
+    earlier_view: Option<String>,
+    /// Day the earlier photo was taken, YYYY-MM-DD.
+    #[arg(long, value_parser = parse_date)]
+    earlier_date: Option<CivilDate>,
+    /// Day this visit's photo was taken, YYYY-MM-DD (default: the report's date).
+    #[arg(long, value_parser = parse_date)]
+    photo_date: Option<CivilDate>,
     /// Output PDF file.
     #[arg(short, long)]
     output: PathBuf,
@@ -110,6 +128,16 @@ pub fn run(a: ReportArgs) -> Result<(), CliError> {
     let (image, view) = load_view_photo(&a.design, view, a.photo.as_deref(), a.quiet)?;
     let view = &view;
     let pigments = PigmentLibrary::builtin();
+    let earlier = earlier_photo(&a, &design, view, &image)?;
+    let date = a.date.unwrap_or_else(today);
+    let visits = earlier.as_ref().map(|e| ProgressPhotos {
+        view: &view.name,
+        earlier: &e.earlier,
+        earlier_date: a.earlier_date,
+        later: &e.later,
+        later_date: Some(a.photo_date.unwrap_or(date)),
+        lined_up_by: e.by,
+    });
     let input = ReportInput {
         design: &design,
         photo: ClientPhoto {
@@ -120,12 +148,13 @@ pub fn run(a: ReportArgs) -> Result<(), CliError> {
         pigments: &pigments,
         client: &a.client,
         clinic: &a.clinic,
-        date: a.date.unwrap_or_else(today),
+        date,
         plan: &plan,
         fitzpatrick: a.fitzpatrick,
         scarring: a.scarring,
         skin_lab,
         hair_lab,
+        progress: visits,
     };
     let t = std::time::Instant::now();
     let mut phase: Option<(Phase, &'static str)> = None;
@@ -162,6 +191,34 @@ pub fn run(a: ReportArgs) -> Result<(), CliError> {
         ),
     );
     Ok(())
+}
+
+/// The earlier visit's photo as taken and this visit's redrawn in its frame.
+struct EarlierVisit {
+    earlier: RgbImage,
+    later: RgbImage,
+    by: LinedUpBy,
+}
+
+/// The earlier visit's photo (`--earlier-photo`, else `--earlier-view`'s file) and this
+/// one lined up with it, when either option is given.
+fn earlier_photo(a: &ReportArgs, design: &Design, view: &View, image: &RgbImage) -> Result<Option<EarlierVisit>, CliError> {
+    let earlier_view = a.earlier_view.as_deref().map(|n| pick_view(design, Some(n))).transpose()?;
+    let (earlier, earlier_map) = match (&a.earlier_photo, earlier_view) {
+        (None, None) => return Ok(None),
+        (photo, Some(v)) => {
+            let (img, fitted) = load_view_photo(&a.design, v, photo.as_deref(), a.quiet)?;
+            (img, Some(fitted.mm_to_px))
+        }
+        (Some(path), None) => {
+            progress(a.quiet, &format!("decoding {}…", path.display()));
+            (load_photo(path, PhotoLimits::default()).map_err(photo_error)?, None)
+        }
+    };
+    progress(a.quiet, "lining up this visit's photo with the earlier one…");
+    let (later, by) = smp_photo::card::align::line_up(&earlier, earlier_map.as_ref(), image, earlier_map.map(|_| view.mm_to_px).as_ref());
+    progress(a.quiet, by.words());
+    Ok(Some(EarlierVisit { earlier, later, by }))
 }
 
 fn parse_scarring(s: &str) -> Result<smp_plan::removal::Scarring, String> {

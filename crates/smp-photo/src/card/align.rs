@@ -33,6 +33,45 @@ pub fn align_by_views(earlier_size: (u32, u32), earlier: &MmToPx, later: &RgbIma
     }))
 }
 
+/// How the later photo of a pair was lined up with the earlier one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinedUpBy {
+    /// Both photos are calibrated views of a design: the head itself lines up.
+    Calibration,
+    /// The card held in both photos: its plane lines up.
+    Card,
+    /// Neither: the later photo only scaled to the earlier one's size.
+    Size,
+}
+
+impl LinedUpBy {
+    /// The way of lining up in the client's words.
+    pub fn words(self) -> &'static str {
+        match self {
+            LinedUpBy::Calibration => "Lined up by the head's calibration in both photos.",
+            LinedUpBy::Card => "Lined up by the calibration card held in both photos.",
+            LinedUpBy::Size => {
+                "Not lined up: neither the head's calibration nor a calibration card is in both photos, so the later photo is only scaled to the same size."
+            }
+        }
+    }
+}
+
+/// `later` in `earlier`'s frame by the best means the two photos offer: their view maps
+/// when both have one, else the card in both, else a plain resize.
+pub fn line_up(earlier: &RgbImage, earlier_map: Option<&MmToPx>, later: &RgbImage, later_map: Option<&MmToPx>) -> (RgbImage, LinedUpBy) {
+    if let (Some(ma), Some(mb)) = (earlier_map, later_map)
+        && let Some(img) = align_by_views(earlier.dimensions(), ma, later, mb)
+    {
+        return (img, LinedUpBy::Calibration);
+    }
+    if let Some(img) = align_by_card(earlier, later) {
+        return (img, LinedUpBy::Card);
+    }
+    let img = image::imageops::resize(later, earlier.width(), earlier.height(), image::imageops::FilterType::Triangle);
+    (img, LinedUpBy::Size)
+}
+
 /// A `size` image whose pixel centres map through `to_later` into `later`, bilinear,
 /// black outside it.
 fn redraw(size: (u32, u32), later: &RgbImage, to_later: impl Fn((f64, f64)) -> (f64, f64)) -> RgbImage {

@@ -276,6 +276,17 @@ pub async fn report(State(state): State<AppState>, me: CurrentUser, Path(id): Pa
         return Err(AppError::not_found("photo"));
     }
     let photo = decoded(&state, &hash).await?;
+    let visits = crate::pages::progress::first_and_latest(&state, &me, record.client_id, &view.name).await?;
+    let visits = match visits {
+        Some(v) => {
+            let images = (
+                decoded(&state, &v.earlier.0.sha256).await?,
+                decoded(&state, &v.later.0.sha256).await?,
+            );
+            Some((v, images))
+        }
+        None => None,
+    };
     let clinic_name = me.clinic.name.clone();
     let today = crate::service::dates::today_date(&me.clinic.time_zone);
     let settings = crate::service::designs::plan_settings(&state, &me).await?;
@@ -283,6 +294,20 @@ pub async fn report(State(state): State<AppState>, me: CurrentUser, Path(id): Pa
         let opts = settings.options(None).map_err(internal)?;
         let prices = settings.prices;
         let pigments = smp_color::pigments::PigmentLibrary::builtin();
+        let lined_up = visits
+            .as_ref()
+            .map(|(v, (a, b))| smp_photo::card::align::line_up(a, v.earlier.1.as_ref(), b, v.later.1.as_ref()));
+        let progress = visits
+            .as_ref()
+            .zip(lined_up.as_ref())
+            .map(|((v, (a, _)), (later, by))| smp_report::ProgressPhotos {
+                view: &view.name,
+                earlier: a,
+                earlier_date: smp_plan::CivilDate::parse(&v.earlier.0.taken_on).ok(),
+                later,
+                later_date: smp_plan::CivilDate::parse(&v.later.0.taken_on).ok(),
+                lined_up_by: *by,
+            });
         let input = smp_report::ReportInput {
             design: &design,
             photo: smp_report::ClientPhoto {
@@ -299,6 +324,7 @@ pub async fn report(State(state): State<AppState>, me: CurrentUser, Path(id): Pa
             scarring: None,
             skin_lab: None,
             hair_lab: None,
+            progress,
         };
         smp_report::render_report(&input).map_err(|e| AppError::field("design", e.to_string()))
     })

@@ -99,6 +99,42 @@ async fn pair_of(
     Ok((view, of_view, pair))
 }
 
+/// Two photos of one view from different visits with each one's view map, earlier first.
+pub(crate) struct VisitPair {
+    /// The earlier photo and its view map, if a design calibrates it.
+    pub earlier: (Photo, Option<MmToPx>),
+    /// The later photo and its view map.
+    pub later: (Photo, Option<MmToPx>),
+}
+
+/// The view's first and latest photos when they were taken on different days, for the
+/// report's progress page.
+pub(crate) async fn first_and_latest(state: &AppState, me: &CurrentUser, client: ClientId, view: &str) -> AppResult<Option<VisitPair>> {
+    if !PHOTO_VIEWS.contains(&view) {
+        return Ok(None);
+    }
+    let mut of_view: Vec<Photo> = state
+        .store
+        .list_photos(me.clinic_id(), client)
+        .await?
+        .into_iter()
+        .filter(|p| p.view == view)
+        .collect();
+    of_view.sort_by(|a, b| a.taken_on.cmp(&b.taken_on).then(a.id.cmp(&b.id)));
+    let (Some(first), Some(last)) = (of_view.first(), of_view.last()) else {
+        return Ok(None);
+    };
+    if first.taken_on == last.taken_on {
+        return Ok(None);
+    }
+    let (a, b) = (first.clone(), last.clone());
+    let maps = (view_map(state, me, client, &a).await?, view_map(state, me, client, &b).await?);
+    Ok(Some(VisitPair {
+        earlier: (a, maps.0),
+        later: (b, maps.1),
+    }))
+}
+
 /// GET /clients/{id}/progress
 pub async fn show(
     State(state): State<AppState>,
@@ -147,12 +183,7 @@ pub async fn aligned(
     let (ia, ib) = (decoded(&state, &a.sha256).await?, decoded(&state, &b.sha256).await?);
     crate::records::audit(&state, &me, "read", "photo", b.id, Some(id)).await?;
     let bytes = blocking(&state, move || {
-        let out = match maps {
-            (Some(ma), Some(mb)) => smp_photo::card::align::align_by_views(ia.dimensions(), &ma, &ib, &mb),
-            _ => smp_photo::card::align::align_by_card(&ia, &ib),
-        };
-        let out =
-            out.unwrap_or_else(|| image::imageops::resize(ib.as_ref(), ia.width(), ia.height(), image::imageops::FilterType::Triangle));
+        let (out, _) = smp_photo::card::align::line_up(&ia, maps.0.as_ref(), &ib, maps.1.as_ref());
         png(&out)
     })
     .await?;
