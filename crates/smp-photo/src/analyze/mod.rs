@@ -318,9 +318,10 @@ pub fn analyze(photo: &RgbImage, view: &View, design: &Design, seeds: &Seeds) ->
             Prior::Off => 0.0,
             // In the fringe, bare skin is an ear, the neck or the face's side: the ear's
             // outline and folds are edges, and a window's mean spreads their energy over
-            // the ear as if it were stubble; its median does not.
+            // the ear as if it were stubble; its median does not. Bare skin is there even
+            // when the scalp shows one class only, so the two classes split it anyway.
             _ if classify::in_fringe(&places, body[i], prior[i], i) => {
-                hair.coverage(&cells.smoothed[i], &cells.basis[i], cells.rough_median[i])
+                hair.split_coverage(&cells.smoothed[i], &cells.basis[i], cells.rough_median[i])
             }
             _ => hair.coverage(&cells.smoothed[i], &cells.basis[i], cells.rough[i]),
         })

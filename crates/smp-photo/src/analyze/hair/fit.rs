@@ -3,8 +3,8 @@
 //! the best run kept, turned the right way round and summarised.
 
 use super::{
-    BASIS, CH, HIGHLIGHT_IQRS, HairInput, HairModel, MIN_SEPARATION, Prior, Run, START_SPLITS, TEXTURE_WEIGHT, fit, hair_side_is_true,
-    predict, run_em, two_means,
+    BASIS, CH, HIGHLIGHT_IQRS, HairInput, HairModel, MIN_CUE_SEPARATION, MIN_SEPARATION, Prior, Run, START_SPLITS, TEXTURE_WEIGHT,
+    TextureClasses, fit, hair_side_is_true, predict, run_em, two_means,
 };
 
 /// Fit the model; `None` when too few cells are on the head.
@@ -123,17 +123,10 @@ fn summarise(input: &HairInput, idx: &[usize], run: Run) -> HairModel {
         hair_tex.sort_by(f32::total_cmp);
         texture.hair = hair_tex[hair_tex.len() / 2];
     }
+    let (colour_separation, tex_separation) = cue_separations(input, idx, &shading, &ratio, &spread, &texture);
     // Separation in the units of the class distance: colour and texture both count.
-    let m = idx.len() as f32;
-    let tex_separation = ((texture.hair - texture.bare) / texture.spread).max(0.0);
-    let separation = ((0..CH)
-        .map(|c| {
-            let p = idx.iter().map(|&i| predict(&shading[c], &input.basis[i])).sum::<f32>() / m;
-            ((1.0 - ratio[c]) * p / spread[c]).powi(2)
-        })
-        .sum::<f32>()
-        + TEXTURE_WEIGHT * tex_separation.powi(2))
-    .sqrt();
+    let separation = (colour_separation.powi(2) + TEXTURE_WEIGHT * tex_separation.powi(2)).sqrt();
+    let one_cue_clear = colour_separation.max(tex_separation) >= MIN_CUE_SEPARATION;
     let has_bare = idx.iter().any(|&i| !hair[i]);
     let has_hair = idx.iter().any(|&i| hair[i]);
     let mean = |want: bool| {
@@ -148,9 +141,30 @@ fn summarise(input: &HairInput, idx: &[usize], run: Run) -> HairModel {
         shading,
         hair_ratio: ratio,
         spread,
-        separated: has_bare && has_hair && separation >= MIN_SEPARATION,
+        separated: has_bare && has_hair && separation >= MIN_SEPARATION && one_cue_clear,
         bare_linear: mean(false),
         hair_linear: mean(true),
         texture,
     }
+}
+
+/// How far apart the classes lie by colour (over all channels) and by texture, each in
+/// residual spreads.
+fn cue_separations(
+    input: &HairInput,
+    idx: &[usize],
+    shading: &[[f32; BASIS]; CH],
+    ratio: &[f32; CH],
+    spread: &[f32; CH],
+    texture: &TextureClasses,
+) -> (f32, f32) {
+    let m = idx.len() as f32;
+    let colour = (0..CH)
+        .map(|c| {
+            let p = idx.iter().map(|&i| predict(&shading[c], &input.basis[i])).sum::<f32>() / m;
+            ((1.0 - ratio[c]) * p / spread[c]).powi(2)
+        })
+        .sum::<f32>()
+        .sqrt();
+    (colour, ((texture.hair - texture.bare) / texture.spread).max(0.0))
 }
