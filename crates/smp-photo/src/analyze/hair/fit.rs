@@ -110,7 +110,7 @@ fn summarise(input: &HairInput, idx: &[usize], run: Run) -> HairModel {
     let Run {
         hair,
         shading,
-        ratio,
+        mut ratio,
         spread,
         mut texture,
         ..
@@ -129,6 +129,7 @@ fn summarise(input: &HairInput, idx: &[usize], run: Run) -> HairModel {
         && fringe > texture.hair + FRINGE_MARGIN_SPREADS * texture.spread
     {
         texture.hair = fringe;
+        ratio = fringe_ratio(input, idx, &hair, &shading);
     }
     // Separation in the units of the class distance: colour and texture both count.
     let m = idx.len() as f32;
@@ -190,4 +191,19 @@ fn fringe_texture(input: &HairInput, idx: &[usize], hair: &[bool]) -> Option<f32
     }
     tex.sort_by(f32::total_cmp);
     Some(tex[tex.len() / 2])
+}
+
+/// Full hair's colour over bare skin's, per channel, from the permanent fringe's cells in
+/// the haired class (least squares against the fitted shading): the class's ratio, like
+/// its texture, is thinning's where thinning fills the class.
+fn fringe_ratio(input: &HairInput, idx: &[usize], hair: &[bool], shading: &[[f32; BASIS]; CH]) -> [f32; CH] {
+    std::array::from_fn(|c| {
+        let (mut num, mut den) = (0f32, 0f32);
+        for &i in idx.iter().filter(|&&i| hair[i] && input.prior[i] == Prior::LeanHair) {
+            let p = predict(&shading[c], &input.basis[i]);
+            num += p * input.linear[i][c];
+            den += p * p;
+        }
+        if den > 0.0 { num / den } else { 1.0 }
+    })
 }
