@@ -110,7 +110,7 @@ fn summarise(input: &HairInput, idx: &[usize], run: Run) -> HairModel {
     let Run {
         hair,
         shading,
-        ratio,
+        mut ratio,
         spread,
         mut texture,
         ..
@@ -122,6 +122,14 @@ fn summarise(input: &HairInput, idx: &[usize], run: Run) -> HairModel {
     if !hair_tex.is_empty() {
         hair_tex.sort_by(f32::total_cmp);
         texture.hair = hair_tex[hair_tex.len() / 2];
+    }
+    // When thinning fills most of the class, its median is thinning's texture: the
+    // permanent fringe, which keeps its natural density, knows full hair's.
+    if let Some(fringe) = fringe_texture(input, idx, &hair)
+        && fringe > texture.hair + FRINGE_MARGIN_SPREADS * texture.spread
+    {
+        texture.hair = fringe;
+        ratio = fringe_ratio(input, idx, &hair, &shading);
     }
     let (colour_separation, tex_separation) = cue_separations(input, idx, &shading, &ratio, &spread, &texture);
     // Separation in the units of the class distance: colour and texture both count.
@@ -167,4 +175,49 @@ fn cue_separations(
         .sum::<f32>()
         .sqrt();
     (colour, ((texture.hair - texture.bare) / texture.spread).max(0.0))
+}
+
+/// Fewest permanent-fringe cells in the haired class for their texture to stand for
+/// full hair's (a view showing less of the fringe keeps the class median).
+const MIN_FRINGE_HAIR_CELLS: usize = 150;
+
+/// How far, in pooled texture spreads, the fringe's hair must be rougher than the
+/// haired class's median to replace it as full hair's texture. The fringe reads a little
+/// rougher than full hair even where the class holds no thinning (the nape's and ears'
+/// edges, skin seen at a slant): only a clear gap means thinning dominates the class.
+/// Tuned on the synthetic sweep (`tests/analyze.rs`): taking the fringe's whenever it is rougher lifts
+/// the norwood-7 heads (cases 5 and 25, gaps 0.65 and 0.92 spreads; haired IoU 0.61 →
+/// 0.79 and 0.26 → 0.49) but drops the dark-skinned full heads (cases 10, 17, 21, gaps
+/// 0.24–0.48; 0.34 → 0.22); 0.4 still lets 17 and 21 through, 0.6 keeps only 5 and 25.
+const FRINGE_MARGIN_SPREADS: f32 = 0.6;
+
+/// The median texture of the permanent fringe's cells in the haired class (the fringe
+/// lies outside the zone androgenetic loss reaches, so its hair is at natural density);
+/// `None` when the view shows too little of it.
+fn fringe_texture(input: &HairInput, idx: &[usize], hair: &[bool]) -> Option<f32> {
+    let mut tex: Vec<f32> = idx
+        .iter()
+        .filter(|&&i| hair[i] && input.prior[i] == Prior::LeanHair)
+        .map(|&i| input.texture[i])
+        .collect();
+    if tex.len() < MIN_FRINGE_HAIR_CELLS {
+        return None;
+    }
+    tex.sort_by(f32::total_cmp);
+    Some(tex[tex.len() / 2])
+}
+
+/// Full hair's colour over bare skin's, per channel, from the permanent fringe's cells in
+/// the haired class (least squares against the fitted shading): the class's ratio, like
+/// its texture, is thinning's where thinning fills the class.
+fn fringe_ratio(input: &HairInput, idx: &[usize], hair: &[bool], shading: &[[f32; BASIS]; CH]) -> [f32; CH] {
+    std::array::from_fn(|c| {
+        let (mut num, mut den) = (0f32, 0f32);
+        for &i in idx.iter().filter(|&&i| hair[i] && input.prior[i] == Prior::LeanHair) {
+            let p = predict(&shading[c], &input.basis[i]);
+            num += p * input.linear[i][c];
+            den += p * p;
+        }
+        if den > 0.0 { num / den } else { 1.0 }
+    })
 }
