@@ -32,24 +32,36 @@ pub fn placement_lint(view: &View, px: &[f32]) -> Vec<LintJson> {
         }
     }
     let total = smp_plan::words::count(n as u64);
-    [
-        (
-            off_photo,
-            "dots-off-photo",
-            "outside the photo. Move or shrink the regions, or check the calibration.",
-        ),
-        (
-            off_head,
-            "dots-off-head",
-            "off the client's head, on the background. Fit the design to the photo, or move the regions inside the head.",
-        ),
-    ]
-    .into_iter()
-    .filter(|(k, _, _)| *k as f64 / n as f64 >= WARN_SHARE)
-    .map(|(k, code, where_)| LintJson {
-        code,
-        path: "regions".into(),
-        message: format!("{} of the {total} dots fall {where_}", smp_plan::words::count(k as u64)),
-    })
-    .collect()
+    let mut out = Vec::new();
+    // Without an outline the design lies flat on the photo: nothing keeps the crown on
+    // the head, and nothing can tell that it left it.
+    if view.head.is_none() && labels.is_none() {
+        out.push(LintJson {
+            code: "no-head-outline",
+            path: "views".into(),
+            message: "This photo has no head outline, so the dots lie flat on it and can spill off the head. Draw the outline with Head outline, or use Fit to photo.".into(),
+        });
+    }
+    out.extend(
+        [
+            (
+                off_photo,
+                "dots-off-photo",
+                "outside the photo. Move or shrink the regions, or check the calibration.",
+            ),
+            (
+                off_head,
+                "dots-off-head",
+                "off the client's head, on the background. Fit the design to the photo, or move the regions inside the head.",
+            ),
+        ]
+        .into_iter()
+        .filter(|(k, _, _)| *k as f64 / n as f64 >= WARN_SHARE)
+        .map(|(k, code, where_)| LintJson {
+            code,
+            path: "regions".into(),
+            message: format!("{} of the {total} dots fall {where_}", smp_plan::words::count(k as u64)),
+        }),
+    );
+    out
 }

@@ -19,6 +19,9 @@
   // Undo and redo: the design as JSON after each edit (quick runs of edits, such as a
   // slider's, make one step); `saved` is what the last save (or the load) stored.
   let dragFrom = [0, 0], dragMoved = false, keyHandle = -1;
+  // The head outline being dragged: which point ('centre', 'x' or 'y') and the outline
+  // as it was when the drag began.
+  let headDrag = null;
   let past = [], future = [], lastStep = 0, lastKind = '', saved = '', pressTimer = 0;
   // When the last edit was made: the time to its dots and preview is kept on the page
   // (data-dots-ms, data-preview-ms) for the practitioner's eye and for measurement.
@@ -147,6 +150,9 @@
         ctx.closePath(); ctx.stroke();
       }
     }
+    const head = view() && view().head;
+    ed.dataset.head = head ? head.center_px.concat(head.radii_px).map((v) => v.toFixed(1)).join(',') : '';
+    if (head && !clean) drawHead(head, s);
     if (handles.length && !clean) {
       ctx.strokeStyle = '#f0a'; ctx.lineWidth = 2 / s;
       ctx.beginPath();
@@ -179,10 +185,50 @@
     }
   }
 
+  // The head outline, dashed; with the Head tool, its centre and its side and top points.
+  function drawHead(head, s) {
+    const [cx, cy] = head.center_px, [rx, ry] = head.radii_px;
+    ctx.save();
+    ctx.setLineDash([8 / s, 6 / s]); ctx.strokeStyle = '#0cf'; ctx.lineWidth = (mode === 'head' ? 2.5 : 1.2) / s;
+    ctx.beginPath(); ctx.ellipse(cx, cy, rx, ry, 0, 0, 6.2832); ctx.stroke();
+    ctx.restore();
+    if (mode !== 'head') return;
+    ctx.fillStyle = '#0cf';
+    for (const [x, y] of headPoints(head)) { ctx.beginPath(); ctx.arc(x, y, 7 / s, 0, 6.2832); ctx.fill(); }
+  }
+  // The outline's draggable points: centre, right and left (width), top and bottom (height).
+  function headPoints(head) {
+    const [cx, cy] = head.center_px, [rx, ry] = head.radii_px;
+    return [[cx, cy], [cx + rx, cy], [cx - rx, cy], [cx, cy - ry], [cx, cy + ry]];
+  }
+  // A first outline for a photo that has none: round the regions as the calibration lays
+  // them flat, with a margin, else the middle of the photo.
+  function proposeHead() {
+    const m = view().mm_to_px, flat = (p) => [m[0] * p[0] + m[1] * p[1] + m[2], m[3] * p[0] + m[4] * p[1] + m[5]];
+    const pts = design.regions.flatMap((r) => r.polygon.map(flat));
+    const W = photo.naturalWidth, H = photo.naturalHeight;
+    if (!pts.length) return { center_px: [W / 2, H / 2], radii_px: [W * 0.35, H * 0.35] };
+    const xs = pts.map((p) => p[0]), ys = pts.map((p) => p[1]);
+    const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+    return { center_px: [(x0 + x1) / 2, (y0 + y1) / 2], radii_px: [Math.max(20, (x1 - x0) * 0.6), Math.max(20, (y1 - y0) * 0.6)] };
+  }
+  // A drag of the outline: the centre moves it, a side point sets its width, the top or
+  // bottom point its height.
+  function dragHead(p) {
+    const v = view(), h0 = headDrag.start;
+    const [cx, cy] = h0.center_px;
+    if (headDrag.part === 0) v.head = { center_px: [cx + p[0] - headDrag.from[0], cy + p[1] - headDrag.from[1]], radii_px: h0.radii_px.slice() };
+    else if (headDrag.part <= 2) v.head = { center_px: [cx, cy], radii_px: [Math.max(20, Math.abs(p[0] - cx)), h0.radii_px[1]] };
+    else v.head = { center_px: [cx, cy], radii_px: [h0.radii_px[0], Math.max(20, Math.abs(p[1] - cy))] };
+    draw();
+  }
+
   function setMode(m) {
     if (m !== 'none' && m !== 'calibrate' && !view()) { hint('Calibrate the photo first: click Calibrate.'); m = 'calibrate'; }
     if ((m === 'hair' || m === 'scalp') && !$('fit-show').dataset.fitted) { fitSay('Click Fit to photo first; then mark the points it got wrong.', 'error'); m = 'none'; }
-    mode = m; cal = []; regionPts = []; drag = -1;
+    mode = m; cal = []; regionPts = []; drag = -1; headDrag = null;
+    const proposed = m === 'head' && !view().head;
+    if (proposed) { view().head = proposeHead(); loadHandles(); changed(); }
     // The tool's own controls open with it.
     const panel = { calibrate: 'calibrate-panel', hair: 'fit-panel', scalp: 'fit-panel', hairline: 'hairline-panel', region: 'regions-panel' }[m];
     if (panel) $(panel).open = true;
@@ -193,8 +239,10 @@
       scalp: 'Tap places that are bare scalp; the fit runs again.',
       hairline: 'Click to add hairline handles from temple to temple; drag a handle to move it.',
       region: 'Click the corners of the region, then Finish region.',
+      head: 'Drag the outline\'s centre to move it, its sides and top to fit the client\'s head; the dots wrap round it and stay inside.',
       none: 'Look at the result. Pick a tool to edit.',
     }[m]);
+    if (proposed) hint('This photo had no head outline: one is proposed round the design. Drag its centre, sides and top to fit the client\'s head.');
     draw();
   }
 
@@ -229,6 +277,14 @@
   canvas.addEventListener('pointerdown', async (ev) => {
     if (!design) return;
     const p = eventPx(ev);
+    if (mode === 'head') {
+      const v = view(), i = v && v.head ? headPoints(v.head).findIndex((h) => Math.hypot(h[0] - p[0], h[1] - p[1]) < handleReach()) : -1;
+      if (i >= 0) {
+        canvas.setPointerCapture(ev.pointerId);
+        headDrag = { part: i, from: p, start: JSON.parse(JSON.stringify(v.head)), moved: false };
+      } else hint('Drag one of the outline\'s blue points: the centre moves it, the sides and top resize it.');
+      return;
+    }
     if (mode === 'hairline') {
       drag = handleAt(p);
       if (drag >= 0) {
@@ -274,6 +330,7 @@
     }
   });
   canvas.addEventListener('pointermove', (ev) => {
+    if (headDrag) { headDrag.moved = true; dragHead(eventPx(ev)); return; }
     if (drag < 0) return;
     const p = eventPx(ev);
     // A finger wobbles: it is a drag once it has gone a third of the handle's reach.
@@ -281,7 +338,10 @@
     dragMoved = true; handles[drag] = p; draw();
   });
   // A tap that did not move the handle changes nothing (and adds no undo step).
-  canvas.addEventListener('pointerup', () => { clearTimeout(pressTimer); if (drag >= 0) { drag = -1; if (dragMoved) commitHairline(); } });
+  canvas.addEventListener('pointerup', () => {
+    // The hairline is kept in mm: its handles move with the new outline.
+    if (headDrag) { const moved = headDrag.moved; headDrag = null; if (moved) { loadHandles(); changed(); } return; }
+    clearTimeout(pressTimer); if (drag >= 0) { drag = -1; if (dragMoved) commitHairline(); } });
   canvas.addEventListener('dblclick', (ev) => {
     if (mode !== 'hairline') return;
     const i = handleAt(eventPx(ev));
@@ -508,6 +568,12 @@
       lint.textContent = '';
       for (const w of j.lint) { const li = document.createElement('li'); li.textContent = w.message; li.className = 'warn'; lint.appendChild(li); }
       ed.dataset.dots = String(j.count);
+      // Drawn (on the visible side of the head) and, of those, outside its outline.
+      ed.dataset.drawn = String(j.px.length / 2);
+      const h = view().head;
+      let off = 0;
+      if (h) for (let i = 0; i < j.px.length; i += 2) off += Math.hypot((j.px[i] - h.center_px[0]) / h.radii_px[0], (j.px[i + 1] - h.center_px[1]) / h.radii_px[1]) > 1.01;
+      ed.dataset.offHead = String(off);
       draw();
       if (editAt) ed.dataset.dotsMs = String(Math.round(performance.now() - editAt));
     } catch (e) {

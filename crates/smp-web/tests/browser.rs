@@ -155,6 +155,42 @@ async fn tap_canvas(c: &Client, (px, py): (f64, f64), taps: usize) {
     c.perform_actions(mouse).await.unwrap();
 }
 
+/// Drags on the canvas from photo pixel `from` to `to` in a few steps, as a finger does.
+async fn drag_canvas(c: &Client, from: (f64, f64), to: (f64, f64)) {
+    let canvas = c.find(Locator::Id("overlay")).await.unwrap();
+    c.execute("document.getElementById('overlay').scrollIntoView({block: 'center'});", vec![])
+        .await
+        .unwrap();
+    let rect = c
+        .execute("const r = document.getElementById('overlay').getBoundingClientRect(), p = document.getElementById('photo'); return [r.width, r.height, p.naturalWidth, p.naturalHeight];", vec![])
+        .await
+        .unwrap();
+    let f = |i: usize| rect[i].as_f64().unwrap();
+    let at = |(px, py): (f64, f64)| (((px / f(2) - 0.5) * f(0)).round(), ((py / f(3) - 0.5) * f(1)).round());
+    let (x0, y0) = at(from);
+    let mut mouse = MouseActions::new("mouse".into())
+        .then(PointerAction::MoveToElement {
+            element: canvas.clone(),
+            duration: None,
+            x: x0,
+            y: y0,
+        })
+        .then(PointerAction::Down { button: MOUSE_BUTTON_LEFT });
+    for k in 1..=5 {
+        let t = f64::from(k) / 5.0;
+        let (x, y) = at((from.0 + (to.0 - from.0) * t, from.1 + (to.1 - from.1) * t));
+        mouse = mouse.then(PointerAction::MoveToElement {
+            element: canvas.clone(),
+            duration: Some(Duration::from_millis(30)),
+            x,
+            y,
+        });
+    }
+    c.perform_actions(mouse.then(PointerAction::Up { button: MOUSE_BUTTON_LEFT }))
+        .await
+        .unwrap();
+}
+
 /// Whether leaving the page now would ask first (the unsaved-changes guard).
 async fn leaving_asks(c: &Client) -> bool {
     c.execute(
@@ -949,6 +985,62 @@ async fn editor_calibrates_by_the_card_in_chromium() {
         .find_map(|w| w.parse().ok())
         .expect("a number in the status");
     assert!((shown / head.px_per_mm - 1.0).abs() < 0.02, "{status} against {}", head.px_per_mm);
+
+    // A new photo has no head outline: the dots lie flat, and the editor says so.
+    wait_js(
+        &c,
+        "document.getElementById('lint').textContent.includes('no head outline')",
+        "the warning of no head outline",
+    )
+    .await;
+    assert_eq!(
+        c.execute("return document.getElementById('editor').dataset.head;", vec![])
+            .await
+            .unwrap(),
+        json!("")
+    );
+    // The Head tool proposes one round the design; its right point narrows it.
+    press(&c, "mode-head").await;
+    let outline = |v: serde_json::Value| -> Vec<f64> { v.as_str().unwrap().split(',').map(|x| x.parse().unwrap()).collect() };
+    let first = outline(wait_js(&c, "document.getElementById('editor').dataset.head", "the proposed outline").await);
+    wait_js(
+        &c,
+        "!document.getElementById('lint').textContent.includes('no head outline')",
+        "the warning gone",
+    )
+    .await;
+    let dots_wide = wait_js(
+        &c,
+        "!document.getElementById('editor').dataset.stale && Number(document.getElementById('editor').dataset.dots)",
+        "the dots on the outline",
+    )
+    .await;
+    drag_canvas(&c, (first[0] + first[2], first[1]), (first[0] + 0.6 * first[2], first[1])).await;
+    let narrowed = wait_js(
+        &c,
+        &format!(
+            "(() => {{ const h = document.getElementById('editor').dataset.head.split(',').map(Number); return h[2] < {} && h; }})()",
+            0.8 * first[2]
+        ),
+        "the narrower outline",
+    )
+    .await;
+    let narrowed: Vec<f64> = narrowed.as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
+    assert!(
+        (narrowed[0] - first[0]).abs() < 1.0 && (narrowed[3] - first[3]).abs() < 1.0,
+        "only the width changes: {first:?} → {narrowed:?}"
+    );
+    // Fewer dots: the sides now wrap round the narrower head and pass out of sight.
+    wait_js(
+        &c,
+        &format!(
+            "!document.getElementById('editor').dataset.stale && Number(document.getElementById('editor').dataset.dots) < {dots_wide}"
+        ),
+        "fewer dots on the narrower head",
+    )
+    .await;
+    shot(&c, "editor-head-outline.png").await;
+    assert!(leaving_asks(&c).await, "the new outline is an unsaved change");
 }
 
 /// `img` as a one-frame YUV4MPEG2 video (4:2:0, full-range BT.601), what Chromium's fake
