@@ -95,13 +95,15 @@ fn report_puts_an_earlier_visit_beside_this_one() {
     assert!(stderr(&o).contains("only scaled"), "{}", stderr(&o));
     let _ = std::fs::remove_file(&pdf);
     let missing = dir.join("missing.jpg");
-    for (extra, why) in [
-        (vec!["--earlier-photo", missing.to_str().unwrap()], "missing.jpg"),
-        (vec!["--earlier-view", "side"], "no view"),
-        (vec!["--earlier-view", "top", "--earlier-date", "2026-13-01"], "2026-13-01"),
+    // A file that cannot be read is an I/O failure (exit 1), as for every photo; a wrong
+    // view or date is bad input (exit 2).
+    for (extra, code, why) in [
+        (vec!["--earlier-photo", missing.to_str().unwrap()], 1, "missing.jpg"),
+        (vec!["--earlier-view", "side"], 2, "no view"),
+        (vec!["--earlier-view", "top", "--earlier-date", "2026-13-01"], 2, "2026-13-01"),
     ] {
         let o = run(&extra);
-        assert_eq!(o.status.code(), Some(2), "{extra:?}: {}", stderr(&o));
+        assert_eq!(o.status.code(), Some(code), "{extra:?}: {}", stderr(&o));
         assert!(stderr(&o).contains(why), "{extra:?}: {}", stderr(&o));
         assert!(!pdf.exists(), "{extra:?} wrote a file");
     }
