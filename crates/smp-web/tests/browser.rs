@@ -1009,18 +1009,18 @@ async fn editor_calibrates_by_the_card_in_chromium() {
         "the warning gone",
     )
     .await;
-    let dots_wide = wait_js(
+    let drawn_wide = wait_js(
         &c,
-        "!document.getElementById('editor').dataset.stale && Number(document.getElementById('editor').dataset.dots)",
-        "the dots on the outline",
+        "!document.getElementById('editor').dataset.stale && document.getElementById('editor').dataset.offHead === '0' && Number(document.getElementById('editor').dataset.drawn)",
+        "the dots inside the outline",
     )
     .await;
-    drag_canvas(&c, (first[0] + first[2], first[1]), (first[0] + 0.6 * first[2], first[1])).await;
+    drag_canvas(&c, (first[0] + first[2], first[1]), (first[0] + 0.35 * first[2], first[1])).await;
     let narrowed = wait_js(
         &c,
         &format!(
             "(() => {{ const h = document.getElementById('editor').dataset.head.split(',').map(Number); return h[2] < {} && h; }})()",
-            0.8 * first[2]
+            0.5 * first[2]
         ),
         "the narrower outline",
     )
@@ -1030,13 +1030,13 @@ async fn editor_calibrates_by_the_card_in_chromium() {
         (narrowed[0] - first[0]).abs() < 1.0 && (narrowed[3] - first[3]).abs() < 1.0,
         "only the width changes: {first:?} → {narrowed:?}"
     );
-    // Fewer dots: the sides now wrap round the narrower head and pass out of sight.
+    // The sides now wrap round the narrower head: fewer dots in sight, none outside it.
     wait_js(
         &c,
         &format!(
-            "!document.getElementById('editor').dataset.stale && Number(document.getElementById('editor').dataset.dots) < {dots_wide}"
+            "!document.getElementById('editor').dataset.stale && document.getElementById('editor').dataset.offHead === '0' && Number(document.getElementById('editor').dataset.drawn) < {drawn_wide}"
         ),
-        "fewer dots on the narrower head",
+        "fewer dots in sight on the narrower head, all inside it",
     )
     .await;
     shot(&c, "editor-head-outline.png").await;

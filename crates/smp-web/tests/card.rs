@@ -267,7 +267,7 @@ async fn progress_lines_up_two_visits() {
                 )
                 .await;
             assert_eq!(r.status(), StatusCode::CREATED, "{b}: {}", r.text().await.unwrap());
-            designs.push(r.json::<serde_json::Value>().await.unwrap()["id"].as_i64().unwrap());
+            designs.push(r.json::<serde_json::Value>().await.unwrap()["design_id"].as_i64().unwrap());
             ids.push(photo["id"].as_i64().unwrap());
         }
         // The report of the later design shows both visits, lined up by the head.
