@@ -27,6 +27,7 @@
   // (data-dots-ms, data-preview-ms) for the practitioner's eye and for measurement.
   let editAt = 0;
   const PREVIEW_DELAY_MS = 150;
+  const HEAD_MIN_RADIUS_MM = 75;
   const UNDO_DEPTH = 100, STEP_MS = 600, HOLD_MS = 600;
 
   async function api(method, url, body, signal) {
@@ -210,7 +211,10 @@
     if (!pts.length) return { center_px: [W / 2, H / 2], radii_px: [W * 0.35, H * 0.35] };
     const xs = pts.map((p) => p[0]), ys = pts.map((p) => p[1]);
     const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-    return { center_px: [(x0 + x1) / 2, (y0 + y1) / 2], radii_px: [Math.max(20, (x1 - x0) * 0.6), Math.max(20, (y1 - y0) * 0.6)] };
+    // A head is at least ~150 mm across in any view (anthropometric surveys such as ANSUR II
+    // put adult head breadth at 15–16 cm): the outline is never smaller at the photo's scale.
+    const least = HEAD_MIN_RADIUS_MM * Math.sqrt(Math.abs(m[0] * m[4] - m[1] * m[3]));
+    return { center_px: [(x0 + x1) / 2, (y0 + y1) / 2], radii_px: [Math.max(least, (x1 - x0) * 0.6), Math.max(least, (y1 - y0) * 0.6)] };
   }
   // A drag of the outline: the centre moves it, a side point sets its width, the top or
   // bottom point its height.
