@@ -108,6 +108,12 @@ pub(crate) fn in_fringe(places: &Places, body: bool, prior: Prior, i: usize) -> 
     zone(places, body, prior, i) == Zone::Fringe
 }
 
+/// Whether the anatomy lets a cell be scalp or hair at all (a seed's pin stops at the
+/// forehead, the face and the background).
+pub(crate) fn can_be_scalp(places: &Places, body: bool, prior: Prior, i: usize) -> bool {
+    !matches!(zone(places, body, prior, i), Zone::Fixed(_))
+}
+
 /// The label of every cell from its coverage, made coherent by the field.
 pub(crate) fn labels(grid: &CellGrid, places: &Places, body: &[bool], prior: &[Prior], coverage: &[f32]) -> Vec<u8> {
     let n = coverage.len();
