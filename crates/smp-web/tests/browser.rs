@@ -127,10 +127,10 @@ async fn click_canvas(c: &Client, at: (f64, f64)) {
     tap_canvas(c, at, 1).await;
 }
 
-/// `taps` quick clicks (2: a double-click) on the canvas at photo pixel `(px, py)`.
-async fn tap_canvas(c: &Client, (px, py): (f64, f64), taps: usize) {
+/// The canvas, scrolled into view (pointer actions do not scroll), and a map from photo
+/// pixels to WebDriver's offsets, which are from the element's centre.
+async fn canvas_at(c: &Client) -> (fantoccini::elements::Element, impl Fn((f64, f64)) -> (f64, f64)) {
     let canvas = c.find(Locator::Id("overlay")).await.unwrap();
-    // Pointer actions do not scroll: the canvas must be in the viewport.
     c.execute("document.getElementById('overlay').scrollIntoView({block: 'center'});", vec![])
         .await
         .unwrap();
@@ -138,14 +138,21 @@ async fn tap_canvas(c: &Client, (px, py): (f64, f64), taps: usize) {
         .execute("const r = document.getElementById('overlay').getBoundingClientRect(), p = document.getElementById('photo'); return [r.width, r.height, p.naturalWidth, p.naturalHeight];", vec![])
         .await
         .unwrap();
-    let f = |i: usize| rect[i].as_f64().unwrap();
-    // WebDriver offsets are from the element's centre.
-    let (x, y) = ((px / f(2) - 0.5) * f(0), (py / f(3) - 0.5) * f(1));
+    let f: [f64; 4] = std::array::from_fn(|i| rect[i].as_f64().unwrap());
+    (canvas, move |(px, py): (f64, f64)| {
+        (((px / f[2] - 0.5) * f[0]).round(), ((py / f[3] - 0.5) * f[1]).round())
+    })
+}
+
+/// `taps` quick clicks (2: a double-click) on the canvas at photo pixel `at`.
+async fn tap_canvas(c: &Client, at: (f64, f64), taps: usize) {
+    let (canvas, to) = canvas_at(c).await;
+    let (x, y) = to(at);
     let mut mouse = MouseActions::new("mouse".into()).then(PointerAction::MoveToElement {
         element: canvas,
         duration: None,
-        x: x.round(),
-        y: y.round(),
+        x,
+        y,
     });
     for _ in 0..taps {
         mouse = mouse
@@ -157,16 +164,7 @@ async fn tap_canvas(c: &Client, (px, py): (f64, f64), taps: usize) {
 
 /// Drags on the canvas from photo pixel `from` to `to` in a few steps, as a finger does.
 async fn drag_canvas(c: &Client, from: (f64, f64), to: (f64, f64)) {
-    let canvas = c.find(Locator::Id("overlay")).await.unwrap();
-    c.execute("document.getElementById('overlay').scrollIntoView({block: 'center'});", vec![])
-        .await
-        .unwrap();
-    let rect = c
-        .execute("const r = document.getElementById('overlay').getBoundingClientRect(), p = document.getElementById('photo'); return [r.width, r.height, p.naturalWidth, p.naturalHeight];", vec![])
-        .await
-        .unwrap();
-    let f = |i: usize| rect[i].as_f64().unwrap();
-    let at = |(px, py): (f64, f64)| (((px / f(2) - 0.5) * f(0)).round(), ((py / f(3) - 0.5) * f(1)).round());
+    let (canvas, at) = canvas_at(c).await;
     let (x0, y0) = at(from);
     let mut mouse = MouseActions::new("mouse".into())
         .then(PointerAction::MoveToElement {
