@@ -62,7 +62,7 @@ fn median(v: &mut [f64]) -> f64 {
 }
 
 #[test]
-#[ignore = "below the issue's bar today (median IoU bald 0.88, haired 0.80; worst 0.44 and 0.42): kept at the bar; run with --include-ignored for the per-case table"]
+#[ignore = "below the issue's bar today (median IoU bald 0.88, haired 0.76; worst 0.44 and 0.38): kept at the bar; run with --include-ignored for the per-case table"]
 fn labels_match_the_truth_across_skin_hair_views_and_patterns() {
     let dump = std::env::var_os("SMP_ANALYZE_OVERLAYS");
     let mut bald = Vec::new();
