@@ -216,7 +216,7 @@ fn earlier_photo(a: &ReportArgs, design: &Design, view: &View, image: &RgbImage)
         }
     };
     progress(a.quiet, "lining up this visit's photo with the earlier one…");
-    let (later, by) = smp_photo::card::align::line_up(&earlier, earlier_map.as_ref(), image, earlier_map.map(|_| view.mm_to_px).as_ref());
+    let (later, by) = smp_photo::card::align::line_up(&earlier, earlier_map.as_ref(), image, Some(&view.mm_to_px));
     progress(a.quiet, by.words());
     Ok(Some(EarlierVisit { earlier, later, by }))
 }

@@ -276,7 +276,7 @@ pub async fn report(State(state): State<AppState>, me: CurrentUser, Path(id): Pa
         return Err(AppError::not_found("photo"));
     }
     let photo = decoded(&state, &hash).await?;
-    let visits = crate::pages::progress::first_and_latest(&state, &me, record.client_id, &view.name).await?;
+    let visits = crate::service::visits::first_and_latest(&state, &me, record.client_id, &view.name).await?;
     let visits = match visits {
         Some(v) => {
             let images = (

@@ -8,16 +8,15 @@ use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use smp_design::MmToPx;
 use smp_store::{Client, PHOTO_VIEWS, Photo};
 use smp_store::{ClientId, PhotoId};
 
 use super::{Nav, html};
 use crate::auth::{CurrentUser, Permission};
-use crate::engine::{HASH_PREFIX, png};
+use crate::engine::png;
 use crate::error::{AppError, AppResult};
-use crate::service::designs::load_design;
 use crate::service::photos::decoded;
+use crate::service::visits::{photos_of_view, view_map};
 use crate::service::work::blocking;
 use crate::state::AppState;
 
@@ -45,18 +44,6 @@ pub struct ProgressPage {
     aligned_by: String,
 }
 
-/// The view map of a photo: a design of the client whose view of that name holds it.
-async fn view_map(state: &AppState, me: &CurrentUser, client: ClientId, photo: &Photo) -> AppResult<Option<MmToPx>> {
-    let file = format!("{HASH_PREFIX}{}", photo.sha256);
-    for d in state.store.list_designs(me.clinic_id(), client).await? {
-        let (design, _) = load_design(state, me, d.id, d.latest_version).await?;
-        if let Some(v) = design.views().iter().find(|v| v.name == photo.view && v.file == file) {
-            return Ok(Some(v.mm_to_px));
-        }
-    }
-    Ok(None)
-}
-
 /// The two photos the query names (same client, same view), earlier first.
 async fn pair_of(
     state: &AppState,
@@ -64,7 +51,6 @@ async fn pair_of(
     client: ClientId,
     q: &ProgressQuery,
 ) -> AppResult<(String, Vec<Photo>, Option<(Photo, Photo)>)> {
-    let photos = state.store.list_photos(me.clinic_id(), client).await?;
     let view = q.view.clone().unwrap_or_else(|| "top".into());
     if !PHOTO_VIEWS.contains(&view.as_str()) {
         return Err(AppError::field(
@@ -72,8 +58,7 @@ async fn pair_of(
             format!("{view:?} is not a standard view; use one of {}", PHOTO_VIEWS.join(", ")),
         ));
     }
-    let mut of_view: Vec<Photo> = photos.into_iter().filter(|p| p.view == view).collect();
-    of_view.sort_by(|a, b| a.taken_on.cmp(&b.taken_on).then(a.id.cmp(&b.id)));
+    let of_view = photos_of_view(state, me, client, &view).await?;
     let pick = |id: Option<PhotoId>, fallback: Option<&Photo>| -> AppResult<Option<Photo>> {
         match id {
             Some(id) => of_view
@@ -97,42 +82,6 @@ async fn pair_of(
         _ => None,
     };
     Ok((view, of_view, pair))
-}
-
-/// Two photos of one view from different visits with each one's view map, earlier first.
-pub(crate) struct VisitPair {
-    /// The earlier photo and its view map, if a design calibrates it.
-    pub earlier: (Photo, Option<MmToPx>),
-    /// The later photo and its view map.
-    pub later: (Photo, Option<MmToPx>),
-}
-
-/// The view's first and latest photos when they were taken on different days, for the
-/// report's progress page.
-pub(crate) async fn first_and_latest(state: &AppState, me: &CurrentUser, client: ClientId, view: &str) -> AppResult<Option<VisitPair>> {
-    if !PHOTO_VIEWS.contains(&view) {
-        return Ok(None);
-    }
-    let mut of_view: Vec<Photo> = state
-        .store
-        .list_photos(me.clinic_id(), client)
-        .await?
-        .into_iter()
-        .filter(|p| p.view == view)
-        .collect();
-    of_view.sort_by(|a, b| a.taken_on.cmp(&b.taken_on).then(a.id.cmp(&b.id)));
-    let (Some(first), Some(last)) = (of_view.first(), of_view.last()) else {
-        return Ok(None);
-    };
-    if first.taken_on == last.taken_on {
-        return Ok(None);
-    }
-    let (a, b) = (first.clone(), last.clone());
-    let maps = (view_map(state, me, client, &a).await?, view_map(state, me, client, &b).await?);
-    Ok(Some(VisitPair {
-        earlier: (a, maps.0),
-        later: (b, maps.1),
-    }))
 }
 
 /// GET /clients/{id}/progress

@@ -8,4 +8,5 @@ pub mod impressions;
 pub mod photos;
 pub mod recent;
 pub mod records;
+pub mod visits;
 pub mod work;
