@@ -51,7 +51,8 @@ const FORM_LIMIT_BYTES: u64 = 4 << 20;
 /// and its form) before reading any of it:
 /// the client learns at once (413) instead of uploading megabytes to be cut off, and the
 /// answer cannot race the rest of the upload. Bodies without a length are cut off at the
-/// limit as they stream in.
+/// limit as they stream in. Large bodies, refused or not, are paced per login
+/// (`auth::large`).
 async fn refuse_oversized(
     (limit, photo_limit, state): (usize, usize, AppState),
     req: axum::extract::Request,
@@ -67,6 +68,19 @@ async fn refuse_oversized(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|t| t.starts_with("multipart/"));
+    let login = auth::cookie(req.headers(), auth::SESSION_COOKIE).unwrap_or_default();
+    // Every large body, refused or not, takes its login's turn (see auth::large): a
+    // client repeating an oversized request is answered at the trickle's pace.
+    let admission = match declared {
+        Some(n) if n >= auth::large::LARGE_BODY_BYTES => Some(state.large_requests.admit(&login, multipart, std::time::Instant::now())),
+        _ => None,
+    };
+    if let Some(a) = admission {
+        let pause = a.pause_secs();
+        if pause > 0.0 {
+            tokio::time::sleep(std::time::Duration::from_secs_f64(pause)).await;
+        }
+    }
     match declared {
         // Forms and JSON carry words and designs, never photos: a 10 MB field is refused
         // on its headers instead of being read and parsed.
@@ -79,27 +93,6 @@ async fn refuse_oversized(
             ),
         )
         .into_response(),
-        Some(n) if n >= auth::large::LARGE_BODY_BYTES && n <= limit as u64 => {
-            // A login's large bodies come in a burst and then a trickle (see auth::large).
-            let login = auth::cookie(req.headers(), auth::SESSION_COOKIE).unwrap_or_default();
-            match state.large_requests.take(&login, multipart, std::time::Instant::now()) {
-                Ok(()) => next.run(req).await,
-                Err(wait) => {
-                    // Read (and drop) the body unparsed, so the client hears the answer
-                    // instead of a connection cut mid-send.
-                    let _ = axum::body::to_bytes(req.into_body(), limit).await;
-                    error::AppError::new(
-                        axum::http::StatusCode::TOO_MANY_REQUESTS,
-                        format!(
-                            "too many large {} in a row; wait {:.0} second(s) and send it again",
-                            if multipart { "uploads" } else { "requests" },
-                            wait.ceil().max(1.0)
-                        ),
-                    )
-                    .into_response()
-                }
-            }
-        }
         Some(n) if n > limit as u64 => error::AppError::new(
             axum::http::StatusCode::PAYLOAD_TOO_LARGE,
             format!(
@@ -109,7 +102,23 @@ async fn refuse_oversized(
             ),
         )
         .into_response(),
-        _ => next.run(req).await,
+        _ => match admission {
+            Some(auth::large::Admission::Refused(wait)) => {
+                // Read (and drop) the body unparsed, so the client hears the answer
+                // instead of a connection cut mid-send.
+                let _ = axum::body::to_bytes(req.into_body(), limit).await;
+                error::AppError::new(
+                    axum::http::StatusCode::TOO_MANY_REQUESTS,
+                    format!(
+                        "too many large {} in a row; wait {:.0} second(s) and send it again",
+                        if multipart { "uploads" } else { "requests" },
+                        (wait - auth::large::MAX_PACE_SECS).ceil().max(1.0)
+                    ),
+                )
+                .into_response()
+            }
+            _ => next.run(req).await,
+        },
     }
 }
 
