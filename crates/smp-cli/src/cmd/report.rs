@@ -157,10 +157,29 @@ pub fn run(a: ReportArgs) -> Result<(), CliError> {
         progress: visits,
     };
     let t = std::time::Instant::now();
+    let report = render_with_progress(&input, &a)?;
+    write_atomic(&a.output, &report.pdf)?;
+    progress(
+        a.quiet,
+        &format!(
+            "wrote {} ({} KB) in {:.1} s",
+            a.output.display(),
+            report.pdf.len() / 1024,
+            t.elapsed().as_secs_f64()
+        ),
+    );
+    Ok(())
+}
+
+/// The report, each step said as it starts and ends (quiet under `-q`).
+fn render_with_progress(input: &ReportInput, a: &ReportArgs) -> Result<smp_report::Report, CliError> {
     let mut phase: Option<(Phase, &'static str)> = None;
-    let report = smp_report::render_report_with_progress(&input, |s| {
+    let report = smp_report::render_report_with_progress(input, |s| {
         let (msg, done) = match s {
-            Step::Impressions => (format!("sampling the impressions of {}…", design.name()), "sampled the impressions"),
+            Step::Impressions => (
+                format!("sampling the impressions of {}…", input.design.name()),
+                "sampled the impressions",
+            ),
             Step::Figures => (
                 "computing the plan, quote, pigment match and removal estimate…".into(),
                 "computed the figures",
@@ -180,17 +199,7 @@ pub fn run(a: ReportArgs) -> Result<(), CliError> {
     if let Some((p, said)) = phase.take() {
         p.done(said);
     }
-    write_atomic(&a.output, &report.pdf)?;
-    progress(
-        a.quiet,
-        &format!(
-            "wrote {} ({} KB) in {:.1} s",
-            a.output.display(),
-            report.pdf.len() / 1024,
-            t.elapsed().as_secs_f64()
-        ),
-    );
-    Ok(())
+    Ok(report)
 }
 
 /// The earlier visit's photo as taken and this visit's redrawn in its frame.

@@ -315,6 +315,22 @@ fn forehead_texture(places: &Places, body: &[bool], rough: &[f32]) -> Option<f32
     })
 }
 
+/// The label map: each cell's label, and its coverage kept within its label's range.
+fn label_map(grid: &CellGrid, labels: &[u8], coverage: &[f32]) -> LabelMap {
+    let mut map = LabelMap::new(grid.width, grid.height, grid.cell_px);
+    for (i, (&code, &cov)) in labels.iter().zip(coverage).enumerate() {
+        let l = Label::from_code(code).unwrap_or(Label::Background);
+        let c = if l.is_scalp() { cov } else { 0.0 };
+        map.labels[i] = l.code();
+        map.coverage[i] = match l {
+            Label::Haired => c.max(HAIRED_MIN_COVERAGE),
+            Label::Bald => c.min(BALD_MAX_COVERAGE),
+            _ => c,
+        };
+    }
+    map
+}
+
 /// Analyse `photo` as seen through `view` of `design`, re-seeded by the user's `seeds`.
 pub fn analyze(photo: &RgbImage, view: &View, design: &Design, seeds: &Seeds) -> Result<Analysis, AnalyzeError> {
     let ppm = check_view(photo, view, design)?;
@@ -382,17 +398,7 @@ pub fn analyze(photo: &RgbImage, view: &View, design: &Design, seeds: &Seeds) ->
             labels[i] = Label::Bald.code();
         }
     }
-    let mut map = LabelMap::new(f.width, f.height, cell_px);
-    for i in 0..n {
-        let l = Label::from_code(labels[i]).unwrap_or(Label::Background);
-        let c = if l.is_scalp() { coverage[i] } else { 0.0 };
-        map.labels[i] = l.code();
-        map.coverage[i] = match l {
-            Label::Haired => c.max(HAIRED_MIN_COVERAGE),
-            Label::Bald => c.min(BALD_MAX_COVERAGE),
-            _ => c,
-        };
-    }
+    let map = label_map(&grid, &labels, &coverage);
     Ok(Analysis {
         outline_px: outline::trace_outline(&grid, &body, f64::from(cell_px)),
         fringe_px: fringe::fringe(&grid, &map.labels, f64::from(cell_px)),
