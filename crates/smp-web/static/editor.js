@@ -503,18 +503,21 @@
   // Leaving with unsaved changes asks first (the browser words the question).
   window.addEventListener('beforeunload', (ev) => { if (ed.dataset.unsaved) { ev.preventDefault(); ev.returnValue = ''; } });
 
-  // Every edit: dots within ~100 ms (debounced, stale requests cancelled), preview later.
+  // Edits made by dragging a slider: many a second, so their dots wait for a pause.
+  const CONTINUOUS = new Set(['feather', 'irregularity']);
+  // Every edit: dots within ~100 ms (stale requests cancelled), preview later.
   function changed(kind = '') {
     editAt = performance.now();
     if (design) remember(kind);
     // Until the new dots arrive, those on screen are the last edit's: shown faded.
     $('dot-count').classList.add('stale'); ed.dataset.stale = '1';
     draw();
-    requestOutputs();
+    requestOutputs(CONTINUOUS.has(kind));
   }
-  // Dots within ~100 ms (debounced, stale requests cancelled), the preview after them.
-  function requestOutputs() {
-    clearTimeout(dotsTimer); dotsTimer = setTimeout(requestDots, 40);
+  // Dots at once for a typed or picked value, after a 40 ms pause while a slider moves
+  // (stale requests cancelled); the preview after them.
+  function requestOutputs(continuous = false) {
+    clearTimeout(dotsTimer); dotsTimer = setTimeout(requestDots, continuous ? 40 : 0);
     if (previewState) { clearTimeout(previewTimer); previewTimer = setTimeout(requestPreview, PREVIEW_DELAY_MS); }
   }
 
