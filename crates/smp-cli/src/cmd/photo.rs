@@ -8,7 +8,7 @@ use clap::{Args, Subcommand};
 use image::{Rgb, RgbImage};
 use serde_json::json;
 use smp_design::Design;
-use smp_photo::analyze::{Analysis, AnalyzeError, LABEL_COLOURS, Seeds, analyze, draw_overlay, from_stored, to_stored};
+use smp_photo::analyze::{Analysis, LABEL_COLOURS, Seeds, analyze_into, draw_overlay, from_stored};
 use smp_photo::decode::{PhotoLimits, load_photo};
 use smp_photo::labels::Label;
 use smp_render::label::draw_label;
@@ -101,10 +101,6 @@ fn label_figures(a: &Analysis, px_per_mm: f64) -> Vec<(Label, f64, f64)> {
         .collect()
 }
 
-fn analyze_error(e: AnalyzeError) -> CliError {
-    CliError::BadInput(e.to_string())
-}
-
 /// The overlay with a legend in the top-left corner.
 fn overlay_with_legend(photo: &RgbImage, a: &Analysis) -> RgbImage {
     let mut img = draw_overlay(photo, &a.labels, &a.outline_px, &a.fringe_px);
@@ -141,22 +137,32 @@ fn run_analyze(a: AnalyzeArgs) -> Result<(), CliError> {
     };
     seeds.hair_px.extend(points(&a.hair_px, "--hair-px", w, h)?);
     seeds.scalp_px.extend(points(&a.scalp_px, "--scalp-px", w, h)?);
-    let result = analyze(&photo, view, &design, &seeds).map_err(analyze_error)?;
-    let stored = to_stored(&result, [w, h]);
+    let name = view.name.clone();
+    let ppm = view.mm_to_px.px_per_mm();
+    let had_head = view.head.is_some();
+    let (result, updated) =
+        analyze_into(&design, &name, &photo, &seeds).map_err(|e| CliError::BadInput(format!("{}: {e}", a.design.display())))?;
     // What is stored is what every later reader gets: check it reads back the same.
+    let stored = updated
+        .view(&name)
+        .and_then(|v| v.analysis.clone())
+        .ok_or_else(|| CliError::Other("the analysis was not stored; please report this".into()))?;
     let back = from_stored(&stored).map_err(|e| CliError::Other(e.to_string()))?;
     if back.labels != result.labels.labels {
         return Err(CliError::Other("the analysis did not survive storing; please report this".into()));
     }
-    let name = view.name.clone();
-    let ppm = view.mm_to_px.px_per_mm();
-    let mut draft = design.to_draft();
-    for v in &mut draft.views {
-        if v.name == name {
-            v.analysis = Some(stored.clone());
-        }
+    if !had_head && let Some(h) = updated.view(&name).and_then(|v| v.head.as_ref()) {
+        progress(
+            a.quiet,
+            &format!(
+                "this photo had no head outline: the client's outline gives one centred at ({:.0}, {:.0}), {:.0} × {:.0} pixels, stored with the reading",
+                h.center_px[0],
+                h.center_px[1],
+                2.0 * h.radii_px[0],
+                2.0 * h.radii_px[1]
+            ),
+        );
     }
-    let updated = Design::from_draft(draft)?;
     let out = a.write_to.clone().unwrap_or_else(|| a.design.clone());
     write_atomic(&out, updated.to_json().as_bytes())?;
     if let Some(o) = &a.output {

@@ -20,6 +20,7 @@ mod fringe;
 pub mod geometry;
 mod gmm;
 mod hair;
+pub mod head;
 pub(crate) mod lsq;
 mod maxflow;
 mod mrf;
@@ -44,7 +45,7 @@ use crate::labels::{Label, LabelMap};
 
 pub use self::hair::HairModel;
 pub use self::overlay::{LABEL_COLOURS, draw_overlay};
-pub use self::reuse::{ViewLabels, ViewLabelsError, view_labels};
+pub use self::reuse::{ViewLabels, ViewLabelsError, analyze_into, view_labels};
 pub use self::seeds::Seeds;
 pub use self::stored::{StoreError, from_stored, to_stored};
 
@@ -98,23 +99,11 @@ pub enum AnalyzeError {
     },
 }
 
-/// Where the view expects the head's centre in its photo: the head ellipse's centre, else
-/// where the design's regions (or the glabella) land.
-fn expected_centre(view: &View, design: &Design) -> Option<(f64, f64)> {
-    if let Some(h) = &view.head {
-        return Some((h.center_px[0], h.center_px[1]));
-    }
-    let pts: Vec<(f64, f64)> = design
-        .regions()
-        .iter()
-        .flat_map(|r| r.polygon.iter())
-        .map(|&p| view.mm_to_px.apply(p))
-        .collect();
-    if pts.is_empty() {
-        return design.glabella().map(|g| view.mm_to_px.apply(g));
-    }
-    let n = pts.len() as f64;
-    Some((pts.iter().map(|p| p.0).sum::<f64>() / n, pts.iter().map(|p| p.1).sum::<f64>() / n))
+/// Where the view expects the head's centre in its photo: the head ellipse's centre. A
+/// view without one (a new photo) makes no claim: its design lies flat on the photo, and
+/// its regions may well land off it until the analysis finds the head.
+fn expected_centre(view: &View) -> Option<(f64, f64)> {
+    view.head.as_ref().map(|h| (h.center_px[0], h.center_px[1]))
 }
 
 /// Forehead cells needed for their texture to anchor bare skin's.
@@ -141,7 +130,7 @@ const COVERAGE_TEXTURE_CELLS: u32 = 3;
 const EDGE_FACTOR: f32 = 2.0;
 
 /// The view's scale, checked, and the photo checked against the view.
-fn check_view(photo: &RgbImage, view: &View, design: &Design) -> Result<f64, AnalyzeError> {
+fn check_view(photo: &RgbImage, view: &View) -> Result<f64, AnalyzeError> {
     let ppm = view.mm_to_px.px_per_mm();
     if !(ppm.is_finite() && (0.5..=200.0).contains(&ppm)) {
         return Err(AnalyzeError::NotCalibrated {
@@ -150,7 +139,7 @@ fn check_view(photo: &RgbImage, view: &View, design: &Design) -> Result<f64, Ana
         });
     }
     let (w_px, h_px) = (photo.width(), photo.height());
-    if let Some((x, y)) = expected_centre(view, design)
+    if let Some((x, y)) = expected_centre(view)
         && !(x >= 0.0 && y >= 0.0 && x < f64::from(w_px) && y < f64::from(h_px))
     {
         return Err(AnalyzeError::WrongPhoto {
@@ -333,7 +322,7 @@ fn label_map(grid: &CellGrid, labels: &[u8], coverage: &[f32]) -> LabelMap {
 
 /// Analyse `photo` as seen through `view` of `design`, re-seeded by the user's `seeds`.
 pub fn analyze(photo: &RgbImage, view: &View, design: &Design, seeds: &Seeds) -> Result<Analysis, AnalyzeError> {
-    let ppm = check_view(photo, view, design)?;
+    let ppm = check_view(photo, view)?;
     let cell_px = ((CELL_MM * ppm).round() as u32).max(1);
     let f = cell_features(photo, cell_px);
     let grid = CellGrid {

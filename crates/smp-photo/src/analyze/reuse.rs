@@ -50,15 +50,36 @@ pub fn view_labels(design: &Design, view_name: &str, photo: &RgbImage, seeds: &S
             analysis: None,
         });
     }
-    let result = analyze(photo, view, design, seeds)?;
-    let stored = to_stored(&result, [photo.width(), photo.height()]);
+    let (result, design) = analyze_into(design, view_name, photo, seeds)?;
+    Ok(ViewLabels {
+        labels: result.labels.clone(),
+        design,
+        analysis: Some(result),
+    })
+}
+
+/// A new analysis of `view_name`'s `photo`, seeded by `seeds`, and the design with it
+/// stored in the view. A view without a head outline gets the one the client's
+/// silhouette shows, and the photo is read again through it: without one the design
+/// lies flat on the photo (its crown spills off the head), and the forehead, the loss
+/// zone and the fringe all need the head's shape.
+pub fn analyze_into(design: &Design, view_name: &str, photo: &RgbImage, seeds: &Seeds) -> Result<(Analysis, Design), ViewLabelsError> {
+    let view = design.view(view_name).ok_or_else(|| ViewLabelsError::NoView(view_name.into()))?;
     let mut draft = design.to_draft();
+    let mut result = analyze(photo, view, design, seeds)?;
+    if view.head.is_none()
+        && let Some(head) = super::head::head_from_labels(&result.labels, view.mm_to_px.px_per_mm())
+    {
+        for v in draft.views.iter_mut().filter(|v| v.name == view_name) {
+            v.head = Some(head);
+        }
+        let with_head = Design::from_draft(draft.clone())?;
+        let view = with_head.view(view_name).ok_or_else(|| ViewLabelsError::NoView(view_name.into()))?;
+        result = analyze(photo, view, &with_head, seeds)?;
+    }
+    let stored = to_stored(&result, [photo.width(), photo.height()]);
     for v in draft.views.iter_mut().filter(|v| v.name == view_name) {
         v.analysis = Some(stored.clone());
     }
-    Ok(ViewLabels {
-        labels: result.labels.clone(),
-        design: Design::from_draft(draft)?,
-        analysis: Some(result),
-    })
+    Ok((result, Design::from_draft(draft)?))
 }
