@@ -32,6 +32,10 @@ pub fn head_from_labels(labels: &LabelMap, px_per_mm: f64) -> Option<HeadEllipse
         Some((l as f64, r as f64 + 1.0))
     };
     let top = (0..h).find(|&y| extent(y).is_some_and(|(l, r)| r - l >= 3.0))?;
+    // A head cut off by the photo's top edge (a close-up of the crown) shows no top arc.
+    if top == 0 {
+        return None;
+    }
     // Rows (y, half-width, middle) down the arc while they follow one ellipse:
     // half-width² is a quadratic in y on an ellipse.
     let mut rows: Vec<(f64, f64, f64)> = Vec::new();
