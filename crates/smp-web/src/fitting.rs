@@ -91,7 +91,15 @@ pub fn fit(req: &FitRequest, photo: &RgbImage) -> AppResult<FitJson> {
     let ink = fitted.pigment.as_ref().map_or(String::new(), |m| {
         format!(" Pigment matched to the client's skin and hair: {} at 1:{}.", m.pigment, m.dilution)
     });
-    let summary = format!("Bald area {treated:.0} cm² treated; thinning {blended:.0} cm² blended; {said}.{ink}");
+    // A new photo had no head outline: the reading found one, which the user should check.
+    let had_head = design.view(&req.view).is_some_and(|v| v.head.is_some());
+    let found_head = !had_head && fitted.design.view(&req.view).is_some_and(|v| v.head.is_some());
+    let outline = if found_head {
+        " The head's outline was found from the photo: check the dashed line, and drag it with the Head outline tool if it is off."
+    } else {
+        ""
+    };
+    let summary = format!("Bald area {treated:.0} cm² treated; thinning {blended:.0} cm² blended; {said}.{ink}{outline}");
     Ok(FitJson {
         design: design_value(&fitted.design),
         summary,

@@ -62,6 +62,11 @@ pub fn run(a: FitArgs) -> Result<(), CliError> {
     }
     let got = view_labels(&design, &view.name, &photo, &Seeds::default())
         .map_err(|e| CliError::BadInput(format!("{}: {e}", a.design.display())))?;
+    if view.head.is_none()
+        && let Some(h) = got.design.view(&view.name).and_then(|v| v.head.as_ref())
+    {
+        progress(a.quiet, &crate::cmd::photo::found_outline(h));
+    }
     let (labels, design) = (got.labels, got.design);
     progress(a.quiet, "fitting the regions and the hairline…");
     let opts = FitOptions {

@@ -101,6 +101,17 @@ fn label_figures(a: &Analysis, px_per_mm: f64) -> Vec<(Label, f64, f64)> {
         .collect()
 }
 
+/// What is said when a photo without a head outline got one from the client's outline.
+pub(crate) fn found_outline(h: &smp_design::HeadEllipse) -> String {
+    format!(
+        "this photo had no head outline: the client's outline gives one centred at ({:.0}, {:.0}), {:.0} × {:.0} pixels, stored with the reading",
+        h.center_px[0],
+        h.center_px[1],
+        2.0 * h.radii_px[0],
+        2.0 * h.radii_px[1]
+    )
+}
+
 /// The overlay with a legend in the top-left corner.
 fn overlay_with_legend(photo: &RgbImage, a: &Analysis) -> RgbImage {
     let mut img = draw_overlay(photo, &a.labels, &a.outline_px, &a.fringe_px);
@@ -152,16 +163,7 @@ fn run_analyze(a: AnalyzeArgs) -> Result<(), CliError> {
         return Err(CliError::Other("the analysis did not survive storing; please report this".into()));
     }
     if !had_head && let Some(h) = updated.view(&name).and_then(|v| v.head.as_ref()) {
-        progress(
-            a.quiet,
-            &format!(
-                "this photo had no head outline: the client's outline gives one centred at ({:.0}, {:.0}), {:.0} × {:.0} pixels, stored with the reading",
-                h.center_px[0],
-                h.center_px[1],
-                2.0 * h.radii_px[0],
-                2.0 * h.radii_px[1]
-            ),
-        );
+        progress(a.quiet, &found_outline(h));
     }
     let out = a.write_to.clone().unwrap_or_else(|| a.design.clone());
     write_atomic(&out, updated.to_json().as_bytes())?;

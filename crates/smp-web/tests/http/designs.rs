@@ -325,6 +325,25 @@ async fn fit_to_photo_overlay_and_seeds() {
         assert_eq!(f["treated_cm2"].as_f64().unwrap(), (treat * 10.0).round() / 10.0, "{b}");
         let summary = f["summary"].as_str().unwrap();
         assert!(summary.starts_with(&format!("Bald area {treat:.0} cm² treated")), "{b}: {summary}");
+        assert!(!summary.contains("outline was found"), "{b}: the view had its outline: {summary}");
+        // As a new upload, without a head outline: the fit finds one and says so.
+        let mut headless = value.clone();
+        headless["views"][0].as_object_mut().unwrap().remove("head");
+        let r = s.post_json("/api/v1/fit", &json!({"design": headless, "view": "top"})).await;
+        assert_eq!(r.status(), StatusCode::OK, "{b}");
+        let g: serde_json::Value = r.json().await.unwrap();
+        let found = &g["design"]["views"][0]["head"];
+        let want = &value["views"][0]["head"];
+        let near = |k: &str, i: usize| (found[k][i].as_f64().unwrap() / want[k][i].as_f64().unwrap() - 1.0).abs() < 0.15;
+        assert!(
+            near("center_px", 0) && near("center_px", 1) && near("radii_px", 0) && near("radii_px", 1),
+            "{b}: found {found}, true {want}"
+        );
+        assert!(
+            g["summary"].as_str().unwrap().contains("outline was found from the photo"),
+            "{b}: {}",
+            g["summary"]
+        );
         // The fitted design has other dots than the template.
         let dots = |d: serde_json::Value| {
             let s = &s;
