@@ -147,5 +147,28 @@ mod tests {
             (e.radii_px[0] / 120.0 - 1.0).abs() < 0.05 && (e.radii_px[1] / 160.0 - 1.0).abs() < 0.1,
             "{e:?}"
         );
+        // The same head cut off by the photo's top edge (its centre 20 cells down): the
+        // rows below still follow an ellipse, but no outline is claimed.
+        let mut cut = LabelMap::new(100, 200, 4);
+        for y in 0..200u32 {
+            for x in 0..100u32 {
+                let (u, v) = ((f64::from(x) + 0.5 - 50.0) / 30.0, (f64::from(y) + 0.5 - 20.0) / 40.0);
+                if u * u + v * v <= 1.0 {
+                    cut.set(x, y, Label::Haired, 1.0);
+                }
+            }
+        }
+        assert_eq!(head_from_labels(&cut, 1.5), None);
+        // Nor for the same shape on 1 px cells: 30 × 40 px at 1.5 px/mm is no head.
+        let mut tiny = LabelMap::new(100, 200, 1);
+        for y in 0..200u32 {
+            for x in 0..100u32 {
+                let (u, v) = ((f64::from(x) + 0.5 - 50.0) / 30.0, (f64::from(y) + 0.5 - 90.0) / 40.0);
+                if u * u + v * v <= 1.0 {
+                    tiny.set(x, y, Label::Haired, 1.0);
+                }
+            }
+        }
+        assert_eq!(head_from_labels(&tiny, 1.5), None);
     }
 }
