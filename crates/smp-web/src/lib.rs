@@ -68,11 +68,13 @@ async fn refuse_oversized(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|t| t.starts_with("multipart/"));
-    let login = auth::cookie(req.headers(), auth::SESSION_COOKIE).unwrap_or_default();
     // Every large body, refused or not, takes its login's turn (see auth::large): a
     // client repeating an oversized request is answered at the trickle's pace.
     let admission = match declared {
-        Some(n) if n >= auth::large::LARGE_BODY_BYTES => Some(state.large_requests.admit(&login, multipart, std::time::Instant::now())),
+        Some(n) if n >= auth::large::LARGE_BODY_BYTES => {
+            let login = auth::cookie(req.headers(), auth::SESSION_COOKIE).unwrap_or_default();
+            Some(state.large_requests.admit(&login, multipart, std::time::Instant::now()))
+        }
         _ => None,
     };
     if let Some(a) = admission {
