@@ -2,6 +2,7 @@
 //! skin (diffusion profile, turbid backscatter, Beer–Lambert absorption) used by the
 //! preview and, later, by pigment matching.
 
+pub mod chart;
 pub mod constants;
 pub mod delta_e;
 pub mod hair;

@@ -189,28 +189,8 @@ impl PigmentLibrary {
 
 /// CIELAB (D65) to linear sRGB, clamped to 0..1 (the inverse of `srgb::linear_to_lab`,
 /// CIE 15:2004 and the IEC 61966-2-1 inverse matrix).
-pub fn lab_to_linear([l, a, b]: [f64; 3]) -> [f64; 3] {
-    const E: f64 = 216.0 / 24389.0;
-    const K: f64 = 24389.0 / 27.0;
-    let fy = (l + 16.0) / 116.0;
-    let fx = fy + a / 500.0;
-    let fz = fy - b / 200.0;
-    let finv = |f: f64| if f * f * f > E { f * f * f } else { (116.0 * f - 16.0) / K };
-    let y = if l > K * E { fy * fy * fy } else { l / K };
-    let xyz = [finv(fx) * srgb::D65_WHITE[0], y, finv(fz) * srgb::D65_WHITE[2]];
-    // Invert the forward matrix itself (its columns are the primaries' XYZ), so the
-    // round trip is exact rather than limited by a separately rounded inverse.
-    let m: [[f64; 3]; 3] = {
-        let cols = [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]].map(srgb::linear_to_xyz);
-        std::array::from_fn(|r| std::array::from_fn(|c| cols[c][r]))
-    };
-    let cof = |r: usize, c: usize| {
-        let (r1, r2, c1, c2) = ((r + 1) % 3, (r + 2) % 3, (c + 1) % 3, (c + 2) % 3);
-        m[r1][c1] * m[r2][c2] - m[r1][c2] * m[r2][c1]
-    };
-    let det: f64 = (0..3).map(|c| m[0][c] * cof(0, c)).sum();
-    // inverse[i][j] = cofactor(j, i) / det.
-    std::array::from_fn::<f64, 3, _>(|i| (0..3).map(|j| cof(j, i) / det * xyz[j]).sum()).map(|v| v.clamp(0.0, 1.0))
+pub fn lab_to_linear(lab: [f64; 3]) -> [f64; 3] {
+    srgb::xyz_to_linear(srgb::lab_to_xyz(lab, srgb::D65_WHITE)).map(|v| v.clamp(0.0, 1.0))
 }
 
 /// The needle the predictions assume, mm: the common 0.25 mm SMP needle (domain.md).

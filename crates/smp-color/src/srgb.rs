@@ -84,6 +84,35 @@ pub fn xyz_to_lab(xyz: [f64; 3]) -> [f64; 3] {
     [116.0 * fy - 16.0, 500.0 * (fx - fy), 200.0 * (fy - fz)]
 }
 
+/// CIELAB relative to `white` (XYZ, Y = 1) to CIE XYZ (CIE 15:2004).
+pub fn lab_to_xyz([l, a, b]: [f64; 3], white: [f64; 3]) -> [f64; 3] {
+    const E: f64 = 216.0 / 24389.0;
+    const K: f64 = 24389.0 / 27.0;
+    let fy = (l + 16.0) / 116.0;
+    let fx = fy + a / 500.0;
+    let fz = fy - b / 200.0;
+    let finv = |f: f64| if f * f * f > E { f * f * f } else { (116.0 * f - 16.0) / K };
+    let y = if l > K * E { fy * fy * fy } else { l / K };
+    [finv(fx) * white[0], y * white[1], finv(fz) * white[2]]
+}
+
+/// CIE XYZ (D65) to linear sRGB, not clamped (colours outside sRGB's gamut have a
+/// channel below 0 or above 1): the inverse of [`linear_to_xyz`], computed from that
+/// matrix itself so the round trip is exact rather than limited by a rounded inverse.
+pub fn xyz_to_linear(xyz: [f64; 3]) -> [f64; 3] {
+    let m: [[f64; 3]; 3] = {
+        let cols = [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]].map(linear_to_xyz);
+        std::array::from_fn(|r| std::array::from_fn(|c| cols[c][r]))
+    };
+    let cof = |r: usize, c: usize| {
+        let (r1, r2, c1, c2) = ((r + 1) % 3, (r + 2) % 3, (c + 1) % 3, (c + 2) % 3);
+        m[r1][c1] * m[r2][c2] - m[r1][c2] * m[r2][c1]
+    };
+    let det: f64 = (0..3).map(|c| m[0][c] * cof(0, c)).sum();
+    // inverse[i][j] = cofactor(j, i) / det.
+    std::array::from_fn(|i| (0..3).map(|j| cof(j, i) / det * xyz[j]).sum())
+}
+
 /// Linear sRGB to CIELAB (D65).
 pub fn linear_to_lab(l: [f64; 3]) -> [f64; 3] {
     xyz_to_lab(linear_to_xyz(l))
