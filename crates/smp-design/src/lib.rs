@@ -24,4 +24,4 @@ pub use error::{DesignError, FaultClass, FieldError};
 pub use model::{Clusters, Design, Hairline, MAX_DILUTION_WATER_PARTS, Region, RegionKind, RegionPigment, Sessions, Shade};
 pub use template::Pattern;
 pub use units::{Cm2, Mm, PerCm2, PointMm};
-pub use view::{CardRecord, HeadEllipse, Mask, MaskEdit, MaskKind, MmToPx, View};
+pub use view::{CardRecord, ChartRecord, HeadEllipse, Mask, MaskEdit, MaskKind, MmToPx, View};

@@ -123,6 +123,10 @@ pub struct View {
     /// from it, and colours read from the photo are corrected through it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<CardRecord>,
+    /// A ColorChecker colour chart read in the photo (`smp color chart`): colours read
+    /// from the photo are corrected through it rather than the card.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chart: Option<ChartRecord>,
 }
 
 /// The calibration card as found in a view's photo.
@@ -138,6 +142,24 @@ pub struct CardRecord {
     pub colour_curves: [[f64; 3]; 3],
     /// Mean CIEDE2000 of the corrected neutral patches from what the card reflects.
     pub residual_delta_e00: f64,
+}
+
+/// A ColorChecker Classic 24 colour chart as read in a view's photo.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChartRecord {
+    /// Centres of the four corner patches, pixels: dark skin, bluish green, black, white.
+    pub corner_patches_px: [[f64; 2]; 4],
+    /// Tone curve per channel (R, G, B): gain, exponent and offset taking the photo's
+    /// linear light towards the scene's, fitted to the six neutral patches.
+    pub colour_curves: [[f64; 3]; 3],
+    /// Colour matrix after the curves (linear RGB, row by output channel), fitted to
+    /// the chart's colours.
+    pub colour_matrix: [[f64; 3]; 3],
+    /// Mean CIEDE2000 of the corrected patches from their published colours.
+    pub residual_delta_e00: f64,
+    /// Largest CIEDE2000 of a corrected patch from its published colour.
+    pub worst_delta_e00: f64,
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 pub mod analyze;
 pub mod camera;
 pub mod card;
+pub mod chart;
 pub mod checks;
 pub mod constants;
 pub mod decode;

@@ -368,6 +368,7 @@ mod tests {
             analysis: Some(analysis),
             photo_size_px: None,
             card: None,
+            chart: None,
         };
         let m = ScalpMask::for_view(&view).unwrap();
         let scalp: Vec<bool> = [

@@ -56,9 +56,9 @@ pub enum PhotoMatchError {
 pub struct PhotoMatch {
     /// The view sampled.
     pub view: String,
-    /// Whether the sampled colours were corrected through the calibration card in the
-    /// photo (else they are as the camera recorded them: an estimate).
-    pub through_card: bool,
+    /// What the sampled colours were corrected through: the calibration card or the
+    /// colour chart in the photo (`None`: as the camera recorded them, an estimate).
+    pub corrected_by: Option<crate::card::colour::Reference>,
     /// Skin colour used (CIELAB) and whether the clinic gave it.
     pub skin_lab: [f64; 3],
     /// Whether `skin_lab` was given (or stored in the design) rather than sampled.
@@ -99,7 +99,8 @@ impl PhotoMatch {
         v["skin_lab"] = serde_json::json!(self.skin_lab);
         v["hair_lab"] = serde_json::json!(self.hair_lab);
         v["view"] = serde_json::json!(self.view);
-        v["through_card"] = serde_json::json!(self.through_card);
+        v["through_card"] = serde_json::json!(self.corrected_by == Some(crate::card::colour::Reference::Card));
+        v["through_chart"] = serde_json::json!(self.corrected_by == Some(crate::card::colour::Reference::Chart));
         v["area_effect"] = serde_json::json!({
             "design_density_per_cm2": self.density_per_cm2,
             "predicted_area_lab": self.predicted_area_lab,
@@ -149,10 +150,10 @@ pub fn match_on_photo(
         skin_lab: given.skin_lab.or(design.colours().skin_lab),
         hair_lab: given.hair_lab.or(design.colours().hair_lab),
     };
-    // Through the card when the view has one: the light's cast and the camera's curve
-    // taken out before sampling.
-    let card = view.card.as_ref().map(crate::card::CardCorrection::from_record);
-    let corrected = card.map(|k| k.correct_image(photo));
+    // Through the chart or card when the view has one: the light's cast and the
+    // camera's curve taken out before sampling.
+    let correction = crate::card::ColourCorrection::of_view(view);
+    let corrected = correction.map(|k| k.correct_image(photo));
     let sample = sample_design(design, view, corrected.as_ref().unwrap_or(photo))?;
     let skin_lab = given
         .skin_lab
@@ -192,6 +193,6 @@ pub fn match_on_photo(
         density_per_cm2: sample.density_per_cm2,
         predicted_area_lab,
         hair_area_lab: sample.haired_area_lab,
-        through_card: card.is_some(),
+        corrected_by: correction.map(|k| k.reference),
     })
 }

@@ -1,12 +1,13 @@
 //! The robust colour of a photo region: the median CIELAB of its pixels with clipped
 //! highlights and the darkest and lightest tenth left out, read as the camera recorded
-//! it, balanced on a marked white card, or through the calibration card's correction;
+//! it, balanced on a marked white card, or through the calibration card's or colour chart's correction;
 //! with plain warnings about clipping, darkness and colour casts.
 
 use image::RgbImage;
 use smp_color::srgb::{linear_to_lab, rgb8_to_linear};
 
-use crate::card::CardCorrection;
+use crate::card::ColourCorrection;
+use crate::card::colour::Reference;
 
 /// An 8-bit channel at or above this is clipped (a specular highlight or overexposure).
 const CLIPPED_8BIT: u8 = 250;
@@ -34,8 +35,8 @@ pub enum Balance {
     /// A white or grey card marked in the photo is made neutral at its own luminance
     /// (exposure kept, only the cast removed).
     WhiteCard(PxRect),
-    /// Through the calibration card's correction.
-    Card(CardCorrection),
+    /// Through the correction of the calibration card or colour chart in the photo.
+    Corrected(ColourCorrection),
 }
 
 /// The colour of a region.
@@ -50,8 +51,8 @@ pub struct RegionColour {
     /// The gain each linear channel was given (the white card's, or the calibration
     /// card's white balance; 1 as recorded).
     pub white_gains: [f64; 3],
-    /// Whether the colours went through the calibration card.
-    pub through_card: bool,
+    /// What the colours were corrected through (the card or the chart), if anything.
+    pub corrected_by: Option<Reference>,
     /// What to be careful about, in words.
     pub warnings: Vec<String>,
 }
@@ -142,12 +143,12 @@ pub fn region_colour(photo: &RgbImage, region: PxRect, balance: Balance) -> Resu
     let gains = match balance {
         Balance::AsRecorded => [1.0; 3],
         Balance::WhiteCard(r) => white_gains(photo, r)?,
-        Balance::Card(k) => k.white_balance(),
+        Balance::Corrected(k) => k.white_balance(),
     };
     let to_linear = |p: [u8; 3]| {
         let l = rgb8_to_linear(p);
         match &balance {
-            Balance::Card(k) => k.apply_linear(l),
+            Balance::Corrected(k) => k.apply_linear(l),
             _ => std::array::from_fn::<f64, 3, _>(|c| (l[c] * gains[c]).min(1.0)),
         }
     };
@@ -196,7 +197,10 @@ pub fn region_colour(photo: &RgbImage, region: PxRect, balance: Balance) -> Resu
         pixels_used: kept,
         pixels_excluded: total - kept,
         white_gains: gains,
-        through_card: matches!(balance, Balance::Card(_)),
+        corrected_by: match balance {
+            Balance::Corrected(k) => Some(k.reference),
+            _ => None,
+        },
         warnings,
     })
 }

@@ -148,6 +148,9 @@ pub fn scaled_view(view: &View, k: f64) -> View {
         c.corners_px = c.corners_px.map(|p| p.map(|x| x * k));
         c.px_per_mm *= k;
     }
+    if let Some(c) = &mut v.chart {
+        c.corner_patches_px = c.corner_patches_px.map(|p| p.map(|x| x * k));
+    }
     v.photo_size_px = view.photo_size_px.map(|s| s.map(|c| (f64::from(c) * k).round().max(1.0) as u32));
     v
 }
@@ -284,6 +287,7 @@ mod tests {
             photo_size_px: Some([800, 600]),
             analysis: None,
             card: None,
+            chart: None,
         };
         let (same, note) = view_for_photo(&view, 800, 600).unwrap();
         assert_eq!((same, note), (view.clone(), None));

@@ -130,7 +130,9 @@ fn pigment_data(f: &Facts) -> Value {
     let source = |given: bool| {
         if given {
             "measured by the clinic"
-        } else if f.through_card {
+        } else if f.corrected_by == Some(smp_photo::card::colour::Reference::Chart) {
+            "measured from the photo through the colour chart held in it"
+        } else if f.corrected_by == Some(smp_photo::card::colour::Reference::Card) {
             "measured from the photo through the calibration card held in it"
         } else {
             "estimated from the photo (no calibration card in it, so the room's light colours it)"

@@ -36,9 +36,9 @@ pub struct Facts {
     pub hair_lab: [f64; 3],
     /// Whether each colour was measured by the clinic (`true`) or sampled from the photo.
     pub given: (bool, bool),
-    /// Whether colours sampled from the photo were corrected through the calibration card
-    /// in it (else they are estimates under the photo's own light).
-    pub through_card: bool,
+    /// What colours sampled from the photo were corrected through: the calibration card
+    /// or the colour chart in it (`None`: estimates under the photo's own light).
+    pub corrected_by: Option<smp_photo::card::colour::Reference>,
     /// Reasons to distrust a hair colour sampled from the photo (scale, no mask); empty
     /// when the clinic gave the hair colour.
     pub hair_sample_warnings: Vec<String>,
@@ -104,7 +104,7 @@ pub fn facts(input: &ReportInput<'_>, imp: &Impressions) -> Result<Facts, Report
     })?;
     let (skin_lab, hair_lab, skin_tone) = (pm.skin_lab, pm.hair_lab, pm.skin_tone);
     let (skin_given, hair_given) = (pm.skin_given, pm.hair_given);
-    let (pigment, hair_sample_warnings, through_card) = (pm.matched, pm.hair_sample_warnings, pm.through_card);
+    let (pigment, hair_sample_warnings, corrected_by) = (pm.matched, pm.hair_sample_warnings, pm.corrected_by);
     let chosen = input
         .design
         .regions()
@@ -148,7 +148,7 @@ pub fn facts(input: &ReportInput<'_>, imp: &Impressions) -> Result<Facts, Report
         skin_lab,
         hair_lab,
         given: (skin_given, hair_given),
-        through_card,
+        corrected_by,
         hair_sample_warnings,
         skin_tone,
         pigment,

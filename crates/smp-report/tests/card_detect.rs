@@ -4,7 +4,7 @@
 use std::process::Command;
 
 use smp_photo::card::layout::PATCHES;
-use smp_photo::card::{CardCorrection, find_card};
+use smp_photo::card::{ColourCorrection, find_card};
 use smp_report::card::{Paper, card_pdf};
 
 /// pdftoppm, which CI installs (poppler-utils); outside CI its absence skips the test.
@@ -64,7 +64,7 @@ fn the_printed_card_is_found_at_150_300_and_600_dpi() {
                     assert!((m[1] - want).abs() < 0.02, "patch {} read {m:?}", p.grey);
                 }
             }
-            assert!(CardCorrection::fit(&card.patches_linear).is_some());
+            assert!(ColourCorrection::fit(&card.patches_linear).is_some());
         }
     }
     std::fs::remove_dir_all(&dir).ok();
@@ -78,7 +78,7 @@ mod sweep {
     use smp_color::delta_e::delta_e00;
     use smp_color::srgb::{linear_to_lab, rgb8_to_linear};
     use smp_design::Pattern;
-    use smp_photo::card::{CardCorrection, find_card};
+    use smp_photo::card::{ColourCorrection, find_card};
     use smp_photo::stubble::{StubbleOptions, detect_stubble};
     use smp_report::card::card_print;
     use smp_synth::card::CardShot;
@@ -190,7 +190,7 @@ mod sweep {
                 hair_de: None,
             };
         };
-        let k = CardCorrection::fit(&card.patches_linear).unwrap();
+        let k = ColourCorrection::fit(&card.patches_linear).unwrap();
         // How far each corrected patch lies from the grey of its own lightness.
         let neutral_de = card
             .patches_linear
@@ -217,7 +217,20 @@ mod sweep {
                     _ => None,
                 };
                 let hair = match (a.and_then(|a| a.tip_lab), b.and_then(|b| b.tip_lab), truth_hair) {
-                    (Some(a), Some(b), Some(t)) => Some((delta_e00(a, truth(t)), delta_e00(b, truth(t)))),
+                    (Some(a), Some(b), Some(t)) => {
+                        if std::env::var_os("SMP_CARD_HAIR_ONLY").is_some() {
+                            let f = |l: [f64; 3]| format!("{:5.1} {:5.1} {:5.1}", l[0], l[1], l[2]);
+                            println!(
+                                "  skin {} hair {} ppm {ppm:5.1}: truth {} found {} ΔE00 {:.2}",
+                                params.skin_type,
+                                params.hair_level,
+                                f(truth(t)),
+                                f(a),
+                                delta_e00(a, truth(t))
+                            );
+                        }
+                        Some((delta_e00(a, truth(t)), delta_e00(b, truth(t))))
+                    }
                     _ => None,
                 };
                 (skin, hair)
@@ -253,7 +266,18 @@ fn the_card_is_found_in_a_synthetic_head_and_a_closeup() {
 fn card_sweep_on_200_synthetic_photos() {
     use rayon::prelude::*;
     let n = std::env::var("SMP_CARD_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(200);
-    let outcomes: Vec<(usize, sweep::Outcome)> = (0..n).into_par_iter().map(|i| (i, sweep::run_case(i))).collect();
+    // SMP_CARD_HAIR_ONLY=1: only the close-ups of stubble, each printed (for work on the tips).
+    let hair_only = std::env::var_os("SMP_CARD_HAIR_ONLY").is_some();
+    let outcomes: Vec<(usize, sweep::Outcome)> = (0..n)
+        .into_par_iter()
+        .filter(|i| !hair_only || i % 4 == 3)
+        .map(|i| (i, sweep::run_case(i)))
+        .collect();
+    if hair_only {
+        for (i, o) in &outcomes {
+            println!("case {i}: hair ΔE00 through the card {:?}", o.hair_de);
+        }
+    }
     let found = outcomes.iter().filter(|(_, o)| o.found).count();
     let mut scale: Vec<f64> = outcomes.iter().filter(|(_, o)| o.found).map(|(_, o)| o.scale_error.abs()).collect();
     scale.sort_by(f64::total_cmp);

@@ -350,6 +350,7 @@ pub fn synth_shot(params: &SynthParams, look: &HairLook, shot: &Shot, photo_file
         photo_size_px: Some([cam.width, cam.height]),
         analysis: None,
         card: None,
+            chart: None,
     });
     let design = Design::from_draft(draft).map_err(|e| format!("synthetic view is invalid: {e}"))?;
 

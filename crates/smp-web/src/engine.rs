@@ -215,7 +215,7 @@ pub fn calibrated(req: &CalibrateRequest, scale: ViewScale, sha256: &str, photo_
         }
     };
     let mut draft: DesignDraft = design.to_draft();
-    // The head outline, mask, analysis and card are of the same photo: they survive a recalibration.
+    // The head outline, mask, analysis, card and chart are of the same photo: they survive a recalibration.
     let old = draft.views.iter().find(|v| v.name == req.view && v.file.ends_with(sha256)).cloned();
     draft.views.retain(|v| v.name != req.view);
     draft.views.push(View {
@@ -229,6 +229,7 @@ pub fn calibrated(req: &CalibrateRequest, scale: ViewScale, sha256: &str, photo_
             ViewScale::Card(c) => Some(c),
             ViewScale::Known(_) => old.as_ref().and_then(|v| v.card),
         },
+        chart: old.as_ref().and_then(|v| v.chart),
         analysis: old.and_then(|v| v.analysis),
     });
     Ok(Design::from_draft(draft)?)

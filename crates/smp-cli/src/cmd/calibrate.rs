@@ -280,6 +280,11 @@ fn with_view(
                 .filter(|v| v.file == file.to_string_lossy())
                 .and_then(|v| v.card)
         }),
+        // So does a colour chart read in it.
+        chart: design
+            .view(&a.view)
+            .filter(|v| v.file == file.to_string_lossy())
+            .and_then(|v| v.chart),
     });
     Ok(Design::from_draft(draft)?)
 }
@@ -290,7 +295,7 @@ fn print_json(view: &str, map: &smp_design::MmToPx, card: Option<&smp_design::Ca
         serde_json::json!({
             "found": true,
             "corners_px": c.corners_px,
-            "white_balance": smp_photo::card::CardCorrection { curves: c.colour_curves, residual_delta_e00: c.residual_delta_e00 }.white_balance(),
+            "white_balance": smp_photo::card::ColourCorrection::from_record(c).white_balance(),
             "residual_delta_e00": c.residual_delta_e00,
         })
     });

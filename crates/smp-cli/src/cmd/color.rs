@@ -9,6 +9,7 @@ use smp_color::pigments::{Match, PigmentError, PigmentLibrary, match_pigment};
 use smp_color::skin;
 use smp_design::draft::PigmentDraft;
 use smp_design::{Design, RegionKind};
+use smp_photo::card::colour::Reference;
 use smp_photo::matching::{GivenColours, PhotoMatch, PhotoMatchError, match_json, match_on_photo};
 use smp_report::format::{lab, roman};
 
@@ -60,7 +61,7 @@ pub struct AnalyzeArgs {
     /// the card is neutral before the region is measured.
     #[arg(long)]
     white: Option<String>,
-    /// Machine-readable output: {"lab","pixels_used","pixels_excluded","white_gains","through_card","warnings"}.
+    /// Machine-readable output: {"lab","pixels_used","pixels_excluded","white_gains","through_card","through_chart","warnings"}.
     #[arg(long)]
     json: bool,
 }
@@ -352,10 +353,10 @@ fn store_match(path: &Path, design: &Design, given: GivenColours, m: &Match) -> 
 /// whole area's effect beside the haired area, and the warnings.
 fn design_match_text(pm: &PhotoMatch) -> String {
     let m = &pm.matched;
-    let sampled = if pm.through_card {
-        " (sampled through the calibration card)"
-    } else {
-        " (sampled; no calibration card in the photo, so an estimate)"
+    let sampled = match pm.corrected_by {
+        Some(Reference::Card) => " (sampled through the calibration card)",
+        Some(Reference::Chart) => " (sampled through the colour chart)",
+        None => " (sampled; no calibration card or colour chart in the photo, so an estimate)",
     };
     let given_or_sampled = |g: bool| if g { " (measured)" } else { sampled };
     let mut out = format!(
@@ -427,7 +428,7 @@ fn run_analyze(a: AnalyzeArgs) -> Result<(), CliError> {
             let design = Design::load(d)?;
             let view = crate::cmd::preview::pick_view(&design, a.view.as_deref())?;
             let (photo, view) = crate::cmd::preview::load_view_photo(d, view, None, true)?;
-            (photo, view.card.as_ref().map(smp_photo::card::CardCorrection::from_record))
+            (photo, smp_photo::card::ColourCorrection::of_view(&view))
         }
         (None, Some(p)) => (
             load_photo(p, PhotoLimits::default()).map_err(crate::cmd::preview::photo_error)?,
@@ -445,10 +446,10 @@ fn run_analyze(a: AnalyzeArgs) -> Result<(), CliError> {
     let balance = match (card, white) {
         (Some(_), Some(_)) => {
             return Err(CliError::BadInput(
-                "the view's calibration card already balances the photo: leave out --white".into(),
+                "the view's calibration card or colour chart already balances the photo: leave out --white".into(),
             ));
         }
-        (Some(k), None) => Balance::Card(k),
+        (Some(k), None) => Balance::Corrected(k),
         (None, Some(r)) => Balance::WhiteCard(r?),
         (None, None) => Balance::AsRecorded,
     };
@@ -462,7 +463,8 @@ fn run_analyze(a: AnalyzeArgs) -> Result<(), CliError> {
             "pixels_used": r.pixels_used,
             "pixels_excluded": r.pixels_excluded,
             "white_gains": r.white_gains,
-            "through_card": r.through_card,
+            "through_card": r.corrected_by == Some(Reference::Card),
+            "through_chart": r.corrected_by == Some(Reference::Chart),
             "warnings": r.warnings,
         }))
     } else {
@@ -475,8 +477,10 @@ fn run_analyze(a: AnalyzeArgs) -> Result<(), CliError> {
             r.pixels_excluded,
             TRIM_SHARE * 100.0
         );
-        if r.through_card {
-            out.push_str("measured through the view's calibration card\n");
+        match r.corrected_by {
+            Some(Reference::Card) => out.push_str("measured through the view's calibration card\n"),
+            Some(Reference::Chart) => out.push_str("measured through the view's colour chart\n"),
+            None => {}
         }
         for w in &r.warnings {
             out.push_str(&format!("warning: {w}\n"));

@@ -92,6 +92,7 @@ mod tests {
             analysis: None,
             photo_size_px: None,
             card: None,
+            chart: None,
         };
         for p in [PointMm::new(0.0, 190.0), PointMm::new(40.0, 120.0), PointMm::new(-70.0, 260.0)] {
             let q = project(&view, p).unwrap();

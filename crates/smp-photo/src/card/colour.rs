@@ -3,8 +3,10 @@
 //! in linear light. The gains are the white balance and exposure, γ the camera's tone
 //! curve, the offset the flare over the black. Printer colours vary, so only neutrals
 //! are used: they correct the light and the camera, not the skin's own colour.
+//!
+//! A ColorChecker chart held in the photo (`crate::chart`) fits the same curves to its six
+//! neutrals, then a colour matrix to its 24 known colours.
 
-use serde::{Deserialize, Serialize};
 use smp_color::delta_e::delta_e00;
 use smp_color::srgb::{from_linear, linear_to_lab, to_linear};
 
@@ -24,84 +26,153 @@ pub fn patch_reflectance(grey: f64) -> f64 {
     INK_Y + (PAPER_Y - INK_Y) * to_linear(grey)
 }
 
-/// A per-channel correction from the photo's linear light to the scene's reflectance.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CardCorrection {
-    /// Per channel (R, G, B): gain, exponent γ, offset.
-    pub curves: [[f64; 3]; 3],
-    /// Mean CIEDE2000 between the corrected patches and what the card reflects: how
-    /// well the curve fits the card.
-    pub residual_delta_e00: f64,
+/// Which reference held in the photo a colour correction was fitted to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reference {
+    /// The calibration card's grey patches (`smp card`).
+    Card,
+    /// A ColorChecker Classic 24 colour chart.
+    Chart,
 }
 
-impl CardCorrection {
-    /// Fit the curves to the patches (`None` where clipped); `None` with fewer than
-    /// three usable patches.
+/// A correction from the photo's linear light to the scene's reflectance: a tone curve
+/// per channel, then a 3 × 3 colour matrix (the identity for the card, whose neutrals
+/// cannot tell colours apart; fitted to the chart's 24 colours).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ColourCorrection {
+    /// Per channel (R, G, B): gain, exponent γ, offset.
+    pub curves: [[f64; 3]; 3],
+    /// Linear RGB after the curves to the scene's, row by output channel.
+    pub matrix: [[f64; 3]; 3],
+    /// Mean CIEDE2000 between the corrected patches and what the reference reflects:
+    /// how well the correction fits it.
+    pub residual_delta_e00: f64,
+    /// What it was fitted to.
+    pub reference: Reference,
+}
+
+/// The 3 × 3 identity.
+pub const IDENTITY: [[f64; 3]; 3] = [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]];
+
+impl ColourCorrection {
+    /// Fit the curves to the card's patches (`None` where clipped); `None` with fewer
+    /// than three usable patches.
     pub fn fit(patches_linear: &[Option<[f64; 3]>; 5]) -> Option<Self> {
-        let pairs: Vec<([f64; 3], f64)> = patches_linear
+        let pairs: Vec<([f64; 3], [f64; 3])> = patches_linear
             .iter()
             .zip(&PATCHES)
-            .filter_map(|(m, p)| m.map(|m| (m, patch_reflectance(p.grey))))
+            .filter_map(|(m, p)| m.map(|m| (m, [patch_reflectance(p.grey); 3])))
             .collect();
         if pairs.len() < 3 {
             return None;
         }
-        let curves = fit_curves(&pairs);
-        let mut out = CardCorrection {
-            curves,
+        let mut out = ColourCorrection {
+            curves: fit_curves(&pairs),
+            matrix: IDENTITY,
             residual_delta_e00: 0.0,
+            reference: Reference::Card,
         };
-        let de: f64 = pairs
-            .iter()
-            .map(|(m, r)| delta_e00(linear_to_lab(out.apply_linear(*m)), linear_to_lab([*r; 3])))
-            .sum::<f64>()
-            / pairs.len() as f64;
-        out.residual_delta_e00 = de;
+        out.residual_delta_e00 = out.mean_delta_e00(&pairs);
         Some(out)
+    }
+
+    /// Mean CIEDE2000 of the corrected `(measured, reference)` pairs, linear light.
+    pub(crate) fn mean_delta_e00(&self, pairs: &[([f64; 3], [f64; 3])]) -> f64 {
+        pairs.iter().map(|(m, r)| self.delta_e00(*m, *r)).sum::<f64>() / pairs.len().max(1) as f64
+    }
+
+    /// CIEDE2000 between `measured` once corrected and `reference`, linear light.
+    pub(crate) fn delta_e00(&self, measured: [f64; 3], reference: [f64; 3]) -> f64 {
+        delta_e00(linear_to_lab(self.apply_linear(measured)), linear_to_lab(reference))
+    }
+
+    /// A linear colour of the photo through the tone curves alone, not clamped.
+    pub(crate) fn curved(&self, l: [f64; 3]) -> [f64; 3] {
+        std::array::from_fn(|c| {
+            let [g, gamma, o] = self.curves[c];
+            g * l[c].max(0.0).powf(gamma) + o
+        })
     }
 
     /// The scene's linear reflectance for a linear colour of the photo.
     pub fn apply_linear(&self, l: [f64; 3]) -> [f64; 3] {
-        std::array::from_fn(|c| {
-            let [g, gamma, o] = self.curves[c];
-            (g * l[c].max(0.0).powf(gamma) + o).clamp(0.0, 1.0)
-        })
+        let v = self.curved(l);
+        let m = &self.matrix;
+        std::array::from_fn(|r| (m[r][0] * v[0] + m[r][1] * v[1] + m[r][2] * v[2]).clamp(0.0, 1.0))
     }
 
-    /// [`CardCorrection::apply_linear`] for an 8-bit sRGB colour, to 8-bit sRGB.
+    /// [`ColourCorrection::apply_linear`] for an 8-bit sRGB colour, to 8-bit sRGB.
     pub fn apply_rgb8(&self, p: [u8; 3]) -> [u8; 3] {
         let l = self.apply_linear(smp_color::srgb::rgb8_to_linear(p));
         l.map(|v| (255.0 * from_linear(v)).round().clamp(0.0, 255.0) as u8)
     }
 
-    /// The stored form of this correction (`smp_design::CardRecord`'s colour fields).
+    /// The card's stored correction (`smp_design::CardRecord`'s colour fields).
     pub fn from_record(r: &smp_design::CardRecord) -> Self {
-        CardCorrection {
+        ColourCorrection {
             curves: r.colour_curves,
+            matrix: IDENTITY,
             residual_delta_e00: r.residual_delta_e00,
+            reference: Reference::Card,
         }
     }
 
-    /// `photo` with every pixel corrected: each channel's curve depends on that channel
-    /// alone, so a table of 256 levels per channel does it.
+    /// The colour chart's stored correction.
+    pub fn from_chart(r: &smp_design::ChartRecord) -> Self {
+        ColourCorrection {
+            curves: r.colour_curves,
+            matrix: r.colour_matrix,
+            residual_delta_e00: r.residual_delta_e00,
+            reference: Reference::Chart,
+        }
+    }
+
+    /// The correction a view's colours are read through: its colour chart's when it has
+    /// one (24 colours, skin tones among them), else its calibration card's.
+    pub fn of_view(view: &smp_design::View) -> Option<Self> {
+        view.chart
+            .as_ref()
+            .map(Self::from_chart)
+            .or_else(|| view.card.as_ref().map(Self::from_record))
+    }
+
+    /// `photo` with every pixel corrected. Without a colour matrix each channel's curve
+    /// depends on that channel alone, so a table of 256 levels per channel does it;
+    /// with one, the tables give linear light and the matrix mixes it.
     pub fn correct_image(&self, photo: &image::RgbImage) -> image::RgbImage {
-        let lut: [[u8; 256]; 3] = std::array::from_fn(|c| {
+        let mut out = photo.clone();
+        if self.matrix == IDENTITY {
+            let lut: [[u8; 256]; 3] = std::array::from_fn(|c| {
+                std::array::from_fn(|v| {
+                    let mut p = [0u8; 3];
+                    p[c] = v as u8;
+                    self.apply_rgb8(p)[c]
+                })
+            });
+            for p in out.pixels_mut() {
+                p.0 = std::array::from_fn(|c| lut[c][p.0[c] as usize]);
+            }
+            return out;
+        }
+        let lut: [[f32; 256]; 3] = std::array::from_fn(|c| {
             std::array::from_fn(|v| {
-                let mut p = [0u8; 3];
-                p[c] = v as u8;
-                self.apply_rgb8(p)[c]
+                let mut l = [0.0; 3];
+                l[c] = to_linear(v as f64 / 255.0);
+                self.curved(l)[c] as f32
             })
         });
-        let mut out = photo.clone();
+        let m = self.matrix.map(|r| r.map(|v| v as f32));
+        let enc = smp_color::srgb::EncodeLut::new();
         for p in out.pixels_mut() {
-            p.0 = std::array::from_fn(|c| lut[c][p.0[c] as usize]);
+            let v: [f32; 3] = std::array::from_fn(|c| lut[c][p.0[c] as usize]);
+            p.0 = std::array::from_fn(|r| enc.encode((m[r][0] * v[0] + m[r][1] * v[1] + m[r][2] * v[2]).clamp(0.0, 1.0)));
         }
         out
     }
 
     /// The white balance: the gain each channel of the photo (linear) needs for paper
-    /// white to come out neutral, relative to green.
+    /// white to come out neutral, relative to green (through the curves; the chart's
+    /// matrix is close to the identity once they are applied).
     pub fn white_balance(&self) -> [f64; 3] {
         let white = |c: usize| {
             let [g, gamma, o] = self.curves[c];
@@ -116,14 +187,14 @@ impl CardCorrection {
 /// Each channel's gain, tone exponent γ and offset by least squares over the patches:
 /// for each γ on a grid the gain and offset are linear. Each channel has its own γ: a
 /// camera's tone curve bends each channel where the light's cast puts it.
-fn fit_curves(pairs: &[([f64; 3], f64)]) -> [[f64; 3]; 3] {
+pub(crate) fn fit_curves(pairs: &[([f64; 3], [f64; 3])]) -> [[f64; 3]; 3] {
     let (lo, hi, step) = GAMMA_RANGE;
     let steps = ((hi - lo) / step).round() as usize;
     std::array::from_fn(|c| {
         let mut best = (f64::INFINITY, [1.0, 1.0, 0.0]);
         for k in 0..=steps {
             let gamma = lo + k as f64 * step;
-            if let Some((g, o, err)) = fit_line(pairs.iter().map(|(m, r)| (m[c].max(1e-6).powf(gamma), *r)))
+            if let Some((g, o, err)) = fit_line(pairs.iter().map(|(m, r)| (m[c].max(1e-6).powf(gamma), r[c])))
                 && err < best.0
             {
                 best = (err, [g, gamma, o]);
@@ -171,7 +242,7 @@ mod tests {
             (s.iter().all(|&v| v < 0.99)).then_some(s)
         });
         assert!(patches[0].is_none(), "white clips one stop over");
-        let k = CardCorrection::fit(&patches).unwrap();
+        let k = ColourCorrection::fit(&patches).unwrap();
         assert!(k.residual_delta_e00 < 0.5, "{k:?}");
         // A skin colour in the same light comes back within ΔE00 1.
         let skin = [0.30, 0.22, 0.17];
@@ -186,6 +257,6 @@ mod tests {
         let fixed = k.correct_image(&photo);
         assert_eq!(fixed.get_pixel(1, 0).0, k.apply_rgb8(photo.get_pixel(1, 0).0));
         let few = [None, None, None, patches[3], patches[4]];
-        assert!(CardCorrection::fit(&few).is_none(), "two patches cannot fit three parameters");
+        assert!(ColourCorrection::fit(&few).is_none(), "two patches cannot fit three parameters");
     }
 }

@@ -8,7 +8,7 @@ pub mod homography;
 pub mod layout;
 mod parts;
 
-pub use self::colour::CardCorrection;
+pub use self::colour::ColourCorrection;
 pub use self::detect::{CardError, CardFound, find_card};
 pub use self::homography::Homography;
 
@@ -19,7 +19,7 @@ const USABLE_PX_PER_MM: std::ops::RangeInclusive<f64> = 0.5..=200.0;
 /// grey patches, its scale one a view can use.
 pub fn card_record(photo: &image::RgbImage) -> Result<smp_design::CardRecord, CardError> {
     let found = find_card(photo)?;
-    let k = CardCorrection::fit(&found.patches_linear).ok_or_else(|| CardError::Unreadable {
+    let k = ColourCorrection::fit(&found.patches_linear).ok_or_else(|| CardError::Unreadable {
         why: "fewer than three of them are usable".into(),
     })?;
     if !USABLE_PX_PER_MM.contains(&found.px_per_mm) {

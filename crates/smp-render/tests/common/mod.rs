@@ -30,6 +30,7 @@ pub fn square_design(side_mm: f64, px_per_mm: f64, centre_px: (f64, f64), densit
             photo_size_px: None,
             analysis: None,
             card: None,
+            chart: None,
         }],
         ..DesignDraft::with_regions("test patch", 3, vec![r])
     })
