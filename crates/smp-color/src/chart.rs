@@ -110,7 +110,11 @@ mod tests {
             let lab = linear_to_lab(chart_linear(i));
             let want = CHART_LAB_D50[i];
             assert!((lab[0] - want[0]).abs() < 0.05, "{}: {lab:?}", CHART_NAMES[i]);
-            assert!((lab[1] - want[1]).abs() < 0.3 && (lab[2] - want[2]).abs() < 0.3, "{}: {lab:?}", CHART_NAMES[i]);
+            assert!(
+                (lab[1] - want[1]).abs() < 0.3 && (lab[2] - want[2]).abs() < 0.3,
+                "{}: {lab:?}",
+                CHART_NAMES[i]
+            );
         }
     }
 

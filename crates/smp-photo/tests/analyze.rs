@@ -118,14 +118,28 @@ fn labels_match_the_truth_across_skin_hair_views_and_patterns() {
             for cy in 0..m.height {
                 for cx in 0..m.width {
                     let (x, y) = ((f64::from(cx) + 0.5) * sz, (f64::from(cy) + 0.5) * sz);
-                    if !t.at_px(x, y).is_scalp() || !m.cell(cx, cy).is_scalp() { continue; }
+                    if !t.at_px(x, y).is_scalp() || !m.cell(cx, cy).is_scalp() {
+                        continue;
+                    }
                     let tc = f64::from(t.coverage_at_px(x, y));
                     let b = ((tc * 10.0) as usize).min(9);
                     let fc = f64::from(m.coverage[(cy * m.width + cx) as usize]);
-                    bins[b].0 += fc; bins[b].1 += fc * fc; bins[b].2 += 1;
+                    bins[b].0 += fc;
+                    bins[b].1 += fc * fc;
+                    bins[b].2 += 1;
                 }
             }
-            let row: Vec<String> = bins.iter().map(|&(s, s2, n)| if n < 5 { "    -    ".into() } else { let mu = s / f64::from(n); format!("{:.2}±{:.2}", mu, (s2 / f64::from(n) - mu * mu).max(0.0).sqrt()) }).collect();
+            let row: Vec<String> = bins
+                .iter()
+                .map(|&(s, s2, n)| {
+                    if n < 5 {
+                        "    -    ".into()
+                    } else {
+                        let mu = s / f64::from(n);
+                        format!("{:.2}±{:.2}", mu, (s2 / f64::from(n) - mu * mu).max(0.0).sqrt())
+                    }
+                })
+                .collect();
             println!("      cov by true decile: {}", row.join(" "));
         }
         if let Some(dir) = &dump {

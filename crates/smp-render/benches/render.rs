@@ -60,7 +60,7 @@ fn view(px_per_mm: f64, w: u32, h: u32) -> View {
         photo_size_px: Some([w, h]),
         analysis: None,
         card: None,
-            chart: None,
+        chart: None,
     }
 }
 

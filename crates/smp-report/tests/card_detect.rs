@@ -149,6 +149,7 @@ mod sweep {
                     tilt_deg: tilt,
                     tilt_axis_deg: axis,
                 }),
+                chart: None,
                 cast,
                 exposure_ev,
             };
@@ -173,6 +174,7 @@ mod sweep {
                     tilt_axis_deg: axis,
                     ..CardShot::beside_head(&print, params.width_px, ppm)
                 }),
+                chart: None,
                 cast,
                 exposure_ev,
             };

@@ -57,13 +57,46 @@ impl<'a> CardShot<'a> {
     /// The card's corners in the photo, pixels: top left, top right, bottom right, bottom
     /// left.
     pub fn corners_px(&self) -> [(f64, f64); 4] {
-        [(0.0, 0.0), (CARD_W_MM, 0.0), (CARD_W_MM, CARD_H_MM), (0.0, CARD_H_MM)].map(|p| self.project(p))
+        self.placement().corners_px((CARD_W_MM, CARD_H_MM))
     }
 
     /// Photo pixel of the card point `(x_mm, y_mm)` (from its top-left corner).
-    pub fn project(&self, (x, y): (f64, f64)) -> (f64, f64) {
-        let (u, v) = (x - CARD_W_MM / 2.0, y - CARD_H_MM / 2.0);
-        // Tilt: rotate about the axis at `tilt_axis_deg` in the card's plane.
+    pub fn project(&self, p: (f64, f64)) -> (f64, f64) {
+        self.placement().project((CARD_W_MM, CARD_H_MM), p)
+    }
+
+    fn placement(&self) -> Placement {
+        Placement {
+            centre_px: self.centre_px,
+            px_per_mm: self.px_per_mm,
+            rotation_deg: self.rotation_deg,
+            tilt_deg: self.tilt_deg,
+            tilt_axis_deg: self.tilt_axis_deg,
+        }
+    }
+}
+
+/// Where a flat print (card or chart) lies in a synthetic photo.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Placement {
+    /// Where its centre is in the photo, pixels.
+    pub centre_px: (f64, f64),
+    /// Pixels per mm at its centre, in its plane.
+    pub px_per_mm: f64,
+    /// Turn in its plane, degrees.
+    pub rotation_deg: f64,
+    /// Tilt away from the camera, degrees.
+    pub tilt_deg: f64,
+    /// Direction in the print of the axis it is tilted about, degrees from its x axis.
+    pub tilt_axis_deg: f64,
+}
+
+impl Placement {
+    /// Photo pixel of the point `(x_mm, y_mm)` (from the top-left corner) of a print of
+    /// `(w_mm, h_mm)`.
+    pub fn project(&self, (w_mm, h_mm): (f64, f64), (x, y): (f64, f64)) -> (f64, f64) {
+        let (u, v) = (x - w_mm / 2.0, y - h_mm / 2.0);
+        // Tilt: rotate about the axis at `tilt_axis_deg` in the print's plane.
         let (ca, sa) = (self.tilt_axis_deg.to_radians().cos(), self.tilt_axis_deg.to_radians().sin());
         let (along, across) = (u * ca + v * sa, -u * sa + v * ca);
         let t = self.tilt_deg.to_radians();
@@ -76,14 +109,41 @@ impl<'a> CardShot<'a> {
         let z = CAMERA_DISTANCE_MM + depth;
         (self.centre_px.0 + f * u / z, self.centre_px.1 + f * v / z)
     }
+
+    /// The print's corners in the photo, pixels: top left, top right, bottom right,
+    /// bottom left.
+    pub fn corners_px(&self, (w_mm, h_mm): (f64, f64)) -> [(f64, f64); 4] {
+        [(0.0, 0.0), (w_mm, 0.0), (w_mm, h_mm), (0.0, h_mm)].map(|p| self.project((w_mm, h_mm), p))
+    }
 }
 
 /// Draw the card into `buf` (linear light, `w` × `h`), marking its pixels in `covered`;
 /// its print's greys become ink and paper reflectances.
 pub(crate) fn draw(buf: &mut [[f32; 3]], covered: &mut [bool], w: usize, shot: &CardShot) {
-    let corners = shot.corners_px();
-    let mm = [(0.0, 0.0), (CARD_W_MM, 0.0), (CARD_W_MM, CARD_H_MM), (0.0, CARD_H_MM)];
-    // A plane's perspective image is a homography: photo pixels back to card mm.
+    let refl: Vec<f32> = (0..256).map(|v| patch_reflectance(f64::from(v) / 255.0) as f32).collect();
+    let print = shot.print;
+    let s = shot.print_px_per_mm;
+    draw_print(buf, covered, w, (&shot.placement(), (CARD_W_MM, CARD_H_MM)), |u, v| {
+        let (ix, iy) = ((u * s) as u32, (v * s) as u32);
+        let p = print.get_pixel(ix.min(print.width() - 1), iy.min(print.height() - 1)).0;
+        p.map(|c| refl[c as usize])
+    });
+}
+
+/// Draw a flat print of `size_mm` placed by `place` into `buf` (linear light, `w` wide),
+/// marking its pixels in `covered`: `reflectance(x_mm, y_mm)` is its colour there,
+/// supersampled at its edges.
+pub(crate) fn draw_print(
+    buf: &mut [[f32; 3]],
+    covered: &mut [bool],
+    w: usize,
+    (place, size_mm): (&Placement, (f64, f64)),
+    reflectance: impl Fn(f64, f64) -> [f32; 3] + Sync,
+) {
+    let corners = place.corners_px(size_mm);
+    let (wm, hm) = size_mm;
+    let mm = [(0.0, 0.0), (wm, 0.0), (wm, hm), (0.0, hm)];
+    // A plane's perspective image is a homography: photo pixels back to print mm.
     let Some(back) = Homography::from_points(&corners, &mm) else {
         return;
     };
@@ -99,9 +159,6 @@ pub(crate) fn draw(buf: &mut [[f32; 3]], covered: &mut [bool], w: usize, shot: &
     if x0 >= x1 || y0 >= y1 {
         return;
     }
-    let refl: Vec<f32> = (0..256).map(|v| patch_reflectance(f64::from(v) / 255.0) as f32).collect();
-    let print = shot.print;
-    let s = shot.print_px_per_mm;
     buf.par_chunks_mut(w)
         .zip(covered.par_chunks_mut(w))
         .enumerate()
@@ -115,13 +172,12 @@ pub(crate) fn draw(buf: &mut [[f32; 3]], covered: &mut [bool], w: usize, shot: &
                         let px = x as f64 + (sx as f64 + 0.5) / SUPERSAMPLE as f64;
                         let py = y as f64 + (sy as f64 + 0.5) / SUPERSAMPLE as f64;
                         let (u, v) = back.apply((px, py));
-                        if !(0.0..CARD_W_MM).contains(&u) || !(0.0..CARD_H_MM).contains(&v) {
+                        if !(0.0..wm).contains(&u) || !(0.0..hm).contains(&v) {
                             continue;
                         }
-                        let (ix, iy) = ((u * s) as u32, (v * s) as u32);
-                        let p = print.get_pixel(ix.min(print.width() - 1), iy.min(print.height() - 1)).0;
+                        let r = reflectance(u, v);
                         for c in 0..3 {
-                            acc[c] += refl[p[c] as usize];
+                            acc[c] += r[c];
                         }
                         n += 1;
                     }

@@ -11,6 +11,7 @@
 mod body;
 mod camera;
 pub mod card;
+pub mod chart;
 mod closeup;
 mod color;
 mod ear;
@@ -216,6 +217,9 @@ pub struct SynthHead {
     /// Where the calibration card's corners are, pixels (top left, top right, bottom
     /// right, bottom left), when the shot has one.
     pub card_corners_px: Option<[[f64; 2]; 4]>,
+    /// Centres of the colour chart's corner patches, pixels (dark skin, bluish green,
+    /// black, white), when the shot has one.
+    pub chart_corner_patches_px: Option<[[f64; 2]; 4]>,
 }
 
 fn check_look(look: &HairLook) -> Result<(), String> {
@@ -278,6 +282,9 @@ pub(crate) fn apply_shot(buf: &mut [[f32; 3]], w: usize, shot: &Shot) -> Vec<boo
     if let Some(c) = &shot.card {
         card::draw(buf, &mut covered, w, c);
     }
+    if let Some(c) = &shot.chart {
+        chart::draw(buf, &mut covered, w, c);
+    }
     let gain = 2f64.powf(shot.exposure_ev);
     if shot.cast != [1.0; 3] || gain != 1.0 {
         let k = shot.cast.map(|c| (c * gain) as f32);
@@ -309,6 +316,8 @@ pub fn photo_px_per_mm(params: &SynthParams) -> f64 {
 pub struct Shot<'a> {
     /// The calibration card held beside the head, if any.
     pub card: Option<card::CardShot<'a>>,
+    /// A ColorChecker colour chart held beside the head, if any.
+    pub chart: Option<chart::ChartShot>,
     /// The light's colour, per channel (R, G, B) multiplier of a neutral light's.
     pub cast: [f64; 3],
     /// Exposure, stops over the metered one (±1 is a stop brighter or darker).
@@ -319,6 +328,7 @@ impl Default for Shot<'_> {
     fn default() -> Self {
         Shot {
             card: None,
+            chart: None,
             cast: [1.0; 3],
             exposure_ev: 0.0,
         }
@@ -350,7 +360,7 @@ pub fn synth_shot(params: &SynthParams, look: &HairLook, shot: &Shot, photo_file
         photo_size_px: Some([cam.width, cam.height]),
         analysis: None,
         card: None,
-            chart: None,
+        chart: None,
     });
     let design = Design::from_draft(draft).map_err(|e| format!("synthetic view is invalid: {e}"))?;
 
@@ -403,6 +413,7 @@ pub fn synth_shot(params: &SynthParams, look: &HairLook, shot: &Shot, photo_file
         truth.coverage[i] = 0.0;
     }
     let card_corners_px = shot.card.map(|c| c.corners_px().map(|(x, y)| [x, y]));
+    let chart_corner_patches_px = shot.chart.map(|c| c.corner_patches_px().map(|(x, y)| [x, y]));
     let image = sensor::develop(buf, w, h, sensor::Optics::photo(cam.ppm), params.seed);
     Ok(SynthHead {
         image,
@@ -418,6 +429,7 @@ pub fn synth_shot(params: &SynthParams, look: &HairLook, shot: &Shot, photo_file
         skin_rgb: color::to_srgb8(palette.skin),
         hair_rgb: color::to_srgb8(palette.tip),
         card_corners_px,
+        chart_corner_patches_px,
     })
 }
 

@@ -103,6 +103,7 @@ fn demo_clients_matched_through_the_card() {
             }),
             cast: [1.15, 1.0, 0.8],
             exposure_ev: 0.0,
+            chart: None,
         };
         let head = synth_shot(&params, &HairLook::default(), &shot, "photo.png").unwrap();
         let truth = linear_to_lab(rgb8_to_linear(head.hair_rgb));

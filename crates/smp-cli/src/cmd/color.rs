@@ -40,6 +40,11 @@ pub enum ColorCmd {
         after_help = "Examples:\n  smp color analyze client.json --view top --region 400,300,120,80\n  smp color analyze --photo scalp.jpg --region 400,300,120,80\n  smp color analyze --photo scalp.jpg --region 400,300,120,80 --json\n  smp color analyze --photo scalp.jpg --region 400,300,120,80 --white 60,60,40,40\n\nThe region is x,y,width,height in pixels of the upright photo. Without --white colours\nare as the camera recorded them (assumed sRGB, D65); with a white or grey card marked\nby --white the photo is first balanced so the card is neutral. With a design, the region\nis read in the view's photo, through its calibration card (smp calibrate --card) if any."
     )]
     Analyze(AnalyzeArgs),
+    /// Read a ColorChecker colour chart in a view's photo: its colours then correct every colour read from that photo.
+    #[command(
+        after_help = "Examples:\n  # click the centres of the four corner patches (any order): dark skin, bluish green, black, white\n  smp color chart client.json --view top --corners 410,1220 1010,1230 1000,1610 405,1600\n  smp color chart client.json --view top --corners 410,1220 1010,1230 1000,1610 405,1600 --json\n\nHold a ColorChecker Classic (24 patches) flat beside the scalp, in the same light, and\nclick the middle of its four corner patches. Its six greys fit the camera's white\nbalance, exposure and tone curve; its colours, skin tones among them, a colour matrix.\nThe view stores the correction; colours read from this photo (smp color analyze,\nsmp color match, the report) go through it instead of the calibration card's.\nThe design is written atomically: the old file stays if anything fails."
+    )]
+    Chart(crate::cmd::chart::ChartArgs),
 }
 
 /// Arguments of `smp color analyze`.
@@ -190,6 +195,7 @@ pub fn run(cmd: ColorCmd) -> Result<(), CliError> {
         }
         ColorCmd::Match(a) => run_match(a),
         ColorCmd::Analyze(a) => run_analyze(a),
+        ColorCmd::Chart(a) => crate::cmd::chart::run(a),
     }
 }
 

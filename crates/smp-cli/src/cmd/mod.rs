@@ -4,6 +4,7 @@ pub mod audit;
 pub mod backup;
 pub mod calibrate;
 pub mod card;
+pub mod chart;
 pub mod color;
 pub mod design;
 pub mod fit;

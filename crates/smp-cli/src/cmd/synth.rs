@@ -67,6 +67,10 @@ pub struct SynthArgs {
     /// Turn of the card in the picture, degrees (with --card).
     #[arg(long, default_value_t = 0.0, allow_hyphen_values = true, requires = "card")]
     card_rotation_deg: f64,
+    /// Hold a ColorChecker colour chart (24 patches) beside the head, bottom right, at
+    /// the scalp's distance.
+    #[arg(long)]
+    chart: bool,
     /// Colour of the light, "R,G,B" multipliers of a neutral light (e.g. 1.2,1,0.8 warm).
     #[arg(long, default_value = "1,1,1")]
     cast: String,
@@ -135,6 +139,7 @@ pub fn run(a: SynthArgs) -> Result<(), CliError> {
         }),
         cast: [c[0], c[1], c[2]],
         exposure_ev: a.exposure_ev,
+        chart: a.chart.then(|| smp_synth::chart::ChartShot::beside_head(params.width_px, ppm)),
     };
     let head = synth_shot(&params, &look, &shot, &photo_file.to_string_lossy()).map_err(CliError::BadInput)?;
     drawing.done("drew the head");
@@ -212,6 +217,7 @@ fn print_head_json(head: &smp_synth::SynthHead, ppm: f64) {
             "hair_rgb": head.hair_rgb,
             "label_px": label_px,
             "card": head.card_corners_px.map(|c| serde_json::json!({ "corners_px": c, "px_per_mm": ppm })),
+            "chart": head.chart_corner_patches_px.map(|c| serde_json::json!({ "corner_patches_px": c })),
         })
     );
 }

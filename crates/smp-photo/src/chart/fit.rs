@@ -109,7 +109,11 @@ mod tests {
             s.iter().all(|&v| v < 0.99).then_some(s)
         });
         let fit = fit_chart(&measured).ok().unwrap();
-        assert!(fit.correction.residual_delta_e00 < 1.5, "mean ΔE00 {}", fit.correction.residual_delta_e00);
+        assert!(
+            fit.correction.residual_delta_e00 < 1.5,
+            "mean ΔE00 {}",
+            fit.correction.residual_delta_e00
+        );
         // Without the matrix (the curves alone, as the card corrects) the colours stay off.
         let curves_only = ColourCorrection {
             matrix: IDENTITY,

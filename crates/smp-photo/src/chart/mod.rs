@@ -64,7 +64,9 @@ pub enum ChartError {
     )]
     Degenerate,
     /// The patches are too small in the photo.
-    #[error("the chart's patches are only {pitch_px:.0} pixels apart in the photo: take the photo closer, so that they are at least {MIN_PITCH_PX:.0} pixels apart")]
+    #[error(
+        "the chart's patches are only {pitch_px:.0} pixels apart in the photo: take the photo closer, so that they are at least {MIN_PITCH_PX:.0} pixels apart"
+    )]
     TooSmall {
         /// Distance between neighbouring patch centres, px.
         pitch_px: f64,
@@ -112,7 +114,11 @@ pub fn read_chart(photo: &RgbImage, points: [[f64; 2]; 4]) -> Result<ChartReadin
         }
         let measured: [Option<[f64; 3]>; 24] = std::array::from_fn(|i| read_patch(photo, &lut, &hm, i));
         match fit_chart(&measured) {
-            Ok(f) if best.as_ref().is_none_or(|(b, _)| f.correction.residual_delta_e00 < b.correction.residual_delta_e00) => {
+            Ok(f)
+                if best
+                    .as_ref()
+                    .is_none_or(|(b, _)| f.correction.residual_delta_e00 < b.correction.residual_delta_e00) =>
+            {
                 best = Some((f, hm));
             }
             Ok(_) => {}

@@ -41,7 +41,10 @@ fn an_upside_down_chart_clicked_in_any_order_is_read() {
     assert_eq!(r.patches[17].2, None, "cyan is outside sRGB");
     // Skin through the correction comes back to the chart's own light skin.
     let skin = seen_through(&photo, &r, 1);
-    let de = smp_color::delta_e::delta_e00(smp_color::srgb::linear_to_lab(skin), smp_color::srgb::linear_to_lab(chart_linear(1)));
+    let de = smp_color::delta_e::delta_e00(
+        smp_color::srgb::linear_to_lab(skin),
+        smp_color::srgb::linear_to_lab(chart_linear(1)),
+    );
     assert!(de < 1.5, "light skin at ΔE00 {de}");
 }
 

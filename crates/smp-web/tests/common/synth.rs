@@ -53,6 +53,7 @@ pub fn top_with_card(
             tilt_axis_deg,
             ..smp_synth::card::CardShot::beside_head(&print, width_px, ppm)
         }),
+        chart: None,
         cast,
         exposure_ev,
     };

@@ -1,0 +1,108 @@
+//! A ColorChecker colour chart from the command line: held beside a synthetic head under
+//! a warm cast (`smp synth --chart`), read from four clicks (`smp color chart`) and used
+//! to read colours (`smp color analyze`, `smp color match`).
+
+mod common;
+
+use common::{smp, tmp};
+use smp_color::delta_e::delta_e00;
+use smp_color::srgb::{linear_to_lab, rgb8_to_linear};
+
+fn json(out: &std::process::Output) -> serde_json::Value {
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn the_chart_corrects_the_colours_under_a_cast() {
+    let dir = tmp("chart");
+    let (photo, design) = (dir.join("head.jpg"), dir.join("head.json"));
+    let (photo, design) = (photo.to_str().unwrap(), design.to_str().unwrap());
+    let truth = json(&smp(&[
+        "synth",
+        "--pattern",
+        "norwood-5",
+        "--view",
+        "top",
+        "--skin",
+        "4",
+        "--width",
+        "900",
+        "--chart",
+        "--cast",
+        "1.3,1,0.7",
+        "--exposure-ev",
+        "-0.5",
+        "-q",
+        "-o",
+        photo,
+        "--design",
+        design,
+        "--json",
+    ]));
+    let c = truth["chart"]["corner_patches_px"].as_array().unwrap();
+    // Clicked a couple of pixels off, starting from the white patch, the other way round.
+    let click = |k: usize, dx: f64| format!("{:.0},{:.0}", c[k][0].as_f64().unwrap() + dx, c[k][1].as_f64().unwrap() - dx);
+    let clicks = [click(3, 2.0), click(2, -2.0), click(1, 1.0), click(0, -1.0)];
+    let mut args = vec!["color", "chart", design, "--view", "top", "--json", "-q", "--corners"];
+    args.extend(clicks.iter().map(String::as_str));
+    let got = json(&smp(&args));
+    let chart = &got["chart"];
+    assert!(chart["residual_delta_e00"].as_f64().unwrap() < 1.5, "{chart}");
+    assert_eq!(chart["patches"].as_array().unwrap().len(), 24);
+    assert_eq!(chart["patches"][0]["name"], "dark skin");
+    let found = chart["corner_patches_px"][0].as_array().unwrap();
+    let d = (found[0].as_f64().unwrap() - c[0][0].as_f64().unwrap()).hypot(found[1].as_f64().unwrap() - c[0][1].as_f64().unwrap());
+    assert!(d < 3.0, "dark skin found {d:.1} px from where it is");
+    let wb = chart["white_balance"].as_array().unwrap();
+    assert!(
+        wb[0].as_f64().unwrap() < 0.9 && wb[2].as_f64().unwrap() > 1.1,
+        "the warm cast: {wb:?}"
+    );
+
+    // A patch of bald crown read through the chart is near the skin's true colour; as
+    // the camera recorded it, it is not.
+    let region = "430,560,40,40";
+    let through = json(&smp(&["color", "analyze", design, "--view", "top", "--region", region, "--json"]));
+    assert_eq!(through["through_chart"], true);
+    assert_eq!(through["through_card"], false);
+    let plain = json(&smp(&["color", "analyze", "--photo", photo, "--region", region, "--json"]));
+    assert_eq!(plain["through_chart"], false);
+    let skin: Vec<u8> = truth["skin_rgb"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap() as u8)
+        .collect();
+    let skin_lab = linear_to_lab(rgb8_to_linear([skin[0], skin[1], skin[2]]));
+    let lab = |v: &serde_json::Value| -> [f64; 3] { std::array::from_fn(|k| v["lab"][k].as_f64().unwrap()) };
+    let (d_chart, d_plain) = (delta_e00(lab(&through), skin_lab), delta_e00(lab(&plain), skin_lab));
+    assert!(
+        d_chart < 3.0 && d_chart < d_plain - 3.0,
+        "through the chart ΔE00 {d_chart:.1}, plain {d_plain:.1}"
+    );
+    let m = json(&smp(&["color", "match", design, "--view", "top", "--hair", "25,3,4", "--json"]));
+    assert_eq!(m["through_chart"], true);
+    let text = smp(&["color", "match", design, "--view", "top", "--hair", "25,3,4"]);
+    assert!(String::from_utf8_lossy(&text.stdout).contains("through the colour chart"));
+
+    // Points on the head, not a chart: exit 2 with the reason, and the design unchanged.
+    let before = std::fs::read(design).unwrap();
+    let out = smp(&[
+        "color",
+        "chart",
+        design,
+        "--view",
+        "top",
+        "-q",
+        "--corners",
+        "300,400",
+        "600,400",
+        "600,600",
+        "300,600",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("do not match a ColorChecker") && err.contains("dark skin"), "{err}");
+    assert_eq!(std::fs::read(design).unwrap(), before);
+}
