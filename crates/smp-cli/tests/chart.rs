@@ -41,6 +41,13 @@ fn the_chart_corrects_the_colours_under_a_cast() {
         "--json",
     ]));
     let c = truth["chart"]["corner_patches_px"].as_array().unwrap();
+    // Found by itself, where it is.
+    let found = json(&smp(&["color", "chart", design, "--view", "top", "--json", "-q"]));
+    assert_eq!(found["chart"]["located"], "found");
+    for (f, t) in found["chart"]["corner_patches_px"].as_array().unwrap().iter().zip(c) {
+        let d = (f[0].as_f64().unwrap() - t[0].as_f64().unwrap()).hypot(f[1].as_f64().unwrap() - t[1].as_f64().unwrap());
+        assert!(d < 2.0, "corner patch found {d:.1} px off");
+    }
     // Clicked a couple of pixels off, starting from the white patch, the other way round.
     let click = |k: usize, dx: f64| format!("{:.0},{:.0}", c[k][0].as_f64().unwrap() + dx, c[k][1].as_f64().unwrap() - dx);
     let clicks = [click(3, 2.0), click(2, -2.0), click(1, 1.0), click(0, -1.0)];
@@ -48,6 +55,7 @@ fn the_chart_corrects_the_colours_under_a_cast() {
     args.extend(clicks.iter().map(String::as_str));
     let got = json(&smp(&args));
     let chart = &got["chart"];
+    assert_eq!(chart["located"], "clicked");
     assert!(chart["residual_delta_e00"].as_f64().unwrap() < 1.5, "{chart}");
     assert_eq!(chart["patches"].as_array().unwrap().len(), 24);
     assert_eq!(chart["patches"][0]["name"], "dark skin");
@@ -105,4 +113,22 @@ fn the_chart_corrects_the_colours_under_a_cast() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("do not match a ColorChecker") && err.contains("dark skin"), "{err}");
     assert_eq!(std::fs::read(design).unwrap(), before);
+    // A photo with no chart: it says so, and how to fix it.
+    let (bare, bare_design) = (dir.join("bare.jpg"), dir.join("bare.json"));
+    let out = smp(&[
+        "synth",
+        "--pattern",
+        "norwood-3",
+        "--width",
+        "500",
+        "-q",
+        "-o",
+        bare.to_str().unwrap(),
+        "--design",
+        bare_design.to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    let out = smp(&["color", "chart", bare_design.to_str().unwrap(), "-q"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no colour chart was found"));
 }

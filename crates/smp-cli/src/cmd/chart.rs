@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use smp_design::Design;
-use smp_photo::chart::read_chart;
+use smp_photo::chart::{find_chart, read_chart};
 
 use crate::cmd::calibrate::numbers;
 use crate::cmd::preview::{load_view_photo, pick_view};
@@ -21,9 +21,9 @@ pub struct ChartArgs {
     #[arg(long)]
     view: Option<String>,
     /// The centres of the chart's four corner patches, pixels "X,Y" ×4, in any order:
-    /// dark skin (brown), bluish green, black and white.
-    #[arg(long, num_args = 4, value_names = ["X,Y", "X,Y", "X,Y", "X,Y"], required = true)]
-    corners: Vec<String>,
+    /// dark skin (brown), bluish green, black and white (default: found by itself).
+    #[arg(long, num_args = 4, value_names = ["X,Y", "X,Y", "X,Y", "X,Y"])]
+    corners: Option<Vec<String>>,
     /// Write the design here instead of updating it in place.
     #[arg(short, long)]
     output: Option<PathBuf>,
@@ -40,11 +40,17 @@ pub fn run(a: ChartArgs) -> Result<(), CliError> {
     let design = Design::load(&a.design)?;
     let view = pick_view(&design, a.view.as_deref())?;
     let name = view.name.clone();
-    let mut points = [[0.0; 2]; 4];
-    for (p, s) in points.iter_mut().zip(&a.corners) {
-        let v = numbers(s, 2, "--corners")?;
-        *p = [v[0], v[1]];
-    }
+    let points = match &a.corners {
+        Some(corners) => {
+            let mut points = [[0.0; 2]; 4];
+            for (p, s) in points.iter_mut().zip(corners) {
+                let v = numbers(s, 2, "--corners")?;
+                *p = [v[0], v[1]];
+            }
+            Some(points)
+        }
+        None => None,
+    };
     // The clicks are in the photo as stored: read it at the view's own size.
     let (photo, _) = load_view_photo(&a.design, view, None, a.quiet)?;
     if view.photo_size_px.is_some_and(|s| s != [photo.width(), photo.height()]) {
@@ -52,8 +58,16 @@ pub fn run(a: ChartArgs) -> Result<(), CliError> {
             "the photo of view {name:?} is no longer the size it was calibrated on: calibrate the view again, then read the chart"
         )));
     }
-    progress(a.quiet, "reading the colour chart…");
-    let r = read_chart(&photo, points).map_err(|e| CliError::BadInput(format!("--corners: {e}")))?;
+    let r = match points {
+        Some(points) => {
+            progress(a.quiet, "reading the colour chart at the points given…");
+            read_chart(&photo, points).map_err(|e| CliError::BadInput(format!("--corners: {e}")))?
+        }
+        None => {
+            progress(a.quiet, "looking for the colour chart…");
+            find_chart(&photo).map_err(|e| CliError::BadInput(e.to_string()))?
+        }
+    };
     let mut draft = design.to_draft();
     for v in draft.views.iter_mut().filter(|v| v.name == name) {
         v.chart = Some(r.record);
@@ -81,6 +95,7 @@ pub fn run(a: ChartArgs) -> Result<(), CliError> {
             serde_json::json!({
                 "view": name,
                 "chart": {
+                    "located": if points.is_some() { "clicked" } else { "found" },
                     "corner_patches_px": r.record.corner_patches_px,
                     "white_balance": r.correction.white_balance(),
                     "residual_delta_e00": r.record.residual_delta_e00,

@@ -3,6 +3,9 @@
 
 use crate::analyze::lsq::solve;
 
+/// A point and where it maps to.
+pub type PointPair = ((f64, f64), (f64, f64));
+
 /// Card mm → photo pixels: `x = (h0·X + h1·Y + h2) / (h6·X + h7·Y + 1)`, and `y` with
 /// h3..h5 over the same denominator.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -20,6 +23,29 @@ impl Homography {
             b[2 * i] = xp;
             a[2 * i + 1] = [0.0, 0.0, 0.0, xm, ym, 1.0, -yp * xm, -yp * ym];
             b[2 * i + 1] = yp;
+        }
+        let h = solve(a, b)?;
+        h.iter().all(|v| v.is_finite()).then_some(Homography(h))
+    }
+
+    /// The homography taking each pair's first point to its second, by least squares
+    /// over all of them (at least four, not all in a line).
+    pub fn fit(pairs: &[PointPair]) -> Option<Self> {
+        let mut a = [[0f64; 8]; 8];
+        let mut b = [0f64; 8];
+        for &((xm, ym), (xp, yp)) in pairs {
+            let rows = [
+                ([xm, ym, 1.0, 0.0, 0.0, 0.0, -xp * xm, -xp * ym], xp),
+                ([0.0, 0.0, 0.0, xm, ym, 1.0, -yp * xm, -yp * ym], yp),
+            ];
+            for (r, t) in rows {
+                for p in 0..8 {
+                    for q in 0..8 {
+                        a[p][q] += r[p] * r[q];
+                    }
+                    b[p] += r[p] * t;
+                }
+            }
         }
         let h = solve(a, b)?;
         h.iter().all(|v| v.is_finite()).then_some(Homography(h))
@@ -84,5 +110,17 @@ mod tests {
         assert!((h.area_scale((42.5, 27.0)) - 25.0 * tilt).abs() < 1e-6);
         let line = [(0.0, 0.0), (1.0, 1.0), (2.0, 2.0), (3.0, 3.0)];
         assert!(Homography::from_points(&line, &to).is_none());
+        // Least squares over more points finds the same map, and refuses a line.
+        let grid: Vec<PointPair> = (0..6)
+            .flat_map(|i| (0..4).map(move |j| (f64::from(i), f64::from(j))))
+            .map(|p| (p, h.apply(p)))
+            .collect();
+        let g = Homography::fit(&grid).unwrap();
+        for &(p, q) in &grid {
+            let r = g.apply(p);
+            assert!((r.0 - q.0).abs() < 1e-6 && (r.1 - q.1).abs() < 1e-6, "{r:?} against {q:?}");
+        }
+        let flat: Vec<PointPair> = (0..5).map(|i| ((f64::from(i), 0.0), (f64::from(i), 0.0))).collect();
+        assert!(Homography::fit(&flat).is_none());
     }
 }

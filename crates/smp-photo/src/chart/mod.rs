@@ -7,6 +7,7 @@
 //! published colours best is the chart's, so a chart held upside down or clicked
 //! anticlockwise reads the same.
 
+mod find;
 mod fit;
 
 use image::RgbImage;
@@ -77,6 +78,11 @@ pub enum ChartError {
     /// Too many patches are blown out.
     #[error("too many of the chart's patches are blown out: expose the photo for the chart and take it again")]
     PatchesClipped,
+    /// No chart was found in the photo by itself.
+    #[error(
+        "no colour chart was found in the photo: hold a ColorChecker Classic (24 patches) flat beside the scalp, facing the camera and in focus, or click the centres of its four corner patches"
+    )]
+    NotFound,
     /// The colours read do not match the chart's.
     #[error(
         "the colours at these points do not match a ColorChecker chart (ΔE00 {mean_delta_e00:.1} after correction): click the centres of its four corner patches, dark skin, bluish green, black and white, and check that the chart is a ColorChecker Classic with 24 patches"
@@ -85,6 +91,15 @@ pub enum ChartError {
         /// Mean ΔE00 of the best fit.
         mean_delta_e00: f64,
     },
+}
+
+/// Find the chart in `photo` by itself and read it.
+pub fn find_chart(photo: &RgbImage) -> Result<ChartReading, ChartError> {
+    find::find_corner_patches(photo)
+        .into_iter()
+        .filter_map(|corners| read_chart(photo, corners).ok())
+        .min_by(|a, b| a.record.residual_delta_e00.total_cmp(&b.record.residual_delta_e00))
+        .ok_or(ChartError::NotFound)
 }
 
 /// Read the chart whose corner patches' centres are the four `points` (pixels, any

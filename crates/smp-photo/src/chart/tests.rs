@@ -72,3 +72,17 @@ fn points_that_are_not_a_chart_are_refused_with_the_reason() {
     let err = read_chart(&grey, corners).unwrap_err();
     assert!(err.to_string().contains("do not match a ColorChecker"), "{err}");
 }
+
+#[test]
+fn a_chart_is_found_without_clicks() {
+    // Turned and foreshortened, the black patch lost in its black board.
+    let corners = [[180.0, 120.0], [500.0, 150.0], [480.0, 350.0], [170.0, 330.0]];
+    let photo = photo_with_chart((640, 480), corners);
+    let r = find_chart(&photo).unwrap();
+    assert!(r.record.residual_delta_e00 < 1.0, "{:?}", r.record);
+    for (got, want) in r.record.corner_patches_px.iter().zip(corners) {
+        assert!((got[0] - want[0]).hypot(got[1] - want[1]) < 2.0, "{got:?} against {want:?}");
+    }
+    let grey = RgbImage::from_pixel(320, 240, image::Rgb([128, 128, 128]));
+    assert_eq!(find_chart(&grey).unwrap_err(), ChartError::NotFound);
+}
