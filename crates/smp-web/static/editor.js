@@ -234,11 +234,12 @@
     const proposed = m === 'head' && !view().head;
     if (proposed) { view().head = proposeHead(); loadHandles(); changed(); }
     // The tool's own controls open with it.
-    const panel = { calibrate: 'calibrate-panel', hair: 'fit-panel', scalp: 'fit-panel', hairline: 'hairline-panel', region: 'regions-panel' }[m];
+    const panel = { calibrate: 'calibrate-panel', chart: 'calibrate-panel', hair: 'fit-panel', scalp: 'fit-panel', hairline: 'hairline-panel', region: 'regions-panel' }[m];
     if (panel) $(panel).open = true;
     document.querySelectorAll('[data-mode]').forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.mode === m)));
     hint({
       calibrate: calBy === 'pupils' ? 'Click the centre of one pupil, then the other, then the midline reference point.' : calBy === 'card' ? 'Click the midline reference point; the card is found by itself.' : 'Click one end of the ruler or coin, then the other end, then the midline reference point.',
+      chart: 'Click the middle of the colour chart\'s four corner squares, in any order: the brown one, the bluish green one, black and white.',
       hair: 'Tap places that are the client\'s hair; the fit runs again.',
       scalp: 'Tap places that are bare scalp; the fit runs again.',
       hairline: 'Click to add hairline handles from temple to temple; drag a handle to move it.',
@@ -307,6 +308,11 @@
       seeds[mode === 'hair' ? 'hair_px' : 'scalp_px'].push(p.map((x) => Math.round(x)));
       showSeeds(); draw();
       clearTimeout(fitTimer); fitTimer = setTimeout(fitToPhoto, 500);
+    } else if (mode === 'chart') {
+      cal.push(p); draw();
+      if (cal.length < 4) { hint(['', 'Now another corner square.', 'Two more corner squares.', 'Now the last corner square.'][cal.length] || ''); return; }
+      const corners = cal; cal = [];
+      readChart(corners);
     } else if (mode === 'calibrate') {
       cal.push(p); draw();
       const refBehind = Number($('cal-ref').value);
@@ -378,6 +384,27 @@
   function showCalibration() {
     const v = view();
     $('cal-status').textContent = v ? 'Calibrated: ' + Math.sqrt(Math.abs(v.mm_to_px[0] * v.mm_to_px[4] - v.mm_to_px[1] * v.mm_to_px[3])).toFixed(2) + ' px per mm.' : 'Not calibrated yet.';
+    if (v && v.chart && !$('chart-note').textContent) $('chart-note').textContent = 'Colours read from this photo are corrected through its colour chart.';
+  }
+
+  // The colour chart in the photo: found by itself, or read at the four corners clicked.
+  async function readChart(corners) {
+    if (!view()) { hint('Calibrate the photo first: click Calibrate.'); return; }
+    const body = { design, view: viewName };
+    if (corners) body.corners_px = corners;
+    $('chart-note').textContent = corners ? 'Reading the colour chart…' : 'Looking for the colour chart…';
+    try {
+      const j = await (await api('POST', '/api/v1/chart', body)).json();
+      design = j.design;
+      $('chart-note').textContent = 'Colour chart read: once corrected, its colours match the chart\'s own with ' + j.chart.in_words +
+        ' (average colour difference ' + j.chart.residual_delta_e00.toFixed(1) + '). Colours read from this photo now go through it; save to keep it.';
+      cal = j.chart.corner_patches_px; draw(); setTimeout(() => { cal = []; draw(); }, 2500);
+      loadHandles(); renderRegions(); changed();
+      if (mode === 'chart') setMode('none');
+    } catch (e) {
+      $('chart-note').textContent = 'No colour chart read: ' + e.plain;
+      if (!corners) setMode('chart');
+    }
   }
 
   function renderRegions() {
@@ -698,6 +725,7 @@
     } catch (e) { fitSay('The photo reading cannot be shown: ' + e.plain, 'error'); }
   }
   $('fit').addEventListener('click', fitToPhoto);
+  $('chart-find').addEventListener('click', () => readChart(null));
   $('fit-show').addEventListener('change', showLabels);
   $('seeds-clear').addEventListener('click', () => {
     seeds = { hair_px: [], scalp_px: [] }; showSeeds(); draw();

@@ -1041,6 +1041,108 @@ async fn editor_calibrates_by_the_card_in_chromium() {
     assert!(leaving_asks(&c).await, "the new outline is an unsaved change");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn editor_reads_the_colour_chart_in_chromium() {
+    let Some((_driver, port)) = start_driver().await else { return };
+    let app = spawn_apps("browser-chart").await.into_iter().next().unwrap();
+    app.user("Alpha", "owner@alpha.test", Role::Owner).await;
+    // A top view under a warm light, a colour chart beside the head.
+    let params = smp_synth::SynthParams {
+        pattern: "norwood-5".parse().unwrap(),
+        view: smp_synth::SynthView::Top,
+        skin_type: 3,
+        hair_level: 2,
+        scar: None,
+        seed: 12,
+        width_px: 640,
+    };
+    let ppm = smp_synth::photo_px_per_mm(&params);
+    let light = smp_synth::Shot {
+        card: None,
+        chart: Some(smp_synth::chart::ChartShot {
+            rotation_deg: 8.0,
+            ..smp_synth::chart::ChartShot::beside_head(640, ppm)
+        }),
+        cast: [1.2, 1.0, 0.8],
+        exposure_ev: 0.0,
+    };
+    let head = smp_synth::synth_shot(&params, &smp_synth::HairLook::default(), &light, "photo.png").unwrap();
+    let photo_path = app.db.dir.join("chart-top.png");
+    head.image.save(&photo_path).unwrap();
+    let view = head.design.views()[0].clone();
+    let at = |x: f64, y: f64| {
+        let p = smp_photo::view::project(&view, smp_design::PointMm::new(x, y)).unwrap();
+        (p.x, p.y)
+    };
+    let glabella = head.design.glabella().unwrap();
+
+    let c = browser(port).await;
+    login(&c, &app.base, "owner@alpha.test").await;
+    new_design_on_photo(&c, "Chart Client", &photo_path).await;
+    click_canvas(&c, at(-25.0, 100.0)).await;
+    click_canvas(&c, at(25.0, 100.0)).await;
+    click_canvas(&c, at(glabella.x, glabella.y + 80.0)).await;
+    wait_js(
+        &c,
+        "document.getElementById('cal-status').textContent.includes('px per mm')",
+        "the calibration",
+    )
+    .await;
+
+    // Found by itself.
+    press(&c, "chart-find").await;
+    let note = wait_js(
+        &c,
+        "document.getElementById('chart-note').textContent.startsWith('Colour chart read') && document.getElementById('chart-note').textContent",
+        "the chart read",
+    )
+    .await;
+    assert!(note.as_str().unwrap().contains("no visible difference"), "{note}");
+    shot(&c, "editor-chart.png").await;
+    // Four clicks on the head are no chart: the reason, in words.
+    c.execute("document.getElementById('chart-note').textContent = '';", vec![])
+        .await
+        .unwrap();
+    press(&c, "mode-chart").await;
+    for (x, y) in [(-30.0, 150.0), (30.0, 150.0), (30.0, 190.0), (-30.0, 190.0)] {
+        click_canvas(&c, at(x, y)).await;
+    }
+    let refused = wait_js(
+        &c,
+        "document.getElementById('chart-note').textContent.startsWith('No colour chart') && document.getElementById('chart-note').textContent",
+        "the clicks refused",
+    )
+    .await;
+    assert!(refused.as_str().unwrap().contains("corner patches"), "{refused}");
+    // Clicked at its corner squares, in any order.
+    let corners = head.chart_corner_patches_px.unwrap();
+    press(&c, "mode-chart").await;
+    for k in [2, 0, 3, 1] {
+        click_canvas(&c, (corners[k][0], corners[k][1])).await;
+    }
+    wait_js(
+        &c,
+        "document.getElementById('chart-note').textContent.startsWith('Colour chart read')",
+        "the chart read at the clicks",
+    )
+    .await;
+    press(&c, "save").await;
+    wait_js(
+        &c,
+        "document.getElementById('save-status').textContent.includes('Saved as version 2')",
+        "the save",
+    )
+    .await;
+    let stored = c
+        .execute(
+            "return fetch('/api/v1/designs/' + document.getElementById('editor').dataset.design + '/versions/2').then(r => r.json()).then(v => v.design.views[0].chart.residual_delta_e00);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(stored.as_f64().unwrap() < 1.0, "{stored}");
+}
+
 /// `img` as a one-frame YUV4MPEG2 video (4:2:0, full-range BT.601), what Chromium's fake
 /// camera plays from a file.
 fn y4m(img: &image::RgbImage) -> Vec<u8> {

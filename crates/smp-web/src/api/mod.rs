@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`: everything the pages do. Errors are
 //! `{"error": message, "field": name?, "status": code}`.
 
+pub mod chart;
 pub mod clients;
 pub mod color;
 pub mod designs;
@@ -68,6 +69,7 @@ pub fn routes() -> Router<AppState> {
             ),
         )
         .route("/calibrate", post(designs::calibrate))
+        .route("/chart", post(chart::chart))
         .route("/preview", post(designs::preview))
         .route("/fit", post(fit::fit))
         .route("/overlay", post(fit::overlay))

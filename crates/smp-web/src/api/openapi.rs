@@ -176,6 +176,14 @@ pub const OPS: &[Op] = &[
     },
     Op {
         method: "post",
+        path: "/chart",
+        summary: "Correct a view's colours through the ColorChecker colour chart in its photo, found by itself or at four clicks on its corner patches",
+        body: "{design, view, corners_px?: [[x,y]×4] (any order)}",
+        status: 200,
+        auth: true,
+    },
+    Op {
+        method: "post",
         path: "/preview",
         summary: "Preview of an unsaved design (fresh, healed or aged:N) as PNG, or JPEG with format \"jpeg\"",
         body: "{design, view, state, upto?, max_width_px?, format?: png|jpeg}",
