@@ -94,6 +94,29 @@ fn the_chart_corrects_the_colours_under_a_cast() {
     let text = smp(&["color", "match", design, "--view", "top", "--hair", "25,3,4"]);
     assert!(String::from_utf8_lossy(&text.stdout).contains("through the colour chart"));
 
+    // The client's report says the colours were measured through the chart.
+    let pdf = dir.join("report.pdf");
+    let out = smp(&[
+        "report",
+        design,
+        "--view",
+        "top",
+        "--hair",
+        "25,3,4",
+        "-q",
+        "-o",
+        pdf.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    match std::process::Command::new("pdftotext").arg(&pdf).arg("-").output() {
+        Ok(t) => {
+            let text = String::from_utf8_lossy(&t.stdout).split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(text.contains("through the colour chart held in it"), "{text}");
+        }
+        Err(_) if std::env::var("CI").as_deref() == Ok("true") => panic!("pdftotext is missing: install poppler-utils"),
+        Err(_) => eprintln!("\n!!! SKIPPED the report's text: pdftotext is missing (apt-get install -y poppler-utils) !!!\n"),
+    }
+
     // Points on the head, not a chart: exit 2 with the reason, and the design unchanged.
     let before = std::fs::read(design).unwrap();
     let out = smp(&[
