@@ -94,6 +94,36 @@ fn the_chart_corrects_the_colours_under_a_cast() {
     let text = smp(&["color", "match", design, "--view", "top", "--hair", "25,3,4"]);
     assert!(String::from_utf8_lossy(&text.stdout).contains("through the colour chart"));
 
+    // Fit to the photo: the client's skin colour it stores is read through the chart
+    // too; the same fit on a copy without the chart reads it under the cast.
+    let plain_design = dir.join("plain.json");
+    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(design).unwrap()).unwrap();
+    v["views"][0].as_object_mut().unwrap().remove("chart");
+    std::fs::write(&plain_design, v.to_string()).unwrap();
+    let fitted_skin = |d: &str| -> [f64; 3] {
+        let f = json(&smp(&[
+            "design",
+            "fit",
+            d,
+            "--view",
+            "top",
+            "--json",
+            "-q",
+            "-o",
+            dir.join("fitted.json").to_str().unwrap(),
+        ]));
+        std::array::from_fn(|k| f["colours"]["skin_lab"][k].as_f64().unwrap())
+    };
+    let (fit_chart, fit_plain) = (fitted_skin(design), fitted_skin(plain_design.to_str().unwrap()));
+    // The chart takes out the light's colour (a*, b*); how light the fit reads the skin
+    // depends on where the head is lit, with or without it.
+    let chroma_off = |l: [f64; 3]| (l[1] - skin_lab[1]).hypot(l[2] - skin_lab[2]);
+    let (c_chart, c_plain) = (chroma_off(fit_chart), chroma_off(fit_plain));
+    assert!(
+        c_chart < 2.5 && c_plain > 6.0,
+        "fitted skin's a*, b* off by {c_chart:.1} through the chart, {c_plain:.1} plain: truth {skin_lab:?}, chart {fit_chart:?}, plain {fit_plain:?}"
+    );
+
     // The client's report says the colours were measured through the chart.
     let pdf = dir.join("report.pdf");
     let out = smp(&[
