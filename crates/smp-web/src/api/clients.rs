@@ -4,10 +4,11 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
+use smp_store::ClientFields;
 use smp_store::ClientId;
-use smp_store::{Client, ClientFields};
 
 use crate::api::json::ApiJson;
+use crate::api::views::ClientJson;
 use crate::auth::{CurrentUser, Permission};
 use crate::error::AppResult;
 use crate::state::AppState;
@@ -19,22 +20,14 @@ pub struct Search {
     q: String,
 }
 
-/// A client as the caller's role may see it (front desk: no notes).
-fn visible(me: &CurrentUser, mut c: Client) -> Client {
-    if !me.can(Permission::ReadMedical) {
-        c.fields.notes.clear();
-    }
-    c
-}
-
 /// GET /api/v1/clients
-pub async fn list(State(state): State<AppState>, me: CurrentUser, Query(s): Query<Search>) -> AppResult<Json<Vec<Client>>> {
+pub async fn list(State(state): State<AppState>, me: CurrentUser, Query(s): Query<Search>) -> AppResult<Json<Vec<ClientJson>>> {
     me.require(Permission::ReadContacts)?;
     let list = state.store.list_clients(me.clinic_id(), &s.q).await?;
     // The list carries every client's notes to those who may read them: one entry for
     // the whole list (entity id 0: no one client).
     crate::records::audit(&state, &me, "read", "client-list", 0, None).await?;
-    Ok(Json(list.into_iter().map(|c| visible(&me, c)).collect()))
+    Ok(Json(list.into_iter().map(|c| ClientJson::seen_by(c, &me)).collect()))
 }
 
 /// POST /api/v1/clients
@@ -42,22 +35,22 @@ pub async fn create(
     State(state): State<AppState>,
     me: CurrentUser,
     ApiJson(mut f): ApiJson<ClientFields>,
-) -> AppResult<(StatusCode, Json<Client>)> {
+) -> AppResult<(StatusCode, Json<ClientJson>)> {
     me.require(Permission::EditContacts)?;
     if !me.can(Permission::EditMedical) {
         f.notes.clear();
     }
     // The client and its audit entry are written together.
     let c = state.store.create_client(me.clinic_id(), &f, me.user.id).await?;
-    Ok((StatusCode::CREATED, Json(visible(&me, c))))
+    Ok((StatusCode::CREATED, Json(ClientJson::seen_by(c, &me))))
 }
 
 /// GET /api/v1/clients/{id}
-pub async fn get(State(state): State<AppState>, me: CurrentUser, Path(id): Path<ClientId>) -> AppResult<Json<Client>> {
+pub async fn get(State(state): State<AppState>, me: CurrentUser, Path(id): Path<ClientId>) -> AppResult<Json<ClientJson>> {
     me.require(Permission::ReadContacts)?;
     let c = state.store.client(me.clinic_id(), id).await?;
     crate::records::audit(&state, &me, "read", "client", id, Some(id)).await?;
-    Ok(Json(visible(&me, c)))
+    Ok(Json(ClientJson::seen_by(c, &me)))
 }
 
 /// PUT /api/v1/clients/{id}
@@ -66,11 +59,11 @@ pub async fn update(
     me: CurrentUser,
     Path(id): Path<ClientId>,
     ApiJson(mut f): ApiJson<ClientFields>,
-) -> AppResult<Json<Client>> {
+) -> AppResult<Json<ClientJson>> {
     me.require(Permission::EditContacts)?;
     if !me.can(Permission::EditMedical) {
         f.notes = state.store.client(me.clinic_id(), id).await?.fields.notes;
     }
     let c = state.store.update_client(me.clinic_id(), id, &f, me.user.id).await?;
-    Ok(Json(visible(&me, c)))
+    Ok(Json(ClientJson::seen_by(c, &me)))
 }

@@ -7,9 +7,11 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use smp_design::Pattern;
+use smp_store::DesignVersion;
 use smp_store::UserId;
 use smp_store::{ClientId, DesignId, PhotoId};
-use smp_store::{DesignRecord, DesignVersion};
+
+use crate::api::views::DesignJson;
 
 use crate::api::json::ApiJson;
 use crate::auth::{CurrentUser, Permission};
@@ -21,12 +23,12 @@ use crate::service::work::{blocking, internal};
 use crate::state::AppState;
 
 /// GET /api/v1/clients/{id}/designs
-pub async fn list(State(state): State<AppState>, me: CurrentUser, Path(client): Path<ClientId>) -> AppResult<Json<Vec<DesignRecord>>> {
+pub async fn list(State(state): State<AppState>, me: CurrentUser, Path(client): Path<ClientId>) -> AppResult<Json<Vec<DesignJson>>> {
     me.require(Permission::ReadMedical)?;
     state.store.client(me.clinic_id(), client).await?;
     let list = state.store.list_designs(me.clinic_id(), client).await?;
     crate::records::audit(&state, &me, "read", "designs", client, Some(client)).await?;
-    Ok(Json(list))
+    Ok(Json(list.into_iter().map(DesignJson::from).collect()))
 }
 
 /// Body of `POST /api/v1/clients/{id}/designs`: a template pattern or a whole design.
@@ -97,11 +99,11 @@ pub async fn create(
 }
 
 /// GET /api/v1/designs/{id}
-pub async fn get(State(state): State<AppState>, me: CurrentUser, Path(id): Path<DesignId>) -> AppResult<Json<DesignRecord>> {
+pub async fn get(State(state): State<AppState>, me: CurrentUser, Path(id): Path<DesignId>) -> AppResult<Json<DesignJson>> {
     me.require(Permission::ReadMedical)?;
     let d = state.store.design(me.clinic_id(), id).await?;
     crate::records::audit(&state, &me, "read", "design", id, Some(d.client_id)).await?;
-    Ok(Json(d))
+    Ok(Json(d.into()))
 }
 
 /// GET /api/v1/designs/{id}/versions

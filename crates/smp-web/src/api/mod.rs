@@ -10,6 +10,7 @@ pub mod json;
 pub mod openapi;
 pub mod photos;
 pub mod records;
+pub mod views;
 
 use axum::Json;
 use axum::Router;

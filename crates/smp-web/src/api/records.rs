@@ -189,6 +189,6 @@ pub async fn audit_log(State(state): State<AppState>, me: CurrentUser) -> AppRes
     Ok(Json(serde_json::json!({
         "verified": check.is_ok(),
         "break": check.err().map(|b| serde_json::json!({"seq": b.seq, "reason": b.reason})),
-        "entries": entries,
+        "entries": entries.into_iter().map(crate::api::views::AuditEntryJson::from).collect::<Vec<_>>(),
     })))
 }

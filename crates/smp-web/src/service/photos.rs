@@ -17,10 +17,9 @@ use std::sync::Arc;
 type Checked = (RgbImage, Vec<u8>, &'static str, Vec<smp_photo::checks::Check>, Option<f64>);
 
 /// A stored upload with what the on-the-spot checks found.
-#[derive(Debug, serde::Serialize)]
+#[derive(Debug)]
 pub struct Uploaded {
     /// The stored photo.
-    #[serde(flatten)]
     pub photo: Photo,
     /// Sharpness, exposure, colour and card checks, each with its message.
     pub checks: Vec<smp_photo::checks::Check>,
