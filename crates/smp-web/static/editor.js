@@ -334,6 +334,7 @@
         design = j.design;
         if (j.pupils) { $('cal-note').textContent = j.pupils.note; cal = j.pupils.centres_px; setTimeout(() => { cal = []; draw(); }, 1500); }
         if (j.card) { $('cal-note').textContent = 'Card found: ' + j.card.px_per_mm.toFixed(2) + ' pixels per mm. Colours read from this photo are corrected through its grey patches.'; cal = j.card.corners_px; setTimeout(() => { cal = []; draw(); }, 2500); }
+        if (j.chart) $('chart-note').textContent = 'A colour chart was found in the photo: once corrected, its colours match the chart\'s own with ' + j.chart.in_words + '. Colours read from this photo now go through it.';
         // The design is the server's new copy: the region list must edit it, not the old one.
         loadHandles(); renderRegions(); showCalibration(); hint('Calibrated. Fit to photo, or draw the hairline or regions.'); changed();
       } catch (e) { hint('Calibration failed: ' + e.plain); $('cal-note').textContent = 'Not calibrated: ' + e.plain; }

@@ -1088,8 +1088,15 @@ async fn editor_reads_the_colour_chart_in_chromium() {
         "the calibration",
     )
     .await;
+    // The calibration finds the chart in the photo by itself.
+    wait_js(
+        &c,
+        "document.getElementById('chart-note').textContent.startsWith('A colour chart was found')",
+        "the chart found with the calibration",
+    )
+    .await;
 
-    // Found by itself.
+    // Read again on request.
     press(&c, "chart-find").await;
     let note = wait_js(
         &c,

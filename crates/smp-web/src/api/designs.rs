@@ -209,9 +209,21 @@ pub async fn calibrate(
         })),
         engine::ViewScale::Known(_) => None,
     };
-    let design = blocking(&state, move || engine::calibrated(&req, scale, &photo.sha256, size)).await?;
+    let view = req.view.clone();
+    let hash = photo.sha256.clone();
+    let mut design = blocking(&state, move || engine::calibrated(&req, scale, &hash, size)).await?;
+    // A colour chart held in the photo is found with the calibration: the colours read
+    // from this photo go through it from the start.
+    let mut chart = None;
+    if design.view(&view).is_some_and(|v| v.chart.is_none()) {
+        let img = decoded(&state, &photo.sha256).await?;
+        if let Some(r) = blocking(&state, move || Ok(smp_photo::chart::find_chart(&img).ok())).await? {
+            design = crate::api::chart::with_chart(&design, &view, r.record)?;
+            chart = Some(crate::api::chart::chart_json(&r.record, "found"));
+        }
+    }
     Ok(Json(
-        serde_json::json!({ "design": engine::design_value(&design), "pupils": pupils, "card": card }),
+        serde_json::json!({ "design": engine::design_value(&design), "pupils": pupils, "card": card, "chart": chart }),
     ))
 }
 

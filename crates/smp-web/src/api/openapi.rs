@@ -169,7 +169,7 @@ pub const OPS: &[Op] = &[
     Op {
         method: "post",
         path: "/calibrate",
-        summary: "Calibrate a view from two points a known distance apart (or the two pupils, or the calibration card in the photo) and the glabella",
+        summary: "Calibrate a view from two points a known distance apart (or the two pupils, or the calibration card in the photo) and the glabella; a colour chart in the photo is found too, and its colours correct the view's",
         body: "{design, view, photo_id, ref_px, ref_mm?, and p1_px, p2_px, distance_mm (ruler or coin) or pupils_px: [[x,y],[x,y]], ipd_mm? (63 assumed) or card: true}",
         status: 200,
         auth: true,
