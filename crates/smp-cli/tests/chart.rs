@@ -41,6 +41,28 @@ fn the_chart_corrects_the_colours_under_a_cast() {
         "--json",
     ]));
     let c = truth["chart"]["corner_patches_px"].as_array().unwrap();
+    // Calibrating the view finds it too.
+    let cal = json(&smp(&[
+        "calibrate",
+        design,
+        "--view",
+        "top",
+        "--photo",
+        photo,
+        "--p1",
+        "100,100",
+        "--p2",
+        "300,100",
+        "--distance-mm",
+        "40",
+        "--ref-px",
+        "450,560",
+        "--json",
+        "-q",
+        "-o",
+        dir.join("calibrated.json").to_str().unwrap(),
+    ]));
+    assert!(cal["chart"]["residual_delta_e00"].as_f64().unwrap() < 1.5, "{cal}");
     // Found by itself, where it is.
     let found = json(&smp(&["color", "chart", design, "--view", "top", "--json", "-q"]));
     assert_eq!(found["chart"]["located"], "found");

@@ -18,7 +18,7 @@ use crate::output::{progress, write_atomic};
 /// Arguments of `smp calibrate`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  # a 10p coin (24.5 mm) from (812,1460) to (910,1462); the glabella at (1500,2900)\n  smp calibrate client.json --view front --photo front.jpg --p1 812,1460 --p2 910,1462 \\\n      --distance-mm 24.5 --ref-px 1500,2900 --ref-mm 0,0\n  # a ruler on a top photo; the mid-frontal hairline point (0,80) at (2010,640)\n  smp calibrate client.json --view top --photo top.jpg --p1 100,200 --p2 580,200 \\\n      --distance-mm 50 --ref-px 2010,640 --ref-mm 0,80 --head 2000,1500,1400,1600\n  # the pupils of a front photo (each click moves to the dark pupil nearby); the glabella at (600,560)\n  smp calibrate client.json --view front --photo front.jpg --pupils 462,737 738,737 --ref-px 600,560\n  # the same with the client's measured interpupillary distance\n  smp calibrate client.json --view front --photo front.jpg --pupils 462,737 738,737 --ipd-mm 66 --ref-px 600,560\n  # the printed calibration card (smp card) held beside the scalp: found by itself\n  smp calibrate client.json --view top --photo top.jpg --card --ref-px 2010,640 --ref-mm 0,80\n  # a new photo of a calibrated view: its reference point and rotation are kept\n  smp calibrate client.json --view top --photo top-2.jpg --card --json\n\nWith --card the card gives the scale (in its plane, so hold it flat beside the area,\nat the scalp's distance) and the colour correction used when colours are read from\nthis photo; when no card is found the command says why and exits with status 2.\nWith --pupils the scale assumes the mean adult interpupillary distance (63 mm) unless\n--ipd-mm gives the client's own: people differ by about ±8 %, and so may the scale.\nThe view is stored in the design (written atomically; the old file stays if anything\nfails). Rotation defaults by view name: top/back/crown 0°, front 180°, left -90°, right 90°."
+    after_help = "Examples:\n  # a 10p coin (24.5 mm) from (812,1460) to (910,1462); the glabella at (1500,2900)\n  smp calibrate client.json --view front --photo front.jpg --p1 812,1460 --p2 910,1462 \\\n      --distance-mm 24.5 --ref-px 1500,2900 --ref-mm 0,0\n  # a ruler on a top photo; the mid-frontal hairline point (0,80) at (2010,640)\n  smp calibrate client.json --view top --photo top.jpg --p1 100,200 --p2 580,200 \\\n      --distance-mm 50 --ref-px 2010,640 --ref-mm 0,80 --head 2000,1500,1400,1600\n  # the pupils of a front photo (each click moves to the dark pupil nearby); the glabella at (600,560)\n  smp calibrate client.json --view front --photo front.jpg --pupils 462,737 738,737 --ref-px 600,560\n  # the same with the client's measured interpupillary distance\n  smp calibrate client.json --view front --photo front.jpg --pupils 462,737 738,737 --ipd-mm 66 --ref-px 600,560\n  # the printed calibration card (smp card) held beside the scalp: found by itself\n  smp calibrate client.json --view top --photo top.jpg --card --ref-px 2010,640 --ref-mm 0,80\n  # a new photo of a calibrated view: its reference point and rotation are kept\n  smp calibrate client.json --view top --photo top-2.jpg --card --json\n\nWith --card the card gives the scale (in its plane, so hold it flat beside the area,\nat the scalp's distance) and the colour correction used when colours are read from\nthis photo; when no card is found the command says why and exits with status 2.\nA ColorChecker colour chart in the photo is found too, and colours read from this photo\ngo through it (smp color chart reads one that is not found, from four clicks).\nWith --pupils the scale assumes the mean adult interpupillary distance (63 mm) unless\n--ipd-mm gives the client's own: people differ by about ±8 %, and so may the scale.\nThe view is stored in the design (written atomically; the old file stays if anything\nfails). Rotation defaults by view name: top/back/crown 0°, front 180°, left -90°, right 90°."
 )]
 pub struct CalibrateArgs {
     /// The design file to add the view to.
@@ -136,7 +136,27 @@ pub fn run(a: CalibrateArgs) -> Result<(), CliError> {
         }
         None => None,
     };
-    let updated = with_view(&a, &design, &photo, (map, head, card))?;
+    let mut updated = with_view(&a, &design, &photo, (map, head, card))?;
+    // A colour chart held in the photo is found with the calibration, as in the editor.
+    let mut chart = None;
+    if updated.view(&a.view).is_some_and(|v| v.chart.is_none()) {
+        progress(a.quiet, "looking for a colour chart…");
+        if let Ok(r) = smp_photo::chart::find_chart(&photo) {
+            progress(
+                a.quiet,
+                &format!(
+                    "colour chart found: its patches fit to ΔE00 {:.1}; colours read from this photo go through it",
+                    r.record.residual_delta_e00
+                ),
+            );
+            let mut draft = updated.to_draft();
+            for v in draft.views.iter_mut().filter(|v| v.name == a.view) {
+                v.chart = Some(r.record);
+            }
+            updated = Design::from_draft(draft)?;
+            chart = Some(r.record);
+        }
+    }
     let out = a.output.clone().unwrap_or_else(|| a.design.clone());
     write_atomic(&out, updated.to_json().as_bytes())?;
     if !note.is_empty() {
@@ -147,7 +167,7 @@ pub fn run(a: CalibrateArgs) -> Result<(), CliError> {
         &format!("view {:?}: {:.2} px/mm; wrote {}", a.view, map.px_per_mm(), out.display()),
     );
     if a.json {
-        print_json(&a.view, &map, card.as_ref());
+        print_json(&a.view, &map, card.as_ref(), chart.as_ref());
     }
     Ok(())
 }
@@ -289,8 +309,9 @@ fn with_view(
     Ok(Design::from_draft(draft)?)
 }
 
-/// The result on stdout for `--json`: the view's scale and the card found, if any.
-fn print_json(view: &str, map: &smp_design::MmToPx, card: Option<&smp_design::CardRecord>) {
+/// The result on stdout for `--json`: the view's scale and the card and colour chart
+/// found, if any.
+fn print_json(view: &str, map: &smp_design::MmToPx, card: Option<&smp_design::CardRecord>, chart: Option<&smp_design::ChartRecord>) {
     let card_json = card.map(|c| {
         serde_json::json!({
             "found": true,
@@ -302,6 +323,13 @@ fn print_json(view: &str, map: &smp_design::MmToPx, card: Option<&smp_design::Ca
     let mut out = serde_json::json!({ "view": view, "px_per_mm": map.px_per_mm() });
     if let Some(c) = card_json {
         out["card"] = c;
+    }
+    if let Some(c) = chart {
+        out["chart"] = serde_json::json!({
+            "corner_patches_px": c.corner_patches_px,
+            "residual_delta_e00": c.residual_delta_e00,
+            "worst_delta_e00": c.worst_delta_e00,
+        });
     }
     println!("{out}");
 }
