@@ -41,9 +41,47 @@ struct Blob {
     area: f64,
 }
 
+/// Largest photo searched at full size, pixels; a larger one is searched shrunk by a
+/// whole factor to under it (a chart that matters fills a fair part of the photo, and the
+/// search's memory grows with the pixels).
+const MAX_SEARCH_PX: u64 = 4_000_000;
+
 /// For each 6 × 4 lattice of patches found in `photo`, the centres of its four corner
 /// patches (which corner is which is for the colours to say).
 pub(crate) fn find_corner_patches(photo: &RgbImage) -> Vec<[[f64; 2]; 4]> {
+    let px = u64::from(photo.width()) * u64::from(photo.height());
+    let k = (1..=16u32).find(|k| px / u64::from(k * k) <= MAX_SEARCH_PX).unwrap_or(16);
+    let small;
+    let searched = if k > 1 {
+        small = shrink(photo, k);
+        &small
+    } else {
+        photo
+    };
+    // A shrunk pixel's centre lies k/2 − 1/2 full pixels into its block.
+    let up = |c: [[f64; 2]; 4]| c.map(|p| p.map(|v| (v + 0.5) * f64::from(k) - 0.5));
+    lattices(searched).into_iter().map(up).collect()
+}
+
+/// `photo` shrunk by the whole factor `k`, each pixel the mean of its k × k block.
+fn shrink(photo: &RgbImage, k: u32) -> RgbImage {
+    let (w, h) = (photo.width() / k, photo.height() / k);
+    RgbImage::from_fn(w, h, |x, y| {
+        let mut s = [0u32; 3];
+        for dy in 0..k {
+            for dx in 0..k {
+                let p = photo.get_pixel(x * k + dx, y * k + dy).0;
+                for c in 0..3 {
+                    s[c] += u32::from(p[c]);
+                }
+            }
+        }
+        image::Rgb(s.map(|v| (v / (k * k)) as u8))
+    })
+}
+
+/// The corner patches of each lattice in `photo`, searched as it is.
+fn lattices(photo: &RgbImage) -> Vec<[[f64; 2]; 4]> {
     let blobs = candidates(photo);
     let mut found: Vec<[[f64; 2]; 4]> = Vec::new();
     let mut used = vec![false; blobs.len()];
@@ -71,11 +109,14 @@ fn candidates(photo: &RgbImage) -> Vec<Blob> {
         return Vec::new();
     }
     let blur = box3(photo);
-    let at = |x: usize, y: usize| &blur[(y * w + x) * 3..(y * w + x) * 3 + 3];
+    let at = |x: usize, y: usize| {
+        let i = (y * w + x) * 3;
+        [i32::from(blur[i]), i32::from(blur[i + 1]), i32::from(blur[i + 2])]
+    };
     let mut flat = vec![false; w * h];
     for y in 1..h - 1 {
         for x in 1..w - 1 {
-            let g = |a: &[i32], b: &[i32]| (0..3).map(|c| (a[c] - b[c]).abs()).sum::<i32>();
+            let g = |a: [i32; 3], b: [i32; 3]| (0..3).map(|c| (a[c] - b[c]).abs()).sum::<i32>();
             let (gx, gy) = (g(at(x + 1, y), at(x - 1, y)), g(at(x, y + 1), at(x, y - 1)));
             flat[y * w + x] = gx.max(gy) <= FLAT_GRADIENT;
         }
@@ -130,11 +171,11 @@ fn candidates(photo: &RgbImage) -> Vec<Blob> {
         .collect()
 }
 
-/// `photo` blurred by a 3 × 3 box, as integers per channel.
-fn box3(photo: &RgbImage) -> Vec<i32> {
+/// `photo` blurred by a 3 × 3 box, 8 bits per channel.
+fn box3(photo: &RgbImage) -> Vec<u8> {
     let (w, h) = (photo.width() as usize, photo.height() as usize);
     let raw = photo.as_raw();
-    let mut out = vec![0i32; w * h * 3];
+    let mut out = vec![0u8; w * h * 3];
     for y in 0..h {
         for x in 0..w {
             for c in 0..3 {
@@ -148,7 +189,7 @@ fn box3(photo: &RgbImage) -> Vec<i32> {
                         s += i32::from(raw[(yy * w + xx) * 3 + c]);
                     }
                 }
-                out[(y * w + x) * 3 + c] = s / 9;
+                out[(y * w + x) * 3 + c] = (s / 9) as u8;
             }
         }
     }

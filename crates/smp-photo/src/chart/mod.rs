@@ -118,14 +118,18 @@ pub fn read_chart(photo: &RgbImage, points: [[f64; 2]; 4]) -> Result<ChartReadin
     let lut = decode_lut();
     let mut best: Option<(ChartFit, Homography)> = None;
     let mut shortfall = None;
+    // The largest pitch of any way round: a chart read across its length has a
+    // smaller pitch than read along it, so only when every way is too small is it.
+    let mut widest = 0.0f64;
     for corners in assignments(ring) {
         let grid = [(0.0, 0.0), (5.0, 0.0), (5.0, 3.0), (0.0, 3.0)];
         let Some(hm) = Homography::from_points(&grid, &corners.map(|p| (p[0], p[1]))) else {
             return Err(ChartError::Degenerate);
         };
         let pitch = min_pitch(&hm);
+        widest = widest.max(pitch);
         if pitch < MIN_PITCH_PX {
-            return Err(ChartError::TooSmall { pitch_px: pitch });
+            continue;
         }
         let measured: [Option<[f64; 3]>; 24] = std::array::from_fn(|i| read_patch(photo, &lut, &hm, i));
         match fit_chart(&measured) {
@@ -142,6 +146,7 @@ pub fn read_chart(photo: &RgbImage, points: [[f64; 2]; 4]) -> Result<ChartReadin
     }
     let Some((fit, hm)) = best else {
         return Err(match shortfall {
+            _ if widest < MIN_PITCH_PX => ChartError::TooSmall { pitch_px: widest },
             Some(FitShortfall::Neutrals) => ChartError::NeutralsClipped,
             _ => ChartError::PatchesClipped,
         });

@@ -86,3 +86,13 @@ fn a_chart_is_found_without_clicks() {
     let grey = RgbImage::from_pixel(320, 240, image::Rgb([128, 128, 128]));
     assert_eq!(find_chart(&grey).unwrap_err(), ChartError::NotFound);
 }
+
+#[test]
+fn a_small_chart_is_read_whichever_way_the_clicks_go_round() {
+    // Patches 14 px apart: read across its length (5 steps over 42 px) a way round would
+    // be too small, along it (over 70 px) it is not.
+    let corners = [[300.0, 200.0], [370.0, 200.0], [370.0, 242.0], [300.0, 242.0]];
+    let photo = photo_with_chart((640, 480), corners);
+    let r = read_chart(&photo, [corners[1], corners[3], corners[0], corners[2]]).unwrap();
+    assert!(r.record.residual_delta_e00 < 1.5, "{:?}", r.record);
+}
