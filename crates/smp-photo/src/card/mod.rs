@@ -6,7 +6,7 @@ pub mod colour;
 pub mod detect;
 pub mod homography;
 pub mod layout;
-mod parts;
+pub(crate) mod parts;
 
 pub use self::colour::ColourCorrection;
 pub use self::detect::{CardError, CardFound, find_card};

@@ -8,7 +8,7 @@ const MIN_RING_AREA_PX: u32 = 60;
 
 /// A connected dark part's size and place.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Part {
+pub(crate) struct Part {
     area: u32,
     x0: u32,
     y0: u32,
@@ -17,6 +17,12 @@ pub(super) struct Part {
 }
 
 impl Part {
+    /// Whether its box reaches within a pixel of the edge of a `w` × `h` photo.
+    pub(crate) fn touches_border(&self, w: usize, h: usize) -> bool {
+        let (x1, y1) = (self.x1 as usize, self.y1 as usize);
+        self.x0 <= 1 || self.y0 <= 1 || x1 + 2 >= w || y1 + 2 >= h
+    }
+
     /// Whether its size and fill could be a ring's (a ring fills about half its box).
     pub(super) fn could_be_ring(&self) -> bool {
         let (bw, bh) = (self.x1 - self.x0 + 1, self.y1 - self.y0 + 1);
@@ -36,7 +42,7 @@ fn find(parent: &mut [u32], mut i: u32) -> u32 {
 
 /// Connected parts (8-neighbours) of the dark pixels: a label per pixel (0 for light,
 /// part `k` labelled `k + 1`) and each part's size and box.
-pub(super) fn label_parts(dark: &[bool], w: usize, h: usize) -> (Vec<u32>, Vec<Part>) {
+pub(crate) fn label_parts(dark: &[bool], w: usize, h: usize) -> (Vec<u32>, Vec<Part>) {
     let (mut labels, mut parent) = provisional_labels(dark, w, h);
     // Resolve to compact part numbers.
     let mut compact = vec![0u32; parent.len()];

@@ -2,7 +2,7 @@
 //! colour each, alike in size, on a lattice of 6 × 4; nothing else in a scalp photo is.
 //!
 //! The photo is smoothed and its flat pixels (a small colour gradient) joined into
-//! regions; compact, square-ish regions are patch candidates. From each candidate the
+//! regions (the calibration card's connected-part labelling); compact, square-ish regions are patch candidates. From each candidate the
 //! lattice is grown cell by cell along the two steps to its nearest candidates, each
 //! new cell predicted from its grown neighbour's local steps, so perspective's slow
 //! change of scale is followed. A lattice that fills a 6 × 4 block gives the corner
@@ -14,6 +14,7 @@ use std::collections::{HashMap, VecDeque};
 use image::RgbImage;
 
 use crate::card::homography::{Homography, PointPair};
+use crate::card::parts::label_parts;
 
 /// Largest colour gradient (8-bit levels, summed over channels, after a 3 × 3 box
 /// blur) of a flat pixel: a patch's noise and JPEG ripple stay below it, its edges on
@@ -121,41 +122,21 @@ fn candidates(photo: &RgbImage) -> Vec<Blob> {
             flat[y * w + x] = gx.max(gy) <= FLAT_GRADIENT;
         }
     }
-    let mut label = vec![u32::MAX; w * h];
-    let mut blobs = Vec::new();
-    let mut queue = VecDeque::new();
-    for start in 0..w * h {
-        if !flat[start] || label[start] != u32::MAX {
-            continue;
+    // Each flat part's pixel count and moments, from the card's connected-part labels.
+    let (labels, parts) = label_parts(&flat, w, h);
+    let mut moments = vec![[0f64; 6]; parts.len()];
+    for (i, &l) in labels.iter().enumerate().filter(|(_, l)| **l > 0) {
+        let (x, y) = ((i % w) as f64, (i / w) as f64);
+        let m = &mut moments[l as usize - 1];
+        for (k, v) in [1.0, x, y, x * x, y * y, x * y].into_iter().enumerate() {
+            m[k] += v;
         }
-        let id = blobs.len() as u32;
-        label[start] = id;
-        queue.push_back(start);
-        let (mut n, mut sx, mut sy, mut sxx, mut syy, mut sxy) = (0f64, 0f64, 0f64, 0f64, 0f64, 0f64);
-        let mut touches_edge = false;
-        while let Some(i) = queue.pop_front() {
-            let (x, y) = ((i % w) as f64, (i / w) as f64);
-            n += 1.0;
-            sx += x;
-            sy += y;
-            sxx += x * x;
-            syy += y * y;
-            sxy += x * y;
-            let (xi, yi) = (i % w, i / w);
-            touches_edge |= xi <= 1 || yi <= 1 || xi >= w - 2 || yi >= h - 2;
-            for j in [i.wrapping_sub(1), i + 1, i.wrapping_sub(w), i + w] {
-                if j < w * h && flat[j] && label[j] == u32::MAX && (j % w).abs_diff(xi) <= 1 {
-                    label[j] = id;
-                    queue.push_back(j);
-                }
-            }
-        }
-        blobs.push((n, sx, sy, sxx, syy, sxy, touches_edge));
     }
-    blobs
-        .into_iter()
-        .filter_map(|(n, sx, sy, sxx, syy, sxy, edge)| {
-            if edge || (n as usize) < MIN_PATCH_PX {
+    parts
+        .iter()
+        .zip(moments)
+        .filter_map(|(part, [n, sx, sy, sxx, syy, sxy])| {
+            if part.touches_border(w, h) || (n as usize) < MIN_PATCH_PX {
                 return None;
             }
             let (mx, my) = (sx / n, sy / n);
