@@ -11,7 +11,7 @@
 use image::RgbImage;
 use smp_color::srgb::decode_lut;
 
-use super::homography::Homography;
+use super::homography::{Homography, median_rgb, square_samples};
 use super::layout::{CARD_H_MM, CARD_W_MM, MARKERS_MM, PATCH_MM, PATCHES, Patch, RING_OUTER_MM, card_centre};
 use super::parts::{label_parts, marker};
 
@@ -233,12 +233,7 @@ fn read_patches(photo: &RgbImage, hg: &Homography) -> Result<[Option<[f64; 3]>; 
             clipped_names.push(patch_name(p));
             continue;
         }
-        let mut v = [0f64; 3];
-        for (c, vc) in v.iter_mut().enumerate() {
-            let mut ch: Vec<u8> = samples.iter().map(|s| s[c]).collect();
-            ch.sort_unstable();
-            *vc = f64::from(dec[ch[ch.len() / 2] as usize]);
-        }
+        let v = median_rgb(&samples).map(|m| f64::from(dec[m as usize]));
         out[k] = Some(v);
         luma.push(0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]);
     }
@@ -261,24 +256,11 @@ fn read_patches(photo: &RgbImage, hg: &Homography) -> Result<[Option<[f64; 3]>; 
     Ok(out)
 }
 
-/// The sRGB samples of a patch's middle (and how many have a channel at 254 or more).
+/// The sRGB samples of a patch's middle 40 % (and how many have a channel at 254 or more).
 fn patch_samples(photo: &RgbImage, hg: &Homography, p: &Patch) -> (Vec<[u8; 3]>, usize) {
-    let mut samples = Vec::with_capacity(PATCH_SAMPLES * PATCH_SAMPLES);
-    let mut clipped = 0;
-    for i in 0..PATCH_SAMPLES {
-        for j in 0..PATCH_SAMPLES {
-            let f = |k: usize| 0.3 + 0.4 * (k as f64 + 0.5) / PATCH_SAMPLES as f64;
-            let (x, y) = hg.apply((p.x_mm + f(i) * PATCH_MM, p.y_mm + f(j) * PATCH_MM));
-            if x < 0.0 || y < 0.0 || x >= f64::from(photo.width()) || y >= f64::from(photo.height()) {
-                continue;
-            }
-            let s = photo.get_pixel(x as u32, y as u32).0;
-            if s.iter().any(|&v| v >= 254) {
-                clipped += 1;
-            }
-            samples.push(s);
-        }
-    }
+    let centre = (p.x_mm + 0.5 * PATCH_MM, p.y_mm + 0.5 * PATCH_MM);
+    let samples = square_samples(photo, hg, centre, 0.2 * PATCH_MM, PATCH_SAMPLES);
+    let clipped = samples.iter().filter(|s| s.iter().any(|&v| v >= 254)).count();
     (samples, clipped)
 }
 

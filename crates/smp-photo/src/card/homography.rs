@@ -87,6 +87,32 @@ impl Homography {
     }
 }
 
+/// The photo's pixels at the cell centres of an `n` × `n` lattice over the square of
+/// half-side `half` round the plane point `centre`, mapped into `photo` by `hg`; points
+/// that fall outside the photo are left out.
+pub(crate) fn square_samples(photo: &image::RgbImage, hg: &Homography, centre: (f64, f64), half: f64, n: usize) -> Vec<[u8; 3]> {
+    let t = |k: usize| half * (2.0 * (k as f64 + 0.5) / n as f64 - 1.0);
+    let mut out = Vec::with_capacity(n * n);
+    for j in 0..n {
+        for i in 0..n {
+            let (x, y) = hg.apply((centre.0 + t(i), centre.1 + t(j)));
+            if x >= 0.0 && y >= 0.0 && x < f64::from(photo.width()) && y < f64::from(photo.height()) {
+                out.push(photo.get_pixel(x as u32, y as u32).0);
+            }
+        }
+    }
+    out
+}
+
+/// Each channel's median over `samples` (not empty).
+pub(crate) fn median_rgb(samples: &[[u8; 3]]) -> [u8; 3] {
+    std::array::from_fn(|c| {
+        let mut v: Vec<u8> = samples.iter().map(|s| s[c]).collect();
+        v.sort_unstable();
+        v[v.len() / 2]
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,7 +16,7 @@ use smp_color::srgb::decode_lut;
 
 use self::fit::{ChartFit, FitShortfall, fit_chart};
 use crate::card::colour::ColourCorrection;
-use crate::card::homography::Homography;
+use crate::card::homography::{Homography, median_rgb, square_samples};
 
 /// Fewest pixels between neighbouring patch centres the chart is read at: its patches'
 /// middles are then a few pixels across, enough for a median over JPEG's blocks.
@@ -231,25 +231,12 @@ fn min_pitch(hm: &Homography) -> f64 {
 /// The median linear colour of the middle of patch `i`; `None` when it is clipped or
 /// falls outside the photo.
 fn read_patch(photo: &RgbImage, lut: &[f32; 256], hm: &Homography, i: usize) -> Option<[f64; 3]> {
-    let (c, r) = ((i % CHART_COLUMNS) as f64, (i / CHART_COLUMNS) as f64);
-    let mut ch: [Vec<u8>; 3] = Default::default();
-    for sy in 0..READ_SAMPLES {
-        for sx in 0..READ_SAMPLES {
-            let t = |s: usize| (s as f64 / (READ_SAMPLES - 1) as f64 * 2.0 - 1.0) * READ_HALF_PITCH;
-            let (x, y) = hm.apply((c + t(sx), r + t(sy)));
-            if !(x >= 0.0 && y >= 0.0 && x < f64::from(photo.width()) && y < f64::from(photo.height())) {
-                return None;
-            }
-            let p = photo.get_pixel(x as u32, y as u32).0;
-            for k in 0..3 {
-                ch[k].push(p[k]);
-            }
-        }
+    let centre = ((i % CHART_COLUMNS) as f64, (i / CHART_COLUMNS) as f64);
+    let samples = square_samples(photo, hm, centre, READ_HALF_PITCH, READ_SAMPLES);
+    if samples.len() < READ_SAMPLES * READ_SAMPLES {
+        return None;
     }
-    let med = ch.map(|mut v| {
-        v.sort_unstable();
-        v[v.len() / 2]
-    });
+    let med = median_rgb(&samples);
     (med.iter().all(|&v| v < CLIPPED_8BIT)).then(|| med.map(|v| f64::from(lut[v as usize])))
 }
 
