@@ -149,11 +149,7 @@ pub fn run(a: CalibrateArgs) -> Result<(), CliError> {
                     r.record.residual_delta_e00
                 ),
             );
-            let mut draft = updated.to_draft();
-            for v in draft.views.iter_mut().filter(|v| v.name == a.view) {
-                v.chart = Some(r.record);
-            }
-            updated = Design::from_draft(draft)?;
+            updated = smp_photo::chart::with_chart(&updated, &a.view, r.record)?;
             chart = Some(r.record);
         }
     }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use smp_design::Design;
-use smp_photo::chart::{find_chart, read_chart};
+use smp_photo::chart::{find_chart, read_chart, with_chart};
 
 use crate::cmd::calibrate::numbers;
 use crate::cmd::preview::{load_view_photo, pick_view};
@@ -68,11 +68,7 @@ pub fn run(a: ChartArgs) -> Result<(), CliError> {
             find_chart(&photo).map_err(|e| CliError::BadInput(e.to_string()))?
         }
     };
-    let mut draft = design.to_draft();
-    for v in draft.views.iter_mut().filter(|v| v.name == name) {
-        v.chart = Some(r.record);
-    }
-    let updated = Design::from_draft(draft)?;
+    let updated = with_chart(&design, &name, r.record)?;
     let out = a.output.clone().unwrap_or_else(|| a.design.clone());
     write_atomic(&out, updated.to_json().as_bytes())?;
     progress(

@@ -174,6 +174,21 @@ pub fn read_chart(photo: &RgbImage, points: [[f64; 2]; 4]) -> Result<ChartReadin
     })
 }
 
+/// `design` with the colours of its view `view` corrected through the chart `record`.
+///
+/// Errors: the design with it does not validate (it did without, so this is a bug).
+pub fn with_chart(
+    design: &smp_design::Design,
+    view: &str,
+    record: smp_design::ChartRecord,
+) -> Result<smp_design::Design, smp_design::DesignError> {
+    let mut draft = design.to_draft();
+    for v in draft.views.iter_mut().filter(|v| v.name == view) {
+        v.chart = Some(record);
+    }
+    smp_design::Design::from_draft(draft)
+}
+
 /// The four points in order round their centre.
 fn round_order(points: [[f64; 2]; 4]) -> [[f64; 2]; 4] {
     let (cx, cy) = (

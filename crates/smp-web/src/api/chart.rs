@@ -41,20 +41,11 @@ pub async fn chart(State(state): State<AppState>, me: CurrentUser, ApiJson(b): A
         r.map_err(|e| AppError::field(if corners.is_some() { "corners_px" } else { "chart" }, e.to_string()))
     })
     .await?;
-    let design = with_chart(&design, &view.name, reading.record)?;
+    let design = smp_photo::chart::with_chart(&design, &view.name, reading.record)?;
     Ok(Json(serde_json::json!({
         "design": engine::design_value(&design),
         "chart": chart_json(&reading.record, if corners.is_some() { "clicked" } else { "found" }),
     })))
-}
-
-/// `design` with view `view`'s colours corrected through the chart `record`.
-pub(crate) fn with_chart(design: &smp_design::Design, view: &str, record: smp_design::ChartRecord) -> AppResult<smp_design::Design> {
-    let mut draft = design.to_draft();
-    for v in draft.views.iter_mut().filter(|v| v.name == view) {
-        v.chart = Some(record);
-    }
-    Ok(smp_design::Design::from_draft(draft)?)
 }
 
 /// The chart as the API reports it (`located`: `found` or `clicked`).

@@ -218,7 +218,7 @@ pub async fn calibrate(
     if design.view(&view).is_some_and(|v| v.chart.is_none()) {
         let img = decoded(&state, &photo.sha256).await?;
         if let Some(r) = blocking(&state, move || Ok(smp_photo::chart::find_chart(&img).ok())).await? {
-            design = crate::api::chart::with_chart(&design, &view, r.record)?;
+            design = smp_photo::chart::with_chart(&design, &view, r.record)?;
             chart = Some(crate::api::chart::chart_json(&r.record, "found"));
         }
     }
