@@ -152,9 +152,8 @@ pub fn match_on_photo(
     };
     // Through the chart or card when the view has one: the light's cast and the
     // camera's curve taken out before sampling.
-    let correction = crate::card::ColourCorrection::of_view(view);
-    let corrected = correction.map(|k| k.correct_image(photo));
-    let sample = sample_design(design, view, corrected.as_ref().unwrap_or(photo))?;
+    let (correction, corrected) = crate::card::ColourCorrection::view_photo(view, photo);
+    let sample = sample_design(design, view, &corrected)?;
     let skin_lab = given
         .skin_lab
         .or(sample.skin_lab)

@@ -136,6 +136,15 @@ impl ColourCorrection {
             .or_else(|| view.card.as_ref().map(Self::from_record))
     }
 
+    /// A view's `photo` as its correction gives it (as it is when the view has none),
+    /// and the correction: what every colour read from a view's photo goes through.
+    pub fn view_photo<'a>(view: &smp_design::View, photo: &'a image::RgbImage) -> (Option<Self>, std::borrow::Cow<'a, image::RgbImage>) {
+        match Self::of_view(view) {
+            Some(k) => (Some(k), std::borrow::Cow::Owned(k.correct_image(photo))),
+            None => (None, std::borrow::Cow::Borrowed(photo)),
+        }
+    }
+
     /// `photo` with every pixel corrected. Without a colour matrix each channel's curve
     /// depends on that channel alone, so a table of 256 levels per channel does it;
     /// with one, the tables give linear light and the matrix mixes it.

@@ -226,8 +226,8 @@ fn check_size(photo: &RgbImage, labels: &LabelMap) -> Result<(), FitError> {
 fn client_colours(photo: &RgbImage, labels: &LabelMap, view: &View, warnings: &mut Vec<String>) -> (Option<[f64; 3]>, Option<[f64; 3]>) {
     // Through the view's colour chart or card when it has one: the room's light and the
     // camera's curve taken out, as every other colour read from the photo is.
-    let corrected = crate::card::ColourCorrection::of_view(view).map(|k| k.correct_image(photo));
-    let photo = corrected.as_ref().unwrap_or(photo);
+    let (_, corrected) = crate::card::ColourCorrection::view_photo(view, photo);
+    let photo = &*corrected;
     let skin_lab = colours::median_lab(photo, labels, Label::Bald, colours::Pick::Middle);
     let px_per_mm = view.mm_to_px.px_per_mm();
     let hair_lab = if px_per_mm >= MIN_TIP_PX_PER_MM {
