@@ -1,5 +1,5 @@
-//! `smp color chart`: read a ColorChecker colour chart in a view's photo from four
-//! clicks and store the colour correction it gives in the view.
+//! `smp color chart`: find a ColorChecker colour chart in a view's photo (or read it at
+//! four clicks) and store the colour correction it gives in the view.
 
 use std::path::PathBuf;
 

@@ -180,8 +180,8 @@ impl ColourCorrection {
     }
 
     /// The white balance: the gain each channel of the photo (linear) needs for paper
-    /// white to come out neutral, relative to green (through the curves; the chart's
-    /// matrix is close to the identity once they are applied).
+    /// white to come out neutral, relative to green, from the tone curves alone (a
+    /// chart's colour matrix, applied after them, is not in it).
     pub fn white_balance(&self) -> [f64; 3] {
         let white = |c: usize| {
             let [g, gamma, o] = self.curves[c];
